@@ -1,0 +1,75 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Every target: Swift 6 mode and the upcoming features the house style asks for.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Mianshen",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mianshen", targets: ["mianshen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Source files, locations, diagnostics and their caret rendering.
+        .target(name: "Diagnostics", swiftSettings: strictSettings),
+        // Schemas, field types, values, national-standard validators, row and quarantine records.
+        .target(
+            name: "Datasets",
+            dependencies: ["Diagnostics", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        // Readers (CSV today) and row validation against a schema.
+        .target(name: "Ingest", dependencies: ["Datasets", "Diagnostics"], swiftSettings: strictSettings),
+        // The only user of GRDB: migrations, profiles, import ledger, quarantine, change history.
+        .target(
+            name: "Store",
+            dependencies: ["Datasets", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // Orchestrates each stage; today: an import.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Datasets", "Ingest", "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The command-line tool; the only user of ArgumentParser.
+        .executableTarget(
+            name: "mianshen",
+            dependencies: [
+                "Pipeline", "Store", "Datasets", "Ingest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Temp stores and fixture paths, for tests only.
+        .target(name: "MianshenTesting", dependencies: ["Datasets", "Store"], swiftSettings: strictSettings),
+
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"], swiftSettings: strictSettings),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MianshenTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Datasets", "Diagnostics", "MianshenTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Datasets", "Diagnostics", "MianshenTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Store", "Datasets", "Ingest", "Diagnostics", "MianshenTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "CLITests", dependencies: ["MianshenTesting"], swiftSettings: strictSettings),
+    ]
+)

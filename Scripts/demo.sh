@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The main job on the bundled fixtures: build (release), import Fixtures/ into a fresh
+# database, print the summary and the quarantine. Later stages (evaluate → applications →
+# outbox → report) join this script as they are built.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+swift build -c release --product mianshen
+bin=.build/release/mianshen
+db=${MIANSHEN_DB:-demo.db}
+rm -f "$db" "$db-wal" "$db-shm"
+export MIANSHEN_DB="$db"
+
+echo "== 导入 Fixtures/（数据库 $db）"
+"$bin" import residents Fixtures/residents.csv
+"$bin" import enterprises Fixtures/enterprises.csv
+"$bin" import licences Fixtures/licences.csv
+"$bin" import residents Fixtures/residents_zh.csv
+echo
+echo "== 同一文件再导入一次：不做任何更改"
+"$bin" import residents Fixtures/residents.csv
+echo
+echo "== 含坏行的文件：好行照常导入，坏行进隔离区（此处放宽坏行上限到 50%）"
+"$bin" import residents Fixtures/bad/residents_bad.csv --max-bad-rate 0.5 || true
+echo
+echo "== 数据库概况"
+"$bin" db info
+echo
+echo "== 隔离区"
+"$bin" quarantine list

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The project's test command (README.md; .ci/run calls it): the Swift test suite, which
+# includes CLI tests that run the built binary, plus any script checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+swift build --build-tests
+swift test --skip-build

@@ -1,0 +1,160 @@
+/// Why one cell failed its field's type: a reason code and a Chinese sentence.
+public struct FieldProblem: Error, Hashable, Sendable {
+    public var reason: ReasonCode
+    public var message: String
+
+    public init(_ reason: ReasonCode, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+}
+
+/// Turns one non-empty, trimmed cell into a typed value, or says why it cannot.
+public struct FieldTypeParsing: Sendable {
+    public let divisions: DivisionCatalog
+    let provinceCodes: Set<Int>
+
+    public init(divisions: DivisionCatalog) {
+        self.divisions = divisions
+        self.provinceCodes = divisions.provinceCodes
+    }
+
+    public func parse(_ text: String, as field: FieldSpec) -> Result<FieldValue, FieldProblem> {
+        switch field.type {
+        case .text:
+            return .success(.text(text))
+        case .integer:
+            guard let value = Int64(text) else {
+                return .failure(FieldProblem(.badNumber, "\(field.label)应为整数。"))
+            }
+            return bounded(value, field: field, shown: { String($0) }).map { .integer($0) }
+        case .decimal(let scale):
+            guard let value = ScaledDecimal.parse(text, scale: scale) else {
+                return .failure(FieldProblem(.badNumber, "\(field.label)应为数字，最多 \(scale) 位小数。"))
+            }
+            return bounded(value.units, field: field, shown: { ScaledDecimal(units: $0, scale: scale).description })
+                .map { .decimal($0) }
+        case .date:
+            guard let day = Day.parse(text) else {
+                return .failure(FieldProblem(.badDate, "\(field.label)不是有效日期：应为 YYYY-MM-DD（也接受 YYYYMMDD、YYYY/MM/DD）的真实日期。"))
+            }
+            return .success(.date(day))
+        case .bool:
+            switch text {
+            case "是": return .success(.bool(true))
+            case "否": return .success(.bool(false))
+            default: return .failure(FieldProblem(.badEnum, "\(field.label)应为“是”或“否”。"))
+            }
+        case .enumeration(let values):
+            guard values.contains(text) else {
+                return .failure(FieldProblem(.badEnum, "\(field.label)应为以下之一：\(values.joined(separator: "、"))。"))
+            }
+            return .success(.text(text))
+        case .idNumber:
+            return parseID(text, label: field.label).map { .text($0.text) }
+        case .uscc:
+            return parseUSCC(text, label: field.label).map { .text($0) }
+        case .holderID:
+            // A holder is a person (ID number) or an organisation (USCC). Some USCCs are all
+            // digits too, so try both; report the error of the one the text resembles.
+            let asID = parseID(text, label: field.label)
+            if case .success(let id) = asID { return .success(.text(id.text)) }
+            let asUSCC = parseUSCC(text, label: field.label)
+            if case .success(let code) = asUSCC { return .success(.text(code)) }
+            return Self.looksLikeIDNumber(text, provinces: provinceCodes)
+                ? asID.map { .text($0.text) } : asUSCC.map { .text($0) }
+        case .division:
+            if let problem = divisions.validate(text) {
+                return .failure(FieldProblem(.badDivision, Self.describe(problem, label: field.label)))
+            }
+            return .success(.text(text))
+        case .phone:
+            guard let phone = PhoneNumber.normalize(text) else {
+                return .failure(FieldProblem(.badFormat, "\(field.label)格式不对：应为 11 位手机号或带区号的固定电话（如 0371-67881234）。"))
+            }
+            return .success(.text(phone))
+        case .industry:
+            guard let code = IndustryCode.normalize(text) else {
+                return .failure(FieldProblem(
+                    .badEnum, "\(field.label)应为 GB/T 4754-2017 的门类字母加两位大类代码（如 C39），且大类属于该门类。"
+                ))
+            }
+            return .success(.text(code))
+        }
+    }
+
+    /// Digits with an optional final X, starting with a province code: written as an ID number.
+    static func looksLikeIDNumber(_ text: String, provinces: Set<Int>) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 15, bytes.dropLast().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              let last = bytes.last, (last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X") || last == UInt8(ascii: "x")
+        else { return false }
+        return provinces.contains(Int(bytes[0] - 0x30) * 10 + Int(bytes[1] - 0x30))
+    }
+
+    /// Parses an ID number, keeping the parsed birth date and gender for cross-checks.
+    public func parseID(_ text: String, label: String) -> Result<ResidentIDNumber, FieldProblem> {
+        ResidentIDNumber.validate(text, provinces: provinceCodes).mapError { problem in
+            switch problem {
+            case .wrongLength(let n):
+                FieldProblem(.badFormat, "\(label)应为 18 位，实际为 \(n) 位。")
+            case .badCharacter:
+                FieldProblem(.badFormat, "\(label)前 17 位应为数字，最后一位为数字或 X。")
+            case .unknownProvince(let code):
+                FieldProblem(.badFormat, "\(label)前两位 \(code) 不是 GB/T 2260 中的省级行政区划代码。")
+            case .badBirthDate:
+                FieldProblem(.badFormat, "\(label)第 7–14 位不是有效的出生日期。")
+            case .badCheckDigit(let expected):
+                FieldProblem(.badCheckDigit, "\(label)校验码错误：按 GB 11643-1999 计算，第 18 位应为 \(expected)。")
+            }
+        }
+    }
+
+    func parseUSCC(_ text: String, label: String) -> Result<String, FieldProblem> {
+        CreditCode.validate(text).mapError { problem in
+            switch problem {
+            case .wrongLength(let n):
+                FieldProblem(.badFormat, "\(label)应为 18 位，实际为 \(n) 位。")
+            case .badCharacter(let c):
+                FieldProblem(.badFormat, "\(label)含有不允许的字符“\(c)”（不使用 I、O、Z、S、V）。")
+            case .badCheckDigit(let expected):
+                FieldProblem(.badCheckDigit, "\(label)校验码错误：按 GB 32100-2015 计算，第 18 位应为 \(expected)。")
+            }
+        }
+    }
+
+    func bounded(_ value: Int64, field: FieldSpec, shown: (Int64) -> String) -> Result<Int64, FieldProblem> {
+        if let minimum = field.minimum, value < minimum {
+            return .failure(FieldProblem(.badNumber, "\(field.label)不能小于 \(shown(minimum))。"))
+        }
+        if let maximum = field.maximum, value > maximum {
+            return .failure(FieldProblem(.badNumber, "\(field.label)不能大于 \(shown(maximum))。"))
+        }
+        return .success(value)
+    }
+
+    static func describe(_ problem: DivisionCatalog.Problem, label: String) -> String {
+        switch problem {
+        case .notNineDigits:
+            "\(label)应为 9 位数字（6 位县级代码 + 3 位乡级代码）。"
+        case .unknownProvince(let code):
+            "\(label)前两位 \(code) 不是 GB/T 2260 中的省级代码。"
+        case .unknownZhengzhouCounty(let code):
+            "\(label)的县级代码 \(code) 不是郑州市的区县（GB/T 2260）。"
+        case .unknownErqiTownship(let code):
+            "\(label) \(code) 不是二七区的乡镇或街道（见 Rules/schemas/divisions.yaml）。"
+        }
+    }
+
+    /// Parses a literal written in a schema file (an `empty:` value), without catalogues.
+    public static func literal(_ text: String, type: FieldType) -> FieldValue? {
+        switch type {
+        case .integer: Int64(text).map { .integer($0) }
+        case .decimal(let scale): ScaledDecimal.parse(text, scale: scale).map { .decimal($0.units) }
+        case .date: Day.parse(text).map { .date($0) }
+        case .bool: text == "是" ? .bool(true) : text == "否" ? .bool(false) : nil
+        case .enumeration(let values): values.contains(text) ? .text(text) : nil
+        default: .text(text)
+        }
+    }
+}

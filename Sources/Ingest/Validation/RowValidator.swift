@@ -1,0 +1,131 @@
+public import Datasets
+
+/// Checks one record against its schema, field by field in schema order, and produces either
+/// the typed row or the one reason it is quarantined (the first failing field).
+public struct RowValidator: Sendable {
+    public let schema: Schema
+    public let parsing: FieldTypeParsing
+    public let file: String
+    /// ID numbers parsed in the current row, by field index, for the cross-field checks.
+    private var parsedIDs: [ResidentIDNumber?]
+
+    public init(schema: Schema, divisions: DivisionCatalog, file: String) {
+        self.schema = schema
+        self.parsing = FieldTypeParsing(divisions: divisions)
+        self.file = file
+        self.parsedIDs = Array(repeating: nil, count: schema.fields.count)
+    }
+
+    /// Validates `cells` (one per schema field, in schema order) into `values`; returns the
+    /// quarantine entry when the row is bad.
+    public mutating func validate(
+        _ cells: [RawCell], line: Int, into values: inout [FieldValue]
+    ) -> QuarantineEntry? {
+        values.removeAll(keepingCapacity: true)
+        for i in parsedIDs.indices { parsedIDs[i] = nil }
+        for (index, field) in schema.fields.enumerated() {
+            func reject(_ reason: ReasonCode, _ value: String, _ message: String) -> QuarantineEntry {
+                QuarantineEntry(file: file, line: line, field: field.name, reason: reason, value: value, message: message)
+            }
+            let text: String
+            switch cells[index] {
+            case .absent:
+                values.append(.null)
+                continue
+            case .undecodable(let lossy):
+                return reject(.badEncoding, lossy, "\(field.label)含有无法按 UTF-8 解码的字节。")
+            case .text(let raw):
+                text = Self.trim(raw)
+            }
+            if text.isEmpty {
+                if field.required {
+                    return reject(.missingRequired, "", "\(field.label)为必填项，不能为空。")
+                }
+                if let condition = field.requiredWhen, condition.field < values.count,
+                   values[condition.field].display(for: schema.fields[condition.field]) == condition.equals {
+                    let other = schema.fields[condition.field]
+                    return reject(.missingRequired, "", "\(other.label)为“\(condition.equals)”时，\(field.label)不能为空。")
+                }
+                switch field.empty {
+                case .unknown: values.append(.null)
+                case .value(let value, _): values.append(value)
+                }
+                continue
+            }
+            let parsed: Result<FieldValue, FieldProblem>
+            if case .idNumber = field.type {
+                parsed = parsing.parseID(text, label: field.label).map { id in
+                    parsedIDs[index] = id
+                    return .text(id.text)
+                }
+            } else if case .holderID = field.type, case .success(let id) = parsing.parseID(text, label: field.label) {
+                parsedIDs[index] = id
+                parsed = .success(.text(id.text))
+            } else {
+                parsed = parsing.parse(text, as: field)
+            }
+            switch parsed {
+            case .failure(let problem):
+                return reject(problem.reason, text, problem.message)
+            case .success(let value):
+                values.append(value)
+            }
+            if let problem = crossCheck(index: index, values: values) {
+                return reject(problem.reason, text, problem.message)
+            }
+        }
+        return nil
+    }
+
+    private func crossCheck(index: Int, values: [FieldValue]) -> FieldProblem? {
+        let field = schema.fields[index]
+        for check in field.crossChecks {
+            // Checks look back only: a field refers to fields before it in schema order.
+            guard check.otherField < index else { continue }
+            switch check {
+            case .genderOf(let other):
+                guard let id = parsedIDs[other], case .text(let gender) = values[index] else { continue }
+                if gender != id.gender {
+                    return FieldProblem(
+                        .genderMismatch,
+                        "\(field.label)为“\(gender)”，但\(schema.fields[other].label)第 17 位表示“\(id.gender)”（奇数为男，偶数为女）。"
+                    )
+                }
+            case .birthDateOf(let other):
+                guard let id = parsedIDs[other], case .date(let day) = values[index] else { continue }
+                if day != id.birthDate {
+                    return FieldProblem(.birthMismatch, "\(field.label)与\(schema.fields[other].label)第 7–14 位的出生日期不一致。")
+                }
+            case .holderKindOf(let other):
+                guard case .text(let kind) = values[index], !values[other].isNull else { continue }
+                let expected = parsedIDs[other] != nil ? "个人" : "企业"
+                if kind != expected {
+                    let code = parsedIDs[other] != nil ? "身份证号" : "统一社会信用代码"
+                    return FieldProblem(
+                        .badEnum, "\(field.label)为“\(kind)”，但\(schema.fields[other].label)是\(code)，应为“\(expected)”。"
+                    )
+                }
+            case .notBefore(let other):
+                guard case .date(let day) = values[index], case .date(let earlier) = values[other] else { continue }
+                if day < earlier {
+                    return FieldProblem(.badDate, "\(field.label)（\(day)）早于\(schema.fields[other].label)（\(earlier)）。")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Trims ASCII whitespace and the ideographic space (U+3000) that office software leaves.
+    static func trim(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+              isSpace(first) || isSpace(last) else { return text }
+        let scalars = text.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !isSpace($0) }),
+              let end = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(scalars[start...end])
+    }
+
+    private static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        s == " " || s == "\t" || s == "\r" || s == "\n" || s == "\u{3000}" || s == "\u{FEFF}"
+    }
+}

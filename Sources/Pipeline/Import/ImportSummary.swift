@@ -1,0 +1,22 @@
+public import Datasets
+public import Store
+
+/// The outcome of `import`, for the terminal (Chinese) and for machines (JSON).
+public struct ImportSummary: Sendable {
+    public var kind: DatasetKind
+    public var path: String
+    /// The ledger entry written by this import; for a no-op, the earlier import it repeats.
+    public var record: ImportRecord
+    /// The same content was imported before: nothing was read or written.
+    public var isNoOp: Bool
+    public var ignoredColumns: [String]
+    /// Quarantined rows by reason, most frequent first.
+    public var reasons: [(reason: ReasonCode, count: Int)]
+    public var maxBadRate: Double
+
+    public var rejected: Bool { !isNoOp && record.status != .ok }
+
+    public var badRate: Double {
+        record.counts.rowsRead == 0 ? 0 : Double(record.counts.quarantined) / Double(record.counts.rowsRead)
+    }
+}

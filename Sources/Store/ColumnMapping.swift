@@ -1,0 +1,49 @@
+internal import Datasets
+internal import Foundation
+internal import GRDB
+
+/// How each field type sits in SQLite: typed columns, never JSON blobs.
+/// Text-like codes as TEXT; integers, 是/否 (0/1) and exact decimals (integer units of
+/// 10^-scale, e.g. 分 for 元) as INTEGER; dates as ISO `YYYY-MM-DD` TEXT.
+enum ColumnMapping {
+    static func sqlType(_ type: FieldType) -> String {
+        switch type {
+        case .integer, .bool, .decimal: "INTEGER"
+        default: "TEXT"
+        }
+    }
+
+    static func databaseValue(_ value: FieldValue) -> DatabaseValue {
+        switch value {
+        case .null: .null
+        case .text(let s): s.databaseValue
+        case .integer(let i): i.databaseValue
+        case .decimal(let units): units.databaseValue
+        case .date(let day): day.description.databaseValue
+        case .bool(let b): (b ? 1 : 0).databaseValue
+        }
+    }
+
+    static func fieldValue(_ value: DatabaseValue, type: FieldType) -> FieldValue {
+        switch value.storage {
+        case .null: return .null
+        case .int64(let i):
+            switch type {
+            case .bool: return .bool(i != 0)
+            case .decimal: return .decimal(i)
+            case .integer: return .integer(i)
+            default: return .text(String(i))
+            }
+        case .string(let s):
+            if case .date = type, let day = Day.parse(s) { return .date(day) }
+            return .text(s)
+        case .double(let d): return .text(String(d))
+        case .blob: return .text("<blob>")
+        }
+    }
+
+    /// Quotes an identifier from a schema file for SQL.
+    static func quote(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,98 @@
+internal import Datasets
+internal import GRDB
+
+/// The store's schema, built by GRDB's migrator. Profile tables follow the schema files under
+/// `Rules/schemas/`: a field added there becomes a column at the next open.
+enum Migrations {
+    static func migrator(schemas: SchemaSet) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE imports (
+                    id INTEGER PRIMARY KEY,
+                    path TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    encoding TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    rows_read INTEGER NOT NULL DEFAULT 0,
+                    inserted INTEGER NOT NULL DEFAULT 0,
+                    updated INTEGER NOT NULL DEFAULT 0,
+                    unchanged INTEGER NOT NULL DEFAULT 0,
+                    quarantined INTEGER NOT NULL DEFAULT 0,
+                    status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'rejected')),
+                    message TEXT
+                );
+                CREATE INDEX imports_by_content ON imports(kind, sha256);
+                CREATE INDEX imports_by_path ON imports(path);
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY,
+                    import_id INTEGER NOT NULL REFERENCES imports(id),
+                    file TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    field TEXT NOT NULL,
+                    reason_code TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    message TEXT NOT NULL
+                );
+                CREATE INDEX quarantine_by_import ON quarantine(import_id, file, line);
+                CREATE TABLE changes (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    entity_key TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    old_value TEXT,
+                    new_value TEXT,
+                    import_id INTEGER NOT NULL REFERENCES imports(id)
+                );
+                CREATE INDEX changes_by_entity ON changes(kind, entity_key);
+                """)
+        }
+        migrator.registerMigration("v1-profiles") { db in
+            for kind in DatasetKind.allCases {
+                try createProfileTable(schemas[kind], in: db)
+            }
+            try db.execute(sql: """
+                CREATE INDEX residents_by_household ON residents(household_id);
+                CREATE INDEX licences_by_holder ON licences(holder_id);
+                CREATE VIEW households AS
+                    SELECT household_id,
+                           COUNT(*) AS members,
+                           MAX(CASE WHEN relation = '户主' THEN id_number END) AS head_id_number
+                    FROM residents WHERE active = 1
+                    GROUP BY household_id;
+                """)
+        }
+        return migrator
+    }
+
+    static func createProfileTable(_ schema: Schema, in db: Database) throws {
+        var columns = schema.fields.enumerated().map { i, field in
+            ColumnMapping.quote(field.name) + " " + ColumnMapping.sqlType(field.type)
+                + (i == schema.keyIndex ? " NOT NULL PRIMARY KEY" : "")
+        }
+        columns += [
+            "active INTEGER NOT NULL DEFAULT 1",
+            "first_import_id INTEGER NOT NULL REFERENCES imports(id)",
+            "last_import_id INTEGER NOT NULL REFERENCES imports(id)",
+        ]
+        try db.execute(sql: "CREATE TABLE \(ColumnMapping.quote(schema.kind.rawValue)) (\(columns.joined(separator: ", ")))")
+    }
+
+    /// Adds columns for fields a schema file gained since the table was created.
+    static func addMissingColumns(schemas: SchemaSet, in db: Database) throws {
+        for kind in DatasetKind.allCases {
+            let schema = schemas[kind]
+            let existing = Set(try db.columns(in: kind.rawValue).map(\.name))
+            for field in schema.fields where !existing.contains(field.name) {
+                try db.execute(sql: """
+                    ALTER TABLE \(ColumnMapping.quote(kind.rawValue)) \
+                    ADD COLUMN \(ColumnMapping.quote(field.name)) \(ColumnMapping.sqlType(field.type))
+                    """)
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+public import Datasets
+internal import GRDB
+
+/// What an upsert did to a profile.
+public enum UpsertOutcome: Sendable {
+    case inserted
+    case updated
+    case unchanged
+}
+
+/// Writes the rows of one import inside its transaction. Handed to the pipeline's closure by
+/// `ProfileStore.performImport`; it cannot escape.
+public final class ImportWriter {
+    let db: Database
+    let schema: Schema
+    public let importID: Int64
+    /// When the table was empty at the start, no row can exist yet: skip the look-up.
+    let tableWasEmpty: Bool
+    let insert: Statement
+    let select: Statement
+    let update: Statement
+    let recordChange: Statement
+    private var newValues: [DatabaseValue] = []
+    private var arguments: [DatabaseValue] = []
+
+    init(db: Database, schema: Schema, importID: Int64) throws {
+        self.db = db
+        self.schema = schema
+        self.importID = importID
+        let table = ColumnMapping.quote(schema.kind.rawValue)
+        let names = schema.fields.map { ColumnMapping.quote($0.name) }
+        let key = names[schema.keyIndex]
+        tableWasEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table))") ?? true
+        let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        insert = try db.makeStatement(sql: """
+            INSERT INTO \(table) (\(names.joined(separator: ", ")), active, first_import_id, last_import_id)
+            VALUES (\(placeholders), 1, ?, ?)
+            """)
+        select = try db.makeStatement(sql: "SELECT \(names.joined(separator: ", ")), active FROM \(table) WHERE \(key) = ?")
+        update = try db.makeStatement(sql: """
+            UPDATE \(table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")), active = 1, last_import_id = ?
+            WHERE \(key) = ?
+            """)
+        recordChange = try db.makeStatement(sql: """
+            INSERT INTO changes (kind, entity_key, field, old_value, new_value, import_id) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    /// Inserts a new profile, or updates an existing one and records each changed field.
+    public func upsert(_ values: [FieldValue]) throws -> UpsertOutcome {
+        newValues.removeAll(keepingCapacity: true)
+        for value in values { newValues.append(ColumnMapping.databaseValue(value)) }
+        let key = newValues[schema.keyIndex]
+        if !tableWasEmpty, let existing = try Row.fetchOne(select, arguments: [key]) {
+            var changed = false
+            for (i, field) in schema.fields.enumerated() {
+                let old: DatabaseValue = existing[i]
+                guard old != newValues[i] else { continue }
+                changed = true
+                try recordChange.execute(arguments: [
+                    schema.kind.rawValue, key, field.name,
+                    ColumnMapping.fieldValue(old, type: field.type).describe(for: field),
+                    values[i].describe(for: field), importID,
+                ])
+            }
+            let wasActive: Bool = existing[schema.fields.count]
+            if !wasActive {
+                changed = true
+                try recordChange.execute(arguments: [schema.kind.rawValue, key, "active", "否", "是", importID])
+            }
+            guard changed else { return .unchanged }
+            arguments.removeAll(keepingCapacity: true)
+            arguments.append(contentsOf: newValues)
+            arguments.append(importID.databaseValue)
+            arguments.append(key)
+            try update.execute(arguments: StatementArguments(arguments))
+            return .updated
+        }
+        arguments.removeAll(keepingCapacity: true)
+        arguments.append(contentsOf: newValues)
+        arguments.append(importID.databaseValue)
+        arguments.append(importID.databaseValue)
+        try insert.execute(arguments: StatementArguments(arguments))
+        return .inserted
+    }
+}
+
+extension ProfileStore {
+    /// The ledger entry of an earlier successful import of the same content and kind.
+    public func previousImport(kind: DatasetKind, sha256: String) throws -> ImportRecord? {
+        try guarded("查询导入记录") {
+            try pool.read { db in
+                try Row.fetchOne(db, sql: """
+                    SELECT * FROM imports WHERE kind = ? AND sha256 = ? AND status = 'ok' ORDER BY id DESC LIMIT 1
+                    """, arguments: [kind.rawValue, sha256]).map(ImportRecord.init(row:))
+            }
+        }
+    }
+
+    /// Runs one import as one transaction. The ledger entry is written first; `body` writes
+    /// the rows through the `ImportWriter` inside a savepoint and returns its decision.
+    /// Accepted: rows, quarantine and ledger commit together. Rejected (bad rate, or `body`
+    /// threw a file-level error): the rows roll back, the ledger entry and the quarantine
+    /// stay so people can see why, and the error, if any, is rethrown after the commit.
+    public func performImport(
+        _ start: ImportStart, kind: DatasetKind,
+        body: (ImportWriter) throws -> ImportDecision
+    ) throws -> ImportRecord {
+        let schema = schemas[kind]
+        var failure: (any Error)?
+        let record = try guarded("写入导入结果") {
+            try pool.write { db -> ImportRecord in
+                try db.execute(sql: """
+                    INSERT INTO imports (path, size, sha256, kind, format, encoding, started_at, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'running')
+                    """, arguments: [
+                        start.path, start.size, start.sha256, start.kind, start.format, start.encoding,
+                        Self.timestamp(),
+                    ])
+                let importID = db.lastInsertedRowID
+                var decision = ImportDecision(accepted: false, counts: ImportCounts(), quarantine: [], message: nil)
+                try db.inSavepoint {
+                    let writer = try ImportWriter(db: db, schema: schema, importID: importID)
+                    do {
+                        decision = try body(writer)
+                    } catch let error as DatabaseError {
+                        throw error
+                    } catch {
+                        failure = error
+                        decision.message = String(describing: error)
+                        return .rollback
+                    }
+                    return decision.accepted ? .commit : .rollback
+                }
+                let insertEntry = try db.makeStatement(sql: """
+                    INSERT INTO quarantine (import_id, file, line, field, reason_code, value, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for entry in decision.quarantine {
+                    try insertEntry.execute(arguments: [
+                        importID, entry.file, entry.line, entry.field, entry.reason.rawValue, entry.value, entry.message,
+                    ])
+                }
+                let status: ImportRecord.Status = decision.accepted && failure == nil ? .ok : .rejected
+                let counts = decision.counts
+                try db.execute(sql: """
+                    UPDATE imports SET finished_at = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?,
+                        quarantined = ?, status = ?, message = ? WHERE id = ?
+                    """, arguments: [
+                        Self.timestamp(), counts.rowsRead, counts.inserted, counts.updated, counts.unchanged,
+                        counts.quarantined, status.rawValue, decision.message, importID,
+                    ])
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM imports WHERE id = ?", arguments: [importID]) else {
+                    throw StoreError("导入记录 \(importID) 写入后读不到")
+                }
+                return ImportRecord(row: row)
+            }
+        }
+        if let failure { throw failure }
+        return record
+    }
+}
+
+extension ImportRecord {
+    init(row: Row) {
+        self.init(
+            id: row["id"], path: row["path"], size: row["size"], sha256: row["sha256"], kind: row["kind"],
+            format: row["format"], encoding: row["encoding"], startedAt: row["started_at"],
+            finishedAt: row["finished_at"],
+            counts: {
+                var c = ImportCounts()
+                c.rowsRead = row["rows_read"]
+                c.inserted = row["inserted"]
+                c.updated = row["updated"]
+                c.unchanged = row["unchanged"]
+                c.quarantined = row["quarantined"]
+                return c
+            }(),
+            status: ImportRecord.Status(rawValue: row["status"]) ?? .rejected, message: row["message"]
+        )
+    }
+}

@@ -1,0 +1,52 @@
+public import Datasets
+internal import Foundation
+internal import GRDB
+
+/// The embedded store (SQLite through GRDB, in WAL mode): profiles (一人一档 / 一企一档),
+/// licences, the import ledger, quarantine and change history. The only module that
+/// imports GRDB; no GRDB type appears in its public API.
+public final class ProfileStore: Sendable {
+    public let path: String
+    public let schemas: SchemaSet
+    let pool: DatabasePool
+
+    public init(path: String, schemas: SchemaSet) throws {
+        self.path = path
+        self.schemas = schemas
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Migrations.migrator(schemas: schemas).migrate(pool)
+            try pool.write { db in try Migrations.addMissingColumns(schemas: schemas, in: db) }
+        } catch let error as DatabaseError {
+            throw StoreError("无法打开数据库 \(path)：\(error.message ?? error.description)")
+        }
+    }
+
+    /// Runs `body` and turns GRDB's errors into `StoreError`s that name what failed.
+    func guarded<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StoreError("\(what)失败：\(error.message ?? error.description)")
+        }
+    }
+
+    /// The ids of the applied migrations, newest last.
+    public func schemaVersion() throws -> [String] {
+        try guarded("读取数据库版本") {
+            try pool.read { db in try Migrations.migrator(schemas: schemas).appliedIdentifiers(db).sorted() }
+        }
+    }
+
+    static func timestamp(_ date: Date = Date()) -> String {
+        var formatter = Date.ISO8601FormatStyle()
+        formatter.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        return date.formatted(formatter)
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Datasets
+import Store
+
+struct DBCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "数据库维护。",
+        subcommands: [Info.self],
+        defaultSubcommand: Info.self
+    )
+
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "显示数据库版本、各类档案数量和最近的导入。")
+
+        @Option(name: .long, help: "输出格式：table 或 json。")
+        var format: OutputFormat = .table
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            try reportingErrors {
+                let info = try store.openStore().info()
+                if format == .json {
+                    var object: [String: Any] = [
+                        "path": info.path, "migrations": info.migrations, "households": info.households,
+                        "quarantine_rows": info.quarantineRows, "change_rows": info.changeRows,
+                    ]
+                    for count in info.counts {
+                        object[count.kind.rawValue] = ["active": count.active, "inactive": count.inactive]
+                    }
+                    object["imports"] = info.recentImports.map {
+                        ["id": $0.id, "kind": $0.kind, "path": $0.path, "status": $0.status.rawValue,
+                         "rows_read": $0.counts.rowsRead, "quarantined": $0.counts.quarantined] as [String: Any]
+                    }
+                    print(JSONOutput.line(object))
+                    return
+                }
+                var out = "数据库：\(info.path)\n数据库版本（已执行的迁移）：\(info.migrations.joined(separator: ", "))\n\n"
+                var counts = TextTable(["种类", "有效", "已注销/迁出"])
+                for count in info.counts {
+                    counts.add([count.kind.label, String(count.active), String(count.inactive)])
+                }
+                counts.add(["家庭户（由居民户号派生）", String(info.households), ""])
+                out += counts.render()
+                out += "\n隔离区 \(info.quarantineRows) 行，变更历史 \(info.changeRows) 条\n\n最近的导入\n"
+                if info.recentImports.isEmpty {
+                    out += "（尚无导入）"
+                } else {
+                    var imports = TextTable(["编号", "种类", "文件", "状态", "读取", "新增", "更新", "未变", "隔离", "开始时间"])
+                    for r in info.recentImports {
+                        let status = ["ok": "成功", "rejected": "已拒绝", "running": "未完成"][r.status.rawValue] ?? r.status.rawValue
+                        imports.add([
+                            "#\(r.id)", r.kind, r.path, status, String(r.counts.rowsRead), String(r.counts.inserted),
+                            String(r.counts.updated), String(r.counts.unchanged), String(r.counts.quarantined), r.startedAt,
+                        ])
+                    }
+                    out += imports.render()
+                }
+                print(out)
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+public import ArgumentParser
+import Datasets
+import Foundation
+import Logging
+import Store
+
+/// Where the database and the rules live; shared by every command that opens the store.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("数据库文件路径（默认 ./mianshen.db，或环境变量 MIANSHEN_DB）。", valueName: "PATH"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("规则目录，其中 schemas/ 为数据规范（默认 ./Rules，或 MIANSHEN_RULES）。", valueName: "DIR"))
+    var rules: String?
+
+    var databasePath: String {
+        db ?? ProcessInfo.processInfo.environment["MIANSHEN_DB"] ?? "mianshen.db"
+    }
+
+    var rulesDirectory: String {
+        rules ?? ProcessInfo.processInfo.environment["MIANSHEN_RULES"] ?? "Rules"
+    }
+
+    func openStore() throws -> ProfileStore {
+        let schemas = try SchemaLoader.load(directory: rulesDirectory + "/schemas")
+        return try ProfileStore(path: databasePath, schemas: schemas)
+    }
+}
+
+/// `--format table|csv|json` for commands that print records. `json` is JSON Lines; CSV is
+/// UTF-8 without BOM; `table` is for people, in Chinese.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table
+    case csv
+    case json
+}
+
+/// `--unmask` for commands that show personal data.
+struct MaskingOptions: ParsableArguments {
+    @Flag(name: .long, help: "显示身份证号、姓名、电话原文（默认脱敏，如 4101**********1234、张*、138****5678）。")
+    var unmask = false
+
+    func show(_ value: String, as kind: Datasets.PersonalData?) -> String {
+        unmask ? value : Masking.mask(value, as: kind)
+    }
+}
+
+extension DatasetKind: ExpressibleByArgument {}

@@ -1,0 +1,70 @@
+import Datasets
+import MianshenTesting
+import XCTest
+
+final class ValueParsingTests: XCTestCase {
+    func testDatesInThreeFormatsAndOnlyRealDates() {
+        XCTAssertEqual(Day.parse("2024-02-29")?.description, "2024-02-29")
+        XCTAssertEqual(Day.parse("20240229")?.description, "2024-02-29")
+        XCTAssertEqual(Day.parse("2024/02/29")?.description, "2024-02-29")
+        XCTAssertNil(Day.parse("2023-02-29"))
+        XCTAssertNil(Day.parse("2001-02-30"))
+        XCTAssertNil(Day.parse("2024-13-01"))
+        XCTAssertNil(Day.parse("2024-1-01"))
+        XCTAssertNil(Day.parse("2024-02/29"))
+        XCTAssertEqual(Day(year: 1970, month: 1, day: 1)?.daysSinceEpoch, 0)
+        XCTAssertEqual(Day(year: 2000, month: 3, day: 1)?.daysSinceEpoch, 11017)
+        XCTAssertLessThan(Day(year: 1949, month: 10, day: 1)!, Day(year: 1970, month: 1, day: 1)!)
+    }
+
+    func testDecimalsAreExactAndNeverRounded() {
+        XCTAssertEqual(ScaledDecimal.parse("12.34", scale: 2)?.units, 1234)
+        XCTAssertEqual(ScaledDecimal.parse("12.3", scale: 2)?.units, 1230)
+        XCTAssertEqual(ScaledDecimal.parse("-0.5", scale: 2)?.units, -50)
+        XCTAssertEqual(ScaledDecimal.parse("7", scale: 2)?.description, "7.00")
+        XCTAssertNil(ScaledDecimal.parse("12.345", scale: 2), "a third decimal must not be rounded away")
+        XCTAssertNil(ScaledDecimal.parse("1.2.3", scale: 2))
+        XCTAssertNil(ScaledDecimal.parse("abc", scale: 2))
+        XCTAssertNil(ScaledDecimal.parse(".", scale: 2))
+        XCTAssertEqual(ScaledDecimal(units: -5, scale: 2).description, "-0.05")
+    }
+
+    func testPhones() {
+        XCTAssertEqual(PhoneNumber.normalize("13812345678"), "13812345678")
+        XCTAssertEqual(PhoneNumber.normalize("+86 138 1234 5678"), "13812345678")
+        XCTAssertEqual(PhoneNumber.normalize("0371-67881234"), "0371-67881234")
+        XCTAssertEqual(PhoneNumber.normalize("037167881234"), "0371-67881234")
+        XCTAssertEqual(PhoneNumber.normalize("010-12345678"), "010-12345678")
+        XCTAssertNil(PhoneNumber.normalize("12345"))
+        XCTAssertNil(PhoneNumber.normalize("12812345678"), "no mobile number starts with 12")
+        XCTAssertNil(PhoneNumber.normalize("0371-6788"))
+    }
+
+    func testIndustryCodesBelongToTheirSection() {
+        XCTAssertEqual(IndustryCode.normalize("C39"), "C39")
+        XCTAssertEqual(IndustryCode.normalize("i65"), "I65")
+        XCTAssertNil(IndustryCode.normalize("C99"))
+        XCTAssertNil(IndustryCode.normalize("Z01"))
+        XCTAssertNil(IndustryCode.normalize("F5"))
+    }
+
+    func testDivisions() throws {
+        let catalog = try DivisionCatalog.load(path: RepositoryPaths.schemas + "/divisions.yaml")
+        XCTAssertNil(catalog.validate("410103001"))
+        XCTAssertEqual(catalog.name(of: "410103001"), "淮河路街道")
+        XCTAssertNil(catalog.validate("410105003"), "another 郑州 district: valid")
+        XCTAssertNil(catalog.validate("320102001"), "outside 郑州: only the province is checked")
+        XCTAssertEqual(catalog.validate("990103001"), .unknownProvince("99"))
+        XCTAssertEqual(catalog.validate("410199001"), .unknownZhengzhouCounty("410199"))
+        XCTAssertEqual(catalog.validate("410103999"), .unknownErqiTownship("410103999"))
+        XCTAssertEqual(catalog.validate("41010300"), .notNineDigits)
+    }
+
+    func testMasking() {
+        XCTAssertEqual(Masking.mask("410103195311285423", as: .idNumber), "4101**********5423")
+        XCTAssertEqual(Masking.mask("张三", as: .name), "张*")
+        XCTAssertEqual(Masking.mask("13812345678", as: .phone), "138****5678")
+        XCTAssertEqual(Masking.mask("0371-67881234", as: .phone), "0371-******34")
+        XCTAssertEqual(Masking.mask("二七区", as: nil), "二七区")
+    }
+}

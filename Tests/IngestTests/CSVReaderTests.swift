@@ -1,0 +1,71 @@
+import Foundation
+import Diagnostics
+import Ingest
+import MianshenTesting
+import XCTest
+
+final class CSVReaderTests: XCTestCase {
+    /// Reads every record of `bytes` with a tiny chunk size, so records cross chunk boundaries.
+    func records(_ bytes: [UInt8], chunkSize: Int = 16) throws -> [(line: Int, cells: [String])] {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("t.csv")
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        let reader = try CSVReader(path: path, chunkSize: chunkSize)
+        var record = CSVRecord()
+        var out: [(Int, [String])] = []
+        while try reader.next(into: &record) {
+            out.append((record.startLine, (0..<record.count).map { record.string($0) ?? "<invalid>" }))
+        }
+        return out
+    }
+
+    func records(_ text: String, chunkSize: Int = 16) throws -> [(line: Int, cells: [String])] {
+        try records(Array(text.utf8), chunkSize: chunkSize)
+    }
+
+    func testQuotedFieldsWithCommasQuotesAndNewlines() throws {
+        let rows = try records("a,b,c\n1,\"x, y\",\"he said \"\"hi\"\"\"\n2,\"two\nlines\",z\n3,q,r\n")
+        XCTAssertEqual(rows.map(\.cells), [
+            ["a", "b", "c"], ["1", "x, y", "he said \"hi\""], ["2", "two\nlines", "z"], ["3", "q", "r"],
+        ])
+        XCTAssertEqual(rows.map(\.line), [1, 2, 3, 5], "a record after a two-line record starts on line 5")
+    }
+
+    func testCRLFBomBlankLinesAndEmptyCells() throws {
+        let rows = try records([0xEF, 0xBB, 0xBF] + Array("a,b\r\n1,\r\n\r\n,2\r\n\n".utf8))
+        XCTAssertEqual(rows.map(\.cells), [["a", "b"], ["1", ""], ["", "2"]])
+        XCTAssertEqual(rows.map(\.line), [1, 2, 4])
+    }
+
+    func testTruncatedLastLineIsAShortRecord() throws {
+        let rows = try records("a,b,c\n1,2,3\n4,5")
+        XCTAssertEqual(rows.last?.cells, ["4", "5"])
+        XCTAssertEqual(rows.last?.line, 3)
+    }
+
+    func testUnclosedQuoteSwallowsTheRestIntoOneRecord() throws {
+        let rows = try records("a,b\n\"open,1\n2,3\n")
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertEqual(rows[1].cells.count, 1)
+        XCTAssertEqual(rows[1].line, 2)
+    }
+
+    func testInvalidUTF8StaysInItsCell() throws {
+        let rows = try records(Array("a,b\n".utf8) + [0x41, 0xFF, 0xFE] + Array(",ok\n".utf8))
+        XCTAssertEqual(rows[1].cells, ["<invalid>", "ok"])
+    }
+
+    func testLargeChunksGiveTheSameRecords() throws {
+        let text = (0..<500).map { "\($0),\"v\($0),x\",\($0 * 2)" }.joined(separator: "\n")
+        let small = try records(text, chunkSize: 16)
+        let large = try records(text, chunkSize: 1 << 20)
+        XCTAssertEqual(small.map(\.cells), large.map(\.cells))
+        XCTAssertEqual(small.count, 500)
+    }
+
+    func testMissingFileIsAnIOError() {
+        XCTAssertThrowsError(try CSVReader(path: "/nonexistent/x.csv")) { error in
+            XCTAssertEqual((error as? IngestError)?.category, .io)
+        }
+    }
+}
