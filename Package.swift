@@ -22,6 +22,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // libxml2, as GRDB wraps SQLite: a modulemap and a shim header only.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // Source files, locations, diagnostics and their caret rendering.
         .target(name: "Diagnostics", swiftSettings: strictSettings),
         // Schemas, field types, values, national-standard validators, row and quarantine records.
@@ -31,13 +37,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Readers (CSV today) and row validation against a schema.
-        .target(name: "Ingest", dependencies: ["Datasets", "Diagnostics"], swiftSettings: strictSettings),
+        .target(name: "Ingest", dependencies: ["Datasets", "Diagnostics", "CLibXML2"], swiftSettings: strictSettings),
         // The only user of GRDB: migrations, profiles, import ledger, quarantine, change history.
         .target(
             name: "Store",
             dependencies: ["Datasets", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
+        // Realistic synthetic district data with a manifest of the rows it corrupted.
+        .target(name: "Generator", dependencies: ["Datasets"], swiftSettings: strictSettings),
         // Orchestrates each stage; today: an import.
         .target(
             name: "Pipeline",
@@ -52,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "mianshen",
             dependencies: [
-                "Pipeline", "Store", "Datasets", "Ingest",
+                "Pipeline", "Store", "Datasets", "Ingest", "Generator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -71,5 +79,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CLITests", dependencies: ["MianshenTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "GeneratorTests",
+            dependencies: ["Generator", "Datasets", "MianshenTesting"],
+            swiftSettings: strictSettings
+        ),
     ]
 )

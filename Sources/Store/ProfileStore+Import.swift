@@ -128,6 +128,10 @@ extension ProfileStore {
                     } catch {
                         failure = error
                         decision.message = String(describing: error)
+                        if let entry = (error as? any QuarantinableError)?.quarantineEntry {
+                            decision.quarantine.append(entry)
+                            decision.counts.quarantined += 1
+                        }
                         return .rollback
                     }
                     return decision.accepted ? .commit : .rollback

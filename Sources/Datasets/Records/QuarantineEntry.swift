@@ -21,3 +21,9 @@ public struct QuarantineEntry: Hashable, Sendable {
         self.message = message
     }
 }
+
+/// A file-level error that also belongs in quarantine (a malformed XML document at line:column),
+/// so people find it where they look for bad rows.
+public protocol QuarantinableError: Error {
+    var quarantineEntry: QuarantineEntry? { get }
+}
