@@ -14,34 +14,13 @@ public struct HeaderMap: Sendable {
     public static func resolve(
         header: [String], schema: Schema, userMap: [String: String] = [:], path: String
     ) throws -> HeaderMap {
-        var lookup: [String: Int] = [:]
-        for (i, field) in schema.fields.enumerated() {
-            lookup[normalize(field.name)] = i
-            lookup[normalize(field.label)] = i
-            for alias in field.aliases { lookup[normalize(alias)] = i }
-        }
-        var userLookup: [String: String] = [:]
-        for (source, target) in userMap { userLookup[normalize(source)] = target }
+        let names = try FieldNameResolver(schema: schema, userMap: userMap, path: path)
         var columnOfField = [Int?](repeating: nil, count: schema.fields.count)
         var headersOfField = [[String]](repeating: [], count: schema.fields.count)
         var ignored: [String] = []
         for (column, cell) in header.enumerated() {
-            let key = normalize(cell)
-            let fieldIndex: Int?
-            if let target = userLookup[key] {
-                guard let i = schema.index(of: target) else {
-                    throw IngestError.badMapFile(
-                        path: path,
-                        reason: "“\(cell)”映射到的字段 \(target) 不在\(schema.label)数据规范中"
-                            + Suggest.didYouMean(target, among: schema.fields.map(\.name))
-                    )
-                }
-                fieldIndex = i
-            } else {
-                fieldIndex = lookup[key]
-            }
-            guard let fieldIndex else {
-                if !key.isEmpty { ignored.append(cell) }
+            guard let fieldIndex = names.field(for: cell) else {
+                if !FieldNameResolver.normalize(cell).isEmpty { ignored.append(cell) }
                 continue
             }
             headersOfField[fieldIndex].append(cell)
@@ -62,13 +41,6 @@ public struct HeaderMap: Sendable {
             throw IngestError.missingColumns(path: path, missing: names, suggestion: hint)
         }
         return HeaderMap(columnOfField: columnOfField, ignoredColumns: ignored, columnCount: header.count)
-    }
-
-    /// Header matching ignores case, surrounding spaces and full-/half-width parentheses.
-    static func normalize(_ text: String) -> String {
-        var s = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        s = s.replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
-        return s.replacingOccurrences(of: "\u{FEFF}", with: "")
     }
 
     /// Reads a `--map` file: one `源列名: 字段名` per line; `#` starts a comment.
@@ -96,5 +68,41 @@ public struct HeaderMap: Sendable {
             map[source] = target
         }
         return map
+    }
+}
+
+/// Finds the schema field a column header, JSON key or XML element name stands for: the
+/// canonical name, the Chinese label, an alias, or what the user's `--map` file says.
+public struct FieldNameResolver: Sendable {
+    private var lookup: [String: Int] = [:]
+
+    public init(schema: Schema, userMap: [String: String] = [:], path: String) throws {
+        for (i, field) in schema.fields.enumerated() {
+            lookup[Self.normalize(field.name)] = i
+            lookup[Self.normalize(field.label)] = i
+            for alias in field.aliases { lookup[Self.normalize(alias)] = i }
+        }
+        for (source, target) in userMap {
+            guard let i = schema.index(of: target) else {
+                throw IngestError.badMapFile(
+                    path: path,
+                    reason: "“\(source)”映射到的字段 \(target) 不在\(schema.label)数据规范中"
+                        + Suggest.didYouMean(target, among: schema.fields.map(\.name))
+                )
+            }
+            lookup[Self.normalize(source)] = i
+        }
+    }
+
+    /// The field index for a name, or nil when it matches no field.
+    public func field(for name: String) -> Int? {
+        lookup[Self.normalize(name)]
+    }
+
+    /// Matching ignores case, surrounding spaces and full-/half-width parentheses.
+    public static func normalize(_ text: String) -> String {
+        var s = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        s = s.replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
+        return s.replacingOccurrences(of: "\u{FEFF}", with: "")
     }
 }
