@@ -4,8 +4,9 @@ public import Datasets
 public enum SourceRecord: Sendable {
     /// A record whose cells are in the `cells` buffer, one per schema field.
     case row(line: Int)
-    /// A record that could not even be split into fields (wrong column count, bad JSON…).
-    case malformed(QuarantineEntry)
+    /// A record that could not even be split into fields (wrong column count, bad JSON…),
+    /// with its key when it could still be read (a full extract must not retire that entity).
+    case malformed(QuarantineEntry, key: String?)
 }
 
 /// A reader of one data file in some format, yielding records as cells in schema order.

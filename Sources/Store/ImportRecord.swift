@@ -7,6 +7,8 @@ public struct ImportCounts: Sendable, Hashable, Codable {
     public var updated = 0
     public var unchanged = 0
     public var quarantined = 0
+    /// Entities absent from a full extract, now marked inactive.
+    public var deactivated = 0
 
     public init() {}
 }
@@ -27,6 +29,7 @@ public struct ImportRecord: Sendable, Hashable {
     public var kind: String
     public var format: String
     public var encoding: String
+    public var full: Bool
     public var startedAt: String
     public var finishedAt: String?
     public var counts: ImportCounts
@@ -42,14 +45,19 @@ public struct ImportStart: Sendable {
     public var kind: String
     public var format: String
     public var encoding: String
+    /// The file is the complete current population of its kind (`import --full`).
+    public var full: Bool
 
-    public init(path: String, size: Int64, sha256: String, kind: String, format: String, encoding: String) {
+    public init(
+        path: String, size: Int64, sha256: String, kind: String, format: String, encoding: String, full: Bool = false
+    ) {
         self.path = path
         self.size = size
         self.sha256 = sha256
         self.kind = kind
         self.format = format
         self.encoding = encoding
+        self.full = full
     }
 }
 

@@ -66,6 +66,12 @@ enum Migrations {
                     GROUP BY household_id;
                 """)
         }
+        migrator.registerMigration("v2-full-extracts") { db in
+            try db.execute(sql: """
+                ALTER TABLE imports ADD COLUMN full INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE imports ADD COLUMN deactivated INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 

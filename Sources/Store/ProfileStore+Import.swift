@@ -20,6 +20,7 @@ public final class ImportWriter {
     let select: Statement
     let update: Statement
     let recordChange: Statement
+    private var markSeenStatement: Statement?
     private var newValues: [DatabaseValue] = []
     private var arguments: [DatabaseValue] = []
 
@@ -44,6 +45,31 @@ public final class ImportWriter {
         recordChange = try db.makeStatement(sql: """
             INSERT INTO changes (kind, entity_key, field, old_value, new_value, import_id) VALUES (?, ?, ?, ?, ?, ?)
             """)
+    }
+
+    /// Notes that a full extract contains this key (its row may have been good or bad).
+    public func markSeen(_ key: String) throws {
+        if markSeenStatement == nil {
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS seen_keys (key TEXT PRIMARY KEY) WITHOUT ROWID")
+            try db.execute(sql: "DELETE FROM temp.seen_keys")
+            markSeenStatement = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.seen_keys (key) VALUES (?)")
+        }
+        try markSeenStatement?.execute(arguments: [key])
+    }
+
+    /// After a full extract: every active entity whose key was not seen is marked inactive
+    /// (注销/迁出/死亡), never deleted; each is recorded in the change history. Returns how many.
+    public func deactivateUnseen() throws -> Int {
+        if markSeenStatement == nil { _ = try markSeen("") }
+        let table = ColumnMapping.quote(schema.kind.rawValue)
+        let key = ColumnMapping.quote(schema.key.name)
+        let unseen = "active = 1 AND \(key) NOT IN (SELECT key FROM temp.seen_keys)"
+        try db.execute(sql: """
+            INSERT INTO changes (kind, entity_key, field, old_value, new_value, import_id)
+            SELECT ?, \(key), 'active', '是', '否', ? FROM \(table) WHERE \(unseen)
+            """, arguments: [schema.kind.rawValue, importID])
+        try db.execute(sql: "UPDATE \(table) SET active = 0, last_import_id = ? WHERE \(unseen)", arguments: [importID])
+        return db.changesCount
     }
 
     /// Inserts a new profile, or updates an existing one and records each changed field.
@@ -111,10 +137,10 @@ extension ProfileStore {
         let record = try guarded("写入导入结果") {
             try pool.write { db -> ImportRecord in
                 try db.execute(sql: """
-                    INSERT INTO imports (path, size, sha256, kind, format, encoding, started_at, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'running')
+                    INSERT INTO imports (path, size, sha256, kind, format, encoding, full, started_at, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')
                     """, arguments: [
-                        start.path, start.size, start.sha256, start.kind, start.format, start.encoding,
+                        start.path, start.size, start.sha256, start.kind, start.format, start.encoding, start.full,
                         Self.timestamp(),
                     ])
                 let importID = db.lastInsertedRowID
@@ -149,10 +175,11 @@ extension ProfileStore {
                 let counts = decision.counts
                 try db.execute(sql: """
                     UPDATE imports SET finished_at = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?,
-                        quarantined = ?, status = ?, message = ? WHERE id = ?
+                        quarantined = ?, deactivated = ?, status = ?, message = ? WHERE id = ?
                     """, arguments: [
                         Self.timestamp(), counts.rowsRead, counts.inserted, counts.updated, counts.unchanged,
-                        counts.quarantined, status.rawValue, decision.message, importID,
+                        counts.quarantined, status == .ok ? counts.deactivated : 0, status.rawValue, decision.message,
+                        importID,
                     ])
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM imports WHERE id = ?", arguments: [importID]) else {
                     throw StoreError("导入记录 \(importID) 写入后读不到")
@@ -169,7 +196,7 @@ extension ImportRecord {
     init(row: Row) {
         self.init(
             id: row["id"], path: row["path"], size: row["size"], sha256: row["sha256"], kind: row["kind"],
-            format: row["format"], encoding: row["encoding"], startedAt: row["started_at"],
+            format: row["format"], encoding: row["encoding"], full: row["full"], startedAt: row["started_at"],
             finishedAt: row["finished_at"],
             counts: {
                 var c = ImportCounts()
@@ -178,9 +205,24 @@ extension ImportRecord {
                 c.updated = row["updated"]
                 c.unchanged = row["unchanged"]
                 c.quarantined = row["quarantined"]
+                c.deactivated = row["deactivated"]
                 return c
             }(),
             status: ImportRecord.Status(rawValue: row["status"]) ?? .rejected, message: row["message"]
         )
+    }
+}
+
+extension ProfileStore {
+    /// The most recent successful import of a kind; with `fullOnly`, the most recent full extract.
+    public func latestImport(kind: DatasetKind, fullOnly: Bool = false) throws -> ImportRecord? {
+        try guarded("查询导入记录") {
+            try pool.read { db in
+                try Row.fetchOne(db, sql: """
+                    SELECT * FROM imports WHERE kind = ? AND status = 'ok' \(fullOnly ? "AND full = 1" : "")
+                    ORDER BY id DESC LIMIT 1
+                    """, arguments: [kind.rawValue]).map(ImportRecord.init(row:))
+            }
+        }
     }
 }

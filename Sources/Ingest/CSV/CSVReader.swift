@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
-
-/// A streaming RFC 4180 reader over a file: quoted fields with embedded commas, doubled quotes
+/// A streaming RFC 4180 reader over a byte stream (a file, or a file transcoded to UTF-8):
+/// quoted fields with embedded commas, doubled quotes
 /// and newlines; CRLF or LF; an optional UTF-8 BOM; blank lines skipped. Memory stays at one
 /// chunk plus one record whatever the file size.
 ///
@@ -14,31 +9,26 @@ internal import Darwin
 /// quarantines one row (bad_encoding) instead of stopping the file. Neither library
 /// streams bytes with line numbers; both decode the whole input to `String` first.
 public final class CSVReader {
-    public let path: String
-    private let fd: Int32
+    private let stream: any ByteStream
     private var buffer: [UInt8]
     private var position = 0
     private var end = 0
     private var atEOF = false
     private var checkedBOM = false
     private var line = 1
-    /// Bytes consumed so far, for progress.
-    public private(set) var bytesRead = 0
+    /// Bytes of the file consumed so far, for progress.
+    public var bytesRead: Int { stream.bytesConsumed }
 
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
-    public init(path: String, chunkSize: Int = 1 << 20) throws {
-        self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw IngestError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
-        self.fd = fd
+    public init(stream: any ByteStream, chunkSize: Int = 1 << 20) {
+        self.stream = stream
         buffer = [UInt8](repeating: 0, count: max(chunkSize, 16))
     }
 
-    deinit {
-        close(fd)
+    /// Reads a UTF-8 file as it is.
+    public convenience init(path: String, chunkSize: Int = 1 << 20) throws {
+        self.init(stream: try FileByteStream(path: path), chunkSize: chunkSize)
     }
 
     /// Reads the next record into `record`; false at the end of the file.
@@ -118,19 +108,13 @@ public final class CSVReader {
     /// Reads the next chunk; false at end of file.
     private func refill() throws -> Bool {
         guard !atEOF else { return false }
-        let count = buffer.withUnsafeMutableBytes { raw in
-            read(fd, raw.baseAddress, raw.count)
-        }
-        guard count >= 0 else {
-            throw IngestError.readFailed(path: path, reason: String(cString: strerror(errno)))
-        }
+        let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
         guard count > 0 else {
             atEOF = true
             return false
         }
         position = 0
         end = count
-        bytesRead += count
         if !checkedBOM {
             checkedBOM = true
             if count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }

@@ -3,16 +3,19 @@ public import Datasets
 /// Reads a CSV file with a header row and hands out cells in schema order.
 public final class CSVRecordSource: RecordSource {
     public let format = "csv"
-    public let encoding = "utf-8"
+    public let encoding: String
     private let reader: CSVReader
     private let header: HeaderMap
     private let file: String
     private var record = CSVRecord()
+    private let keyColumn: Int?
 
     /// Opens `path` and resolves its header against `schema`; throws when the file cannot
     /// be used at all (no header, missing required columns).
-    public init(path: String, schema: Schema, userMap: [String: String] = [:]) throws {
-        reader = try CSVReader(path: path)
+    public init(path: String, schema: Schema, userMap: [String: String] = [:], encoding: TextEncoding? = nil) throws {
+        let input = try TextInput.open(path: path, encoding: encoding)
+        reader = CSVReader(stream: input.stream)
+        self.encoding = input.encoding.rawValue
         file = path
         guard try reader.next(into: &record) else { throw IngestError.emptyFile(path: path) }
         var cells: [String] = []
@@ -21,6 +24,7 @@ public final class CSVRecordSource: RecordSource {
             cells.append(cell)
         }
         header = try HeaderMap.resolve(header: cells, schema: schema, userMap: userMap, path: path)
+        keyColumn = header.columnOfField[schema.keyIndex]
     }
 
     public var ignoredColumns: [String] { header.ignoredColumns }
@@ -29,10 +33,11 @@ public final class CSVRecordSource: RecordSource {
     public func next(cells: inout [RawCell]) throws -> SourceRecord? {
         guard try reader.next(into: &record) else { return nil }
         guard record.count == header.columnCount else {
+            let key = keyColumn.flatMap { $0 < record.count ? record.string($0) : nil }
             return .malformed(QuarantineEntry(
                 file: file, line: record.startLine, field: "", reason: .wrongColumnCount, value: "",
                 message: "本行有 \(record.count) 列，表头有 \(header.columnCount) 列（引号未闭合或行被截断时也会如此）。"
-            ))
+            ), key: key)
         }
         cells.removeAll(keepingCapacity: true)
         for column in header.columnOfField {

@@ -1,4 +1,5 @@
 public import Datasets
+public import Ingest
 
 /// What to import and how strictly.
 public struct ImportRequest: Sendable {
@@ -9,12 +10,24 @@ public struct ImportRequest: Sendable {
     public var maxBadRate: Double
     /// A `--map` file: source header → canonical field name.
     public var mapPath: String?
+    /// The file's format; nil: from its extension.
+    public var format: InputFormat?
+    /// The file's encoding; nil: detected (BOM → valid UTF-8 → GB18030; XML: its declaration).
+    public var encoding: TextEncoding?
+    /// The file is the complete current population: entities absent from it become inactive.
+    public var full: Bool
 
-    public init(kind: DatasetKind, path: String, maxBadRate: Double = 0.05, mapPath: String? = nil) {
+    public init(
+        kind: DatasetKind, path: String, maxBadRate: Double = 0.05, mapPath: String? = nil,
+        format: InputFormat? = nil, encoding: TextEncoding? = nil, full: Bool = false
+    ) {
         self.kind = kind
         self.path = path
         self.maxBadRate = maxBadRate
         self.mapPath = mapPath
+        self.format = format
+        self.encoding = encoding
+        self.full = full
     }
 }
 

@@ -13,6 +13,8 @@ public struct ImportSummary: Sendable {
     /// Quarantined rows by reason, most frequent first.
     public var reasons: [(reason: ReasonCode, count: Int)]
     public var maxBadRate: Double
+    /// What an entity missing from a full extract of this kind is called (迁出/死亡…).
+    public var schemaInactiveLabel: String
 
     public var rejected: Bool { !isNoOp && record.status != .ok }
 

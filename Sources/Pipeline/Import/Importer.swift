@@ -24,25 +24,31 @@ public struct Importer: Sendable {
     ) throws -> ImportSummary {
         let schema = store.schemas[request.kind]
         let size = try Self.fileSize(request.path)
-        let format = try Self.format(of: request.path)
+        let format = try request.format ?? InputFormat.detect(path: request.path)
         let sha256 = try FileDigest.sha256(path: request.path)
-        if let previous = try store.previousImport(kind: request.kind, sha256: sha256) {
+        if let previous = try store.previousImport(kind: request.kind, sha256: sha256), try isNoOp(request, previous) {
             logger.info("内容相同的文件已导入过，跳过", metadata: ["file": "\(request.path)", "import": "\(previous.id)"])
             return ImportSummary(
                 kind: request.kind, path: request.path, record: previous, isNoOp: true, ignoredColumns: [],
-                reasons: [], maxBadRate: request.maxBadRate
+                reasons: [], maxBadRate: request.maxBadRate, schemaInactiveLabel: schema.inactiveLabel
             )
         }
         let userMap = try request.mapPath.map(HeaderMap.loadUserMap(path:)) ?? [:]
+        // Decide the encoding before the transaction so the ledger names it.
+        let encoding: TextEncoding?
+        switch format {
+        case .csv, .jsonl: encoding = try request.encoding ?? EncodingDetector.detect(path: request.path).encoding
+        case .xml: encoding = request.encoding
+        }
         let start = ImportStart(
-            path: request.path, size: size, sha256: sha256, kind: request.kind.rawValue, format: format,
-            encoding: "utf-8"
+            path: request.path, size: size, sha256: sha256, kind: request.kind.rawValue, format: format.rawValue,
+            encoding: encoding?.rawValue ?? "按 XML 声明", full: request.full
         )
         let began = Date()
         var ignored: [String] = []
         var reasonCounts: [ReasonCode: Int] = [:]
         let record = try store.performImport(start, kind: request.kind) { writer in
-            let source = try CSVRecordSource(path: request.path, schema: schema, userMap: userMap)
+            let source = try format.open(path: request.path, schema: schema, userMap: userMap, encoding: encoding)
             ignored = source.ignoredColumns
             var validator = RowValidator(schema: schema, divisions: store.schemas.divisions, file: request.path)
             var counts = ImportCounts()
@@ -50,9 +56,13 @@ public struct Importer: Sendable {
             var seen: [String: Int] = [:]
             var cells: [RawCell] = []
             var values: [FieldValue] = []
-            func quarantined(_ entry: QuarantineEntry) {
+            func quarantined(_ entry: QuarantineEntry, key: String?) throws {
                 quarantine.append(entry)
                 reasonCounts[entry.reason, default: 0] += 1
+                // A bad row in a full extract still says the entity exists: never retire it for that.
+                if request.full, let key = key.map({ Self.canonicalKey($0, of: schema.key) }), !key.isEmpty {
+                    try writer.markSeen(key)
+                }
             }
             while let next = try source.next(cells: &cells) {
                 counts.rowsRead += 1
@@ -63,11 +73,12 @@ public struct Importer: Sendable {
                     ))
                 }
                 switch next {
-                case .malformed(let entry):
-                    quarantined(entry)
+                case .malformed(let entry, let key):
+                    try quarantined(entry, key: key)
                 case .row(let line):
                     if let entry = validator.validate(cells, line: line, into: &values) {
-                        quarantined(entry)
+                        let key: String? = if case .text(let raw) = cells[schema.keyIndex] { raw } else { nil }
+                        try quarantined(entry, key: key)
                         continue
                     }
                     // Within one file the first row with a key wins; an identical repeat is unchanged.
@@ -77,14 +88,15 @@ public struct Importer: Sendable {
                         if earlier == fingerprint {
                             counts.unchanged += 1
                         } else {
-                            quarantined(QuarantineEntry(
+                            try quarantined(QuarantineEntry(
                                 file: request.path, line: line, field: schema.key.name, reason: .duplicateKey,
                                 value: key, message: "\(schema.key.label)与本文件前面一行相同，但其他内容不同；保留前一行。"
-                            ))
+                            ), key: nil)
                         }
                         continue
                     }
                     seen[key] = fingerprint
+                    if request.full { try writer.markSeen(key) }
                     switch try writer.upsert(values) {
                     case .inserted: counts.inserted += 1
                     case .updated: counts.updated += 1
@@ -96,6 +108,9 @@ public struct Importer: Sendable {
             let rate = counts.rowsRead == 0 ? 0 : Double(counts.quarantined) / Double(counts.rowsRead)
             let accepted = rate <= request.maxBadRate
             var message: String?
+            if accepted, request.full {
+                counts.deactivated = try writer.deactivateUnseen()
+            }
             if !accepted {
                 message = "坏行比例 \(Self.percent(rate)) 超过上限 \(Self.percent(request.maxBadRate))，本次导入未写入任何数据行。"
                 counts.inserted = 0
@@ -108,13 +123,23 @@ public struct Importer: Sendable {
             kind: request.kind, path: request.path, record: record, isNoOp: false, ignoredColumns: ignored,
             reasons: reasonCounts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
                 .map { ($0.key, $0.value) },
-            maxBadRate: request.maxBadRate
+            maxBadRate: request.maxBadRate, schemaInactiveLabel: schema.inactiveLabel
         )
         logger.info("导入结束", metadata: [
             "file": "\(request.path)", "import": "\(record.id)", "status": "\(record.status.rawValue)",
             "rows": "\(record.counts.rowsRead)", "quarantined": "\(record.counts.quarantined)",
         ])
         return summary
+    }
+
+    /// The same content was imported before, and nothing since could make importing it again
+    /// change anything: no full extract retired entities after it, and a full extract now
+    /// repeats the latest import, which was this same full extract.
+    func isNoOp(_ request: ImportRequest, _ previous: ImportRecord) throws -> Bool {
+        if let full = try store.latestImport(kind: request.kind, fullOnly: true), full.id > previous.id { return false }
+        guard request.full else { return true }
+        let latest = try store.latestImport(kind: request.kind)
+        return previous.full && latest?.id == previous.id
     }
 
     public static func percent(_ rate: Double) -> String {
@@ -130,11 +155,12 @@ public struct Importer: Sendable {
         }
     }
 
-    static func format(of path: String) throws -> String {
-        let ext = (path as NSString).pathExtension.lowercased()
-        switch ext {
-        case "csv", "txt", "": return "csv"
-        default: throw IngestError.unsupportedFormat(path: path, format: ext)
+    /// A raw key as the validators would store it: trimmed; codes upper-case (x → X, USCC letters).
+    static func canonicalKey(_ raw: String, of field: FieldSpec) -> String {
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        switch field.type {
+        case .idNumber, .uscc, .holderID: return trimmed.uppercased()
+        default: return trimmed
         }
     }
 }

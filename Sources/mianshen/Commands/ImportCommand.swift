@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Ingest
 import Logging
 import Pipeline
 import Store
@@ -7,11 +8,16 @@ import Store
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "导入一个数据文件（CSV，UTF-8，可带 BOM）：逐行校验，坏行隔离并说明原因。",
+        abstract: "导入一个数据文件（CSV、JSON Lines、XML；UTF-8 或 GB18030）：逐行校验，坏行隔离并说明原因。",
         discussion: """
+            格式按扩展名（.csv、.jsonl、.xml）判断，可用 --input-format 指定；编码自动识别
+            （BOM → 有效的 UTF-8 → GB18030；XML 按其声明），可用 --encoding 指定。
             同一内容的文件（SHA-256 相同）再次导入不做任何更改；内容有变化的行更新档案并记录变更历史。
             一次导入是一个事务：坏行比例超过 --max-bad-rate 时整批拒绝（退出码 1），
             不写入任何数据行，但导入记录和隔离区保留，可用 quarantine list 查看原因。
+            XML 文档中途不合法时整个文件拒绝（退出码 65），错误位置记入导入记录和隔离区。
+            --full 表示该文件是该类数据的完整名单：名单中没有的对象标记为注销/迁出/死亡（不删除），
+            评估时不再考虑；不加 --full 时为增量更新。
             """
     )
 
@@ -26,6 +32,15 @@ struct ImportCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("列名映射文件：每行“源列名: 字段名”，用于非标准表头。", valueName: "FILE"))
     var map: String?
+
+    @Option(name: .long, help: "文件编码：utf-8 或 gb18030（默认自动识别）。")
+    var encoding: TextEncoding?
+
+    @Option(name: .long, help: "文件格式：csv、jsonl 或 xml（默认按扩展名）。")
+    var inputFormat: InputFormat?
+
+    @Flag(name: .long, help: "该文件是完整名单：其中没有的对象标记为注销/迁出（不删除）。")
+    var full = false
 
     @Option(name: .long, help: "输出格式：table（中文摘要）或 json。")
     var format: SummaryFormat = .table
@@ -47,7 +62,10 @@ struct ImportCommand: ParsableCommand {
         try reportingErrors {
             let importer = Importer(store: try store.openStore(), logger: Logger(label: "mianshen.import"))
             let summary = try importer.run(
-                ImportRequest(kind: kind, path: file, maxBadRate: maxBadRate, mapPath: map),
+                ImportRequest(
+                    kind: kind, path: file, maxBadRate: maxBadRate, mapPath: map, format: inputFormat,
+                    encoding: encoding, full: full
+                ),
                 progress: TerminalProgress.importReporter()
             )
             TerminalProgress.finish()
@@ -69,9 +87,12 @@ enum ImportSummaryText {
         }
         let c = r.counts
         var lines = [
-            "导入\(s.kind.label)数据 \(s.path)（导入编号 #\(r.id)）",
+            "导入\(s.kind.label)数据 \(s.path)（导入编号 #\(r.id)，\(r.format)，\(r.encoding)\(r.full ? "，完整名单" : "")）",
             "  读取 \(c.rowsRead) 行：新增 \(c.inserted)，更新 \(c.updated)，未变 \(c.unchanged)，隔离 \(c.quarantined)（\(Importer.percent(s.badRate))）",
         ]
+        if r.full, !s.rejected {
+            lines.append("  完整名单：\(c.deactivated) 个不在名单中的\(s.kind.label)已标记为\(s.schemaInactiveLabel)")
+        }
         if !s.ignoredColumns.isEmpty {
             lines.append("  忽略未识别的列：\(s.ignoredColumns.joined(separator: "、"))（可用 --map 指定映射）")
         }
@@ -94,7 +115,8 @@ enum ImportSummaryText {
             "import_id": r.id, "kind": s.kind.rawValue, "file": s.path, "sha256": r.sha256,
             "status": s.isNoOp ? "unchanged_file" : r.status.rawValue, "no_op": s.isNoOp,
             "rows_read": r.counts.rowsRead, "inserted": r.counts.inserted, "updated": r.counts.updated,
-            "unchanged": r.counts.unchanged, "quarantined": r.counts.quarantined,
+            "unchanged": r.counts.unchanged, "quarantined": r.counts.quarantined, "deactivated": r.counts.deactivated,
+            "format": r.format, "encoding": r.encoding, "full": r.full,
             "reasons": Dictionary(uniqueKeysWithValues: s.reasons.map { ($0.reason.rawValue, $0.count) }),
             "ignored_columns": s.ignoredColumns, "message": r.message ?? "",
         ])

@@ -95,8 +95,9 @@ struct ProfileText {
             var history = TextTable(["导入", "时间", "字段", "原值", "新值"])
             for change in profile.history {
                 let field = profile.schema.fields.first { $0.name == change.field }
+                let label = change.field == "active" ? "是否有效（\(profile.schema.inactiveLabel)为否）" : field?.label ?? change.field
                 history.add([
-                    "#\(change.importID)", change.importedAt, field?.label ?? change.field,
+                    "#\(change.importID)", change.importedAt, label,
                     masking.show(change.oldValue ?? "", as: field?.masking), masking.show(change.newValue ?? "", as: field?.masking),
                 ])
             }

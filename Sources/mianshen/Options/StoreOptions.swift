@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Datasets
 import Foundation
+import Ingest
 import Logging
 import Store
 
@@ -45,3 +46,5 @@ struct MaskingOptions: ParsableArguments {
 }
 
 extension DatasetKind: ExpressibleByArgument {}
+extension TextEncoding: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}
