@@ -41,7 +41,11 @@ let package = Package(
         // The only user of GRDB: migrations, profiles, import ledger, quarantine, change history.
         .target(
             name: "Store",
-            dependencies: ["Datasets", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Datasets",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         // Realistic synthetic district data with a manifest of the rows it corrupted.

@@ -23,7 +23,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
         switch self {
         case .csv: try CSVRecordSource(path: path, schema: schema, userMap: userMap, encoding: encoding)
         case .jsonl: try JSONLinesRecordSource(path: path, schema: schema, userMap: userMap, encoding: encoding)
-        case .xml: throw IngestError.unsupportedFormat(path: path, format: "xml")
+        case .xml: try XMLRecordSource(path: path, schema: schema, userMap: userMap, encoding: encoding?.iconvName)
         }
     }
 }

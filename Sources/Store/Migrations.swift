@@ -76,16 +76,24 @@ enum Migrations {
     }
 
     static func createProfileTable(_ schema: Schema, in db: Database) throws {
+        // The key is enforced by a separate unique index, not a PRIMARY KEY: a first import into
+        // an empty table drops the indexes and rebuilds them once at the end, sorted (much
+        // faster than a million random B-tree inserts).
         var columns = schema.fields.enumerated().map { i, field in
             ColumnMapping.quote(field.name) + " " + ColumnMapping.sqlType(field.type)
-                + (i == schema.keyIndex ? " NOT NULL PRIMARY KEY" : "")
+                + (i == schema.keyIndex ? " NOT NULL" : "")
         }
         columns += [
             "active INTEGER NOT NULL DEFAULT 1",
             "first_import_id INTEGER NOT NULL REFERENCES imports(id)",
             "last_import_id INTEGER NOT NULL REFERENCES imports(id)",
         ]
-        try db.execute(sql: "CREATE TABLE \(ColumnMapping.quote(schema.kind.rawValue)) (\(columns.joined(separator: ", ")))")
+        let table = ColumnMapping.quote(schema.kind.rawValue)
+        try db.execute(sql: "CREATE TABLE \(table) (\(columns.joined(separator: ", ")))")
+        try db.execute(sql: """
+            CREATE UNIQUE INDEX \(ColumnMapping.quote(schema.kind.rawValue + "_by_key")) \
+            ON \(table)(\(ColumnMapping.quote(schema.key.name)))
+            """)
     }
 
     /// Adds columns for fields a schema file gained since the table was created.

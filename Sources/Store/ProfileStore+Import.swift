@@ -1,8 +1,9 @@
 public import Datasets
 internal import GRDB
+internal import GRDBSQLite
 
 /// What an upsert did to a profile.
-public enum UpsertOutcome: Sendable {
+public enum UpsertOutcome: Sendable, Equatable {
     case inserted
     case updated
     case unchanged
@@ -12,26 +13,41 @@ public enum UpsertOutcome: Sendable {
 /// `ProfileStore.performImport`; it cannot escape.
 public final class ImportWriter {
     let db: Database
-    let schema: Schema
+    public let schema: Schema
     public let importID: Int64
-    /// When the table was empty at the start, no row can exist yet: skip the look-up.
-    let tableWasEmpty: Bool
+    /// The file being imported, as the user named it.
+    public let sourcePath: String
+    /// When the table was empty at the start, no row can exist yet: insert without a look-up,
+    /// and a key conflict can only be a repeat within this file.
+    public let tableWasEmpty: Bool
     let insert: Statement
     let select: Statement
     let update: Statement
     let recordChange: Statement
     private var markSeenStatement: Statement?
+    /// Indexes dropped for a first load into an empty table, recreated by `finish()`.
+    private var droppedIndexes: [String] = []
     private var newValues: [DatabaseValue] = []
     private var arguments: [DatabaseValue] = []
 
-    init(db: Database, schema: Schema, importID: Int64) throws {
+    init(db: Database, schema: Schema, importID: Int64, sourcePath: String) throws {
         self.db = db
         self.schema = schema
         self.importID = importID
+        self.sourcePath = sourcePath
         let table = ColumnMapping.quote(schema.kind.rawValue)
         let names = schema.fields.map { ColumnMapping.quote($0.name) }
         let key = names[schema.keyIndex]
         tableWasEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table))") ?? true
+        if tableWasEmpty {
+            let indexes = try Row.fetchAll(db, sql: """
+                SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL
+                """, arguments: [schema.kind.rawValue])
+            for index in indexes {
+                try db.execute(sql: "DROP INDEX \(ColumnMapping.quote(index["name"]))")
+                droppedIndexes.append(index["sql"])
+            }
+        }
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
         insert = try db.makeStatement(sql: """
             INSERT INTO \(table) (\(names.joined(separator: ", ")), active, first_import_id, last_import_id)
@@ -45,6 +61,12 @@ public final class ImportWriter {
         recordChange = try db.makeStatement(sql: """
             INSERT INTO changes (kind, entity_key, field, old_value, new_value, import_id) VALUES (?, ?, ?, ?, ?, ?)
             """)
+    }
+
+    /// Recreates the indexes a first load dropped. Called once, after the last row.
+    func finish() throws {
+        for sql in droppedIndexes { try db.execute(sql: sql) }
+        droppedIndexes = []
     }
 
     /// Notes that a full extract contains this key (its row may have been good or bad).
@@ -74,10 +96,27 @@ public final class ImportWriter {
 
     /// Inserts a new profile, or updates an existing one and records each changed field.
     public func upsert(_ values: [FieldValue]) throws -> UpsertOutcome {
+        if tableWasEmpty {
+            // Nothing existed before this import and the file's own repeats were resolved by
+            // the reader, so every row is new: bind and step, no look-up.
+            let raw = insert.sqliteStatement
+            for (i, value) in values.enumerated() {
+                SQLiteBinding.bind(value, at: Int32(i + 1), to: raw)
+            }
+            sqlite3_bind_int64(raw, Int32(values.count + 1), importID)
+            sqlite3_bind_int64(raw, Int32(values.count + 2), importID)
+            // GRDB turns on extended result codes: compare the primary code (low byte).
+            let code = sqlite3_step(raw) & 0xFF
+            sqlite3_reset(raw)
+            guard code == SQLITE_DONE else {
+                throw StoreError("写入\(schema.label)失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            }
+            return .inserted
+        }
         newValues.removeAll(keepingCapacity: true)
         for value in values { newValues.append(ColumnMapping.databaseValue(value)) }
         let key = newValues[schema.keyIndex]
-        if !tableWasEmpty, let existing = try Row.fetchOne(select, arguments: [key]) {
+        if let existing = try Row.fetchOne(select, arguments: [key]) {
             var changed = false
             for (i, field) in schema.fields.enumerated() {
                 let old: DatabaseValue = existing[i]
@@ -144,9 +183,12 @@ extension ProfileStore {
                         Self.timestamp(),
                     ])
                 let importID = db.lastInsertedRowID
+                // A million random keys touch index pages everywhere: keep them in memory.
+                try db.execute(sql: "PRAGMA cache_size = -131072")
+                defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
                 var decision = ImportDecision(accepted: false, counts: ImportCounts(), quarantine: [], message: nil)
                 try db.inSavepoint {
-                    let writer = try ImportWriter(db: db, schema: schema, importID: importID)
+                    let writer = try ImportWriter(db: db, schema: schema, importID: importID, sourcePath: start.path)
                     do {
                         decision = try body(writer)
                     } catch let error as DatabaseError {
@@ -160,7 +202,9 @@ extension ProfileStore {
                         }
                         return .rollback
                     }
-                    return decision.accepted ? .commit : .rollback
+                    guard decision.accepted else { return .rollback }
+                    try writer.finish()
+                    return .commit
                 }
                 let insertEntry = try db.makeStatement(sql: """
                     INSERT INTO quarantine (import_id, file, line, field, reason_code, value, message)

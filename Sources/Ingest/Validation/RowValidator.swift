@@ -4,6 +4,7 @@ public import Datasets
 /// the typed row or the one reason it is quarantined (the first failing field).
 public struct RowValidator: Sendable {
     public let schema: Schema
+    private let fields: [FieldSpec]
     public let parsing: FieldTypeParsing
     public let file: String
     /// ID numbers parsed in the current row, by field index, for the cross-field checks.
@@ -11,6 +12,7 @@ public struct RowValidator: Sendable {
 
     public init(schema: Schema, divisions: DivisionCatalog, file: String) {
         self.schema = schema
+        self.fields = schema.fields
         self.parsing = FieldTypeParsing(divisions: divisions)
         self.file = file
         self.parsedIDs = Array(repeating: nil, count: schema.fields.count)
@@ -23,9 +25,11 @@ public struct RowValidator: Sendable {
     ) -> QuarantineEntry? {
         values.removeAll(keepingCapacity: true)
         for i in parsedIDs.indices { parsedIDs[i] = nil }
-        for (index, field) in schema.fields.enumerated() {
+        for index in fields.indices {
+            // Read the field in place; binding `let field = …` would copy the struct (and retain
+            // its strings and arrays) for every cell of every row.
             func reject(_ reason: ReasonCode, _ value: String, _ message: String) -> QuarantineEntry {
-                QuarantineEntry(file: file, line: line, field: field.name, reason: reason, value: value, message: message)
+                QuarantineEntry(file: file, line: line, field: fields[index].name, reason: reason, value: value, message: message)
             }
             let text: String
             switch cells[index] {
@@ -33,36 +37,37 @@ public struct RowValidator: Sendable {
                 values.append(.null)
                 continue
             case .undecodable(let lossy):
-                return reject(.badEncoding, lossy, "\(field.label)含有无法按 UTF-8 解码的字节。")
+                return reject(.badEncoding, lossy, "\(fields[index].label)含有无法按 UTF-8 解码的字节。")
             case .text(let raw):
                 text = Self.trim(raw)
             }
             if text.isEmpty {
-                if field.required {
-                    return reject(.missingRequired, "", "\(field.label)为必填项，不能为空。")
+                if fields[index].required {
+                    return reject(.missingRequired, "", "\(fields[index].label)为必填项，不能为空。")
                 }
-                if let condition = field.requiredWhen, condition.field < values.count,
-                   values[condition.field].display(for: schema.fields[condition.field]) == condition.equals {
-                    let other = schema.fields[condition.field]
-                    return reject(.missingRequired, "", "\(other.label)为“\(condition.equals)”时，\(field.label)不能为空。")
+                if let condition = fields[index].requiredWhen, condition.field < values.count,
+                   values[condition.field].display(for: fields[condition.field]) == condition.equals {
+                    let other = fields[condition.field]
+                    return reject(.missingRequired, "", "\(other.label)为“\(condition.equals)”时，\(fields[index].label)不能为空。")
                 }
-                switch field.empty {
+                switch fields[index].empty {
                 case .unknown: values.append(.null)
                 case .value(let value, _): values.append(value)
                 }
                 continue
             }
             let parsed: Result<FieldValue, FieldProblem>
-            if case .idNumber = field.type {
-                parsed = parsing.parseID(text, label: field.label).map { id in
+            if case .idNumber = fields[index].type {
+                parsed = parsing.parseID(text, label: fields[index].label).map { id in
                     parsedIDs[index] = id
                     return .text(id.text)
                 }
-            } else if case .holderID = field.type, case .success(let id) = parsing.parseID(text, label: field.label) {
+            } else if case .holderID = fields[index].type,
+                      case .success(let id) = parsing.parseID(text, label: fields[index].label) {
                 parsedIDs[index] = id
                 parsed = .success(.text(id.text))
             } else {
-                parsed = parsing.parse(text, as: field)
+                parsed = parsing.parse(text, as: fields[index])
             }
             switch parsed {
             case .failure(let problem):
@@ -70,7 +75,7 @@ public struct RowValidator: Sendable {
             case .success(let value):
                 values.append(value)
             }
-            if let problem = crossCheck(index: index, values: values) {
+            if !fields[index].crossChecks.isEmpty, let problem = crossCheck(index: index, values: values) {
                 return reject(problem.reason, text, problem.message)
             }
         }
@@ -117,6 +122,14 @@ public struct RowValidator: Sendable {
 
     /// Trims ASCII whitespace and the ideographic space (U+3000) that office software leaves.
     static func trim(_ text: String) -> String {
+        // Fast path on bytes: a cell that starts and ends with neither a space, a tab, a line
+        // break, U+3000 (E3 80 80) nor U+FEFF (EF BB BF) is returned as it is.
+        guard let firstByte = text.utf8.first, let lastByte = text.utf8.last else { return text }
+        let spaceStart = firstByte == 0x20 || firstByte == 0x09 || firstByte == 0x0D || firstByte == 0x0A
+            || firstByte == 0xE3 || firstByte == 0xEF
+        let spaceEnd = lastByte == 0x20 || lastByte == 0x09 || lastByte == 0x0D || lastByte == 0x0A
+            || lastByte == 0x80 || lastByte == 0xBF
+        guard spaceStart || spaceEnd else { return text }
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
               isSpace(first) || isSpace(last) else { return text }
         let scalars = text.unicodeScalars

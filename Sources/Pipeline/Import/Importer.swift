@@ -48,14 +48,17 @@ public struct Importer: Sendable {
         var ignored: [String] = []
         var reasonCounts: [ReasonCode: Int] = [:]
         let record = try store.performImport(start, kind: request.kind) { writer in
-            let source = try format.open(path: request.path, schema: schema, userMap: userMap, encoding: encoding)
-            ignored = source.ignoredColumns
-            var validator = RowValidator(schema: schema, divisions: store.schemas.divisions, file: request.path)
+            // Two threads: this one writes, a second reads and validates (RowProducer).
+            let channel = RowChannel<ProducerMessage>(capacity: 8)
+            defer { channel.cancel() }
+            RowProducer(
+                format: format, path: request.path, schema: schema, divisions: store.schemas.divisions,
+                userMap: userMap, encoding: encoding
+            ).start(into: channel)
             var counts = ImportCounts()
             var quarantine: [QuarantineEntry] = []
-            var seen: [String: Int] = [:]
-            var cells: [RawCell] = []
-            var values: [FieldValue] = []
+            var bytesRead = 0
+            var nextProgress = progressInterval
             func quarantined(_ entry: QuarantineEntry, key: String?) throws {
                 quarantine.append(entry)
                 reasonCounts[entry.reason, default: 0] += 1
@@ -64,43 +67,32 @@ public struct Importer: Sendable {
                     try writer.markSeen(key)
                 }
             }
-            while let next = try source.next(cells: &cells) {
-                counts.rowsRead += 1
-                if let progress, counts.rowsRead % progressInterval == 0 {
-                    progress(ImportProgress(
-                        rows: counts.rowsRead, bytesRead: source.bytesRead, totalBytes: Int(size),
-                        elapsedSeconds: Date().timeIntervalSince(began)
-                    ))
-                }
-                switch next {
-                case .malformed(let entry, let key):
-                    try quarantined(entry, key: key)
-                case .row(let line):
-                    if let entry = validator.validate(cells, line: line, into: &values) {
-                        let key: String? = if case .text(let raw) = cells[schema.keyIndex] { raw } else { nil }
-                        try quarantined(entry, key: key)
-                        continue
-                    }
-                    // Within one file the first row with a key wins; an identical repeat is unchanged.
-                    guard case .text(let key) = values[schema.keyIndex] else { continue }
-                    let fingerprint = values.hashValue
-                    if let earlier = seen[key] {
-                        if earlier == fingerprint {
-                            counts.unchanged += 1
-                        } else {
-                            try quarantined(QuarantineEntry(
-                                file: request.path, line: line, field: schema.key.name, reason: .duplicateKey,
-                                value: key, message: "\(schema.key.label)与本文件前面一行相同，但其他内容不同；保留前一行。"
-                            ), key: nil)
+            reading: while true {
+                switch channel.take() {
+                case .failed(let box):
+                    throw box.error
+                case .finished(let ignoredColumns):
+                    ignored = ignoredColumns
+                    break reading
+                case .batch(let batch):
+                    counts.rowsRead += batch.rowsRead
+                    bytesRead = batch.bytesRead
+                    for (entry, key) in batch.quarantine { try quarantined(entry, key: key) }
+                    counts.unchanged += batch.repeats
+                    for values in batch.rows {
+                        if request.full, case .text(let key) = values[schema.keyIndex] { try writer.markSeen(key) }
+                        switch try writer.upsert(values) {
+                        case .inserted: counts.inserted += 1
+                        case .updated: counts.updated += 1
+                        case .unchanged: counts.unchanged += 1
                         }
-                        continue
                     }
-                    seen[key] = fingerprint
-                    if request.full { try writer.markSeen(key) }
-                    switch try writer.upsert(values) {
-                    case .inserted: counts.inserted += 1
-                    case .updated: counts.updated += 1
-                    case .unchanged: counts.unchanged += 1
+                    if let progress, counts.rowsRead >= nextProgress {
+                        nextProgress = counts.rowsRead + progressInterval
+                        progress(ImportProgress(
+                            rows: counts.rowsRead, bytesRead: bytesRead, totalBytes: Int(size),
+                            elapsedSeconds: Date().timeIntervalSince(began)
+                        ))
                     }
                 }
             }
