@@ -184,7 +184,7 @@ extension ProfileStore {
                     ])
                 let importID = db.lastInsertedRowID
                 // A million random keys touch index pages everywhere: keep them in memory.
-                try db.execute(sql: "PRAGMA cache_size = -131072")
+                try db.execute(sql: "PRAGMA cache_size = -65536")
                 defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
                 var decision = ImportDecision(accepted: false, counts: ImportCounts(), quarantine: [], message: nil)
                 try db.inSavepoint {

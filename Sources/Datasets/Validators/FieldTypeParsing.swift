@@ -40,13 +40,13 @@ public struct FieldTypeParsing: Sendable {
             }
             return .success(.date(day))
         case .bool:
-            switch text {
-            case "是": return .success(.bool(true))
-            case "否": return .success(.bool(false))
-            default: return .failure(FieldProblem(.badEnum, "\(field.label)应为“是”或“否”。"))
-            }
+            // Byte comparison: String == on Chinese text normalises both sides (NFC) first,
+            // which showed up in the import profile; data and schema are both plain UTF-8.
+            if Self.sameBytes(text, "是") { return .success(.bool(true)) }
+            if Self.sameBytes(text, "否") { return .success(.bool(false)) }
+            return .failure(FieldProblem(.badEnum, "\(field.label)应为“是”或“否”。"))
         case .enumeration(let values):
-            guard values.contains(text) else {
+            guard values.contains(where: { Self.sameBytes($0, text) }) else {
                 return .failure(FieldProblem(.badEnum, "\(field.label)应为以下之一：\(values.joined(separator: "、"))。"))
             }
             return .success(.text(text))
@@ -90,6 +90,12 @@ public struct FieldTypeParsing: Sendable {
               let last = bytes.last, (last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X") || last == UInt8(ascii: "x")
         else { return false }
         return provinces.contains(Int(bytes[0] - 0x30) * 10 + Int(bytes[1] - 0x30))
+    }
+
+    /// Equal UTF-8 bytes (no Unicode normalisation).
+    @inline(__always)
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
     }
 
     /// Parses an ID number, keeping the parsed birth date and gender for cross-checks.

@@ -53,7 +53,7 @@ public struct Importer: Sendable {
             defer { channel.cancel() }
             RowProducer(
                 format: format, path: request.path, schema: schema, divisions: store.schemas.divisions,
-                userMap: userMap, encoding: encoding
+                userMap: userMap, encoding: encoding, expectedRows: Int(size / 120)
             ).start(into: channel)
             var counts = ImportCounts()
             var quarantine: [QuarantineEntry] = []

@@ -36,6 +36,8 @@ struct RowProducer: Sendable {
     var userMap: [String: String]
     var encoding: TextEncoding?
     var batchSize = 4096
+    /// A guess of the row count (file size / typical row), to size the key table once.
+    var expectedRows = 0
 
     func start(into channel: RowChannel<ProducerMessage>) {
         let thread = Thread { self.run(into: channel) }
@@ -50,7 +52,7 @@ struct RowProducer: Sendable {
             var cells: [RawCell] = []
             var values: [FieldValue] = []
             var batch = RowBatch()
-            var seen: [String: Int] = [:]
+            var repeats = RepeatDetector(expectedRows: expectedRows)
             while let record = try source.next(cells: &cells) {
                 batch.rowsRead += 1
                 switch record {
@@ -63,19 +65,16 @@ struct RowProducer: Sendable {
                     } else if case .text(let key) = values[schema.keyIndex] {
                         // Within one file the first row with a key wins; an identical repeat is
                         // unchanged; a different one is quarantined.
-                        let fingerprint = values.hashValue
-                        if let earlier = seen[key] {
-                            if earlier == fingerprint {
-                                batch.repeats += 1
-                            } else {
-                                batch.quarantine.append((QuarantineEntry(
-                                    file: path, line: line, field: schema.key.name, reason: .duplicateKey, value: key,
-                                    message: "\(schema.key.label)与本文件前面一行相同，但其他内容不同；保留前一行。"
-                                ), nil))
-                            }
-                        } else {
-                            seen[key] = fingerprint
+                        switch repeats.check(key, fingerprint: FieldValue.fingerprint(of: values)) {
+                        case .first:
                             batch.rows.append(values)
+                        case .identical:
+                            batch.repeats += 1
+                        case .conflicting:
+                            batch.quarantine.append((QuarantineEntry(
+                                file: path, line: line, field: schema.key.name, reason: .duplicateKey, value: key,
+                                message: "\(schema.key.label)与本文件前面一行相同，但其他内容不同；保留前一行。"
+                            ), nil))
                         }
                     }
                 }
