@@ -79,7 +79,10 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Datasets", "Diagnostics", "MianshenTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Store", "Datasets", "Ingest", "Diagnostics", "MianshenTesting", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Pipeline", "Store", "Datasets", "Ingest", "Diagnostics", "Generator", "MianshenTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CLITests", dependencies: ["MianshenTesting"], swiftSettings: strictSettings),

@@ -14,6 +14,7 @@ struct Mianshen: ParsableCommand {
             """,
         subcommands: [
             ImportCommand.self, QuarantineCommand.self, ProfileCommand.self, DBCommand.self,
+            FixturesCommand.self,
         ]
     )
 }
