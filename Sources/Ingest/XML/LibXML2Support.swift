@@ -156,3 +156,14 @@ final class XMLReaderSession {
         return try body()
     }
 }
+
+extension XMLRecordSource {
+    /// Initialises libxml2 on the calling thread. libxml2 2.9 treats the thread that first
+    /// initialises it as its main thread, whose globals (the node-creation hook the reader
+    /// uses for line numbers past 65,535 and DOCTYPE positions) differ from other threads';
+    /// initialising it from a short-lived worker thread left later readers on other threads
+    /// without that hook. Call this from the long-lived thread before starting readers.
+    public static func prepareLibrary() {
+        _ = XMLExternalEntityGuard.installed
+    }
+}

@@ -49,6 +49,7 @@ public struct Importer: Sendable {
         var reasonCounts: [ReasonCode: Int] = [:]
         let record = try store.performImport(start, kind: request.kind) { writer in
             // Two threads: this one writes, a second reads and validates (RowProducer).
+            if format == .xml { XMLRecordSource.prepareLibrary() }
             let channel = RowChannel<ProducerMessage>(capacity: 8)
             defer { channel.cancel() }
             RowProducer(
