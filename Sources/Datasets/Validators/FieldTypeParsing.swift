@@ -95,7 +95,10 @@ public struct FieldTypeParsing: Sendable {
     /// Equal UTF-8 bytes (no Unicode normalisation).
     @inline(__always)
     static func sameBytes(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+        guard a.utf8.count == b.utf8.count else { return false }
+        var a = a
+        var b = b
+        return a.withUTF8 { pa in b.withUTF8 { pb in pa.elementsEqual(pb) } }
     }
 
     /// Parses an ID number, keeping the parsed birth date and gender for cross-checks.

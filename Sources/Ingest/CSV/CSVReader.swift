@@ -44,64 +44,94 @@ public final class CSVReader {
                     return true
                 }
             }
-            let b = buffer[position]
-            position += 1
-            if !started {
-                // Blank line (LF or CRLF): skip it, counting the line.
-                if b == 0x0A {
-                    line += 1
-                    continue
-                }
-                if b == 0x0D { continue }
-                started = true
-                record.startLine = line
-            }
-            switch state {
-            case .fieldStart, .unquoted:
-                switch b {
-                case 0x22 where state == .fieldStart:
-                    state = .quoted
-                case 0x2C:
-                    record.ends.append(record.bytes.count)
-                    state = .fieldStart
-                case 0x0A:
-                    line += 1
-                    if record.bytes.count > (record.ends.last ?? 0), record.bytes.last == 0x0D {
-                        record.bytes.removeLast()
+            var p = position
+            var lineNumber = line
+            let complete = buffer.withUnsafeBufferPointer { buf -> Bool in
+                let e = end
+                while p < e {
+                    if !started {
+                        // Blank line (LF or CRLF): skip it, counting the line.
+                        let b = buf[p]
+                        if b == 0x0A {
+                            lineNumber += 1
+                            p += 1
+                            continue
+                        }
+                        if b == 0x0D {
+                            p += 1
+                            continue
+                        }
+                        started = true
+                        record.startLine = lineNumber
                     }
-                    record.ends.append(record.bytes.count)
-                    return true
-                default:
-                    record.bytes.append(b)
-                    state = .unquoted
+                    switch state {
+                    case .fieldStart, .unquoted:
+                        if state == .fieldStart, buf[p] == 0x22 {
+                            state = .quoted
+                            p += 1
+                            continue
+                        }
+                        // Copy the run of ordinary bytes in one go, up to a delimiter.
+                        let runStart = p
+                        while p < e, buf[p] != 0x2C, buf[p] != 0x0A { p += 1 }
+                        if p > runStart {
+                            record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<p]))
+                            state = .unquoted
+                        }
+                        guard p < e else { return false }
+                        let b = buf[p]
+                        p += 1
+                        if b == 0x2C {
+                            record.ends.append(record.bytes.count)
+                            state = .fieldStart
+                        } else {
+                            lineNumber += 1
+                            if record.bytes.count > (record.ends.last ?? 0), record.bytes.last == 0x0D {
+                                record.bytes.removeLast()
+                            }
+                            record.ends.append(record.bytes.count)
+                            return true
+                        }
+                    case .quoted:
+                        let runStart = p
+                        while p < e, buf[p] != 0x22 {
+                            if buf[p] == 0x0A { lineNumber += 1 }
+                            p += 1
+                        }
+                        if p > runStart {
+                            record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<p]))
+                        }
+                        guard p < e else { return false }
+                        p += 1
+                        state = .quoteInQuoted
+                    case .quoteInQuoted:
+                        let b = buf[p]
+                        p += 1
+                        switch b {
+                        case 0x22:
+                            record.bytes.append(b)
+                            state = .quoted
+                        case 0x2C:
+                            record.ends.append(record.bytes.count)
+                            state = .fieldStart
+                        case 0x0A:
+                            lineNumber += 1
+                            record.ends.append(record.bytes.count)
+                            return true
+                        case 0x0D:
+                            continue
+                        default:
+                            // Text after a closing quote ("ab"c): kept as written, leniently.
+                            record.bytes.append(b)
+                            state = .unquoted
+                        }
+                    }
                 }
-            case .quoted:
-                if b == 0x22 {
-                    state = .quoteInQuoted
-                } else {
-                    if b == 0x0A { line += 1 }
-                    record.bytes.append(b)
-                }
-            case .quoteInQuoted:
-                switch b {
-                case 0x22:
-                    record.bytes.append(b)
-                    state = .quoted
-                case 0x2C:
-                    record.ends.append(record.bytes.count)
-                    state = .fieldStart
-                case 0x0A:
-                    line += 1
-                    record.ends.append(record.bytes.count)
-                    return true
-                case 0x0D:
-                    continue
-                default:
-                    // Text after a closing quote ("ab"c): kept as written, leniently.
-                    record.bytes.append(b)
-                    state = .unquoted
-                }
+                return false
             }
+            position = p
+            line = lineNumber
+            if complete { return true }
         }
     }
 
