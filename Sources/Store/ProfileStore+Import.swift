@@ -183,8 +183,12 @@ extension ProfileStore {
                         Self.timestamp(),
                     ])
                 let importID = db.lastInsertedRowID
-                // A million random keys touch index pages everywhere: keep them in memory.
-                try db.execute(sql: "PRAGMA cache_size = -65536")
+                // Upserts into a populated table look up random keys: keep index pages in
+                // memory. A first load appends and sorts once, and needs little.
+                let populated = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM \(ColumnMapping.quote(kind.rawValue)))"
+                ) ?? false
+                try db.execute(sql: "PRAGMA cache_size = \(populated ? -65536 : -8192)")
                 defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
                 var decision = ImportDecision(accepted: false, counts: ImportCounts(), quarantine: [], message: nil)
                 try db.inSavepoint {

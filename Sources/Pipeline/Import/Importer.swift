@@ -48,9 +48,11 @@ public struct Importer: Sendable {
         var ignored: [String] = []
         var reasonCounts: [ReasonCode: Int] = [:]
         let record = try store.performImport(start, kind: request.kind) { writer in
-            // Two threads: this one writes, a second reads and validates (RowProducer).
+            // Two threads: this one writes, a second reads and validates (RowProducer). Two
+            // batches of 1,024 rows in flight keep both busy; more only costs memory (eight of
+            // 4,096 held 190 MiB more at a million rows for no gain in time).
             if format == .xml { XMLRecordSource.prepareLibrary() }
-            let channel = RowChannel<ProducerMessage>(capacity: 8)
+            let channel = RowChannel<ProducerMessage>(capacity: 2)
             defer { channel.cancel() }
             RowProducer(
                 format: format, path: request.path, schema: schema, divisions: store.schemas.divisions,

@@ -35,7 +35,7 @@ struct RowProducer: Sendable {
     var divisions: DivisionCatalog
     var userMap: [String: String]
     var encoding: TextEncoding?
-    var batchSize = 4096
+    var batchSize = 1024
     /// A guess of the row count (file size / typical row), to size the key table once.
     var expectedRows = 0
 
