@@ -6,8 +6,11 @@
 /// Hand-written rather than SwiftCSV or CSV.swift: we need the physical line where each
 /// record starts (quarantine names it), to read a truncated last record as a short record
 /// instead of failing the file, and to keep undecodable bytes per cell so one bad cell
-/// quarantines one row (bad_encoding) instead of stopping the file. Neither library
-/// streams bytes with line numbers; both decode the whole input to `String` first.
+/// quarantines one row (bad_encoding) instead of stopping the file. It is also an order of
+/// magnitude faster. Benchmark (release, 2 cores, 2026-11-27): reading all 18 cells of the
+/// 1,000,000 generated residents (138 MB) as Strings took 1.05 s and 17 MiB here, 14.65 s
+/// and 19 MiB with CSV.swift 2.5.2 (`CSVReader(stream:)`), and 25.4 s and 1.4 GiB with
+/// SwiftCSV 0.10.0 (`EnumeratedCSV`, which loads the whole file).
 public final class CSVReader {
     private let stream: any ByteStream
     private var buffer: [UInt8]
