@@ -2,7 +2,7 @@ import Datasets
 
 /// Writes `enterprises.*`: companies (USCC 91…) and individual businesses (92…) registered
 /// mostly in 二七区, mostly small and micro, with their licences.
-final class EnterpriseMaker {
+final class EnterpriseMaker: RecordEmitter {
     struct Slots {
         let uscc, name, division, established, industry, employees, revenue, assets, tax, highTech, certDate,
             aboveScale, firstAboveYear, dishonest, insured, layoffRate, unemploymentPaid, graduates, phone, consent: Int
@@ -40,12 +40,12 @@ final class EnterpriseMaker {
     let slots: Slots
     let writer: RecordWriter
     var tally: FileTally
-    private var record: RecordBuffer
+    private(set) var record: RecordBuffer
     /// The last clean record, the source of a duplicate_key corruption.
     private var lastClean: RecordBuffer
     private var hasClean = false
     private var random: Xoshiro256
-    private let dice: CorruptionDice
+    let dice: CorruptionDice
     private let asOf: Day
     private let seedOffset: Int
     private let townships: [[UInt8]]
@@ -269,16 +269,7 @@ final class EnterpriseMaker {
     // MARK: Corruption and writing
 
     private func write(index: Int) throws {
-        var damage = FormatDamage.none
-        var problem: (field: Int, reason: ReasonCode)?
-        if var dice = dice.roll(index) {
-            (damage, problem) = corrupt(&dice)
-        }
-        tally.count(record)
-        let line = try writer.write(record, damage: damage)
-        if let problem {
-            tally.corrupt(line: line, field: problem.field, reason: problem.reason, schema: schema)
-        } else if dice.badRate > 0 {
+        if try emitCurrent(index: index, corrupt: corrupt), dice.badRate > 0 {
             lastClean.copy(from: record)
             hasClean = true
         }

@@ -3,7 +3,7 @@ import Datasets
 /// Writes `licences.*`: the licences of each enterprise as it is generated, then one 残疾人证
 /// per disabled resident. Dates are relative to the as-of day: some licences have expired,
 /// about 5% expire within 90 days, some have no expiry (长期有效).
-final class LicenceMaker {
+final class LicenceMaker: RecordEmitter {
     struct Slots {
         let holder, holderKind, type, number, issue, expiry: Int
 
@@ -26,9 +26,9 @@ final class LicenceMaker {
     let slots: Slots
     let writer: RecordWriter
     var tally: FileTally
-    private var record: RecordBuffer
+    private(set) var record: RecordBuffer
     private var random: Xoshiro256
-    private let dice: CorruptionDice
+    let dice: CorruptionDice
     private let asOf: Day
     /// Types the schema allows, as bytes; a type missing from the schema is never generated.
     private var typeBytes: [String: [UInt8]] = [:]
@@ -208,15 +208,7 @@ final class LicenceMaker {
         record.set(slots.issue, day: issue)
         if let expiry { record.set(slots.expiry, day: expiry) }
 
-        let index = writer.count
-        var damage = FormatDamage.none
-        var problem: (field: Int, reason: ReasonCode)?
-        if var dice = dice.roll(index) {
-            (damage, problem) = corrupt(&dice, person: person, issue: issue)
-        }
-        tally.count(record)
-        let line = try writer.write(record, damage: damage)
-        if let problem { tally.corrupt(line: line, field: problem.field, reason: problem.reason, schema: schema) }
+        _ = try emitCurrent(index: writer.count) { corrupt(&$0, person: person, issue: issue) }
     }
 
     private func corrupt(_ dice: inout SplitMix64, person: Bool, issue: Day) -> (FormatDamage, (Int, ReasonCode)?) {

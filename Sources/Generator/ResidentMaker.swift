@@ -2,7 +2,7 @@ import Datasets
 
 /// Writes `residents.*`: households of 1–6 people with exactly one 户主, mostly with 户籍 in
 /// 二七区, ages 0–105, and a 残疾人证 for every disabled resident.
-final class ResidentMaker {
+final class ResidentMaker: RecordEmitter {
     struct Slots {
         let id, name, gender, birth, division, hukouType, household, relation, phone, alive, dibao, tekun,
             disability, school, insurance, income, farmland, consent: Int
@@ -66,11 +66,11 @@ final class ResidentMaker {
     let slots: Slots
     let writer: RecordWriter
     var tally: FileTally
-    private var record: RecordBuffer
+    private(set) var record: RecordBuffer
     private var lastClean: RecordBuffer
     private var hasClean = false
     private var random: Xoshiro256
-    private let dice: CorruptionDice
+    let dice: CorruptionDice
     private let asOf: Day
     private let seedKey: UInt64
     private let licences: LicenceMaker
@@ -418,16 +418,7 @@ final class ResidentMaker {
     // MARK: Corruption and writing
 
     private func write(index: Int) throws {
-        var damage = FormatDamage.none
-        var problem: (field: Int, reason: ReasonCode)?
-        if var dice = dice.roll(index) {
-            (damage, problem) = corrupt(&dice)
-        }
-        tally.count(record)
-        let line = try writer.write(record, damage: damage)
-        if let problem {
-            tally.corrupt(line: line, field: problem.field, reason: problem.reason, schema: schema)
-        } else if dice.badRate > 0 {
+        if try emitCurrent(index: index, corrupt: corrupt), dice.badRate > 0 {
             lastClean.copy(from: record)
             hasClean = true
         }
