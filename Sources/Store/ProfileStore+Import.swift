@@ -96,12 +96,18 @@ public final class ImportWriter {
 
     /// Inserts a new profile, or updates an existing one and records each changed field.
     public func upsert(_ values: [FieldValue]) throws -> UpsertOutcome {
+        try upsert(values[...])
+    }
+
+    /// The same for one row of a flat batch (values in schema order).
+    public func upsert(_ values: ArraySlice<FieldValue>) throws -> UpsertOutcome {
+        let base = values.startIndex
         if tableWasEmpty {
             // Nothing existed before this import and the file's own repeats were resolved by
             // the reader, so every row is new: bind and step, no look-up.
             let raw = insert.sqliteStatement
-            for (i, value) in values.enumerated() {
-                SQLiteBinding.bind(value, at: Int32(i + 1), to: raw)
+            for i in values.indices {
+                SQLiteBinding.bind(values[i], at: Int32(i - base + 1), to: raw)
             }
             sqlite3_bind_int64(raw, Int32(values.count + 1), importID)
             sqlite3_bind_int64(raw, Int32(values.count + 2), importID)
@@ -125,7 +131,7 @@ public final class ImportWriter {
                 try recordChange.execute(arguments: [
                     schema.kind.rawValue, key, field.name,
                     ColumnMapping.fieldValue(old, type: field.type).describe(for: field),
-                    values[i].describe(for: field), importID,
+                    values[base + i].describe(for: field), importID,
                 ])
             }
             let wasActive: Bool = existing[schema.fields.count]

@@ -82,8 +82,12 @@ public struct Importer: Sendable {
                     bytesRead = batch.bytesRead
                     for (entry, key) in batch.quarantine { try quarantined(entry, key: key) }
                     counts.unchanged += batch.repeats
-                    for values in batch.rows {
-                        if request.full, case .text(let key) = values[schema.keyIndex] { try writer.markSeen(key) }
+                    let width = schema.fields.count
+                    for start in stride(from: 0, to: batch.values.count, by: width) {
+                        let values = batch.values[start..<(start + width)]
+                        if request.full, case .text(let key) = values[start + schema.keyIndex] {
+                            try writer.markSeen(key)
+                        }
                         switch try writer.upsert(values) {
                         case .inserted: counts.inserted += 1
                         case .updated: counts.updated += 1

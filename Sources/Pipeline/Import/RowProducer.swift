@@ -4,8 +4,9 @@ internal import Ingest
 
 /// Rows read and validated on the reading thread, handed to the writer in batches.
 struct RowBatch: Sendable {
-    /// Valid rows, values in schema order, each key once.
-    var rows: [[FieldValue]] = []
+    /// Valid rows, each key once, flat: row r is `values[r * fieldCount ..< (r + 1) * fieldCount]`
+    /// in schema order. One array per batch instead of one per row.
+    var values: [FieldValue] = []
     /// Exact repeats of an earlier row of the same file: counted as unchanged, not written.
     var repeats = 0
     /// Rows that failed validation, with the key they carried (a full extract keeps those entities).
@@ -67,7 +68,7 @@ struct RowProducer: Sendable {
                         // unchanged; a different one is quarantined.
                         switch repeats.check(key, fingerprint: FieldValue.fingerprint(of: values)) {
                         case .first:
-                            batch.rows.append(values)
+                            batch.values.append(contentsOf: values)
                         case .identical:
                             batch.repeats += 1
                         case .conflicting:
@@ -82,7 +83,7 @@ struct RowProducer: Sendable {
                     batch.bytesRead = source.bytesRead
                     guard channel.put(.batch(batch)) else { return }
                     batch = RowBatch()
-                    batch.rows.reserveCapacity(batchSize)
+                    batch.values.reserveCapacity(batchSize * schema.fields.count)
                 }
             }
             batch.bytesRead = source.bytesRead
