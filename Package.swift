@@ -48,6 +48,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The rule language: source files, lexer (parser, checker and program to follow).
+        .target(name: "RuleLanguage", dependencies: ["Diagnostics", "Datasets"], swiftSettings: strictSettings),
         // Realistic synthetic district data with a manifest of the rows it corrupted.
         .target(name: "Generator", dependencies: ["Datasets"], swiftSettings: strictSettings),
         // Orchestrates each stage; today: an import.
@@ -86,6 +88,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CLITests", dependencies: ["MianshenTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RuleLanguageTests", dependencies: ["RuleLanguage", "Diagnostics", "Datasets"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "GeneratorTests",
             dependencies: ["Generator", "Datasets", "MianshenTesting"],
