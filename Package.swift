@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Datasets", "Ingest", "Store",
+                "Datasets", "Ingest", "Store", "RuleLanguage", "Diagnostics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -13,7 +13,7 @@ struct Mianshen: ParsableCommand {
             个人信息（身份证号、姓名、电话）在输出中默认脱敏，加 --unmask 显示原文。
             """,
         subcommands: [
-            ImportCommand.self, QuarantineCommand.self, ProfileCommand.self, DBCommand.self,
+            ImportCommand.self, QuarantineCommand.self, ProfileCommand.self, DBCommand.self, RulesCommand.self,
             FixturesCommand.self,
         ]
     )

@@ -1,3 +1,4 @@
+internal import Diagnostics
 /// The YAML shape of a schema file, before it is checked and turned into a `Schema`.
 // Property names follow the file's snake_case keys so officials see the same words.
 // swiftlint:disable identifier_name

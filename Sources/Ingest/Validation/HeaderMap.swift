@@ -1,3 +1,4 @@
+internal import Diagnostics
 public import Datasets
 internal import Foundation
 

@@ -163,7 +163,7 @@ public struct Lexer {
             "]": .rightBracket, "{": .leftBrace, "}": .rightBrace, ",": .comma, "，": .comma, ":": .colon,
             "：": .colon, ";": .semicolon, "=": .equal, "≠": .notEqual, ">": .greater, "＞": .greater,
             "≥": .greaterEqual, "<": .less, "＜": .less, "≤": .lessEqual, "+": .plus, "-": .minus, "*": .times,
-            "/": .divide, "%": .percent,
+            "/": .divide, "%": .percent, ".": .dot,
         ]
         return map[character].map { ($0, length) }
     }

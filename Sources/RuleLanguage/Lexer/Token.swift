@@ -52,4 +52,5 @@ public enum Symbol: String, Sendable, Hashable, CaseIterable {
     case times = "*"
     case divide = "/"
     case percent = "%"
+    case dot = "."
 }

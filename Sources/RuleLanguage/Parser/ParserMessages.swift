@@ -1,0 +1,45 @@
+public import Diagnostics
+
+/// Every message of the parsing stage, in one place, with stable codes (docs/rule-language.md).
+public enum ParserMessage {
+    /// E101: the grammar needs one thing here and found another.
+    public static func expected(_ what: String, found: String, at location: SourceLocation, length: Int, suggestion: String? = nil) -> Diagnostic {
+        Diagnostic(
+            code: "E101", message: "此处应为\(what)，实际为\(found)", location: location, length: length,
+            suggestion: suggestion
+        )
+    }
+
+    /// E102: a line inside a policy that starts with no known keyword.
+    public static func unknownPolicyLine(_ word: String, at location: SourceLocation, length: Int, closest: String?) -> Diagnostic {
+        Diagnostic(
+            code: "E102", message: "政策中不认识以“\(word)”开头的一行", location: location, length: length,
+            suggestion: closest.map { "您是否想写“\($0)”？" }
+                ?? "政策中的每一行以这些词开头：\(Keyword.policyLines.map(\.rawValue).joined(separator: "、"))。"
+        )
+    }
+
+    /// E103: a block (政策, 参数, 分档) that is never closed with 结束.
+    public static func missingEnd(of block: String, openedAtLine line: Int, at location: SourceLocation) -> Diagnostic {
+        Diagnostic(
+            code: "E103", message: "第 \(line) 行开始的\(block)没有以“结束”收尾", location: location,
+            suggestion: "在\(block)的最后一行之后单独写一行“结束”。"
+        )
+    }
+
+    /// E104: something at the top of a file that is not a declaration.
+    public static func unexpectedTopLevel(found: String, at location: SourceLocation, length: Int, closest: String?) -> Diagnostic {
+        Diagnostic(
+            code: "E104", message: "文件顶层不能以\(found)开头", location: location, length: length,
+            suggestion: closest.map { "您是否想写“\($0)”？" } ?? "文件顶层只能写“政策”“条件”“事实”“参数”。"
+        )
+    }
+
+    /// E105: an expression was expected.
+    public static func expectedExpression(found: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E105", message: "此处应为条件或数值表达式，实际为\(found)", location: location, length: length,
+            suggestion: "例如：周岁 >= 80、户籍地 属于 二七区、年收入 / 12。"
+        )
+    }
+}

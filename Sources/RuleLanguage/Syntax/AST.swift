@@ -1,0 +1,124 @@
+public import Datasets
+
+/// A name as written, with where it was written.
+public struct Name: Sendable, Hashable {
+    public var text: String
+    public var range: Range<Int>
+}
+
+/// A literal with its source range.
+public struct Literal<Value: Sendable & Hashable>: Sendable, Hashable {
+    public var value: Value
+    public var range: Range<Int>
+}
+
+/// One parsed rule file.
+public struct RuleFile: Sendable {
+    public var source: SourceFile
+    public var declarations: [Declaration]
+}
+
+public enum Declaration: Sendable {
+    case policy(PolicyDecl)
+    case condition(ConditionDecl)
+    case fact(FactDecl)
+    case parameter(ParameterDecl)
+}
+
+public struct PolicyDecl: Sendable {
+    public var id: Name
+    public var title: Literal<String>
+    public var lines: [PolicyLine]
+    public var range: Range<Int>
+}
+
+/// One line of a policy block, as written; the checker decides what is missing or repeated.
+public enum PolicyLine: Sendable {
+    case domain(Name)
+    case department(Literal<String>)
+    case basis(Literal<String>)
+    case subject(Name)
+    case payee(Name)
+    case mode(Name)
+    case validity(from: Literal<Day>, to: Literal<Day>)
+    case period(Name)
+    case budget(Literal<String>, unit: Name?)
+    case exclusive(group: Name, priority: Literal<String>, higherWins: Bool)
+    case version(Literal<String>)
+    /// `条件 户籍在本区`: a shared condition used by name.
+    case useCondition(Name)
+    case condition(ConditionDecl)
+    case amount(AmountDecl)
+}
+
+public struct ConditionDecl: Sendable {
+    public var name: Name
+    public var label: Literal<String>?
+    public var basis: Literal<String>?
+    public var expression: Expr
+    public var range: Range<Int>
+}
+
+public struct FactDecl: Sendable {
+    public var name: Name
+    public var label: Literal<String>?
+    public var expression: Expr
+    public var range: Range<Int>
+}
+
+public struct ParameterDecl: Sendable {
+    public var name: Name
+    public var unit: Name?
+    /// Values in force from each date on, in written order.
+    public var values: [(from: Literal<Day>, value: Literal<String>)]
+    public var range: Range<Int>
+}
+
+public struct AmountDecl: Sendable {
+    public enum Body: Sendable {
+        case formula(Expr)
+        case tiers(by: Expr, tiers: [Tier])
+    }
+
+    public var body: Body
+    public var cap: Expr?
+    public var range: Range<Int>
+}
+
+/// `[80, 90) 100 元`: a half-open (or closed) range and the amount inside it.
+public struct Tier: Sendable {
+    public var lower: Literal<String>
+    public var lowerInclusive: Bool
+    /// nil for `以上` (no upper bound).
+    public var upper: Literal<String>?
+    public var upperInclusive: Bool
+    public var value: Expr
+    public var range: Range<Int>
+}
+
+/// An expression with its source range.
+public struct Expr: Sendable {
+    public indirect enum Kind: Sendable {
+        case number(String, unit: Name?)
+        case date(Day)
+        case string(String)
+        case bool(Bool)
+        case name(Name)
+        /// `家庭成员.个人年收入`: a field of related records.
+        case member(Name, Name)
+        case call(Name, [Expr])
+        case negate(Expr)
+        case not(Expr)
+        case binary(BinaryOperator, Expr, Expr)
+        case membership(Expr, [Expr])
+    }
+
+    public var kind: Kind
+    public var range: Range<Int>
+}
+
+public enum BinaryOperator: String, Sendable {
+    case and = "且", or = "或"
+    case equal = "=", notEqual = "!=", greater = ">", greaterEqual = ">=", less = "<", lessEqual = "<="
+    case plus = "+", minus = "-", times = "*", divide = "/"
+}

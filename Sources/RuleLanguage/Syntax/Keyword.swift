@@ -1,0 +1,64 @@
+/// The words the parser reads as keywords in keyword positions, each with its English alias.
+/// Elsewhere the same spelling is an ordinary name, so officials can name facts freely.
+public enum Keyword: String, CaseIterable, Sendable {
+    case policy = "政策", end = "结束", condition = "条件", fact = "事实", parameter = "参数"
+    case domain = "领域", department = "部门", basis = "依据", subject = "对象", payee = "领取人"
+    case mode = "方式", validity = "有效期", to = "至", period = "周期", budget = "预算"
+    case exclusive = "互斥", priority = "优先级", higherWins = "就高", version = "版本"
+    case amount = "金额", by = "按", tiers = "分档", cap = "上限", from = "自", onwards = "起", above = "以上"
+    case and = "且", or = "或", not = "非", memberOf = "属于", yes = "是", no = "否"
+
+    public var english: String {
+        switch self {
+        case .policy: "policy"
+        case .end: "end"
+        case .condition: "condition"
+        case .fact: "fact"
+        case .parameter: "parameter"
+        case .domain: "domain"
+        case .department: "department"
+        case .basis: "basis"
+        case .subject: "subject"
+        case .payee: "payee"
+        case .mode: "mode"
+        case .validity: "valid"
+        case .to: "to"
+        case .period: "period"
+        case .budget: "budget"
+        case .exclusive: "exclusive"
+        case .priority: "priority"
+        case .higherWins: "higher_wins"
+        case .version: "version"
+        case .amount: "amount"
+        case .by: "by"
+        case .tiers: "tiers"
+        case .cap: "cap"
+        case .from: "from"
+        case .onwards: "onwards"
+        case .above: "above"
+        case .and: "and"
+        case .or: "or"
+        case .not: "not"
+        case .memberOf: "in"
+        case .yes: "yes"
+        case .no: "no"
+        }
+    }
+
+    /// The keyword a word spells, in Chinese or English.
+    public init?(word: String) {
+        if let keyword = Keyword(rawValue: word) {
+            self = keyword
+        } else if let keyword = Keyword.allCases.first(where: { $0.english == word.lowercased() }) {
+            self = keyword
+        } else {
+            return nil
+        }
+    }
+
+    /// Keywords that begin a line inside a policy.
+    public static let policyLines: [Keyword] = [
+        .domain, .department, .basis, .subject, .payee, .mode, .validity, .period, .budget, .exclusive, .version,
+        .condition, .amount,
+    ]
+}

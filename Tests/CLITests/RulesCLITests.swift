@@ -1,0 +1,31 @@
+import Foundation
+import MianshenTesting
+import XCTest
+
+/// `rules check` as an official runs it before a review meeting.
+final class RulesCLITests: XCTestCase {
+    func testBrokenFileIsReportedWithCaretAndExitOne() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.file("养老"), withIntermediateDirectories: true)
+        try dir.write("养老/好.policy", """
+            政策 YL-1 “示例”
+              领域 养老
+              条件 年满八十：周岁 >= 80
+            结束
+            """)
+        try dir.write("养老/坏.policy", """
+            政策 YL-2 “示例二”
+              领城 养老
+            结束
+            """)
+        let result = try CLIRunner.run(["rules", "check", dir.path])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stdout.contains("错误[E102]: 政策中不认识以“领城”开头的一行"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("坏.policy:2:3"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("= 建议: 您是否想写“领域”？"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("检查了 2 个规则文件：1 个错误。"), result.stdout)
+        let good = try CLIRunner.run(["rules", "check", dir.file("养老/好.policy")])
+        XCTAssertEqual(good.status, 0, good.stdout)
+        XCTAssertEqual(try CLIRunner.run(["rules", "check", dir.file("none")]).status, 74)
+    }
+}
