@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(name: "CLITests", dependencies: ["MianshenTesting"], swiftSettings: strictSettings),
         .testTarget(
-            name: "RuleLanguageTests", dependencies: ["RuleLanguage", "Diagnostics", "Datasets"],
+            name: "RuleLanguageTests", dependencies: ["RuleLanguage", "Diagnostics", "Datasets", "MianshenTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,9 +1,11 @@
+public import Datasets
 public import Diagnostics
 internal import Foundation
 internal import RuleLanguage
 
-/// `rules check`: reads every rule file under a path and collects its diagnostics. Today the
-/// lexing and parsing stages run; name resolution and type checking join as they are built.
+/// `rules check`: reads every rule file under a path and collects the diagnostics of every
+/// stage that has run: lexing, parsing, then name resolution and type checking against the
+/// data schemas (all files together, so shared definitions are visible to every policy).
 public enum RuleCheck {
     public struct Result: Sendable {
         public var files: [String]
@@ -25,16 +27,24 @@ public enum RuleCheck {
         return names.filter { $0.hasSuffix(".policy") }.sorted().map { (path as NSString).appendingPathComponent($0) }
     }
 
-    public static func run(path: String) throws -> Result {
+    public static func run(path: String, schemas: SchemaSet) throws -> Result {
         var result = Result(files: [], diagnostics: [], sources: [:])
+        var parsed: [RuleFile] = []
         for file in try ruleFiles(under: path) {
             guard let data = FileManager.default.contents(atPath: file) else { throw RuleCheckError.unreadable(file) }
             guard let text = String(data: data, encoding: .utf8) else { throw RuleCheckError.notUTF8(file) }
             var parser = Parser(source: SourceFile(name: file, text: text))
-            _ = parser.parse()
+            parsed.append(parser.parse())
             result.files.append(file)
             result.sources[file] = text
             result.diagnostics += parser.diagnostics.sorted
+        }
+        // Types are checked only when the text parsed cleanly: a half-parsed file would
+        // produce follow-on errors that hide the real one.
+        if result.diagnostics.isEmpty {
+            var checker = Checker(schemas: schemas)
+            checker.check(parsed)
+            result.diagnostics = checker.diagnostics.sorted
         }
         return result
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Datasets
 import Diagnostics
+import Foundation
 import Pipeline
 
 struct RulesCommand: ParsableCommand {
@@ -12,15 +14,20 @@ struct RulesCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "检查规则文件（*.policy），列出全部问题：文件:行:列、原文、插入符与修改建议。",
-            discussion: "目前检查词法和语法；名称解析与类型检查将在后续版本加入。有任何错误时退出码为 1。"
+            discussion: "检查词法、语法、名称（字段、事实、条件、参数）和类型（单位、日期与数值、取值范围、分档）。有任何错误时退出码为 1。"
         )
 
-        @Argument(help: ArgumentHelp("规则文件或目录（默认 Rules）。", valueName: "PATH"))
-        var path = "Rules"
+        @Argument(help: ArgumentHelp("规则文件或目录（默认为规则目录）。", valueName: "PATH"))
+        var path: String?
+
+        @Option(name: .long, help: ArgumentHelp("规则目录，其中 schemas/ 为数据规范（默认 ./Rules，或 MIANSHEN_RULES）。", valueName: "DIR"))
+        var rules: String?
 
         func run() throws {
             try reportingErrors {
-                let result = try RuleCheck.run(path: path)
+                let rulesDirectory = rules ?? ProcessInfo.processInfo.environment["MIANSHEN_RULES"] ?? "Rules"
+                let schemas = try SchemaLoader.load(directory: rulesDirectory + "/schemas")
+                let result = try RuleCheck.run(path: path ?? rulesDirectory, schemas: schemas)
                 let renderer = DiagnosticRenderer(sources: result.sources)
                 if !result.diagnostics.isEmpty {
                     print(renderer.render(result.diagnostics))

@@ -1,0 +1,380 @@
+public import Datasets
+public import Diagnostics
+
+/// Resolves names and checks types across all rule files against the data schemas. Like the
+/// earlier stages it records every problem and goes on (an erroneous expression has type
+/// `.error`, which is accepted everywhere, so one mistake is reported once).
+public struct Checker {
+    public let schemas: SchemaSet
+    public private(set) var diagnostics = DiagnosticBag()
+
+    private var sources: [String: SourceFile] = [:]
+    private var conditions: [String: (ConditionDecl, SourceFile)] = [:]
+    private var facts: [String: (FactDecl, SourceFile)] = [:]
+    private var parameters: [String: (ParameterDecl, SourceFile)] = [:]
+    /// Facts being typed, to stop at a cycle instead of looping.
+    private var typing: Set<String> = []
+
+    /// Built-in functions, with the type of their result given their arguments.
+    static let functions = ["周岁", "整年数", "计数", "合计", "任一", "所有", "最大", "最小"]
+    static let collections: [String: DatasetKind] = ["家庭成员": .residents, "证照": .licences]
+    static let namedSets = ["二七区", "郑州市"]
+    static let allowed: [Keyword: [String]] = [
+        .domain: ["惠农", "助学", "助医", "养老", "育幼", "扶弱", "助残", "惠企"],
+        .subject: ["居民", "家庭", "企业"],
+        .payee: ["本人", "户主", "监护人"],
+        .mode: ["直接兑现", "依申请", "提醒"],
+        .period: ["月", "年", "一次性"],
+    ]
+
+    public init(schemas: SchemaSet) {
+        self.schemas = schemas
+    }
+
+    /// Checks a set of parsed files together (shared definitions are visible to every policy).
+    public mutating func check(_ files: [RuleFile]) {
+        var policies: [String: SourceLocation] = [:]
+        for file in files {
+            sources[file.source.name] = file.source
+            for declaration in file.declarations {
+                switch declaration {
+                case .condition(let c):
+                    if isNew(c.name, kind: "条件", in: file.source) { conditions[c.name.text] = (c, file.source) }
+                case .fact(let f):
+                    if isNew(f.name, kind: "事实", in: file.source) { facts[f.name.text] = (f, file.source) }
+                case .parameter(let p):
+                    if isNew(p.name, kind: "参数", in: file.source) { parameters[p.name.text] = (p, file.source) }
+                case .policy(let policy):
+                    let here = file.source.location(of: policy.id.range.lowerBound)
+                    if let first = policies[policy.id.text] {
+                        report(CheckerMessage.duplicate("政策编号", policy.id.text, at: here, length: policy.id.text.count, first: first))
+                    } else {
+                        policies[policy.id.text] = here
+                    }
+                }
+            }
+        }
+        for file in files {
+            for case .policy(let policy) in file.declarations {
+                checkPolicy(policy, in: file.source)
+            }
+        }
+    }
+
+    /// True when no condition, fact or parameter has this name yet; otherwise reports E205.
+    private mutating func isNew(_ name: Name, kind: String, in source: SourceFile) -> Bool {
+        let existing = conditions[name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
+            ?? facts[name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
+            ?? parameters[name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
+        guard let existing else { return true }
+        report(CheckerMessage.duplicate(kind, name.text, at: source.location(of: name.range.lowerBound), length: name.text.count, first: existing))
+        return false
+    }
+
+    // MARK: Policies
+
+    /// What names mean inside one policy.
+    struct Scope {
+        var subject: DatasetKind?
+        var local: [String: ConditionDecl] = [:]
+        var source: SourceFile
+    }
+
+    private mutating func checkPolicy(_ policy: PolicyDecl, in source: SourceFile) {
+        var scope = Scope(subject: nil, source: source)
+        var seen: Set<String> = []
+        for line in policy.lines {
+            switch line {
+            case .domain(let n): checkAllowed(.domain, n, source)
+            case .subject(let n):
+                checkAllowed(.subject, n, source)
+                // An unknown subject was reported; names are then looked up in every schema.
+                scope.subject = switch n.text {
+                case "企业": .enterprises
+                case "居民", "家庭": .residents
+                default: nil
+                }
+            case .payee(let n): checkAllowed(.payee, n, source)
+            case .mode(let n): checkAllowed(.mode, n, source)
+            case .period(let n): checkAllowed(.period, n, source)
+            case .condition(let c):
+                if scope.local[c.name.text] != nil || conditions[c.name.text] != nil {
+                    let first = scope.local[c.name.text].map { source.location(of: $0.name.range.lowerBound) }
+                        ?? conditions[c.name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
+                    if let first {
+                        report(CheckerMessage.duplicate("条件", c.name.text, at: source.location(of: c.name.range.lowerBound), length: c.name.text.count, first: first))
+                    }
+                }
+                scope.local[c.name.text] = c
+            default: break
+            }
+            seen.insert(Self.lineKey(line))
+        }
+        let idLocation = source.location(of: policy.id.range.lowerBound)
+        for (key, word) in [("subject", "对象"), ("mode", "方式"), ("domain", "领域")] where !seen.contains(key) {
+            report(CheckerMessage.missingLine(word, policy: policy.id.text, at: idLocation, length: policy.id.text.count))
+        }
+        for line in policy.lines {
+            switch line {
+            case .useCondition(let name):
+                if conditions[name.text] == nil, scope.local[name.text] == nil {
+                    let closest = Suggest.closest(to: name.text, among: Array(conditions.keys) + Array(scope.local.keys))
+                    report(CheckerMessage.unknownName(name.text, at: source.location(of: name.range.lowerBound), length: name.text.count, closest: closest))
+                } else if let (shared, file) = conditions[name.text] {
+                    var sharedScope = Scope(subject: scope.subject, source: file)
+                    expectBool(shared.expression, &sharedScope)
+                }
+            case .condition(let c):
+                expectBool(c.expression, &scope)
+            case .amount(let amount):
+                checkAmount(amount, &scope)
+            default:
+                break
+            }
+        }
+    }
+
+    static func lineKey(_ line: PolicyLine) -> String {
+        switch line {
+        case .subject: "subject"
+        case .mode: "mode"
+        case .domain: "domain"
+        default: "other"
+        }
+    }
+
+    private mutating func checkAllowed(_ keyword: Keyword, _ name: Name, _ source: SourceFile) {
+        guard let allowed = Self.allowed[keyword], !allowed.contains(name.text) else { return }
+        report(CheckerMessage.notAllowed(
+            keyword.rawValue, name.text, allowed: allowed, at: source.location(of: name.range.lowerBound),
+            length: name.text.count, closest: Suggest.closest(to: name.text, among: allowed)
+        ))
+    }
+
+    private mutating func checkAmount(_ amount: AmountDecl, _ scope: inout Scope) {
+        switch amount.body {
+        case .formula(let formula):
+            expectMoney(formula, &scope)
+        case .tiers(let by, let tiers):
+            let byType = type(of: by, &scope)
+            if !byType.isNumber, byType != .error {
+                report(at: by, scope, CheckerMessage.typeMismatch(expected: "数值", found: byType, at: location(by, scope), length: length(by, scope)))
+            }
+            var previous: Tier?
+            for tier in tiers {
+                expectMoney(tier.value, &scope)
+                if let previous {
+                    let contiguous = previous.upper?.value == tier.lower.value && previous.upperInclusive != tier.lowerInclusive
+                    if !contiguous {
+                        let what = previous.upper.map { upper in
+                            Self.decimal(upper.value) > Self.decimal(tier.lower.value) || (upper.value == tier.lower.value && previous.upperInclusive)
+                                ? "与上一档重叠" : "与上一档之间有空缺"
+                        } ?? "在“以上”之后还有档位"
+                        report(CheckerMessage.tierGap(what, at: scope.source.location(of: tier.range.lowerBound), length: 1))
+                    }
+                }
+                previous = tier
+            }
+        }
+        if let cap = amount.cap { expectMoney(cap, &scope) }
+    }
+
+    static func decimal(_ text: String) -> Double { Double(text) ?? 0 }
+
+    // MARK: Expressions
+
+    private mutating func expectBool(_ expr: Expr, _ scope: inout Scope) {
+        let t = type(of: expr, &scope)
+        if t != .bool, t != .error {
+            report(CheckerMessage.typeMismatch(
+                expected: "条件（是/否）", found: t, at: location(expr, scope), length: length(expr, scope),
+                hint: "条件要给出是或否，例如 周岁 >= 80。"
+            ))
+        }
+    }
+
+    private mutating func expectMoney(_ expr: Expr, _ scope: inout Scope) {
+        let t = type(of: expr, &scope)
+        guard t != .error else { return }
+        if case .number(let unit) = t, unit == nil || unit == "元" { return }
+        report(CheckerMessage.typeMismatch(
+            expected: "金额（元）", found: t, at: location(expr, scope), length: length(expr, scope),
+            hint: "金额以元计，例如 100 元、耕地面积 * 100 元。"
+        ))
+    }
+
+    mutating func type(of expr: Expr, _ scope: inout Scope) -> RuleType {
+        switch expr.kind {
+        case .number(_, let unit):
+            return .number(unit: unit.map { $0.text == "周岁" ? "岁" : $0.text })
+        case .date: return .date
+        case .string: return .text
+        case .bool: return .bool
+        case .name(let name): return resolve(name, &scope)
+        case .member(let collection, let field):
+            guard case .records(let kind) = resolve(collection, &scope) else { return .error }
+            guard let spec = Self.field(field.text, in: schemas[kind]) else {
+                let names = schemas[kind].fields.flatMap { [$0.name, $0.label] }
+                report(CheckerMessage.unknownName(field.text, at: scope.source.location(of: field.range.lowerBound), length: field.text.count, closest: Suggest.closest(to: field.text, among: names)))
+                return .error
+            }
+            return RuleType.of(spec)
+        case .call(let name, let arguments):
+            let types = arguments.map { type(of: $0, &scope) }
+            switch name.text {
+            case "周岁", "整年数":
+                if types.count != 1 || (types[0] != .date && types[0] != .error) {
+                    report(CheckerMessage.typeMismatch(expected: "一个日期", found: types.first ?? .error, at: location(expr, scope), length: length(expr, scope), hint: "例如 \(name.text)(出生日期)。"))
+                }
+                return .number(unit: name.text == "周岁" ? "岁" : "年")
+            case "计数": return .number(unit: "人")
+            case "合计", "最大", "最小": return types.first ?? .error
+            case "任一", "所有": return .bool
+            default:
+                report(CheckerMessage.unknownName(name.text, at: scope.source.location(of: name.range.lowerBound), length: name.text.count, closest: Suggest.closest(to: name.text, among: Self.functions)))
+                return .error
+            }
+        case .negate(let operand):
+            let t = type(of: operand, &scope)
+            if !t.isNumber, t != .error {
+                report(CheckerMessage.typeMismatch(expected: "数值", found: t, at: location(operand, scope), length: length(operand, scope)))
+                return .error
+            }
+            return t
+        case .not(let operand):
+            expectBool(operand, &scope)
+            return .bool
+        case .binary(let op, let lhs, let rhs):
+            return binaryType(op, lhs, rhs, expr, &scope)
+        case .membership(let lhs, let items):
+            let t = type(of: lhs, &scope)
+            for item in items { checkValue(item, against: t, &scope) }
+            return .bool
+        }
+    }
+
+    private mutating func binaryType(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, _ whole: Expr, _ scope: inout Scope) -> RuleType {
+        switch op {
+        case .and, .or:
+            expectBool(lhs, &scope)
+            expectBool(rhs, &scope)
+            return .bool
+        case .plus, .minus, .times, .divide:
+            let l = type(of: lhs, &scope)
+            let r = type(of: rhs, &scope)
+            guard case .number(let lu) = l, case .number(let ru) = r else {
+                for (t, e) in [(l, lhs), (r, rhs)] where !t.isNumber && t != .error {
+                    report(CheckerMessage.typeMismatch(expected: "数值", found: t, at: location(e, scope), length: length(e, scope)))
+                }
+                return .error
+            }
+            if op == .plus || op == .minus, let lu, let ru, lu != ru {
+                report(CheckerMessage.unitMismatch(lu, ru, at: location(whole, scope), length: length(whole, scope)))
+            }
+            if op == .times { return .number(unit: lu == "元" || ru == "元" ? "元" : lu ?? ru) }
+            return .number(unit: lu ?? ru)
+        case .equal, .notEqual, .greater, .greaterEqual, .less, .lessEqual:
+            let l = type(of: lhs, &scope)
+            if case .enumeration = l {
+                checkValue(rhs, against: l, &scope)
+                return .bool
+            }
+            if l == .bool {
+                checkValue(rhs, against: l, &scope)
+                return .bool
+            }
+            let r = type(of: rhs, &scope)
+            switch (l, r) {
+            case (.error, _), (_, .error): break
+            case (.number(let lu), .number(let ru)):
+                if let lu, let ru, lu != ru {
+                    report(CheckerMessage.unitMismatch(lu, ru, at: location(whole, scope), length: length(whole, scope)))
+                }
+            case (.date, .date), (.text, .text), (.division, .text): break
+            case (.date, .number), (.number, .date):
+                report(CheckerMessage.dateVersusNumber(at: location(whole, scope), length: length(whole, scope)))
+            default:
+                report(CheckerMessage.typeMismatch(expected: "与左边相同类型（\(l)）的值", found: r, at: location(rhs, scope), length: length(rhs, scope)))
+            }
+            return .bool
+        }
+    }
+
+    /// A value compared with, or listed for, a field of type `t`: enum values may be bare words.
+    private mutating func checkValue(_ item: Expr, against t: RuleType, _ scope: inout Scope) {
+        switch (t, item.kind) {
+        case (.error, _):
+            return
+        case (.enumeration(let values), .name), (.enumeration(let values), .string):
+            let text: String = switch item.kind {
+            case .name(let name): name.text
+            case .string(let string): string
+            default: ""
+            }
+            if !values.contains(text) {
+                report(CheckerMessage.notAllowed(
+                    "此字段的取值", text, allowed: values, at: location(item, scope), length: length(item, scope),
+                    closest: Suggest.closest(to: text, among: values)
+                ))
+            }
+        case (.division, .name(let name)):
+            if !Self.namedSets.contains(name.text), schemas.divisions.name(of: name.text) == nil {
+                report(CheckerMessage.unknownName(name.text, at: location(item, scope), length: length(item, scope), closest: Suggest.closest(to: name.text, among: Self.namedSets)))
+            }
+        case (.division, .string):
+            return
+        case (.bool, .bool):
+            return
+        default:
+            let v = type(of: item, &scope)
+            if v != t, v != .error, !(t.isNumber && v.isNumber), !(t == .division && v == .text) {
+                report(CheckerMessage.typeMismatch(expected: "\(t)", found: v, at: location(item, scope), length: length(item, scope)))
+            }
+        }
+    }
+
+    /// What a bare name means here: a condition, fact, parameter, collection or field.
+    private mutating func resolve(_ name: Name, _ scope: inout Scope) -> RuleType {
+        let text = name.text
+        if scope.local[text] != nil || conditions[text] != nil { return .bool }
+        if let (fact, file) = facts[text] {
+            guard !typing.contains(text) else { return .error }
+            typing.insert(text)
+            defer { typing.remove(text) }
+            var factScope = Scope(subject: scope.subject, source: file)
+            return type(of: fact.expression, &factScope)
+        }
+        if let (parameter, _) = parameters[text] { return .number(unit: parameter.unit?.text) }
+        if let kind = Self.collections[text] { return .records(kind) }
+        let kinds: [DatasetKind] = scope.subject.map { [$0] } ?? [.residents, .enterprises]
+        for kind in kinds {
+            if let spec = Self.field(text, in: schemas[kind]) { return RuleType.of(spec) }
+        }
+        var candidates = Array(conditions.keys) + Array(facts.keys) + Array(parameters.keys) + Array(scope.local.keys)
+        for kind in kinds { candidates += schemas[kind].fields.flatMap { [$0.label] + $0.aliases } }
+        report(CheckerMessage.unknownName(text, at: scope.source.location(of: name.range.lowerBound), length: text.count, closest: Suggest.closest(to: text, among: candidates)))
+        return .error
+    }
+
+    static func field(_ text: String, in schema: Schema) -> FieldSpec? {
+        schema.fields.first { $0.name == text || $0.label == text || $0.aliases.contains(text) }
+    }
+
+    // MARK: Reporting
+
+    private func location(_ expr: Expr, _ scope: Scope) -> SourceLocation {
+        scope.source.location(of: expr.range.lowerBound)
+    }
+
+    private func length(_ expr: Expr, _ scope: Scope) -> Int {
+        scope.source.characterCount(expr.range)
+    }
+
+    private mutating func report(at _: Expr, _: Scope, _ diagnostic: Diagnostic) {
+        diagnostics.add(diagnostic)
+    }
+
+    private mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.add(diagnostic)
+    }
+}

@@ -1,0 +1,70 @@
+public import Diagnostics
+
+/// Every message of the checking stage, in one place, with stable codes (docs/rule-language.md).
+public enum CheckerMessage {
+    /// E201: a name that is no field, fact, condition, parameter or function.
+    public static func unknownName(_ name: String, at location: SourceLocation, length: Int, closest: String?) -> Diagnostic {
+        Diagnostic(
+            code: "E201", message: "不认识“\(name)”：它不是数据字段、事实、条件、参数或函数", location: location, length: length,
+            suggestion: closest.map { "您是否想写“\($0)”？" } ?? "共用的事实和条件写在 Rules/common/ 下；字段名见 Rules/schemas/。"
+        )
+    }
+
+    /// E202: an operand of the wrong type.
+    public static func typeMismatch(expected: String, found: RuleType, at location: SourceLocation, length: Int, hint: String? = nil) -> Diagnostic {
+        Diagnostic(
+            code: "E202", message: "此处应为\(expected)，实际为\(found)", location: location, length: length,
+            suggestion: hint
+        )
+    }
+
+    /// E203: two numbers in different units compared or added.
+    public static func unitMismatch(_ left: String, _ right: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E203", message: "单位不一致：左边是\(left)，右边是\(right)", location: location, length: length,
+            suggestion: left == "万元" || right == "万元"
+                ? "1 万元 = 10000 元：把数值换成同一单位，例如 500 万元 写成 5000000 元，或字段用 万元 比较。"
+                : "两边换成同一单位后再比较或相加。"
+        )
+    }
+
+    /// E204: a date compared with a number (or the reverse).
+    public static func dateVersusNumber(at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E204", message: "日期不能与数值比较", location: location, length: length,
+            suggestion: "比较年龄用 周岁(出生日期) >= 60；比较日期写成 2026-01-01 这样的日期。"
+        )
+    }
+
+    /// E205: the same name or policy id defined twice.
+    public static func duplicate(_ what: String, _ name: String, at location: SourceLocation, length: Int, first: SourceLocation) -> Diagnostic {
+        Diagnostic(
+            code: "E205", message: "\(what)“\(name)”重复定义（第一次在 \(first)）", location: location, length: length,
+            suggestion: "改用另一个名称，或删除其中一处。"
+        )
+    }
+
+    /// E207: a policy line whose value is not one of the allowed words.
+    public static func notAllowed(_ what: String, _ value: String, allowed: [String], at location: SourceLocation, length: Int, closest: String?) -> Diagnostic {
+        Diagnostic(
+            code: "E207", message: "\(what)不能是“\(value)”，只能是：\(allowed.joined(separator: "、"))", location: location,
+            length: length, suggestion: closest.map { "您是否想写“\($0)”？" }
+        )
+    }
+
+    /// E208: tiers that overlap or leave a gap.
+    public static func tierGap(_ description: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E208", message: "分档\(description)", location: location, length: length,
+            suggestion: "分档按左闭右开写作 [80, 90)、[90, 100)、[100, 以上)：每档的下限等于上一档的上限。"
+        )
+    }
+
+    /// E209: a required policy line is missing.
+    public static func missingLine(_ what: String, policy: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E209", message: "政策 \(policy) 缺少“\(what)”", location: location, length: length,
+            suggestion: "在政策中加一行“\(what) …”。"
+        )
+    }
+}
