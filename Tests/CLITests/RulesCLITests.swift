@@ -10,7 +10,9 @@ final class RulesCLITests: XCTestCase {
         try dir.write("养老/好.policy", """
             政策 YL-1 “示例”
               领域 养老
-              条件 年满八十：周岁 >= 80
+              对象 居民
+              方式 直接兑现
+              条件 年满八十：周岁(出生日期) >= 80
             结束
             """)
         try dir.write("养老/坏.policy", """
@@ -26,6 +28,18 @@ final class RulesCLITests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("检查了 2 个规则文件：1 个错误。"), result.stdout)
         let good = try CLIRunner.run(["rules", "check", dir.file("养老/好.policy")])
         XCTAssertEqual(good.status, 0, good.stdout)
+        try dir.write("养老/类型.policy", """
+            政策 YL-3 “示例三”
+              领域 养老
+              对象 居民
+              方式 直接兑现
+              条件 年满：出生日期 >= 80
+            结束
+            """)
+        let typed = try CLIRunner.run(["rules", "check", dir.file("养老/类型.policy")])
+        XCTAssertEqual(typed.status, 1)
+        XCTAssertTrue(typed.stdout.contains("错误[E204]: 日期不能与数值比较"), typed.stdout)
+        XCTAssertTrue(typed.stdout.contains("类型.policy:5:9"), typed.stdout)
         XCTAssertEqual(try CLIRunner.run(["rules", "check", dir.file("none")]).status, 74)
     }
 }
