@@ -9,15 +9,13 @@ public struct Checker {
     public private(set) var diagnostics = DiagnosticBag()
 
     private var sources: [String: SourceFile] = [:]
-    private var conditions: [String: (ConditionDecl, SourceFile)] = [:]
-    private var facts: [String: (FactDecl, SourceFile)] = [:]
-    private var parameters: [String: (ParameterDecl, SourceFile)] = [:]
+    /// The shared definitions of every file, filled by `check`.
+    public private(set) var names: NameTable
     /// Facts being typed, to stop at a cycle instead of looping.
     private var typing: Set<String> = []
 
     /// Built-in functions, with the type of their result given their arguments.
     static let functions = ["周岁", "整年数", "计数", "合计", "任一", "所有", "最大", "最小"]
-    static let collections: [String: DatasetKind] = ["家庭成员": .residents, "证照": .licences]
     static let namedSets = ["二七区", "郑州市"]
     static let allowed: [Keyword: [String]] = [
         .domain: ["惠农", "助学", "助医", "养老", "育幼", "扶弱", "助残", "惠企"],
@@ -29,6 +27,7 @@ public struct Checker {
 
     public init(schemas: SchemaSet) {
         self.schemas = schemas
+        names = NameTable(schemas: schemas)
     }
 
     /// Checks a set of parsed files together (shared definitions are visible to every policy).
@@ -39,11 +38,11 @@ public struct Checker {
             for declaration in file.declarations {
                 switch declaration {
                 case .condition(let c):
-                    if isNew(c.name, kind: "条件", in: file.source) { conditions[c.name.text] = (c, file.source) }
+                    if isNew(c.name, kind: "条件", in: file.source) { names.conditions[c.name.text] = (c, file.source) }
                 case .fact(let f):
-                    if isNew(f.name, kind: "事实", in: file.source) { facts[f.name.text] = (f, file.source) }
+                    if isNew(f.name, kind: "事实", in: file.source) { names.facts[f.name.text] = (f, file.source) }
                 case .parameter(let p):
-                    if isNew(p.name, kind: "参数", in: file.source) { parameters[p.name.text] = (p, file.source) }
+                    if isNew(p.name, kind: "参数", in: file.source) { names.parameters[p.name.text] = (p, file.source) }
                 case .policy(let policy):
                     let here = file.source.location(of: policy.id.range.lowerBound)
                     if let first = policies[policy.id.text] {
@@ -63,9 +62,9 @@ public struct Checker {
 
     /// True when no condition, fact or parameter has this name yet; otherwise reports E205.
     private mutating func isNew(_ name: Name, kind: String, in source: SourceFile) -> Bool {
-        let existing = conditions[name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
-            ?? facts[name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
-            ?? parameters[name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
+        let existing = names.conditions[name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
+            ?? names.facts[name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
+            ?? names.parameters[name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
         guard let existing else { return true }
         report(CheckerMessage.duplicate(kind, name.text, at: source.location(of: name.range.lowerBound), length: name.text.count, first: existing))
         return false
@@ -98,9 +97,9 @@ public struct Checker {
             case .mode(let n): checkAllowed(.mode, n, source)
             case .period(let n): checkAllowed(.period, n, source)
             case .condition(let c):
-                if scope.local[c.name.text] != nil || conditions[c.name.text] != nil {
+                if scope.local[c.name.text] != nil || names.conditions[c.name.text] != nil {
                     let first = scope.local[c.name.text].map { source.location(of: $0.name.range.lowerBound) }
-                        ?? conditions[c.name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
+                        ?? names.conditions[c.name.text].map { $0.1.location(of: $0.0.name.range.lowerBound) }
                     if let first {
                         report(CheckerMessage.duplicate("条件", c.name.text, at: source.location(of: c.name.range.lowerBound), length: c.name.text.count, first: first))
                     }
@@ -117,10 +116,10 @@ public struct Checker {
         for line in policy.lines {
             switch line {
             case .useCondition(let name):
-                if conditions[name.text] == nil, scope.local[name.text] == nil {
-                    let closest = Suggest.closest(to: name.text, among: Array(conditions.keys) + Array(scope.local.keys))
+                if names.conditions[name.text] == nil, scope.local[name.text] == nil {
+                    let closest = Suggest.closest(to: name.text, among: Array(names.conditions.keys) + Array(scope.local.keys))
                     report(CheckerMessage.unknownName(name.text, at: source.location(of: name.range.lowerBound), length: name.text.count, closest: closest))
-                } else if let (shared, file) = conditions[name.text] {
+                } else if let (shared, file) = names.conditions[name.text] {
                     var sharedScope = Scope(subject: scope.subject, source: file)
                     expectBool(shared.expression, &sharedScope)
                 }
@@ -213,7 +212,7 @@ public struct Checker {
         case .name(let name): return resolve(name, &scope)
         case .member(let collection, let field):
             guard case .records(let kind) = resolve(collection, &scope) else { return .error }
-            guard let spec = Self.field(field.text, in: schemas[kind]) else {
+            guard let spec = NameTable.field(field.text, in: schemas[kind]) else {
                 let names = schemas[kind].fields.flatMap { [$0.name, $0.label] }
                 report(CheckerMessage.unknownName(field.text, at: scope.source.location(of: field.range.lowerBound), length: field.text.count, closest: Suggest.closest(to: field.text, among: names)))
                 return .error
@@ -336,28 +335,26 @@ public struct Checker {
     /// What a bare name means here: a condition, fact, parameter, collection or field.
     private mutating func resolve(_ name: Name, _ scope: inout Scope) -> RuleType {
         let text = name.text
-        if scope.local[text] != nil || conditions[text] != nil { return .bool }
-        if let (fact, file) = facts[text] {
+        switch names.resolve(text, subject: scope.subject, local: scope.local) {
+        case .localCondition, .sharedCondition:
+            return .bool
+        case .fact(let fact, let file):
             guard !typing.contains(text) else { return .error }
             typing.insert(text)
             defer { typing.remove(text) }
             var factScope = Scope(subject: scope.subject, source: file)
             return type(of: fact.expression, &factScope)
+        case .parameter(let parameter):
+            return .number(unit: parameter.unit?.text)
+        case .collection(let kind):
+            return .records(kind)
+        case .field(_, let spec):
+            return RuleType.of(spec)
+        case nil:
+            let closest = Suggest.closest(to: text, among: names.candidates(subject: scope.subject, local: scope.local))
+            report(CheckerMessage.unknownName(text, at: scope.source.location(of: name.range.lowerBound), length: text.count, closest: closest))
+            return .error
         }
-        if let (parameter, _) = parameters[text] { return .number(unit: parameter.unit?.text) }
-        if let kind = Self.collections[text] { return .records(kind) }
-        let kinds: [DatasetKind] = scope.subject.map { [$0] } ?? [.residents, .enterprises]
-        for kind in kinds {
-            if let spec = Self.field(text, in: schemas[kind]) { return RuleType.of(spec) }
-        }
-        var candidates = Array(conditions.keys) + Array(facts.keys) + Array(parameters.keys) + Array(scope.local.keys)
-        for kind in kinds { candidates += schemas[kind].fields.flatMap { [$0.label] + $0.aliases } }
-        report(CheckerMessage.unknownName(text, at: scope.source.location(of: name.range.lowerBound), length: text.count, closest: Suggest.closest(to: text, among: candidates)))
-        return .error
-    }
-
-    static func field(_ text: String, in schema: Schema) -> FieldSpec? {
-        schema.fields.first { $0.name == text || $0.label == text || $0.aliases.contains(text) }
     }
 
     // MARK: Reporting

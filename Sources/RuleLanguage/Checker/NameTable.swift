@@ -1,0 +1,55 @@
+public import Datasets
+
+/// What the names of a rule set mean: shared conditions, facts and parameters from every
+/// file, the data fields of each schema, the collections of related records. The checker
+/// reports what does not resolve; the lowering to a program then relies on every name resolving.
+public struct NameTable: Sendable {
+    public let schemas: SchemaSet
+    public internal(set) var conditions: [String: (ConditionDecl, SourceFile)] = [:]
+    public internal(set) var facts: [String: (FactDecl, SourceFile)] = [:]
+    public internal(set) var parameters: [String: (ParameterDecl, SourceFile)] = [:]
+
+    public static let collections: [String: DatasetKind] = ["家庭成员": .residents, "证照": .licences]
+
+    /// What a bare name stands for.
+    public enum Resolution {
+        case localCondition(ConditionDecl)
+        case sharedCondition(ConditionDecl, SourceFile)
+        case fact(FactDecl, SourceFile)
+        case parameter(ParameterDecl)
+        case collection(DatasetKind)
+        case field(DatasetKind, FieldSpec)
+    }
+
+    public init(schemas: SchemaSet) {
+        self.schemas = schemas
+    }
+
+    /// Resolves `text` for a policy on `subject` (nil: every schema) with its own conditions.
+    public func resolve(_ text: String, subject: DatasetKind?, local: [String: ConditionDecl]) -> Resolution? {
+        if let condition = local[text] { return .localCondition(condition) }
+        if let (condition, file) = conditions[text] { return .sharedCondition(condition, file) }
+        if let (fact, file) = facts[text] { return .fact(fact, file) }
+        if let (parameter, _) = parameters[text] { return .parameter(parameter) }
+        if let kind = Self.collections[text] { return .collection(kind) }
+        for kind in Self.kinds(subject) {
+            if let spec = Self.field(text, in: schemas[kind]) { return .field(kind, spec) }
+        }
+        return nil
+    }
+
+    /// Every name that could have been meant, for "did you mean".
+    public func candidates(subject: DatasetKind?, local: [String: ConditionDecl]) -> [String] {
+        var names = Array(conditions.keys) + Array(facts.keys) + Array(parameters.keys) + Array(local.keys)
+        for kind in Self.kinds(subject) { names += schemas[kind].fields.flatMap { [$0.label] + $0.aliases } }
+        return names
+    }
+
+    static func kinds(_ subject: DatasetKind?) -> [DatasetKind] {
+        subject.map { [$0] } ?? [.residents, .enterprises]
+    }
+
+    public static func field(_ text: String, in schema: Schema) -> FieldSpec? {
+        schema.fields.first { $0.name == text || $0.label == text || $0.aliases.contains(text) }
+    }
+}
