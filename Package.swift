@@ -50,6 +50,8 @@ let package = Package(
         ),
         // The rule language: source files, lexer (parser, checker and program to follow).
         .target(name: "RuleLanguage", dependencies: ["Diagnostics", "Datasets"], swiftSettings: strictSettings),
+        // Evaluation of the compiled program; today the reference evaluator (one entity at a time).
+        .target(name: "Evaluation", dependencies: ["RuleLanguage", "Datasets"], swiftSettings: strictSettings),
         // Realistic synthetic district data with a manifest of the rows it corrupted.
         .target(name: "Generator", dependencies: ["Datasets"], swiftSettings: strictSettings),
         // Orchestrates each stage; today: an import.
@@ -90,6 +92,10 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["MianshenTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "RuleLanguageTests", dependencies: ["RuleLanguage", "Diagnostics", "Datasets", "MianshenTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EvaluationTests", dependencies: ["Evaluation", "RuleLanguage", "Datasets", "MianshenTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -12,6 +12,10 @@ public enum RuleCheck {
         public var diagnostics: [Diagnostic]
         /// File text by name, for rendering the offending lines.
         public var sources: [String: String]
+        public var compileTime: Duration = .zero
+        /// Size of the compiled program, when it compiled.
+        public var nodeCount: Int?
+        public var policyCount: Int?
 
         public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     }
@@ -29,23 +33,20 @@ public enum RuleCheck {
 
     public static func run(path: String, schemas: SchemaSet) throws -> Result {
         var result = Result(files: [], diagnostics: [], sources: [:])
-        var parsed: [RuleFile] = []
+        var sources: [SourceFile] = []
         for file in try ruleFiles(under: path) {
             guard let data = FileManager.default.contents(atPath: file) else { throw RuleCheckError.unreadable(file) }
             guard let text = String(data: data, encoding: .utf8) else { throw RuleCheckError.notUTF8(file) }
-            var parser = Parser(source: SourceFile(name: file, text: text))
-            parsed.append(parser.parse())
+            sources.append(SourceFile(name: file, text: text))
             result.files.append(file)
             result.sources[file] = text
-            result.diagnostics += parser.diagnostics.sorted
         }
-        // Types are checked only when the text parsed cleanly: a half-parsed file would
-        // produce follow-on errors that hide the real one.
-        if result.diagnostics.isEmpty {
-            var checker = Checker(schemas: schemas)
-            checker.check(parsed)
-            result.diagnostics = checker.diagnostics.sorted
-        }
+        let started = ContinuousClock.now
+        let output = RuleCompiler.compile(sources, schemas: schemas)
+        result.compileTime = ContinuousClock.now - started
+        result.diagnostics = output.diagnostics
+        result.nodeCount = output.program?.nodes.count
+        result.policyCount = output.program?.policies.count
         return result
     }
 }

@@ -32,7 +32,12 @@ struct RulesCommand: ParsableCommand {
                 if !result.diagnostics.isEmpty {
                     print(renderer.render(result.diagnostics))
                 }
-                print("检查了 \(result.files.count) 个规则文件：\(result.errorCount) 个错误。")
+                var summary = "检查了 \(result.files.count) 个规则文件：\(result.errorCount) 个错误。"
+                if let policies = result.policyCount, let nodes = result.nodeCount {
+                    let ms = Double(result.compileTime.components.attoseconds) / 1e15 + Double(result.compileTime.components.seconds) * 1000
+                    summary += String(format: "编译得到 %d 项政策、%d 个计算节点，用时 %.1f 毫秒。", policies, nodes, ms)
+                }
+                print(summary)
                 if result.errorCount > 0 { throw ExitCode(1) }
             }
         }

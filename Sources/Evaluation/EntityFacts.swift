@@ -1,0 +1,46 @@
+public import Datasets
+
+/// Everything the reference evaluator knows about one entity: its own fields (canonical
+/// names; a missing or `.null` field is unknown) and its related records.
+public struct EntityFacts: Sendable {
+    public var fields: [String: FieldValue]
+    /// Household members (residents) and licences, each record by canonical field name.
+    public var related: [DatasetKind: [[String: FieldValue]]]
+
+    public init(fields: [String: FieldValue], related: [DatasetKind: [[String: FieldValue]]] = [:]) {
+        self.fields = fields
+        self.related = related
+    }
+}
+
+/// Three-valued truth: missing data makes a condition unknown, never false.
+public enum Truth: String, Sendable, Hashable {
+    case yes = "是"
+    case no = "否"
+    case unknown = "未知"
+}
+
+/// The decision for one entity and one policy, with every condition's value and inputs.
+public struct PolicyEvaluation: Sendable {
+    public enum Outcome: String, Sendable {
+        case eligible = "符合"
+        case ineligible = "不符合"
+        /// No condition failed but one could not be decided: goes to manual review.
+        case unknown = "待人工复核"
+    }
+
+    public struct ConditionResult: Sendable {
+        public var name: String
+        public var label: String
+        public var basis: String?
+        public var value: Truth
+        /// The fields the condition read, with the values seen (empty: unknown).
+        public var inputs: [(field: String, value: String)]
+    }
+
+    public var policy: String
+    public var outcome: Outcome
+    /// In 元, rounded to the fen (四舍五入); nil unless eligible, or when the amount is unknown.
+    public var amount: String?
+    public var conditions: [ConditionResult]
+}

@@ -1,0 +1,254 @@
+public import Datasets
+internal import Foundation
+public import RuleLanguage
+
+/// Evaluates the compiled program for one entity as of a date. Plain and obviously correct:
+/// it walks the DAG recursively with exact decimals (Foundation `Decimal`, never `Double`) and
+/// Kleene logic. It serves `rules test` and is the oracle the columnar engine is checked against.
+public struct ReferenceEvaluator: Sendable {
+    public let program: Program
+    /// Decimal scale of each entity field the program reads, to show inputs as people write them.
+    private let scales: [String: Int]
+
+    public init(program: Program) {
+        self.program = program
+        var scales: [String: Int] = [:]
+        for node in program.nodes {
+            if case .field(let name, let scale?) = node.operation { scales[name] = scale }
+        }
+        self.scales = scales
+    }
+
+    /// A value while evaluating; `.unknown` propagates through everything except Kleene 且/或.
+    enum Value: Equatable {
+        case unknown
+        case bool(Bool)
+        case number(Decimal)
+        case date(Day)
+        case text(String)
+        /// Per related record, for aggregates.
+        case list([Value])
+    }
+
+    public func evaluate(policy id: String, for entity: EntityFacts, asOf: Day) -> PolicyEvaluation? {
+        guard let policy = program.policy(id) else { return nil }
+        var results: [PolicyEvaluation.ConditionResult] = []
+        for condition in policy.conditions {
+            let value = eval(condition.node, entity, asOf)
+            let truth: Truth = switch value {
+            case .bool(true): .yes
+            case .bool(false): .no
+            default: .unknown
+            }
+            let inputs = program[condition.node].reads.filter { !$0.contains(".") }.map { field in
+                (field, entity.fields[field].map { Self.display($0, scale: scales[field]) } ?? "")
+            }
+            results.append(.init(name: condition.name, label: condition.label, basis: condition.basis, value: truth, inputs: inputs))
+        }
+        let outcome: PolicyEvaluation.Outcome =
+            results.contains { $0.value == .no } ? .ineligible : results.contains { $0.value == .unknown } ? .unknown : .eligible
+        var amount: String?
+        if outcome == .eligible, let compiled = policy.amount, let value = self.amount(compiled, entity, asOf) {
+            amount = Self.yuan(value)
+        }
+        return PolicyEvaluation(policy: id, outcome: outcome, amount: amount, conditions: results)
+    }
+
+    // MARK: Amounts
+
+    func amount(_ amount: CompiledAmount, _ entity: EntityFacts, _ asOf: Day) -> Decimal? {
+        let raw: Decimal?
+        let capNode: NodeID?
+        switch amount {
+        case .formula(let node, let cap):
+            raw = number(eval(node, entity, asOf))
+            capNode = cap
+        case .tiers(let by, let tiers, let cap):
+            capNode = cap
+            guard let x = number(eval(by, entity, asOf)) else { return nil }
+            let tier = tiers.first { tier in
+                guard let lower = Decimal(string: tier.lower) else { return false }
+                let aboveLower = tier.lowerInclusive ? x >= lower : x > lower
+                guard let upperText = tier.upper, let upper = Decimal(string: upperText) else { return aboveLower }
+                return aboveLower && (tier.upperInclusive ? x <= upper : x < upper)
+            }
+            raw = tier.map { number(eval($0.value, entity, asOf)) } ?? 0
+        }
+        guard var value = raw else { return nil }
+        if let capNode {
+            guard let cap = number(eval(capNode, entity, asOf)) else { return nil }
+            value = min(value, cap)
+        }
+        return value
+    }
+
+    func number(_ value: Value) -> Decimal? {
+        if case .number(let n) = value { return n }
+        return nil
+    }
+
+    /// 元 with two decimals, rounded half up (四舍五入到分).
+    static func yuan(_ value: Decimal) -> String {
+        var input = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &input, 2, .plain)
+        let formatter = NumberFormatter()
+        formatter.minimumFractionDigits = 2
+        formatter.maximumFractionDigits = 2
+        formatter.minimumIntegerDigits = 1
+        formatter.usesGroupingSeparator = false
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return formatter.string(from: rounded as NSDecimalNumber) ?? "\(rounded)"
+    }
+
+    // MARK: Nodes
+
+    func eval(_ id: NodeID, _ entity: EntityFacts, _ asOf: Day, record: [String: FieldValue]? = nil) -> Value {
+        switch program[id].operation {
+        case .field(let name, let scale):
+            return Self.value(entity.fields[name], scale: scale)
+        case .relatedField(let kind, let name, let scale):
+            if let record { return Self.value(record[name], scale: scale) }
+            return .list((entity.related[kind] ?? []).map { Self.value($0[name], scale: scale) })
+        case .number(let text): return Decimal(string: text).map(Value.number) ?? .unknown
+        case .date(let day): return .date(day)
+        case .text(let text): return .text(text)
+        case .bool(let b): return .bool(b)
+        case .parameter(let name):
+            guard let parameter = program.parameters[name],
+                  let current = parameter.values.last(where: { $0.from <= asOf }),
+                  let value = Decimal(string: current.value) else { return .unknown }
+            return .number(value)
+        case .age(let operand):
+            guard case .date(let born) = eval(operand, entity, asOf, record: record) else { return .unknown }
+            return .number(Decimal(Self.wholeYears(from: born, to: asOf)))
+        case .aggregate(let aggregate, let kind, let operand):
+            return evalAggregate(aggregate, kind, operand, entity, asOf)
+        case .negate(let operand):
+            guard case .number(let n) = eval(operand, entity, asOf, record: record) else { return .unknown }
+            return .number(-n)
+        case .not(let operand):
+            guard case .bool(let b) = eval(operand, entity, asOf, record: record) else { return .unknown }
+            return .bool(!b)
+        case .binary(let op, let lhs, let rhs):
+            return evalBinary(op, eval(lhs, entity, asOf, record: record), { eval(rhs, entity, asOf, record: record) })
+        case .memberOf(let operand, let items):
+            guard case .text(let text) = eval(operand, entity, asOf, record: record) else { return .unknown }
+            return .bool(items.contains { item in
+                switch item {
+                case .text(let t): text == t
+                case .divisionPrefix(let prefix): text.hasPrefix(prefix)
+                }
+            })
+        }
+    }
+
+    private func evalAggregate(_ aggregate: Aggregate, _ kind: DatasetKind, _ operand: NodeID?, _ entity: EntityFacts, _ asOf: Day) -> Value {
+        let records = entity.related[kind] ?? []
+        if aggregate == .count { return .number(Decimal(records.count)) }
+        guard let operand else { return .unknown }
+        let values = records.map { eval(operand, entity, asOf, record: $0) }
+        switch aggregate {
+        case .sum:
+            var total = Decimal(0)
+            for value in values {
+                guard case .number(let n) = value else { return .unknown }
+                total += n
+            }
+            return .number(total)
+        case .max, .min:
+            var best: Decimal?
+            for value in values {
+                guard case .number(let n) = value else { return .unknown }
+                best = best.map { aggregate == .max ? Swift.max($0, n) : Swift.min($0, n) } ?? n
+            }
+            return best.map(Value.number) ?? .unknown
+        case .any:
+            if values.contains(.bool(true)) { return .bool(true) }
+            return values.allSatisfy { $0 == .bool(false) } ? .bool(false) : .unknown
+        case .all:
+            if values.contains(.bool(false)) { return .bool(false) }
+            return values.allSatisfy { $0 == .bool(true) } ? .bool(true) : .unknown
+        case .count:
+            return .number(Decimal(records.count))
+        }
+    }
+
+    /// Kleene 且/或 (否 且 未知 = 否, 是 或 未知 = 是); everything else is unknown if an operand is.
+    private func evalBinary(_ op: BinaryOperator, _ l: Value, _ r: () -> Value) -> Value {
+        switch op {
+        case .and:
+            if l == .bool(false) { return .bool(false) }
+            let rv = r()
+            if rv == .bool(false) { return .bool(false) }
+            return l == .bool(true) && rv == .bool(true) ? .bool(true) : .unknown
+        case .or:
+            if l == .bool(true) { return .bool(true) }
+            let rv = r()
+            if rv == .bool(true) { return .bool(true) }
+            return l == .bool(false) && rv == .bool(false) ? .bool(false) : .unknown
+        default:
+            break
+        }
+        let rv = r()
+        switch (l, rv) {
+        case (.number(let a), .number(let b)):
+            switch op {
+            case .plus: return .number(a + b)
+            case .minus: return .number(a - b)
+            case .times: return .number(a * b)
+            case .divide: return b == 0 ? .unknown : .number(a / b)
+            default: return .bool(Self.compare(op, a, b))
+            }
+        case (.date(let a), .date(let b)): return .bool(Self.compare(op, a, b))
+        case (.text(let a), .text(let b)): return op == .equal ? .bool(a == b) : op == .notEqual ? .bool(a != b) : .unknown
+        case (.bool(let a), .bool(let b)): return op == .equal ? .bool(a == b) : op == .notEqual ? .bool(a != b) : .unknown
+        default: return .unknown
+        }
+    }
+
+    static func compare<T: Comparable>(_ op: BinaryOperator, _ a: T, _ b: T) -> Bool {
+        switch op {
+        case .equal: a == b
+        case .notEqual: a != b
+        case .greater: a > b
+        case .greaterEqual: a >= b
+        case .less: a < b
+        case .lessEqual: a <= b
+        default: false
+        }
+    }
+
+    /// 周岁: completed years on `asOf`. Someone born on 29 February completes a year on
+    /// 1 March in years without that day.
+    static func wholeYears(from born: Day, to asOf: Day) -> Int {
+        let (by, bm, bd) = born.components
+        let (y, m, d) = asOf.components
+        return y - by - ((m, d) < (bm, bd) ? 1 : 0)
+    }
+
+    static func value(_ field: FieldValue?, scale: Int?) -> Value {
+        switch field {
+        case nil, .null?: return .unknown
+        case .text(let s)?: return .text(s)
+        case .integer(let i)?: return .number(Decimal(i))
+        case .decimal(let units)?:
+            var value = Decimal(units)
+            for _ in 0..<(scale ?? 0) { value /= 10 }
+            return .number(value)
+        case .date(let d)?: return .date(d)
+        case .bool(let b)?: return .bool(b)
+        }
+    }
+
+    static func display(_ field: FieldValue, scale: Int?) -> String {
+        switch field {
+        case .decimal(let units): ScaledDecimal(units: units, scale: scale ?? 0).description
+        case .null: ""
+        case .text(let s): s
+        case .integer(let i): String(i)
+        case .date(let d): d.description
+        case .bool(let b): b ? "是" : "否"
+        }
+    }
+}

@@ -1,0 +1,196 @@
+internal import Datasets
+
+/// Turns checked rule files into a `Program`. Runs only after the checker found no error,
+/// so every name resolves; identical operations are interned once (hash-consing), which is
+/// what lets the engine compute a condition shared by many policies a single time.
+public struct Lowering {
+    private let names: NameTable
+    private var nodes: [ProgramNode] = []
+    private var index: [Operation: NodeID] = [:]
+
+    public init(names: NameTable) {
+        self.names = names
+    }
+
+    public mutating func lower(_ files: [RuleFile]) -> Program {
+        var policies: [CompiledPolicy] = []
+        for file in files {
+            for case .policy(let policy) in file.declarations {
+                policies.append(lower(policy))
+            }
+        }
+        var parameters: [String: CompiledParameter] = [:]
+        for (name, (parameter, _)) in names.parameters {
+            parameters[name] = CompiledParameter(
+                name: name, unit: parameter.unit?.text,
+                values: parameter.values.map { ($0.from.value, $0.value.value) }.sorted { $0.0 < $1.0 }
+            )
+        }
+        return Program(nodes: nodes, policies: policies, parameters: parameters)
+    }
+
+    private mutating func lower(_ policy: PolicyDecl) -> CompiledPolicy {
+        var compiled = CompiledPolicy(id: policy.id.text, title: policy.title.value, conditions: [])
+        var local: [String: ConditionDecl] = [:]
+        for case .condition(let c) in policy.lines { local[c.name.text] = c }
+        var subject: DatasetKind?
+        for line in policy.lines {
+            switch line {
+            case .domain(let n): compiled.domain = n.text
+            case .department(let s): compiled.department = s.value
+            case .basis(let s): compiled.basis = s.value
+            case .subject(let n):
+                compiled.subject = n.text
+                subject = n.text == "企业" ? .enterprises : .residents
+            case .payee(let n): compiled.payee = n.text
+            case .mode(let n): compiled.mode = n.text
+            case .validity(let from, let to): compiled.validity = (from.value, to.value)
+            case .period(let n): compiled.period = n.text
+            case .budget(let amount, _): compiled.budget = amount.value
+            case .exclusive(let group, let priority, let higher): compiled.exclusive = (group.text, priority.value, higher)
+            case .version(let v): compiled.version = v.value
+            default: break
+            }
+        }
+        let scope = Scope(subject: subject, local: local)
+        for line in policy.lines {
+            switch line {
+            case .useCondition(let name):
+                guard let (shared, _) = names.conditions[name.text] else { continue }
+                compiled.conditions.append(condition(shared, scope))
+            case .condition(let c):
+                compiled.conditions.append(condition(c, scope))
+            case .amount(let amount):
+                let cap = amount.cap.map { lower($0, scope) }
+                switch amount.body {
+                case .formula(let formula):
+                    compiled.amount = .formula(lower(formula, scope), cap: cap)
+                case .tiers(let by, let tiers):
+                    compiled.amount = .tiers(by: lower(by, scope), tiers.map { tier in
+                        CompiledTier(
+                            lower: tier.lower.value, lowerInclusive: tier.lowerInclusive, upper: tier.upper?.value,
+                            upperInclusive: tier.upperInclusive, value: lower(tier.value, scope)
+                        )
+                    }, cap: cap)
+                }
+            default:
+                break
+            }
+        }
+        return compiled
+    }
+
+    struct Scope {
+        var subject: DatasetKind?
+        var local: [String: ConditionDecl]
+    }
+
+    private mutating func condition(_ c: ConditionDecl, _ scope: Scope) -> CompiledCondition {
+        CompiledCondition(name: c.name.text, label: c.label?.value ?? c.name.text, basis: c.basis?.value, node: lower(c.expression, scope))
+    }
+
+    // MARK: Expressions
+
+    mutating func lower(_ expr: Expr, _ scope: Scope) -> NodeID {
+        switch expr.kind {
+        case .number(let text, _): return intern(.number(text))
+        case .date(let day): return intern(.date(day))
+        case .string(let text): return intern(.text(text))
+        case .bool(let b): return intern(.bool(b))
+        case .name(let name): return lowerName(name.text, scope)
+        case .member(let collection, let field):
+            let kind = NameTable.collections[collection.text] ?? .residents
+            let spec = NameTable.field(field.text, in: names.schemas[kind])
+            return intern(
+                .relatedField(kind, spec?.name ?? field.text, scale: spec?.type.scale),
+                reads: ["\(collection.text).\(spec?.name ?? field.text)"]
+            )
+        case .call(let name, let arguments):
+            let operands = arguments.map { lower($0, scope) }
+            switch name.text {
+            case "周岁", "整年数":
+                return intern(.age(operands[0]))
+            default:
+                let aggregate = Aggregate(rawValue: name.text) ?? .count
+                let kind = arguments.first.flatMap { Self.collectionKind(of: $0) } ?? .residents
+                return intern(.aggregate(aggregate, kind, aggregate == .count ? nil : operands.first))
+            }
+        case .negate(let operand): return intern(.negate(lower(operand, scope)))
+        case .not(let operand): return intern(.not(lower(operand, scope)))
+        case .binary(let op, let lhs, let rhs):
+            let left = lower(lhs, scope)
+            // A bare word compared with an enumerated field is one of its values (学段 = 小学).
+            if case .name(let word) = rhs.kind, isEnumerated(lhs, scope), names.resolve(word.text, subject: scope.subject, local: scope.local) == nil {
+                return intern(.binary(op, left, intern(.text(word.text))))
+            }
+            return intern(.binary(op, left, lower(rhs, scope)))
+        case .membership(let lhs, let items):
+            let left = lower(lhs, scope)
+            return intern(.memberOf(left, items.map(setItem)))
+        }
+    }
+
+    private mutating func lowerName(_ text: String, _ scope: Scope) -> NodeID {
+        switch names.resolve(text, subject: scope.subject, local: scope.local) {
+        case .localCondition(let c): return lower(c.expression, scope)
+        case .sharedCondition(let c, _): return lower(c.expression, scope)
+        case .fact(let f, _): return lower(f.expression, scope)
+        case .parameter: return intern(.parameter(text))
+        case .field(_, let spec): return intern(.field(spec.name, scale: spec.type.scale), reads: [spec.name])
+        case .collection, nil: return intern(.text(text))
+        }
+    }
+
+    private func setItem(_ item: Expr) -> SetItem {
+        switch item.kind {
+        case .name(let name):
+            switch name.text {
+            case "二七区": return .divisionPrefix("410103")
+            case "郑州市": return .divisionPrefix("4101")
+            default:
+                if let code = names.schemas.divisions.erqiTownships.first(where: { $0.value == name.text })?.key {
+                    return .divisionPrefix(code)
+                }
+                return .text(name.text)
+            }
+        case .string(let text): return .text(text)
+        case .number(let text, _): return .text(text)
+        default: return .text("")
+        }
+    }
+
+    private func isEnumerated(_ expr: Expr, _ scope: Scope) -> Bool {
+        guard case .name(let name) = expr.kind,
+              case .field(_, let spec) = names.resolve(name.text, subject: scope.subject, local: scope.local) else { return false }
+        if case .enumeration = spec.type { return true }
+        return false
+    }
+
+    static func collectionKind(of expr: Expr) -> DatasetKind? {
+        switch expr.kind {
+        case .name(let name): NameTable.collections[name.text]
+        case .member(let collection, _): NameTable.collections[collection.text]
+        default: nil
+        }
+    }
+
+    /// The node for `operation`, created once.
+    private mutating func intern(_ operation: Operation, reads own: [String] = []) -> NodeID {
+        if let existing = index[operation] { return existing }
+        var reads = Set(own)
+        for operand in Self.operands(of: operation) { reads.formUnion(nodes[operand.index].reads) }
+        let id = NodeID(index: nodes.count)
+        nodes.append(ProgramNode(operation: operation, reads: reads.sorted()))
+        index[operation] = id
+        return id
+    }
+
+    static func operands(of operation: Operation) -> [NodeID] {
+        switch operation {
+        case .age(let a), .negate(let a), .not(let a), .memberOf(let a, _): [a]
+        case .aggregate(_, _, let a): a.map { [$0] } ?? []
+        case .binary(_, let a, let b): [a, b]
+        default: []
+        }
+    }
+}

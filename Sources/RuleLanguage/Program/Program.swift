@@ -1,0 +1,110 @@
+public import Datasets
+
+/// The compiled rule set: one DAG of deduplicated nodes shared by every policy (the same
+/// condition written in two policies is one node, computed once), and per policy its
+/// conditions, amount and metadata. Evaluators read only this, never the syntax tree.
+public struct Program: Sendable {
+    /// Nodes in dependency order: a node's operands come before it.
+    public var nodes: [ProgramNode]
+    public var policies: [CompiledPolicy]
+    public var parameters: [String: CompiledParameter]
+
+    public subscript(id: NodeID) -> ProgramNode { nodes[id.index] }
+
+    public func policy(_ id: String) -> CompiledPolicy? {
+        policies.first { $0.id == id }
+    }
+}
+
+public struct NodeID: Hashable, Sendable, Comparable {
+    public let index: Int
+
+    public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.index < rhs.index }
+}
+
+/// One operation of the DAG.
+public enum Operation: Hashable, Sendable {
+    /// A field of the entity (canonical name; decimals carry their scale).
+    case field(String, scale: Int?)
+    /// A field of each related record (household members, licences).
+    case relatedField(DatasetKind, String, scale: Int?)
+    /// An exact decimal, as written.
+    case number(String)
+    case date(Day)
+    case text(String)
+    case bool(Bool)
+    /// A dated parameter: its value in force on the evaluation date.
+    case parameter(String)
+    /// Whole years from a date to the evaluation date (周岁, 整年数).
+    case age(NodeID)
+    /// An aggregate over related records; `count` has no operand.
+    case aggregate(Aggregate, DatasetKind, NodeID?)
+    case negate(NodeID)
+    case not(NodeID)
+    case binary(BinaryOperator, NodeID, NodeID)
+    case memberOf(NodeID, [SetItem])
+}
+
+public enum Aggregate: String, Sendable, Hashable {
+    case count = "计数", sum = "合计", max = "最大", min = "最小", any = "任一", all = "所有"
+}
+
+/// A member of a set after `属于`.
+public enum SetItem: Hashable, Sendable {
+    case text(String)
+    /// Division codes starting with this prefix (二七区 = 410103).
+    case divisionPrefix(String)
+}
+
+public struct ProgramNode: Sendable {
+    public var operation: Operation
+    /// The data fields this node reads, directly or through its operands (for explaining
+    /// unknowns by field); related fields are written `家庭成员.name`.
+    public var reads: [String]
+}
+
+public struct CompiledCondition: Sendable {
+    public var name: String
+    public var label: String
+    public var basis: String?
+    public var node: NodeID
+}
+
+public enum CompiledAmount: Sendable {
+    case formula(NodeID, cap: NodeID?)
+    case tiers(by: NodeID, [CompiledTier], cap: NodeID?)
+}
+
+public struct CompiledTier: Sendable {
+    public var lower: String
+    public var lowerInclusive: Bool
+    public var upper: String?
+    public var upperInclusive: Bool
+    public var value: NodeID
+}
+
+public struct CompiledParameter: Sendable {
+    public var name: String
+    public var unit: String?
+    /// Values from each date on, sorted by date.
+    public var values: [(from: Day, value: String)]
+}
+
+public struct CompiledPolicy: Sendable {
+    public var id: String
+    public var title: String
+    public var domain: String?
+    public var department: String?
+    public var basis: String?
+    /// 居民 / 家庭 / 企业.
+    public var subject: String?
+    public var payee: String?
+    public var mode: String?
+    public var validity: (from: Day, to: Day)?
+    public var period: String?
+    public var budget: String?
+    public var exclusive: (group: String, priority: String, higherWins: Bool)?
+    public var version: String?
+    public var conditions: [CompiledCondition]
+    public var amount: CompiledAmount?
+}
