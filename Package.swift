@@ -58,8 +58,9 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Datasets", "Ingest", "Store", "RuleLanguage", "Diagnostics",
+                "Datasets", "Ingest", "Store", "RuleLanguage", "Diagnostics", "Evaluation",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

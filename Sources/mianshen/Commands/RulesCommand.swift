@@ -7,8 +7,8 @@ import Pipeline
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "政策规则：检查（其余子命令随规则语言的后续阶段加入）。",
-        subcommands: [Check.self]
+        abstract: "政策规则：检查与测试（列出、展示、审核随后加入）。",
+        subcommands: [Check.self, Test.self]
     )
 
     struct Check: ParsableCommand {
@@ -20,14 +20,11 @@ struct RulesCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("规则文件或目录（默认为规则目录）。", valueName: "PATH"))
         var path: String?
 
-        @Option(name: .long, help: ArgumentHelp("规则目录，其中 schemas/ 为数据规范（默认 ./Rules，或 MIANSHEN_RULES）。", valueName: "DIR"))
-        var rules: String?
+        @OptionGroup var location: RulesLocation
 
         func run() throws {
             try reportingErrors {
-                let rulesDirectory = rules ?? ProcessInfo.processInfo.environment["MIANSHEN_RULES"] ?? "Rules"
-                let schemas = try SchemaLoader.load(directory: rulesDirectory + "/schemas")
-                let result = try RuleCheck.run(path: path ?? rulesDirectory, schemas: schemas)
+                let result = try RuleCheck.run(path: path ?? location.directory, schemas: try location.schemas())
                 let renderer = DiagnosticRenderer(sources: result.sources)
                 if !result.diagnostics.isEmpty {
                     print(renderer.render(result.diagnostics))
@@ -39,6 +36,51 @@ struct RulesCommand: ParsableCommand {
                 }
                 print(summary)
                 if result.errorCount > 0 { throw ExitCode(1) }
+            }
+        }
+    }
+}
+
+/// Where the rules are: `--rules DIR` (default ./Rules, or MIANSHEN_RULES); schemas in DIR/schemas.
+struct RulesLocation: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("规则目录，其中 schemas/ 为数据规范（默认 ./Rules，或 MIANSHEN_RULES）。", valueName: "DIR"))
+    var rules: String?
+
+    var directory: String { rules ?? ProcessInfo.processInfo.environment["MIANSHEN_RULES"] ?? "Rules" }
+
+    func schemas() throws -> SchemaSet { try SchemaLoader.load(directory: directory + "/schemas") }
+}
+
+extension RulesCommand {
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "运行规则旁的测试（*.test.yaml）：逐例比较结果、金额和不满足的条件，并报告条件覆盖。",
+            discussion: "有失败的用例、规则有错误，或有条件从未在任何用例中为“是”或“否”时，列出详情；失败时退出码为 1。"
+        )
+
+        @Argument(help: ArgumentHelp("规则文件或目录（默认为规则目录）。", valueName: "PATH"))
+        var path: String?
+
+        @OptionGroup var location: RulesLocation
+
+        func run() throws {
+            try reportingErrors {
+                let report = try RuleTestRunner.run(path: path ?? location.directory, schemas: try location.schemas())
+                if !report.diagnostics.isEmpty {
+                    print(DiagnosticRenderer(sources: report.sources).render(report.diagnostics))
+                    print("规则有错误，未运行测试。")
+                    throw ExitCode(1)
+                }
+                for failure in report.failures {
+                    print("失败：\(failure.file)「\(failure.testCase)」")
+                    for message in failure.messages { print("  \(message)") }
+                    for condition in failure.conditions { print("    \(condition)") }
+                }
+                if !report.neverTrue.isEmpty { print("从未为“是”的条件：\(report.neverTrue.joined(separator: "；"))") }
+                if !report.neverFalse.isEmpty { print("从未为“否”的条件：\(report.neverFalse.joined(separator: "；"))") }
+                let passed = report.cases - report.failures.count
+                print("\(report.cases) 个用例：\(passed) 个通过，\(report.failures.count) 个失败。")
+                if !report.failures.isEmpty { throw ExitCode(1) }
             }
         }
     }

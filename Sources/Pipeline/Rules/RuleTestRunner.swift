@@ -1,0 +1,145 @@
+public import Datasets
+public import Diagnostics
+internal import Evaluation
+internal import Foundation
+internal import RuleLanguage
+
+/// `rules test`: compiles the rules under a path and runs every `*.test.yaml` beside them with
+/// the reference evaluator. Reports each failing case with expected vs actual and every
+/// condition's value, and which conditions no test ever saw true or false (coverage).
+public enum RuleTestRunner {
+    public struct Failure: Sendable {
+        public var file: String
+        public var testCase: String
+        public var messages: [String]
+        /// Each condition: label, value and the inputs it read.
+        public var conditions: [String]
+    }
+
+    public struct Report: Sendable {
+        public var cases = 0
+        public var failures: [Failure] = []
+        /// Conditions (policy: label) never seen 是, or never seen 否, in any case.
+        public var neverTrue: [String] = []
+        public var neverFalse: [String] = []
+        public var diagnostics: [Diagnostic] = []
+        public var sources: [String: String] = [:]
+    }
+
+    public static func run(path: String, schemas: SchemaSet) throws -> Report {
+        var report = Report()
+        let check = try RuleCheck.run(path: path, schemas: schemas)
+        report.sources = check.sources
+        let sources = check.files.compactMap { file in check.sources[file].map { SourceFile(name: file, text: $0) } }
+        let output = RuleCompiler.compile(sources, schemas: schemas)
+        guard let program = output.program else {
+            report.diagnostics = output.diagnostics
+            return report
+        }
+        let evaluator = ReferenceEvaluator(program: program)
+        var seen: [String: Set<Truth>] = [:]
+        for file in try testFiles(under: path) {
+            let tests = try RuleTestFile.load(path: file)
+            guard let policy = program.policy(tests.policy) else {
+                throw RuleTestError.unknownPolicy(file, tests.policy)
+            }
+            let subject: DatasetKind = policy.subject == "企业" ? .enterprises : .residents
+            for testCase in tests.cases {
+                report.cases += 1
+                guard let asOf = Day.parse(testCase.as_of) else {
+                    report.failures.append(Failure(file: file, testCase: testCase.name, messages: ["as_of “\(testCase.as_of)”不是有效日期"], conditions: []))
+                    continue
+                }
+                var problems: [String] = []
+                let entity = EntityFacts(
+                    fields: facts(testCase.entity, schemas[subject], &problems),
+                    related: [
+                        .residents: (testCase.members ?? []).map { facts($0, schemas.residents, &problems) },
+                        .licences: (testCase.licences ?? []).map { facts($0, schemas.licences, &problems) },
+                    ]
+                )
+                guard let result = evaluator.evaluate(policy: policy.id, for: entity, asOf: asOf) else { continue }
+                for condition in result.conditions {
+                    seen["\(policy.id)：\(condition.label)", default: []].insert(condition.value)
+                }
+                if result.outcome.rawValue != testCase.expect.outcome {
+                    problems.append("结果：期望 \(testCase.expect.outcome)，实际 \(result.outcome.rawValue)")
+                }
+                if let expected = testCase.expect.amount?.text, !sameAmount(expected, result.amount) {
+                    problems.append("金额：期望 \(expected)，实际 \(result.amount ?? "无")")
+                }
+                if let failing = testCase.expect.failing,
+                   !result.conditions.contains(where: { ($0.name == failing || $0.label == failing) && $0.value == .no }) {
+                    problems.append("期望条件“\(failing)”不满足，实际并非如此")
+                }
+                if !problems.isEmpty {
+                    report.failures.append(Failure(
+                        file: file, testCase: testCase.name, messages: problems,
+                        conditions: result.conditions.map { c in
+                            let inputs = c.inputs.map { "\($0.field)=\($0.value.isEmpty ? "未知" : $0.value)" }.joined(separator: "，")
+                            return "\(c.label)：\(c.value.rawValue)（\(inputs)）"
+                        }
+                    ))
+                }
+            }
+        }
+        for policy in program.policies {
+            for condition in policy.conditions {
+                let key = "\(policy.id)：\(condition.label)"
+                let values = seen[key] ?? []
+                if !values.contains(.yes) { report.neverTrue.append(key) }
+                if !values.contains(.no) { report.neverFalse.append(key) }
+            }
+        }
+        return report
+    }
+
+    static func testFiles(under path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw RuleCheckError.notFound(path) }
+        if !isDirectory.boolValue {
+            let sibling = (path as NSString).deletingPathExtension + ".test.yaml"
+            return FileManager.default.fileExists(atPath: sibling) ? [sibling] : []
+        }
+        let names = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
+        return names.filter { $0.hasSuffix(".test.yaml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+    }
+
+    /// Test inputs by field name, label or alias, typed as the schema says.
+    static func facts(_ raw: [String: ScalarString], _ schema: Schema, _ problems: inout [String]) -> [String: FieldValue] {
+        var out: [String: FieldValue] = [:]
+        for (name, scalar) in raw.sorted(by: { $0.key < $1.key }) {
+            guard let field = NameTable.field(name, in: schema) else {
+                problems.append("输入中的“\(name)”不是\(schema.label)的字段")
+                continue
+            }
+            if scalar.text.isEmpty {
+                out[field.name] = .null
+            } else if let value = FieldTypeParsing.literal(scalar.text, type: field.type) {
+                out[field.name] = value
+            } else {
+                problems.append("输入 \(name) = “\(scalar.text)”不是\(field.label)的合法值")
+            }
+        }
+        return out
+    }
+
+    static func sameAmount(_ expected: String, _ actual: String?) -> Bool {
+        guard let actual, let a = Decimal(string: actual), let e = Decimal(string: expected) else { return false }
+        return a == e
+    }
+}
+
+public enum RuleTestError: CategorizedError, CustomStringConvertible {
+    case badFile(String, String)
+    case unknownPolicy(String, String)
+
+    public var category: ErrorCategory { .inputRejected }
+
+    public var description: String {
+        switch self {
+        case .badFile(let path, let reason): "规则测试文件 \(path) 格式有误：\(reason)"
+        case .unknownPolicy(let path, let id): "规则测试文件 \(path) 测试的政策 \(id) 不存在或未通过编译"
+        }
+    }
+}
