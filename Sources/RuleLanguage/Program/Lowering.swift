@@ -178,19 +178,10 @@ public struct Lowering {
     private mutating func intern(_ operation: Operation, reads own: [String] = []) -> NodeID {
         if let existing = index[operation] { return existing }
         var reads = Set(own)
-        for operand in Self.operands(of: operation) { reads.formUnion(nodes[operand.index].reads) }
+        for operand in operation.operands { reads.formUnion(nodes[operand.index].reads) }
         let id = NodeID(index: nodes.count)
         nodes.append(ProgramNode(operation: operation, reads: reads.sorted()))
         index[operation] = id
         return id
-    }
-
-    static func operands(of operation: Operation) -> [NodeID] {
-        switch operation {
-        case .age(let a), .negate(let a), .not(let a), .memberOf(let a, _): [a]
-        case .aggregate(_, _, let a): a.map { [$0] } ?? []
-        case .binary(_, let a, let b): [a, b]
-        default: []
-        }
     }
 }

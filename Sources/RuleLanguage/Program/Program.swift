@@ -45,6 +45,18 @@ public enum Operation: Hashable, Sendable {
     case memberOf(NodeID, [SetItem])
 }
 
+extension Operation {
+    /// The nodes this operation reads.
+    public var operands: [NodeID] {
+        switch self {
+        case .age(let a), .negate(let a), .not(let a), .memberOf(let a, _): [a]
+        case .aggregate(_, _, let a): a.map { [$0] } ?? []
+        case .binary(_, let a, let b): [a, b]
+        default: []
+        }
+    }
+}
+
 public enum Aggregate: String, Sendable, Hashable {
     case count = "计数", sum = "合计", max = "最大", min = "最小", any = "任一", all = "所有"
 }

@@ -7,8 +7,8 @@ import Pipeline
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "政策规则：检查与测试（列出、展示、审核随后加入）。",
-        subcommands: [Check.self, Test.self]
+        abstract: "政策规则：检查、测试、列出、展示、审核。",
+        subcommands: [Check.self, Test.self, List.self, Show.self, Approve.self]
     )
 
     struct Check: ParsableCommand {

@@ -1,0 +1,110 @@
+public import Datasets
+
+/// Writes program nodes back as readable Chinese formulas (`周岁(出生日期) >= 80`), for
+/// `rules show` and for the canonical text a review approval is bound to.
+public struct ProgramRenderer: Sendable {
+    public let program: Program
+    public let schemas: SchemaSet
+
+    public init(program: Program, schemas: SchemaSet) {
+        self.program = program
+        self.schemas = schemas
+    }
+
+    public func render(_ id: NodeID) -> String {
+        switch program[id].operation {
+        case .field(let name, _): return label(name, in: [.residents, .enterprises])
+        case .relatedField(let kind, let name, _):
+            return (kind == .licences ? "证照" : "家庭成员") + "." + label(name, in: [kind])
+        case .number(let text): return text
+        case .date(let day): return day.description
+        case .text(let text): return text
+        case .bool(let b): return b ? "是" : "否"
+        case .parameter(let name): return name
+        case .age(let operand): return "周岁(\(render(operand)))"
+        case .aggregate(let aggregate, let kind, let operand):
+            let collection = kind == .licences ? "证照" : "家庭成员"
+            return "\(aggregate.rawValue)(\(operand.map(render) ?? collection))"
+        case .negate(let operand): return "-\(wrapped(operand))"
+        case .not(let operand): return "非 \(wrapped(operand))"
+        case .binary(let op, let lhs, let rhs): return "\(wrapped(lhs)) \(op.rawValue) \(wrapped(rhs))"
+        case .memberOf(let operand, let items):
+            let names = items.map { item -> String in
+                switch item {
+                case .text(let t): t
+                case .divisionPrefix(let prefix): prefix == "410103" ? "二七区" : prefix == "4101" ? "郑州市"
+                    : schemas.divisions.name(of: prefix) ?? prefix
+                }
+            }
+            return "\(wrapped(operand)) 属于 " + (names.count == 1 ? names[0] : "(\(names.joined(separator: ", ")))")
+        }
+    }
+
+    private func wrapped(_ id: NodeID) -> String {
+        switch program[id].operation {
+        case .binary, .memberOf: "(\(render(id)))"
+        default: render(id)
+        }
+    }
+
+    private func label(_ name: String, in kinds: [DatasetKind]) -> String {
+        for kind in kinds {
+            if let field = schemas[kind].fields.first(where: { $0.name == name }) { return field.label }
+        }
+        return name
+    }
+
+    /// Everything a review approves, in one canonical text: metadata, each condition with its
+    /// formula and basis, the amount, and the dated values of the parameters it uses. Editing
+    /// any of it (or a shared condition it uses) changes the text and so voids approvals.
+    public func canonicalText(of policy: CompiledPolicy) -> String {
+        var lines = [
+            "政策 \(policy.id) \(policy.title)", "领域 \(policy.domain ?? "")", "部门 \(policy.department ?? "")",
+            "依据 \(policy.basis ?? "")", "对象 \(policy.subject ?? "")", "领取人 \(policy.payee ?? "")",
+            "方式 \(policy.mode ?? "")", "有效期 \(policy.validity.map { "\($0.from) 至 \($0.to)" } ?? "")",
+            "周期 \(policy.period ?? "")", "预算 \(policy.budget ?? "")",
+            "互斥 \(policy.exclusive.map { "\($0.group) 优先级 \($0.priority)\($0.higherWins ? " 就高" : "")" } ?? "")",
+            "版本 \(policy.version ?? "")",
+        ]
+        var parameters: Set<String> = []
+        func collect(_ id: NodeID) {
+            if case .parameter(let name) = program[id].operation { parameters.insert(name) }
+            for operand in program[id].operation.operands { collect(operand) }
+        }
+        for condition in policy.conditions {
+            lines.append("条件 \(condition.name) “\(condition.label)” 依据 “\(condition.basis ?? "")”：\(render(condition.node))")
+            collect(condition.node)
+        }
+        if let amount = policy.amount {
+            lines.append("金额 " + render(amount))
+            switch amount {
+            case .formula(let node, let cap):
+                collect(node)
+                if let cap { collect(cap) }
+            case .tiers(let by, let tiers, let cap):
+                collect(by)
+                tiers.forEach { collect($0.value) }
+                if let cap { collect(cap) }
+            }
+        }
+        for name in parameters.sorted() {
+            let values = program.parameters[name]?.values.map { "自 \($0.from) 起 \($0.value)" } ?? []
+            lines.append("参数 \(name)：\(values.joined(separator: "；"))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public func render(_ amount: CompiledAmount) -> String {
+        switch amount {
+        case .formula(let node, let cap):
+            return render(node) + " 元" + (cap.map { "，上限 \(render($0)) 元" } ?? "")
+        case .tiers(let by, let tiers, let cap):
+            let parts = tiers.map { tier in
+                let open = tier.lowerInclusive ? "[" : "("
+                let close = tier.upperInclusive ? "]" : ")"
+                return "\(open)\(tier.lower), \(tier.upper ?? "以上")\(close) \(render(tier.value)) 元"
+            }
+            return "按 \(render(by)) 分档：" + parts.joined(separator: "；") + (cap.map { "；上限 \(render($0)) 元" } ?? "")
+        }
+    }
+}
