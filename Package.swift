@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "EvaluationTests", dependencies: ["Evaluation", "RuleLanguage", "Datasets", "MianshenTesting"],
+            name: "EvaluationTests", dependencies: ["Evaluation", "RuleLanguage", "Datasets", "Diagnostics", "MianshenTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -11,7 +11,12 @@ final class CheckerTests: XCTestCase {
         schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
     }
 
+    /// The errors (warnings are tested separately).
     func check(_ sources: [SourceFile]) -> [Diagnostic] {
+        checkAll(sources).filter { $0.severity == .error }
+    }
+
+    func checkAll(_ sources: [SourceFile]) -> [Diagnostic] {
         var files: [RuleFile] = []
         for source in sources {
             var parser = Parser(source: source)
@@ -93,5 +98,36 @@ final class CheckerTests: XCTestCase {
         XCTAssertEqual(diagnostics[3].location, marked.location(3))
         XCTAssertEqual(diagnostics[3].message, "分档与上一档之间有空缺")
         XCTAssertEqual(diagnostics[4].location, marked.location(4))
+    }
+
+    func testSemanticChecks() {
+        let marked = MarkedSource("""
+            参数 标准 元
+              自 2026-01-01 起 100 元
+            结束
+            政策 A-1 “甲”
+              领域 养老
+              对象 居民
+              方式 提醒
+              有效期 2️⃣2025-01-01 至 2027-12-31
+              互斥 高龄类 优先级 1
+              条件 矛盾：1️⃣周岁(出生日期) >= 80 且 周岁(出生日期) < 60
+              金额 标准
+            结束
+            政策 3️⃣A-2 “乙”
+              领域 养老
+              依据 “《示例》第一条”
+              对象 居民
+              方式 提醒
+              互斥 高龄类 优先级 1
+            结束
+            """, name: "s.policy")
+        let diagnostics = checkAll([marked.source])
+        XCTAssertEqual(diagnostics.map(\.code), ["W201", "E211", "E210", "E212"])
+        XCTAssertEqual(diagnostics[1].location, marked.location(2))
+        XCTAssertEqual(diagnostics[1].message, "参数“标准”最早自 2026-01-01 起才有值，但政策自 2025-01-01 起有效")
+        XCTAssertEqual(diagnostics[2].location, marked.location(1))
+        XCTAssertEqual(diagnostics[3].location, marked.location(3))
+        XCTAssertEqual(diagnostics[0].severity, .warning)
     }
 }

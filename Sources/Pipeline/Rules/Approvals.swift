@@ -78,6 +78,7 @@ public enum RuleCatalog {
         guard let entry = current.entries.first(where: { $0.policy.id == id }) else {
             throw RuleTestError.unknownPolicy(rulesDirectory, id)
         }
+        guard entry.policy.basis != nil else { throw RuleTestError.noBasis(id) }
         var formatter = Date.ISO8601FormatStyle()
         formatter.timeZone = TimeZone(identifier: "UTC") ?? .gmt
         let approval = Approval(policy: id, sha256: entry.sha256, department: department, reviewer: reviewer, at: now.formatted(formatter))

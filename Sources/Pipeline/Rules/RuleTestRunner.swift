@@ -133,13 +133,15 @@ public enum RuleTestRunner {
 public enum RuleTestError: CategorizedError, CustomStringConvertible {
     case badFile(String, String)
     case unknownPolicy(String, String)
+    case noBasis(String)
 
     public var category: ErrorCategory { .inputRejected }
 
     public var description: String {
         switch self {
         case .badFile(let path, let reason): "规则测试文件 \(path) 格式有误：\(reason)"
-        case .unknownPolicy(let path, let id): "规则测试文件 \(path) 测试的政策 \(id) 不存在或未通过编译"
+        case .unknownPolicy(let path, let id): "\(path) 中没有编号为 \(id) 的政策，或规则未通过编译"
+        case .noBasis(let id): "政策 \(id) 没有写依据（文件名、文号、条款），不能审核发布"
         }
     }
 }

@@ -53,9 +53,23 @@ public struct Checker {
                 }
             }
         }
+        var groups: [String: [(policy: PolicyDecl, priority: String, higherWins: Bool, source: SourceFile)]] = [:]
         for file in files {
             for case .policy(let policy) in file.declarations {
                 checkPolicy(policy, in: file.source)
+                for case .exclusive(let group, let priority, let higherWins) in policy.lines {
+                    groups[group.text, default: []].append((policy, priority.value, higherWins, file.source))
+                }
+            }
+        }
+        for (group, members) in groups.sorted(by: { $0.key < $1.key }) {
+            for (i, member) in members.enumerated() {
+                guard let other = members[..<i].first(where: { $0.priority == member.priority }),
+                      !(member.higherWins && other.higherWins) else { continue }
+                report(CheckerMessage.exclusiveTie(
+                    group, other.policy.id.text, at: member.source.location(of: member.policy.id.range.lowerBound),
+                    length: member.policy.id.text.count
+                ))
             }
         }
     }
@@ -113,6 +127,10 @@ public struct Checker {
         for (key, word) in [("subject", "对象"), ("mode", "方式"), ("domain", "领域")] where !seen.contains(key) {
             report(CheckerMessage.missingLine(word, policy: policy.id.text, at: idLocation, length: policy.id.text.count))
         }
+        if !policy.lines.contains(where: { if case .basis = $0 { return true } else { return false } }) {
+            report(CheckerMessage.missingBasis(policy.id.text, at: idLocation, length: policy.id.text.count))
+        }
+        checkParameterWindows(policy, scope)
         for line in policy.lines {
             switch line {
             case .useCondition(let name):
@@ -125,10 +143,106 @@ public struct Checker {
                 }
             case .condition(let c):
                 expectBool(c.expression, &scope)
+                checkSatisfiable(c.expression, scope)
             case .amount(let amount):
                 checkAmount(amount, &scope)
             default:
                 break
+            }
+        }
+    }
+
+    /// Every dated parameter a policy uses must have a value from the first day it is valid.
+    private mutating func checkParameterWindows(_ policy: PolicyDecl, _ scope: Scope) {
+        guard let from = policy.lines.compactMap({ line -> Literal<Day>? in
+            if case .validity(let from, _) = line { return from }
+            return nil
+        }).first else { return }
+        var used: Set<String> = []
+        var visited: Set<String> = []
+        func collect(_ expr: Expr) {
+            switch expr.kind {
+            case .name(let name):
+                guard visited.insert(name.text).inserted else { return }
+                switch names.resolve(name.text, subject: scope.subject, local: scope.local) {
+                case .parameter: used.insert(name.text)
+                case .fact(let f, _): collect(f.expression)
+                case .sharedCondition(let c, _), .localCondition(let c): collect(c.expression)
+                default: break
+                }
+            case .call(_, let args): args.forEach(collect)
+            case .negate(let e), .not(let e): collect(e)
+            case .binary(_, let a, let b):
+                collect(a)
+                collect(b)
+            case .membership(let e, let items):
+                collect(e)
+                items.forEach(collect)
+            default: break
+            }
+        }
+        for line in policy.lines {
+            switch line {
+            case .condition(let c): collect(c.expression)
+            case .useCondition(let n): collect(Expr(kind: .name(n), range: n.range))
+            case .amount(let amount):
+                if let cap = amount.cap { collect(cap) }
+                switch amount.body {
+                case .formula(let f): collect(f)
+                case .tiers(let by, let tiers):
+                    collect(by)
+                    tiers.forEach { collect($0.value) }
+                }
+            default: break
+            }
+        }
+        for name in used.sorted() {
+            guard let (parameter, _) = names.parameters[name],
+                  let first = parameter.values.map(\.from.value).min(), first > from.value else { continue }
+            report(CheckerMessage.parameterGap(
+                name, first: first.description, validFrom: from.value.description,
+                at: scope.source.location(of: from.range.lowerBound), length: 10
+            ))
+        }
+    }
+
+    /// Comparisons of one quantity with numbers, joined by 且, that no value satisfies together
+    /// (周岁 >= 80 且 周岁 < 60).
+    private mutating func checkSatisfiable(_ expr: Expr, _ scope: Scope) {
+        var conjuncts: [Expr] = []
+        func flatten(_ e: Expr) {
+            if case .binary(.and, let a, let b) = e.kind {
+                flatten(a)
+                flatten(b)
+            } else {
+                conjuncts.append(e)
+            }
+        }
+        flatten(expr)
+        // Per left-hand side (as written): the tightest lower and upper bounds.
+        var bounds: [String: (low: Double, lowStrict: Bool, high: Double, highStrict: Bool)] = [:]
+        for c in conjuncts {
+            guard case .binary(let op, let lhs, let rhs) = c.kind, case .number(let text, _) = rhs.kind,
+                  let value = Double(text) else { continue }
+            let key = scope.source.text(lhs.range)
+            var b = bounds[key] ?? (-.infinity, false, .infinity, false)
+            switch op {
+            case .greater, .greaterEqual:
+                if value > b.low || (value == b.low && op == .greater) { b.low = value; b.lowStrict = op == .greater }
+            case .less, .lessEqual:
+                if value < b.high || (value == b.high && op == .less) { b.high = value; b.highStrict = op == .less }
+            case .equal:
+                if value > b.low { b.low = value; b.lowStrict = false }
+                if value < b.high { b.high = value; b.highStrict = false }
+            default: continue
+            }
+            bounds[key] = b
+            if b.low > b.high || (b.low == b.high && (b.lowStrict || b.highStrict)) {
+                report(CheckerMessage.neverHolds(
+                    "“\(key)”不能同时满足这些比较", at: scope.source.location(of: expr.range.lowerBound),
+                    length: scope.source.characterCount(expr.range)
+                ))
+                return
             }
         }
     }

@@ -68,3 +68,37 @@ public enum CheckerMessage {
         )
     }
 }
+
+extension CheckerMessage {
+    /// E210: comparisons joined by 且 that no value can satisfy together.
+    public static func neverHolds(_ what: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E210", message: "条件永远不能成立：\(what)", location: location, length: length,
+            suggestion: "检查比较方向和数值；需要“或”的地方是否写成了“且”？"
+        )
+    }
+
+    /// E211: a parameter with no value for part of a policy's validity window.
+    public static func parameterGap(_ name: String, first: String, validFrom: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E211", message: "参数“\(name)”最早自 \(first) 起才有值，但政策自 \(validFrom) 起有效", location: location,
+            length: length, suggestion: "为参数补上“自 \(validFrom) 起 …”的取值，或推迟政策的有效期。"
+        )
+    }
+
+    /// E212: two policies of one exclusive group with the same priority and no rule for ties.
+    public static func exclusiveTie(_ group: String, _ other: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E212", message: "互斥组“\(group)”中本政策与 \(other) 优先级相同，且没有并列时的规则", location: location,
+            length: length, suggestion: "改成不同的优先级，或在互斥行末加“就高”（金额高者优先）。"
+        )
+    }
+
+    /// W201: a policy without its legal basis (it cannot be approved until it has one).
+    public static func missingBasis(_ policy: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            severity: .warning, code: "W201", message: "政策 \(policy) 没有写依据（文件名、文号、条款）", location: location,
+            length: length, suggestion: "加一行 依据 “《文件名》（文号）第几条”；没有依据的政策不能审核发布。"
+        )
+    }
+}
