@@ -122,6 +122,12 @@ public struct ReferenceEvaluator: Sendable {
         case .age(let operand):
             guard case .date(let born) = eval(operand, entity, asOf, record: record) else { return .unknown }
             return .number(Decimal(Self.wholeYears(from: born, to: asOf)))
+        case .asOf:
+            return .date(asOf)
+        case .days(let from, let to):
+            guard case .date(let a) = eval(from, entity, asOf, record: record),
+                  case .date(let b) = eval(to, entity, asOf, record: record) else { return .unknown }
+            return .number(Decimal(Int(b.daysSinceEpoch) - Int(a.daysSinceEpoch)))
         case .aggregate(let aggregate, let kind, let operand):
             return evalAggregate(aggregate, kind, operand, entity, asOf)
         case .negate(let operand):
@@ -145,7 +151,19 @@ public struct ReferenceEvaluator: Sendable {
 
     private func evalAggregate(_ aggregate: Aggregate, _ kind: DatasetKind, _ operand: NodeID?, _ entity: EntityFacts, _ asOf: Day) -> Value {
         let records = entity.related[kind] ?? []
-        if aggregate == .count { return .number(Decimal(records.count)) }
+        if aggregate == .count {
+            guard let operand else { return .number(Decimal(records.count)) }
+            // Counting those that meet a condition: unknown if any record cannot be decided.
+            var count = 0
+            for record in records {
+                switch eval(operand, entity, asOf, record: record) {
+                case .bool(true): count += 1
+                case .bool(false): continue
+                default: return .unknown
+                }
+            }
+            return .number(Decimal(count))
+        }
         guard let operand else { return .unknown }
         let values = records.map { eval(operand, entity, asOf, record: $0) }
         switch aggregate {

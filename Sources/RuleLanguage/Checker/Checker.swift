@@ -15,7 +15,7 @@ public struct Checker {
     private var typing: Set<String> = []
 
     /// Built-in functions, with the type of their result given their arguments.
-    static let functions = ["周岁", "整年数", "计数", "合计", "任一", "所有", "最大", "最小"]
+    static let functions = ["周岁", "整年数", "天数", "计数", "合计", "任一", "所有", "最大", "最小"]
     static let namedSets = ["二七区", "郑州市"]
     static let allowed: [Keyword: [String]] = [
         .domain: ["惠农", "助学", "助医", "养老", "育幼", "扶弱", "助残", "惠企"],
@@ -340,7 +340,16 @@ public struct Checker {
                     report(CheckerMessage.typeMismatch(expected: "一个日期", found: types.first ?? .error, at: location(expr, scope), length: length(expr, scope), hint: "例如 \(name.text)(出生日期)。"))
                 }
                 return .number(unit: name.text == "周岁" ? "岁" : "年")
-            case "计数": return .number(unit: "人")
+            case "天数":
+                if types.count != 2 || !types.allSatisfy({ $0 == .date || $0 == .error }) {
+                    report(CheckerMessage.typeMismatch(expected: "两个日期", found: types.first { $0 != .date } ?? .error, at: location(expr, scope), length: length(expr, scope), hint: "例如 天数(评估日, 有效期至) <= 60。"))
+                }
+                return .number(unit: "天")
+            case "计数":
+                if types.count == 2, types[1] != .bool, types[1] != .error {
+                    report(CheckerMessage.typeMismatch(expected: "条件（是/否）", found: types[1], at: location(arguments[1], scope), length: length(arguments[1], scope), hint: "例如 计数(家庭成员, 周岁(家庭成员.出生日期) < 3)。"))
+                }
+                return .number(unit: "人")
             case "合计", "最大", "最小": return types.first ?? .error
             case "任一", "所有": return .bool
             default:
@@ -434,7 +443,10 @@ public struct Checker {
             if !Self.namedSets.contains(name.text), schemas.divisions.name(of: name.text) == nil {
                 report(CheckerMessage.unknownName(name.text, at: location(item, scope), length: length(item, scope), closest: Suggest.closest(to: name.text, among: Self.namedSets)))
             }
-        case (.division, .string):
+        case (.division, .string), (.text, .string):
+            return
+        case (.text, .name(let name)) where names.resolve(name.text, subject: scope.subject, local: scope.local) == nil:
+            // A code written bare (行业代码 属于 (C, F52)): a literal, matched as a prefix.
             return
         case (.bool, .bool):
             return
@@ -449,11 +461,15 @@ public struct Checker {
     /// What a bare name means here: a condition, fact, parameter, collection or field.
     private mutating func resolve(_ name: Name, _ scope: inout Scope) -> RuleType {
         let text = name.text
+        if text == NameTable.asOfName { return .date }
         switch names.resolve(text, subject: scope.subject, local: scope.local) {
         case .localCondition, .sharedCondition:
             return .bool
         case .fact(let fact, let file):
-            guard !typing.contains(text) else { return .error }
+            guard !typing.contains(text) else {
+                report(CheckerMessage.cycle(text, at: scope.source.location(of: name.range.lowerBound), length: text.count))
+                return .error
+            }
             typing.insert(text)
             defer { typing.remove(text) }
             var factScope = Scope(subject: scope.subject, source: file)

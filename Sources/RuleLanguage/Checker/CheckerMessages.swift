@@ -102,3 +102,13 @@ extension CheckerMessage {
         )
     }
 }
+
+extension CheckerMessage {
+    /// E213: facts that depend on each other in a circle.
+    public static func cycle(_ name: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E213", message: "事实“\(name)”循环引用了自己", location: location, length: length,
+            suggestion: "事实之间不能互相定义；把其中一个改为直接由数据字段计算。"
+        )
+    }
+}

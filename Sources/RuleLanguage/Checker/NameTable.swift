@@ -10,6 +10,8 @@ public struct NameTable: Sendable {
     public internal(set) var parameters: [String: (ParameterDecl, SourceFile)] = [:]
 
     public static let collections: [String: DatasetKind] = ["家庭成员": .residents, "证照": .licences]
+    /// The built-in name of the evaluation date.
+    public static let asOfName = "评估日"
 
     /// What a bare name stands for.
     public enum Resolution {
@@ -40,7 +42,7 @@ public struct NameTable: Sendable {
 
     /// Every name that could have been meant, for "did you mean".
     public func candidates(subject: DatasetKind?, local: [String: ConditionDecl]) -> [String] {
-        var names = Array(conditions.keys) + Array(facts.keys) + Array(parameters.keys) + Array(local.keys)
+        var names = Array(conditions.keys) + Array(facts.keys) + Array(parameters.keys) + Array(local.keys) + [Self.asOfName]
         for kind in Self.kinds(subject) { names += schemas[kind].fields.flatMap { [$0.label] + $0.aliases } }
         return names
     }

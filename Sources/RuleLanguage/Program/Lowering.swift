@@ -110,10 +110,13 @@ public struct Lowering {
             switch name.text {
             case "周岁", "整年数":
                 return intern(.age(operands[0]))
+            case "天数":
+                return intern(.days(operands[0], operands[1]))
             default:
                 let aggregate = Aggregate(rawValue: name.text) ?? .count
                 let kind = arguments.first.flatMap { Self.collectionKind(of: $0) } ?? .residents
-                return intern(.aggregate(aggregate, kind, aggregate == .count ? nil : operands.first))
+                let operand = aggregate == .count ? (operands.count > 1 ? operands[1] : nil) : operands.first
+                return intern(.aggregate(aggregate, kind, operand))
             }
         case .negate(let operand): return intern(.negate(lower(operand, scope)))
         case .not(let operand): return intern(.not(lower(operand, scope)))
@@ -126,11 +129,17 @@ public struct Lowering {
             return intern(.binary(op, left, lower(rhs, scope)))
         case .membership(let lhs, let items):
             let left = lower(lhs, scope)
-            return intern(.memberOf(left, items.map(setItem)))
+            // Codes written bare against a code field (行业代码 属于 (C, F52)) match as prefixes.
+            let prefixes = isIndustry(lhs, scope)
+            return intern(.memberOf(left, items.map { item in
+                if prefixes, case .name(let name) = item.kind { return .divisionPrefix(name.text) }
+                return setItem(item)
+            }))
         }
     }
 
     private mutating func lowerName(_ text: String, _ scope: Scope) -> NodeID {
+        if text == NameTable.asOfName { return intern(.asOf) }
         switch names.resolve(text, subject: scope.subject, local: scope.local) {
         case .localCondition(let c): return lower(c.expression, scope)
         case .sharedCondition(let c, _): return lower(c.expression, scope)
@@ -159,6 +168,12 @@ public struct Lowering {
         }
     }
 
+    private func isIndustry(_ expr: Expr, _ scope: Scope) -> Bool {
+        guard case .name(let name) = expr.kind,
+              case .field(_, let spec) = names.resolve(name.text, subject: scope.subject, local: scope.local) else { return false }
+        return spec.type == .industry
+    }
+
     private func isEnumerated(_ expr: Expr, _ scope: Scope) -> Bool {
         guard case .name(let name) = expr.kind,
               case .field(_, let spec) = names.resolve(name.text, subject: scope.subject, local: scope.local) else { return false }
@@ -166,11 +181,17 @@ public struct Lowering {
         return false
     }
 
+    /// The related records an aggregate ranges over: the first collection its argument mentions
+    /// (任一(证照.证照类型 = … 且 证照.有效期至 >= 评估日) ranges over 证照).
     static func collectionKind(of expr: Expr) -> DatasetKind? {
         switch expr.kind {
-        case .name(let name): NameTable.collections[name.text]
-        case .member(let collection, _): NameTable.collections[collection.text]
-        default: nil
+        case .name(let name): return NameTable.collections[name.text]
+        case .member(let collection, _): return NameTable.collections[collection.text]
+        case .call(_, let arguments): return arguments.lazy.compactMap(collectionKind).first
+        case .negate(let e), .not(let e): return collectionKind(of: e)
+        case .binary(_, let a, let b): return collectionKind(of: a) ?? collectionKind(of: b)
+        case .membership(let e, _): return collectionKind(of: e)
+        default: return nil
         }
     }
 

@@ -37,7 +37,11 @@ public enum Operation: Hashable, Sendable {
     case parameter(String)
     /// Whole years from a date to the evaluation date (周岁, 整年数).
     case age(NodeID)
-    /// An aggregate over related records; `count` has no operand.
+    /// The evaluation date (评估日).
+    case asOf
+    /// Days from the first date to the second (天数(发证日期, 评估日)); negative when earlier.
+    case days(NodeID, NodeID)
+    /// An aggregate over related records; `count` takes an optional per-record condition.
     case aggregate(Aggregate, DatasetKind, NodeID?)
     case negate(NodeID)
     case not(NodeID)
@@ -51,7 +55,7 @@ extension Operation {
         switch self {
         case .age(let a), .negate(let a), .not(let a), .memberOf(let a, _): [a]
         case .aggregate(_, _, let a): a.map { [$0] } ?? []
-        case .binary(_, let a, let b): [a, b]
+        case .binary(_, let a, let b), .days(let a, let b): [a, b]
         default: []
         }
     }

@@ -22,8 +22,13 @@ public struct ProgramRenderer: Sendable {
         case .bool(let b): return b ? "是" : "否"
         case .parameter(let name): return name
         case .age(let operand): return "周岁(\(render(operand)))"
+        case .asOf: return "评估日"
+        case .days(let a, let b): return "天数(\(render(a)), \(render(b)))"
         case .aggregate(let aggregate, let kind, let operand):
             let collection = kind == .licences ? "证照" : "家庭成员"
+            if aggregate == .count {
+                return "计数(\(collection)\(operand.map { ", " + render($0) } ?? ""))"
+            }
             return "\(aggregate.rawValue)(\(operand.map(render) ?? collection))"
         case .negate(let operand): return "-\(wrapped(operand))"
         case .not(let operand): return "非 \(wrapped(operand))"
