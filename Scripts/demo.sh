@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled fixtures: build (release), import Fixtures/ into a fresh
-# database, print the summary and the quarantine. Later stages (evaluate → applications →
-# outbox → report) join this script as they are built.
+# database, print the summary and the quarantine, then check, test and show the rules under
+# Rules/. Later stages (evaluate → applications → outbox → report) join as they are built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,3 +28,9 @@ echo "== 数据库概况"
 echo
 echo "== 隔离区"
 "$bin" quarantine list
+echo
+echo "== 规则：检查、测试、列表、展示（Rules/）"
+"$bin" rules check
+"$bin" rules test
+"$bin" rules list
+"$bin" rules show YL-GLJT-SL --as-of 2026-01-01

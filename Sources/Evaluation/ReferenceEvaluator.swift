@@ -33,6 +33,14 @@ public struct ReferenceEvaluator: Sendable {
     public func evaluate(policy id: String, for entity: EntityFacts, asOf: Day) -> PolicyEvaluation? {
         guard let policy = program.policy(id) else { return nil }
         var results: [PolicyEvaluation.ConditionResult] = []
+        // A policy outside its validity window grants nothing on that date.
+        if let validity = policy.validity {
+            let inForce = validity.from <= asOf && asOf <= validity.to
+            results.append(.init(
+                name: "有效期", label: "在政策有效期内（\(validity.from) 至 \(validity.to)）", basis: policy.basis,
+                value: inForce ? .yes : .no, inputs: [("评估日", asOf.description)]
+            ))
+        }
         for condition in policy.conditions {
             let value = eval(condition.node, entity, asOf)
             let truth: Truth = switch value {

@@ -80,6 +80,17 @@ final class ReferenceEvaluatorTests: XCTestCase {
         XCTAssertEqual(amount("2026-03-01"), "200.00", "90 from 1 March")
     }
 
+    func testNothingOutsideTheValidityWindow() throws {
+        let rules = self.rules.replacingOccurrences(of: "  方式 直接兑现\n", with: "  方式 直接兑现\n  有效期 2025-01-01 至 2026-12-31\n")
+        let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
+        let program = try XCTUnwrap(RuleCompiler.compile([SourceFile(name: "v.policy", text: rules)], schemas: schemas).program)
+        let evaluator = ReferenceEvaluator(program: program)
+        XCTAssertEqual(evaluator.evaluate(policy: "YL-GLJT", for: person(born: "1940-01-01"), asOf: day("2026-12-31"))?.outcome, .eligible)
+        let after = try XCTUnwrap(evaluator.evaluate(policy: "YL-GLJT", for: person(born: "1940-01-01"), asOf: day("2027-01-01")))
+        XCTAssertEqual(after.outcome, .ineligible)
+        XCTAssertEqual(after.conditions.first?.value, .no)
+    }
+
     func testTierEdgesCapAndDatedParameters() {
         func amount(_ born: String, _ asOf: String) -> String? {
             evaluator.evaluate(policy: "YL-GLJT", for: person(born: born), asOf: day(asOf))?.amount
