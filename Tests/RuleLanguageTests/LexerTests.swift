@@ -36,6 +36,12 @@ final class LexerTests: XCTestCase {
         ])
     }
 
+    func testChineseQuotesNestAsInOfficialTitles() {
+        XCTAssertEqual(lex("依据 “《关于全面推开农业“三项补贴”改革工作的通知》（财农〔2016〕26号）”").tokens, [
+            .word("依据"), .string("《关于全面推开农业“三项补贴”改革工作的通知》（财农〔2016〕26号）"), .newline, .endOfFile,
+        ])
+    }
+
     func testHyphenJoinsOnlyASCIICodes() {
         XCTAssertEqual(lex("a-b 年龄-1").tokens, [
             .word("a-b"), .word("年龄"), .symbol(.minus), .number("1"), .newline, .endOfFile,

@@ -79,12 +79,26 @@ public struct Lexer {
         let start = i
         i += openingLength
         let closingBytes = Array(String(closing).utf8)
+        let openingBytes = Array(bytes[start..<i])
+        // Chinese quotes nest, as in official titles: “《关于……“三项补贴”改革的通知》”.
+        let nests = openingBytes != closingBytes
+        var depth = 1
         let contentStart = i
         while i < bytes.count, bytes[i] != 0x0A {
+            if nests, bytes[i...].starts(with: openingBytes) {
+                depth += 1
+                i += openingBytes.count
+                continue
+            }
             if bytes[i...].starts(with: closingBytes) {
-                tokens.append(Token(.string(source.text(contentStart..<i)), start..<(i + closingBytes.count)))
+                depth -= 1
+                if depth == 0 {
+                    tokens.append(Token(.string(source.text(contentStart..<i)), start..<(i + closingBytes.count)))
+                    i += closingBytes.count
+                    return
+                }
                 i += closingBytes.count
-                return
+                continue
             }
             i += 1
         }
