@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "mianshen",
             dependencies: [
-                "Pipeline", "Store", "Datasets", "Ingest", "Generator",
+                "Pipeline", "Store", "Datasets", "Ingest", "Generator", "RuleLanguage", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

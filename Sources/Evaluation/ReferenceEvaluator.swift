@@ -95,18 +95,13 @@ public struct ReferenceEvaluator: Sendable {
         return nil
     }
 
-    /// 元 with two decimals, rounded half up (四舍五入到分).
+    /// 元 with two decimals, rounded half up (四舍五入到分), e.g. 892.50.
     static func yuan(_ value: Decimal) -> String {
-        var input = value
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &input, 2, .plain)
-        let formatter = NumberFormatter()
-        formatter.minimumFractionDigits = 2
-        formatter.maximumFractionDigits = 2
-        formatter.minimumIntegerDigits = 1
-        formatter.usesGroupingSeparator = false
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        return formatter.string(from: rounded as NSDecimalNumber) ?? "\(rounded)"
+        var input = value * 100
+        var cents = Decimal()
+        NSDecimalRound(&cents, &input, 0, .plain)
+        let units = NSDecimalNumber(decimal: cents).int64Value
+        return ScaledDecimal(units: units, scale: 2).description
     }
 
     // MARK: Nodes

@@ -277,17 +277,10 @@ final class EnterpriseMaker: RecordEmitter {
 
     private func corrupt(_ dice: inout SplitMix64) -> (FormatDamage, (Int, ReasonCode)?) {
         let fieldLevel = Defect.allCases.count - 1
-        var defect = Defect(rawValue: dice.below(Defect.allCases.count))!
-        let fallback = Defect(rawValue: dice.below(fieldLevel))!
-        if defect == .formatLevel {
-            switch writer.format {
-            case .csv: return (.extraColumn, (-1, .wrongColumnCount))
-            case .jsonl: return (.missingBrace, (-1, .badJSON))
-            case .xml: defect = fallback
-            }
-        }
+        let start = DefectDraw.start(&dice, defects: Defect.allCases.count, format: writer.format)
+        if start.recordLevel { return DefectDraw.recordDamage(writer.format) }
         for step in 0..<fieldLevel {
-            let candidate = Defect(rawValue: (defect.rawValue + step) % fieldLevel)!
+            let candidate = Defect(rawValue: (start.fieldDefect + step) % fieldLevel)!
             switch candidate {
             case .checkDigit where slots.uscc >= 0 && !record.isEmpty(slots.uscc):
                 let last = record.ends[slots.uscc] - 1

@@ -213,17 +213,10 @@ final class LicenceMaker: RecordEmitter {
 
     private func corrupt(_ dice: inout SplitMix64, person: Bool, issue: Day) -> (FormatDamage, (Int, ReasonCode)?) {
         let fieldLevel = Defect.allCases.count - 1
-        var defect = Defect(rawValue: dice.below(Defect.allCases.count))!
-        let fallback = Defect(rawValue: dice.below(fieldLevel))!
-        if defect == .formatLevel {
-            switch writer.format {
-            case .csv: return (.extraColumn, (-1, .wrongColumnCount))
-            case .jsonl: return (.missingBrace, (-1, .badJSON))
-            case .xml: defect = fallback
-            }
-        }
+        let start = DefectDraw.start(&dice, defects: Defect.allCases.count, format: writer.format)
+        if start.recordLevel { return DefectDraw.recordDamage(writer.format) }
         for step in 0..<fieldLevel {
-            let candidate = Defect(rawValue: (defect.rawValue + step) % fieldLevel)!
+            let candidate = Defect(rawValue: (start.fieldDefect + step) % fieldLevel)!
             switch candidate {
             case .badType where slots.type >= 0:
                 record.set(slots.type, Self.badType)

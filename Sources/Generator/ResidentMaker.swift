@@ -426,25 +426,17 @@ final class ResidentMaker: RecordEmitter {
 
     private func corrupt(_ dice: inout SplitMix64) -> (FormatDamage, (Int, ReasonCode)?) {
         let fieldLevel = Defect.allCases.count - 1
-        var defect = Defect(rawValue: dice.below(Defect.allCases.count))!
-        let fallback = Defect(rawValue: dice.below(fieldLevel))!
-        let encodingInstead = dice.below(2) == 1 && slots.name >= 0 && !record.isEmpty(slots.name)
-        if defect == .formatLevel {
-            switch writer.format {
-            case .csv:
-                return encodingInstead
-                    ? (.invalidByte(field: slots.name), (slots.name, .badEncoding))
-                    : (.extraColumn, (-1, .wrongColumnCount))
-            case .jsonl:
-                return encodingInstead
-                    ? (.invalidByte(field: slots.name), (slots.name, .badEncoding))
-                    : (.missingBrace, (-1, .badJSON))
-            case .xml:
-                defect = fallback
-            }
+        // Residents draw once more: half of their record-level defects are a bad byte in the name.
+        var encodingInstead = false
+        let start = DefectDraw.start(&dice, defects: Defect.allCases.count, format: writer.format) { dice in
+            encodingInstead = dice.below(2) == 1 && slots.name >= 0 && !record.isEmpty(slots.name)
+        }
+        if start.recordLevel {
+            return encodingInstead
+                ? (.invalidByte(field: slots.name), (slots.name, .badEncoding)) : DefectDraw.recordDamage(writer.format)
         }
         for step in 0..<fieldLevel {
-            let candidate = Defect(rawValue: (defect.rawValue + step) % fieldLevel)!
+            let candidate = Defect(rawValue: (start.fieldDefect + step) % fieldLevel)!
             switch candidate {
             case .checkDigit where slots.id >= 0 && !record.isEmpty(slots.id):
                 let last = record.ends[slots.id] - 1

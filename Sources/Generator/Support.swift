@@ -119,3 +119,34 @@ extension RandomSource {
         int(range.lowerBound * 100...range.upperBound * 100)
     }
 }
+
+/// The first decision for a corrupted record, the same in every maker. It draws, in this
+/// order, the defect (the last case of a maker's `Defect` is the record-level one), a
+/// field-level fallback, then the maker's own `extraDraw`. CSV and JSON Lines turn a
+/// record-level defect into damage of their own; XML, which has none that would keep the
+/// document well-formed, takes the fallback. The draw order is part of the output: changing
+/// it changes every generated file.
+enum DefectDraw {
+    struct Start {
+        /// CSV / JSON Lines damage for the whole record.
+        var recordLevel: Bool
+        /// Otherwise: the field-level defect to try first (its raw value).
+        var fieldDefect: Int
+    }
+
+    static func start(
+        _ dice: inout SplitMix64, defects: Int, format: FixtureFormat, extraDraw: (inout SplitMix64) -> Void = { _ in }
+    ) -> Start {
+        let fieldLevel = defects - 1
+        let defect = dice.below(defects)
+        let fallback = dice.below(fieldLevel)
+        extraDraw(&dice)
+        guard defect == fieldLevel else { return Start(recordLevel: false, fieldDefect: defect) }
+        return Start(recordLevel: format != .xml, fieldDefect: fallback)
+    }
+
+    /// The record-level damage of a format (never asked for XML).
+    static func recordDamage(_ format: FixtureFormat) -> (FormatDamage, (Int, ReasonCode)?) {
+        format == .csv ? (.extraColumn, (-1, .wrongColumnCount)) : (.missingBrace, (-1, .badJSON))
+    }
+}

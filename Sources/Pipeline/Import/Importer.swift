@@ -44,80 +44,15 @@ public struct Importer: Sendable {
             path: request.path, size: size, sha256: sha256, kind: request.kind.rawValue, format: format.rawValue,
             encoding: encoding?.rawValue ?? "按 XML 声明", full: request.full
         )
-        let began = Date()
-        var ignored: [String] = []
-        var reasonCounts: [ReasonCode: Int] = [:]
+        var outcome = RowsOutcome()
         let record = try store.performImport(start, kind: request.kind) { writer in
-            // Two threads: this one writes, a second reads and validates (RowProducer). Two
-            // batches of 1,024 rows in flight keep both busy; more only costs memory (eight of
-            // 4,096 held 190 MiB more at a million rows for no gain in time).
-            if format == .xml { XMLRecordSource.prepareLibrary() }
-            let channel = RowChannel<ProducerMessage>(capacity: 2)
-            defer { channel.cancel() }
-            RowProducer(
-                format: format, path: request.path, schema: schema, divisions: store.schemas.divisions,
-                userMap: userMap, encoding: encoding, expectedRows: Self.expectedRows(size: size, format: format)
-            ).start(into: channel)
-            var counts = ImportCounts()
-            var quarantine: [QuarantineEntry] = []
-            var bytesRead = 0
-            var nextProgress = progressInterval
-            func quarantined(_ entry: QuarantineEntry, key: String?) throws {
-                quarantine.append(entry)
-                reasonCounts[entry.reason, default: 0] += 1
-                // A bad row in a full extract still says the entity exists: never retire it for that.
-                if request.full, let key = key.map({ Self.canonicalKey($0, of: schema.key) }), !key.isEmpty {
-                    try writer.markSeen(key)
-                }
-            }
-            reading: while true {
-                switch channel.take() {
-                case .failed(let box):
-                    throw box.error
-                case .finished(let ignoredColumns):
-                    ignored = ignoredColumns
-                    break reading
-                case .batch(let batch):
-                    counts.rowsRead += batch.rowsRead
-                    bytesRead = batch.bytesRead
-                    for (entry, key) in batch.quarantine { try quarantined(entry, key: key) }
-                    counts.unchanged += batch.repeats
-                    let width = schema.fields.count
-                    for start in stride(from: 0, to: batch.values.count, by: width) {
-                        let values = batch.values[start..<(start + width)]
-                        if request.full, case .text(let key) = values[start + schema.keyIndex] {
-                            try writer.markSeen(key)
-                        }
-                        switch try writer.upsert(values) {
-                        case .inserted: counts.inserted += 1
-                        case .updated: counts.updated += 1
-                        case .unchanged: counts.unchanged += 1
-                        }
-                    }
-                    if let progress, counts.rowsRead >= nextProgress {
-                        nextProgress = counts.rowsRead + progressInterval
-                        progress(ImportProgress(
-                            rows: counts.rowsRead, bytesRead: bytesRead, totalBytes: Int(size),
-                            elapsedSeconds: Date().timeIntervalSince(began)
-                        ))
-                    }
-                }
-            }
-            counts.quarantined = quarantine.count
-            let rate = counts.rowsRead == 0 ? 0 : Double(counts.quarantined) / Double(counts.rowsRead)
-            let accepted = rate <= request.maxBadRate
-            var message: String?
-            if accepted, request.full {
-                counts.deactivated = try writer.deactivateUnseen()
-            }
-            if !accepted {
-                message = "坏行比例 \(Self.percent(rate)) 超过上限 \(Self.percent(request.maxBadRate))，本次导入未写入任何数据行。"
-                counts.inserted = 0
-                counts.updated = 0
-                counts.unchanged = 0
-            }
-            return ImportDecision(accepted: accepted, counts: counts, quarantine: quarantine, message: message)
+            try writeRows(
+                request, format: format, encoding: encoding, userMap: userMap, size: size, writer: writer,
+                progress: progress, outcome: &outcome
+            )
         }
+        let ignored = outcome.ignoredColumns
+        let reasonCounts = outcome.reasonCounts
         let summary = ImportSummary(
             kind: request.kind, path: request.path, record: record, isNoOp: false, ignoredColumns: ignored,
             reasons: reasonCounts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
@@ -129,6 +64,91 @@ public struct Importer: Sendable {
             "rows": "\(record.counts.rowsRead)", "quarantined": "\(record.counts.quarantined)",
         ])
         return summary
+    }
+
+    /// What the row loop learned besides the decision, for the summary.
+    struct RowsOutcome {
+        var ignoredColumns: [String] = []
+        var reasonCounts: [ReasonCode: Int] = [:]
+    }
+
+    /// Inside the import's transaction: reads and validates on a second thread, writes here,
+    /// quarantines, and decides whether the bad share allows the import.
+    private func writeRows(
+        _ request: ImportRequest, format: InputFormat, encoding: TextEncoding?, userMap: [String: String], size: Int64,
+        writer: ImportWriter, progress: (@Sendable (ImportProgress) -> Void)?, outcome: inout RowsOutcome
+    ) throws -> ImportDecision {
+        let schema = writer.schema
+        let began = Date()
+        // Two threads: this one writes, a second reads and validates (RowProducer). Two
+        // batches of 1,024 rows in flight keep both busy; more only costs memory (eight of
+        // 4,096 held 190 MiB more at a million rows for no gain in time).
+        if format == .xml { XMLRecordSource.prepareLibrary() }
+        let channel = RowChannel<ProducerMessage>(capacity: 2)
+        defer { channel.cancel() }
+        RowProducer(
+            format: format, path: request.path, schema: schema, divisions: store.schemas.divisions,
+            userMap: userMap, encoding: encoding, expectedRows: Self.expectedRows(size: size, format: format)
+        ).start(into: channel)
+        var counts = ImportCounts()
+        var quarantine: [QuarantineEntry] = []
+        var bytesRead = 0
+        var nextProgress = progressInterval
+        func quarantined(_ entry: QuarantineEntry, key: String?) throws {
+            quarantine.append(entry)
+            outcome.reasonCounts[entry.reason, default: 0] += 1
+            // A bad row in a full extract still says the entity exists: never retire it for that.
+            if request.full, let key = key.map({ Self.canonicalKey($0, of: schema.key) }), !key.isEmpty {
+                try writer.markSeen(key)
+            }
+        }
+        reading: while true {
+            switch channel.take() {
+            case .failed(let box):
+                throw box.error
+            case .finished(let ignoredColumns):
+                outcome.ignoredColumns = ignoredColumns
+                break reading
+            case .batch(let batch):
+                counts.rowsRead += batch.rowsRead
+                bytesRead = batch.bytesRead
+                for (entry, key) in batch.quarantine { try quarantined(entry, key: key) }
+                counts.unchanged += batch.repeats
+                let width = schema.fields.count
+                for start in stride(from: 0, to: batch.values.count, by: width) {
+                    let values = batch.values[start..<(start + width)]
+                    if request.full, case .text(let key) = values[start + schema.keyIndex] {
+                        try writer.markSeen(key)
+                    }
+                    switch try writer.upsert(values) {
+                    case .inserted: counts.inserted += 1
+                    case .updated: counts.updated += 1
+                    case .unchanged: counts.unchanged += 1
+                    }
+                }
+                if let progress, counts.rowsRead >= nextProgress {
+                    nextProgress = counts.rowsRead + progressInterval
+                    progress(ImportProgress(
+                        rows: counts.rowsRead, bytesRead: bytesRead, totalBytes: Int(size),
+                        elapsedSeconds: Date().timeIntervalSince(began)
+                    ))
+                }
+            }
+        }
+        counts.quarantined = quarantine.count
+        let rate = counts.rowsRead == 0 ? 0 : Double(counts.quarantined) / Double(counts.rowsRead)
+        let accepted = rate <= request.maxBadRate
+        var message: String?
+        if accepted, request.full {
+            counts.deactivated = try writer.deactivateUnseen()
+        }
+        if !accepted {
+            message = "坏行比例 \(Self.percent(rate)) 超过上限 \(Self.percent(request.maxBadRate))，本次导入未写入任何数据行。"
+            counts.inserted = 0
+            counts.updated = 0
+            counts.unchanged = 0
+        }
+        return ImportDecision(accepted: accepted, counts: counts, quarantine: quarantine, message: message)
     }
 
     /// The same content was imported before, and nothing since could make importing it again

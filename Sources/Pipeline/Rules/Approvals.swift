@@ -63,9 +63,7 @@ public enum RuleCatalog {
 
     static func compile(rulesDirectory: String, schemas: SchemaSet) throws -> (RuleCheck.Result, Program?) {
         let result = try RuleCheck.run(path: rulesDirectory, schemas: schemas)
-        guard result.errorCount == 0 else { return (result, nil) }
-        let sources = result.files.compactMap { file in result.sources[file].map { SourceFile(name: file, text: $0) } }
-        return (result, RuleCompiler.compile(sources, schemas: schemas).program)
+        return (result, result.program)
     }
 
     /// Appends an approval of the policy's current content.

@@ -1,10 +1,11 @@
 public import Datasets
 public import Diagnostics
 internal import Foundation
-internal import RuleLanguage
+public import RuleLanguage
 
-/// `rules check`: reads every rule file under a path and collects the diagnostics of every
-/// stage that has run: lexing, parsing, then name resolution and type checking against the
+/// Reads every rule file under a path and compiles them once, for `rules check` and for
+/// every command that needs the program (test, list, show, approve); collects the diagnostics
+/// of every stage that has run: lexing, parsing, then name resolution and type checking against the
 /// data schemas (all files together, so shared definitions are visible to every policy).
 public enum RuleCheck {
     public struct Result: Sendable {
@@ -13,9 +14,8 @@ public enum RuleCheck {
         /// File text by name, for rendering the offending lines.
         public var sources: [String: String]
         public var compileTime: Duration = .zero
-        /// Size of the compiled program, when it compiled.
-        public var nodeCount: Int?
-        public var policyCount: Int?
+        /// The compiled program; nil when there were errors.
+        public var program: Program?
 
         public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     }
@@ -45,8 +45,7 @@ public enum RuleCheck {
         let output = RuleCompiler.compile(sources, schemas: schemas)
         result.compileTime = ContinuousClock.now - started
         result.diagnostics = output.diagnostics
-        result.nodeCount = output.program?.nodes.count
-        result.policyCount = output.program?.policies.count
+        result.program = output.program
         return result
     }
 }

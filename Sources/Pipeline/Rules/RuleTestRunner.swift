@@ -30,10 +30,8 @@ public enum RuleTestRunner {
         var report = Report()
         let check = try RuleCheck.run(path: path, schemas: schemas)
         report.sources = check.sources
-        let sources = check.files.compactMap { file in check.sources[file].map { SourceFile(name: file, text: $0) } }
-        let output = RuleCompiler.compile(sources, schemas: schemas)
-        guard let program = output.program else {
-            report.diagnostics = output.diagnostics
+        guard let program = check.program else {
+            report.diagnostics = check.diagnostics
             return report
         }
         let evaluator = ReferenceEvaluator(program: program)
@@ -43,7 +41,7 @@ public enum RuleTestRunner {
             guard let policy = program.policy(tests.policy) else {
                 throw RuleTestError.unknownPolicy(file, tests.policy)
             }
-            let subject: DatasetKind = policy.subject == "企业" ? .enterprises : .residents
+            let subject = NameTable.subjectKind(policy.subject) ?? .residents
             for testCase in tests.cases {
                 report.cases += 1
                 guard let asOf = Day.parse(testCase.as_of) else {
@@ -62,7 +60,10 @@ public enum RuleTestRunner {
                 for condition in result.conditions where condition.name != "有效期" {
                     seen["\(policy.id)：\(condition.label)", default: []].insert(condition.value)
                 }
-                if result.outcome.rawValue != testCase.expect.outcome {
+                let outcomes = ["符合", "不符合", "待人工复核"]
+                if !outcomes.contains(testCase.expect.outcome) {
+                    problems.append("expect.outcome “\(testCase.expect.outcome)”无效：只能是 \(outcomes.joined(separator: "、"))")
+                } else if result.outcome.rawValue != testCase.expect.outcome {
                     problems.append("结果：期望 \(testCase.expect.outcome)，实际 \(result.outcome.rawValue)")
                 }
                 if let expected = testCase.expect.amount?.text, !sameAmount(expected, result.amount) {

@@ -102,11 +102,7 @@ public struct Checker {
             case .subject(let n):
                 checkAllowed(.subject, n, source)
                 // An unknown subject was reported; names are then looked up in every schema.
-                scope.subject = switch n.text {
-                case "企业": .enterprises
-                case "居民", "家庭": .residents
-                default: nil
-                }
+                scope.subject = NameTable.subjectKind(n.text)
             case .payee(let n): checkAllowed(.payee, n, source)
             case .mode(let n): checkAllowed(.mode, n, source)
             case .period(let n): checkAllowed(.period, n, source)
@@ -271,7 +267,7 @@ public struct Checker {
         case .tiers(let by, let tiers):
             let byType = type(of: by, &scope)
             if !byType.isNumber, byType != .error {
-                report(at: by, scope, CheckerMessage.typeMismatch(expected: "数值", found: byType, at: location(by, scope), length: length(by, scope)))
+                report(CheckerMessage.typeMismatch(expected: "数值", found: byType, at: location(by, scope), length: length(by, scope)))
             }
             var previous: Tier?
             for tier in tiers {
@@ -495,10 +491,6 @@ public struct Checker {
 
     private func length(_ expr: Expr, _ scope: Scope) -> Int {
         scope.source.characterCount(expr.range)
-    }
-
-    private mutating func report(at _: Expr, _: Scope, _ diagnostic: Diagnostic) {
-        diagnostics.add(diagnostic)
     }
 
     private mutating func report(_ diagnostic: Diagnostic) {

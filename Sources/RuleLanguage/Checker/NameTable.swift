@@ -13,6 +13,16 @@ public struct NameTable: Sendable {
     /// The built-in name of the evaluation date.
     public static let asOfName = "评估日"
 
+    /// The schema a policy's subject (对象) reads: 企业 → enterprises; 居民 and 家庭 → residents
+    /// (a household policy reads its members as residents); nil for an unknown word.
+    public static func subjectKind(_ word: String?) -> DatasetKind? {
+        switch word {
+        case "企业": .enterprises
+        case "居民", "家庭": .residents
+        default: nil
+        }
+    }
+
     /// What a bare name stands for.
     public enum Resolution {
         case localCondition(ConditionDecl)

@@ -41,7 +41,7 @@ public struct Lowering {
             case .basis(let s): compiled.basis = s.value
             case .subject(let n):
                 compiled.subject = n.text
-                subject = n.text == "企业" ? .enterprises : .residents
+                subject = NameTable.subjectKind(n.text)
             case .payee(let n): compiled.payee = n.text
             case .mode(let n): compiled.mode = n.text
             case .validity(let from, let to): compiled.validity = (from.value, to.value)

@@ -71,32 +71,37 @@ public struct ProgramRenderer: Sendable {
             "互斥 \(policy.exclusive.map { "\($0.group) 优先级 \($0.priority)\($0.higherWins ? " 就高" : "")" } ?? "")",
             "版本 \(policy.version ?? "")",
         ]
-        var parameters: Set<String> = []
-        func collect(_ id: NodeID) {
-            if case .parameter(let name) = program[id].operation { parameters.insert(name) }
-            for operand in program[id].operation.operands { collect(operand) }
-        }
         for condition in policy.conditions {
             lines.append("条件 \(condition.name) “\(condition.label)” 依据 “\(condition.basis ?? "")”：\(render(condition.node))")
-            collect(condition.node)
         }
-        if let amount = policy.amount {
-            lines.append("金额 " + render(amount))
-            switch amount {
-            case .formula(let node, let cap):
-                collect(node)
-                if let cap { collect(cap) }
-            case .tiers(let by, let tiers, let cap):
-                collect(by)
-                tiers.forEach { collect($0.value) }
-                if let cap { collect(cap) }
-            }
-        }
-        for name in parameters.sorted() {
+        if let amount = policy.amount { lines.append("金额 " + render(amount)) }
+        for name in parameters(usedBy: policy) {
             let values = program.parameters[name]?.values.map { "自 \($0.from) 起 \($0.value)" } ?? []
             lines.append("参数 \(name)：\(values.joined(separator: "；"))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The dated parameters a policy reads, through its conditions and its amount, sorted.
+    public func parameters(usedBy policy: CompiledPolicy) -> [String] {
+        var roots = policy.conditions.map(\.node)
+        switch policy.amount {
+        case .formula(let node, let cap)?:
+            roots.append(node)
+            roots += cap.map { [$0] } ?? []
+        case .tiers(let by, let tiers, let cap)?:
+            roots += [by] + tiers.map(\.value) + (cap.map { [$0] } ?? [])
+        case nil:
+            break
+        }
+        var seen: Set<NodeID> = []
+        var names: Set<String> = []
+        while let id = roots.popLast() {
+            guard seen.insert(id).inserted else { continue }
+            if case .parameter(let name) = program[id].operation { names.insert(name) }
+            roots += program[id].operation.operands
+        }
+        return names.sorted()
     }
 
     public func render(_ amount: CompiledAmount) -> String {

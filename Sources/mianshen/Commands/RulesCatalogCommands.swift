@@ -98,10 +98,7 @@ extension RulesCommand {
                     out.append("")
                     out.append("金额：\(renderer.render(amount))")
                 }
-                let used = program.parameters.values.filter { parameter in
-                    renderer.canonicalText(of: p).contains("参数 \(parameter.name)：")
-                }
-                for parameter in used.sorted(by: { $0.name < $1.name }) {
+                for parameter in renderer.parameters(usedBy: p).compactMap({ program.parameters[$0] }) {
                     let current = parameter.values.last { $0.from <= day }
                     out.append("参数 \(parameter.name) 于 \(day) 为 \(current.map { "\($0.value) \(parameter.unit ?? "")" } ?? "（无值）")")
                 }

@@ -3,6 +3,7 @@ import Datasets
 import Diagnostics
 import Foundation
 import Pipeline
+import RuleLanguage
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,7 +31,9 @@ struct RulesCommand: ParsableCommand {
                     print(renderer.render(result.diagnostics))
                 }
                 var summary = "检查了 \(result.files.count) 个规则文件：\(result.errorCount) 个错误。"
-                if let policies = result.policyCount, let nodes = result.nodeCount {
+                if let program = result.program {
+                    let policies = program.policies.count
+                    let nodes = program.nodes.count
                     let ms = Double(result.compileTime.components.attoseconds) / 1e15 + Double(result.compileTime.components.seconds) * 1000
                     summary += String(format: "编译得到 %d 项政策、%d 个计算节点，用时 %.1f 毫秒。", policies, nodes, ms)
                 }
