@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "mianshen",
             dependencies: [
-                "Pipeline", "Store", "Datasets", "Ingest", "Generator", "RuleLanguage", "Diagnostics",
+                "Pipeline", "Store", "Datasets", "Ingest", "Generator", "RuleLanguage", "Evaluation", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

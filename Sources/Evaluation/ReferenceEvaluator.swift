@@ -1,5 +1,5 @@
 public import Datasets
-internal import Foundation
+public import Foundation
 public import RuleLanguage
 
 /// Evaluates the compiled program for one entity as of a date. Plain and obviously correct:
@@ -96,7 +96,7 @@ public struct ReferenceEvaluator: Sendable {
     }
 
     /// 元 with two decimals, rounded half up (四舍五入到分), e.g. 892.50.
-    static func yuan(_ value: Decimal) -> String {
+    public static func yuan(_ value: Decimal) -> String {
         var input = value * 100
         var cents = Decimal()
         NSDecimalRound(&cents, &input, 0, .plain)

@@ -30,6 +30,14 @@ public final class TemporaryDirectory {
 
     public func file(_ name: String) -> String { path + "/" + name }
 
+    /// Copies the repository's schemas to `schemas/`, making this directory a rules directory.
+    public func copySchemas() throws {
+        try FileManager.default.createDirectory(atPath: file("schemas"), withIntermediateDirectories: true)
+        for name in ["residents", "enterprises", "licences", "divisions"] {
+            try FileManager.default.copyItem(atPath: RepositoryPaths.schemas + "/\(name).yaml", toPath: file("schemas/\(name).yaml"))
+        }
+    }
+
     @discardableResult
     public func write(_ name: String, _ contents: String) throws -> String {
         let target = file(name)

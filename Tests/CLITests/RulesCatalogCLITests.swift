@@ -7,10 +7,7 @@ import XCTest
 final class RulesCatalogCLITests: XCTestCase {
     func testApproveListShowAndEditingVoidsApprovals() throws {
         let dir = try TemporaryDirectory()
-        try FileManager.default.createDirectory(atPath: dir.file("schemas"), withIntermediateDirectories: true)
-        for name in ["residents", "enterprises", "licences", "divisions"] {
-            try FileManager.default.copyItem(atPath: RepositoryPaths.schemas + "/\(name).yaml", toPath: dir.file("schemas/\(name).yaml"))
-        }
+        try dir.copySchemas()
         let policy = """
             参数 月标准 元
               自 2025-01-01 起 100 元

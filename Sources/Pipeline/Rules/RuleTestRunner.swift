@@ -22,6 +22,11 @@ public enum RuleTestRunner {
         /// Conditions (policy: label) never seen 是, or never seen 否, in any case.
         public var neverTrue: [String] = []
         public var neverFalse: [String] = []
+        /// Conditions that read a field which may be missing, yet no case made them 未知.
+        public var neverUnknown: [String] = []
+        public var conditionCount = 0
+        /// Conditions that can be unknown because a field they read may be missing.
+        public var unknowableCount = 0
         public var diagnostics: [Diagnostic] = []
         public var sources: [String: String] = [:]
     }
@@ -85,14 +90,33 @@ public enum RuleTestRunner {
             }
         }
         for policy in program.policies {
+            let subject = NameTable.subjectKind(policy.subject) ?? .residents
             for condition in policy.conditions {
                 let key = "\(policy.id)：\(condition.label)"
                 let values = seen[key] ?? []
+                report.conditionCount += 1
                 if !values.contains(.yes) { report.neverTrue.append(key) }
                 if !values.contains(.no) { report.neverFalse.append(key) }
+                if canBeUnknown(program[condition.node].reads, subject: subject, schemas: schemas) {
+                    report.unknowableCount += 1
+                    if !values.contains(.unknown) { report.neverUnknown.append(key) }
+                }
             }
         }
         return report
+    }
+
+    /// Whether a condition reading these fields (own, or `集合.field` of related records) can be
+    /// 未知: some field is optional and its empty cell means unknown rather than a stated value.
+    static func canBeUnknown(_ reads: [String], subject: DatasetKind, schemas: SchemaSet) -> Bool {
+        reads.contains { read in
+            let parts = read.split(separator: ".", maxSplits: 1).map(String.init)
+            let kind = parts.count == 2 ? NameTable.collections[parts[0]] ?? subject : subject
+            let name = parts.last ?? read
+            guard let index = schemas[kind].index(of: name) else { return false }
+            let field = schemas[kind].fields[index]
+            return !field.required && field.empty == .unknown
+        }
     }
 
     static func testFiles(under path: String) throws -> [String] {

@@ -25,6 +25,14 @@ struct StoreOptions: ParsableArguments {
         let schemas = try SchemaLoader.load(directory: rulesDirectory + "/schemas")
         return try ProfileStore(path: databasePath, schemas: schemas)
     }
+
+    /// For commands that only read: a missing file is an error, not a new empty database.
+    func openExistingStore() throws -> ProfileStore {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw StoreError("数据库 \(databasePath) 不存在：先用 mianshen import 导入数据，或用 --db 指定数据库。")
+        }
+        return try openStore()
+    }
 }
 
 /// `--format table|csv|json` for commands that print records. `json` is JSON Lines; CSV is

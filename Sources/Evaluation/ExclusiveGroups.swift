@@ -1,0 +1,41 @@
+internal import Foundation
+public import RuleLanguage
+
+/// 互斥组：an entity eligible for several policies of one group receives only one. With 就高
+/// anywhere in the group the larger amount wins (ties: the smaller 优先级 number, then the
+/// policy id); otherwise the smaller 优先级 number wins. The checker (E212) guarantees that a
+/// group without 就高 has no two policies of equal priority.
+public enum ExclusiveGroups {
+    /// The indices into `results` that are granted: every eligible result outside a group, and
+    /// one winner per group. `policies[i]` is the policy of `results[i]`.
+    public static func winners(policies: [CompiledPolicy], results: [PolicyEvaluation]) -> Set<Int> {
+        var granted: Set<Int> = []
+        var best: [String: Int] = [:]
+        for (index, result) in results.enumerated() where result.outcome == .eligible {
+            guard let group = policies[index].exclusive?.group else {
+                granted.insert(index)
+                continue
+            }
+            guard let current = best[group] else {
+                best[group] = index
+                continue
+            }
+            let byAmount = policies.contains { $0.exclusive?.group == group && $0.exclusive?.higherWins == true }
+            if beats(index, current, byAmount: byAmount, policies, results) { best[group] = index }
+        }
+        granted.formUnion(best.values)
+        return granted
+    }
+
+    private static func beats(_ a: Int, _ b: Int, byAmount: Bool, _ policies: [CompiledPolicy], _ results: [PolicyEvaluation]) -> Bool {
+        if byAmount {
+            let x = results[a].amount.flatMap { Decimal(string: $0) } ?? 0
+            let y = results[b].amount.flatMap { Decimal(string: $0) } ?? 0
+            if x != y { return x > y }
+        }
+        let p = policies[a].exclusive.flatMap { Decimal(string: $0.priority) } ?? 0
+        let q = policies[b].exclusive.flatMap { Decimal(string: $0.priority) } ?? 0
+        if p != q { return p < q }
+        return policies[a].id < policies[b].id
+    }
+}

@@ -1,0 +1,125 @@
+public import Datasets
+public import Evaluation
+internal import Foundation
+public import RuleLanguage
+public import Store
+
+/// `rules try`: a policy officer's trial run. Evaluates policies (drafts included) against every
+/// active profile in the store as of a date, with the reference evaluator, and tallies per
+/// policy who qualifies, who does not and why, who goes to manual review, the amount and how it
+/// compares with the budget — "what happens on real data if I publish this".
+///
+/// The reference evaluator walks the program per entity with exact decimals; it is plain and
+/// trusted rather than fast (about 10⁴–10⁵ entity-policies per second). The nightly batch will
+/// use the columnar engine, which is checked against it.
+public enum RuleTrial {
+    public struct Tally: Sendable {
+        public var id: String
+        public var title: String
+        public var subject: String
+        public var mode: String
+        public var period: String?
+        public var budget: String?
+        public var status: PolicyStatus
+        public var evaluated = 0
+        public var eligible = 0
+        public var ineligible = 0
+        public var manualReview = 0
+        /// Eligible, but another policy of the same exclusive group wins for the entity.
+        public var excluded = 0
+        /// Failed exactly one condition: the outreach list (快申快享).
+        public var nearMisses = 0
+        /// The sum of the amounts granted (eligible and not excluded), in 元.
+        var total = Decimal(0)
+        /// How many entities each condition failed (否) or left undecided (未知), by label.
+        public var failing: [String: Int] = [:]
+        public var undecided: [String: Int] = [:]
+
+        public var totalText: String { ReferenceEvaluator.yuan(total) }
+    }
+
+    public struct Report: Sendable {
+        public var asOf: Day
+        public var tallies: [Tally]
+        /// How many entities were read for each subject (居民, 家庭, 企业).
+        public var scanned: [String: Int]
+    }
+
+    public static func run(entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day) throws -> Report {
+        let evaluator = ReferenceEvaluator(program: program)
+        var tallies = entries.map { entry in
+            Tally(
+                id: entry.policy.id, title: entry.policy.title, subject: entry.policy.subject ?? "居民",
+                mode: entry.policy.mode ?? "", period: entry.policy.period, budget: entry.policy.budget, status: entry.status
+            )
+        }
+        var scanned: [String: Int] = [:]
+        for subject in ["居民", "家庭", "企业"] {
+            let indices = tallies.indices.filter { tallies[$0].subject == subject }
+            guard !indices.isEmpty, let kind = NameTable.subjectKind(subject) else { continue }
+            let policies = indices.map { entries[$0].policy }
+            try store.scan(kind, unit: subject == "家庭" ? .householdHead : .each) { stored in
+                scanned[subject, default: 0] += 1
+                let facts = EntityFacts(stored)
+                var results: [PolicyEvaluation] = []
+                results.reserveCapacity(policies.count)
+                for policy in policies {
+                    guard let result = evaluator.evaluate(policy: policy.id, for: facts, asOf: asOf) else { continue }
+                    results.append(result)
+                }
+                let winners = ExclusiveGroups.winners(policies: policies, results: results)
+                for (offset, result) in results.enumerated() {
+                    tallies[indices[offset]].add(result, granted: winners.contains(offset))
+                }
+            }
+        }
+        return Report(asOf: asOf, tallies: tallies, scanned: scanned)
+    }
+
+    /// Every policy for one entity, explained condition by condition; nil if no such profile.
+    public static func explain(
+        key: String, entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day
+    ) throws -> (kind: DatasetKind, entity: StoredEntity, results: [PolicyEvaluation])? {
+        guard let (kind, stored) = try store.entity(key: key) else { return nil }
+        let evaluator = ReferenceEvaluator(program: program)
+        let facts = EntityFacts(stored)
+        let isHead = stored.fields["relation"] == .text("户主")
+        let results = entries.compactMap { entry -> PolicyEvaluation? in
+            let subject = entry.policy.subject ?? "居民"
+            guard NameTable.subjectKind(subject) == kind, subject != "家庭" || isHead else { return nil }
+            return evaluator.evaluate(policy: entry.policy.id, for: facts, asOf: asOf)
+        }
+        return (kind, stored, results)
+    }
+}
+
+extension RuleTrial.Tally {
+    mutating func add(_ result: PolicyEvaluation, granted: Bool) {
+        evaluated += 1
+        switch result.outcome {
+        case .eligible:
+            eligible += 1
+            if granted {
+                if let amount = result.amount.flatMap({ Decimal(string: $0) }) { total += amount }
+            } else {
+                excluded += 1
+            }
+        case .ineligible:
+            ineligible += 1
+            let failed = result.conditions.filter { $0.value == .no }
+            if failed.count == 1 { nearMisses += 1 }
+            for condition in failed { failing[condition.label, default: 0] += 1 }
+        case .unknown:
+            manualReview += 1
+        }
+        for condition in result.conditions where condition.value == .unknown {
+            undecided[condition.label, default: 0] += 1
+        }
+    }
+}
+
+extension EntityFacts {
+    init(_ stored: StoredEntity) {
+        self.init(fields: stored.fields, related: [.residents: stored.household, .licences: stored.licences])
+    }
+}

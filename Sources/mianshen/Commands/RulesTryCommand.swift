@@ -1,0 +1,160 @@
+import ArgumentParser
+import Datasets
+import Evaluation
+import Foundation
+import Pipeline
+import RuleLanguage
+import Store
+
+extension RulesCommand {
+    struct Try: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "试算：用数据库中的真实档案评估政策（含草稿），看谁符合、谁不符合及原因、谁待人工复核、金额与预算。",
+            discussion: """
+                发布前试算阈值的影响；给出 --entity 时逐条解释一个人或一家企业的每项政策（帮办代办答复“为什么没有我”）。
+                互斥组内只计一项（就高或按优先级）。用参考求值器逐个对象计算，适合试算，不是夜间批处理。
+                """
+        )
+
+        @Argument(help: ArgumentHelp("只试算这些政策（默认全部）。", valueName: "ID"))
+        var ids: [String] = []
+
+        @Option(name: .customLong("as-of"), help: ArgumentHelp("评估日（默认今天）。", valueName: "YYYY-MM-DD"))
+        var asOf: String?
+
+        @Flag(name: .long, help: "只试算已发布的政策。")
+        var published = false
+
+        @Option(name: .long, help: ArgumentHelp("解释一个对象：身份证号或统一社会信用代码。", valueName: "KEY"))
+        var entity: String?
+
+        @Option(name: .long, help: "输出格式：table、csv 或 json。")
+        var format: OutputFormat = .table
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var masking: MaskingOptions
+
+        func validate() throws {
+            if let asOf, Day.parse(asOf) == nil {
+                throw ValidationError("--as-of 应为 YYYY-MM-DD 格式的真实日期，例如 2026-06-30。")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let profiles = try store.openExistingStore()
+                let catalog = try RuleCatalog.entries(rulesDirectory: store.rulesDirectory, schemas: profiles.schemas)
+                try RulesCommand.requireCompiled(catalog.compiled)
+                guard let program = catalog.program else { throw ExitCode(1) }
+                let known = Set(catalog.entries.map(\.policy.id))
+                if let unknown = ids.first(where: { !known.contains($0) }) {
+                    printError("没有编号为 \(unknown) 的政策；用 mianshen rules list 查看全部政策。")
+                    throw ExitCode(64)
+                }
+                let entries = catalog.entries.filter {
+                    (ids.isEmpty || ids.contains($0.policy.id)) && (!published || $0.status == .published)
+                }
+                let day = asOf.flatMap { Day.parse($0) } ?? Show.today()
+                if let key = entity {
+                    try explain(key: key, entries: entries, program: program, profiles: profiles, day: day)
+                } else {
+                    let report = try RuleTrial.run(entries: entries, program: program, store: profiles, asOf: day)
+                    print(render(report))
+                }
+            }
+        }
+
+        private func render(_ report: RuleTrial.Report) -> String {
+            let headers = ["id", "name", "subject", "status", "evaluated", "eligible", "ineligible", "manual_review", "excluded", "near_misses", "amount_yuan", "period", "budget_yuan"]
+            let rows = report.tallies.map { t in
+                [
+                    t.id, t.title, t.subject, t.status.rawValue, String(t.evaluated), String(t.eligible), String(t.ineligible),
+                    String(t.manualReview), String(t.excluded), String(t.nearMisses), t.mode == "提醒" ? "" : t.totalText,
+                    t.period ?? "", t.budget ?? "",
+                ]
+            }
+            switch format {
+            case .csv:
+                return ([CSVOutput.line(headers)] + rows.map(CSVOutput.line)).joined(separator: "\n")
+            case .json:
+                return rows.map { row in
+                    JSONOutput.line(Dictionary(uniqueKeysWithValues: zip(headers, row).map { ($0, $1) }))
+                }.joined(separator: "\n")
+            case .table:
+                var table = TextTable(["编号", "名称", "对象", "状态", "评估", "符合", "不符合", "待复核", "互斥未享", "差一项", "金额合计（元/期）", "预算（元）"])
+                for (t, row) in zip(report.tallies, rows) {
+                    let amount = row[10].isEmpty ? "—" : "\(row[10])/\(t.period ?? "期")"
+                    table.add(Array(row[0...9]) + [amount, t.budget ?? "—"])
+                }
+                let scanned = ["居民", "家庭", "企业"].compactMap { s in report.scanned[s].map { "\(s) \($0)" } }
+                var lines = ["试算（评估日 \(report.asOf)；读取 \(scanned.isEmpty ? "0 个对象" : scanned.joined(separator: "、"))）", "", table.render()]
+                for t in report.tallies where !t.failing.isEmpty || !t.undecided.isEmpty {
+                    var parts: [String] = []
+                    if !t.failing.isEmpty { parts.append("不满足：" + Self.top(t.failing)) }
+                    if !t.undecided.isEmpty { parts.append("数据缺失无法判断：" + Self.top(t.undecided)) }
+                    lines.append("\(t.id)　" + parts.joined(separator: "；"))
+                }
+                if let over = report.tallies.first(where: Self.overBudget) {
+                    lines.append("注意：\(over.id) 的金额合计 \(over.totalText) 元超出预算 \(over.budget ?? "") 元。")
+                }
+                return lines.joined(separator: "\n")
+            }
+        }
+
+        /// Conditions by how many entities they stopped, most first (ties by label).
+        static func top(_ counts: [String: Int]) -> String {
+            counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(4).map { "\($0.key) \($0.value)" }.joined(separator: "、")
+        }
+
+        static func overBudget(_ t: RuleTrial.Tally) -> Bool {
+            guard let budget = t.budget.flatMap({ Decimal(string: $0) }), let total = Decimal(string: t.totalText) else { return false }
+            return total > budget
+        }
+
+        private func explain(key: String, entries: [CatalogEntry], program: Program, profiles: ProfileStore, day: Day) throws {
+            guard let found = try RuleTrial.explain(key: key, entries: entries, program: program, store: profiles, asOf: day) else {
+                printError("数据库中没有 \(masking.show(key, as: .idNumber)) 的档案（身份证号或统一社会信用代码）。")
+                throw ExitCode(1)
+            }
+            let schema = profiles.schemas[found.kind]
+            print("\(masking.show(key.uppercased(), as: found.kind == .residents ? .idNumber : nil))　评估日 \(day)")
+            if !found.entity.active { print("注意：该档案已不在最近一次全量数据中（已停用），夜间批处理不评估它。") }
+            if found.kind == .residents { print("家庭成员 \(found.entity.household.count) 人（含本人）") }
+            let licenceSchema = profiles.schemas.licences
+            func text(_ licence: [String: FieldValue], _ name: String) -> String {
+                guard let index = licenceSchema.index(of: name) else { return "" }
+                return licence[name]?.display(for: licenceSchema.fields[index]) ?? ""
+            }
+            let licences = found.entity.licences.map { licence in
+                let expiry = text(licence, "expiry_date")
+                return "\(text(licence, "license_type"))（有效期至 \(expiry.isEmpty ? "未填" : expiry)）"
+            }
+            if !licences.isEmpty { print("证照：\(licences.joined(separator: "；"))") }
+            if found.results.isEmpty { print("（没有适用于该对象的政策）") }
+            let policies = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.policy) })
+            for result in found.results {
+                let amount = result.amount.map { "，金额 \($0) 元" } ?? ""
+                let policy = policies[result.policy]
+                print("")
+                print("\(result.policy) \(policy?.title ?? "")：\(result.outcome.rawValue)\(amount)")
+                if let basis = policy?.basis { print("  依据 \(basis)") }
+                for c in result.conditions {
+                    let mark = switch c.value {
+                    case .yes: "✓"
+                    case .no: "✗"
+                    case .unknown: "?"
+                    }
+                    let inputs = c.inputs.map { input -> String in
+                        let field = schema.index(of: input.field).map { schema.fields[$0] }
+                        let value = input.value.isEmpty ? "未知" : masking.show(input.value, as: field?.masking)
+                        return "\(field?.label ?? input.field)=\(value)"
+                    }
+                    let detail = inputs.isEmpty ? "" : "（\(inputs.joined(separator: "，"))）"
+                    // The validity line's basis is the policy's own, printed above.
+                    let basis = c.name == "有效期" ? nil : c.basis
+                    print("  \(mark) \(c.label)\(detail)\(basis.map { "　依据 \($0)" } ?? "")")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import MianshenTesting
+import XCTest
+
+/// `rules try`: an officer tries draft policies on the imported profiles, and a help-desk clerk
+/// asks why one person got what they got. Expected figures are worked out by hand below.
+final class RulesTryCLITests: XCTestCase {
+    private var dir: TemporaryDirectory!
+
+    override func setUpWithError() throws {
+        dir = try TemporaryDirectory()
+        try dir.copySchemas()
+        try dir.write("试算.policy", """
+            政策 T-GL “高龄试算”
+              领域 养老
+              对象 居民
+              方式 直接兑现
+              有效期 2025-01-01 至 2027-12-31
+              条件 本区 “户籍在二七区”：户籍地 属于 二七区
+              条件 年满八十 “年满 80 周岁”：周岁(出生日期) >= 80
+              金额 按 周岁(出生日期) 分档
+                [80, 90)  100 元
+                [90, 以上) 200 元
+              结束
+            结束
+            政策 T-YB “居民医保试算”
+              领域 助医
+              对象 居民
+              方式 直接兑现
+              条件 本区 “户籍在二七区”：户籍地 属于 二七区
+              条件 居民医保 “参加城乡居民医保”：医保类型 = 城乡居民
+              金额 10 元
+            结束
+            政策 T-YE “育儿试算”
+              领域 育幼
+              对象 家庭
+              领取人 户主
+              方式 依申请
+              条件 有婴幼儿 “家庭中有 3 周岁以下婴幼儿”：计数(家庭成员, 周岁(家庭成员.出生日期) < 3) >= 1
+              金额 计数(家庭成员, 周岁(家庭成员.出生日期) < 3) * 3600 元
+            结束
+            政策 T-Q1 “企业甲”
+              领域 惠企
+              对象 企业
+              方式 直接兑现
+              互斥 培育 优先级 1 就高
+              条件 本区注册 “注册地在二七区”：注册地 属于 二七区
+              金额 100 元
+            结束
+            政策 T-Q2 “企业乙”
+              领域 惠企
+              对象 企业
+              方式 直接兑现
+              互斥 培育 优先级 2 就高
+              条件 本区注册 “注册地在二七区”：注册地 属于 二七区
+              金额 200 元
+            结束
+            """)
+        let header = "id_number,name,gender,birth_date,hukou_division,hukou_type,household_id,relation,phone,alive,dibao,tekun,disability_level,school_stage,medical_insurance,annual_income_yuan,farmland_mu,consent_push"
+        let residents = [
+            // A turns 80 on the 评估日; B is one day short; C is under 3; all three one household.
+            Self.id("41010319461127001", "男") + ",甲,男,1946-11-27,410103001,非农业,H1,户主,13800000001,是,否,否,,无,城乡居民,1000,0,是",
+            Self.id("41010319461128002", "女") + ",乙,女,1946-11-28,410103001,非农业,H1,配偶,13800000002,是,否,否,,无,城乡居民,1000,0,是",
+            Self.id("41010320250110003", "男") + ",丙,男,2025-01-10,410103001,非农业,H1,子女,,是,否,否,,无,城乡居民,0,0,是",
+            // D is 86 but registered in 中原区: fails exactly one condition.
+            Self.id("41010219400101004", "女") + ",丁,女,1940-01-01,410102001,非农业,H2,户主,13800000004,是,否,否,,无,职工,1000,0,是",
+            // E is 82, in 二七区, insurance unknown.
+            Self.id("41010319440505005", "男") + ",戊,男,1944-05-05,410103002,非农业,H3,户主,13800000005,是,否,否,,无,,1000,0,是",
+        ]
+        try dir.write("residents.csv", ([header] + residents).joined(separator: "\n") + "\n")
+        let enterprises = try String(contentsOfFile: RepositoryPaths.fixture("enterprises.csv"), encoding: .utf8)
+            .split(separator: "\n").prefix(3).joined(separator: "\n")
+        try dir.write("enterprises.csv", enterprises + "\n")
+        for kind in ["residents", "enterprises"] {
+            let result = try run(["import", kind, dir.file("\(kind).csv")])
+            XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        }
+    }
+
+    private func run(_ arguments: [String]) throws -> CLIResult {
+        try CLIRunner.run(arguments + ["--rules", dir.path, "--db", dir.file("try.db")])
+    }
+
+    /// 17 digits plus the GB 11643 check character (ISO 7064 MOD 11-2). The sequence digit's
+    /// parity must match the sex.
+    static func id(_ body: String, _ sex: String) -> String {
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        var digits = body.compactMap(\.wholeNumberValue)
+        if (digits[16] % 2 == 1) != (sex == "男") { digits[16] = (digits[16] + 1) % 10 }
+        let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return digits.map(String.init).joined() + String(Array("10X98765432")[sum % 11])
+    }
+
+    func testTalliesPerPolicyWithReasonsExclusionAndManualReview() throws {
+        let result = try run(["rules", "try", "--as-of", "2026-11-27", "--format", "csv"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        var rows: [String: [String]] = [:]
+        for line in result.stdout.split(separator: "\n").dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            rows[cells[0]] = cells
+        }
+        // id,name,subject,status,evaluated,eligible,ineligible,manual_review,excluded,near_misses,amount_yuan,period,budget_yuan
+        XCTAssertEqual(rows["T-GL"]?[4...10], ["5", "2", "3", "0", "0", "3", "200.00"], "A (80 today) and E (82) qualify; B, C (age) and D (户籍) miss by one")
+        XCTAssertEqual(rows["T-YB"]?[4...10], ["5", "3", "1", "1", "0", "0", "30.00"], "E's insurance is unknown: manual review; D fails two")
+        XCTAssertEqual(rows["T-YE"]?[4...10], ["3", "1", "2", "0", "0", "2", "3600.00"], "one entity per household")
+        XCTAssertEqual(rows["T-Q2"]?[4...10], ["2", "2", "0", "0", "0", "0", "400.00"], "就高: the larger amount wins")
+        XCTAssertEqual(rows["T-Q1"]?[4...10], ["2", "2", "0", "0", "2", "0", "0.00"])
+
+        let table = try run(["rules", "try", "T-GL", "--as-of", "2026-11-27"])
+        XCTAssertTrue(table.stdout.contains("读取 居民 5"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("T-GL　不满足：年满 80 周岁 2、户籍在二七区 1"), table.stdout)
+        XCTAssertFalse(table.stdout.contains("T-YB"), "only the policy asked for")
+
+        let published = try run(["rules", "try", "--published", "--as-of", "2026-11-27", "--format", "csv"])
+        XCTAssertEqual(published.stdout.split(separator: "\n").count, 1, "drafts left out: header only")
+    }
+
+    func testExplainsOnePersonConditionByConditionWithMaskedKey() throws {
+        let a = Self.id("41010319461127001", "男")
+        let result = try run(["rules", "try", "--entity", a, "--as-of", "2026-11-27"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("4101**********"), result.stdout)
+        XCTAssertFalse(result.stdout.contains(a), "the 身份证号 is masked")
+        XCTAssertTrue(result.stdout.contains("家庭成员 3 人（含本人）"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("T-GL 高龄试算：符合，金额 100.00 元"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("✓ 年满 80 周岁（出生日期=1946-11-27）"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("T-YE 育儿试算：符合，金额 3600.00 元"), "A is the 户主")
+
+        let b = try run(["rules", "try", "--entity", Self.id("41010319461128002", "女"), "--as-of", "2026-11-27"])
+        XCTAssertTrue(b.stdout.contains("✗ 年满 80 周岁（出生日期=1946-11-28）"), b.stdout)
+        XCTAssertFalse(b.stdout.contains("T-YE"), "a household policy is explained for its 户主 only")
+
+        let e = try run(["rules", "try", "--entity", Self.id("41010319440505005", "男"), "--as-of", "2026-11-27"])
+        XCTAssertTrue(e.stdout.contains("T-YB 居民医保试算：待人工复核"), e.stdout)
+        XCTAssertTrue(e.stdout.contains("? 参加城乡居民医保（医保类型=未知）"), e.stdout)
+    }
+
+    func testUnknownEntityPolicyAndMissingDatabaseAreErrors() throws {
+        let nobody = try run(["rules", "try", "--entity", "410103199901010000"])
+        XCTAssertEqual(nobody.status, 1)
+        XCTAssertTrue(nobody.stderr.contains("数据库中没有"), nobody.stderr)
+        XCTAssertEqual(try run(["rules", "try", "NO-SUCH"]).status, 64)
+        let missing = try CLIRunner.run(["rules", "try", "--rules", dir.path, "--db", dir.file("none.db")])
+        XCTAssertEqual(missing.status, 74)
+        XCTAssertTrue(missing.stderr.contains("先用 mianshen import 导入数据"), missing.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("none.db")), "no empty database is created")
+    }
+}
