@@ -33,4 +33,4 @@ echo "== 规则：检查、测试、列表、展示（Rules/）"
 "$bin" rules check
 "$bin" rules test
 "$bin" rules list
-"$bin" rules show YL-GLJT-SL --as-of 2026-01-01
+"$bin" rules show ZX-GZZX --as-of 2026-01-01

@@ -53,11 +53,17 @@ public struct ReferenceEvaluator: Sendable {
             }
             results.append(.init(name: condition.name, label: condition.label, basis: condition.basis, value: truth, inputs: inputs))
         }
-        let outcome: PolicyEvaluation.Outcome =
+        var outcome: PolicyEvaluation.Outcome =
             results.contains { $0.value == .no } ? .ineligible : results.contains { $0.value == .unknown } ? .unknown : .eligible
         var amount: String?
-        if outcome == .eligible, let compiled = policy.amount, let value = self.amount(compiled, entity, asOf) {
-            amount = Self.yuan(value)
+        if outcome == .eligible, let compiled = policy.amount {
+            if let value = self.amount(compiled, entity, asOf) {
+                amount = Self.yuan(value)
+            } else {
+                // Qualifies, but the amount needs data that is missing: never pay a guess.
+                outcome = .unknown
+                results.append(.init(name: "金额", label: "计算金额所需的数据齐全", basis: nil, value: .unknown, inputs: []))
+            }
         }
         return PolicyEvaluation(policy: id, outcome: outcome, amount: amount, conditions: results)
     }

@@ -54,6 +54,6 @@ final class RulesTestCLITests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.contains("失败："), result.stdout)
         XCTAssertTrue(result.stdout.contains("金额：期望 100.00，实际 120.00"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("年满 80 周岁：是（birth_date=1946-11-27）"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("年满 80 周岁：是（出生日期=1946-11-27）"), result.stdout)
     }
 }

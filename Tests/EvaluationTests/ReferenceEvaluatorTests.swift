@@ -71,7 +71,13 @@ final class ReferenceEvaluatorTests: XCTestCase {
             evaluator.evaluate(policy: "YL-GLJT", for: person(born: born), asOf: day(asOf))?.outcome
         }
         XCTAssertEqual(outcome("1944-02-29", "2024-02-28"), .ineligible, "79 the day before a leap-day birthday")
-        XCTAssertEqual(outcome("1944-02-29", "2024-02-29"), .eligible, "80 on it")
+        // On 2024-02-29 they qualify, but the 80–89 parameter has no value before 2025: the
+        // amount cannot be computed, so the case goes to manual review instead of paying a guess.
+        let leap = evaluator.evaluate(policy: "YL-GLJT", for: person(born: "1944-02-29"), asOf: day("2024-02-29"))
+        XCTAssertEqual(leap?.outcome, .unknown, "80 on it; amount unknown")
+        XCTAssertEqual(leap?.amount, nil)
+        XCTAssertEqual(leap?.conditions.last?.label, "计算金额所需的数据齐全")
+        XCTAssertTrue(leap?.conditions.dropLast().allSatisfy { $0.value == .yes } ?? false)
         // Born 1936-02-29: 2026 has no 29 February, so the 90th year completes on 1 March.
         func amount(_ asOf: String) -> String? {
             evaluator.evaluate(policy: "YL-GLJT", for: person(born: "1936-02-29"), asOf: day(asOf))?.amount

@@ -82,7 +82,10 @@ public enum RuleTestRunner {
                     report.failures.append(Failure(
                         file: file, testCase: testCase.name, messages: problems,
                         conditions: result.conditions.map { c in
-                            let inputs = c.inputs.map { "\($0.field)=\($0.value.isEmpty ? "未知" : $0.value)" }.joined(separator: "，")
+                            let inputs = c.inputs.map { input in
+                                let label = schemas[subject].index(of: input.field).map { schemas[subject].fields[$0].label } ?? input.field
+                                return "\(label)=\(input.value.isEmpty ? "未知" : input.value)"
+                            }.joined(separator: "，")
                             return "\(c.label)：\(c.value.rawValue)（\(inputs)）"
                         }
                     ))
