@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the bundled fixtures: build (release), import Fixtures/ into a fresh
 # database, print the summary and the quarantine, then check, test and show the rules under
-# Rules/. Later stages (evaluate → applications → outbox → report) join as they are built.
+# Rules/, evaluate every published policy against the imported profiles (rules try, the
+# reference evaluator) and explain one person's decisions condition by condition. Later stages
+# (columnar evaluate → applications → outbox → report) join as they are built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,3 +36,11 @@ echo "== 规则：检查、测试、列表、展示（Rules/）"
 "$bin" rules test
 "$bin" rules list
 "$bin" rules show ZX-GZZX --as-of 2026-01-01
+echo
+# 评估日固定，演示结果可重现。2025-12-01：稳岗返还、扩岗补助的现行文件有效至 2025-12-31。
+as_of=2025-12-01
+echo "== 评估：已发布的政策 × 全部档案（评估日 $as_of）"
+"$bin" rules try --published --as-of "$as_of"
+echo
+echo "== 解释：一位居民的每项政策（身份证号脱敏）"
+"$bin" rules try --published --as-of "$as_of" --entity 410103195311285423

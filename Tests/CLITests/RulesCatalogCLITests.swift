@@ -30,6 +30,10 @@ final class RulesCatalogCLITests: XCTestCase {
         XCTAssertTrue(try rules(["list"]).stdout.contains("草稿"))
         XCTAssertEqual(try rules(["approve", "YL-GLJT", "--department", "区民政局", "--reviewer", "张三"]).status, 0)
         XCTAssertTrue(try rules(["list"]).stdout.contains("已审核"))
+        let again = try rules(["approve", "YL-GLJT", "--department", "区民政局", "--reviewer", "王五"])
+        XCTAssertEqual(again.status, 1, "one department cannot publish alone by approving twice")
+        XCTAssertTrue(again.stderr.contains("区民政局 已审核过政策 YL-GLJT 的当前内容"), again.stderr)
+        XCTAssertTrue(try rules(["list"]).stdout.contains("已审核"))
         let second = try rules(["approve", "YL-GLJT", "--department", "区财政局", "--reviewer", "李四"])
         XCTAssertTrue(second.stdout.contains("当前状态：已发布"), second.stdout)
         let json = try rules(["list", "--format", "json"]).stdout

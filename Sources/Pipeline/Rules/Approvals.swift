@@ -81,6 +81,9 @@ public enum RuleCatalog {
         formatter.timeZone = TimeZone(identifier: "UTC") ?? .gmt
         let approval = Approval(policy: id, sha256: entry.sha256, department: department, reviewer: reviewer, at: now.formatted(formatter))
         var all = try loadApprovals(rulesDirectory)
+        if all.contains(where: { $0.policy == id && $0.sha256 == entry.sha256 && $0.department == department }) {
+            throw RuleTestError.alreadyApproved(id, department)
+        }
         all.append(approval)
         let header = "# 多部门联审记录：每条审核绑定政策内容的 SHA-256；修改政策后旧的审核自动失效。只追加，不修改。\n"
         let encoder = YAMLEncoder()

@@ -25,8 +25,12 @@ public enum RuleTestRunner {
         /// Conditions that read a field which may be missing, yet no case made them 未知.
         public var neverUnknown: [String] = []
         public var conditionCount = 0
-        /// Conditions that can be unknown because a field they read may be missing.
-        public var unknowableCount = 0
+        /// Conditions (policy: label) that can be unknown because a field they read may be missing.
+        public var unknowable: [String] = []
+        /// The policies that have a test file, with the number of cases each.
+        public var casesPerPolicy: [String: Int] = [:]
+        /// Policies that no test file covers.
+        public var untested: [String] = []
         public var diagnostics: [Diagnostic] = []
         public var sources: [String: String] = [:]
     }
@@ -49,6 +53,7 @@ public enum RuleTestRunner {
             let subject = NameTable.subjectKind(policy.subject) ?? .residents
             for testCase in tests.cases {
                 report.cases += 1
+                report.casesPerPolicy[policy.id, default: 0] += 1
                 guard let asOf = Day.parse(testCase.as_of) else {
                     report.failures.append(Failure(file: file, testCase: testCase.name, messages: ["as_of “\(testCase.as_of)”不是有效日期"], conditions: []))
                     continue
@@ -93,6 +98,7 @@ public enum RuleTestRunner {
             }
         }
         for policy in program.policies {
+            if report.casesPerPolicy[policy.id] == nil { report.untested.append(policy.id) }
             let subject = NameTable.subjectKind(policy.subject) ?? .residents
             for condition in policy.conditions {
                 let key = "\(policy.id)：\(condition.label)"
@@ -101,7 +107,7 @@ public enum RuleTestRunner {
                 if !values.contains(.yes) { report.neverTrue.append(key) }
                 if !values.contains(.no) { report.neverFalse.append(key) }
                 if canBeUnknown(program[condition.node].reads, subject: subject, schemas: schemas) {
-                    report.unknowableCount += 1
+                    report.unknowable.append(key)
                     if !values.contains(.unknown) { report.neverUnknown.append(key) }
                 }
             }
@@ -162,6 +168,7 @@ public enum RuleTestError: CategorizedError, CustomStringConvertible {
     case badFile(String, String)
     case unknownPolicy(String, String)
     case noBasis(String)
+    case alreadyApproved(String, String)
 
     public var category: ErrorCategory { .inputRejected }
 
@@ -170,6 +177,7 @@ public enum RuleTestError: CategorizedError, CustomStringConvertible {
         case .badFile(let path, let reason): "规则测试文件 \(path) 格式有误：\(reason)"
         case .unknownPolicy(let path, let id): "\(path) 中没有编号为 \(id) 的政策，或规则未通过编译"
         case .noBasis(let id): "政策 \(id) 没有写依据（文件名、文号、条款），不能审核发布"
+        case .alreadyApproved(let id, let department): "\(department) 已审核过政策 \(id) 的当前内容；发布还需要另一个部门审核"
         }
     }
 }

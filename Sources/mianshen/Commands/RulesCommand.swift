@@ -81,11 +81,12 @@ extension RulesCommand {
                 }
                 if !report.neverTrue.isEmpty { print("从未为“是”的条件：\(report.neverTrue.joined(separator: "；"))") }
                 if !report.neverFalse.isEmpty { print("从未为“否”的条件：\(report.neverFalse.joined(separator: "；"))") }
+                if !report.untested.isEmpty { print("没有测试的政策：\(report.untested.joined(separator: "、"))") }
                 if !report.neverUnknown.isEmpty { print("可能因数据缺失而未知、但没有用例覆盖的条件：\(report.neverUnknown.joined(separator: "；"))") }
                 let both = report.conditionCount - Set(report.neverTrue + report.neverFalse).count
-                let unknown = report.unknowableCount - report.neverUnknown.count
+                let unknown = report.unknowable.count - report.neverUnknown.count
                 print("条件覆盖：\(report.conditionCount) 个条件，“是”与“否”都测到 \(both) 个（\(Self.percent(both, of: report.conditionCount))）；"
-                    + "其中 \(report.unknowableCount) 个可能因数据缺失而未知，测到“未知” \(unknown) 个（\(Self.percent(unknown, of: report.unknowableCount))）。")
+                    + "其中 \(report.unknowable.count) 个可能因数据缺失而未知，测到“未知” \(unknown) 个（\(Self.percent(unknown, of: report.unknowable.count))）。")
                 let passed = report.cases - report.failures.count
                 print("\(report.cases) 个用例：\(passed) 个通过，\(report.failures.count) 个失败。")
                 if !report.failures.isEmpty { throw ExitCode(1) }
