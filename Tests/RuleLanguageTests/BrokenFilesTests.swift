@@ -34,6 +34,14 @@ final class BrokenFilesTests: XCTestCase {
         XCTAssertEqual(Set(codes), Set(Self.documentedCodes), "a broken file for every code, and only documented codes")
     }
 
+    /// The officer's guide has a section per code with a broken example and the fix.
+    func testTheGuideExplainsEveryCode() throws {
+        let guide = try String(contentsOfFile: RepositoryPaths.root + "/docs/rule-language.md", encoding: .utf8)
+        for code in Self.documentedCodes {
+            XCTAssertTrue(guide.contains("### \(code) "), "docs/rule-language.md has no section for \(code)")
+        }
+    }
+
     static let documentedCodes = [
         "E001", "E002", "E003", "E004", "E101", "E102", "E103", "E104", "E105", "E201", "E202", "E203", "E204", "E205",
         "E207", "E208", "E209", "E210", "E211", "E212", "E213", "W201",
