@@ -25,7 +25,7 @@ final class RulesCLITests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("错误[E102]: 政策中不认识以“领城”开头的一行"), result.stdout)
         XCTAssertTrue(result.stdout.contains("坏.policy:2:3"), result.stdout)
         XCTAssertTrue(result.stdout.contains("= 建议: 您是否想写“领域”？"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("检查了 2 个规则文件：1 个错误。"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("检查了 3 个规则文件：1 个错误。"), "the two files and Rules/common: \(result.stdout)")
         let good = try CLIRunner.run(["rules", "check", dir.file("养老/好.policy")])
         XCTAssertEqual(good.status, 0, good.stdout)
         try dir.write("养老/类型.policy", """

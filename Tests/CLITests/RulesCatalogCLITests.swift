@@ -28,6 +28,15 @@ final class RulesCatalogCLITests: XCTestCase {
         func rules(_ args: [String]) throws -> CLIResult { try CLIRunner.run(["rules"] + args + ["--rules", dir.path]) }
 
         XCTAssertTrue(try rules(["list"]).stdout.contains("草稿"))
+        let untested = try rules(["approve", "YL-GLJT", "--department", "区民政局", "--reviewer", "张三"])
+        XCTAssertEqual(untested.status, 1, "reviewers approve tested content only")
+        XCTAssertTrue(untested.stderr.contains("政策 YL-GLJT 的测试不完整，不能审核：没有测试"), untested.stderr)
+        try dir.write("养老.test.yaml", """
+            policy: YL-GLJT
+            cases:
+              - {name: 八十, as_of: 2025-06-01, entity: {出生日期: 1945-06-01}, expect: {outcome: 符合, amount: 100}}
+              - {name: 七十九, as_of: 2025-06-01, entity: {出生日期: 1945-06-02}, expect: {outcome: 不符合}}
+            """)
         XCTAssertEqual(try rules(["approve", "YL-GLJT", "--department", "区民政局", "--reviewer", "张三"]).status, 0)
         XCTAssertTrue(try rules(["list"]).stdout.contains("已审核"))
         let again = try rules(["approve", "YL-GLJT", "--department", "区民政局", "--reviewer", "王五"])

@@ -77,6 +77,10 @@ public enum RuleCatalog {
             throw RuleTestError.unknownPolicy(rulesDirectory, id)
         }
         guard entry.policy.basis != nil else { throw RuleTestError.noBasis(id) }
+        // Reviewers approve tested content: its cases pass and cover every condition.
+        let tests = try RuleTestRunner.run(path: rulesDirectory, shared: rulesDirectory + "/common", schemas: schemas)
+        let problems = tests.problems(of: id)
+        guard problems.isEmpty else { throw RuleTestError.notTested(id, problems) }
         var formatter = Date.ISO8601FormatStyle()
         formatter.timeZone = TimeZone(identifier: "UTC") ?? .gmt
         let approval = Approval(policy: id, sha256: entry.sha256, department: department, reviewer: reviewer, at: now.formatted(formatter))

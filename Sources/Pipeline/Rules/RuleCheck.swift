@@ -31,10 +31,17 @@ public enum RuleCheck {
         return names.filter { $0.hasSuffix(".policy") }.sorted().map { (path as NSString).appendingPathComponent($0) }
     }
 
-    public static func run(path: String, schemas: SchemaSet) throws -> Result {
+    /// Compiles the rule files under `path`. `shared` (normally `Rules/common`) is compiled along
+    /// with them when it exists, so checking one policy file sees the shared conditions and facts.
+    public static func run(path: String, shared: String? = nil, schemas: SchemaSet) throws -> Result {
         var result = Result(files: [], diagnostics: [], sources: [:])
         var sources: [SourceFile] = []
-        for file in try ruleFiles(under: path) {
+        var files = try ruleFiles(under: path)
+        if let shared, FileManager.default.fileExists(atPath: shared) {
+            let seen = Set(files.map(canonical))
+            files += try ruleFiles(under: shared).filter { !seen.contains(canonical($0)) }
+        }
+        for file in files {
             guard let data = FileManager.default.contents(atPath: file) else { throw RuleCheckError.unreadable(file) }
             guard let text = String(data: data, encoding: .utf8) else { throw RuleCheckError.notUTF8(file) }
             sources.append(SourceFile(name: file, text: text))
@@ -47,6 +54,10 @@ public enum RuleCheck {
         result.diagnostics = output.diagnostics
         result.program = output.program
         return result
+    }
+
+    private static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 }
 

@@ -9,6 +9,7 @@ internal import RuleLanguage
 /// condition's value, and which conditions no test ever saw true or false (coverage).
 public enum RuleTestRunner {
     public struct Failure: Sendable {
+        public var policy: String
         public var file: String
         public var testCase: String
         public var messages: [String]
@@ -31,13 +32,33 @@ public enum RuleTestRunner {
         public var casesPerPolicy: [String: Int] = [:]
         /// Policies that no test file covers.
         public var untested: [String] = []
+
+        /// What stops `policy` from being approved: failing cases, no tests, or coverage gaps.
+        public func problems(of policy: String) -> [String] {
+            var out: [String] = []
+            let failed = failures.filter { $0.policy == policy }.count
+            if failed > 0 { out.append("\(failed) 个用例失败") }
+            if untested.contains(policy) { out.append("没有测试") }
+            let prefix = policy + "："
+            let gaps = [("从未为“是”", neverTrue), ("从未为“否”", neverFalse), ("没有“未知”用例", neverUnknown)]
+            for (what, keys) in gaps {
+                let labels = keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+                if !labels.isEmpty { out.append("条件\(what)：\(labels.joined(separator: "、"))") }
+            }
+            return out
+        }
+
+        /// Every condition seen 是 and 否, every unknowable one seen 未知, every policy tested.
+        public var coverageComplete: Bool {
+            neverTrue.isEmpty && neverFalse.isEmpty && neverUnknown.isEmpty && untested.isEmpty
+        }
         public var diagnostics: [Diagnostic] = []
         public var sources: [String: String] = [:]
     }
 
-    public static func run(path: String, schemas: SchemaSet) throws -> Report {
+    public static func run(path: String, shared: String? = nil, schemas: SchemaSet) throws -> Report {
         var report = Report()
-        let check = try RuleCheck.run(path: path, schemas: schemas)
+        let check = try RuleCheck.run(path: path, shared: shared, schemas: schemas)
         report.sources = check.sources
         guard let program = check.program else {
             report.diagnostics = check.diagnostics
@@ -55,7 +76,7 @@ public enum RuleTestRunner {
                 report.cases += 1
                 report.casesPerPolicy[policy.id, default: 0] += 1
                 guard let asOf = Day.parse(testCase.as_of) else {
-                    report.failures.append(Failure(file: file, testCase: testCase.name, messages: ["as_of “\(testCase.as_of)”不是有效日期"], conditions: []))
+                    report.failures.append(Failure(policy: policy.id, file: file, testCase: testCase.name, messages: ["as_of “\(testCase.as_of)”不是有效日期"], conditions: []))
                     continue
                 }
                 var problems: [String] = []
@@ -85,7 +106,7 @@ public enum RuleTestRunner {
                 }
                 if !problems.isEmpty {
                     report.failures.append(Failure(
-                        file: file, testCase: testCase.name, messages: problems,
+                        policy: policy.id, file: file, testCase: testCase.name, messages: problems,
                         conditions: result.conditions.map { c in
                             let inputs = c.inputs.map { input in
                                 let label = schemas[subject].index(of: input.field).map { schemas[subject].fields[$0].label } ?? input.field
@@ -169,6 +190,7 @@ public enum RuleTestError: CategorizedError, CustomStringConvertible {
     case unknownPolicy(String, String)
     case noBasis(String)
     case alreadyApproved(String, String)
+    case notTested(String, [String])
 
     public var category: ErrorCategory { .inputRejected }
 
@@ -177,6 +199,7 @@ public enum RuleTestError: CategorizedError, CustomStringConvertible {
         case .badFile(let path, let reason): "规则测试文件 \(path) 格式有误：\(reason)"
         case .unknownPolicy(let path, let id): "\(path) 中没有编号为 \(id) 的政策，或规则未通过编译"
         case .noBasis(let id): "政策 \(id) 没有写依据（文件名、文号、条款），不能审核发布"
+        case .notTested(let id, let problems): "政策 \(id) 的测试不完整，不能审核：\(problems.joined(separator: "；"))。先运行 mianshen rules test 补齐用例"
         case .alreadyApproved(let id, let department): "\(department) 已审核过政策 \(id) 的当前内容；发布还需要另一个部门审核"
         }
     }

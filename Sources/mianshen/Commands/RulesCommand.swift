@@ -25,7 +25,7 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let result = try RuleCheck.run(path: path ?? location.directory, schemas: try location.schemas())
+                let result = try RuleCheck.run(path: path ?? location.directory, shared: location.shared, schemas: try location.schemas())
                 let renderer = DiagnosticRenderer(sources: result.sources)
                 if !result.diagnostics.isEmpty {
                     print(renderer.render(result.diagnostics))
@@ -52,6 +52,9 @@ struct RulesLocation: ParsableArguments {
     var directory: String { rules ?? ProcessInfo.processInfo.environment["MIANSHEN_RULES"] ?? "Rules" }
 
     func schemas() throws -> SchemaSet { try SchemaLoader.load(directory: directory + "/schemas") }
+
+    /// Shared conditions, facts and parameters, compiled with any subset of the rules.
+    var shared: String { directory + "/common" }
 }
 
 extension RulesCommand {
@@ -68,7 +71,7 @@ extension RulesCommand {
 
         func run() throws {
             try reportingErrors {
-                let report = try RuleTestRunner.run(path: path ?? location.directory, schemas: try location.schemas())
+                let report = try RuleTestRunner.run(path: path ?? location.directory, shared: location.shared, schemas: try location.schemas())
                 if !report.diagnostics.isEmpty {
                     print(DiagnosticRenderer(sources: report.sources).render(report.diagnostics))
                     print("规则有错误，未运行测试。")
@@ -90,6 +93,10 @@ extension RulesCommand {
                 let passed = report.cases - report.failures.count
                 print("\(report.cases) 个用例：\(passed) 个通过，\(report.failures.count) 个失败。")
                 if !report.failures.isEmpty { throw ExitCode(1) }
+                if !report.coverageComplete {
+                    print("覆盖不完整：补上上面列出的用例后才能审核发布。")
+                    throw ExitCode(1)
+                }
             }
         }
 
