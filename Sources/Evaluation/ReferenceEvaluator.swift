@@ -155,6 +155,16 @@ public struct ReferenceEvaluator: Sendable {
                 case .divisionPrefix(let prefix): text.hasPrefix(prefix)
                 }
             })
+        case .choose(let condition, let then, let otherwise):
+            // Only the chosen branch is computed; an unknown condition leaves the value unknown.
+            switch eval(condition, entity, asOf, record: record) {
+            case .bool(true): return eval(then, entity, asOf, record: record)
+            case .bool(false): return eval(otherwise, entity, asOf, record: record)
+            default: return .unknown
+            }
+        case .convert(let operand, let conversion):
+            guard case .number(let n) = eval(operand, entity, asOf, record: record) else { return .unknown }
+            return .number(conversion == .percentToFraction ? n / 100 : n * 10000)
         }
     }
 

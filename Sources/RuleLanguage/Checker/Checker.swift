@@ -12,7 +12,7 @@ public struct Checker {
     /// The shared definitions of every file, filled by `check`.
     public private(set) var names: NameTable
     /// Facts being typed, to stop at a cycle instead of looping.
-    private var typing: Set<String> = []
+    var typing: Set<String> = []
 
     /// Built-in functions, with the type of their result given their arguments.
     static let functions = ["周岁", "整年数", "天数", "计数", "合计", "任一", "所有", "最大", "最小"]
@@ -28,6 +28,13 @@ public struct Checker {
     public init(schemas: SchemaSet) {
         self.schemas = schemas
         names = NameTable(schemas: schemas)
+    }
+
+    /// A checker over definitions already checked, to type expressions again (the lowering asks
+    /// for units this way, so that units are computed by one set of rules).
+    init(names: NameTable) {
+        schemas = names.schemas
+        self.names = names
     }
 
     /// Checks a set of parsed files together (shared definitions are visible to every policy).
@@ -106,6 +113,11 @@ public struct Checker {
             case .payee(let n): checkAllowed(.payee, n, source)
             case .mode(let n): checkAllowed(.mode, n, source)
             case .period(let n): checkAllowed(.period, n, source)
+            case .budget(_, let unit?) where unit.text != "元" && unit.text != "万元":
+                report(CheckerMessage.typeMismatch(
+                    expected: "金额（元）", found: .number(unit: unit.text), at: source.location(of: unit.range.lowerBound),
+                    length: unit.text.count, hint: "预算以元或万元计，例如 预算 500 万元。"
+                ))
             case .condition(let c):
                 if scope.local[c.name.text] != nil || names.conditions[c.name.text] != nil {
                     let first = scope.local[c.name.text].map { source.location(of: $0.name.range.lowerBound) }
@@ -174,6 +186,7 @@ public struct Checker {
             case .membership(let e, let items):
                 collect(e)
                 items.forEach(collect)
+            case .conditional(let c, let a, let b): [c, a, b].forEach(collect)
             default: break
             }
         }
@@ -290,210 +303,17 @@ public struct Checker {
 
     static func decimal(_ text: String) -> Double { Double(text) ?? 0 }
 
-    // MARK: Expressions
-
-    private mutating func expectBool(_ expr: Expr, _ scope: inout Scope) {
-        let t = type(of: expr, &scope)
-        if t != .bool, t != .error {
-            report(CheckerMessage.typeMismatch(
-                expected: "条件（是/否）", found: t, at: location(expr, scope), length: length(expr, scope),
-                hint: "条件要给出是或否，例如 周岁 >= 80。"
-            ))
-        }
-    }
-
-    private mutating func expectMoney(_ expr: Expr, _ scope: inout Scope) {
-        let t = type(of: expr, &scope)
-        guard t != .error else { return }
-        if case .number(let unit) = t, unit == nil || unit == "元" { return }
-        report(CheckerMessage.typeMismatch(
-            expected: "金额（元）", found: t, at: location(expr, scope), length: length(expr, scope),
-            hint: "金额以元计，例如 100 元、耕地面积 * 100 元。"
-        ))
-    }
-
-    mutating func type(of expr: Expr, _ scope: inout Scope) -> RuleType {
-        switch expr.kind {
-        case .number(_, let unit):
-            return .number(unit: unit.map { $0.text == "周岁" ? "岁" : $0.text })
-        case .date: return .date
-        case .string: return .text
-        case .bool: return .bool
-        case .name(let name): return resolve(name, &scope)
-        case .member(let collection, let field):
-            guard case .records(let kind) = resolve(collection, &scope) else { return .error }
-            guard let spec = NameTable.field(field.text, in: schemas[kind]) else {
-                let names = schemas[kind].fields.flatMap { [$0.name, $0.label] }
-                report(CheckerMessage.unknownName(field.text, at: scope.source.location(of: field.range.lowerBound), length: field.text.count, closest: Suggest.closest(to: field.text, among: names)))
-                return .error
-            }
-            return RuleType.of(spec)
-        case .call(let name, let arguments):
-            let types = arguments.map { type(of: $0, &scope) }
-            switch name.text {
-            case "周岁", "整年数":
-                if types.count != 1 || (types[0] != .date && types[0] != .error) {
-                    report(CheckerMessage.typeMismatch(expected: "一个日期", found: types.first ?? .error, at: location(expr, scope), length: length(expr, scope), hint: "例如 \(name.text)(出生日期)。"))
-                }
-                return .number(unit: name.text == "周岁" ? "岁" : "年")
-            case "天数":
-                if types.count != 2 || !types.allSatisfy({ $0 == .date || $0 == .error }) {
-                    report(CheckerMessage.typeMismatch(expected: "两个日期", found: types.first { $0 != .date } ?? .error, at: location(expr, scope), length: length(expr, scope), hint: "例如 天数(评估日, 有效期至) <= 60。"))
-                }
-                return .number(unit: "天")
-            case "计数":
-                if types.count == 2, types[1] != .bool, types[1] != .error {
-                    report(CheckerMessage.typeMismatch(expected: "条件（是/否）", found: types[1], at: location(arguments[1], scope), length: length(arguments[1], scope), hint: "例如 计数(家庭成员, 周岁(家庭成员.出生日期) < 3)。"))
-                }
-                return .number(unit: "人")
-            case "合计", "最大", "最小": return types.first ?? .error
-            case "任一", "所有": return .bool
-            default:
-                report(CheckerMessage.unknownName(name.text, at: scope.source.location(of: name.range.lowerBound), length: name.text.count, closest: Suggest.closest(to: name.text, among: Self.functions)))
-                return .error
-            }
-        case .negate(let operand):
-            let t = type(of: operand, &scope)
-            if !t.isNumber, t != .error {
-                report(CheckerMessage.typeMismatch(expected: "数值", found: t, at: location(operand, scope), length: length(operand, scope)))
-                return .error
-            }
-            return t
-        case .not(let operand):
-            expectBool(operand, &scope)
-            return .bool
-        case .binary(let op, let lhs, let rhs):
-            return binaryType(op, lhs, rhs, expr, &scope)
-        case .membership(let lhs, let items):
-            let t = type(of: lhs, &scope)
-            for item in items { checkValue(item, against: t, &scope) }
-            return .bool
-        }
-    }
-
-    private mutating func binaryType(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, _ whole: Expr, _ scope: inout Scope) -> RuleType {
-        switch op {
-        case .and, .or:
-            expectBool(lhs, &scope)
-            expectBool(rhs, &scope)
-            return .bool
-        case .plus, .minus, .times, .divide:
-            let l = type(of: lhs, &scope)
-            let r = type(of: rhs, &scope)
-            guard case .number(let lu) = l, case .number(let ru) = r else {
-                for (t, e) in [(l, lhs), (r, rhs)] where !t.isNumber && t != .error {
-                    report(CheckerMessage.typeMismatch(expected: "数值", found: t, at: location(e, scope), length: length(e, scope)))
-                }
-                return .error
-            }
-            if op == .plus || op == .minus, let lu, let ru, lu != ru {
-                report(CheckerMessage.unitMismatch(lu, ru, at: location(whole, scope), length: length(whole, scope)))
-            }
-            if op == .times { return .number(unit: lu == "元" || ru == "元" ? "元" : lu ?? ru) }
-            return .number(unit: lu ?? ru)
-        case .equal, .notEqual, .greater, .greaterEqual, .less, .lessEqual:
-            let l = type(of: lhs, &scope)
-            if case .enumeration = l {
-                checkValue(rhs, against: l, &scope)
-                return .bool
-            }
-            if l == .bool {
-                checkValue(rhs, against: l, &scope)
-                return .bool
-            }
-            let r = type(of: rhs, &scope)
-            switch (l, r) {
-            case (.error, _), (_, .error): break
-            case (.number(let lu), .number(let ru)):
-                if let lu, let ru, lu != ru {
-                    report(CheckerMessage.unitMismatch(lu, ru, at: location(whole, scope), length: length(whole, scope)))
-                }
-            case (.date, .date), (.text, .text), (.division, .text): break
-            case (.date, .number), (.number, .date):
-                report(CheckerMessage.dateVersusNumber(at: location(whole, scope), length: length(whole, scope)))
-            default:
-                report(CheckerMessage.typeMismatch(expected: "与左边相同类型（\(l)）的值", found: r, at: location(rhs, scope), length: length(rhs, scope)))
-            }
-            return .bool
-        }
-    }
-
-    /// A value compared with, or listed for, a field of type `t`: enum values may be bare words.
-    private mutating func checkValue(_ item: Expr, against t: RuleType, _ scope: inout Scope) {
-        switch (t, item.kind) {
-        case (.error, _):
-            return
-        case (.enumeration(let values), .name), (.enumeration(let values), .string):
-            let text: String = switch item.kind {
-            case .name(let name): name.text
-            case .string(let string): string
-            default: ""
-            }
-            if !values.contains(text) {
-                report(CheckerMessage.notAllowed(
-                    "此字段的取值", text, allowed: values, at: location(item, scope), length: length(item, scope),
-                    closest: Suggest.closest(to: text, among: values)
-                ))
-            }
-        case (.division, .name(let name)):
-            if !Self.namedSets.contains(name.text), schemas.divisions.name(of: name.text) == nil {
-                report(CheckerMessage.unknownName(name.text, at: location(item, scope), length: length(item, scope), closest: Suggest.closest(to: name.text, among: Self.namedSets)))
-            }
-        case (.division, .string), (.text, .string):
-            return
-        case (.text, .name(let name)) where names.resolve(name.text, subject: scope.subject, local: scope.local) == nil:
-            // A code written bare (行业代码 属于 (C, F52)): a literal, matched as a prefix.
-            return
-        case (.bool, .bool):
-            return
-        default:
-            let v = type(of: item, &scope)
-            if v != t, v != .error, !(t.isNumber && v.isNumber), !(t == .division && v == .text) {
-                report(CheckerMessage.typeMismatch(expected: "\(t)", found: v, at: location(item, scope), length: length(item, scope)))
-            }
-        }
-    }
-
-    /// What a bare name means here: a condition, fact, parameter, collection or field.
-    private mutating func resolve(_ name: Name, _ scope: inout Scope) -> RuleType {
-        let text = name.text
-        if text == NameTable.asOfName { return .date }
-        switch names.resolve(text, subject: scope.subject, local: scope.local) {
-        case .localCondition, .sharedCondition:
-            return .bool
-        case .fact(let fact, let file):
-            guard !typing.contains(text) else {
-                report(CheckerMessage.cycle(text, at: scope.source.location(of: name.range.lowerBound), length: text.count))
-                return .error
-            }
-            typing.insert(text)
-            defer { typing.remove(text) }
-            var factScope = Scope(subject: scope.subject, source: file)
-            return type(of: fact.expression, &factScope)
-        case .parameter(let parameter):
-            return .number(unit: parameter.unit?.text)
-        case .collection(let kind):
-            return .records(kind)
-        case .field(_, let spec):
-            return RuleType.of(spec)
-        case nil:
-            let closest = Suggest.closest(to: text, among: names.candidates(subject: scope.subject, local: scope.local))
-            report(CheckerMessage.unknownName(text, at: scope.source.location(of: name.range.lowerBound), length: text.count, closest: closest))
-            return .error
-        }
-    }
-
     // MARK: Reporting
 
-    private func location(_ expr: Expr, _ scope: Scope) -> SourceLocation {
+    func location(_ expr: Expr, _ scope: Scope) -> SourceLocation {
         scope.source.location(of: expr.range.lowerBound)
     }
 
-    private func length(_ expr: Expr, _ scope: Scope) -> Int {
+    func length(_ expr: Expr, _ scope: Scope) -> Int {
         scope.source.characterCount(expr.range)
     }
 
-    private mutating func report(_ diagnostic: Diagnostic) {
+    mutating func report(_ diagnostic: Diagnostic) {
         diagnostics.add(diagnostic)
     }
 }

@@ -112,3 +112,31 @@ extension CheckerMessage {
         )
     }
 }
+
+extension CheckerMessage {
+    /// E203: the two branches of `若 … 则 … 否则 …` in different units.
+    public static func branchUnitMismatch(_ then: String, _ otherwise: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E203", message: "单位不一致：“则”之后是\(then)，“否则”之后是\(otherwise)", location: location, length: length,
+            suggestion: then == "万元" || otherwise == "万元"
+                ? "1 万元 = 10000 元：两个分支写成同一单位，例如都写 万元 或都写 元。"
+                : "“则”和“否则”之后的两个值要用同一单位。"
+        )
+    }
+
+    /// E203: a percentage multiplied by a percentage.
+    public static func percentTimesPercent(at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E203", message: "单位不一致：百分数不能与百分数相乘", location: location, length: length,
+            suggestion: "百分数用来乘一个有单位的量，例如 失业保险缴费 * 60 %；要取比例的比例，把其中一个写成小数，如 0.5 * 30 %。"
+        )
+    }
+
+    /// E203: a division by a percentage.
+    public static func divisionByPercent(at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E203", message: "单位不一致：不能除以百分数", location: location, length: length,
+            suggestion: "按比例计算用乘法，例如 失业保险缴费 * 60 %；确需相除时把比例写成小数，如 / 0.6。"
+        )
+    }
+}

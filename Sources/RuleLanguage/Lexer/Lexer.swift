@@ -8,12 +8,16 @@ public struct Lexer {
     public private(set) var diagnostics = DiagnosticBag()
     private var i = 0
     private var tokens: [Token] = []
+    /// Open brackets (any of `( [ {`, closed by any of `) ] }`, as tiers write `[80, 90)`):
+    /// while some are open, a line break continues the expression instead of ending the line.
+    private var bracketDepth = 0
 
     public init(source: SourceFile) {
         self.source = source
     }
 
-    /// All tokens, ending with `.endOfFile`; blank lines and comments (`#` to the line end) are dropped.
+    /// All tokens, ending with `.endOfFile`; blank lines and comments (`#` to the line end) are dropped,
+    /// and so are line breaks inside brackets: `(` … `)` may span lines.
     public mutating func tokenize() -> [Token] {
         let bytes = source.bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
@@ -23,6 +27,12 @@ public struct Lexer {
             case 0x20, 0x09, 0x0D:
                 i += 1
             case 0x0A:
+                if bracketDepth > 0, !lineStartsStatement(after: i) {
+                    i += 1
+                    continue
+                }
+                // Closed or not, brackets end with the line (an unclosed one is the parser's to report).
+                bracketDepth = 0
                 if let last = tokens.last, last.kind != .newline { tokens.append(Token(.newline, i..<(i + 1))) }
                 i += 1
             case UInt8(ascii: "#"):
@@ -127,6 +137,11 @@ public struct Lexer {
         }
         if let symbol = symbol(at: start) {
             tokens.append(Token(.symbol(symbol.0), start..<(start + symbol.1)))
+            switch symbol.0 {
+            case .leftParen, .leftBracket, .leftBrace: bracketDepth += 1
+            case .rightParen, .rightBracket, .rightBrace: bracketDepth = max(0, bracketDepth - 1)
+            default: break
+            }
             i = start + symbol.1
             return
         }
@@ -159,6 +174,33 @@ public struct Lexer {
         }
         tokens.append(Token(.word(source.text(start..<i)), start..<i))
     }
+
+    /// Whether the first word after the line break at `p` begins a statement (政策, 条件, 金额,
+    /// 结束 …). A bracket left open is then a mistake, not a continuation: the line ends there so the
+    /// parser reports the missing bracket on its own line instead of swallowing the next ones.
+    private func lineStartsStatement(after p: Int) -> Bool {
+        let bytes = source.bytes
+        var q = p + 1
+        while q < bytes.count {
+            switch bytes[q] {
+            case 0x20, 0x09, 0x0D, 0x0A: q += 1
+            case UInt8(ascii: "#"): while q < bytes.count, bytes[q] != 0x0A { q += 1 }
+            default:
+                var end = q
+                while end < bytes.count {
+                    let next = min(bytes.count, end + Self.utf8Length(bytes[end]))
+                    guard let scalar = source.text(end..<next).unicodeScalars.first, Self.isWordStart(scalar) else { break }
+                    end = next
+                }
+                guard end > q, let keyword = Keyword(word: source.text(q..<end)) else { return false }
+                return Self.statementKeywords.contains(keyword)
+            }
+        }
+        return true
+    }
+
+    static let statementKeywords: Set<Keyword> =
+        Set(Keyword.policyLines + [.policy, .condition, .fact, .parameter, .end, .from])
 
     /// The symbol starting at `p`, with its byte length; full-width forms count.
     private func symbol(at p: Int) -> (Symbol, Int)? {

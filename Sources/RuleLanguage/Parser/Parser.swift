@@ -34,8 +34,11 @@ public struct Parser {
             }
             switch keyword {
             case .policy: if let policy = parsePolicy() { declarations.append(.policy(policy)) }
-            case .condition: if let condition = parseCondition() { declarations.append(.condition(condition)) }
-            case .fact: if let fact = parseFact() { declarations.append(.fact(fact)) }
+            // A broken condition or fact was reported; the rest of its line is dropped, not reported again.
+            case .condition:
+                if let condition = parseCondition() { declarations.append(.condition(condition)) } else { skipLine() }
+            case .fact:
+                if let fact = parseFact() { declarations.append(.fact(fact)) } else { skipLine() }
             default: if let parameter = parseParameter() { declarations.append(.parameter(parameter)) }
             }
         }
@@ -272,8 +275,30 @@ public struct Parser {
 
     // MARK: Expressions
 
+    /// A whole expression: `若 条件 则 甲 否则 乙` (the loosest form) or an operation.
     mutating func parseExpression() -> Expr? {
-        parseBinary(level: 0)
+        atKeyword(.if) ? parseConditional() : parseBinary(level: 0)
+    }
+
+    /// `若 条件 则 甲 否则 乙`. Both branches are whole expressions, so conditionals nest:
+    /// `若 a 则 1 元 否则 若 b 则 2 元 否则 0 元`.
+    private mutating func parseConditional() -> Expr? {
+        let start = advance()
+        guard let condition = parseBinary(level: 0), expectConditionalKeyword(.then), let then = parseExpression(),
+              expectConditionalKeyword(.else), let otherwise = parseExpression() else { return nil }
+        return Expr(
+            kind: .conditional(condition, then: then, else: otherwise),
+            range: start.range.lowerBound..<otherwise.range.upperBound
+        )
+    }
+
+    private mutating func expectConditionalKeyword(_ keyword: Keyword) -> Bool {
+        if atKeyword(keyword) {
+            advance()
+            return true
+        }
+        report(expectedHere("“\(keyword.rawValue)”", suggestion: ParserMessage.conditionalForm))
+        return false
     }
 
     /// Precedence levels, loosest first: 或, 且, comparison, + -, * /.
@@ -383,8 +408,13 @@ public struct Parser {
                 advance()
                 return Expr(kind: .bool(keyword == .yes), range: token.range)
             }
+            // 若 inside an operation: the conditional is the loosest form, so it needs parentheses there.
+            if Keyword(word: word) == .if {
+                report(ParserMessage.conditionalNeedsParentheses(at: location(token), length: length(token)))
+                return nil
+            }
             // The logical words are operators everywhere, never names.
-            if let keyword = Keyword(word: word), [.and, .or, .not, .memberOf].contains(keyword) {
+            if let keyword = Keyword(word: word), [.and, .or, .not, .memberOf, .then, .else].contains(keyword) {
                 report(ParserMessage.expectedExpression(found: describe(token), at: location(token), length: length(token)))
                 return nil
             }

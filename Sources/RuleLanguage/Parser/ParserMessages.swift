@@ -42,4 +42,16 @@ public enum ParserMessage {
             suggestion: "例如：周岁 >= 80、户籍地 属于 二七区、年收入 / 12。"
         )
     }
+
+    /// E106: `若 … 则 … 否则 …` as an operand, where it must be in parentheses.
+    public static func conditionalNeedsParentheses(at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E106", message: "“若 … 则 … 否则 …”用在运算之中时要整体加括号", location: location, length: length,
+            suggestion: "例如 失业保险缴费 * (若 大型企业 则 30 % 否则 60 %)。"
+        )
+    }
+
+    /// The form of a conditional, suggested when its 则 or 否则 is missing (E101).
+    public static let conditionalForm =
+        "条件取值写作：若 条件 则 值 否则 值，例如 若 从业人数 >= 300 人 则 30 % 否则 60 %；“若”“则”“否则”前后要有空格。"
 }

@@ -4,19 +4,22 @@ internal import Datasets
 /// so every name resolves; identical operations are interned once (hash-consing), which is
 /// what lets the engine compute a condition shared by many policies a single time.
 public struct Lowering {
-    private let names: NameTable
+    let names: NameTable
     private var nodes: [ProgramNode] = []
     private var index: [Operation: NodeID] = [:]
+    /// Types expressions again, for the units that decide conversions (see UnitLowering.swift).
+    var typer: Checker
 
     public init(names: NameTable) {
         self.names = names
+        typer = Checker(names: names)
     }
 
     public mutating func lower(_ files: [RuleFile]) -> Program {
         var policies: [CompiledPolicy] = []
         for file in files {
             for case .policy(let policy) in file.declarations {
-                policies.append(lower(policy))
+                policies.append(lower(policy, in: file.source))
             }
         }
         var parameters: [String: CompiledParameter] = [:]
@@ -29,7 +32,7 @@ public struct Lowering {
         return Program(nodes: nodes, policies: policies, parameters: parameters)
     }
 
-    private mutating func lower(_ policy: PolicyDecl) -> CompiledPolicy {
+    private mutating func lower(_ policy: PolicyDecl, in source: SourceFile) -> CompiledPolicy {
         var compiled = CompiledPolicy(id: policy.id.text, title: policy.title.value, conditions: [])
         var local: [String: ConditionDecl] = [:]
         for case .condition(let c) in policy.lines { local[c.name.text] = c }
@@ -46,30 +49,31 @@ public struct Lowering {
             case .mode(let n): compiled.mode = n.text
             case .validity(let from, let to): compiled.validity = (from.value, to.value)
             case .period(let n): compiled.period = n.text
-            case .budget(let amount, _): compiled.budget = amount.value
+            case .budget(let amount, let unit):
+                compiled.budget = unit?.text == "万元" ? Self.yuan(fromWan: amount.value) : amount.value
             case .exclusive(let group, let priority, let higher): compiled.exclusive = (group.text, priority.value, higher)
             case .version(let v): compiled.version = v.value
             default: break
             }
         }
-        let scope = Scope(subject: subject, local: local)
+        let scope = Scope(subject: subject, local: local, source: source)
         for line in policy.lines {
             switch line {
             case .useCondition(let name):
-                guard let (shared, _) = names.conditions[name.text] else { continue }
-                compiled.conditions.append(condition(shared, scope))
+                guard let (shared, file) = names.conditions[name.text] else { continue }
+                compiled.conditions.append(condition(shared, scope.in(file)))
             case .condition(let c):
                 compiled.conditions.append(condition(c, scope))
             case .amount(let amount):
-                let cap = amount.cap.map { lower($0, scope) }
+                let cap = amount.cap.map { money($0, scope) }
                 switch amount.body {
                 case .formula(let formula):
-                    compiled.amount = .formula(lower(formula, scope), cap: cap)
+                    compiled.amount = .formula(money(formula, scope), cap: cap)
                 case .tiers(let by, let tiers):
                     compiled.amount = .tiers(by: lower(by, scope), tiers.map { tier in
                         CompiledTier(
                             lower: tier.lower.value, lowerInclusive: tier.lowerInclusive, upper: tier.upper?.value,
-                            upperInclusive: tier.upperInclusive, value: lower(tier.value, scope)
+                            upperInclusive: tier.upperInclusive, value: money(tier.value, scope)
                         )
                     }, cap: cap)
                 }
@@ -83,6 +87,13 @@ public struct Lowering {
     struct Scope {
         var subject: DatasetKind?
         var local: [String: ConditionDecl]
+        /// The file the expression being lowered was written in.
+        var source: SourceFile
+
+        /// The same policy's names, reading a shared definition written in `file`.
+        func `in`(_ file: SourceFile) -> Scope {
+            Scope(subject: subject, local: local, source: file)
+        }
     }
 
     private mutating func condition(_ c: ConditionDecl, _ scope: Scope) -> CompiledCondition {
@@ -120,6 +131,8 @@ public struct Lowering {
             }
         case .negate(let operand): return intern(.negate(lower(operand, scope)))
         case .not(let operand): return intern(.not(lower(operand, scope)))
+        case .binary(.times, let lhs, let rhs):
+            return product(lhs, rhs, scope)
         case .binary(let op, let lhs, let rhs):
             let left = lower(lhs, scope)
             // A bare word compared with an enumerated field is one of its values (学段 = 小学).
@@ -135,6 +148,8 @@ public struct Lowering {
                 if prefixes, case .name(let name) = item.kind { return .divisionPrefix(name.text) }
                 return setItem(item)
             }))
+        case .conditional(let condition, let then, let otherwise):
+            return intern(.choose(lower(condition, scope), then: lower(then, scope), else: lower(otherwise, scope)))
         }
     }
 
@@ -142,8 +157,8 @@ public struct Lowering {
         if text == NameTable.asOfName { return intern(.asOf) }
         switch names.resolve(text, subject: scope.subject, local: scope.local) {
         case .localCondition(let c): return lower(c.expression, scope)
-        case .sharedCondition(let c, _): return lower(c.expression, scope)
-        case .fact(let f, _): return lower(f.expression, scope)
+        case .sharedCondition(let c, let file): return lower(c.expression, scope.in(file))
+        case .fact(let f, let file): return lower(f.expression, scope.in(file))
         case .parameter: return intern(.parameter(text))
         case .field(_, let spec): return intern(.field(spec.name, scale: spec.type.scale), reads: [spec.name])
         case .collection, nil: return intern(.text(text))
@@ -191,12 +206,13 @@ public struct Lowering {
         case .negate(let e), .not(let e): return collectionKind(of: e)
         case .binary(_, let a, let b): return collectionKind(of: a) ?? collectionKind(of: b)
         case .membership(let e, _): return collectionKind(of: e)
+        case .conditional(let c, let a, let b): return collectionKind(of: c) ?? collectionKind(of: a) ?? collectionKind(of: b)
         default: return nil
         }
     }
 
     /// The node for `operation`, created once.
-    private mutating func intern(_ operation: Operation, reads own: [String] = []) -> NodeID {
+    mutating func intern(_ operation: Operation, reads own: [String] = []) -> NodeID {
         if let existing = index[operation] { return existing }
         var reads = Set(own)
         for operand in operation.operands { reads.formUnion(nodes[operand.index].reads) }

@@ -47,13 +47,26 @@ public enum Operation: Hashable, Sendable {
     case not(NodeID)
     case binary(BinaryOperator, NodeID, NodeID)
     case memberOf(NodeID, [SetItem])
+    /// `若 条件 则 甲 否则 乙`: unknown when the condition is; only the chosen branch is computed.
+    case choose(NodeID, then: NodeID, else: NodeID)
+    /// A number rescaled from the unit it is written in to the one it is computed in.
+    case convert(NodeID, Conversion)
+}
+
+/// The unit conversions the lowering inserts, so evaluators see plain arithmetic.
+public enum Conversion: String, Hashable, Sendable {
+    /// A percentage as the fraction it stands for: 60 % → 0.6.
+    case percentToFraction = "%"
+    /// An amount in 万元 as 元: 1.5 万元 → 15000 元.
+    case wanToYuan = "万元"
 }
 
 extension Operation {
     /// The nodes this operation reads.
     public var operands: [NodeID] {
         switch self {
-        case .age(let a), .negate(let a), .not(let a), .memberOf(let a, _): [a]
+        case .age(let a), .negate(let a), .not(let a), .memberOf(let a, _), .convert(let a, _): [a]
+        case .choose(let c, let a, let b): [c, a, b]
         case .aggregate(_, _, let a): a.map { [$0] } ?? []
         case .binary(_, let a, let b), .days(let a, let b): [a, b]
         default: []

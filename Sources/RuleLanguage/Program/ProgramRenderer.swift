@@ -42,13 +42,36 @@ public struct ProgramRenderer: Sendable {
                 }
             }
             return "\(wrapped(operand)) 属于 " + (names.count == 1 ? names[0] : "(\(names.joined(separator: ", ")))")
+        case .choose(let condition, let then, let otherwise):
+            return conditional(condition, then, otherwise, branch: render)
+        case .convert(let operand, let conversion):
+            return "\(wrapped(operand)) \(conversion.rawValue)"
         }
     }
 
     private func wrapped(_ id: NodeID) -> String {
         switch program[id].operation {
-        case .binary, .memberOf: "(\(render(id)))"
+        case .binary, .memberOf, .choose: "(\(render(id)))"
         default: render(id)
+        }
+    }
+
+    /// `若 条件 则 甲 否则 乙` as written: a conditional nested in the else branch reads on, one
+    /// in the condition or the then branch is bracketed.
+    private func conditional(_ condition: NodeID, _ then: NodeID, _ otherwise: NodeID, branch: (NodeID) -> String) -> String {
+        func bracketed(_ id: NodeID, _ text: String) -> String {
+            if case .choose = program[id].operation { return "(\(text))" }
+            return text
+        }
+        return "若 \(bracketed(condition, render(condition))) 则 \(bracketed(then, branch(then))) 否则 \(branch(otherwise))"
+    }
+
+    /// An amount with its unit: `… 元`, or `… 万元` for one converted from 万元, per branch of a conditional.
+    private func money(_ id: NodeID) -> String {
+        switch program[id].operation {
+        case .convert(let operand, .wanToYuan): "\(render(operand)) 万元"
+        case .choose(let condition, let then, let otherwise): conditional(condition, then, otherwise, branch: money)
+        default: "\(render(id)) 元"
         }
     }
 
@@ -107,14 +130,14 @@ public struct ProgramRenderer: Sendable {
     public func render(_ amount: CompiledAmount) -> String {
         switch amount {
         case .formula(let node, let cap):
-            return render(node) + " 元" + (cap.map { "，上限 \(render($0)) 元" } ?? "")
+            return money(node) + (cap.map { "，上限 \(money($0))" } ?? "")
         case .tiers(let by, let tiers, let cap):
             let parts = tiers.map { tier in
                 let open = tier.lowerInclusive ? "[" : "("
                 let close = tier.upperInclusive ? "]" : ")"
-                return "\(open)\(tier.lower), \(tier.upper ?? "以上")\(close) \(render(tier.value)) 元"
+                return "\(open)\(tier.lower), \(tier.upper ?? "以上")\(close) \(money(tier.value))"
             }
-            return "按 \(render(by)) 分档：" + parts.joined(separator: "；") + (cap.map { "；上限 \(render($0)) 元" } ?? "")
+            return "按 \(render(by)) 分档：" + parts.joined(separator: "；") + (cap.map { "；上限 \(money($0))" } ?? "")
         }
     }
 }

@@ -111,6 +111,8 @@ public struct Expr: Sendable {
         case not(Expr)
         case binary(BinaryOperator, Expr, Expr)
         case membership(Expr, [Expr])
+        /// `若 条件 则 甲 否则 乙`.
+        case conditional(Expr, then: Expr, else: Expr)
     }
 
     public var kind: Kind

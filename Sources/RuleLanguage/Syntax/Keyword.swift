@@ -7,6 +7,10 @@ public enum Keyword: String, CaseIterable, Sendable {
     case exclusive = "互斥", priority = "优先级", higherWins = "就高", version = "版本"
     case amount = "金额", by = "按", tiers = "分档", cap = "上限", from = "自", onwards = "起", above = "以上"
     case and = "且", or = "或", not = "非", memberOf = "属于", yes = "是", no = "否"
+    /// `若 条件 则 甲 否则 乙`: keywords where an expression (若) or its branches (则, 否则) are read.
+    /// Like 且/或, a name spelled exactly 若, 则 or 否则 (if, then, else) cannot be used inside an
+    /// expression; names that merely contain them (否则金额, 若干人数) are whole words and unaffected.
+    case `if` = "若", then = "则", `else` = "否则"
 
     public var english: String {
         switch self {
@@ -42,6 +46,9 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .memberOf: "in"
         case .yes: "yes"
         case .no: "no"
+        case .if: "if"
+        case .then: "then"
+        case .else: "else"
         }
     }
 

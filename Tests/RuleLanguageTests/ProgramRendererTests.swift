@@ -1,0 +1,80 @@
+import Datasets
+import Diagnostics
+import MianshenTesting
+import RuleLanguage
+import XCTest
+
+/// The canonical Chinese text of conditionals, percentages and amounts in 万元: as written.
+final class ProgramRendererTests: XCTestCase {
+    func testConditionalsPercentagesAndWanReadBackAsWritten() throws {
+        let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
+        let source = SourceFile(name: "r.policy", text: """
+            事实 大型企业：从业人数 >= 300 人
+            政策 QY-1 “示例”
+              领域 惠企
+              对象 企业
+              方式 直接兑现
+              条件 裁员率达标：若 从业人数 <= 30 人 则 裁员率 <= 20 % 否则 裁员率 <= 5.5 %
+              金额 失业保险缴费 * (若 大型企业 则 30 % 否则 60 %) 上限 50 万元
+            结束
+            政策 QY-2 “示例”
+              领域 惠企
+              对象 企业
+              方式 直接兑现
+              金额 若 大型企业 则 1000 元 否则 若 (若 从业人数 > 10 人 则 是 否则 否) 则 2000 元 否则 3000 元
+            结束
+            政策 QY-3 “示例”
+              领域 惠企
+              对象 企业
+              方式 直接兑现
+              预算 1.5 万元
+              金额 按 营业收入 分档
+                [2000, 5000) 10 万元
+                [5000, 以上) 60 % * (营业收入 - 5000 万元)
+              结束
+            结束
+            """)
+        let output = RuleCompiler.compile([source], schemas: schemas)
+        let program = try XCTUnwrap(output.program, "\(output.diagnostics)")
+        let renderer = ProgramRenderer(program: program, schemas: schemas)
+        let one = try XCTUnwrap(program.policy("QY-1"))
+        XCTAssertEqual(renderer.render(one.conditions[0].node), "若 从业人数 <= 30 则 裁员率（%） <= 20 否则 裁员率（%） <= 5.5")
+        XCTAssertEqual(
+            renderer.render(try XCTUnwrap(one.amount)),
+            "失业保险缴费（万元） * (若 从业人数 >= 300 则 30 % 否则 60 %) 万元，上限 50 万元"
+        )
+        XCTAssertTrue(renderer.canonicalText(of: one).contains("金额 失业保险缴费（万元） * (若 从业人数 >= 300 则 30 % 否则 60 %) 万元"))
+        XCTAssertEqual(
+            renderer.render(try XCTUnwrap(program.policy("QY-2")?.amount)),
+            "若 从业人数 >= 300 则 1000 元 否则 若 (若 从业人数 > 10 则 是 否则 否) 则 2000 元 否则 3000 元"
+        )
+        XCTAssertEqual(program.policy("QY-3")?.budget, "15000", "a budget in 万元 is kept in 元")
+        XCTAssertEqual(
+            renderer.render(try XCTUnwrap(program.policy("QY-3")?.amount)),
+            "按 营业收入（万元） 分档：[2000, 5000) 10 万元；[5000, 以上) 60 % * (营业收入（万元） - 5000) 万元"
+        )
+    }
+
+    func testBudgetsInWanConvertExactlyAndOtherUnitsAreRejected() throws {
+        let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
+        func budget(_ written: String) -> (String?, [String]) {
+            let source = SourceFile(name: "b.policy", text: """
+                政策 QY-1 “示例”
+                  领域 惠企
+                  对象 企业
+                  方式 提醒
+                  预算 \(written)
+                结束
+                """)
+            let output = RuleCompiler.compile([source], schemas: schemas)
+            return (output.program?.policy("QY-1")?.budget, output.diagnostics.filter { $0.severity == .error }.map(\.code))
+        }
+        XCTAssertEqual(budget("500 万元").0, "5000000")
+        XCTAssertEqual(budget("0.00005 万元").0, "0.5")
+        XCTAssertEqual(budget("12.345678 万元").0, "123456.78")
+        XCTAssertEqual(budget("0 万元").0, "0")
+        XCTAssertEqual(budget("1200000 元").0, "1200000")
+        XCTAssertEqual(budget("1200000").0, "1200000")
+        XCTAssertEqual(budget("30 亩").1, ["E202"])
+    }
+}
