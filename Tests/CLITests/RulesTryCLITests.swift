@@ -16,6 +16,8 @@ final class RulesTryCLITests: XCTestCase {
               对象 居民
               方式 直接兑现
               有效期 2025-01-01 至 2027-12-31
+              周期 月
+              预算 2000 元
               条件 本区 “户籍在二七区”：户籍地 属于 二七区
               条件 年满八十 “年满 80 周岁”：周岁(出生日期) >= 80
               金额 按 周岁(出生日期) 分档
@@ -110,6 +112,7 @@ final class RulesTryCLITests: XCTestCase {
         XCTAssertTrue(table.stdout.contains("读取 居民 5"), table.stdout)
         XCTAssertTrue(table.stdout.contains("T-GL　不满足：年满 80 周岁 2、户籍在二七区 1"), table.stdout)
         XCTAssertFalse(table.stdout.contains("T-YB"), "only the policy asked for")
+        XCTAssertTrue(table.stdout.contains("注意：T-GL 按年计的金额 2400.00 元（每月 200.00 元 × 12）超出年度预算 2000 元。"), table.stdout)
 
         let published = try run(["rules", "try", "--published", "--as-of", "2026-11-27", "--format", "csv"])
         XCTAssertEqual(published.stdout.split(separator: "\n").count, 1, "drafts left out: header only")

@@ -94,8 +94,10 @@ extension RulesCommand {
                     if !t.undecided.isEmpty { parts.append("数据缺失无法判断：" + Self.top(t.undecided)) }
                     lines.append("\(t.id)　" + parts.joined(separator: "；"))
                 }
-                if let over = report.tallies.first(where: Self.overBudget) {
-                    lines.append("注意：\(over.id) 的金额合计 \(over.totalText) 元超出预算 \(over.budget ?? "") 元。")
+                for over in report.tallies {
+                    guard let (yearly, budget) = Self.overBudget(over) else { continue }
+                    let per = over.period == "月" ? "（每月 \(over.totalText) 元 × 12）" : ""
+                    lines.append("注意：\(over.id) 按年计的金额 \(yearly) 元\(per)超出年度预算 \(budget) 元。")
                 }
                 return lines.joined(separator: "\n")
             }
@@ -106,9 +108,13 @@ extension RulesCommand {
             counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(4).map { "\($0.key) \($0.value)" }.joined(separator: "、")
         }
 
-        static func overBudget(_ t: RuleTrial.Tally) -> Bool {
-            guard let budget = t.budget.flatMap({ Decimal(string: $0) }), let total = Decimal(string: t.totalText) else { return false }
-            return total > budget
+        /// 预算 is per year: a monthly policy spends twelve times its monthly total. Returns the
+        /// yearly amount and the budget when the one exceeds the other.
+        static func overBudget(_ t: RuleTrial.Tally) -> (yearly: String, budget: String)? {
+            guard let budgetText = t.budget, let budget = Decimal(string: budgetText), let total = Decimal(string: t.totalText) else { return nil }
+            let yearly = t.period == "月" ? total * 12 : total
+            guard yearly > budget else { return nil }
+            return (ReferenceEvaluator.yuan(yearly), budgetText)
         }
 
         private func explain(key: String, entries: [CatalogEntry], program: Program, profiles: ProfileStore, day: Day) throws {
