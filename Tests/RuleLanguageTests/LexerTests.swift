@@ -96,3 +96,28 @@ final class LexerTests: XCTestCase {
             """)
     }
 }
+
+/// A lexical error does not also produce a syntax error for the text it dropped.
+final class LexicalFollowOnTests: XCTestCase {
+    func testNoFollowOnSyntaxErrorOnTheLineOfALexicalError() {
+        let marked = MarkedSource("""
+            政策 T-1 “示例”
+              领域 养老
+              条件 甲：年收入 1️⃣× 12 > 30000 元
+              有效期 2025-01-01 2️⃣到 2026-01-01
+            结束
+            """)
+        var parser = Parser(source: marked.source)
+        _ = parser.parse()
+        let diagnostics = parser.diagnostics.sorted
+        XCTAssertEqual(diagnostics.map(\.code), ["E001", "E101"], "the next line's own mistake is still reported")
+        XCTAssertEqual(diagnostics.map(\.location), (1...2).map(marked.location))
+    }
+
+    func testFullWidthEqualsParsesAsEquals() {
+        var parser = Parser(source: SourceFile(name: "p.policy", text: "条件 甲：周岁(出生日期) ＞＝ 80 且 残疾等级 ＝ 1 且 残疾等级 ！＝ 2\n"))
+        let file = parser.parse()
+        XCTAssertEqual(parser.diagnostics.sorted, [])
+        XCTAssertEqual(file.declarations.count, 1)
+    }
+}
