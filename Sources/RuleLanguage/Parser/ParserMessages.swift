@@ -25,7 +25,7 @@ public enum ParserMessage {
         let spaced = block.last.map { $0.isASCII } == true ? block + " " : block
         return Diagnostic(
             code: "E103", message: "第 \(line) 行开始的\(spaced)没有以“结束”收尾", location: location,
-            suggestion: "在\(block)的最后一行之后单独写一行“结束”。"
+            suggestion: "在\(spaced)的最后一行之后单独写一行“结束”。"
         )
     }
 
