@@ -8,13 +8,17 @@ public import RuleLanguage
 public struct ReferenceEvaluator: Sendable {
     public let program: Program
     /// Decimal scale of each entity field the program reads, to show inputs as people write them.
-    private let scales: [String: Int]
+    let scales: [String: Int]
 
     public init(program: Program) {
         self.program = program
         var scales: [String: Int] = [:]
         for node in program.nodes {
-            if case .field(let name, let scale?) = node.operation { scales[name] = scale }
+            switch node.operation {
+            case .field(let name, let scale?): scales[name] = scale
+            case .relatedField(let kind, let name, let scale?): scales[Self.relatedKey(kind, name)] = scale
+            default: break
+            }
         }
         self.scales = scales
     }
@@ -48,8 +52,8 @@ public struct ReferenceEvaluator: Sendable {
             case .bool(false): .no
             default: .unknown
             }
-            let inputs = program[condition.node].reads.filter { !$0.contains(".") }.map { field in
-                (field, entity.fields[field].map { Self.display($0, scale: scales[field]) } ?? "")
+            let inputs = program[condition.node].reads.map { field in
+                (field, relatedInput(field, entity) ?? entity.fields[field].map { Self.display($0, scale: scales[field]) } ?? "")
             }
             results.append(.init(name: condition.name, label: condition.label, basis: condition.basis, value: truth, inputs: inputs))
         }
@@ -148,13 +152,23 @@ public struct ReferenceEvaluator: Sendable {
         case .binary(let op, let lhs, let rhs):
             return evalBinary(op, eval(lhs, entity, asOf, record: record), { eval(rhs, entity, asOf, record: record) })
         case .memberOf(let operand, let items):
-            guard case .text(let text) = eval(operand, entity, asOf, record: record) else { return .unknown }
-            return .bool(items.contains { item in
-                switch item {
-                case .text(let t): text == t
-                case .divisionPrefix(let prefix): text.hasPrefix(prefix)
-                }
-            })
+            switch eval(operand, entity, asOf, record: record) {
+            case .text(let text):
+                return .bool(items.contains { item in
+                    switch item {
+                    case .text(let t): text == t
+                    case .divisionPrefix(let prefix): text.hasPrefix(prefix)
+                    }
+                })
+            case .number(let number):
+                // Numbers listed as written (残疾等级 属于 (1, 2)), compared exactly.
+                return .bool(items.contains { item in
+                    if case .text(let t) = item, let listed = Decimal(string: t) { return listed == number }
+                    return false
+                })
+            default:
+                return .unknown
+            }
         case .choose(let condition, let then, let otherwise):
             // Only the chosen branch is computed; an unknown condition leaves the value unknown.
             switch eval(condition, entity, asOf, record: record) {
@@ -194,12 +208,7 @@ public struct ReferenceEvaluator: Sendable {
             }
             return .number(total)
         case .max, .min:
-            var best: Decimal?
-            for value in values {
-                guard case .number(let n) = value else { return .unknown }
-                best = best.map { aggregate == .max ? Swift.max($0, n) : Swift.min($0, n) } ?? n
-            }
-            return best.map(Value.number) ?? .unknown
+            return Self.extreme(values, largest: aggregate == .max)
         case .any:
             if values.contains(.bool(true)) { return .bool(true) }
             return values.allSatisfy { $0 == .bool(false) } ? .bool(false) : .unknown
@@ -209,6 +218,26 @@ public struct ReferenceEvaluator: Sendable {
         case .count:
             return .number(Decimal(records.count))
         }
+    }
+
+    /// 最大 or 最小 of numbers or of dates; unknown when any value is unknown, or there are none.
+    static func extreme(_ values: [Value], largest: Bool) -> Value {
+        var numbers: [Decimal] = []
+        var days: [Day] = []
+        for value in values {
+            switch value {
+            case .number(let n): numbers.append(n)
+            case .date(let d): days.append(d)
+            default: return .unknown
+            }
+        }
+        if !numbers.isEmpty, days.isEmpty {
+            return (largest ? numbers.max() : numbers.min()).map(Value.number) ?? .unknown
+        }
+        if !days.isEmpty, numbers.isEmpty {
+            return (largest ? days.max() : days.min()).map(Value.date) ?? .unknown
+        }
+        return .unknown
     }
 
     /// Kleene 且/或 (否 且 未知 = 否, 是 或 未知 = 是); everything else is unknown if an operand is.

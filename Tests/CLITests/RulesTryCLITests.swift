@@ -128,6 +128,7 @@ final class RulesTryCLITests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("T-GL 高龄试算：符合，金额 100.00 元"), result.stdout)
         XCTAssertTrue(result.stdout.contains("✓ 年满 80 周岁（出生日期=1946-11-27）"), result.stdout)
         XCTAssertTrue(result.stdout.contains("T-YE 育儿试算：符合，金额 3600.00 元"), "A is the 户主")
+        XCTAssertTrue(result.stdout.contains("✓ 家庭中有 3 周岁以下婴幼儿（家庭成员.出生日期=1946-11-27、1946-11-28、2025-01-10）"), "every member's value: \(result.stdout)")
 
         let b = try run(["rules", "try", "--entity", Self.id("41010319461128002", "女"), "--as-of", "2026-11-27"])
         XCTAssertTrue(b.stdout.contains("✗ 年满 80 周岁（出生日期=1946-11-28）"), b.stdout)

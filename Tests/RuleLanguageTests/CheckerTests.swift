@@ -123,11 +123,12 @@ final class CheckerTests: XCTestCase {
             结束
             """, name: "s.policy")
         let diagnostics = checkAll([marked.source])
-        XCTAssertEqual(diagnostics.map(\.code), ["W201", "E211", "E210", "E212"])
+        XCTAssertEqual(diagnostics.map(\.code), ["W201", "E211", "E210", "W202", "E212"])
         XCTAssertEqual(diagnostics[1].location, marked.location(2))
         XCTAssertEqual(diagnostics[1].message, "参数“标准”最早自 2026-01-01 起才有值，但政策自 2025-01-01 起有效")
         XCTAssertEqual(diagnostics[2].location, marked.location(1))
-        XCTAssertEqual(diagnostics[3].location, marked.location(3))
+        XCTAssertEqual(diagnostics[3].location, marked.location(3), "A-2 has no condition")
+        XCTAssertEqual(diagnostics[4].location, marked.location(3))
         XCTAssertEqual(diagnostics[0].severity, .warning)
     }
 }

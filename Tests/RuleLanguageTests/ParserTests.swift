@@ -85,7 +85,7 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(diagnostics.map(\.code), ["E104", "E102", "E101", "E105", "E103"])
         XCTAssertEqual(diagnostics.map(\.location), (1...5).map(marked.location))
         XCTAssertEqual(diagnostics[1].suggestion, "您是否想写“领域”？")
-        XCTAssertEqual(diagnostics[4].message, "第 2 行开始的政策 GY-1没有以“结束”收尾")
+        XCTAssertEqual(diagnostics[4].message, "第 2 行开始的政策 GY-1 没有以“结束”收尾")
         XCTAssertEqual(file.declarations.count, 2, "both policies are still read")
     }
 

@@ -109,7 +109,7 @@ public enum RuleTestRunner {
                         policy: policy.id, file: file, testCase: testCase.name, messages: problems,
                         conditions: result.conditions.map { c in
                             let inputs = c.inputs.map { input in
-                                let label = schemas[subject].index(of: input.field).map { schemas[subject].fields[$0].label } ?? input.field
+                                let label = NameTable.input(input.field, subject: subject, schemas: schemas).label
                                 return "\(label)=\(input.value.isEmpty ? "未知" : input.value)"
                             }.joined(separator: "，")
                             return "\(c.label)：\(c.value.rawValue)（\(inputs)）"

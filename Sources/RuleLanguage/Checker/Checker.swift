@@ -13,10 +13,11 @@ public struct Checker {
     public private(set) var names: NameTable
     /// Facts being typed, to stop at a cycle instead of looping.
     var typing: Set<String> = []
+    /// Shared conditions and facts already checked, so that the rest are checked on their own.
+    var checkedDefinitions: Set<String> = []
 
     /// Built-in functions, with the type of their result given their arguments.
     static let functions = ["周岁", "整年数", "天数", "计数", "合计", "任一", "所有", "最大", "最小"]
-    static let namedSets = ["二七区", "郑州市"]
     static let allowed: [Keyword: [String]] = [
         .domain: ["惠农", "助学", "助医", "养老", "育幼", "扶弱", "助残", "惠企"],
         .subject: ["居民", "家庭", "企业"],
@@ -50,6 +51,7 @@ public struct Checker {
                     if isNew(f.name, kind: "事实", in: file.source) { names.facts[f.name.text] = (f, file.source) }
                 case .parameter(let p):
                     if isNew(p.name, kind: "参数", in: file.source) { names.parameters[p.name.text] = (p, file.source) }
+                    checkParameterUnits(p, in: file.source)
                 case .policy(let policy):
                     let here = file.source.location(of: policy.id.range.lowerBound)
                     if let first = policies[policy.id.text] {
@@ -64,11 +66,14 @@ public struct Checker {
         for file in files {
             for case .policy(let policy) in file.declarations {
                 checkPolicy(policy, in: file.source)
+                checkRepeatedLines(policy, in: file.source)
+                checkHasConditions(policy, in: file.source)
                 for case .exclusive(let group, let priority, let higherWins) in policy.lines {
                     groups[group.text, default: []].append((policy, priority.value, higherWins, file.source))
                 }
             }
         }
+        checkUnreadDefinitions()
         for (group, members) in groups.sorted(by: { $0.key < $1.key }) {
             for (i, member) in members.enumerated() {
                 guard let other = members[..<i].first(where: { $0.priority == member.priority }),
@@ -146,6 +151,7 @@ public struct Checker {
                     let closest = Suggest.closest(to: name.text, among: Array(names.conditions.keys) + Array(scope.local.keys))
                     report(CheckerMessage.unknownName(name.text, at: source.location(of: name.range.lowerBound), length: name.text.count, closest: closest))
                 } else if let (shared, file) = names.conditions[name.text] {
+                    checkedDefinitions.insert(name.text)
                     var sharedScope = Scope(subject: scope.subject, source: file)
                     expectBool(shared.expression, &sharedScope)
                 }

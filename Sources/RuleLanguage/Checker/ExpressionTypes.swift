@@ -8,7 +8,7 @@ extension Checker {
         if t != .bool, t != .error {
             report(CheckerMessage.typeMismatch(
                 expected: "条件（是/否）", found: t, at: location(expr, scope), length: length(expr, scope),
-                hint: "条件要给出是或否，例如 周岁 >= 80。"
+                hint: "条件要给出是或否，例如 周岁(出生日期) >= 80。"
             ))
         }
     }
@@ -58,7 +58,8 @@ extension Checker {
                     report(CheckerMessage.typeMismatch(expected: "条件（是/否）", found: types[1], at: location(arguments[1], scope), length: length(arguments[1], scope), hint: "例如 计数(家庭成员, 周岁(家庭成员.出生日期) < 3)。"))
                 }
                 return .number(unit: "人")
-            case "合计", "最大", "最小": return types.first ?? .error
+            case "合计", "最大", "最小":
+                return aggregateType(name.text, arguments, types, expr, &scope)
             case "任一", "所有": return .bool
             default:
                 report(CheckerMessage.unknownName(name.text, at: scope.source.location(of: name.range.lowerBound), length: name.text.count, closest: Suggest.closest(to: name.text, among: Self.functions)))
@@ -77,8 +78,7 @@ extension Checker {
         case .binary(let op, let lhs, let rhs):
             return binaryType(op, lhs, rhs, expr, &scope)
         case .membership(let lhs, let items):
-            let t = type(of: lhs, &scope)
-            for item in items { checkValue(item, against: t, &scope) }
+            membershipType(lhs, items, &scope)
             return .bool
         case .conditional(let condition, let then, let otherwise):
             return conditionalType(condition, then, otherwise, &scope)
@@ -150,12 +150,21 @@ extension Checker {
             return .number(unit: lu ?? ru)
         case .equal, .notEqual, .greater, .greaterEqual, .less, .lessEqual:
             let l = type(of: lhs, &scope)
+            let ordering = op != .equal && op != .notEqual
             if case .enumeration = l {
                 checkValue(rhs, against: l, &scope)
+                if ordering { report(CheckerMessage.unordered(l, at: location(lhs, scope), length: length(lhs, scope))) }
                 return .bool
             }
             if l == .bool {
                 checkValue(rhs, against: l, &scope)
+                if ordering { report(CheckerMessage.unordered(l, at: location(lhs, scope), length: length(lhs, scope))) }
+                return .bool
+            }
+            if !ordering, let code = bareCode(rhs, comparedWithIndustry: lhs, scope) {
+                report(CheckerMessage.industryEquality(
+                    scope.source.text(lhs.range), code, negated: op == .notEqual, at: location(rhs, scope), length: length(rhs, scope)
+                ))
                 return .bool
             }
             let r = type(of: rhs, &scope)
@@ -165,7 +174,9 @@ extension Checker {
                 if let lu, let ru, lu != ru {
                     report(CheckerMessage.unitMismatch(lu, ru, at: location(whole, scope), length: length(whole, scope)))
                 }
-            case (.date, .date), (.text, .text), (.division, .text): break
+            case (.text, .text), (.division, .text):
+                if ordering { report(CheckerMessage.unordered(l, at: location(lhs, scope), length: length(lhs, scope))) }
+            case (.date, .date): break
             case (.date, .number), (.number, .date):
                 report(CheckerMessage.dateVersusNumber(at: location(whole, scope), length: length(whole, scope)))
             default:
@@ -193,8 +204,11 @@ extension Checker {
                 ))
             }
         case (.division, .name(let name)):
-            if !Self.namedSets.contains(name.text), schemas.divisions.name(of: name.text) == nil {
-                report(CheckerMessage.unknownName(name.text, at: location(item, scope), length: length(item, scope), closest: Suggest.closest(to: name.text, among: Self.namedSets)))
+            if DivisionNames.prefix(of: name.text, in: schemas.divisions) == nil {
+                report(CheckerMessage.unknownDivision(
+                    name.text, at: location(item, scope), length: length(item, scope),
+                    closest: Suggest.closest(to: name.text, among: DivisionNames.all(in: schemas.divisions))
+                ))
             }
         case (.division, .string), (.text, .string):
             return
@@ -219,6 +233,7 @@ extension Checker {
         case .localCondition, .sharedCondition:
             return .bool
         case .fact(let fact, let file):
+            checkedDefinitions.insert(text)
             guard !typing.contains(text) else {
                 report(CheckerMessage.cycle(text, at: scope.source.location(of: name.range.lowerBound), length: text.count))
                 return .error
@@ -234,6 +249,10 @@ extension Checker {
         case .field(_, let spec):
             return RuleType.of(spec)
         case nil:
+            if let example = Self.callExamples[text] {
+                report(CheckerMessage.functionWithoutCall(text, example: example, at: scope.source.location(of: name.range.lowerBound), length: text.count))
+                return .error
+            }
             let closest = Suggest.closest(to: text, among: names.candidates(subject: scope.subject, local: scope.local))
             report(CheckerMessage.unknownName(text, at: scope.source.location(of: name.range.lowerBound), length: text.count, closest: closest))
             return .error

@@ -61,6 +61,18 @@ public struct NameTable: Sendable {
         subject.map { [$0] } ?? [.residents, .enterprises]
     }
 
+    /// The field behind an input key of an evaluation: an own field of `subject` by canonical
+    /// name, or `集合.field_name` of related records, with the label to show (`证照.有效期至`).
+    public static func input(_ key: String, subject: DatasetKind, schemas: SchemaSet) -> (label: String, spec: FieldSpec?) {
+        let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+        if parts.count == 2, let kind = collections[parts[0]] {
+            let spec = schemas[kind].fields.first { $0.name == parts[1] }
+            return ("\(parts[0]).\(spec?.label ?? parts[1])", spec)
+        }
+        let spec = schemas[subject].fields.first { $0.name == key }
+        return (spec?.label ?? key, spec)
+    }
+
     public static func field(_ text: String, in schema: Schema) -> FieldSpec? {
         schema.fields.first { $0.name == text || $0.label == text || $0.aliases.contains(text) }
     }

@@ -205,24 +205,43 @@ public struct Lexer {
     /// The symbol starting at `p`, with its byte length; full-width forms count.
     private func symbol(at p: Int) -> (Symbol, Int)? {
         let bytes = source.bytes
-        let two = p + 1 < bytes.count ? source.text(p..<(p + 2)) : ""
-        switch two {
-        case ">=": return (.greaterEqual, 2)
-        case "<=": return (.lessEqual, 2)
-        case "!=": return (.notEqual, 2)
-        default: break
-        }
         let length = Self.utf8Length(bytes[p])
-        let character = source.text(p..<min(bytes.count, p + length))
-        let map: [String: Symbol] = [
-            "(": .leftParen, "（": .leftParen, ")": .rightParen, "）": .rightParen, "[": .leftBracket,
-            "]": .rightBracket, "{": .leftBrace, "}": .rightBrace, ",": .comma, "，": .comma, ":": .colon,
-            "：": .colon, ";": .semicolon, "=": .equal, "≠": .notEqual, ">": .greater, "＞": .greater,
-            "≥": .greaterEqual, "<": .less, "＜": .less, "≤": .lessEqual, "+": .plus, "-": .minus, "*": .times,
-            "/": .divide, "%": .percent, ".": .dot,
-        ]
-        return map[character].map { ($0, length) }
+        let firstEnd = min(bytes.count, p + length)
+        let character = source.text(p..<firstEnd)
+        // Two-character operators (>=, ＞＝, ! =, …), each half in either width.
+        if let second = Self.symbolCharacters[character], firstEnd < bytes.count {
+            let nextEnd = min(bytes.count, firstEnd + Self.utf8Length(bytes[firstEnd]))
+            if Self.symbolCharacters[source.text(firstEnd..<nextEnd)] == .equal {
+                switch second {
+                case .greater: return (.greaterEqual, nextEnd - p)
+                case .less: return (.lessEqual, nextEnd - p)
+                case .bang: return (.notEqual, nextEnd - p)
+                default: break
+                }
+            }
+        }
+        guard let symbol = Self.symbolCharacters[character], let plain = Symbol(rawValue: symbol.rawValue) else { return nil }
+        return (plain, length)
     }
+
+    /// One character of a symbol, half- or full-width (`＝`, `（`, `＞` … as typed in Chinese input mode).
+    /// `!` only begins `!=`.
+    private enum SymbolCharacter: String {
+        case leftParen = "(", rightParen = ")", leftBracket = "[", rightBracket = "]", leftBrace = "{", rightBrace = "}"
+        case comma = ",", colon = ":", semicolon = ";", equal = "=", notEqual = "!=", greater = ">", greaterEqual = ">="
+        case less = "<", lessEqual = "<=", plus = "+", minus = "-", times = "*", divide = "/", percent = "%", dot = "."
+        case bang = "!"
+    }
+
+    private static let symbolCharacters: [String: SymbolCharacter] = [
+        "(": .leftParen, "（": .leftParen, ")": .rightParen, "）": .rightParen, "[": .leftBracket, "［": .leftBracket,
+        "]": .rightBracket, "］": .rightBracket, "{": .leftBrace, "｛": .leftBrace, "}": .rightBrace, "｝": .rightBrace,
+        ",": .comma, "，": .comma, ":": .colon, "：": .colon, ";": .semicolon, "；": .semicolon,
+        "=": .equal, "＝": .equal, "≠": .notEqual, ">": .greater, "＞": .greater, "≥": .greaterEqual,
+        "<": .less, "＜": .less, "≤": .lessEqual, "+": .plus, "＋": .plus, "-": .minus, "－": .minus,
+        "*": .times, "＊": .times, "/": .divide, "／": .divide, "%": .percent, "％": .percent, ".": .dot,
+        "!": .bang, "！": .bang,
+    ]
 
     // MARK: Character classes
 

@@ -36,9 +36,9 @@ public enum LexerMessage {
         )
     }
 
-    /// Characters that look like a symbol of the language.
+    /// Characters that look like a symbol of the language (full-width forms of the symbols
+    /// themselves, such as `＝`, are read as those symbols and never reported).
     static let lookAlikes: [Character: String] = [
-        "＝": "=", "！": "!", "【": "[", "】": "]", "｛": "{", "｝": "}", "；": ";", "＋": "+", "－": "-",
-        "×": "*", "÷": "/", "％": "%", "、": ",", "。": "（删除）", "‘": "\"", "’": "\"",
+        "！": "!=", "【": "[", "】": "]", "×": "*", "÷": "/", "、": ",", "。": "（删除）", "‘": "\"", "’": "\"",
     ]
 }

@@ -30,7 +30,7 @@ public struct Token: Sendable, Hashable {
 }
 
 /// Punctuation and operators. Full-width forms officials type in Chinese input mode
-/// （（ ） ， ： ＝ ≥ ≤ ＞ ＜）are read as these.
+/// （（ ） ［ ］ ｛ ｝ ， ： ； ＝ ＞ ＜ ＋ － ＊ ／ ％, ≥ ≤ ≠, and pairs such as ＞＝ ！＝）are read as these.
 public enum Symbol: String, Sendable, Hashable, CaseIterable {
     case leftParen = "("
     case rightParen = ")"

@@ -9,6 +9,8 @@ public struct Parser {
     public private(set) var diagnostics = DiagnosticBag()
     private var tokens: [Token] = []
     private var p = 0
+    /// Lines with a lexical error: the dropped text would only cause follow-on syntax errors there.
+    private var lexicalErrorLines: Set<Int> = []
 
     public init(source: SourceFile) {
         self.source = source
@@ -18,7 +20,10 @@ public struct Parser {
     public mutating func parse() -> RuleFile {
         var lexer = Lexer(source: source)
         tokens = lexer.tokenize()
-        for diagnostic in lexer.diagnostics.diagnostics { diagnostics.add(diagnostic) }
+        for diagnostic in lexer.diagnostics.diagnostics {
+            diagnostics.add(diagnostic)
+            lexicalErrorLines.insert(diagnostic.location.line)
+        }
         var declarations: [Declaration] = []
         while true {
             skipNewlines()
@@ -187,7 +192,7 @@ public struct Parser {
         guard let name = expectWord("参数名称") else { return nil }
         let unit = takeUnit()
         guard expectNewline() else { return nil }
-        var values: [(from: Literal<Day>, value: Literal<String>)] = []
+        var values: [(from: Literal<Day>, value: Literal<String>, unit: Name?)] = []
         while true {
             skipNewlines()
             if atKeyword(.end) {
@@ -203,9 +208,9 @@ public struct Parser {
             }
             advance()
             if let from = expectDate("生效日期"), expectKeyword(.onwards), let value = expectNumber("参数值") {
-                _ = takeUnit()
+                let valueUnit = takeUnit()
                 if expectNewline() {
-                    values.append((from, value))
+                    values.append((from, value, valueUnit))
                     continue
                 }
             }
@@ -580,6 +585,7 @@ public struct Parser {
     }
 
     private mutating func report(_ diagnostic: Diagnostic) {
+        guard !lexicalErrorLines.contains(diagnostic.location.line) else { return }
         diagnostics.add(diagnostic)
     }
 

@@ -21,9 +21,11 @@ public enum ParserMessage {
 
     /// E103: a block (政策, 参数, 分档) that is never closed with 结束.
     public static func missingEnd(of block: String, openedAtLine line: Int, at location: SourceLocation) -> Diagnostic {
-        Diagnostic(
-            code: "E103", message: "第 \(line) 行开始的\(block)没有以“结束”收尾", location: location,
-            suggestion: "在\(block)的最后一行之后单独写一行“结束”。"
+        // A block named by an ASCII id (政策 T-1) is followed by a space, as Chinese text around codes is.
+        let spaced = block.last.map { $0.isASCII } == true ? block + " " : block
+        return Diagnostic(
+            code: "E103", message: "第 \(line) 行开始的\(spaced)没有以“结束”收尾", location: location,
+            suggestion: "在\(spaced)的最后一行之后单独写一行“结束”。"
         )
     }
 
@@ -39,7 +41,7 @@ public enum ParserMessage {
     public static func expectedExpression(found: String, at location: SourceLocation, length: Int) -> Diagnostic {
         Diagnostic(
             code: "E105", message: "此处应为条件或数值表达式，实际为\(found)", location: location, length: length,
-            suggestion: "例如：周岁 >= 80、户籍地 属于 二七区、年收入 / 12。"
+            suggestion: "例如：周岁(出生日期) >= 80、户籍地 属于 二七区、年收入 / 12。"
         )
     }
 

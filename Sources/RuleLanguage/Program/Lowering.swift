@@ -26,7 +26,11 @@ public struct Lowering {
         for (name, (parameter, _)) in names.parameters {
             parameters[name] = CompiledParameter(
                 name: name, unit: parameter.unit?.text,
-                values: parameter.values.map { ($0.from.value, $0.value.value) }.sorted { $0.0 < $1.0 }
+                values: parameter.values.map { value in
+                    // A value in 万元 of a parameter in 元 is converted exactly, as 预算 is.
+                    let converted = parameter.unit?.text == "元" && value.unit?.text == "万元"
+                    return (value.from.value, converted ? Self.yuan(fromWan: value.value.value) : value.value.value)
+                }.sorted { $0.0 < $1.0 }
             )
         }
         return Program(nodes: nodes, policies: policies, parameters: parameters)
@@ -168,15 +172,8 @@ public struct Lowering {
     private func setItem(_ item: Expr) -> SetItem {
         switch item.kind {
         case .name(let name):
-            switch name.text {
-            case "二七区": return .divisionPrefix("410103")
-            case "郑州市": return .divisionPrefix("4101")
-            default:
-                if let code = names.schemas.divisions.erqiTownships.first(where: { $0.value == name.text })?.key {
-                    return .divisionPrefix(code)
-                }
-                return .text(name.text)
-            }
+            // 二七区, 郑州市, a street or town by name: the codes that start with its code.
+            return DivisionNames.prefix(of: name.text, in: names.schemas.divisions).map(SetItem.divisionPrefix) ?? .text(name.text)
         case .string(let text): return .text(text)
         case .number(let text, _): return .text(text)
         default: return .text("")

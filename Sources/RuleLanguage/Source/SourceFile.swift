@@ -33,6 +33,14 @@ public struct SourceFile: Sendable {
         return SourceLocation(file: name, line: low + 1, column: column)
     }
 
+    /// The offset of the first character of a line that is not a space or tab: where the
+    /// statement on the line containing `offset` begins.
+    public func statementStart(ofLineAt offset: Int) -> Int {
+        var start = lineStarts.last { $0 <= offset } ?? 0
+        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        return start
+    }
+
     /// The text of a byte range.
     public func text(_ range: Range<Int>) -> String {
         String(decoding: bytes[range], as: UTF8.self)

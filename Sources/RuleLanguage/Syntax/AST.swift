@@ -69,8 +69,8 @@ public struct FactDecl: Sendable {
 public struct ParameterDecl: Sendable {
     public var name: Name
     public var unit: Name?
-    /// Values in force from each date on, in written order.
-    public var values: [(from: Literal<Day>, value: Literal<String>)]
+    /// Values in force from each date on, in written order, each with the unit written after it.
+    public var values: [(from: Literal<Day>, value: Literal<String>, unit: Name?)]
     public var range: Range<Int>
 }
 

@@ -122,7 +122,6 @@ extension RulesCommand {
                 printError("数据库中没有 \(masking.show(key, as: .idNumber)) 的档案（身份证号或统一社会信用代码）。")
                 throw ExitCode(1)
             }
-            let schema = profiles.schemas[found.kind]
             print("\(masking.show(key.uppercased(), as: found.kind == .residents ? .idNumber : nil))　评估日 \(day)")
             if !found.entity.active { print("注意：该档案已不在最近一次全量数据中（已停用），夜间批处理不评估它。") }
             if found.kind == .residents { print("家庭成员 \(found.entity.household.count) 人（含本人）") }
@@ -151,9 +150,14 @@ extension RulesCommand {
                     case .unknown: "?"
                     }
                     let inputs = c.inputs.map { input -> String in
-                        let field = schema.index(of: input.field).map { schema.fields[$0] }
-                        let value = input.value.isEmpty ? "未知" : masking.show(input.value, as: field?.masking)
-                        return "\(field?.label ?? input.field)=\(value)"
+                        let field = NameTable.input(input.field, subject: found.kind, schemas: profiles.schemas)
+                        // Related records' values are joined by “、”: each is masked on its own.
+                        let related = input.field.contains(".")
+                        let parts = related ? input.value.components(separatedBy: "、") : [input.value]
+                        let value = input.value.isEmpty ? "未知" : parts.map { part in
+                            related && (part == "未知" || part == "无") ? part : masking.show(part, as: field.spec?.masking)
+                        }.joined(separator: "、")
+                        return "\(field.label)=\(value)"
                     }
                     let detail = inputs.isEmpty ? "" : "（\(inputs.joined(separator: "，"))）"
                     // The validity line's basis is the policy's own, printed above.

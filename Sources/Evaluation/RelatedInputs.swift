@@ -1,0 +1,24 @@
+internal import Datasets
+internal import RuleLanguage
+
+/// The inputs a condition read from related records (`证照.expiry_date`), shown with the value of
+/// every record: “2026-12-31、9999-12-31”, with 未知 for a record without the value, 无 for none.
+extension ReferenceEvaluator {
+    /// The key of a related field in a node's reads: the collection as written, `.`, the field name.
+    static func relatedKey(_ kind: DatasetKind, _ field: String) -> String {
+        let collection = NameTable.collections.first { $0.value == kind }?.key ?? kind.rawValue
+        return "\(collection).\(field)"
+    }
+
+    /// The values of a related field read by `key` (`家庭成员.birth_date`), or nil for an own field.
+    func relatedInput(_ key: String, _ entity: EntityFacts) -> String? {
+        let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let kind = NameTable.collections[parts[0]] else { return nil }
+        let records = entity.related[kind] ?? []
+        guard !records.isEmpty else { return "无" }
+        return records.map { record in
+            guard let value = record[parts[1]], value != .null else { return "未知" }
+            return Self.display(value, scale: scales[key])
+        }.joined(separator: "、")
+    }
+}

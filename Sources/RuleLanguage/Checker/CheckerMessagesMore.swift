@@ -1,0 +1,88 @@
+public import Diagnostics
+
+/// Messages of the checking stage added with the checks on repeated lines, conditions,
+/// parameter units, names of functions, divisions and codes, and comparisons of text.
+extension CheckerMessage {
+    /// E205: a line a policy may have only once, written again.
+    public static func repeatedLine(_ keyword: String, at location: SourceLocation, length: Int, first: SourceLocation) -> Diagnostic {
+        Diagnostic(
+            code: "E205", message: "“\(keyword)”行重复：一项政策只能有一行“\(keyword)”（第一次在 \(first)）", location: location,
+            length: length,
+            suggestion: keyword == "金额"
+                ? "保留一行“金额”；金额因情况而不同时写 金额 若 条件 则 甲 否则 乙，或 金额 按 … 分档。"
+                : "保留正确的一行，删除另一行。"
+        )
+    }
+
+    /// W202: a policy without any condition, for which everyone qualifies.
+    public static func noConditions(_ policy: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            severity: .warning, code: "W202", message: "政策 \(policy) 没有任何条件：所有对象都将符合", location: location,
+            length: length, suggestion: "按原文写出享受条件，例如 条件 户籍在本区；至少写一个条件。"
+        )
+    }
+
+    /// E203: a parameter value in another unit than the parameter's.
+    public static func parameterUnit(_ name: String, declared: String?, written: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E203", message: "单位不一致：参数“\(name)”\(declared.map { "以\($0)计" } ?? "没有单位")，此取值是\(written)",
+            location: location, length: length,
+            suggestion: declared.map { unit in
+                unit == "万元" && written == "元"
+                    ? "取值写成万元（1 万元 = 10000 元，例如 50000 元 写成 5 万元），或把参数的单位改成 元。"
+                    : "取值写成参数的单位（\(unit)）；参数以元计时取值也可以写万元，按 1 万元 = 10000 元 换算。"
+            } ?? "在参数名后写上单位，例如 参数 \(name) \(written)。"
+        )
+    }
+
+    /// E201: a built-in function written without its parentheses (周岁 >= 80).
+    public static func functionWithoutCall(_ name: String, example: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E201", message: "不认识“\(name)”：\(name)是函数，要带括号写出参数", location: location, length: length,
+            suggestion: "\(name)要写成函数：\(example)"
+        )
+    }
+
+    /// E201: a name after 属于 for a division field that names no division.
+    public static func unknownDivision(_ name: String, at location: SourceLocation, length: Int, closest: String?) -> Diagnostic {
+        Diagnostic(
+            code: "E201", message: "不认识区划“\(name)”", location: location, length: length,
+            suggestion: closest.map { "您是否想写“\($0)”？" }
+                ?? "可写 郑州市、郑州市的区县（如 二七区）或二七区的街道、乡镇（如 淮河路街道），见 Rules/schemas/divisions.yaml；其他区划用引号括起代码。"
+        )
+    }
+
+    /// E201: a code written bare after `=` with an industry code field (行业代码 = C).
+    public static func industryEquality(_ field: String, _ code: String, negated: Bool, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E201", message: "不认识“\(code)”：行业代码要用“属于”按门类或大类匹配，不能用“\(negated ? "!=" : "=")”",
+            location: location, length: length,
+            suggestion: "写成 \(negated ? "非 " : "")\(field) 属于 (\(code))。"
+        )
+    }
+
+    /// E202: `>`, `<`, `>=` or `<=` with text, a listed value or 是/否, which have no order.
+    public static func unordered(_ found: RuleType, at location: SourceLocation, length: Int) -> Diagnostic {
+        typeMismatch(
+            expected: "数值或日期", found: found, at: location, length: length,
+            hint: "“>”“<”“>=”“<=”只比较数值或日期；文字和取值只能用 = 或 != 比较，按代码开头匹配用 属于，例如 行业代码 属于 (C)。"
+        )
+    }
+
+    /// E202: an operand of 合计, 最大 or 最小 that is not a number (or, for 最大/最小, a date).
+    public static func aggregateOperand(_ function: String, found: RuleType, at location: SourceLocation, length: Int) -> Diagnostic {
+        let dates = function != "合计"
+        return typeMismatch(
+            expected: dates ? "数值或日期" : "数值", found: found, at: location, length: length,
+            hint: dates ? "例如 \(function)(家庭成员.个人年收入)、\(function)(家庭成员.出生日期)。" : "例如 合计(家庭成员.个人年收入)。"
+        )
+    }
+
+    /// E202: an item after 属于 for a number that is not a number written out.
+    public static func numericMember(found: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E202", message: "此处应为数字，实际为\(found)", location: location, length: length,
+            suggestion: "数值的 属于 列出具体数字，例如 残疾等级 属于 (1, 2)。"
+        )
+    }
+}
