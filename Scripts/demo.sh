@@ -42,5 +42,5 @@ as_of=2025-12-01
 echo "== 评估：已发布的政策 × 全部档案（评估日 $as_of）"
 "$bin" rules try --published --as-of "$as_of"
 echo
-echo "== 解释：一位居民的每项政策（身份证号脱敏）"
-"$bin" rules try --published --as-of "$as_of" --entity 410103195311285423
+echo "== 解释：一位居民（88 岁、特困、有承包地）的每项政策（身份证号脱敏）"
+"$bin" rules try --published --as-of "$as_of" --entity 410103193712182418
