@@ -50,4 +50,13 @@ final class PolicyLibraryTests: XCTestCase {
         let unknowablePolicies = Set(report.unknowable.map { $0.split(separator: "：").first.map(String.init) ?? "" })
         XCTAssertGreaterThanOrEqual(unknowablePolicies.count, 3, "policies whose conditions can be unknown")
     }
+
+    func testEveryPolicyIsPublishedForItsCurrentContent() throws {
+        let catalog = try RuleCatalog.entries(rulesDirectory: RepositoryPaths.rules, schemas: schemas)
+        XCTAssertFalse(catalog.entries.isEmpty)
+        for entry in catalog.entries {
+            XCTAssertEqual(entry.status, .published, "\(entry.policy.id) is \(entry.status.rawValue): re-approve it after editing (rules approve)")
+            XCTAssertGreaterThanOrEqual(entry.departments.count, 2)
+        }
+    }
 }
