@@ -208,4 +208,19 @@ final class CheckerFixesTests: XCTestCase {
         _ = parser.parse()
         XCTAssertEqual(parser.diagnostics.sorted.first?.suggestion, "例如：周岁(出生日期) >= 80、户籍地 属于 二七区、年收入 / 12。")
     }
+
+    /// A residents' shared condition used by an enterprise policy: the error sits in the shared
+    /// file, and says which policy's use caused it.
+    func testASharedConditionErrorNamesThePolicyThatUsesIt() {
+        let common = SourceFile(name: "common.policy", text: "条件 户籍在本区 “户籍在二七区”：户籍地 属于 二七区\n")
+        let firm = SourceFile(name: "firm.policy", text: policy("  条件 户籍在本区", subject: "企业", domain: "惠企"))
+        var checker = Checker(schemas: schemas)
+        checker.check([common, firm].map { source in
+            var parser = Parser(source: source)
+            return parser.parse()
+        })
+        let error = checker.diagnostics.sorted.first { $0.code == "E201" }
+        XCTAssertEqual(error?.location.file, "common.policy")
+        XCTAssertTrue(error?.message.contains("在政策 T-1（firm.policy:6:6）中引用时") ?? false, error?.message ?? "no E201")
+    }
 }

@@ -7,6 +7,8 @@ public import Diagnostics
 public struct Checker {
     public let schemas: SchemaSet
     public private(set) var diagnostics = DiagnosticBag()
+    /// While a shared condition is checked for one policy: which policy and where it is used.
+    private var usedBy: String?
 
     private var sources: [String: SourceFile] = [:]
     /// The shared definitions of every file, filled by `check`.
@@ -153,7 +155,10 @@ public struct Checker {
                 } else if let (shared, file) = names.conditions[name.text] {
                     checkedDefinitions.insert(name.text)
                     var sharedScope = Scope(subject: scope.subject, source: file)
+                    // An error inside the shared definition is reported there; say which use caused it.
+                    usedBy = "在政策 \(policy.id.text)（\(source.location(of: name.range.lowerBound))）中引用时"
                     expectBool(shared.expression, &sharedScope)
+                    usedBy = nil
                 }
             case .condition(let c):
                 expectBool(c.expression, &scope)
@@ -320,6 +325,8 @@ public struct Checker {
     }
 
     mutating func report(_ diagnostic: Diagnostic) {
+        var diagnostic = diagnostic
+        if let usedBy { diagnostic.message += "（\(usedBy)）" }
         diagnostics.add(diagnostic)
     }
 }
