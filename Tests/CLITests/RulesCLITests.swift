@@ -42,4 +42,14 @@ final class RulesCLITests: XCTestCase {
         XCTAssertTrue(typed.stdout.contains("类型.policy:5:9"), typed.stdout)
         XCTAssertEqual(try CLIRunner.run(["rules", "check", dir.file("none")]).status, 74)
     }
+
+    /// A reviewer reads a policy with shared facts by name, and their definitions below it,
+    /// one alternative per line.
+    func testShowNamesSharedFactsAndDefinesThemBelow() throws {
+        let result = try CLIRunner.run(["rules", "show", "QY-XWTX", "--rules", RepositoryPaths.rules])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("2. 属于小微企业：小微企业　依据"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("其中（共用的事实和条件，定义在 Rules/common/）：\n  小微企业："), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\n      或 行业代码（GB/T 4754-2017） 属于 F52 且 (从业人数 < 50 或 营业收入（万元） < 500)\n"), result.stdout)
+    }
 }

@@ -55,6 +55,43 @@ final class ProgramRendererTests: XCTestCase {
         )
     }
 
+    /// `rules show` names shared facts and lists their definitions, with brackets only where
+    /// precedence needs them; the canonical text (what approvals bind to) stays fully expanded.
+    func testPeopleSeeNamesAndPlainPrecedenceWhileTheCanonicalTextExpands() throws {
+        let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
+        let source = SourceFile(name: "s.policy", text: """
+            事实 大型企业：(行业代码 属于 (C) 且 从业人数 >= 1000 人) 或 (行业代码 属于 (F51) 且 从业人数 >= 200 人) 或 从业人数 >= 5000 人
+            条件 本区注册 “注册地在二七区”：注册地 属于 二七区
+            政策 QY-1 “示例”
+              领域 惠企
+              依据 “示例”
+              对象 企业
+              方式 直接兑现
+              条件 本区注册
+              条件 不大：非 大型企业 且 (从业人数 - 10 人) * 2 > 4 人
+              金额 失业保险缴费 * (若 大型企业 则 30 % 否则 60 %)
+            结束
+            """)
+        let output = RuleCompiler.compile([source], schemas: schemas)
+        let program = try XCTUnwrap(output.program, "\(output.diagnostics)")
+        let shown = ProgramRenderer(program: program, schemas: schemas, showsNames: true)
+        let policy = try XCTUnwrap(program.policy("QY-1"))
+        XCTAssertEqual(shown.definition(policy.conditions[0].node), "注册地 属于 二七区", "a condition line shows its formula")
+        XCTAssertEqual(shown.definition(policy.conditions[1].node), "非 大型企业 且 (从业人数 - 10) * 2 > 4")
+        XCTAssertEqual(shown.render(try XCTUnwrap(policy.amount)), "失业保险缴费（万元） * (若 大型企业 则 30 % 否则 60 %) 万元")
+        let definitions = shown.namedDefinitions(expanded: policy.conditions.map(\.node), other: shown.amountRoots(policy.amount))
+        XCTAssertEqual(definitions.map(\.name), ["大型企业"])
+        let node = try XCTUnwrap(definitions.first?.node)
+        XCTAssertEqual(shown.alternatives(node), [
+            "行业代码（GB/T 4754-2017） 属于 C 且 从业人数 >= 1000",
+            "或 行业代码（GB/T 4754-2017） 属于 F51 且 从业人数 >= 200",
+            "或 从业人数 >= 5000",
+        ])
+        let canonical = ProgramRenderer(program: program, schemas: schemas).canonicalText(of: policy)
+        XCTAssertFalse(canonical.contains("大型企业"), "approvals bind to the expanded definition")
+        XCTAssertTrue(canonical.contains("从业人数 >= 5000"), canonical)
+    }
+
     func testBudgetsInWanConvertExactlyAndOtherUnitsAreRejected() throws {
         let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
         func budget(_ written: String) -> (String?, [String]) {

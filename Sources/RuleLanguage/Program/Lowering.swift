@@ -7,6 +7,8 @@ public struct Lowering {
     let names: NameTable
     private var nodes: [ProgramNode] = []
     private var index: [Operation: NodeID] = [:]
+    /// Named facts and conditions by the node they lowered to (the first name wins).
+    private var namedNodes: [NodeID: String] = [:]
     /// Types expressions again, for the units that decide conversions (see UnitLowering.swift).
     var typer: Checker
 
@@ -33,7 +35,9 @@ public struct Lowering {
                 }.sorted { $0.0 < $1.0 }
             )
         }
-        return Program(nodes: nodes, policies: policies, parameters: parameters)
+        var program = Program(nodes: nodes, policies: policies, parameters: parameters)
+        program.names = namedNodes
+        return program
     }
 
     private mutating func lower(_ policy: PolicyDecl, in source: SourceFile) -> CompiledPolicy {
@@ -160,13 +164,18 @@ public struct Lowering {
     private mutating func lowerName(_ text: String, _ scope: Scope) -> NodeID {
         if text == NameTable.asOfName { return intern(.asOf) }
         switch names.resolve(text, subject: scope.subject, local: scope.local) {
-        case .localCondition(let c): return lower(c.expression, scope)
-        case .sharedCondition(let c, let file): return lower(c.expression, scope.in(file))
-        case .fact(let f, let file): return lower(f.expression, scope.in(file))
+        case .localCondition(let c): return named(text, lower(c.expression, scope))
+        case .sharedCondition(let c, let file): return named(text, lower(c.expression, scope.in(file)))
+        case .fact(let f, let file): return named(text, lower(f.expression, scope.in(file)))
         case .parameter: return intern(.parameter(text))
         case .field(_, let spec): return intern(.field(spec.name, scale: spec.type.scale), reads: [spec.name])
         case .collection, nil: return intern(.text(text))
         }
+    }
+
+    private mutating func named(_ name: String, _ id: NodeID) -> NodeID {
+        if namedNodes[id] == nil { namedNodes[id] = name }
+        return id
     }
 
     private func setItem(_ item: Expr) -> SetItem {

@@ -8,6 +8,9 @@ public struct Program: Sendable {
     public var nodes: [ProgramNode]
     public var policies: [CompiledPolicy]
     public var parameters: [String: CompiledParameter]
+    /// The node each named fact or condition lowers to, for showing formulas by name
+    /// (`大型企业`) rather than expanded; evaluation never needs it.
+    public var names: [NodeID: String] = [:]
 
     public subscript(id: NodeID) -> ProgramNode { nodes[id.index] }
 

@@ -6,12 +6,23 @@ public struct ProgramRenderer: Sendable {
     public let program: Program
     public let schemas: SchemaSet
 
-    public init(program: Program, schemas: SchemaSet) {
+    /// Show named facts and conditions by name (for people); the canonical text an approval
+    /// binds to always expands them, so editing a shared definition voids the approvals.
+    public let showsNames: Bool
+
+    public init(program: Program, schemas: SchemaSet, showsNames: Bool = false) {
         self.program = program
         self.schemas = schemas
+        self.showsNames = showsNames
     }
 
     public func render(_ id: NodeID) -> String {
+        if showsNames, let name = program.names[id] { return name }
+        return definition(id)
+    }
+
+    /// The formula of a node itself, even when it is a named fact or condition.
+    public func definition(_ id: NodeID) -> String {
         switch program[id].operation {
         case .field(let name, _): return label(name, in: [.residents, .enterprises])
         case .relatedField(let kind, let name, _):
@@ -32,7 +43,14 @@ public struct ProgramRenderer: Sendable {
             return "\(aggregate.rawValue)(\(operand.map(render) ?? collection))"
         case .negate(let operand): return "-\(wrapped(operand))"
         case .not(let operand): return "非 \(wrapped(operand))"
-        case .binary(let op, let lhs, let rhs): return "\(wrapped(lhs)) \(op.rawValue) \(wrapped(rhs))"
+        case .binary(let op, let lhs, let rhs):
+            guard showsNames else { return "\(wrapped(lhs)) \(op.rawValue) \(wrapped(rhs))" }
+            // For people: brackets only where precedence needs them (a 或 b 或 c, x >= 1 且 y < 2).
+            let own = Self.precedence(op)
+            let associative = op == .and || op == .or || op == .plus || op == .times
+            let left = precedence(lhs) < own ? "(\(render(lhs)))" : render(lhs)
+            let right = precedence(rhs) < own || (!associative && precedence(rhs) == own) ? "(\(render(rhs)))" : render(rhs)
+            return "\(left) \(op.rawValue) \(right)"
         case .memberOf(let operand, let items):
             let names = items.map { item -> String in
                 switch item {
@@ -49,10 +67,54 @@ public struct ProgramRenderer: Sendable {
         }
     }
 
-    private func wrapped(_ id: NodeID) -> String {
+    /// How tightly an operator binds, as the parser reads it: 或 < 且 < 非 < comparisons and
+    /// 属于 < + - < * /; a conditional is loosest, leaves are tightest.
+    static func precedence(_ op: BinaryOperator) -> Int {
+        switch op {
+        case .or: 1
+        case .and: 2
+        case .equal, .notEqual, .greater, .greaterEqual, .less, .lessEqual: 4
+        case .plus, .minus: 5
+        case .times, .divide: 6
+        }
+    }
+
+    private func precedence(_ id: NodeID) -> Int {
+        if program.names[id] != nil { return 9 }
         switch program[id].operation {
-        case .binary, .memberOf, .choose: "(\(render(id)))"
-        default: render(id)
+        case .binary(let op, _, _): return Self.precedence(op)
+        case .not: return 3
+        case .memberOf: return 4
+        case .choose: return 0
+        default: return 9
+        }
+    }
+
+    /// A long 或 of alternatives, one per line (for `rules show`): the first, then “或 …”.
+    public func alternatives(_ id: NodeID) -> [String] {
+        let root = id
+        var parts: [NodeID] = []
+        func flatten(_ id: NodeID) {
+            if case .binary(.or, let l, let r) = program[id].operation, program.names[id] == nil || id == root {
+                flatten(l)
+                flatten(r)
+            } else {
+                parts.append(id)
+            }
+        }
+        flatten(id)
+        guard parts.count > 2 else { return [definition(id)] }
+        return parts.enumerated().map { index, part in
+            let text = precedence(part) <= 1 ? "(\(render(part)))" : render(part)
+            return index == 0 ? text : "或 " + text
+        }
+    }
+
+    private func wrapped(_ id: NodeID) -> String {
+        if showsNames { return precedence(id) < 9 ? "(\(render(id)))" : render(id) }
+        switch program[id].operation {
+        case .binary, .memberOf, .choose: return "(\(render(id)))"
+        default: return render(id)
         }
     }
 
@@ -105,18 +167,37 @@ public struct ProgramRenderer: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// The named facts and conditions a formula refers to, directly or through each other, in
+    /// the order they are first met: what a reader needs beside a formula shown with names.
+    /// `expanded` roots are shown by their formula (a policy's condition lines), `other` roots
+    /// by name where they have one (amounts).
+    public func namedDefinitions(expanded: [NodeID], other: [NodeID] = []) -> [(name: String, node: NodeID)] {
+        var out: [(String, NodeID)] = []
+        var seen: Set<NodeID> = []
+        func visit(_ id: NodeID, top: Bool) {
+            guard seen.insert(id).inserted else { return }
+            if !top, let name = program.names[id] {
+                out.append((name, id))
+            }
+            for operand in program[id].operation.operands { visit(operand, top: false) }
+        }
+        for root in expanded { visit(root, top: true) }
+        for root in other { visit(root, top: false) }
+        return out
+    }
+
+    /// The nodes of a policy's amount: formula or tier key and values, and the cap.
+    public func amountRoots(_ amount: CompiledAmount?) -> [NodeID] {
+        switch amount {
+        case .formula(let node, let cap)?: [node] + (cap.map { [$0] } ?? [])
+        case .tiers(let by, let tiers, let cap)?: [by] + tiers.map(\.value) + (cap.map { [$0] } ?? [])
+        case nil: []
+        }
+    }
+
     /// The dated parameters a policy reads, through its conditions and its amount, sorted.
     public func parameters(usedBy policy: CompiledPolicy) -> [String] {
-        var roots = policy.conditions.map(\.node)
-        switch policy.amount {
-        case .formula(let node, let cap)?:
-            roots.append(node)
-            roots += cap.map { [$0] } ?? []
-        case .tiers(let by, let tiers, let cap)?:
-            roots += [by] + tiers.map(\.value) + (cap.map { [$0] } ?? [])
-        case nil:
-            break
-        }
+        var roots = policy.conditions.map(\.node) + amountRoots(policy.amount)
         var seen: Set<NodeID> = []
         var names: Set<String> = []
         while let id = roots.popLast() {

@@ -81,7 +81,8 @@ extension RulesCommand {
                     throw ExitCode(1)
                 }
                 let day = asOf.flatMap { Day.parse($0) } ?? Self.today()
-                let renderer = ProgramRenderer(program: program, schemas: schemas)
+                let renderer = ProgramRenderer(program: program, schemas: schemas, showsNames: true)
+                func expanded(_ c: CompiledCondition) -> Bool { program.names[c.node].map { $0 == c.name } ?? true }
                 let p = entry.policy
                 var out = ["\(p.id) \(p.title)（\(entry.status.rawValue)\(entry.departments.isEmpty ? "" : "：" + entry.departments.joined(separator: "、"))）"]
                 out.append("领域 \(p.domain ?? "—")　部门 \(p.department ?? "—")　对象 \(p.subject ?? "—")　领取人 \(p.payee ?? "本人")")
@@ -92,11 +93,28 @@ extension RulesCommand {
                 out.append("")
                 out.append("条件（全部满足才符合；有一项因数据缺失无法判断时转人工复核）：")
                 for (n, c) in p.conditions.enumerated() {
-                    out.append("  \(n + 1). \(c.label)：\(renderer.render(c.node))\(c.basis.map { "　依据 \($0)" } ?? "")")
+                    // A shared condition used as a line shows its formula; a line that is just a
+                    // fact (条件 是小微企业：小微企业) shows the fact's name, defined below.
+                    let lines = expanded(c) ? renderer.alternatives(c.node) : [renderer.render(c.node)]
+                    out.append("  \(n + 1). \(c.label)：\(lines[0])\(c.basis.map { "　依据 \($0)" } ?? "")")
+                    out += lines.dropFirst().map { "       " + $0 }
                 }
                 if let amount = p.amount {
                     out.append("")
                     out.append("金额：\(renderer.render(amount))")
+                }
+                let definitions = renderer.namedDefinitions(
+                    expanded: p.conditions.filter(expanded).map(\.node),
+                    other: p.conditions.filter { !expanded($0) }.map(\.node) + renderer.amountRoots(p.amount)
+                )
+                if !definitions.isEmpty {
+                    out.append("")
+                    out.append("其中（共用的事实和条件，定义在 Rules/common/）：")
+                    for (name, node) in definitions {
+                        let lines = renderer.alternatives(node)
+                        out.append("  \(name)：\(lines[0])")
+                        out += lines.dropFirst().map { "      " + $0 }
+                    }
                 }
                 for parameter in renderer.parameters(usedBy: p).compactMap({ program.parameters[$0] }) {
                     let current = parameter.values.last { $0.from <= day }
