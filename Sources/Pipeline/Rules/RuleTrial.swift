@@ -45,7 +45,12 @@ public enum RuleTrial {
         public var scanned: [String: Int]
     }
 
-    public static func run(entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day) throws -> Report {
+    /// `progress`, if given, hears the subject and how many of its entities were evaluated,
+    /// every 10,000 entities.
+    public static func run(
+        entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day,
+        progress: ((_ subject: String, _ evaluated: Int) -> Void)? = nil
+    ) throws -> Report {
         let evaluator = ReferenceEvaluator(program: program)
         var tallies = entries.map { entry in
             Tally(
@@ -60,6 +65,7 @@ public enum RuleTrial {
             let policies = indices.map { entries[$0].policy }
             try store.scan(kind, unit: subject == "家庭" ? .householdHead : .each) { stored in
                 scanned[subject, default: 0] += 1
+                if let progress, let count = scanned[subject], count % 10_000 == 0 { progress(subject, count) }
                 let facts = EntityFacts(stored)
                 var results: [PolicyEvaluation] = []
                 results.reserveCapacity(policies.count)

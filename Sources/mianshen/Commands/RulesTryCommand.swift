@@ -58,7 +58,10 @@ extension RulesCommand {
                 if let key = entity {
                     try explain(key: key, entries: entries, program: program, profiles: profiles, day: day)
                 } else {
-                    let report = try RuleTrial.run(entries: entries, program: program, store: profiles, asOf: day)
+                    let report = try RuleTrial.run(
+                        entries: entries, program: program, store: profiles, asOf: day, progress: TerminalProgress.trialReporter()
+                    )
+                    TerminalProgress.finish()
                     print(render(report))
                 }
             }

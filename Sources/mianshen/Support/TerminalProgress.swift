@@ -21,6 +21,17 @@ enum TerminalProgress {
         }
     }
 
+    /// For `rules try`: how many entities of which subject have been evaluated.
+    static func trialReporter() -> ((String, Int) -> Void)? {
+        guard isTerminal else { return nil }
+        let started = Date()
+        return { subject, evaluated in
+            let seconds = Date().timeIntervalSince(started)
+            let line = String(format: "\r试算中：%@已评估 %d 个，用时 %.0f 秒   ", subject, evaluated, seconds)
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
     static func finish() {
         if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
