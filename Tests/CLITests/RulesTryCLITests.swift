@@ -139,6 +139,29 @@ final class RulesTryCLITests: XCTestCase {
         XCTAssertTrue(e.stdout.contains("? 参加城乡居民医保（医保类型=未知）"), e.stdout)
     }
 
+    /// “What if we lowered the age to 79?” — the edited copy against the current rules.
+    func testComparingTwoVersionsCountsWhoGainsAndLoses() throws {
+        let edited = try TemporaryDirectory()
+        try edited.copySchemas()
+        let original = try String(contentsOfFile: dir.file("试算.policy"), encoding: .utf8)
+        try edited.write("试算.policy", original
+            .replacingOccurrences(of: "周岁(出生日期) >= 80", with: "周岁(出生日期) >= 79")
+            .replacingOccurrences(of: "[80, 90)", with: "[79, 90)"))
+        let result = try CLIRunner.run([
+            "rules", "try", "T-GL", "T-YB", "--as-of", "2026-11-27", "--format", "csv",
+            "--rules", edited.path, "--against", dir.path, "--db", dir.file("try.db"),
+        ])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "id,name,eligible_before,eligible_now,gained,lost,amount_before_yuan,amount_now_yuan,amount_change_yuan")
+        XCTAssertTrue(lines.contains("T-GL,高龄试算,2,3,1,0,200.00,300.00,+100.00"), "B (79) gains: \(lines)")
+        XCTAssertTrue(lines.contains("T-YB,居民医保试算,3,3,0,0,30.00,30.00,0.00"), "\(lines)")
+        let table = try CLIRunner.run([
+            "rules", "try", "--as-of", "2026-11-27", "--rules", edited.path, "--against", dir.path, "--db", dir.file("try.db"),
+        ])
+        XCTAssertTrue(table.stdout.contains("1 项政策的结果有变化"), table.stdout)
+    }
+
     func testUnknownEntityPolicyAndMissingDatabaseAreErrors() throws {
         let nobody = try run(["rules", "try", "--entity", "410103199901010000"])
         XCTAssertEqual(nobody.status, 1)

@@ -58,28 +58,47 @@ public enum RuleTrial {
                 mode: entry.policy.mode ?? "", period: entry.policy.period, budget: entry.policy.budget, status: entry.status
             )
         }
-        var scanned: [String: Int] = [:]
-        for subject in ["居民", "家庭", "企业"] {
-            let indices = tallies.indices.filter { tallies[$0].subject == subject }
-            guard !indices.isEmpty, let kind = NameTable.subjectKind(subject) else { continue }
-            let policies = indices.map { entries[$0].policy }
-            try store.scan(kind, unit: subject == "家庭" ? .householdHead : .each) { stored in
-                scanned[subject, default: 0] += 1
-                if let progress, let count = scanned[subject], count % 10_000 == 0 { progress(subject, count) }
-                let facts = EntityFacts(stored)
-                var results: [PolicyEvaluation] = []
-                results.reserveCapacity(policies.count)
-                for policy in policies {
-                    guard let result = evaluator.evaluate(policy: policy.id, for: facts, asOf: asOf) else { continue }
-                    results.append(result)
-                }
-                let winners = ExclusiveGroups.winners(policies: policies, results: results)
-                for (offset, result) in results.enumerated() {
-                    tallies[indices[offset]].add(result, granted: winners.contains(offset))
-                }
+        let policies = entries.map(\.policy)
+        let bySubject = Dictionary(grouping: policies.indices) { policies[$0].subject ?? "居民" }
+        let scanned = try forEachEntity(subjects: Set(bySubject.keys), store: store, progress: progress) { subject, facts in
+            for (index, result, granted) in decide(evaluator, policies, bySubject[subject] ?? [], facts, asOf) {
+                tallies[index].add(result, granted: granted)
             }
         }
         return Report(asOf: asOf, tallies: tallies, scanned: scanned)
+    }
+
+    /// Reads every active entity of the subjects asked for (居民 and 企业 one by one, 家庭 by its
+    /// head) and hands over its facts; returns how many were read per subject.
+    static func forEachEntity(
+        subjects: Set<String>, store: ProfileStore, progress: ((String, Int) -> Void)?,
+        _ body: (_ subject: String, _ facts: EntityFacts) -> Void
+    ) throws -> [String: Int] {
+        var scanned: [String: Int] = [:]
+        for subject in ["居民", "家庭", "企业"] where subjects.contains(subject) {
+            guard let kind = NameTable.subjectKind(subject) else { continue }
+            try store.scan(kind, unit: subject == "家庭" ? .householdHead : .each) { stored in
+                scanned[subject, default: 0] += 1
+                if let progress, let count = scanned[subject], count % 10_000 == 0 { progress(subject, count) }
+                body(subject, EntityFacts(stored))
+            }
+        }
+        return scanned
+    }
+
+    /// The policies at `indices` decided for one entity, with 互斥组 applied: each result with
+    /// its index and whether it is granted.
+    static func decide(
+        _ evaluator: ReferenceEvaluator, _ policies: [CompiledPolicy], _ indices: [Int], _ facts: EntityFacts, _ asOf: Day
+    ) -> [(index: Int, result: PolicyEvaluation, granted: Bool)] {
+        var decided: [(Int, PolicyEvaluation)] = []
+        decided.reserveCapacity(indices.count)
+        for index in indices {
+            guard let result = evaluator.evaluate(policy: policies[index].id, for: facts, asOf: asOf) else { continue }
+            decided.append((index, result))
+        }
+        let winners = ExclusiveGroups.winners(policies: decided.map { policies[$0.0] }, results: decided.map(\.1))
+        return decided.enumerated().map { offset, pair in (pair.0, pair.1, winners.contains(offset)) }
     }
 
     /// Every policy for one entity, explained condition by condition; nil if no such profile.

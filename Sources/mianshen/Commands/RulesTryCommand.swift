@@ -28,6 +28,9 @@ extension RulesCommand {
         @Option(name: .long, help: ArgumentHelp("解释一个对象：身份证号或统一社会信用代码。", valueName: "KEY"))
         var entity: String?
 
+        @Option(name: .long, help: ArgumentHelp("与另一版本的规则目录对比（如已发布版本的副本）：每项政策新增、不再符合的人数和金额变化。", valueName: "DIR"))
+        var against: String?
+
         @Option(name: .long, help: "输出格式：table、csv 或 json。")
         var format: OutputFormat = .table
 
@@ -55,7 +58,21 @@ extension RulesCommand {
                     (ids.isEmpty || ids.contains($0.policy.id)) && (!published || $0.status == .published)
                 }
                 let day = asOf.flatMap { Day.parse($0) } ?? Show.today()
-                if let key = entity {
+                if let against {
+                    let baseline = try RuleCatalog.entries(rulesDirectory: against, schemas: profiles.schemas)
+                    try RulesCommand.requireCompiled(baseline.compiled)
+                    guard let baselineProgram = baseline.program else { throw ExitCode(1) }
+                    let baselineEntries = baseline.entries.filter {
+                        (ids.isEmpty || ids.contains($0.policy.id)) && (!published || $0.status == .published)
+                    }
+                    let (rows, scanned) = try RuleComparison.run(
+                        current: .init(entries: entries, program: program),
+                        baseline: .init(entries: baselineEntries, program: baselineProgram),
+                        store: profiles, asOf: day, progress: TerminalProgress.trialReporter()
+                    )
+                    TerminalProgress.finish()
+                    print(render(rows, scanned: scanned, against: against, day: day))
+                } else if let key = entity {
                     try explain(key: key, entries: entries, program: program, profiles: profiles, day: day)
                 } else {
                     let report = try RuleTrial.run(
@@ -103,6 +120,32 @@ extension RulesCommand {
                     lines.append("注意：\(over.id) 按年计的金额 \(yearly) 元\(per)超出年度预算 \(budget) 元。")
                 }
                 return lines.joined(separator: "\n")
+            }
+        }
+
+        private func render(_ rows: [RuleComparison.Row], scanned: [String: Int], against: String, day: Day) -> String {
+            let headers = ["id", "name", "eligible_before", "eligible_now", "gained", "lost", "amount_before_yuan", "amount_now_yuan", "amount_change_yuan"]
+            let cells = rows.map { r in
+                let name = r.title + (r.inBaseline ? "" : "（新增政策）") + (r.inCurrent ? "" : "（已删除）")
+                return [
+                    r.id, name, String(r.eligibleBefore), String(r.eligibleNow), String(r.gained), String(r.lost),
+                    r.totalBeforeText, r.totalNowText, r.changeText,
+                ]
+            }
+            switch format {
+            case .csv:
+                return ([CSVOutput.line(headers)] + cells.map(CSVOutput.line)).joined(separator: "\n")
+            case .json:
+                return cells.map { JSONOutput.line(Dictionary(uniqueKeysWithValues: zip(headers, $0).map { ($0, $1) })) }.joined(separator: "\n")
+            case .table:
+                var table = TextTable(["编号", "名称", "对照享受", "现在享受", "新增", "不再享受", "对照金额（元/期）", "现在金额（元/期）", "变化"])
+                cells.forEach { table.add($0) }
+                let read = ["居民", "家庭", "企业"].compactMap { s in scanned[s].map { "\(s) \($0)" } }.joined(separator: "、")
+                let changed = rows.filter { $0.gained > 0 || $0.lost > 0 || $0.changeText != "0.00" }.count
+                return [
+                    "对比试算（评估日 \(day)；对照：\(against)；读取 \(read.isEmpty ? "0 个对象" : read)）", "", table.render(),
+                    changed == 0 ? "两个版本的结果相同。" : "\(changed) 项政策的结果有变化（互斥组在两个版本中各自裁决）。",
+                ].joined(separator: "\n")
             }
         }
 
