@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// Why one cell failed its field's type: a reason code and a Chinese sentence.
 public struct FieldProblem: Error, Hashable, Sendable {
     public var reason: ReasonCode
@@ -13,10 +15,41 @@ public struct FieldProblem: Error, Hashable, Sendable {
 public struct FieldTypeParsing: Sendable {
     public let divisions: DivisionCatalog
     let provinceCodes: Set<Int>
+    /// The catalogue's 郑州 county and 二七区 township codes as integers, so a valid division
+    /// code is checked from its bytes without building substrings to look up (the import
+    /// checks one per row); any code not found here goes the catalogue's way for its message.
+    let countyNumbers: Set<Int>
+    let townshipNumbers: Set<Int>
 
     public init(divisions: DivisionCatalog) {
         self.divisions = divisions
         self.provinceCodes = divisions.provinceCodes
+        func numbers(_ codes: Dictionary<String, String>.Keys, digits: Int) -> Set<Int> {
+            Set(codes.compactMap { code in
+                code.utf8.count == digits && code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? Int(code) : nil
+            })
+        }
+        self.countyNumbers = numbers(divisions.zhengzhouCounties.keys, digits: 6)
+        self.townshipNumbers = numbers(divisions.erqiTownships.keys, digits: 9)
+    }
+
+    /// True when `code` is certainly valid (the same verdict as `DivisionCatalog.validate`).
+    func isKnownValidDivision(_ code: String) -> Bool {
+        var code = code
+        guard code.utf8.count == 9 else { return false }
+        return code.withUTF8 { bytes in
+            var value = 0
+            for b in bytes {
+                guard b >= 0x30, b <= 0x39 else { return false }
+                value = value * 10 + Int(b - 0x30)
+            }
+            guard provinceCodes.contains(value / 10_000_000) else { return false }
+            let county = value / 1000
+            // DivisionCatalog.cityPrefix 4101 and districtCode 410103.
+            guard county / 100 == 4101 else { return true }
+            guard countyNumbers.contains(county) else { return false }
+            return county != 410_103 || townshipNumbers.contains(value)
+        }
     }
 
     public func parse(_ text: String, as field: FieldSpec) -> Result<FieldValue, FieldProblem> {
@@ -64,6 +97,7 @@ public struct FieldTypeParsing: Sendable {
             return Self.looksLikeIDNumber(text, provinces: provinceCodes)
                 ? asID.map { .text($0.text) } : asUSCC.map { .text($0) }
         case .division:
+            if isKnownValidDivision(text) { return .success(.text(text)) }
             if let problem = divisions.validate(text) {
                 return .failure(FieldProblem(.badDivision, Self.describe(problem, label: field.label)))
             }
@@ -95,10 +129,16 @@ public struct FieldTypeParsing: Sendable {
     /// Equal UTF-8 bytes (no Unicode normalisation).
     @inline(__always)
     static func sameBytes(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
+        let count = a.utf8.count
+        guard count == b.utf8.count else { return false }
         var a = a
         var b = b
-        return a.withUTF8 { pa in b.withUTF8 { pb in pa.elementsEqual(pb) } }
+        return a.withUTF8 { pa in
+            b.withUTF8 { pb in
+                guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }
+                return memcmp(x, y, count) == 0
+            }
+        }
     }
 
     /// Parses an ID number, keeping the parsed birth date and gender for cross-checks.
