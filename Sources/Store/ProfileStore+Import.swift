@@ -29,6 +29,8 @@ public final class ImportWriter {
     private var droppedIndexes: [String] = []
     private var newValues: [DatabaseValue] = []
     private var arguments: [DatabaseValue] = []
+    /// The current row's texts, bound to `insert` without copies on a first load.
+    private var arena = TextArena()
 
     init(db: Database, schema: Schema, importID: Int64, sourcePath: String) throws {
         self.db = db
@@ -106,9 +108,7 @@ public final class ImportWriter {
             // Nothing existed before this import and the file's own repeats were resolved by
             // the reader, so every row is new: bind and step, no look-up.
             let raw = insert.sqliteStatement
-            for i in values.indices {
-                SQLiteBinding.bind(values[i], at: Int32(i - base + 1), to: raw)
-            }
+            SQLiteBinding.bindRow(values, to: raw, arena: &arena)
             sqlite3_bind_int64(raw, Int32(values.count + 1), importID)
             sqlite3_bind_int64(raw, Int32(values.count + 2), importID)
             // GRDB turns on extended result codes: compare the primary code (low byte).

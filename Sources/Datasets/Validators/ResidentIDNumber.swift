@@ -27,26 +27,40 @@ public struct ResidentIDNumber: Hashable, Sendable {
 
     /// Validates `text` (a lowercase x is accepted and normalised to X).
     public static func validate(_ text: String, provinces: Set<Int>) -> Result<ResidentIDNumber, Problem> {
-        var bytes = Array(text.utf8)
-        guard bytes.count == 18 else { return .failure(.wrongLength(text.count)) }
-        if bytes[17] == UInt8(ascii: "x") { bytes[17] = UInt8(ascii: "X") }
-        for (i, b) in bytes.enumerated() {
-            let digit = b >= 0x30 && b <= 0x39
-            guard digit || (i == 17 && b == UInt8(ascii: "X")) else { return .failure(.badCharacter) }
+        // Checked on the string's own UTF-8 bytes: the import validates one ID per row, and
+        // copying it into arrays and substrings (three allocations) showed in its profile.
+        var text = text
+        guard text.utf8.count == 18 else { return .failure(.wrongLength(text.count)) }
+        let checked = text.withUTF8 { bytes -> Result<(birth: Day, lowercaseX: Bool, odd: Bool), Problem> in
+            var last = bytes[17]
+            let lowercaseX = last == UInt8(ascii: "x")
+            if lowercaseX { last = UInt8(ascii: "X") }
+            for i in 0..<17 where !(bytes[i] >= 0x30 && bytes[i] <= 0x39) { return .failure(.badCharacter) }
+            guard (last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X") else { return .failure(.badCharacter) }
+            let province = Int(bytes[0] - 0x30) * 10 + Int(bytes[1] - 0x30)
+            guard provinces.contains(province) else {
+                return .failure(.unknownProvince(String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<2]), as: UTF8.self)))
+            }
+            let birthBytes = UnsafeBufferPointer(rebasing: bytes[6..<14])
+            guard let birth = Day.parse(utf8: birthBytes) else {
+                return .failure(.badBirthDate(String(decoding: birthBytes, as: UTF8.self)))
+            }
+            let expected = checkByte(for: UnsafeBufferPointer(rebasing: bytes[0..<17]))
+            guard last == expected else { return .failure(.badCheckDigit(expected: Character(Unicode.Scalar(expected)))) }
+            return .success((birth, lowercaseX, (bytes[16] - 0x30) % 2 == 1))
         }
-        let province = Int(bytes[0] - 0x30) * 10 + Int(bytes[1] - 0x30)
-        guard provinces.contains(province) else {
-            return .failure(.unknownProvince(String(decoding: bytes[0..<2], as: UTF8.self)))
+        switch checked {
+        case .failure(let problem):
+            return .failure(problem)
+        case .success(let parts):
+            if parts.lowercaseX { text = String(decoding: text.utf8.dropLast(), as: UTF8.self) + "X" }
+            return .success(ResidentIDNumber(text: text, birthDate: parts.birth, gender: parts.odd ? "男" : "女"))
         }
-        let birthText = String(decoding: bytes[6..<14], as: UTF8.self)
-        guard let birth = Day.parse(birthText) else { return .failure(.badBirthDate(birthText)) }
-        let expected = checkCharacter(for: bytes[0..<17])
-        guard Character(Unicode.Scalar(bytes[17])) == expected else {
-            return .failure(.badCheckDigit(expected: expected))
-        }
-        let sequence = Int(bytes[16] - 0x30)
-        return .success(ResidentIDNumber(
-            text: String(decoding: bytes, as: UTF8.self), birthDate: birth, gender: sequence % 2 == 1 ? "男" : "女"
-        ))
+    }
+
+    static func checkByte(for first17: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        var sum = 0
+        for i in 0..<17 { sum += Int(first17[i] - UInt8(ascii: "0")) * weights[i] }
+        return checkCharacters[sum % 11]
     }
 }

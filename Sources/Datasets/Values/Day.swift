@@ -57,7 +57,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses `YYYY-MM-DD`, `YYYYMMDD` or `YYYY/MM/DD`; nil unless the text is one of those
     /// and names a real date.
     public static func parse(_ text: some StringProtocol) -> Day? {
-        let bytes = Array(text.utf8)
+        if let day = text.utf8.withContiguousStorageIfAvailable({ parse(utf8: $0) }) { return day }
+        return Array(text.utf8).withUnsafeBufferPointer { parse(utf8: $0) }
+    }
+
+    /// The same from UTF-8 bytes, without copying them (the import validates a date per row).
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Day? {
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for i in range {

@@ -25,66 +25,89 @@ public struct RowValidator: Sendable {
     ) -> QuarantineEntry? {
         values.removeAll(keepingCapacity: true)
         for i in parsedIDs.indices { parsedIDs[i] = nil }
+        // The cell check is not `mutating` (the parsed IDs are moved out for the row and back
+        // after), so it can take the field in place.
+        var ids: [ResidentIDNumber?] = []
+        swap(&ids, &parsedIDs)
+        defer { swap(&ids, &parsedIDs) }
         for index in fields.indices {
-            // Read the field in place; binding `let field = …` would copy the struct (and retain
-            // its strings and arrays) for every cell of every row.
-            func reject(_ reason: ReasonCode, _ value: String, _ message: String) -> QuarantineEntry {
-                QuarantineEntry(file: file, line: line, field: fields[index].name, reason: reason, value: value, message: message)
-            }
-            let text: String
-            switch cells[index] {
-            case .absent:
-                values.append(.null)
-                continue
-            case .undecodable(let lossy):
-                return reject(.badEncoding, lossy, "\(fields[index].label)含有无法按 UTF-8 解码的字节。")
-            case .text(let raw):
-                text = Self.trim(raw)
-            }
-            if text.isEmpty {
-                if fields[index].required {
-                    return reject(.missingRequired, "", "\(fields[index].label)为必填项，不能为空。")
-                }
-                if let condition = fields[index].requiredWhen, condition.field < values.count,
-                   values[condition.field].display(for: fields[condition.field]) == condition.equals {
-                    let other = fields[condition.field]
-                    return reject(.missingRequired, "", "\(other.label)为“\(condition.equals)”时，\(fields[index].label)不能为空。")
-                }
-                switch fields[index].empty {
-                case .unknown: values.append(.null)
-                case .value(let value, _): values.append(value)
-                }
-                continue
-            }
-            let parsed: Result<FieldValue, FieldProblem>
-            if case .idNumber = fields[index].type {
-                parsed = parsing.parseID(text, label: fields[index].label).map { id in
-                    parsedIDs[index] = id
-                    return .text(id.text)
-                }
-            } else if case .holderID = fields[index].type,
-                      case .success(let id) = parsing.parseID(text, label: fields[index].label) {
-                parsedIDs[index] = id
-                parsed = .success(.text(id.text))
-            } else {
-                parsed = parsing.parse(text, as: fields[index])
-            }
-            switch parsed {
-            case .failure(let problem):
-                return reject(problem.reason, text, problem.message)
-            case .success(let value):
-                values.append(value)
-            }
-            if !fields[index].crossChecks.isEmpty, let problem = crossCheck(index: index, values: values) {
-                return reject(problem.reason, text, problem.message)
+            if let entry = validate(
+                cells[index], index: index, line: line, into: &values, parsedIDs: &ids
+            ) {
+                return entry
             }
         }
         return nil
     }
 
-    private func crossCheck(index: Int, values: [FieldValue]) -> FieldProblem? {
-        let field = schema.fields[index]
-        for check in field.crossChecks {
+    /// One cell of the row; appends its value, or returns why the row is quarantined.
+    @inline(__always)
+    private func validate(
+        _ cell: RawCell, index: Int, line: Int, into values: inout [FieldValue],
+        parsedIDs: inout [ResidentIDNumber?]
+    ) -> QuarantineEntry? {
+        let text: String
+        switch cell {
+        case .absent:
+            values.append(.null)
+            return nil
+        case .undecodable(let lossy):
+            return reject(index, line, .badEncoding, lossy, "\(fields[index].label)含有无法按 UTF-8 解码的字节。")
+        case .text(let raw):
+            text = Self.trim(raw)
+        }
+        if text.isEmpty {
+            if fields[index].required {
+                return reject(index, line, .missingRequired, "", "\(fields[index].label)为必填项，不能为空。")
+            }
+            if let condition = fields[index].requiredWhen, condition.field < values.count,
+               values[condition.field].display(for: fields[condition.field]) == condition.equals {
+                let other = fields[condition.field]
+                return reject(index, line, .missingRequired, "", "\(other.label)为“\(condition.equals)”时，\(fields[index].label)不能为空。")
+            }
+            switch fields[index].empty {
+            case .unknown: values.append(.null)
+            case .value(let value, _): values.append(value)
+            }
+            return nil
+        }
+        let parsed: Result<FieldValue, FieldProblem>
+        if case .idNumber = fields[index].type {
+            parsed = parsing.parseID(text, label: fields[index].label).map { id in
+                parsedIDs[index] = id
+                return .text(id.text)
+            }
+        } else if case .holderID = fields[index].type,
+                  case .success(let id) = parsing.parseID(text, label: fields[index].label) {
+            parsedIDs[index] = id
+            parsed = .success(.text(id.text))
+        } else {
+            parsed = parsing.parse(
+                text, type: fields[index].type, label: fields[index].label, minimum: fields[index].minimum,
+                maximum: fields[index].maximum
+            )
+        }
+        switch parsed {
+        case .failure(let problem):
+            return reject(index, line, problem.reason, text, problem.message)
+        case .success(let value):
+            values.append(value)
+        }
+        if !fields[index].crossChecks.isEmpty, let problem = crossCheck(index: index, values: values, parsedIDs: parsedIDs) {
+            return reject(index, line, problem.reason, text, problem.message)
+        }
+        return nil
+    }
+
+    /// The quarantine entry for a bad cell (not a nested function: capturing the field would copy it).
+    private func reject(
+        _ index: Int, _ line: Int, _ reason: ReasonCode, _ value: String, _ message: String
+    ) -> QuarantineEntry {
+        QuarantineEntry(file: file, line: line, field: fields[index].name, reason: reason, value: value, message: message)
+    }
+
+    private func crossCheck(index: Int, values: [FieldValue], parsedIDs: [ResidentIDNumber?]) -> FieldProblem? {
+        for check in fields[index].crossChecks {
             // Checks look back only: a field refers to fields before it in schema order.
             guard check.otherField < index else { continue }
             switch check {
@@ -93,13 +116,13 @@ public struct RowValidator: Sendable {
                 if gender != id.gender {
                     return FieldProblem(
                         .genderMismatch,
-                        "\(field.label)为“\(gender)”，但\(schema.fields[other].label)第 17 位表示“\(id.gender)”（奇数为男，偶数为女）。"
+                        "\(fields[index].label)为“\(gender)”，但\(schema.fields[other].label)第 17 位表示“\(id.gender)”（奇数为男，偶数为女）。"
                     )
                 }
             case .birthDateOf(let other):
                 guard let id = parsedIDs[other], case .date(let day) = values[index] else { continue }
                 if day != id.birthDate {
-                    return FieldProblem(.birthMismatch, "\(field.label)与\(schema.fields[other].label)第 7–14 位的出生日期不一致。")
+                    return FieldProblem(.birthMismatch, "\(fields[index].label)与\(schema.fields[other].label)第 7–14 位的出生日期不一致。")
                 }
             case .holderKindOf(let other):
                 guard case .text(let kind) = values[index], !values[other].isNull else { continue }
@@ -107,13 +130,13 @@ public struct RowValidator: Sendable {
                 if kind != expected {
                     let code = parsedIDs[other] != nil ? "身份证号" : "统一社会信用代码"
                     return FieldProblem(
-                        .badEnum, "\(field.label)为“\(kind)”，但\(schema.fields[other].label)是\(code)，应为“\(expected)”。"
+                        .badEnum, "\(fields[index].label)为“\(kind)”，但\(schema.fields[other].label)是\(code)，应为“\(expected)”。"
                     )
                 }
             case .notBefore(let other):
                 guard case .date(let day) = values[index], case .date(let earlier) = values[other] else { continue }
                 if day < earlier {
-                    return FieldProblem(.badDate, "\(field.label)（\(day)）早于\(schema.fields[other].label)（\(earlier)）。")
+                    return FieldProblem(.badDate, "\(fields[index].label)（\(day)）早于\(schema.fields[other].label)（\(earlier)）。")
                 }
             }
         }
@@ -124,7 +147,10 @@ public struct RowValidator: Sendable {
     static func trim(_ text: String) -> String {
         // Fast path on bytes: a cell that starts and ends with neither a space, a tab, a line
         // break, U+3000 (E3 80 80) nor U+FEFF (EF BB BF) is returned as it is.
-        guard let firstByte = text.utf8.first, let lastByte = text.utf8.last else { return text }
+        var bytes = text
+        guard let (firstByte, lastByte) = bytes.withUTF8({ $0.isEmpty ? nil : ($0[0], $0[$0.count - 1]) }) else {
+            return text
+        }
         let spaceStart = firstByte == 0x20 || firstByte == 0x09 || firstByte == 0x0D || firstByte == 0x0A
             || firstByte == 0xE3 || firstByte == 0xEF
         let spaceEnd = lastByte == 0x20 || lastByte == 0x09 || lastByte == 0x0D || lastByte == 0x0A
