@@ -1,4 +1,5 @@
 public import Datasets
+public import Foundation
 
 /// Everything the reference evaluator knows about one entity: its own fields (canonical
 /// names; a missing or `.null` field is unknown) and its related records.
@@ -38,9 +39,18 @@ public struct PolicyEvaluation: Sendable {
         public var inputs: [(field: String, value: String)]
     }
 
+    /// The synthetic conditions the evaluator adds: the validity window, and “the amount can be
+    /// computed” (only when it cannot, which sends an eligible case to manual review).
+    public static let validityCondition = "有效期"
+    public static let amountCondition = "金额"
+
     public var policy: String
     public var outcome: Outcome
-    /// In 元, rounded to the fen (四舍五入); nil unless eligible, or when the amount is unknown.
-    public var amount: String?
+    /// In 元, rounded to the fen (四舍五入); nil unless eligible with a known amount. Kept as a
+    /// number so tallies add it up without formatting and parsing text per entity.
+    public var amountValue: Decimal?
     public var conditions: [ConditionResult]
+
+    /// The amount as people read it, e.g. 892.50.
+    public var amount: String? { amountValue.map(ReferenceEvaluator.yuan) }
 }

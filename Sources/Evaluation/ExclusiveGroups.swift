@@ -29,8 +29,8 @@ public enum ExclusiveGroups {
 
     private static func beats(_ a: Int, _ b: Int, byAmount: Bool, _ policies: [CompiledPolicy], _ results: [PolicyEvaluation]) -> Bool {
         if byAmount {
-            let x = results[a].amount.flatMap { Decimal(string: $0) } ?? 0
-            let y = results[b].amount.flatMap { Decimal(string: $0) } ?? 0
+            let x = results[a].amountValue ?? 0
+            let y = results[b].amountValue ?? 0
             if x != y { return x > y }
         }
         let p = policies[a].exclusive.flatMap { Decimal(string: $0.priority) } ?? 0

@@ -35,14 +35,20 @@ public struct ReferenceEvaluator: Sendable {
     }
 
     public func evaluate(policy id: String, for entity: EntityFacts, asOf: Day) -> PolicyEvaluation? {
-        guard let policy = program.policy(id) else { return nil }
+        program.policy(id).map { evaluate($0, for: entity, asOf: asOf) }
+    }
+
+    /// One policy of this program for one entity (no look-up by id: for loops over policies).
+    /// Without `explaining`, conditions carry no inputs: a tally over a million entities needs
+    /// each condition's value, not the text of every value it read.
+    public func evaluate(_ policy: CompiledPolicy, for entity: EntityFacts, asOf: Day, explaining: Bool = true) -> PolicyEvaluation {
         var results: [PolicyEvaluation.ConditionResult] = []
         // A policy outside its validity window grants nothing on that date.
         if let validity = policy.validity {
             let inForce = validity.from <= asOf && asOf <= validity.to
             results.append(.init(
-                name: "有效期", label: "在政策有效期内（\(validity.from) 至 \(validity.to)）", basis: policy.basis,
-                value: inForce ? .yes : .no, inputs: [("评估日", asOf.description)]
+                name: PolicyEvaluation.validityCondition, label: "在政策有效期内（\(validity.from) 至 \(validity.to)）", basis: policy.basis,
+                value: inForce ? .yes : .no, inputs: explaining ? [("评估日", asOf.description)] : []
             ))
         }
         for condition in policy.conditions {
@@ -52,24 +58,26 @@ public struct ReferenceEvaluator: Sendable {
             case .bool(false): .no
             default: .unknown
             }
-            let inputs = program[condition.node].reads.map { field in
+            let inputs = !explaining ? [] : program[condition.node].reads.map { field in
                 (field, relatedInput(field, entity) ?? entity.fields[field].map { Self.display($0, scale: scales[field]) } ?? "")
             }
             results.append(.init(name: condition.name, label: condition.label, basis: condition.basis, value: truth, inputs: inputs))
         }
         var outcome: PolicyEvaluation.Outcome =
             results.contains { $0.value == .no } ? .ineligible : results.contains { $0.value == .unknown } ? .unknown : .eligible
-        var amount: String?
+        var amount: Decimal?
         if outcome == .eligible, let compiled = policy.amount {
             if let value = self.amount(compiled, entity, asOf) {
-                amount = Self.yuan(value)
+                amount = Self.roundedToFen(value)
             } else {
                 // Qualifies, but the amount needs data that is missing: never pay a guess.
                 outcome = .unknown
-                results.append(.init(name: "金额", label: "计算金额所需的数据齐全", basis: nil, value: .unknown, inputs: []))
+                results.append(.init(
+                    name: PolicyEvaluation.amountCondition, label: "计算金额所需的数据齐全", basis: nil, value: .unknown, inputs: []
+                ))
             }
         }
-        return PolicyEvaluation(policy: id, outcome: outcome, amount: amount, conditions: results)
+        return PolicyEvaluation(policy: policy.id, outcome: outcome, amountValue: amount, conditions: results)
     }
 
     // MARK: Amounts
@@ -107,11 +115,16 @@ public struct ReferenceEvaluator: Sendable {
 
     /// 元 with two decimals, rounded half up (四舍五入到分), e.g. 892.50.
     public static func yuan(_ value: Decimal) -> String {
-        var input = value * 100
-        var cents = Decimal()
-        NSDecimalRound(&cents, &input, 0, .plain)
-        let units = NSDecimalNumber(decimal: cents).int64Value
+        let units = NSDecimalNumber(decimal: roundedToFen(value) * 100).int64Value
         return ScaledDecimal(units: units, scale: 2).description
+    }
+
+    /// 四舍五入到分.
+    public static func roundedToFen(_ value: Decimal) -> Decimal {
+        var input = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &input, 2, .plain)
+        return rounded
     }
 
     // MARK: Nodes

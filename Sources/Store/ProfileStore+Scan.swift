@@ -25,17 +25,16 @@ extension ProfileStore {
     /// Calls `body` for every active profile of `kind`, in a stable order (household, then key),
     /// with its household and licences. Reads one consistent snapshot; rows stream through a
     /// cursor and only one household is held at a time (licences are loaded once, grouped).
+    /// Columns are read by position (the schema's order), not looked up by name per row.
     public func scan(_ kind: DatasetKind, unit: ScanUnit = .each, _ body: (StoredEntity) throws -> Void) throws {
         try guarded("读取档案") {
             try pool.read { db in
                 let licences = try licencesByHolder(db)
                 let schema = schemas[kind]
-                let key = ColumnMapping.quote(schema.key.name)
                 let grouped = kind == .residents
-                let order = grouped
-                    ? "household_id IS NULL, household_id, CASE relation WHEN '户主' THEN 0 ELSE 1 END, \(key)"
-                    : key
-                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(ColumnMapping.quote(kind.rawValue)) WHERE active = 1 ORDER BY \(order)")
+                let householdColumn = grouped ? schema.index(of: "household_id") : nil
+                let order = grouped ? Self.householdOrder(schema) : ColumnMapping.quote(schema.key.name)
+                let rows = try Row.fetchCursor(db, sql: "\(Self.select(schema)) WHERE active = 1 ORDER BY \(order)")
                 var group: [(key: String, fields: [String: FieldValue])] = []
                 var groupID: String?
                 func flush() throws {
@@ -50,13 +49,12 @@ extension ProfileStore {
                     }
                 }
                 while let row = try rows.next() {
-                    let fields = Self.fields(row, schema)
-                    let entityKey: String = row[schema.key.name] ?? ""
-                    let household: String? = grouped ? row["household_id"] : nil
+                    let entityKey: String = row[schema.keyIndex] ?? ""
+                    let household: String? = householdColumn.flatMap { row[$0] }
                     // A resident without a household is a household of one.
                     if household == nil || household != groupID { try flush() }
                     groupID = household
-                    group.append((entityKey, fields))
+                    group.append((entityKey, Self.fields(row, schema)))
                 }
                 try flush()
             }
@@ -64,26 +62,35 @@ extension ProfileStore {
     }
 
     /// One resident (by 身份证号) or enterprise (by 统一社会信用代码), active or not, with its
-    /// household and licences as a scan would give them.
-    public func entity(key rawKey: String) throws -> (kind: DatasetKind, entity: StoredEntity)? {
+    /// household and licences as a scan would give them, and whether a household scan would
+    /// pick it to stand for its household (the same rule as `ScanUnit.householdHead`).
+    public func entity(key rawKey: String) throws -> (kind: DatasetKind, entity: StoredEntity, representsHousehold: Bool)? {
         let key = rawKey.uppercased()
         return try guarded("读取档案") {
             try pool.read { db in
                 for kind in [DatasetKind.residents, .enterprises] {
                     let schema = schemas[kind]
-                    let sql = "SELECT * FROM \(ColumnMapping.quote(kind.rawValue)) WHERE \(ColumnMapping.quote(schema.key.name)) = ?"
+                    let keyColumn = ColumnMapping.quote(schema.key.name)
+                    let sql = "\(Self.select(schema, extra: "active")) WHERE \(keyColumn) = ?"
                     guard let row = try Row.fetchOne(db, sql: sql, arguments: [key]) else { continue }
+                    let fields = Self.fields(row, schema)
                     var household: [[String: FieldValue]] = []
-                    if kind == .residents, let id: String = row["household_id"] {
-                        household = try Row.fetchAll(db, sql: "SELECT * FROM residents WHERE household_id = ? AND active = 1", arguments: [id])
-                            .map { Self.fields($0, schema) }
+                    var represents = true
+                    if kind == .residents, case .text(let id)? = fields["household_id"] {
+                        let members = try Row.fetchAll(db, sql: """
+                            \(Self.select(schema)) WHERE household_id = ? AND active = 1 ORDER BY \(Self.householdOrder(schema))
+                            """, arguments: [id])
+                        household = members.map { Self.fields($0, schema) }
+                        represents = members.first.map { ($0[schema.keyIndex] as String?) == key } ?? true
                     } else if kind == .residents {
-                        household = [Self.fields(row, schema)]
+                        household = [fields]
                     }
-                    let licences = try Row.fetchAll(db, sql: "SELECT * FROM licences WHERE holder_id = ? AND active = 1 ORDER BY expiry_date", arguments: [key])
-                        .map { Self.fields($0, schemas.licences) }
-                    let entity = StoredEntity(key: key, fields: Self.fields(row, schema), household: household, licences: licences, active: row["active"] ?? false)
-                    return (kind, entity)
+                    let licences = try Row.fetchAll(db, sql: """
+                        \(Self.select(schemas.licences)) WHERE holder_id = ? AND active = 1 ORDER BY expiry_date
+                        """, arguments: [key]).map { Self.fields($0, schemas.licences) }
+                    let active: Bool = row[schema.fields.count] ?? false
+                    let entity = StoredEntity(key: key, fields: fields, household: household, licences: licences, active: active)
+                    return (kind, entity, represents)
                 }
                 return nil
             }
@@ -91,19 +98,36 @@ extension ProfileStore {
     }
 
     private func licencesByHolder(_ db: Database) throws -> [String: [[String: FieldValue]]] {
+        let schema = schemas.licences
+        guard let holderColumn = schema.index(of: "holder_id") else { return [:] }
         var out: [String: [[String: FieldValue]]] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM licences WHERE active = 1 ORDER BY holder_id, expiry_date")
+        let rows = try Row.fetchCursor(db, sql: "\(Self.select(schema)) WHERE active = 1 ORDER BY holder_id, expiry_date")
         while let row = try rows.next() {
-            guard let holder: String = row["holder_id"] else { continue }
-            out[holder, default: []].append(Self.fields(row, schemas.licences))
+            guard let holder: String = row[holderColumn] else { continue }
+            out[holder, default: []].append(Self.fields(row, schema))
         }
         return out
     }
 
+    /// `SELECT` of the schema's fields in schema order (then `extra` columns), so a row's
+    /// column `i` is `schema.fields[i]`.
+    static func select(_ schema: Schema, extra: String...) -> String {
+        let columns = schema.fields.map { ColumnMapping.quote($0.name) } + extra.map(ColumnMapping.quote)
+        return "SELECT \(columns.joined(separator: ", ")) FROM \(ColumnMapping.quote(schema.kind.rawValue))"
+    }
+
+    /// A household's members, the one standing for it first: its 户主, else the smallest key.
+    static func householdOrder(_ schema: Schema) -> String {
+        "household_id IS NULL, household_id, CASE relation WHEN '户主' THEN 0 ELSE 1 END, \(ColumnMapping.quote(schema.key.name))"
+    }
+
+    /// A row read with `select(schema)`, by canonical field name.
     static func fields(_ row: Row, _ schema: Schema) -> [String: FieldValue] {
         var fields: [String: FieldValue] = [:]
         fields.reserveCapacity(schema.fields.count)
-        for field in schema.fields { fields[field.name] = ColumnMapping.fieldValue(row[field.name], type: field.type) }
+        for (index, field) in schema.fields.enumerated() {
+            fields[field.name] = ColumnMapping.fieldValue(row[index], type: field.type)
+        }
         return fields
     }
 }

@@ -162,6 +162,33 @@ final class RulesTryCLITests: XCTestCase {
         XCTAssertTrue(table.stdout.contains("1 项政策的结果有变化"), table.stdout)
     }
 
+    /// The explanation decides like the batch: 互斥组 applied, and a household without a 户主
+    /// explained for the member that stands for it.
+    func testExplanationsFollowTheBatchOnExclusionAndHouseholds() throws {
+        let firm = try run(["rules", "try", "--entity", "91410103MAG9L59XT1", "--as-of", "2026-11-27"])
+        XCTAssertEqual(firm.status, 0, firm.stderr)
+        XCTAssertTrue(firm.stdout.contains("T-Q2 企业乙：符合，金额 200.00 元\n"), firm.stdout)
+        XCTAssertTrue(firm.stdout.contains("T-Q1 企业甲：符合，金额 100.00 元（互斥组“培育”中另一项政策优先，不重复享受）"), firm.stdout)
+
+        // H4 has no 户主: the smaller 身份证号 stands for it, as in the batch.
+        let first = Self.id("41010320200101006", "男"), second = Self.id("41010320250301007", "女")
+        let header = "id_number,name,gender,birth_date,hukou_division,hukou_type,household_id,relation,phone,alive,dibao,tekun,disability_level,school_stage,medical_insurance,annual_income_yuan,farmland_mu,consent_push"
+        try dir.write("h4.csv", [
+            header,
+            first + ",己,男,2020-01-01,410103001,非农业,H4,子女,,是,否,否,,小学,城乡居民,0,0,是",
+            second + ",庚,女,2025-03-01,410103001,非农业,H4,其他,,是,否,否,,无,城乡居民,0,0,是",
+        ].joined(separator: "\n") + "\n")
+        XCTAssertEqual(try run(["import", "residents", dir.file("h4.csv")]).status, 0)
+        let stands = try run(["rules", "try", "T-YE", "--entity", first, "--as-of", "2026-11-27"])
+        XCTAssertTrue(stands.stdout.contains("T-YE 育儿试算：符合，金额 3600.00 元"), stands.stdout)
+        let other = try run(["rules", "try", "T-YE", "--entity", second, "--as-of", "2026-11-27"])
+        XCTAssertTrue(other.stdout.contains("（没有适用于该对象的政策）"), other.stdout)
+
+        let json = try run(["rules", "try", "--entity", first, "--format", "json"])
+        XCTAssertEqual(json.status, 64, "the explanation is text only: \(json.stderr)")
+        XCTAssertTrue(json.stderr.contains("--entity 的逐条解释只输出文字"), json.stderr)
+    }
+
     func testUnknownEntityPolicyAndMissingDatabaseAreErrors() throws {
         let nobody = try run(["rules", "try", "--entity", "410103199901010000"])
         XCTAssertEqual(nobody.status, 1)

@@ -58,7 +58,9 @@ public enum RuleComparison {
             }
             return (
                 evaluator: ReferenceEvaluator(program: version.program), policies: policies,
-                bySubject: Dictionary(grouping: policies.indices) { policies[$0].subject ?? "居民" }
+                bySubject: Dictionary(grouping: policies.indices) { policies[$0].subject ?? "居民" },
+                // Policy index → row, so the per-entity loop does no look-up by id.
+                rowOf: policies.map { position[$0.id] ?? 0 }
             )
         }
         for policy in current.entries.map(\.policy) { if let row = position[policy.id] { rows[row].inCurrent = true } }
@@ -70,11 +72,10 @@ public enum RuleComparison {
         let scanned = try RuleTrial.forEachEntity(subjects: subjects, store: store, progress: progress) { subject, facts in
             for side in 0..<2 {
                 for index in granted[side].indices { granted[side][index] = nil }
-                let (evaluator, policies, bySubject) = sides[side]
+                let (evaluator, policies, bySubject, rowOf) = sides[side]
                 for (index, result, isGranted) in RuleTrial.decide(evaluator, policies, bySubject[subject] ?? [], facts, asOf)
                 where isGranted && result.outcome == .eligible {
-                    guard let row = position[policies[index].id] else { continue }
-                    granted[side][row] = result.amount.flatMap { Decimal(string: $0) } ?? 0
+                    granted[side][rowOf[index]] = result.amountValue ?? 0
                 }
             }
             for row in rows.indices {

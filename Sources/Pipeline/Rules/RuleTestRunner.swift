@@ -88,7 +88,7 @@ public enum RuleTestRunner {
                     ]
                 )
                 guard let result = evaluator.evaluate(policy: policy.id, for: entity, asOf: asOf) else { continue }
-                for condition in result.conditions where condition.name != "有效期" {
+                for condition in result.conditions where condition.name != PolicyEvaluation.validityCondition {
                     seen["\(policy.id)：\(condition.label)", default: []].insert(condition.value)
                 }
                 let outcomes = ["符合", "不符合", "待人工复核"]

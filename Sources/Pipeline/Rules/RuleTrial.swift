@@ -32,8 +32,19 @@ public enum RuleTrial {
         /// The sum of the amounts granted (eligible and not excluded), in 元.
         var total = Decimal(0)
         /// How many entities each condition failed (否) or left undecided (未知), by label.
-        public var failing: [String: Int] = [:]
-        public var undecided: [String: Int] = [:]
+        public var failing: [String: Int] { byLabel(failingAt) }
+        public var undecided: [String: Int] { byLabel(undecidedAt) }
+        /// Counted by the condition's position in the results (a policy's conditions always come
+        /// in the same order), so the per-entity loop indexes an array instead of hashing labels.
+        var labels: [String] = []
+        var failingAt: [Int] = []
+        var undecidedAt: [Int] = []
+
+        private func byLabel(_ counts: [Int]) -> [String: Int] {
+            var out: [String: Int] = [:]
+            for (position, count) in counts.enumerated() where count > 0 { out[labels[position], default: 0] += count }
+            return out
+        }
 
         public var totalText: String { ReferenceEvaluator.yuan(total) }
     }
@@ -89,32 +100,32 @@ public enum RuleTrial {
     /// The policies at `indices` decided for one entity, with 互斥组 applied: each result with
     /// its index and whether it is granted.
     static func decide(
-        _ evaluator: ReferenceEvaluator, _ policies: [CompiledPolicy], _ indices: [Int], _ facts: EntityFacts, _ asOf: Day
+        _ evaluator: ReferenceEvaluator, _ policies: [CompiledPolicy], _ indices: [Int], _ facts: EntityFacts, _ asOf: Day,
+        explaining: Bool = false
     ) -> [(index: Int, result: PolicyEvaluation, granted: Bool)] {
         var decided: [(Int, PolicyEvaluation)] = []
         decided.reserveCapacity(indices.count)
         for index in indices {
-            guard let result = evaluator.evaluate(policy: policies[index].id, for: facts, asOf: asOf) else { continue }
-            decided.append((index, result))
+            decided.append((index, evaluator.evaluate(policies[index], for: facts, asOf: asOf, explaining: explaining)))
         }
         let winners = ExclusiveGroups.winners(policies: decided.map { policies[$0.0] }, results: decided.map(\.1))
         return decided.enumerated().map { offset, pair in (pair.0, pair.1, winners.contains(offset)) }
     }
 
-    /// Every policy for one entity, explained condition by condition; nil if no such profile.
+    /// Every policy for one entity, explained condition by condition, with 互斥组 applied as in
+    /// the batch (`granted` is false for an eligible policy another in its group beats); nil if
+    /// no such profile. 家庭 policies are explained for the member that stands for the household.
     public static func explain(
         key: String, entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day
-    ) throws -> (kind: DatasetKind, entity: StoredEntity, results: [PolicyEvaluation])? {
-        guard let (kind, stored) = try store.entity(key: key) else { return nil }
-        let evaluator = ReferenceEvaluator(program: program)
-        let facts = EntityFacts(stored)
-        let isHead = stored.fields["relation"] == .text("户主")
-        let results = entries.compactMap { entry -> PolicyEvaluation? in
-            let subject = entry.policy.subject ?? "居民"
-            guard NameTable.subjectKind(subject) == kind, subject != "家庭" || isHead else { return nil }
-            return evaluator.evaluate(policy: entry.policy.id, for: facts, asOf: asOf)
+    ) throws -> (kind: DatasetKind, entity: StoredEntity, results: [(result: PolicyEvaluation, granted: Bool)])? {
+        guard let (kind, stored, representsHousehold) = try store.entity(key: key) else { return nil }
+        let policies = entries.map(\.policy)
+        let applicable = policies.indices.filter { index in
+            let subject = policies[index].subject ?? "居民"
+            return NameTable.subjectKind(subject) == kind && (subject != "家庭" || representsHousehold)
         }
-        return (kind, stored, results)
+        let decided = decide(ReferenceEvaluator(program: program), policies, applicable, EntityFacts(stored), asOf, explaining: true)
+        return (kind, stored, decided.map { ($0.result, $0.granted) })
     }
 }
 
@@ -125,21 +136,32 @@ extension RuleTrial.Tally {
         case .eligible:
             eligible += 1
             if granted {
-                if let amount = result.amount.flatMap({ Decimal(string: $0) }) { total += amount }
+                if let amount = result.amountValue { total += amount }
             } else {
                 excluded += 1
             }
         case .ineligible:
             ineligible += 1
-            let failed = result.conditions.filter { $0.value == .no }
-            if failed.count == 1 { nearMisses += 1 }
-            for condition in failed { failing[condition.label, default: 0] += 1 }
         case .unknown:
             manualReview += 1
         }
-        for condition in result.conditions where condition.value == .unknown {
-            undecided[condition.label, default: 0] += 1
+        // The amount condition appears (last) only when it is unknown: grow to fit.
+        while labels.count < result.conditions.count {
+            labels.append(result.conditions[labels.count].label)
+            failingAt.append(0)
+            undecidedAt.append(0)
         }
+        var failed = 0
+        for (position, condition) in result.conditions.enumerated() {
+            switch condition.value {
+            case .no:
+                failed += 1
+                failingAt[position] += 1
+            case .unknown: undecidedAt[position] += 1
+            case .yes: break
+            }
+        }
+        if result.outcome == .ineligible, failed == 1 { nearMisses += 1 }
     }
 }
 

@@ -41,6 +41,17 @@ extension RulesCommand {
             if let asOf, Day.parse(asOf) == nil {
                 throw ValidationError("--as-of 应为 YYYY-MM-DD 格式的真实日期，例如 2026-06-30。")
             }
+            if entity != nil, against != nil {
+                throw ValidationError("--entity 与 --against 不能同时使用：先用 --against 对比，再用 --entity 解释某个对象。")
+            }
+            if entity != nil, format != .table {
+                throw ValidationError("--entity 的逐条解释只输出文字，不支持 --format \(format.rawValue)。")
+            }
+        }
+
+        /// The policies asked for: by id (all when none given), published only with --published.
+        private func selected(_ entries: [CatalogEntry]) -> [CatalogEntry] {
+            entries.filter { (ids.isEmpty || ids.contains($0.policy.id)) && (!published || $0.status == .published) }
         }
 
         func run() throws {
@@ -54,17 +65,13 @@ extension RulesCommand {
                     printError("没有编号为 \(unknown) 的政策；用 mianshen rules list 查看全部政策。")
                     throw ExitCode(64)
                 }
-                let entries = catalog.entries.filter {
-                    (ids.isEmpty || ids.contains($0.policy.id)) && (!published || $0.status == .published)
-                }
+                let entries = selected(catalog.entries)
                 let day = asOf.flatMap { Day.parse($0) } ?? Show.today()
                 if let against {
                     let baseline = try RuleCatalog.entries(rulesDirectory: against, schemas: profiles.schemas)
                     try RulesCommand.requireCompiled(baseline.compiled)
                     guard let baselineProgram = baseline.program else { throw ExitCode(1) }
-                    let baselineEntries = baseline.entries.filter {
-                        (ids.isEmpty || ids.contains($0.policy.id)) && (!published || $0.status == .published)
-                    }
+                    let baselineEntries = selected(baseline.entries)
                     let (rows, scanned) = try RuleComparison.run(
                         current: .init(entries: entries, program: program),
                         baseline: .init(entries: baselineEntries, program: baselineProgram),
@@ -183,8 +190,11 @@ extension RulesCommand {
             if !licences.isEmpty { print("证照：\(licences.joined(separator: "；"))") }
             if found.results.isEmpty { print("（没有适用于该对象的政策）") }
             let policies = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.policy) })
-            for result in found.results {
-                let amount = result.amount.map { "，金额 \($0) 元" } ?? ""
+            for (result, granted) in found.results {
+                var amount = result.amount.map { "，金额 \($0) 元" } ?? ""
+                if result.outcome == .eligible, !granted, let group = policies[result.policy]?.exclusive?.group {
+                    amount += "（互斥组“\(group)”中另一项政策优先，不重复享受）"
+                }
                 let policy = policies[result.policy]
                 print("")
                 print("\(result.policy) \(policy?.title ?? "")：\(result.outcome.rawValue)\(amount)")
@@ -207,7 +217,7 @@ extension RulesCommand {
                     }
                     let detail = inputs.isEmpty ? "" : "（\(inputs.joined(separator: "，"))）"
                     // The validity line's basis is the policy's own, printed above.
-                    let basis = c.name == "有效期" ? nil : c.basis
+                    let basis = c.name == PolicyEvaluation.validityCondition ? nil : c.basis
                     print("  \(mark) \(c.label)\(detail)\(basis.map { "　依据 \($0)" } ?? "")")
                 }
             }
