@@ -47,8 +47,7 @@ struct FixturesCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("统计基准日，年龄、有效期等都相对于它（默认 2026-11-27）。", valueName: "YYYY-MM-DD"))
         var asOf = "2026-11-27"
 
-        @Option(name: .long, help: ArgumentHelp("规则目录，其中 schemas/ 为数据规范（默认 ./Rules，或 MIANSHEN_RULES）。", valueName: "DIR"))
-        var rules: String?
+        @OptionGroup var location: RulesLocation
 
         enum FileFormat: String, ExpressibleByArgument, CaseIterable {
             case csv
@@ -76,10 +75,6 @@ struct FixturesCommand: ParsableCommand {
             }
         }
 
-        var rulesDirectory: String {
-            rules ?? ProcessInfo.processInfo.environment["MIANSHEN_RULES"] ?? "Rules"
-        }
-
         func validate() throws {
             guard residents >= 0, enterprises >= 0 else {
                 throw ValidationError("--residents 和 --enterprises 不能为负数。")
@@ -94,7 +89,7 @@ struct FixturesCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let schemas = try SchemaLoader.load(directory: rulesDirectory + "/schemas")
+                let schemas = try location.schemas()
                 let options = FixtureOptions(
                     residents: residents, enterprises: enterprises, outputDirectory: out, seed: seed, badRate: badRate,
                     format: format.fixtureFormat, encoding: encoding.fixtureEncoding,

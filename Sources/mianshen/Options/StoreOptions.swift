@@ -10,20 +10,16 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("数据库文件路径（默认 ./mianshen.db，或环境变量 MIANSHEN_DB）。", valueName: "PATH"))
     var db: String?
 
-    @Option(name: .long, help: ArgumentHelp("规则目录，其中 schemas/ 为数据规范（默认 ./Rules，或 MIANSHEN_RULES）。", valueName: "DIR"))
-    var rules: String?
+    @OptionGroup var location: RulesLocation
 
     var databasePath: String {
         db ?? ProcessInfo.processInfo.environment["MIANSHEN_DB"] ?? "mianshen.db"
     }
 
-    var rulesDirectory: String {
-        rules ?? ProcessInfo.processInfo.environment["MIANSHEN_RULES"] ?? "Rules"
-    }
+    var rulesDirectory: String { location.directory }
 
     func openStore() throws -> ProfileStore {
-        let schemas = try SchemaLoader.load(directory: rulesDirectory + "/schemas")
-        return try ProfileStore(path: databasePath, schemas: schemas)
+        try ProfileStore(path: databasePath, schemas: location.schemas())
     }
 
     /// For commands that only read: a missing file is an error, not a new empty database.
