@@ -53,12 +53,16 @@ public enum RuleCatalog {
         let approvals = try loadApprovals(rulesDirectory)
         let renderer = ProgramRenderer(program: program, schemas: schemas)
         let entries = program.policies.map { policy in
-            let hash = sha256(renderer.canonicalText(of: policy))
-            let departments = Array(Set(approvals.filter { $0.policy == policy.id && $0.sha256 == hash }.map(\.department))).sorted()
-            let status: PolicyStatus = departments.count >= 2 ? .published : departments.isEmpty ? .draft : .reviewed
-            return CatalogEntry(policy: policy, sha256: hash, status: status, departments: departments)
+            catalogEntry(policy, hash: sha256(renderer.canonicalText(of: policy)), approvals: approvals)
         }
         return (entries, result, program)
+    }
+
+    /// Status from the approvals of this exact content: two departments publish it.
+    static func catalogEntry(_ policy: CompiledPolicy, hash: String, approvals: [Approval]) -> CatalogEntry {
+        let departments = Array(Set(approvals.filter { $0.policy == policy.id && $0.sha256 == hash }.map(\.department))).sorted()
+        let status: PolicyStatus = departments.count >= 2 ? .published : departments.isEmpty ? .draft : .reviewed
+        return CatalogEntry(policy: policy, sha256: hash, status: status, departments: departments)
     }
 
     static func compile(rulesDirectory: String, schemas: SchemaSet) throws -> (RuleCheck.Result, Program?) {
@@ -78,7 +82,7 @@ public enum RuleCatalog {
         }
         guard entry.policy.basis != nil else { throw RuleTestError.noBasis(id) }
         // Reviewers approve tested content: its cases pass and cover every condition.
-        let tests = try RuleTestRunner.run(path: rulesDirectory, shared: rulesDirectory + "/common", schemas: schemas)
+        let tests = try RuleTestRunner.run(compiled: current.compiled, testsUnder: rulesDirectory, schemas: schemas)
         let problems = tests.problems(of: id)
         guard problems.isEmpty else { throw RuleTestError.notTested(id, problems) }
         var formatter = Date.ISO8601FormatStyle()
@@ -98,8 +102,8 @@ public enum RuleCatalog {
         } catch {
             throw RuleCheckError.unreadable(approvalsPath(rulesDirectory))
         }
-        let updated = try entries(rulesDirectory: rulesDirectory, schemas: schemas).entries
-        return (approval, updated.first { $0.policy.id == id } ?? entry)
+        // The content did not change: only this policy's status, from the approvals now on file.
+        return (approval, catalogEntry(entry.policy, hash: entry.sha256, approvals: all))
     }
 
     static func sha256(_ text: String) -> String {

@@ -57,8 +57,12 @@ public enum RuleTestRunner {
     }
 
     public static func run(path: String, shared: String? = nil, schemas: SchemaSet) throws -> Report {
+        try run(compiled: RuleCheck.run(path: path, shared: shared, schemas: schemas), testsUnder: path, schemas: schemas)
+    }
+
+    /// The tests under `path` against rules already compiled (approve has them compiled once).
+    public static func run(compiled check: RuleCheck.Result, testsUnder path: String, schemas: SchemaSet) throws -> Report {
         var report = Report()
-        let check = try RuleCheck.run(path: path, shared: shared, schemas: schemas)
         report.sources = check.sources
         guard let program = check.program else {
             report.diagnostics = check.diagnostics
