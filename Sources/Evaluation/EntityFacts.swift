@@ -37,6 +37,8 @@ public struct PolicyEvaluation: Sendable {
         public var value: Truth
         /// The fields the condition read, with the values seen (empty: unknown).
         public var inputs: [(field: String, value: String)]
+        /// A 前提 of the policy; the validity window counts as one (outside it nobody is a near miss).
+        public var premise = false
     }
 
     /// The synthetic conditions the evaluator adds: the validity window, and “the amount can be

@@ -48,7 +48,7 @@ public struct ReferenceEvaluator: Sendable {
             let inForce = validity.from <= asOf && asOf <= validity.to
             results.append(.init(
                 name: PolicyEvaluation.validityCondition, label: "在政策有效期内（\(validity.from) 至 \(validity.to)）", basis: policy.basis,
-                value: inForce ? .yes : .no, inputs: explaining ? [("评估日", asOf.description)] : []
+                value: inForce ? .yes : .no, inputs: explaining ? [("评估日", asOf.description)] : [], premise: true
             ))
         }
         for condition in policy.conditions {
@@ -61,7 +61,10 @@ public struct ReferenceEvaluator: Sendable {
             let inputs = !explaining ? [] : program[condition.node].reads.map { field in
                 (field, relatedInput(field, entity) ?? entity.fields[field].map { Self.display($0, scale: scales[field]) } ?? "")
             }
-            results.append(.init(name: condition.name, label: condition.label, basis: condition.basis, value: truth, inputs: inputs))
+            results.append(.init(
+                name: condition.name, label: condition.label, basis: condition.basis, value: truth, inputs: inputs,
+                premise: condition.premise
+            ))
         }
         var outcome: PolicyEvaluation.Outcome =
             results.contains { $0.value == .no } ? .ineligible : results.contains { $0.value == .unknown } ? .unknown : .eligible
@@ -136,7 +139,7 @@ public struct ReferenceEvaluator: Sendable {
         case .relatedField(let kind, let name, let scale):
             if let record { return Self.value(record[name], scale: scale) }
             return .list((entity.related[kind] ?? []).map { Self.value($0[name], scale: scale) })
-        case .number(let text): return Decimal(string: text).map(Value.number) ?? .unknown
+        case .number(let text, _): return Decimal(string: text).map(Value.number) ?? .unknown
         case .date(let day): return .date(day)
         case .text(let text): return .text(text)
         case .bool(let b): return .bool(b)

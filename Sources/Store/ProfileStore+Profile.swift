@@ -25,15 +25,7 @@ extension ProfileStore {
         let values = schema.fields.map { ColumnMapping.fieldValue(row[$0.name], type: $0.type) }
         var household: [HouseholdMember] = []
         if kind == .residents, let householdID: String = row["household_id"] {
-            household = try Row.fetchAll(db, sql: """
-                SELECT id_number, name, relation, birth_date, active FROM residents
-                WHERE household_id = ? ORDER BY CASE relation WHEN '户主' THEN 0 ELSE 1 END, birth_date
-                """, arguments: [householdID]).map {
-                HouseholdMember(
-                    idNumber: $0["id_number"], name: $0["name"] ?? "", relation: $0["relation"] ?? "",
-                    birthDate: $0["birth_date"] ?? "", active: $0["active"]
-                )
-            }
+            household = try householdMembers(householdID, db)
         }
         let licenceSchema = schemas.licences
         let licences = try Row.fetchAll(db, sql: """

@@ -85,11 +85,9 @@ extension ProfileStore {
                     } else if kind == .residents {
                         household = [fields]
                     }
-                    let licences = try Row.fetchAll(db, sql: """
-                        \(Self.select(schemas.licences)) WHERE holder_id = ? AND active = 1 ORDER BY expiry_date
-                        """, arguments: [key]).map { Self.fields($0, schemas.licences) }
+                    let held = try licences(heldBy: key, db)
                     let active: Bool = row[schema.fields.count] ?? false
-                    let entity = StoredEntity(key: key, fields: fields, household: household, licences: licences, active: active)
+                    let entity = StoredEntity(key: key, fields: fields, household: household, licences: held, active: active)
                     return (kind, entity, represents)
                 }
                 return nil

@@ -49,7 +49,7 @@ final class RulesCLITests: XCTestCase {
         let result = try CLIRunner.run(["rules", "show", "QY-XWTX", "--rules", RepositoryPaths.rules])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("2. 属于小微企业：小微企业　依据"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("其中（共用的事实和条件，定义在 Rules/common/）：\n  小微企业："), result.stdout)
-        XCTAssertTrue(result.stdout.contains("\n      或 行业代码（GB/T 4754-2017） 属于 F52 且 (从业人数 < 50 或 营业收入（万元） < 500)\n"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("其中（定义在 \(RepositoryPaths.rules)/common/本区.policy）：\n  小微企业："), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\n      或 行业代码（GB/T 4754-2017） 属于 F52 且 (从业人数 < 50 人 或 营业收入（万元） < 500 万元)\n"), result.stdout)
     }
 }

@@ -60,4 +60,40 @@ final class RulesCatalogCLITests: XCTestCase {
         XCTAssertTrue(try rules(["list"]).stdout.contains("草稿"))
         XCTAssertEqual(try rules(["show", "NOPE"]).status, 1)
     }
+
+    /// `rules show` for a reviewer: literals keep their units, an amount computed in 万元 says it
+    /// is paid in 元, and each definition names the file it is written in.
+    func testShowKeepsUnitsAndNamesTheFileOfEachDefinition() throws {
+        let dir = try TemporaryDirectory()
+        try dir.copySchemas()
+        for folder in ["common", "惠企"] {
+            try FileManager.default.createDirectory(atPath: dir.file(folder), withIntermediateDirectories: true)
+        }
+        try dir.write("common/本区.policy", "事实 大型企业 “大型企业”：从业人数 >= 300 人\n")
+        try dir.write("惠企/稳岗.policy", """
+            事实 小规模 “参保职工 30 人及以下”：参保职工人数 <= 30 人
+            政策 QY-1 “稳岗返还”
+              领域 惠企
+              依据 “示例”
+              对象 企业
+              方式 直接兑现
+              前提 本区注册 “注册地在二七区”：注册地 属于 二七区
+              条件 裁员率达标 “裁员率不超标”：若 小规模 则 裁员率 <= 20 % 否则 裁员率 <= 5.5 %
+              金额 失业保险缴费 * (若 大型企业 则 30 % 否则 60 %) 上限 50 万元
+            结束
+            """)
+        let show = try CLIRunner.run(["rules", "show", "QY-1", "--rules", dir.path])
+        XCTAssertEqual(show.status, 0, show.stderr)
+        let lines = show.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("  1. 注册地在二七区（前提）：注册地 属于 二七区"), show.stdout)
+        XCTAssertTrue(lines.contains("  2. 裁员率不超标：若 小规模 则 裁员率（%） <= 20 % 否则 裁员率（%） <= 5.5 %"), show.stdout)
+        XCTAssertTrue(
+            lines.contains("金额（元，四舍五入到分）：失业保险缴费（万元） * (若 大型企业 则 30 % 否则 60 %) * 10000 元，上限 50 万元"), show.stdout
+        )
+        XCTAssertTrue(lines.contains("其中（定义在 \(dir.path)/惠企/稳岗.policy）："), show.stdout)
+        XCTAssertTrue(lines.contains("  小规模：参保职工人数 <= 30 人"), show.stdout)
+        XCTAssertTrue(lines.contains("其中（定义在 \(dir.path)/common/本区.policy）："), show.stdout)
+        XCTAssertTrue(lines.contains("  大型企业：从业人数 >= 300 人"), show.stdout)
+        XCTAssertFalse(show.stdout.contains("定义在 Rules/common/）"), show.stdout)
+    }
 }

@@ -18,8 +18,9 @@ final class RulesTryCLITests: XCTestCase {
               有效期 2025-01-01 至 2027-12-31
               周期 月
               预算 2000 元
-              条件 本区 “户籍在二七区”：户籍地 属于 二七区
+              前提 本区 “户籍在二七区”：户籍地 属于 二七区
               条件 年满八十 “年满 80 周岁”：周岁(出生日期) >= 80
+              条件 健在 “本人健在”：是否健在 = 是
               金额 按 周岁(出生日期) 分档
                 [80, 90)  100 元
                 [90, 以上) 200 元
@@ -38,6 +39,7 @@ final class RulesTryCLITests: XCTestCase {
               对象 家庭
               领取人 户主
               方式 依申请
+              前提 本区 “户籍在二七区”：户籍地 属于 二七区
               条件 有婴幼儿 “家庭中有 3 周岁以下婴幼儿”：计数(家庭成员, 周岁(家庭成员.出生日期) < 3) >= 1
               金额 计数(家庭成员, 周岁(家庭成员.出生日期) < 3) * 3600 元
             结束
@@ -101,18 +103,44 @@ final class RulesTryCLITests: XCTestCase {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             rows[cells[0]] = cells
         }
-        // id,name,subject,status,evaluated,eligible,ineligible,manual_review,excluded,near_misses,amount_yuan,period,budget_yuan
-        XCTAssertEqual(rows["T-GL"]?[4...10], ["5", "2", "3", "0", "0", "3", "200.00"], "A (80 today) and E (82) qualify; B, C (age) and D (户籍) miss by one")
-        XCTAssertEqual(rows["T-YB"]?[4...10], ["5", "3", "1", "1", "0", "0", "30.00"], "E's insurance is unknown: manual review; D fails two")
-        XCTAssertEqual(rows["T-YE"]?[4...10], ["3", "1", "2", "0", "0", "2", "3600.00"], "one entity per household")
-        XCTAssertEqual(rows["T-Q2"]?[4...10], ["2", "2", "0", "0", "0", "0", "400.00"], "就高: the larger amount wins")
-        XCTAssertEqual(rows["T-Q1"]?[4...10], ["2", "2", "0", "0", "2", "0", "0.00"])
+        // id,name,subject,status,evaluated,granted,excluded,ineligible,manual_review,near_misses,amount_yuan,excluded_amount_yuan,…
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n").first,
+            "id,name,subject,status,evaluated,granted,excluded,ineligible,manual_review,near_misses,amount_yuan,excluded_amount_yuan,period,budget_yuan"
+        )
+        XCTAssertEqual(
+            rows["T-GL"]?[4...11], ["5", "2", "0", "3", "0", "2", "200.00", "0.00"],
+            "A (80 today) and E (82) qualify; B and C pass the 前提 and miss 年满八十 only; D fails the 前提 (户籍): not a near miss"
+        )
+        XCTAssertEqual(rows["T-YB"]?[4...11], ["5", "3", "0", "1", "1", "", "30.00", "0.00"], "no 前提: no near misses")
+        XCTAssertEqual(rows["T-YE"]?[4...11], ["3", "1", "0", "2", "0", "", "3600.00", "0.00"], "one 前提 and one other condition: none")
+        XCTAssertEqual(rows["T-Q2"]?[4...11], ["2", "2", "0", "0", "0", "", "400.00", "0.00"], "就高: the larger amount wins")
+        XCTAssertEqual(
+            rows["T-Q1"]?[4...11], ["2", "0", "2", "0", "0", "", "0.00", "200.00"],
+            "both firms qualify for T-Q1 but receive T-Q2: 互斥未享, not 符合（享受）, and their 100 元 each is not paid"
+        )
+        for (id, row) in rows {
+            let counts = row[5...8].compactMap { Int($0) }
+            XCTAssertEqual(counts.reduce(0, +), Int(row[4]), "\(id): 评估 = 符合（享受）+ 互斥未享 + 不符合 + 待复核")
+        }
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n").dropFirst().map { String($0.prefix(while: { $0 != "," })) },
+            ["T-GL", "T-Q1", "T-Q2", "T-YB", "T-YE"], "by id, not in the order written"
+        )
 
         let table = try run(["rules", "try", "T-GL", "--as-of", "2026-11-27"])
         XCTAssertTrue(table.stdout.contains("读取 居民 5"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("政策按编号排序"), table.stdout)
         XCTAssertTrue(table.stdout.contains("T-GL　不满足：年满 80 周岁 2、户籍在二七区 1"), table.stdout)
         XCTAssertFalse(table.stdout.contains("T-YB"), "only the policy asked for")
         XCTAssertTrue(table.stdout.contains("注意：T-GL 按年计的金额 2400.00 元（每月 200.00 元 × 12）超出年度预算 2000 元。"), table.stdout)
+
+        let all = try run(["rules", "try", "--as-of", "2026-11-27"]).stdout
+        XCTAssertTrue(all.contains("T-Q1　互斥未享 2：符合本项，但享受互斥组“培育”中的另一项，按本项应得 200.00 元，不计入享受金额。"), all)
+        XCTAssertTrue(all.contains("评估 = 符合（享受）+ 互斥未享 + 不符合 + 待复核；享受金额只计“符合（享受）”的对象"), all)
+        XCTAssertTrue(all.contains("差一项：前提全部满足、其余条件恰好一项不满足。“—”：该政策没有写前提"), all)
+        let yb = try XCTUnwrap(all.split(separator: "\n").first { $0.hasPrefix("T-YB") })
+        XCTAssertTrue(yb.contains(" — "), "no near-miss figure for a policy without 前提: \(yb)")
 
         let published = try run(["rules", "try", "--published", "--as-of", "2026-11-27", "--format", "csv"])
         XCTAssertEqual(published.stdout.split(separator: "\n").count, 1, "drafts left out: header only")
@@ -124,7 +152,8 @@ final class RulesTryCLITests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.hasPrefix("4101**********"), result.stdout)
         XCTAssertFalse(result.stdout.contains(a), "the 身份证号 is masked")
-        XCTAssertTrue(result.stdout.contains("家庭成员 3 人（含本人）"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("户号 H1，家庭成员 3 人（含本人）"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("  ✓ 前提：户籍在二七区（户籍地=410103001）"), result.stdout)
         XCTAssertTrue(result.stdout.contains("T-GL 高龄试算：符合，金额 100.00 元"), result.stdout)
         XCTAssertTrue(result.stdout.contains("✓ 年满 80 周岁（出生日期=1946-11-27）"), result.stdout)
         XCTAssertTrue(result.stdout.contains("T-YE 育儿试算：符合，金额 3600.00 元"), "A is the 户主")
@@ -183,10 +212,44 @@ final class RulesTryCLITests: XCTestCase {
         XCTAssertTrue(stands.stdout.contains("T-YE 育儿试算：符合，金额 3600.00 元"), stands.stdout)
         let other = try run(["rules", "try", "T-YE", "--entity", second, "--as-of", "2026-11-27"])
         XCTAssertTrue(other.stdout.contains("（没有适用于该对象的政策）"), other.stdout)
+        let byNumber = try run(["rules", "try", "T-YE", "--entity", "H4", "--as-of", "2026-11-27"])
+        XCTAssertTrue(byNumber.stdout.contains("家庭成员 2 人；以家庭为对象的政策按成员 4101**********"), byNumber.stdout)
+        XCTAssertTrue(byNumber.stdout.contains("（本户没有登记户主，取身份证号最小者）的档案评估"), byNumber.stdout)
+        XCTAssertTrue(byNumber.stdout.contains("T-YE 育儿试算：符合，金额 3600.00 元"), byNumber.stdout)
 
         let json = try run(["rules", "try", "--entity", first, "--format", "json"])
         XCTAssertEqual(json.status, 64, "the explanation is text only: \(json.stderr)")
         XCTAssertTrue(json.stderr.contains("--entity 的逐条解释只输出文字"), json.stderr)
+    }
+
+    /// A household is addressed by its 户号, shown in full (it is not personal data): its 家庭
+    /// policies are explained condition by condition for the member that stands for it.
+    func testHouseholdsByTheirOwnNumber() throws {
+        let result = try run(["rules", "try", "--entity", "H1", "--as-of", "2026-11-27"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "户号 H1　评估日 2026-11-27")
+        XCTAssertTrue(lines.contains("家庭成员 3 人；以家庭为对象的政策按户主 4101**********\(Self.id("41010319461127001", "男").suffix(4))的档案评估"), result.stdout)
+        XCTAssertTrue(lines.contains("T-YE 育儿试算：符合，金额 3600.00 元"), result.stdout)
+        XCTAssertTrue(lines.contains("  ✓ 前提：户籍在二七区（户籍地=410103001）"), result.stdout)
+        XCTAssertTrue(lines.contains("  ✓ 家庭中有 3 周岁以下婴幼儿（家庭成员.出生日期=1946-11-27、1946-11-28、2025-01-10）"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("T-GL"), "a household is explained for its 家庭 policies only")
+        XCTAssertEqual(try run(["rules", "try", "--entity", "h1", "--as-of", "2026-11-27"]).stdout, result.stdout, "typed in lower case")
+
+        let missing = try run(["rules", "try", "--entity", "H4101039999999"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("数据库中没有 H4101039999999 的档案（身份证号、统一社会信用代码或户号）"), missing.stderr)
+
+        let profile = try CLIRunner.run(["profile", "H1", "--db", dir.file("try.db")])
+        XCTAssertEqual(profile.status, 0, profile.stderr)
+        XCTAssertTrue(profile.stdout.hasPrefix("家庭户 H1  成员 3 人（有效 3 人）"), profile.stdout)
+        XCTAssertTrue(profile.stdout.contains("甲*"), "names masked: \(profile.stdout)")
+        XCTAssertFalse(profile.stdout.contains(Self.id("41010319461127001", "男")), "身份证号 masked")
+        let csv = try CLIRunner.run(["profile", "H1", "--format", "csv", "--unmask", "--db", dir.file("try.db")])
+        XCTAssertTrue(csv.stdout.contains("H1,\(Self.id("41010319461127001", "男")),甲,户主,1946-11-27,是"), csv.stdout)
+        let nobody = try CLIRunner.run(["profile", "H4101039999999", "--db", dir.file("try.db")])
+        XCTAssertEqual(nobody.status, 1)
+        XCTAssertTrue(nobody.stderr.contains("未找到 H4101039999999 的档案"), nobody.stderr)
     }
 
     func testUnknownEntityPolicyAndMissingDatabaseAreErrors() throws {

@@ -52,7 +52,7 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(policy.id.text, "YL-GLJT")
         XCTAssertEqual(policy.title.value, "高龄津贴")
         XCTAssertEqual(policy.lines.count, 14)
-        guard case .useCondition(let shared) = policy.lines[11], case .condition(let condition) = policy.lines[12] else {
+        guard case .useCondition(let shared, premise: false) = policy.lines[11], case .condition(let condition) = policy.lines[12] else {
             return XCTFail("shared and inline conditions expected")
         }
         XCTAssertEqual(shared.text, "户籍在本区")
@@ -102,5 +102,29 @@ final class ParserTests: XCTestCase {
             return XCTFail("amount formula expected")
         }
         XCTAssertNotNil(amount.cap)
+    }
+
+    /// `前提` writes a condition line (shared by name, or the policy's own) and marks it.
+    func testPremiseLinesAreConditionLinesMarked() throws {
+        let (file, diagnostics) = parse(SourceFile(name: "p.policy", text: """
+            政策 QY-1 “示例”
+              前提 户籍在本区
+              前提 本区注册 “注册地在二七区”：注册地 属于 二七区
+              条件 健在
+              premise 在营 “在营”：经营状态 = 在营
+            结束
+            """))
+        XCTAssertEqual(diagnostics, [])
+        guard case .policy(let policy) = file.declarations.first else { return XCTFail("policy expected") }
+        guard case .useCondition(let shared, premise: true) = policy.lines[0],
+              case .condition(let own) = policy.lines[1],
+              case .useCondition(_, premise: false) = policy.lines[2],
+              case .condition(let english) = policy.lines[3] else {
+            return XCTFail("\(policy.lines)")
+        }
+        XCTAssertEqual(shared.text, "户籍在本区")
+        XCTAssertTrue(own.premise)
+        XCTAssertEqual(own.label?.value, "注册地在二七区")
+        XCTAssertTrue(english.premise)
     }
 }

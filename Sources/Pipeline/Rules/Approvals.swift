@@ -46,13 +46,14 @@ public enum RuleCatalog {
         }
     }
 
-    /// Compiles the rules and pairs each policy with its hash and status.
+    /// Compiles the rules and pairs each policy with its hash and status, ordered by policy id
+    /// (not by folder), the order every command lists policies in.
     public static func entries(rulesDirectory: String, schemas: SchemaSet) throws -> (entries: [CatalogEntry], compiled: RuleCheck.Result, program: Program?) {
         let (result, program) = try compile(rulesDirectory: rulesDirectory, schemas: schemas)
         guard let program else { return ([], result, nil) }
         let approvals = try loadApprovals(rulesDirectory)
         let renderer = ProgramRenderer(program: program, schemas: schemas)
-        let entries = program.policies.map { policy in
+        let entries = program.policies.sorted { $0.id < $1.id }.map { policy in
             catalogEntry(policy, hash: sha256(renderer.canonicalText(of: policy)), approvals: approvals)
         }
         return (entries, result, program)

@@ -48,6 +48,7 @@ public enum RuleComparison {
     ) throws -> (rows: [Row], scanned: [String: Int]) {
         var ids: [String] = current.entries.map(\.policy.id)
         for entry in baseline.entries where !ids.contains(entry.policy.id) { ids.append(entry.policy.id) }
+        ids.sort()
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         var rows = ids.map { Row(id: $0, title: "") }
         let sides = [current, baseline].map { version in

@@ -6,8 +6,10 @@ public import Store
 
 /// `rules try`: a policy officer's trial run. Evaluates policies (drafts included) against every
 /// active profile in the store as of a date, with the reference evaluator, and tallies per
-/// policy who qualifies, who does not and why, who goes to manual review, the amount and how it
-/// compares with the budget — "what happens on real data if I publish this".
+/// policy who receives it, who qualifies but receives another policy of its 互斥组, who does not
+/// qualify and why, who goes to manual review, the amount and how it compares with the budget —
+/// "what happens on real data if I publish this". Every entity evaluated is counted in exactly
+/// one of granted, excluded, ineligible and manual review.
 ///
 /// The reference evaluator walks the program per entity with exact decimals; it is plain and
 /// trusted rather than fast (about 10⁴–10⁵ entity-policies per second). The nightly batch will
@@ -21,16 +23,25 @@ public enum RuleTrial {
         public var period: String?
         public var budget: String?
         public var status: PolicyStatus
+        /// The policy's 互斥组, if any.
+        public var group: String?
         public var evaluated = 0
-        public var eligible = 0
+        /// Eligible and granted (符合（享受）): what is paid.
+        public var granted = 0
+        /// Eligible, but another policy of the same exclusive group wins for the entity (互斥未享):
+        /// not paid under this policy.
+        public var excluded = 0
         public var ineligible = 0
         public var manualReview = 0
-        /// Eligible, but another policy of the same exclusive group wins for the entity.
-        public var excluded = 0
-        /// Failed exactly one condition: the outreach list (快申快享).
-        public var nearMisses = 0
-        /// The sum of the amounts granted (eligible and not excluded), in 元.
+        /// Passed every 前提 (and the validity window) and failed exactly one other condition: the
+        /// outreach list (快申快享). nil where that says nothing (`CompiledPolicy.reportsNearMisses`).
+        public var nearMisses: Int?
+        /// The sum of the amounts granted, in 元: what is actually paid.
         var total = Decimal(0)
+        /// What the excluded entities would have received under this policy, in 元 (not paid).
+        var excludedTotal = Decimal(0)
+        /// Every eligible entity, granted or excluded.
+        public var eligible: Int { granted + excluded }
         /// How many entities each condition failed (否) or left undecided (未知), by label.
         public var failing: [String: Int] { byLabel(failingAt) }
         public var undecided: [String: Int] { byLabel(undecidedAt) }
@@ -47,6 +58,7 @@ public enum RuleTrial {
         }
 
         public var totalText: String { ReferenceEvaluator.yuan(total) }
+        public var excludedTotalText: String { ReferenceEvaluator.yuan(excludedTotal) }
     }
 
     public struct Report: Sendable {
@@ -66,7 +78,8 @@ public enum RuleTrial {
         var tallies = entries.map { entry in
             Tally(
                 id: entry.policy.id, title: entry.policy.title, subject: entry.policy.subject ?? "居民",
-                mode: entry.policy.mode ?? "", period: entry.policy.period, budget: entry.policy.budget, status: entry.status
+                mode: entry.policy.mode ?? "", period: entry.policy.period, budget: entry.policy.budget, status: entry.status,
+                group: entry.policy.exclusive?.group, nearMisses: entry.policy.reportsNearMisses ? 0 : nil
             )
         }
         let policies = entries.map(\.policy)
@@ -112,20 +125,44 @@ public enum RuleTrial {
         return decided.enumerated().map { offset, pair in (pair.0, pair.1, winners.contains(offset)) }
     }
 
-    /// Every policy for one entity, explained condition by condition, with 互斥组 applied as in
-    /// the batch (`granted` is false for an eligible policy another in its group beats); nil if
-    /// no such profile. 家庭 policies are explained for the member that stands for the household.
+    /// One entity's policies, explained condition by condition.
+    public struct Explanation: Sendable {
+        public var kind: DatasetKind
+        public var entity: StoredEntity
+        /// The 户号 asked for, when the entity was found by it: the explanation then covers the
+        /// 家庭 policies only, for the member that stands for the household.
+        public var household: String?
+        /// With 互斥组 applied as in the batch: `granted` is false for an eligible policy another
+        /// in its group beats.
+        public var results: [(result: PolicyEvaluation, granted: Bool)]
+    }
+
+    /// Every policy for one entity, by 身份证号, 统一社会信用代码 or 户号, explained condition by
+    /// condition as the batch decides it; nil if no such profile or household. 家庭 policies are
+    /// explained for the member that stands for the household.
     public static func explain(
         key: String, entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day
-    ) throws -> (kind: DatasetKind, entity: StoredEntity, results: [(result: PolicyEvaluation, granted: Bool)])? {
-        guard let (kind, stored, representsHousehold) = try store.entity(key: key) else { return nil }
+    ) throws -> Explanation? {
         let policies = entries.map(\.policy)
-        let applicable = policies.indices.filter { index in
-            let subject = policies[index].subject ?? "居民"
-            return NameTable.subjectKind(subject) == kind && (subject != "家庭" || representsHousehold)
+        let kind: DatasetKind
+        let stored: StoredEntity
+        let household: String?
+        let applicable: [Int]
+        if let (found, entity, representsHousehold) = try store.entity(key: key) {
+            (kind, stored, household) = (found, entity, nil)
+            applicable = policies.indices.filter { index in
+                let subject = policies[index].subject ?? "居民"
+                return NameTable.subjectKind(subject) == kind && (subject != "家庭" || representsHousehold)
+            }
+        } else if let entity = try store.householdEntity(id: key) {
+            (kind, stored) = (.residents, entity)
+            household = entity.fields["household_id"].flatMap { if case .text(let id) = $0 { id } else { nil } } ?? key
+            applicable = policies.indices.filter { policies[$0].subject == "家庭" }
+        } else {
+            return nil
         }
         let decided = decide(ReferenceEvaluator(program: program), policies, applicable, EntityFacts(stored), asOf, explaining: true)
-        return (kind, stored, decided.map { ($0.result, $0.granted) })
+        return Explanation(kind: kind, entity: stored, household: household, results: decided.map { ($0.result, $0.granted) })
     }
 }
 
@@ -134,11 +171,12 @@ extension RuleTrial.Tally {
         evaluated += 1
         switch result.outcome {
         case .eligible:
-            eligible += 1
             if granted {
+                self.granted += 1
                 if let amount = result.amountValue { total += amount }
             } else {
                 excluded += 1
+                if let amount = result.amountValue { excludedTotal += amount }
             }
         case .ineligible:
             ineligible += 1
@@ -151,17 +189,19 @@ extension RuleTrial.Tally {
             failingAt.append(0)
             undecidedAt.append(0)
         }
-        var failed = 0
+        var failedOthers = 0
+        var premisesHold = true
         for (position, condition) in result.conditions.enumerated() {
+            if condition.premise, condition.value != .yes { premisesHold = false }
             switch condition.value {
             case .no:
-                failed += 1
+                if !condition.premise { failedOthers += 1 }
                 failingAt[position] += 1
             case .unknown: undecidedAt[position] += 1
             case .yes: break
             }
         }
-        if result.outcome == .ineligible, failed == 1 { nearMisses += 1 }
+        if let near = nearMisses, result.outcome == .ineligible, premisesHold, failedOthers == 1 { nearMisses = near + 1 }
     }
 }
 

@@ -148,7 +148,7 @@ public struct Checker {
         checkParameterWindows(policy, scope)
         for line in policy.lines {
             switch line {
-            case .useCondition(let name):
+            case .useCondition(let name, _):
                 if names.conditions[name.text] == nil, scope.local[name.text] == nil {
                     let closest = Suggest.closest(to: name.text, among: Array(names.conditions.keys) + Array(scope.local.keys))
                     report(CheckerMessage.unknownName(name.text, at: source.location(of: name.range.lowerBound), length: name.text.count, closest: closest))
@@ -204,7 +204,7 @@ public struct Checker {
         for line in policy.lines {
             switch line {
             case .condition(let c): collect(c.expression)
-            case .useCondition(let n): collect(Expr(kind: .name(n), range: n.range))
+            case .useCondition(let n, _): collect(Expr(kind: .name(n), range: n.range))
             case .amount(let amount):
                 if let cap = amount.cap { collect(cap) }
                 switch amount.body {

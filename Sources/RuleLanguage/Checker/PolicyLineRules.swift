@@ -65,7 +65,7 @@ extension PolicyLine {
     /// An offset on the line's first source line (where its keyword is).
     var anchor: Int {
         switch self {
-        case .domain(let n), .subject(let n), .payee(let n), .mode(let n), .period(let n), .useCondition(let n): n.range.lowerBound
+        case .domain(let n), .subject(let n), .payee(let n), .mode(let n), .period(let n), .useCondition(let n, _): n.range.lowerBound
         case .department(let s), .basis(let s), .version(let s): s.range.lowerBound
         case .validity(let from, _): from.range.lowerBound
         case .budget(let amount, _): amount.range.lowerBound

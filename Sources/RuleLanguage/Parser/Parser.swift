@@ -96,8 +96,8 @@ public struct Parser {
         }
         let line: PolicyLine?
         switch keyword {
-        case .condition:
-            return parsePolicyCondition()
+        case .condition, .premise:
+            return parsePolicyCondition(premise: keyword == .premise)
         case .amount:
             return parseAmount().map(PolicyLine.amount)
         case .domain:
@@ -146,16 +146,19 @@ public struct Parser {
         return line
     }
 
-    /// `条件 名称` (a shared condition) or `条件 名称 “标签” 依据 “…”：表达式`.
-    private mutating func parsePolicyCondition() -> PolicyLine? {
+    /// `条件 名称` (a shared condition) or `条件 名称 “标签” 依据 “…”：表达式`; `前提` in place of
+    /// `条件` writes the same line and marks it as one of the policy's premises.
+    private mutating func parsePolicyCondition(premise: Bool = false) -> PolicyLine? {
         let save = p
         advance()
         if case .word = current.kind, case .newline = peek(1).kind, let name = expectWord("条件名称") {
             advance()
-            return .useCondition(name)
+            return .useCondition(name, premise: premise)
         }
         p = save
-        return parseCondition().map(PolicyLine.condition)
+        guard var condition = parseCondition() else { return nil }
+        condition.premise = premise
+        return .condition(condition)
     }
 
     private mutating func parseCondition() -> ConditionDecl? {

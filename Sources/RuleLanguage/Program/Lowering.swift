@@ -9,6 +9,8 @@ public struct Lowering {
     private var index: [Operation: NodeID] = [:]
     /// Named facts and conditions by the node they lowered to (the first name wins).
     private var namedNodes: [NodeID: String] = [:]
+    /// Where each shared fact or condition met while lowering is written.
+    private var definitionFiles: [String: String] = [:]
     /// Types expressions again, for the units that decide conversions (see UnitLowering.swift).
     var typer: Checker
 
@@ -37,11 +39,12 @@ public struct Lowering {
         }
         var program = Program(nodes: nodes, policies: policies, parameters: parameters)
         program.names = namedNodes
+        program.definitionFiles = definitionFiles
         return program
     }
 
     private mutating func lower(_ policy: PolicyDecl, in source: SourceFile) -> CompiledPolicy {
-        var compiled = CompiledPolicy(id: policy.id.text, title: policy.title.value, conditions: [])
+        var compiled = CompiledPolicy(id: policy.id.text, title: policy.title.value, file: source.name, conditions: [])
         var local: [String: ConditionDecl] = [:]
         for case .condition(let c) in policy.lines { local[c.name.text] = c }
         var subject: DatasetKind?
@@ -67,11 +70,11 @@ public struct Lowering {
         let scope = Scope(subject: subject, local: local, source: source)
         for line in policy.lines {
             switch line {
-            case .useCondition(let name):
+            case .useCondition(let name, let premise):
                 guard let (shared, file) = names.conditions[name.text] else { continue }
-                compiled.conditions.append(condition(shared, scope.in(file)))
+                compiled.conditions.append(condition(shared, scope.in(file), premise: premise))
             case .condition(let c):
-                compiled.conditions.append(condition(c, scope))
+                compiled.conditions.append(condition(c, scope, premise: c.premise))
             case .amount(let amount):
                 let cap = amount.cap.map { money($0, scope) }
                 switch amount.body {
@@ -104,15 +107,18 @@ public struct Lowering {
         }
     }
 
-    private mutating func condition(_ c: ConditionDecl, _ scope: Scope) -> CompiledCondition {
-        CompiledCondition(name: c.name.text, label: c.label?.value ?? c.name.text, basis: c.basis?.value, node: lower(c.expression, scope))
+    private mutating func condition(_ c: ConditionDecl, _ scope: Scope, premise: Bool) -> CompiledCondition {
+        CompiledCondition(
+            name: c.name.text, label: c.label?.value ?? c.name.text, basis: c.basis?.value, node: lower(c.expression, scope),
+            premise: premise
+        )
     }
 
     // MARK: Expressions
 
     mutating func lower(_ expr: Expr, _ scope: Scope) -> NodeID {
         switch expr.kind {
-        case .number(let text, _): return intern(.number(text))
+        case .number(let text, let unit): return intern(.number(text, unit: unit?.text))
         case .date(let day): return intern(.date(day))
         case .string(let text): return intern(.text(text))
         case .bool(let b): return intern(.bool(b))
@@ -165,8 +171,12 @@ public struct Lowering {
         if text == NameTable.asOfName { return intern(.asOf) }
         switch names.resolve(text, subject: scope.subject, local: scope.local) {
         case .localCondition(let c): return named(text, lower(c.expression, scope))
-        case .sharedCondition(let c, let file): return named(text, lower(c.expression, scope.in(file)))
-        case .fact(let f, let file): return named(text, lower(f.expression, scope.in(file)))
+        case .sharedCondition(let c, let file):
+            definitionFiles[text] = file.name
+            return named(text, lower(c.expression, scope.in(file)))
+        case .fact(let f, let file):
+            definitionFiles[text] = file.name
+            return named(text, lower(f.expression, scope.in(file)))
         case .parameter: return intern(.parameter(text))
         case .field(_, let spec): return intern(.field(spec.name, scale: spec.type.scale), reads: [spec.name])
         case .collection, nil: return intern(.text(text))

@@ -11,6 +11,9 @@ public struct Program: Sendable {
     /// The node each named fact or condition lowers to, for showing formulas by name
     /// (`大型企业`) rather than expanded; evaluation never needs it.
     public var names: [NodeID: String] = [:]
+    /// The file each top-level (shared) fact or condition is written in, by name, for saying
+    /// where a definition shown beside a formula comes from.
+    public var definitionFiles: [String: String] = [:]
 
     public subscript(id: NodeID) -> ProgramNode { nodes[id.index] }
 
@@ -31,8 +34,9 @@ public enum Operation: Hashable, Sendable {
     case field(String, scale: Int?)
     /// A field of each related record (household members, licences).
     case relatedField(DatasetKind, String, scale: Int?)
-    /// An exact decimal, as written.
-    case number(String)
+    /// An exact decimal, as written, with the unit written after it (`30 人`): the unit is only
+    /// for showing the formula; units were checked, and conversions are explicit nodes.
+    case number(String, unit: String?)
     case date(Day)
     case text(String)
     case bool(Bool)
@@ -100,6 +104,10 @@ public struct CompiledCondition: Sendable {
     public var label: String
     public var basis: String?
     public var node: NodeID
+    /// Written `前提`: a scope condition (户籍, 健在, 注册地 …). An entity that fails a premise is
+    /// outside the policy's population, not a near miss; only policies with premises have near
+    /// misses (every premise holds, exactly one other condition fails).
+    public var premise = false
 }
 
 public enum CompiledAmount: Sendable {
@@ -125,6 +133,8 @@ public struct CompiledParameter: Sendable {
 public struct CompiledPolicy: Sendable {
     public var id: String
     public var title: String
+    /// The rule file the policy is written in (its own conditions are defined there too).
+    public var file: String?
     public var domain: String?
     public var department: String?
     public var basis: String?
@@ -139,4 +149,15 @@ public struct CompiledPolicy: Sendable {
     public var version: String?
     public var conditions: [CompiledCondition]
     public var amount: CompiledAmount?
+
+    /// Whether any condition is a 前提 (scope condition).
+    public var hasPremises: Bool { conditions.contains(where: \.premise) }
+
+    /// Whether near misses (差一项: every 前提 holds, exactly one other condition fails) mean
+    /// anything: the policy has a 前提 and at least two other conditions. With one other
+    /// condition a near miss is simply everyone in scope who does not qualify (高龄津贴: all
+    /// residents under 80); without 前提 it is anyone failing one condition, 户籍 included.
+    public var reportsNearMisses: Bool {
+        hasPremises && conditions.filter { !$0.premise }.count >= 2
+    }
 }

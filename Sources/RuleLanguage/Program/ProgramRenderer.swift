@@ -27,7 +27,9 @@ public struct ProgramRenderer: Sendable {
         case .field(let name, _): return label(name, in: [.residents, .enterprises])
         case .relatedField(let kind, let name, _):
             return (kind == .licences ? "证照" : "家庭成员") + "." + label(name, in: [kind])
-        case .number(let text): return text
+        // People read a literal with its unit (参保职工人数 <= 30 人); the canonical text keeps the
+        // bare number it always had, so approvals of unchanged policies stay valid.
+        case .number(let text, let unit): return showsNames ? text + (unit.map { " " + $0 } ?? "") : text
         case .date(let day): return day.description
         case .text(let text): return text
         case .bool(let b): return b ? "是" : "否"
@@ -63,6 +65,8 @@ public struct ProgramRenderer: Sendable {
         case .choose(let condition, let then, let otherwise):
             return conditional(condition, then, otherwise, branch: render)
         case .convert(let operand, let conversion):
+            // A literal written in the unit it is converted from already shows it: 60 %, 50 万元.
+            if showsNames, literalUnit(operand) == conversion.rawValue { return render(operand) }
             return "\(wrapped(operand)) \(conversion.rawValue)"
         }
     }
@@ -129,12 +133,27 @@ public struct ProgramRenderer: Sendable {
     }
 
     /// An amount with its unit: `… 元`, or `… 万元` for one converted from 万元, per branch of a conditional.
+    /// For people the result is always in 元: a formula computed in 万元 shows its `* 10000`
+    /// (失业保险缴费（万元） * 60 % * 10000 元); a literal keeps the unit it was written in (50 万元).
     private func money(_ id: NodeID) -> String {
         switch program[id].operation {
-        case .convert(let operand, .wanToYuan): "\(render(operand)) 万元"
-        case .choose(let condition, let then, let otherwise): conditional(condition, then, otherwise, branch: money)
-        default: "\(render(id)) 元"
+        case .convert(let operand, .wanToYuan):
+            guard showsNames else { return "\(render(operand)) 万元" }
+            if literalUnit(operand) == "万元" { return render(operand) }
+            let text = precedence(operand) < Self.precedence(.times) ? "(\(render(operand)))" : render(operand)
+            return "\(text) * 10000 元"
+        case .choose(let condition, let then, let otherwise): return conditional(condition, then, otherwise, branch: money)
+        default:
+            let text = render(id)
+            // 计数(…) * 3600 元 already ends in its unit.
+            return showsNames && text.hasSuffix(" 元") ? text : "\(text) 元"
         }
+    }
+
+    /// The unit written after a number literal; nil for anything else.
+    private func literalUnit(_ id: NodeID) -> String? {
+        if case .number(_, let unit) = program[id].operation { return unit }
+        return nil
     }
 
     private func label(_ name: String, in kinds: [DatasetKind]) -> String {
@@ -157,7 +176,7 @@ public struct ProgramRenderer: Sendable {
             "版本 \(policy.version ?? "")",
         ]
         for condition in policy.conditions {
-            lines.append("条件 \(condition.name) “\(condition.label)” 依据 “\(condition.basis ?? "")”：\(render(condition.node))")
+            lines.append("\(condition.premise ? "前提" : "条件") \(condition.name) “\(condition.label)” 依据 “\(condition.basis ?? "")”：\(render(condition.node))")
         }
         if let amount = policy.amount { lines.append("金额 " + render(amount)) }
         for name in parameters(usedBy: policy) {

@@ -45,8 +45,8 @@ public enum PolicyLine: Sendable {
     case budget(Literal<String>, unit: Name?)
     case exclusive(group: Name, priority: Literal<String>, higherWins: Bool)
     case version(Literal<String>)
-    /// `条件 户籍在本区`: a shared condition used by name.
-    case useCondition(Name)
+    /// `条件 户籍在本区`: a shared condition used by name; `前提 户籍在本区` marks it as a premise.
+    case useCondition(Name, premise: Bool)
     case condition(ConditionDecl)
     case amount(AmountDecl)
 }
@@ -57,6 +57,9 @@ public struct ConditionDecl: Sendable {
     public var basis: Literal<String>?
     public var expression: Expr
     public var range: Range<Int>
+    /// Written `前提 …` in a policy: a scope condition (户籍, 健在, 注册地 …). Always false for a
+    /// shared condition declared at the top level; a policy marks the conditions it uses.
+    public var premise = false
 }
 
 public struct FactDecl: Sendable {

@@ -11,6 +11,8 @@ public enum Keyword: String, CaseIterable, Sendable {
     /// Like 且/或, a name spelled exactly 若, 则 or 否则 (if, then, else) cannot be used inside an
     /// expression; names that merely contain them (否则金额, 若干人数) are whole words and unaffected.
     case `if` = "若", then = "则", `else` = "否则"
+    /// `前提 户籍在本区`: a condition line marked as the policy's scope (户籍, 健在, 注册地 …).
+    case premise = "前提"
 
     public var english: String {
         switch self {
@@ -49,6 +51,7 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .if: "if"
         case .then: "then"
         case .else: "else"
+        case .premise: "premise"
         }
     }
 
@@ -66,6 +69,6 @@ public enum Keyword: String, CaseIterable, Sendable {
     /// Keywords that begin a line inside a policy.
     public static let policyLines: [Keyword] = [
         .domain, .department, .basis, .subject, .payee, .mode, .validity, .period, .budget, .exclusive, .version,
-        .condition, .amount,
+        .condition, .amount, .premise,
     ]
 }

@@ -5,11 +5,11 @@ import Store
 struct ProfileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
-        abstract: "查看一人一档或一企一档：各字段、家庭成员或证照、变更历史。",
-        discussion: "按身份证号查居民，按统一社会信用代码查企业。个人信息默认脱敏，加 --unmask 显示原文。"
+        abstract: "查看一人一档、一企一档或一户：各字段、家庭成员或证照、变更历史。",
+        discussion: "按身份证号查居民，按统一社会信用代码查企业，按户号查一户的成员。个人信息默认脱敏，加 --unmask 显示原文；户号不是个人信息，照原样显示。"
     )
 
-    @Argument(help: ArgumentHelp("身份证号或统一社会信用代码。", valueName: "KEY"))
+    @Argument(help: ArgumentHelp("身份证号、统一社会信用代码或户号。", valueName: "KEY"))
     var key: String
 
     @Option(name: .long, help: "输出格式：table、csv（字段,名称,值）或 json。")
@@ -22,8 +22,15 @@ struct ProfileCommand: ParsableCommand {
         try reportingErrors {
             let profiles = try store.openStore()
             guard let profile = try profiles.profile(key: key) else {
-                printError("未找到 \(masking.show(key, as: .idNumber)) 的档案（居民按身份证号、企业按统一社会信用代码查询）。")
-                throw ExitCode(1)
+                let household = try profiles.householdMembers(id: key)
+                guard !household.members.isEmpty else {
+                    printError("未找到 \(masking.show(key, as: RulesCommand.Try.personalData(key))) 的档案（居民按身份证号、企业按统一社会信用代码、一户按户号查询）。")
+                    throw ExitCode(1)
+                }
+                print(HouseholdText(id: household.id, members: household.members, masking: masking, format: format,
+                    inactiveLabel: profiles.schemas.residents.inactiveLabel
+                ).render())
+                return
             }
             let fields = zip(profile.schema.fields, profile.values).map { field, value in
                 (field, show(value, of: field))

@@ -91,26 +91,35 @@ extension RulesCommand {
                 if let ex = p.exclusive { out.append("互斥组 \(ex.group)，优先级 \(ex.priority)\(ex.higherWins ? "，就高" : "")") }
                 out.append("依据 \(p.basis ?? "（未写）")")
                 out.append("")
-                out.append("条件（全部满足才符合；有一项因数据缺失无法判断时转人工复核）：")
+                out.append("条件（全部满足才符合；有一项因数据缺失无法判断时转人工复核\(p.hasPremises ? "；标（前提）的是适用范围" : "")）：")
                 for (n, c) in p.conditions.enumerated() {
                     // A shared condition used as a line shows its formula; a line that is just a
                     // fact (条件 是小微企业：小微企业) shows the fact's name, defined below.
                     let lines = expanded(c) ? renderer.alternatives(c.node) : [renderer.render(c.node)]
-                    out.append("  \(n + 1). \(c.label)：\(lines[0])\(c.basis.map { "　依据 \($0)" } ?? "")")
+                    let mark = c.premise ? "（前提）" : ""
+                    out.append("  \(n + 1). \(c.label)\(mark)：\(lines[0])\(c.basis.map { "　依据 \($0)" } ?? "")")
                     out += lines.dropFirst().map { "       " + $0 }
                 }
                 if let amount = p.amount {
                     out.append("")
-                    out.append("金额：\(renderer.render(amount))")
+                    out.append("金额（元，四舍五入到分）：\(renderer.render(amount))")
                 }
                 let definitions = renderer.namedDefinitions(
                     expanded: p.conditions.filter(expanded).map(\.node),
                     other: p.conditions.filter { !expanded($0) }.map(\.node) + renderer.amountRoots(p.amount)
                 )
-                if !definitions.isEmpty {
+                // Grouped by the file each is written in: a shared one's own file, else this policy's.
+                var files: [String] = []
+                var byFile: [String: [(name: String, node: NodeID)]] = [:]
+                for definition in definitions {
+                    let file = program.definitionFiles[definition.name] ?? p.file ?? ""
+                    if byFile[file] == nil { files.append(file) }
+                    byFile[file, default: []].append(definition)
+                }
+                for file in files {
                     out.append("")
-                    out.append("其中（共用的事实和条件，定义在 Rules/common/）：")
-                    for (name, node) in definitions {
+                    out.append("其中（定义在 \(file)）：")
+                    for (name, node) in byFile[file] ?? [] {
                         let lines = renderer.alternatives(node)
                         out.append("  \(name)：\(lines[0])")
                         out += lines.dropFirst().map { "      " + $0 }

@@ -11,8 +11,9 @@ extension RulesCommand {
         static let configuration = CommandConfiguration(
             abstract: "试算：用数据库中的真实档案评估政策（含草稿），看谁符合、谁不符合及原因、谁待人工复核、金额与预算。",
             discussion: """
-                发布前试算阈值的影响；给出 --entity 时逐条解释一个人或一家企业的每项政策（帮办代办答复“为什么没有我”）。
-                互斥组内只计一项（就高或按优先级）。用参考求值器逐个对象计算，适合试算，不是夜间批处理。
+                发布前试算阈值的影响；给出 --entity 时逐条解释一个人、一家企业或一户的每项政策（帮办代办答复“为什么没有我”）。
+                互斥组内只享受一项（就高或按优先级），其余计为“互斥未享”，金额不计入。政策按编号排序。
+                用参考求值器逐个对象计算，适合试算，不是夜间批处理。
                 """
         )
 
@@ -25,7 +26,7 @@ extension RulesCommand {
         @Flag(name: .long, help: "只试算已发布的政策。")
         var published = false
 
-        @Option(name: .long, help: ArgumentHelp("解释一个对象：身份证号或统一社会信用代码。", valueName: "KEY"))
+        @Option(name: .long, help: ArgumentHelp("解释一个对象：身份证号、统一社会信用代码或户号（户号只解释以家庭为对象的政策）。", valueName: "KEY"))
         var entity: String?
 
         @Option(name: .long, help: ArgumentHelp("与另一版本的规则目录对比（如已发布版本的副本）：每项政策新增、不再符合的人数和金额变化。", valueName: "DIR"))
@@ -92,12 +93,16 @@ extension RulesCommand {
         }
 
         private func render(_ report: RuleTrial.Report) -> String {
-            let headers = ["id", "name", "subject", "status", "evaluated", "eligible", "ineligible", "manual_review", "excluded", "near_misses", "amount_yuan", "period", "budget_yuan"]
+            let headers = [
+                "id", "name", "subject", "status", "evaluated", "granted", "excluded", "ineligible", "manual_review", "near_misses",
+                "amount_yuan", "excluded_amount_yuan", "period", "budget_yuan",
+            ]
             let rows = report.tallies.map { t in
-                [
-                    t.id, t.title, t.subject, t.status.rawValue, String(t.evaluated), String(t.eligible), String(t.ineligible),
-                    String(t.manualReview), String(t.excluded), String(t.nearMisses), t.mode == "提醒" ? "" : t.totalText,
-                    t.period ?? "", t.budget ?? "",
+                let reminder = t.mode == "提醒"
+                return [
+                    t.id, t.title, t.subject, t.status.rawValue, String(t.evaluated), String(t.granted), String(t.excluded),
+                    String(t.ineligible), String(t.manualReview), t.nearMisses.map(String.init) ?? "",
+                    reminder ? "" : t.totalText, reminder ? "" : t.excludedTotalText, t.period ?? "", t.budget ?? "",
                 ]
             }
             switch format {
@@ -108,26 +113,46 @@ extension RulesCommand {
                     JSONOutput.line(Dictionary(uniqueKeysWithValues: zip(headers, row).map { ($0, $1) }))
                 }.joined(separator: "\n")
             case .table:
-                var table = TextTable(["编号", "名称", "对象", "状态", "评估", "符合", "不符合", "待复核", "互斥未享", "差一项", "金额合计（元/期）", "预算（元）"])
-                for (t, row) in zip(report.tallies, rows) {
-                    let amount = row[10].isEmpty ? "—" : "\(row[10])/\(t.period ?? "期")"
-                    table.add(Array(row[0...9]) + [amount, t.budget ?? "—"])
-                }
-                let scanned = ["居民", "家庭", "企业"].compactMap { s in report.scanned[s].map { "\(s) \($0)" } }
-                var lines = ["试算（评估日 \(report.asOf)；读取 \(scanned.isEmpty ? "0 个对象" : scanned.joined(separator: "、"))）", "", table.render()]
-                for t in report.tallies where !t.failing.isEmpty || !t.undecided.isEmpty {
-                    var parts: [String] = []
-                    if !t.failing.isEmpty { parts.append("不满足：" + Self.top(t.failing)) }
-                    if !t.undecided.isEmpty { parts.append("数据缺失无法判断：" + Self.top(t.undecided)) }
-                    lines.append("\(t.id)　" + parts.joined(separator: "；"))
-                }
-                for over in report.tallies {
-                    guard let (yearly, budget) = Self.overBudget(over) else { continue }
-                    let per = over.period == "月" ? "（每月 \(over.totalText) 元 × 12）" : ""
-                    lines.append("注意：\(over.id) 按年计的金额 \(yearly) 元\(per)超出年度预算 \(budget) 元。")
-                }
-                return lines.joined(separator: "\n")
+                return table(report, rows)
             }
+        }
+
+        /// The trial as an officer reads it: one row per policy (by id), then why entities
+        /// fail, who is left out by a 互斥组 and what they would have received, and budgets.
+        private func table(_ report: RuleTrial.Report, _ rows: [[String]]) -> String {
+            var table = TextTable([
+                "编号", "名称", "对象", "状态", "评估", "符合（享受）", "互斥未享", "不符合", "待复核", "差一项", "享受金额（元/期）", "预算（元）",
+            ])
+            for (t, row) in zip(report.tallies, rows) {
+                let amount = row[10].isEmpty ? "—" : "\(row[10])/\(t.period ?? "期")"
+                table.add(Array(row[0...8]) + [row[9].isEmpty ? "—" : row[9], amount, t.budget ?? "—"])
+            }
+            let scanned = ["居民", "家庭", "企业"].compactMap { s in report.scanned[s].map { "\(s) \($0)" } }
+            var lines = [
+                "试算（评估日 \(report.asOf)；读取 \(scanned.isEmpty ? "0 个对象" : scanned.joined(separator: "、"))；政策按编号排序）",
+                "", table.render(),
+            ]
+            for t in report.tallies where !t.failing.isEmpty || !t.undecided.isEmpty {
+                var parts: [String] = []
+                if !t.failing.isEmpty { parts.append("不满足：" + Self.top(t.failing)) }
+                if !t.undecided.isEmpty { parts.append("数据缺失无法判断：" + Self.top(t.undecided)) }
+                lines.append("\(t.id)　" + parts.joined(separator: "；"))
+            }
+            for t in report.tallies where t.excluded > 0 {
+                let amount = t.mode == "提醒" ? "" : "，按本项应得 \(t.excludedTotalText) 元，不计入享受金额"
+                lines.append("\(t.id)　互斥未享 \(t.excluded)：符合本项，但享受互斥组“\(t.group ?? "")”中的另一项\(amount)。")
+            }
+            for over in report.tallies {
+                guard let (yearly, budget) = Self.overBudget(over) else { continue }
+                let per = over.period == "月" ? "（每月 \(over.totalText) 元 × 12）" : ""
+                lines.append("注意：\(over.id) 按年计的金额 \(yearly) 元\(per)超出年度预算 \(budget) 元。")
+            }
+            lines.append("")
+            lines.append("评估 = 符合（享受）+ 互斥未享 + 不符合 + 待复核；享受金额只计“符合（享受）”的对象，即实际发放的金额。")
+            if report.tallies.contains(where: { $0.nearMisses == nil }) {
+                lines.append("差一项：前提全部满足、其余条件恰好一项不满足。“—”：该政策没有写前提，或前提之外只有一个条件（差一项即不符合），不统计。")
+            }
+            return lines.joined(separator: "\n")
         }
 
         private func render(_ rows: [RuleComparison.Row], scanned: [String: Int], against: String, day: Day) -> String {
@@ -150,7 +175,7 @@ extension RulesCommand {
                 let read = ["居民", "家庭", "企业"].compactMap { s in scanned[s].map { "\(s) \($0)" } }.joined(separator: "、")
                 let changed = rows.filter { $0.gained > 0 || $0.lost > 0 || $0.changeText != "0.00" }.count
                 return [
-                    "对比试算（评估日 \(day)；对照：\(against)；读取 \(read.isEmpty ? "0 个对象" : read)）", "", table.render(),
+                    "对比试算（评估日 \(day)；对照：\(against)；读取 \(read.isEmpty ? "0 个对象" : read)；政策按编号排序）", "", table.render(),
                     changed == 0 ? "两个版本的结果相同。" : "\(changed) 项政策的结果有变化（互斥组在两个版本中各自裁决）。",
                 ].joined(separator: "\n")
             }
@@ -168,59 +193,6 @@ extension RulesCommand {
             let yearly = t.period == "月" ? total * 12 : total
             guard yearly > budget else { return nil }
             return (ReferenceEvaluator.yuan(yearly), budgetText)
-        }
-
-        private func explain(key: String, entries: [CatalogEntry], program: Program, profiles: ProfileStore, day: Day) throws {
-            guard let found = try RuleTrial.explain(key: key, entries: entries, program: program, store: profiles, asOf: day) else {
-                printError("数据库中没有 \(masking.show(key, as: .idNumber)) 的档案（身份证号或统一社会信用代码）。")
-                throw ExitCode(1)
-            }
-            print("\(masking.show(key.uppercased(), as: found.kind == .residents ? .idNumber : nil))　评估日 \(day)")
-            if !found.entity.active { print("注意：该档案已不在最近一次全量数据中（已停用），夜间批处理不评估它。") }
-            if found.kind == .residents { print("家庭成员 \(found.entity.household.count) 人（含本人）") }
-            let licenceSchema = profiles.schemas.licences
-            func text(_ licence: [String: FieldValue], _ name: String) -> String {
-                guard let index = licenceSchema.index(of: name) else { return "" }
-                return licence[name]?.display(for: licenceSchema.fields[index]) ?? ""
-            }
-            let licences = found.entity.licences.map { licence in
-                let expiry = text(licence, "expiry_date")
-                return "\(text(licence, "license_type"))（有效期至 \(expiry.isEmpty ? "未填" : expiry)）"
-            }
-            if !licences.isEmpty { print("证照：\(licences.joined(separator: "；"))") }
-            if found.results.isEmpty { print("（没有适用于该对象的政策）") }
-            let policies = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.policy) })
-            for (result, granted) in found.results {
-                var amount = result.amount.map { "，金额 \($0) 元" } ?? ""
-                if result.outcome == .eligible, !granted, let group = policies[result.policy]?.exclusive?.group {
-                    amount += "（互斥组“\(group)”中另一项政策优先，不重复享受）"
-                }
-                let policy = policies[result.policy]
-                print("")
-                print("\(result.policy) \(policy?.title ?? "")：\(result.outcome.rawValue)\(amount)")
-                if let basis = policy?.basis { print("  依据 \(basis)") }
-                for c in result.conditions {
-                    let mark = switch c.value {
-                    case .yes: "✓"
-                    case .no: "✗"
-                    case .unknown: "?"
-                    }
-                    let inputs = c.inputs.map { input -> String in
-                        let field = NameTable.input(input.field, subject: found.kind, schemas: profiles.schemas)
-                        // Related records' values are joined by “、”: each is masked on its own.
-                        let related = input.field.contains(".")
-                        let parts = related ? input.value.components(separatedBy: "、") : [input.value]
-                        let value = input.value.isEmpty ? "未知" : parts.map { part in
-                            related && (part == "未知" || part == "无") ? part : masking.show(part, as: field.spec?.masking)
-                        }.joined(separator: "、")
-                        return "\(field.label)=\(value)"
-                    }
-                    let detail = inputs.isEmpty ? "" : "（\(inputs.joined(separator: "，"))）"
-                    // The validity line's basis is the policy's own, printed above.
-                    let basis = c.name == PolicyEvaluation.validityCondition ? nil : c.basis
-                    print("  \(mark) \(c.label)\(detail)\(basis.map { "　依据 \($0)" } ?? "")")
-                }
-            }
         }
     }
 }

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Datasets
+import Evaluation
+import Foundation
+import Pipeline
+import RuleLanguage
+import Store
+
+/// `rules try --entity KEY`: one person, enterprise or household, policy by policy and condition
+/// by condition, with the data each condition read (帮办代办答复“为什么没有我”).
+extension RulesCommand.Try {
+    func explain(key: String, entries: [CatalogEntry], program: Program, profiles: ProfileStore, day: Day) throws {
+        guard let found = try RuleTrial.explain(key: key, entries: entries, program: program, store: profiles, asOf: day) else {
+            printError("数据库中没有 \(masking.show(key, as: Self.personalData(key))) 的档案（身份证号、统一社会信用代码或户号）。")
+            throw ExitCode(1)
+        }
+        for line in header(found, key: key, day: day, schemas: profiles.schemas) { print(line) }
+        if found.results.isEmpty {
+            print(found.household == nil ? "（没有适用于该对象的政策）" : "（没有以家庭为对象的政策）")
+        }
+        let policies = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.policy) })
+        for (result, granted) in found.results {
+            var amount = result.amount.map { "，金额 \($0) 元" } ?? ""
+            if result.outcome == .eligible, !granted, let group = policies[result.policy]?.exclusive?.group {
+                amount += "（互斥组“\(group)”中另一项政策优先，不重复享受）"
+            }
+            let policy = policies[result.policy]
+            print("")
+            print("\(result.policy) \(policy?.title ?? "")：\(result.outcome.rawValue)\(amount)")
+            if let basis = policy?.basis { print("  依据 \(basis)") }
+            for c in result.conditions {
+                print(conditionLine(c, kind: found.kind, schemas: profiles.schemas))
+            }
+        }
+    }
+
+    /// Who is explained: the key (a 户号 in full, a 身份证号 masked), the household, licences.
+    private func header(_ found: RuleTrial.Explanation, key: String, day: Day, schemas: SchemaSet) -> [String] {
+        var lines: [String] = []
+        let fields = found.entity.fields
+        let householdID = fields["household_id"].flatMap { value -> String? in
+            if case .text(let id) = value { return id }
+            return nil
+        }
+        if let household = found.household {
+            lines.append("户号 \(household)　评估日 \(day)")
+            if !found.entity.active { lines.append("注意：该户已没有有效成员（已停用），夜间批处理不评估它。") }
+            let head = masking.show(found.entity.key, as: .idNumber)
+            let stands = fields["relation"] == .text("户主") ? "户主 \(head)" : "成员 \(head)（本户没有登记户主，取身份证号最小者）"
+            lines.append("家庭成员 \(found.entity.household.count) 人；以家庭为对象的政策按\(stands)的档案评估")
+        } else {
+            lines.append("\(masking.show(key.uppercased(), as: found.kind == .residents ? .idNumber : nil))　评估日 \(day)")
+            if !found.entity.active { lines.append("注意：该档案已不在最近一次全量数据中（已停用），夜间批处理不评估它。") }
+            if found.kind == .residents {
+                lines.append("\(householdID.map { "户号 \($0)，" } ?? "")家庭成员 \(found.entity.household.count) 人（含本人）")
+            }
+        }
+        let licenceSchema = schemas.licences
+        func text(_ licence: [String: FieldValue], _ name: String) -> String {
+            guard let index = licenceSchema.index(of: name) else { return "" }
+            return licence[name]?.display(for: licenceSchema.fields[index]) ?? ""
+        }
+        let licences = found.entity.licences.map { licence in
+            let expiry = text(licence, "expiry_date")
+            return "\(text(licence, "license_type"))（有效期至 \(expiry.isEmpty ? "未填" : expiry)）"
+        }
+        if !licences.isEmpty { lines.append("证照：\(licences.joined(separator: "；"))") }
+        return lines
+    }
+
+    /// `✓ 年满 80 周岁（出生日期=1946-11-27）　依据 …`, 前提 marked.
+    private func conditionLine(_ c: PolicyEvaluation.ConditionResult, kind: DatasetKind, schemas: SchemaSet) -> String {
+        let mark = switch c.value {
+        case .yes: "✓"
+        case .no: "✗"
+        case .unknown: "?"
+        }
+        let inputs = c.inputs.map { input -> String in
+            let field = NameTable.input(input.field, subject: kind, schemas: schemas)
+            // Related records' values are joined by “、”: each is masked on its own.
+            let related = input.field.contains(".")
+            let parts = related ? input.value.components(separatedBy: "、") : [input.value]
+            let value = input.value.isEmpty ? "未知" : parts.map { part in
+                related && (part == "未知" || part == "无") ? part : masking.show(part, as: field.spec?.masking)
+            }.joined(separator: "、")
+            return "\(field.label)=\(value)"
+        }
+        let detail = inputs.isEmpty ? "" : "（\(inputs.joined(separator: "，"))）"
+        // The validity line's basis is the policy's own, printed above; it is a premise of every
+        // policy, marked only where the policy wrote its own 前提.
+        let validity = c.name == PolicyEvaluation.validityCondition
+        let basis = validity ? nil : c.basis
+        let premise = c.premise && !validity ? "前提：" : ""
+        return "  \(mark) \(premise)\(c.label)\(detail)\(basis.map { "　依据 \($0)" } ?? "")"
+    }
+
+    /// What a key typed on the command line may be: a 身份证号 (17 digits and a check
+    /// character) is personal data and masked; a 户号 or 统一社会信用代码 is not.
+    static func personalData(_ key: String) -> PersonalData? {
+        let characters = Array(key.uppercased())
+        guard characters.count == 18, characters.prefix(17).allSatisfy(\.isASCII), characters.prefix(17).allSatisfy(\.isNumber),
+              characters[17].isNumber || characters[17] == "X" else { return nil }
+        return .idNumber
+    }
+}
