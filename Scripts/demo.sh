@@ -44,3 +44,6 @@ echo "== 评估：已发布的政策 × 全部档案（评估日 $as_of）"
 echo
 echo "== 解释：一位居民（88 岁、特困、有承包地）的每项政策（身份证号脱敏）"
 "$bin" rules try --published --as-of "$as_of" --entity 410103193712182418
+echo
+echo "== 解释：一户（按户号；户号不是个人信息，照原样显示）的以家庭为对象的政策"
+"$bin" rules try --published --as-of "$as_of" --entity H4101030001089

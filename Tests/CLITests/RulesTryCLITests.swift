@@ -214,7 +214,7 @@ final class RulesTryCLITests: XCTestCase {
         XCTAssertTrue(other.stdout.contains("（没有适用于该对象的政策）"), other.stdout)
         let byNumber = try run(["rules", "try", "T-YE", "--entity", "H4", "--as-of", "2026-11-27"])
         XCTAssertTrue(byNumber.stdout.contains("家庭成员 2 人；以家庭为对象的政策按成员 4101**********"), byNumber.stdout)
-        XCTAssertTrue(byNumber.stdout.contains("（本户没有登记户主，取身份证号最小者）的档案评估"), byNumber.stdout)
+        XCTAssertTrue(byNumber.stdout.contains(" 的档案（本户没有登记户主，取身份证号最小者）评估"), byNumber.stdout)
         XCTAssertTrue(byNumber.stdout.contains("T-YE 育儿试算：符合，金额 3600.00 元"), byNumber.stdout)
 
         let json = try run(["rules", "try", "--entity", first, "--format", "json"])
@@ -229,7 +229,7 @@ final class RulesTryCLITests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "户号 H1　评估日 2026-11-27")
-        XCTAssertTrue(lines.contains("家庭成员 3 人；以家庭为对象的政策按户主 4101**********\(Self.id("41010319461127001", "男").suffix(4))的档案评估"), result.stdout)
+        XCTAssertTrue(lines.contains("家庭成员 3 人；以家庭为对象的政策按户主 4101**********\(Self.id("41010319461127001", "男").suffix(4)) 的档案评估"), result.stdout)
         XCTAssertTrue(lines.contains("T-YE 育儿试算：符合，金额 3600.00 元"), result.stdout)
         XCTAssertTrue(lines.contains("  ✓ 前提：户籍在二七区（户籍地=410103001）"), result.stdout)
         XCTAssertTrue(lines.contains("  ✓ 家庭中有 3 周岁以下婴幼儿（家庭成员.出生日期=1946-11-27、1946-11-28、2025-01-10）"), result.stdout)

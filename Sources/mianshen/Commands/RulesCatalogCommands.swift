@@ -15,7 +15,7 @@ extension RulesCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "列出全部政策：编号、名称、领域、方式、审核状态、有效期。")
+        static let configuration = CommandConfiguration(abstract: "列出全部政策（按编号排序）：编号、名称、领域、方式、审核状态、有效期。")
 
         @Option(name: .long, help: "输出格式：table、csv 或 json。")
         var format: OutputFormat = .table
@@ -48,7 +48,7 @@ extension RulesCommand {
                     var table = TextTable(["编号", "名称", "领域", "方式", "状态", "有效期", "已审核部门"])
                     rows.forEach { table.add($0) }
                     print(table.render())
-                    print("共 \(rows.count) 项政策。")
+                    print("共 \(rows.count) 项政策（按编号排序）。")
                 }
             }
         }

@@ -46,8 +46,8 @@ extension RulesCommand.Try {
             lines.append("户号 \(household)　评估日 \(day)")
             if !found.entity.active { lines.append("注意：该户已没有有效成员（已停用），夜间批处理不评估它。") }
             let head = masking.show(found.entity.key, as: .idNumber)
-            let stands = fields["relation"] == .text("户主") ? "户主 \(head)" : "成员 \(head)（本户没有登记户主，取身份证号最小者）"
-            lines.append("家庭成员 \(found.entity.household.count) 人；以家庭为对象的政策按\(stands)的档案评估")
+            let stands = fields["relation"] == .text("户主") ? "户主 \(head) 的档案" : "成员 \(head) 的档案（本户没有登记户主，取身份证号最小者）"
+            lines.append("家庭成员 \(found.entity.household.count) 人；以家庭为对象的政策按\(stands)评估")
         } else {
             lines.append("\(masking.show(key.uppercased(), as: found.kind == .residents ? .idNumber : nil))　评估日 \(day)")
             if !found.entity.active { lines.append("注意：该档案已不在最近一次全量数据中（已停用），夜间批处理不评估它。") }
