@@ -162,6 +162,7 @@ final class RulesTryCLITests: XCTestCase {
         let b = try run(["rules", "try", "--entity", Self.id("41010319461128002", "女"), "--as-of", "2026-11-27"])
         XCTAssertTrue(b.stdout.contains("✗ 年满 80 周岁（出生日期=1946-11-28）"), b.stdout)
         XCTAssertFalse(b.stdout.contains("T-YE"), "a household policy is explained for its 户主 only")
+        XCTAssertTrue(b.stdout.contains("以家庭为对象的政策按代表本户的成员评估，不在此列；按户解释：mianshen rules try --entity H1"), b.stdout)
 
         let e = try run(["rules", "try", "--entity", Self.id("41010319440505005", "男"), "--as-of", "2026-11-27"])
         XCTAssertTrue(e.stdout.contains("T-YB 居民医保试算：待人工复核"), e.stdout)
@@ -250,6 +251,15 @@ final class RulesTryCLITests: XCTestCase {
         let nobody = try CLIRunner.run(["profile", "H4101039999999", "--db", dir.file("try.db")])
         XCTAssertEqual(nobody.status, 1)
         XCTAssertTrue(nobody.stderr.contains("未找到 H4101039999999 的档案"), nobody.stderr)
+
+        // A full extract without E: household H3 has no active member left, and says so.
+        let lines5 = try String(contentsOfFile: dir.file("residents.csv"), encoding: .utf8).split(separator: "\n")
+        try dir.write("full.csv", lines5.prefix(5).joined(separator: "\n") + "\n")
+        XCTAssertEqual(try run(["import", "residents", dir.file("full.csv"), "--full"]).status, 0)
+        let gone = try run(["rules", "try", "--entity", "H3", "--as-of", "2026-11-27"])
+        XCTAssertEqual(gone.status, 0, gone.stderr)
+        XCTAssertTrue(gone.stdout.contains("注意：该户已没有有效成员（已停用），夜间批处理不评估它。"), gone.stdout)
+        XCTAssertTrue(try run(["rules", "try", "--entity", "H1", "--as-of", "2026-11-27"]).stdout.contains("家庭成员 3 人"), "H1 unchanged")
     }
 
     func testUnknownEntityPolicyAndMissingDatabaseAreErrors() throws {

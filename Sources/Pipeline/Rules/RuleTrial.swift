@@ -40,8 +40,6 @@ public enum RuleTrial {
         var total = Decimal(0)
         /// What the excluded entities would have received under this policy, in 元 (not paid).
         var excludedTotal = Decimal(0)
-        /// Every eligible entity, granted or excluded.
-        public var eligible: Int { granted + excluded }
         /// How many entities each condition failed (否) or left undecided (未知), by label.
         public var failing: [String: Int] { byLabel(failingAt) }
         public var undecided: [String: Int] { byLabel(undecidedAt) }
@@ -132,6 +130,9 @@ public enum RuleTrial {
         /// The 户号 asked for, when the entity was found by it: the explanation then covers the
         /// 家庭 policies only, for the member that stands for the household.
         public var household: String?
+        /// Whether the entity stands for its household in a household scan (its 家庭 policies are
+        /// explained with it); false for other members and for enterprises.
+        public var standsForHousehold: Bool
         /// With 互斥组 applied as in the batch: `granted` is false for an eligible policy another
         /// in its group beats.
         public var results: [(result: PolicyEvaluation, granted: Bool)]
@@ -148,21 +149,26 @@ public enum RuleTrial {
         let stored: StoredEntity
         let household: String?
         let applicable: [Int]
+        let stands: Bool
         if let (found, entity, representsHousehold) = try store.entity(key: key) {
             (kind, stored, household) = (found, entity, nil)
+            stands = found == .residents && representsHousehold
             applicable = policies.indices.filter { index in
                 let subject = policies[index].subject ?? "居民"
                 return NameTable.subjectKind(subject) == kind && (subject != "家庭" || representsHousehold)
             }
         } else if let entity = try store.householdEntity(id: key) {
-            (kind, stored) = (.residents, entity)
+            (kind, stored, stands) = (.residents, entity, true)
             household = entity.fields["household_id"].flatMap { if case .text(let id) = $0 { id } else { nil } } ?? key
             applicable = policies.indices.filter { policies[$0].subject == "家庭" }
         } else {
             return nil
         }
         let decided = decide(ReferenceEvaluator(program: program), policies, applicable, EntityFacts(stored), asOf, explaining: true)
-        return Explanation(kind: kind, entity: stored, household: household, results: decided.map { ($0.result, $0.granted) })
+        return Explanation(
+            kind: kind, entity: stored, household: household, standsForHousehold: stands,
+            results: decided.map { ($0.result, $0.granted) }
+        )
     }
 }
 

@@ -15,6 +15,11 @@ extension RulesCommand.Try {
             throw ExitCode(1)
         }
         for line in header(found, key: key, day: day, schemas: profiles.schemas) { print(line) }
+        // Another member stands for the household: say how to see its 家庭 policies.
+        if found.household == nil, found.kind == .residents, !found.standsForHousehold,
+           entries.contains(where: { $0.policy.subject == "家庭" }), case .text(let id)? = found.entity.fields["household_id"] {
+            print("以家庭为对象的政策按代表本户的成员评估，不在此列；按户解释：mianshen rules try --entity \(id)")
+        }
         if found.results.isEmpty {
             print(found.household == nil ? "（没有适用于该对象的政策）" : "（没有以家庭为对象的政策）")
         }
