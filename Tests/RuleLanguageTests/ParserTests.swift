@@ -126,5 +126,9 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(own.premise)
         XCTAssertEqual(own.label?.value, "注册地在二七区")
         XCTAssertTrue(english.premise)
+
+        let (_, topLevel) = parse(SourceFile(name: "q.policy", text: "前提 健在 “本人健在”：是否健在 = 是\n"))
+        XCTAssertEqual(topLevel.map(\.code), ["E104"])
+        XCTAssertEqual(topLevel.first?.suggestion, "“前提”写在政策里（前提 户籍在本区），标明该政策的适用范围；文件顶层的共用条件用“条件”定义。")
     }
 }

@@ -33,7 +33,9 @@ public enum ParserMessage {
     public static func unexpectedTopLevel(found: String, at location: SourceLocation, length: Int, closest: String?) -> Diagnostic {
         Diagnostic(
             code: "E104", message: "文件顶层不能以\(found)开头", location: location, length: length,
-            suggestion: closest.map { "您是否想写“\($0)”？" } ?? "文件顶层只能写“政策”“条件”“事实”“参数”。"
+            suggestion: found == "“\(Keyword.premise.rawValue)”"
+                ? "“前提”写在政策里（前提 户籍在本区），标明该政策的适用范围；文件顶层的共用条件用“条件”定义。"
+                : closest.map { "您是否想写“\($0)”？" } ?? "文件顶层只能写“政策”“条件”“事实”“参数”。"
         )
     }
 
