@@ -59,7 +59,8 @@ public enum SchemaLoader {
             fields.append(try rawField.spec(path: path, index: { try index(of: $0, from: rawField.name) }))
         }
         for (i, field) in fields.enumerated() {
-            let referenced = field.crossChecks.map(\.otherField) + (field.requiredWhen.map { [$0.field] } ?? [])
+            var referenced = field.crossChecks.map(\.otherField) + (field.requiredWhen.map { [$0.field] } ?? [])
+            if case .value(_, _, let when?) = field.empty { referenced.append(when.field) }
             if let later = referenced.first(where: { $0 >= i }) {
                 throw SchemaError(
                     file: path,
