@@ -57,6 +57,12 @@ final class SchemaLoaderTests: XCTestCase {
             error("- {name: d, label: 等级, type: integer, empty: {value: 0, label: 无, when: {field: alive2, equals: 否}}}")
                 .contains("不存在的字段 alive2")
         )
+        let never = schemaError([
+            "- {name: id_number, label: 身份证号, type: id_number, required: true}",
+            "- {name: alive, label: 是否健在, type: bool}",
+            "- {name: d, label: 等级, type: integer, empty: {value: 0, label: 无, when: {field: alive, equals: N}}}",
+        ])
+        XCTAssertTrue(never.contains("永远不成立"), never)
     }
 
     func testUnknownTypeSuggestsTheClosest() {

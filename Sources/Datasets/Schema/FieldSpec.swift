@@ -14,6 +14,12 @@ public enum EmptyMeaning: Hashable, Sendable {
     /// above_scale = 否); in any other row (that field 是, or itself unknown) the cell stays unknown.
     case value(FieldValue, label: String, when: RequiredWhen? = nil)
 
+    /// The condition of a conditional stated value, if any.
+    public var condition: RequiredWhen? {
+        if case .value(_, _, let when) = self { return when }
+        return nil
+    }
+
     /// True when an empty cell is never unknown (an unconditional stated value).
     public var alwaysKnown: Bool {
         if case .value(_, _, nil) = self { return true }

@@ -80,7 +80,7 @@ public struct FieldTypeParsing: Sendable {
     }
 
     public func parse(_ text: String, as field: FieldSpec) -> Result<FieldValue, FieldProblem> {
-        parse(text, type: field.type, label: field.label, minimum: field.minimum, maximum: field.maximum)
+        parse(text, type: field.type, label: field.label, minimum: field.minimum, maximum: field.maximum, membership: field.membership)
     }
 
     /// The value a cell would be stored as, warnings ignored (tests, generators).
