@@ -19,6 +19,8 @@ public struct ImportSummary: Sendable {
     public var warningReasons: [(reason: WarningCode, count: Int)] = []
     /// Imported rows whose division code is missing from 二七区's street list (the list may be stale).
     public var rowsWithUnknownDivision = 0
+    /// The unlisted street codes seen most often (at most five), to check against the official list.
+    public var unknownDivisionCodes: [(code: String, rows: Int)] = []
 
     public var rejected: Bool { !isNoOp && record.status != .ok }
 

@@ -60,7 +60,7 @@ public struct Importer: Sendable {
             maxBadRate: request.maxBadRate, schemaInactiveLabel: schema.inactiveLabel,
             warningReasons: outcome.warningCounts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
                 .map { ($0.key, $0.value) },
-            rowsWithUnknownDivision: outcome.rowsWithUnknownDivision
+            rowsWithUnknownDivision: outcome.rowsWithUnknownDivision, unknownDivisionCodes: outcome.unknownDivisionCodes
         )
         logger.info("导入结束", metadata: [
             "file": "\(request.path)", "import": "\(record.id)", "status": "\(record.status.rawValue)",
@@ -76,6 +76,8 @@ public struct Importer: Sendable {
         var reasonCounts: [ReasonCode: Int] = [:]
         var warningCounts: [WarningCode: Int] = [:]
         var rowsWithUnknownDivision = 0
+        /// The unlisted street codes seen most often, with their row counts (at most five).
+        var unknownDivisionCodes: [(code: String, rows: Int)] = []
     }
 
     /// Inside the import's transaction: reads and validates on a second thread, writes here,
@@ -147,6 +149,9 @@ public struct Importer: Sendable {
         }
         counts.quarantined = quarantine.count
         counts.warnings = warnings.count
+        var unlisted: [String: Int] = [:]
+        for warning in warnings where warning.reason == .unknownDivision { unlisted[warning.value, default: 0] += 1 }
+        outcome.unknownDivisionCodes = unlisted.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map { ($0.key, $0.value) }
         let rate = counts.rowsRead == 0 ? 0 : Double(counts.quarantined) / Double(counts.rowsRead)
         let accepted = rate <= request.maxBadRate
         var message: String?

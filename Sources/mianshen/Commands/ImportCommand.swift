@@ -111,6 +111,8 @@ enum ImportSummaryText {
                 "  注意：\(s.rowsWithUnknownDivision) 行的街道代码不在二七区街道名单中（名单待核，见 Rules/schemas/divisions.yaml），"
                     + "已导入，显示为“未知街道（代码）”；查看：mianshen quarantine list --warnings"
             )
+            let codes = s.unknownDivisionCodes.map { "\($0.code)（\($0.rows) 行）" }.joined(separator: "、")
+            lines.append("  名单外最多的街道代码：\(codes)")
         }
         if s.rejected {
             lines.append("  状态：已拒绝。\(r.message ?? "")")
@@ -131,6 +133,7 @@ enum ImportSummaryText {
             "warnings": r.counts.warnings,
             "warning_reasons": Dictionary(uniqueKeysWithValues: s.warningReasons.map { ($0.reason.rawValue, $0.count) }),
             "rows_with_unknown_division": s.rowsWithUnknownDivision,
+            "unknown_division_codes": Dictionary(uniqueKeysWithValues: s.unknownDivisionCodes.map { ($0.code, $0.rows) }),
             "format": r.format, "encoding": r.encoding, "full": r.full,
             "reasons": Dictionary(uniqueKeysWithValues: s.reasons.map { ($0.reason.rawValue, $0.count) }),
             "ignored_columns": s.ignoredColumns, "message": r.message ?? "",
