@@ -652,18 +652,22 @@ class Out:
         self.buf = bytearray(b"\xef\xbb\xbf" if bom else b"")
         self.eol = eol
         self.manifest: list[tuple[int, str, str]] = []
+        self.warnings: list[tuple[int, str, str]] = []
         self.records = 0
 
     def line(self) -> int:
         return self.buf.count(b"\n") + 1
 
-    def row(self, fields, bad: tuple[str, str] | None = None, eol: bool = True) -> int:
+    def row(self, fields, bad: tuple[str, str] | None = None, eol: bool = True,
+            warn: tuple[str, str] | None = None) -> int:
         start = self.line()
         self.buf += b",".join(csv_field(f) for f in fields)
         if eol:
             self.buf += self.eol
         if bad:
             self.manifest.append((start, bad[0], bad[1]))
+        if warn:
+            self.warnings.append((start, warn[0], warn[1]))
         self.records += 1
         return start
 
@@ -674,6 +678,13 @@ class Out:
     def write_manifest(self, path: Path) -> None:
         lines = ["line,field,reason_code"] + [f"{l},{f},{c}" for l, f, c in sorted(self.manifest)]
         path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+        # Rows imported with a data-quality warning (a value outside a hand-kept list).
+        warnings = path.with_name(path.name.replace(".expected.csv", ".warnings.csv"))
+        if self.warnings:
+            lines = ["line,field,reason_code"] + [f"{l},{f},{c}" for l, f, c in sorted(self.warnings)]
+            warnings.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+        elif warnings.exists():
+            warnings.unlink()
 
 
 # ---------------------------------------------------------------------------
@@ -965,8 +976,13 @@ def generate() -> None:
     p["birth"] = dt.date(1999, 2, 28)
     p["stage"] = "无"
     o.row(cells(rrow(p, id_number=bad_id)), ("id_number", "bad_format"))
-    for _ in range(17):
-        o.row(cells(rrow(take())))
+    for i in range(17):
+        if i == 3:    # a 二七区 street missing from divisions.yaml: imported, warned
+            o.row(cells(rrow(take(), hukou_division="410103099")), warn=("hukou_division", "unknown_division"))
+        elif i == 8:  # township part 600 breaks GB/T 10114's ranges
+            o.row(cells(rrow(take(), hukou_division="410103600")), ("hukou_division", "bad_division"))
+        else:
+            o.row(cells(rrow(take())))
     trunc = cells(rrow(take()))[:8]
     o.row(trunc, ("", "wrong_column_count"), eol=False)
     o.write(BAD / "residents_bad.csv")
@@ -1038,7 +1054,7 @@ def generate() -> None:
         1: (dict(uscc=bad_check_uscc(ebad[1]["uscc"])), ("uscc", "bad_check_digit")),
         3: (dict(uscc=ebad[3]["uscc"][:10] + "O" + ebad[3]["uscc"][11:]), ("uscc", "bad_format")),
         5: (dict(industry="Z99"), ("industry", "bad_enum")),
-        8: (dict(industry="C99"), ("industry", "bad_enum")),
+        8: (dict(industry="C99"), None),  # a division outside section C's list: a warning
         10: (dict(employees="-1"), ("employees", "bad_number")),
         12: (dict(layoff_rate="120"), ("layoff_rate", "bad_number")),
         14: (dict(high_tech="是", high_tech_cert_date=""), ("high_tech_cert_date", "missing_required")),
@@ -1047,7 +1063,7 @@ def generate() -> None:
     }
     for i, e in enumerate(ebad):
         over, bad = eplan.get(i, ({}, None))
-        o.row(erow(e, **over), bad)
+        o.row(erow(e, **over), bad, warn=("industry", "unknown_industry") if i == 8 else None)
     o.buf += b"\n"  # trailing blank line: not an error
     o.write(BAD / "enterprises_bad.csv")
     bad_counts.append(("enterprises_bad.csv", o.records - 1, len(o.manifest)))
@@ -1094,8 +1110,8 @@ def generate() -> None:
     gth = [e for e in ents if e["getihu"] and e["ind"] in ("H62", "F52")][0]
 
     lrow(shop["uscc"], "企业", "食品经营许可证", new_no(f"JY1{shop['div'][:6]}", 7), *on(shop, "2025-03-18", 5))
-    lrow(adults[3]["id"], "个人", "驾驶证", adults[3]["id"], "2019-07-02", "2029-07-01",
-         ("license_type", "bad_enum"))
+    o.row([adults[3]["id"], "个人", "驾驶证", adults[3]["id"], "2019-07-02", "2029-07-01"],
+          warn=("license_type", "unknown_value"))  # licence types are a hand-kept list
     lrow(factory["uscc"], "企业", "排污许可证", new_no(factory["uscc"] + "00", 1) + "V", *on(factory, "2024-06-11", 5))
     iss, _ = on(builder, "2025-09-01", None)
     lrow(builder["uscc"], "企业", "安全生产许可证", new_no(f"（豫）JZ安许证字〔{iss[:4]}〕02", 4), iss,
@@ -1152,11 +1168,15 @@ README = """\
 
 未列出的行都合格（包括与前面某行完全相同的重复行，它不算错误）。
 
+值结构正确、只是不在人工维护的名单中（二七区街道名单、门类下的大类名单、证照类型列表）的行照常导入，
+另记数据质量警告；有这类行的文件旁有 `bad/NAME.warnings.csv`（表头同上，`reason_code` 为
+`unknown_division`、`unknown_industry`、`unknown_value`），`quarantine list --warnings` 应与它完全一致。
+
 | 文件 | 记录数 / 问题记录 | 说明 |
 | --- | --- | --- |
-| `bad/residents_bad.csv` | {residents_bad} | 带 UTF-8 BOM、CRLF 行尾。合格行与各类问题行交错：校验位错、号码过短、身份证内嵌日期不存在、电话格式错、出生日期/性别与身份证不符、不存在的日期、枚举值错、数值错、区划错、必填为空、重复主键、完全重复行（合格）、多一列、姓名含非法字节（0xFF 0xFE）、一行姓名带逗号/双引号/换行（合格，占两行），最后一行被截断且无换行 |
-| `bad/enterprises_bad.csv` | {enterprises_bad} | 中文表头，LF，文件末尾多一个空行（不算错误）：信用代码校验位错、含字母 O、行业代码 Z99/C99、从业人数 -1、裁员率 120、高新企业缺证书日期、成立日期 2023-13-01、区划只有 6 位 |
-| `bad/licences_bad.csv` | {licences_bad} | 证照类型不在代码表、有效期早于发证日期、企业类型却填身份证号、信用代码校验位错、证照编号为空 |
+| `bad/residents_bad.csv` | {residents_bad} | 带 UTF-8 BOM、CRLF 行尾。合格行与各类问题行交错：校验位错、号码过短、身份证内嵌日期不存在、电话格式错、出生日期/性别与身份证不符、不存在的日期、枚举值错、数值错、区划错（含乡级代码 600）、二七区名单外的街道 410103099（警告，照常导入）、必填为空、重复主键、完全重复行（合格）、多一列、姓名含非法字节（0xFF 0xFE）、一行姓名带逗号/双引号/换行（合格，占两行），最后一行被截断且无换行 |
+| `bad/enterprises_bad.csv` | {enterprises_bad} | 中文表头，LF，文件末尾多一个空行（不算错误）：信用代码校验位错、含字母 O、行业代码 Z99（门类不存在）、C99（C 门类无此大类：警告，照常导入）、从业人数 -1、裁员率 120、高新企业缺证书日期、成立日期 2023-13-01、区划只有 6 位 |
+| `bad/licences_bad.csv` | {licences_bad} | 证照类型不在代码表（警告，照常导入）、有效期早于发证日期、企业类型却填身份证号、信用代码校验位错、证照编号为空 |
 | `bad/residents_reject.csv` | {residents_reject} | 6 行有问题（30%），超过默认 5% 上限，整批应被拒绝 |
 | `bad/residents_missing_column.csv` | {n_missing_col} / — | 缺少 `id_number` 列，整个文件应被拒绝（无清单） |
 """
@@ -1286,13 +1306,33 @@ def c_holder(s: str):
     return c_uscc(s)
 
 
+def c_erqi_streets() -> set[str]:
+    """The erqi section of divisions.yaml (the hand-kept street list)."""
+    codes, section = set(), ""
+    for raw in (SCHEMA_DIR / "divisions.yaml").read_text("utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.endswith(":"):
+            section = line[:-1]
+        elif line.startswith("-") and section == "erqi":
+            codes.add(line[1:].split()[0])
+    return codes
+
+
+ERQI_STREETS = c_erqi_streets()
+
+
 def c_division(s: str):
+    """bad_division by structure; unknown_division (a warning) for a 二七区 street not listed."""
     if not re.fullmatch(r"\d{9}", s) or s[:2] not in PROVINCES:
         return "bad_division"
     if s[:4] == "4101" and s[:6] not in ZHENGZHOU_COUNTIES:
         return "bad_division"
     if s[2:6] == "0000" or s[4:6] == "00":
         return "bad_division"
+    if not 1 <= int(s[6:]) <= 599:
+        return "bad_division"
+    if s[:6] == "410103" and s not in ERQI_STREETS:
+        return "unknown_division"
     return None
 
 
@@ -1319,7 +1359,8 @@ def c_type(f: dict, s: str):
     if t == "text":
         return None, None
     if t == "enum":
-        return (None if s in f["values"] else "bad_enum"), None
+        outside = "unknown_value" if f.get("membership") == "warn" else "bad_enum"
+        return (None if s in f["values"] else outside), None
     if t == "bool":
         return (None if s in ("是", "否") else "bad_enum"), None
     if t == "date":
@@ -1335,17 +1376,20 @@ def c_type(f: dict, s: str):
         ok = re.fullmatch(r"1[3-9]\d{9}", s) or re.fullmatch(r"0\d{2,3}-?\d{7,8}", s)
         return (None if ok else "bad_format"), None
     if t == "industry":
-        m = re.fullmatch(r"([A-T])(\d{2})", s)
-        ok = m and SECTIONS[m[1]][0] <= int(m[2]) <= SECTIONS[m[1]][1]
-        return (None if ok else "bad_enum"), None
+        m = re.fullmatch(r"([A-Ta-t])(\d{2})", s)
+        if not m:
+            return "bad_enum", None
+        lo, hi = SECTIONS[m[1].upper()]
+        return (None if lo <= int(m[2]) <= hi else "unknown_industry"), None
     raise CheckError(f"unknown type {t}")
 
 
 MATCH_REASON = {"gender": "gender_mismatch", "birth_date": "birth_mismatch", "kind": "bad_enum"}
 
 
-def c_row_errors(schema: dict, row: dict) -> list[tuple[str, str]]:
-    """All field errors of a decoded row (canonical name -> str), in schema order."""
+def c_row_errors(schema: dict, row: dict, warns: list | None = None) -> list[tuple[str, str]]:
+    """All field errors of a decoded row (canonical name -> str), in schema order; warnings
+    (values outside hand-kept lists, codes unknown_*) go to `warns`."""
     errs = []
     info: dict[str, object] = {}
     for f in schema["fields"]:
@@ -1360,8 +1404,15 @@ def c_row_errors(schema: dict, row: dict) -> list[tuple[str, str]]:
                 req = True
             if req:
                 errs.append((name, "missing_required"))
+            emp = f.get("empty")
+            if isinstance(emp, dict) and isinstance(emp.get("when"), dict):
+                need(emp["when"]["field"] in row, f"{name}: conditional empty needs {emp['when']['field']}")
             continue
         reason, parsed = c_type(f, v)
+        if reason and reason.startswith("unknown_"):
+            if warns is not None:
+                warns.append((name, reason))
+            reason = None
         if reason:
             errs.append((name, reason))
             continue
@@ -1404,7 +1455,7 @@ def c_validate_file(schema: dict, path: Path):
     need(recs, f"{path}: empty")
     header = [b.decode("utf-8") for b in recs[0][1]]
     cols = c_header(schema, header)
-    problems, good, all_counts = [], [], {}
+    problems, good, all_counts, warnings = [], [], {}, []
     seen: dict[str, list[bytes]] = {}
     key = schema["key"]
     n_records = 0
@@ -1427,7 +1478,8 @@ def c_validate_file(schema: dict, path: Path):
         if enc_bad:
             problems.append((start, enc_bad, "bad_encoding"))
             continue
-        errs = c_row_errors(schema, row)
+        warns: list[tuple[str, str]] = []
+        errs = c_row_errors(schema, row, warns)
         all_counts[start] = len(errs)
         if errs:
             problems.append((start, errs[0][0], errs[0][1]))
@@ -1439,7 +1491,9 @@ def c_validate_file(schema: dict, path: Path):
             continue
         seen[k] = fields
         good.append(row)
-    return header, problems, good, dict(bom=bom, data=data, records=n_records, err_counts=all_counts)
+        warnings += [(start, f, c) for f, c in warns]
+    return header, problems, good, dict(bom=bom, data=data, records=n_records, err_counts=all_counts,
+                                        warnings=warnings)
 
 
 def c_read_manifest(path: Path) -> list[tuple[int, str, str]]:
@@ -1463,6 +1517,7 @@ def check_all() -> None:
         header, problems, good, meta = c_validate_file(schema, path)
         need(header == expect_header, f"{name}: header {header}")
         need(not problems, f"{name}: unexpected problems {problems[:5]}")
+        need(not meta["warnings"], f"{name}: unexpected warnings {meta['warnings'][:5]}")
         need(not meta["bom"] and b"\r" not in meta["data"], f"{name}: BOM/CR present")
         need(meta["data"].endswith(b"\n") and not meta["data"].endswith(b"\n\n"), f"{name}: EOF")
         need(len(good) == meta["records"], f"{name}: exact repeats in a good file")
@@ -1616,6 +1671,10 @@ def check_all() -> None:
         manifest = c_read_manifest(BAD / name.replace(".csv", ".expected.csv"))
         need(sorted(problems) == manifest,
              f"{name}: checker found {sorted(problems)}\n  manifest {manifest}")
+        warnings_path = BAD / name.replace(".csv", ".warnings.csv")
+        expected_warnings = c_read_manifest(warnings_path) if warnings_path.exists() else []
+        need(sorted(meta["warnings"]) == expected_warnings,
+             f"{name}: checker found warnings {sorted(meta['warnings'])}\n  manifest {expected_warnings}")
         for line, field, reason in manifest:
             if reason in ("wrong_column_count", "bad_encoding", "duplicate_key"):
                 continue

@@ -55,6 +55,7 @@ final class EnterpriseMaker: RecordEmitter {
     private let industries: [[UInt8]]
     private let shopIndustries: [[UInt8]]
     private let licences: LicenceMaker
+    private var unlisted: UnlistedStreets
 
     static let badIndustry = Array("Z99".utf8)
     static let badDivision = Array("410199001".utf8)
@@ -71,6 +72,7 @@ final class EnterpriseMaker: RecordEmitter {
         asOf = options.asOf
         seedOffset = Int(SplitMix64.mix(options.seed ^ 0xE1E1) >> 24)
         let catalogue = schemas.divisions
+        unlisted = UnlistedStreets(catalogue: catalogue, rate: options.unlistedStreetRate, seed: options.seed, stream: 12)
         townships = catalogue.erqiTownships.keys.sorted().map { Array($0.utf8) }
         otherTownships = Vocabulary.otherZhengzhouTownships.filter { catalogue.validate($0) == nil }.map { Array($0.utf8) }
         trades = Vocabulary.trades.filter { IndustryCode.normalize($0.industry) != nil }
@@ -166,7 +168,7 @@ final class EnterpriseMaker: RecordEmitter {
                 highTechChance = section == "C" || section == "I" || section == "M" ? 0.22 : 0.04
                 tradeLicences = trade.licences
             }
-            record.set(slots.division, division)
+            record.set(slots.division, unlisted.apply(to: division))
             record.set(slots.established, day: established)
             if !random.chance(0.03) { record.set(slots.employees, int: employees) }
             if !random.chance(0.03) { record.set(slots.revenue, cents: revenueCents, trim: false) }

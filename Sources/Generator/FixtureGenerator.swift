@@ -32,6 +32,9 @@ public struct FixtureGenerator: Sendable {
         guard options.badRate >= 0, options.badRate <= 1 else {
             throw FixtureError("坏行比例应在 0 到 1 之间，实际为 \(options.badRate)。")
         }
+        guard options.unlistedStreetRate >= 0, options.unlistedStreetRate <= 1 else {
+            throw FixtureError("名单外街道代码比例应在 0 到 1 之间，实际为 \(options.unlistedStreetRate)。")
+        }
         self.schemas = schemas
         self.options = options
     }

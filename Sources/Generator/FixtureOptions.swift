@@ -48,13 +48,18 @@ public struct FixtureOptions: Sendable {
     public var encoding: FixtureEncoding
     /// "Today" for ages, expiry dates and certificate dates, so output never depends on the clock.
     public var asOf: Day
+    /// The share of 二七区 records (households for residents) whose street code is replaced by a
+    /// structurally valid one missing from divisions.yaml (0–1, default 0): they must import
+    /// with an `unknown_division` warning, never be rejected.
+    public var unlistedStreetRate: Double
 
     /// 2026-11-27, the statistics date of the committed fixtures.
     public static let defaultAsOf = Day(daysSinceEpoch: 20_784)
 
     public init(
         residents: Int, enterprises: Int, outputDirectory: String, seed: UInt64 = 1, badRate: Double = 0,
-        format: FixtureFormat = .csv, encoding: FixtureEncoding = .utf8, asOf: Day = FixtureOptions.defaultAsOf
+        format: FixtureFormat = .csv, encoding: FixtureEncoding = .utf8, asOf: Day = FixtureOptions.defaultAsOf,
+        unlistedStreetRate: Double = 0
     ) {
         self.residents = residents
         self.enterprises = enterprises
@@ -64,6 +69,7 @@ public struct FixtureOptions: Sendable {
         self.format = format
         self.encoding = encoding
         self.asOf = asOf
+        self.unlistedStreetRate = unlistedStreetRate
     }
 }
 

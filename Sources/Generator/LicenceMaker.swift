@@ -32,6 +32,9 @@ final class LicenceMaker: RecordEmitter {
     private let asOf: Day
     /// Types the schema allows, as bytes; a type missing from the schema is never generated.
     private var typeBytes: [String: [UInt8]] = [:]
+    /// An unknown type is a bad row only when the schema's type list is the whole domain; a
+    /// hand-kept list (`membership: warn`) stores it with a warning, so it is no corruption.
+    private let unknownTypeRejects: Bool
     private var serial = 0
 
     static let enterpriseKind = Array("企业".utf8)
@@ -53,6 +56,7 @@ final class LicenceMaker: RecordEmitter {
         if let field = slots.type >= 0 ? schema.fields[slots.type] : nil, case .enumeration(let values) = field.type {
             for value in values { typeBytes[value] = Array(value.utf8) }
         }
+        unknownTypeRejects = slots.type >= 0 && schema.fields[slots.type].membership == .reject
     }
 
     func allows(_ type: String) -> Bool { typeBytes[type] != nil }
@@ -218,7 +222,7 @@ final class LicenceMaker: RecordEmitter {
         for step in 0..<fieldLevel {
             let candidate = Defect(rawValue: (start.fieldDefect + step) % fieldLevel)!
             switch candidate {
-            case .badType where slots.type >= 0:
+            case .badType where slots.type >= 0 && unknownTypeRejects:
                 record.set(slots.type, Self.badType)
                 return (.none, (slots.type, .badEnum))
             case .expiryBeforeIssue where slots.expiry >= 0 && slots.issue >= 0:

@@ -74,6 +74,7 @@ final class ResidentMaker: RecordEmitter {
     private let asOf: Day
     private let seedKey: UInt64
     private let licences: LicenceMaker
+    private var unlisted: UnlistedStreets
 
     /// 户籍 townships: 二七区's (sorted), other 郑州 districts', other provinces'.
     private let erqiTownships: [[UInt8]]
@@ -104,6 +105,7 @@ final class ResidentMaker: RecordEmitter {
         self.licences = licences
 
         let catalogue = schemas.divisions
+        unlisted = UnlistedStreets(catalogue: catalogue, rate: options.unlistedStreetRate, seed: options.seed, stream: 11)
         erqiTownships = catalogue.erqiTownships.keys.sorted().map { Array($0.utf8) }
         zhengzhouTownships = Vocabulary.otherZhengzhouTownships.filter { catalogue.validate($0) == nil }.map { Array($0.utf8) }
         provinceTownships = Vocabulary.otherProvinceTownships.filter { catalogue.validate($0) == nil }.map { Array($0.utf8) }
@@ -138,7 +140,7 @@ final class ResidentMaker: RecordEmitter {
 
             // 户籍地, 户口性质, 户号, 低保, 特困: shared by the household.
             let x = random.unit()
-            let division: [UInt8]
+            var division: [UInt8]
             if x < 0.9 || (zhengzhouTownships.isEmpty && provinceTownships.isEmpty) {
                 division = random.pick(erqiTownships)
             } else if (x < 0.96 && !zhengzhouTownships.isEmpty) || provinceTownships.isEmpty {
@@ -148,6 +150,8 @@ final class ResidentMaker: RecordEmitter {
             }
             let county = addressIndex(division)
             let rural = division[6] != UInt8(ascii: "0")
+            // After `rural`, so the household's other draws are those of the listed street.
+            division = unlisted.apply(to: division)
             let agricultural = random.chance(rural ? 0.75 : 0.13)
             let farmCents = agricultural ? 100 + Int(1400.0 * random.unit() * random.unit()) : 0
             householdNumber += random.int(1...9)

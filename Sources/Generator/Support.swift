@@ -92,7 +92,9 @@ struct FileTally {
             let field = schema.fields[i]
             let meaning: String = switch field.empty {
             case .unknown: "未知"
-            case .value(_, let label): label
+            case .value(_, let label, nil): label
+            case .value(_, let label, let when?):
+                "\(label)（\(schema.fields[when.field].label)为“\(when.equals)”时；否则未知）"
             }
             return MissingRate(kind: kind, field: field.name, label: field.label, meaning: meaning, empty: empties[i], total: records)
         }

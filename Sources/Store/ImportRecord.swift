@@ -9,6 +9,8 @@ public struct ImportCounts: Sendable, Hashable, Codable {
     public var quarantined = 0
     /// Entities absent from a full extract, now marked inactive.
     public var deactivated = 0
+    /// Data-quality warnings on imported rows (never counted as bad rows).
+    public var warnings = 0
 
     public init() {}
 }
@@ -66,12 +68,17 @@ public struct ImportDecision: Sendable {
     public var accepted: Bool
     public var counts: ImportCounts
     public var quarantine: [QuarantineEntry]
+    /// Rows stored with a value a hand-kept list does not know; kept even when the import is rejected.
+    public var warnings: [DataWarning]
     public var message: String?
 
-    public init(accepted: Bool, counts: ImportCounts, quarantine: [QuarantineEntry], message: String?) {
+    public init(
+        accepted: Bool, counts: ImportCounts, quarantine: [QuarantineEntry], warnings: [DataWarning] = [], message: String?
+    ) {
         self.accepted = accepted
         self.counts = counts
         self.quarantine = quarantine
+        self.warnings = warnings
         self.message = message
     }
 }

@@ -28,17 +28,7 @@ enum Migrations {
                 );
                 CREATE INDEX imports_by_content ON imports(kind, sha256);
                 CREATE INDEX imports_by_path ON imports(path);
-                CREATE TABLE quarantine (
-                    id INTEGER PRIMARY KEY,
-                    import_id INTEGER NOT NULL REFERENCES imports(id),
-                    file TEXT NOT NULL,
-                    line INTEGER NOT NULL,
-                    field TEXT NOT NULL,
-                    reason_code TEXT NOT NULL,
-                    value TEXT NOT NULL,
-                    message TEXT NOT NULL
-                );
-                CREATE INDEX quarantine_by_import ON quarantine(import_id, file, line);
+                \(rowIssueTable("quarantine"))
                 CREATE TABLE changes (
                     id INTEGER PRIMARY KEY,
                     kind TEXT NOT NULL,
@@ -72,7 +62,33 @@ enum Migrations {
                 ALTER TABLE imports ADD COLUMN deactivated INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v3-warnings") { db in
+            // Data-quality warnings: rows imported and stored with a value a hand-kept list
+            // (二七区's streets, industry divisions, licence types) does not know. Same columns as
+            // the quarantine; never counted as bad rows.
+            try db.execute(sql: """
+                \(rowIssueTable("warnings"))
+                ALTER TABLE imports ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
+    }
+
+    /// A table of row issues (quarantine, warnings): one row per issue, by import, file and line.
+    static func rowIssueTable(_ name: String) -> String {
+        """
+        CREATE TABLE \(name) (
+            id INTEGER PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            field TEXT NOT NULL,
+            reason_code TEXT NOT NULL,
+            value TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX \(name)_by_import ON \(name)(import_id, file, line);
+        """
     }
 
     static func createProfileTable(_ schema: Schema, in db: Database) throws {

@@ -225,15 +225,25 @@ extension ProfileStore {
                         importID, entry.file, entry.line, entry.field, entry.reason.rawValue, entry.value, entry.message,
                     ])
                 }
+                let insertWarning = try db.makeStatement(sql: """
+                    INSERT INTO warnings (import_id, file, line, field, reason_code, value, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for warning in decision.warnings {
+                    try insertWarning.execute(arguments: [
+                        importID, warning.file, warning.line, warning.field, warning.reason.rawValue, warning.value,
+                        warning.message,
+                    ])
+                }
                 let status: ImportRecord.Status = decision.accepted && failure == nil ? .ok : .rejected
                 let counts = decision.counts
                 try db.execute(sql: """
                     UPDATE imports SET finished_at = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?,
-                        quarantined = ?, deactivated = ?, status = ?, message = ? WHERE id = ?
+                        quarantined = ?, deactivated = ?, warnings = ?, status = ?, message = ? WHERE id = ?
                     """, arguments: [
                         Self.timestamp(), counts.rowsRead, counts.inserted, counts.updated, counts.unchanged,
-                        counts.quarantined, status == .ok ? counts.deactivated : 0, status.rawValue, decision.message,
-                        importID,
+                        counts.quarantined, status == .ok ? counts.deactivated : 0, decision.warnings.count,
+                        status.rawValue, decision.message, importID,
                     ])
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM imports WHERE id = ?", arguments: [importID]) else {
                     throw StoreError("导入记录 \(importID) 写入后读不到")
@@ -260,6 +270,7 @@ extension ImportRecord {
                 c.unchanged = row["unchanged"]
                 c.quarantined = row["quarantined"]
                 c.deactivated = row["deactivated"]
+                c.warnings = row["warnings"]
                 return c
             }(),
             status: ImportRecord.Status(rawValue: row["status"]) ?? .rejected, message: row["message"]

@@ -9,6 +9,8 @@ public struct StoreInfo: Sendable {
     public var counts: [(kind: DatasetKind, active: Int, inactive: Int)]
     public var households: Int
     public var quarantineRows: Int
+    /// Data-quality warnings kept (all imports).
+    public var warningRows: Int
     public var changeRows: Int
     public var recentImports: [ImportRecord]
 }
@@ -31,6 +33,7 @@ extension ProfileStore {
                     counts: counts,
                     households: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM households") ?? 0,
                     quarantineRows: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM quarantine") ?? 0,
+                    warningRows: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM warnings") ?? 0,
                     changeRows: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM changes") ?? 0,
                     recentImports: try Row.fetchAll(
                         db, sql: "SELECT * FROM imports ORDER BY id DESC LIMIT ?", arguments: [recent]

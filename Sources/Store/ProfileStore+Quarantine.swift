@@ -12,6 +12,19 @@ public enum QuarantineScope: Sendable, Hashable {
 extension ProfileStore {
     /// Quarantine entries in scope, sorted by file and line.
     public func quarantine(_ scope: QuarantineScope) throws -> [QuarantineEntryRecord] {
+        try rows(of: "quarantine", in: scope, unknown: .badFormat)
+    }
+
+    /// Data-quality warnings in scope (rows imported with a value a hand-kept list lacks), sorted
+    /// by file and line.
+    public func warnings(_ scope: QuarantineScope) throws -> [DataWarningRecord] {
+        try rows(of: "warnings", in: scope, unknown: .unknownValue)
+    }
+
+    /// The rows of `table` (quarantine or warnings, which share their columns) in scope.
+    private func rows<Reason>(
+        of table: String, in scope: QuarantineScope, unknown: Reason
+    ) throws -> [StoredRowIssue<Reason>] {
         let filter: String
         var arguments: StatementArguments = []
         switch scope {
@@ -23,16 +36,16 @@ extension ProfileStore {
         case .all:
             filter = ""
         }
-        return try guarded("读取隔离区") {
+        return try guarded(table == "warnings" ? "读取数据质量警告" : "读取隔离区") {
             try pool.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT q.*, i.kind FROM quarantine q JOIN imports i ON i.id = q.import_id \(filter) ORDER BY q.file, q.line, q.import_id, q.id
+                    SELECT q.*, i.kind FROM \(table) q JOIN imports i ON i.id = q.import_id \(filter) ORDER BY q.file, q.line, q.import_id, q.id
                     """, arguments: arguments).map { row in
-                    QuarantineEntryRecord(
+                    StoredRowIssue(
                         importID: row["import_id"], kind: DatasetKind(rawValue: row["kind"]),
-                        entry: QuarantineEntry(
+                        entry: RowIssue(
                             file: row["file"], line: row["line"], field: row["field"],
-                            reason: ReasonCode(rawValue: row["reason_code"]) ?? .badFormat,
+                            reason: Reason(rawValue: row["reason_code"]) ?? unknown,
                             value: row["value"], message: row["message"]
                         )
                     )

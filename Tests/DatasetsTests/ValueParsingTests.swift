@@ -40,12 +40,17 @@ final class ValueParsingTests: XCTestCase {
         XCTAssertNil(PhoneNumber.normalize("0371-6788"))
     }
 
-    func testIndustryCodesBelongToTheirSection() {
+    func testIndustryCodesSectionLetterIsStructureTheDivisionListOnlyWarns() {
         XCTAssertEqual(IndustryCode.normalize("C39"), "C39")
         XCTAssertEqual(IndustryCode.normalize("i65"), "I65")
-        XCTAssertNil(IndustryCode.normalize("C99"))
-        XCTAssertNil(IndustryCode.normalize("Z01"))
+        XCTAssertEqual(IndustryCode.normalize("C99"), "C99", "a section letter and two digits: valid structure")
+        XCTAssertNil(IndustryCode.normalize("Z01"), "no section Z")
         XCTAssertNil(IndustryCode.normalize("F5"))
+        XCTAssertNil(IndustryCode.normalize("C3X"))
+        XCTAssertNil(IndustryCode.normalize("中39"))
+        XCTAssertTrue(IndustryCode.isListed("C39"))
+        XCTAssertFalse(IndustryCode.isListed("C99"), "C holds 13–43")
+        XCTAssertFalse(IndustryCode.isListed("A00"))
     }
 
     func testDivisions() throws {
@@ -56,8 +61,44 @@ final class ValueParsingTests: XCTestCase {
         XCTAssertNil(catalog.validate("320102001"), "outside 郑州: only the province is checked")
         XCTAssertEqual(catalog.validate("990103001"), .unknownProvince("99"))
         XCTAssertEqual(catalog.validate("410199001"), .unknownZhengzhouCounty("410199"))
-        XCTAssertEqual(catalog.validate("410103999"), .unknownErqiTownship("410103999"))
         XCTAssertEqual(catalog.validate("41010300"), .notNineDigits)
+        // GB/T 10114: 001–099 街道, 100–199 镇, 200–399 乡, 400–599 政企合一单位.
+        XCTAssertEqual(catalog.validate("410103000"), .badTownshipPart("000"))
+        XCTAssertEqual(catalog.validate("410103600"), .badTownshipPart("600"))
+        XCTAssertEqual(catalog.validate("320102999"), .badTownshipPart("999"), "outside 郑州 too")
+        XCTAssertNil(catalog.validate("410103599"))
+        // A 二七区 street the hand-kept list lacks: valid structure, only unlisted.
+        XCTAssertNil(catalog.validate("410103015"))
+        XCTAssertTrue(catalog.isUnlistedErqiTownship("410103015"))
+        XCTAssertFalse(catalog.isUnlistedErqiTownship("410103001"))
+        XCTAssertFalse(catalog.isUnlistedErqiTownship("410102015"), "only 二七区 has a street list")
+        XCTAssertFalse(catalog.isUnlistedErqiTownship("410103600"), "wrong structure is not merely unlisted")
+    }
+
+    func testDivisionNamesShowUnlistedStreetsAsUnknown() throws {
+        let catalog = try DivisionCatalog.load(path: RepositoryPaths.schemas + "/divisions.yaml")
+        XCTAssertEqual(catalog.name(of: "410103015"), "未知街道（410103015）", "never 二七区's own name")
+        XCTAssertEqual(catalog.label(of: "410103015"), "未知街道（410103015）")
+        XCTAssertEqual(catalog.label(of: "410103001"), "淮河路街道（410103001）")
+        XCTAssertEqual(catalog.label(of: "410102001"), "中原区（410102001）")
+        XCTAssertEqual(catalog.label(of: "320102001"), "320102001")
+        XCTAssertEqual(catalog.name(of: "410103"), "二七区")
+    }
+
+    func testTheFastDivisionCheckAgreesWithTheCatalogue() throws {
+        let catalog = try DivisionCatalog.load(path: RepositoryPaths.schemas + "/divisions.yaml")
+        let parsing = FieldTypeParsing(divisions: catalog)
+        let codes = ["410103001", "410103015", "410103600", "410103000", "410199001", "990103001", "41010300",
+                     "410102001", "320102001", "320102700", "4101030O1", "410103100", "410103599"]
+        for code in codes {
+            let expected = catalog.validate(code) != nil ? "rejected" : catalog.isUnlistedErqiTownship(code) ? "warned" : "value"
+            let got = switch parsing.check(code, type: .division, label: "户籍地", minimum: nil, maximum: nil, membership: .reject) {
+            case .value: "value"
+            case .warned(_, let reason): reason == .unknownDivision ? "warned" : "other warning"
+            case .rejected(let problem): problem.reason == .badDivision ? "rejected" : "other rejection"
+            }
+            XCTAssertEqual(got, expected, code)
+        }
     }
 
     func testMasking() {

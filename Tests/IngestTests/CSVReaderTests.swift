@@ -43,11 +43,51 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(rows.last?.line, 3)
     }
 
-    func testUnclosedQuoteSwallowsTheRestIntoOneRecord() throws {
+    func testUnclosedQuoteSwallowsTheRestIntoOneRecordUnlessTheCallerResumes() throws {
         let rows = try records("a,b\n\"open,1\n2,3\n")
         XCTAssertEqual(rows.count, 2)
         XCTAssertEqual(rows[1].cells.count, 1)
         XCTAssertEqual(rows[1].line, 2)
+    }
+
+    /// Reads like `records`, but resumes after the first line of any record with `expected`
+    /// cells wrongly that ran on inside quotes (what CSVRecordSource does); such lines read "!".
+    func resumed(_ text: String, expected: Int, chunkSize: Int = 16) throws -> [String] {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("t.csv", text)
+        let reader = try CSVReader(path: path, chunkSize: chunkSize)
+        var record = CSVRecord()
+        var out: [String] = []
+        while try reader.next(into: &record) {
+            if record.count != expected, let open = record.openQuoteField, reader.resumeAfterFirstLine(of: record) {
+                out.append("\(record.startLine)!\(open)")
+                continue
+            }
+            out.append("\(record.startLine):" + (0..<record.count).map { record.string($0) ?? "?" }.joined(separator: "|"))
+        }
+        return out
+    }
+
+    func testAStrayQuoteCostsItsLineAndReadingResumesAtTheNext() throws {
+        for chunk in [16, 1 << 20] {
+            XCTAssertEqual(try resumed("a,b,c\n1,\"open,x\n2,y,z\n\"q\",r,s\n5,t,u", expected: 3, chunkSize: chunk), [
+                "1:a|b|c", "2!1", "3:2|y|z", "4:q|r|s", "5:5|t|u",
+            ], "chunk \(chunk): the stray quote on line 2 is closed by line 4's quote; lines 3 and 4 still read")
+        }
+        // Two stray quotes in a row each cost one line.
+        XCTAssertEqual(try resumed("a,b\n\"x,1\n\"y\n3,4\n", expected: 2), ["1:a|b", "2!0", "3!0", "4:3|4"])
+    }
+
+    func testALegitimateMultiLineCellIsOneRecord() throws {
+        XCTAssertEqual(try resumed("a,b,c\n1,\"two\nlines\",z\n3,q,r\n", expected: 3), [
+            "1:a|b|c", "2:1|two\nlines|z", "4:3|q|r",
+        ])
+    }
+
+    func testATruncatedLastRecordInsideQuotesCostsItsLines() throws {
+        // The file ends inside a quoted cell: line 3 is quarantined, then line 4 (a short record).
+        XCTAssertEqual(try resumed("a,b,c\n1,2,3\n4,\"cut\noff", expected: 3), ["1:a|b|c", "2:1|2|3", "3!1", "4:off"])
+        XCTAssertEqual(try resumed("a,b,c\n1,2,3\n4,\"cut", expected: 3), ["1:a|b|c", "2:1|2|3", "3:4|cut"])
     }
 
     func testInvalidUTF8StaysInItsCell() throws {

@@ -21,13 +21,7 @@ final class RowValidatorTests: XCTestCase {
 
     func validate(_ changes: [String: String], kind: DatasetKind = .residents, base: [String: String]? = nil)
         -> (QuarantineEntry?, [FieldValue]) {
-        let schema = schemas[kind]
-        var row = base ?? good
-        for (k, v) in changes { row[k] = v }
-        let cells = schema.fields.map { field in row[field.name].map(RawCell.text) ?? .absent }
-        var validator = RowValidator(schema: schema, divisions: schemas.divisions, file: "f.csv")
-        var values: [FieldValue] = []
-        let entry = validator.validate(cells, line: 7, into: &values)
+        let (entry, values, _) = validateWarning(changes, kind: kind, base: base)
         return (entry, values)
     }
 
@@ -119,5 +113,84 @@ final class RowValidatorTests: XCTestCase {
         XCTAssertEqual(licenceReason(["expiry_date": "2019-12-31"]), "expiry_date:bad_date")
         XCTAssertEqual(licenceReason(["holder_id": "91350100M000100Y44"]), "holder_id:bad_check_digit")
         XCTAssertEqual(licenceReason(["holder_id": "110105194912310021"]), "holder_id:bad_check_digit")
+    }
+
+    /// Validates with warnings collected: (rejection, values, "field:reason" of each warning).
+    func validateWarning(_ changes: [String: String], kind: DatasetKind = .residents, base: [String: String]? = nil)
+        -> (QuarantineEntry?, [FieldValue], [String]) {
+        let schema = schemas[kind]
+        var row = base ?? good
+        for (k, v) in changes { row[k] = v }
+        let cells = schema.fields.map { field in row[field.name].map(RawCell.text) ?? .absent }
+        var validator = RowValidator(schema: schema, divisions: schemas.divisions, file: "f.csv")
+        var values: [FieldValue] = []
+        var warnings: [DataWarning] = []
+        let entry = validator.validate(cells, line: 7, into: &values, warnings: &warnings)
+        XCTAssertTrue(warnings.allSatisfy { $0.file == "f.csv" && $0.line == 7 && !$0.message.isEmpty })
+        return (entry, values, warnings.map { "\($0.field):\($0.reason.rawValue):\($0.value)" })
+    }
+
+    func testDivisionStructureRejectsTheStreetListOnlyWarns() {
+        let division = schemas.residents.index(of: "hukou_division")!
+        let (entry, values, warnings) = validateWarning(["hukou_division": "410103015"])
+        XCTAssertNil(entry, "a structurally valid 二七区 code missing from the list is accepted")
+        XCTAssertEqual(values[division], .text("410103015"), "and stored as written")
+        XCTAssertEqual(warnings, ["hukou_division:unknown_division:410103015"])
+        XCTAssertEqual(validateWarning([:]).2, [], "a listed street: no warning")
+        XCTAssertEqual(validateWarning(["hukou_division": "410105099"]).2, [], "other districts have no street list")
+        for bad in ["410103000", "410103600", "410103999", "410199001", "990103001", "4101030151", "41010301X"] {
+            let (entry, _, warnings) = validateWarning(["hukou_division": bad])
+            XCTAssertEqual(entry?.reason, .badDivision, bad)
+            XCTAssertEqual(warnings, [], "\(bad): a rejected row carries no warning")
+        }
+        XCTAssertTrue(validateWarning(["hukou_division": "410103600"]).0?.message.contains("GB/T 10114") ?? false)
+    }
+
+    func testARowRejectedLaterDropsItsWarnings() {
+        let (entry, _, warnings) = validateWarning(["hukou_division": "410103015", "phone": "12345"])
+        XCTAssertEqual(entry?.reason, .badFormat)
+        XCTAssertEqual(warnings, [])
+    }
+
+    func testIndustryDivisionAndLicenceTypeListsOnlyWarn() {
+        let enterprise: [String: String] = [
+            "uscc": "91350100M000100Y43", "name": "郑州某科技有限公司", "reg_division": "410103005",
+            "established": "2015-03-01", "industry": "c99",
+        ]
+        let (entry, values, warnings) = validateWarning([:], kind: .enterprises, base: enterprise)
+        XCTAssertNil(entry)
+        XCTAssertEqual(values[schemas.enterprises.index(of: "industry")!], .text("C99"), "stored normalised")
+        XCTAssertEqual(warnings, ["industry:unknown_industry:C99"])
+        XCTAssertEqual(validateWarning(["industry": "Z01"], kind: .enterprises, base: enterprise).0?.reason, .badEnum)
+        let licence: [String: String] = [
+            "holder_id": "91350100M000100Y43", "holder_kind": "企业", "license_type": "烟草专卖零售许可证",
+            "license_no": "L1", "issue_date": "2020-01-01", "expiry_date": "",
+        ]
+        let (licenceEntry, licenceValues, licenceWarnings) = validateWarning([:], kind: .licences, base: licence)
+        XCTAssertNil(licenceEntry)
+        XCTAssertEqual(licenceValues[2], .text("烟草专卖零售许可证"))
+        XCTAssertEqual(licenceWarnings, ["license_type:unknown_value:烟草专卖零售许可证"])
+        XCTAssertEqual(reason(["gender": "未知"]), "gender:bad_enum", "男/女 is structural: still rejected")
+        XCTAssertEqual(validateWarning(["holder_kind": "机构"], kind: .licences, base: licence).0?.reason, .badEnum)
+    }
+
+    func testFirstAboveScaleYearIsZeroOnlyWhenNotAboveScale() {
+        let enterprise: [String: String] = [
+            "uscc": "91350100M000100Y43", "name": "郑州某科技有限公司", "reg_division": "410103005",
+            "established": "2015-03-01", "industry": "C39", "first_above_scale_year": "",
+        ]
+        let year = schemas.enterprises.index(of: "first_above_scale_year")!
+        func stored(_ aboveScale: String?) -> FieldValue? {
+            var base = enterprise
+            if let aboveScale { base["above_scale"] = aboveScale }
+            let (entry, values) = validate([:], kind: .enterprises, base: base)
+            XCTAssertNil(entry)
+            return values.count > year ? values[year] : nil
+        }
+        XCTAssertEqual(stored("否"), .integer(0), "规上 否 + empty year = 从未升规")
+        XCTAssertEqual(stored("是"), .null, "规上 是 + empty year: which year is unknown, not never")
+        XCTAssertEqual(stored(""), .null, "规上 unknown: unknown")
+        XCTAssertEqual(stored(nil), .null, "no 规上 column: unknown")
+        XCTAssertEqual(validate(["above_scale": "是", "first_above_scale_year": "2024"], kind: .enterprises, base: enterprise).1[year], .integer(2024))
     }
 }

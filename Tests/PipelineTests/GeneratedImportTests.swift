@@ -52,4 +52,36 @@ final class GeneratedImportTests: XCTestCase {
             }
         }
     }
+
+    /// Issue 9: an extract whose street codes include codes absent from divisions.yaml imports
+    /// whole; the unlisted rows are warnings, listed and counted, and nothing more is rejected.
+    func testUnlistedStreetCodesAreWarningsNotBadRows() throws {
+        let dir = try TemporaryDirectory()
+        let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
+        let out = dir.file("gen")
+        let report = try FixtureGenerator(schemas: schemas, options: FixtureOptions(
+            residents: 3000, enterprises: 400, outputDirectory: out, seed: 42, badRate: 0.01, unlistedStreetRate: 0.2
+        )).run()
+        let store = try ProfileStore(path: dir.file("g.db"), schemas: schemas)
+        let importer = Importer(store: store, logger: Logger(label: "test"))
+        for (kind, field) in [(DatasetKind.residents, "hukou_division"), (.enterprises, "reg_division")] {
+            let path = out + "/\(kind.rawValue).csv"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let lines = text.split(separator: "\n").map(String.init)
+            let column = try XCTUnwrap(lines[0].split(separator: ",").firstIndex { $0 == field })
+            let bad = Set(report.corrupted.filter { $0.file == "\(kind.rawValue).csv" }.map(\.line))
+            let unlisted = lines.indices.dropFirst().filter { i in
+                let cells = lines[i].split(separator: ",", omittingEmptySubsequences: false)
+                return !bad.contains(i + 1) && cells.count > column && schemas.divisions.isUnlistedErqiTownship(String(cells[column]))
+            }
+            XCTAssertGreaterThan(Double(unlisted.count) / Double(lines.count - 1), 0.1, "\(kind): about one row in six")
+            let summary = try importer.run(ImportRequest(kind: kind, path: path))
+            XCTAssertEqual(summary.record.status, .ok, "\(kind): under the default 5 % limit")
+            XCTAssertEqual(summary.record.counts.quarantined, report.corrupted.filter { $0.file == "\(kind.rawValue).csv" }.count)
+            let warnings = try store.warnings(.importID(summary.record.id))
+            XCTAssertEqual(warnings.filter { $0.entry.reason == .unknownDivision }.map(\.entry.line), unlisted.map { $0 + 1 }, "\(kind)")
+            XCTAssertEqual(summary.rowsWithUnknownDivision, unlisted.count)
+            XCTAssertEqual(summary.record.counts.warnings, warnings.count)
+        }
+    }
 }

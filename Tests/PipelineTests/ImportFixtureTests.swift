@@ -47,6 +47,14 @@ final class ImportFixtureTests: XCTestCase {
                 ManifestEntry(line: $0.entry.line, field: $0.entry.field, reason: $0.entry.reason.rawValue)
             }
             XCTAssertEqual(got, expected, name)
+            // Values outside hand-kept lists: imported, and listed as warnings exactly as expected.
+            let warningsPath = RepositoryPaths.fixture("bad/\(name).warnings.csv")
+            let expectedWarnings = FileManager.default.fileExists(atPath: warningsPath) ? try ManifestEntry.load(warningsPath) : []
+            let gotWarnings = try store.warnings(.importID(summary.record.id)).map {
+                ManifestEntry(line: $0.entry.line, field: $0.entry.field, reason: $0.entry.reason.rawValue)
+            }
+            XCTAssertEqual(gotWarnings, expectedWarnings, name)
+            XCTAssertEqual(summary.record.counts.warnings, expectedWarnings.count, name)
             let c = summary.record.counts
             XCTAssertEqual(c.quarantined, expected.count, name)
             XCTAssertEqual(c.inserted + c.unchanged + c.quarantined, c.rowsRead, "\(name): no row lost")
@@ -64,6 +72,11 @@ final class ImportFixtureTests: XCTestCase {
             .missingRequired, .duplicateKey, .wrongColumnCount, .badEncoding,
         ]
         XCTAssertEqual(Set(foundation.map(\.rawValue)).subtracting(seen), [])
+        var warned = Set<String>()
+        for name in ["residents_bad", "enterprises_bad", "licences_bad"] {
+            warned.formUnion(try ManifestEntry.load(RepositoryPaths.fixture("bad/\(name).warnings.csv")).map(\.reason))
+        }
+        XCTAssertEqual(warned, Set(WarningCode.allCases.map(\.rawValue)), "every warning code has a fixture row")
     }
 
     func testReimportOfTheSameFileIsANoOp() throws {

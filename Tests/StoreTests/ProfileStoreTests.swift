@@ -25,7 +25,7 @@ final class ProfileStoreTests: XCTestCase {
 
     func testMigrationsAreRecorded() throws {
         let store = try makeStore()
-        XCTAssertEqual(try store.schemaVersion(), ["v1-ledger", "v1-profiles", "v2-full-extracts"])
+        XCTAssertEqual(try store.schemaVersion(), ["v1-ledger", "v1-profiles", "v2-full-extracts", "v3-warnings"])
     }
 
     func testUpsertInsertsUpdatesAndRecordsChanges() throws {

@@ -9,8 +9,31 @@ public enum PersonalData: String, Sendable, Hashable, Codable {
 public enum EmptyMeaning: Hashable, Sendable {
     /// Stored as NULL and evaluated as unknown (the default).
     case unknown
-    /// A stated value, e.g. disability_level empty = 0 (无残疾).
-    case value(FieldValue, label: String)
+    /// A stated value, e.g. disability_level empty = 0 (无残疾). With `when`, only in rows where
+    /// an earlier field has the given value (first_above_scale_year empty = 0 从未升规 only when
+    /// above_scale = 否); in any other row (that field 是, or itself unknown) the cell stays unknown.
+    case value(FieldValue, label: String, when: RequiredWhen? = nil)
+
+    /// The condition of a conditional stated value, if any.
+    public var condition: RequiredWhen? {
+        if case .value(_, _, let when) = self { return when }
+        return nil
+    }
+
+    /// True when an empty cell is never unknown (an unconditional stated value).
+    public var alwaysKnown: Bool {
+        if case .value(_, _, nil) = self { return true }
+        return false
+    }
+}
+
+/// Whether a value outside an enum's `values` rejects the row or is stored with a warning.
+public enum Membership: String, Hashable, Sendable {
+    /// The values are the whole domain (性别 男/女, 是/否): anything else is `bad_enum`.
+    case reject
+    /// The values are a list kept by hand (licence types): anything else is stored as written
+    /// and recorded as an `unknown_value` warning. Written `membership: warn` in a schema.
+    case warn
 }
 
 /// A check that ties a field to another field of the same row.
@@ -34,7 +57,7 @@ extension CrossCheck {
     }
 }
 
-/// "Required when another field has this value".
+/// "When another field has this value": for `required_when` and a conditional `empty:`.
 public struct RequiredWhen: Hashable, Sendable {
     public var field: Int
     public var equals: String
@@ -59,13 +82,15 @@ public struct FieldSpec: Hashable, Sendable {
     public var minimum: Int64?
     public var maximum: Int64?
     public var empty: EmptyMeaning
+    /// For enums: whether `values` is the whole domain or a list kept by hand.
+    public var membership: Membership
     public var crossChecks: [CrossCheck]
 
     public init(
         name: String, label: String, type: FieldType, required: Bool = false,
         requiredWhen: RequiredWhen? = nil, aliases: [String] = [],
         personal: PersonalData? = nil, minimum: Int64? = nil, maximum: Int64? = nil,
-        empty: EmptyMeaning = .unknown, crossChecks: [CrossCheck] = []
+        empty: EmptyMeaning = .unknown, membership: Membership = .reject, crossChecks: [CrossCheck] = []
     ) {
         self.name = name
         self.label = label
@@ -77,6 +102,7 @@ public struct FieldSpec: Hashable, Sendable {
         self.minimum = minimum
         self.maximum = maximum
         self.empty = empty
+        self.membership = membership
         self.crossChecks = crossChecks
     }
 

@@ -29,6 +29,7 @@ struct ScalarText: Decodable {
 struct RawEmpty: Decodable {
     var value: ScalarText
     var label: String
+    var when: RawRequiredWhen?
 }
 
 struct RawRequiredWhen: Decodable {
@@ -49,6 +50,7 @@ struct RawField: Decodable {
     var aliases: [String]?
     var personal: PersonalData?
     var empty: RawEmpty?
+    var membership: String?
     var must_match: String?
     var not_before: String?
 
@@ -98,7 +100,18 @@ struct RawField: Decodable {
             guard let value = FieldTypeParsing.literal(empty.value.text, type: fieldType) else {
                 throw fail("empty.value \(empty.value.text) 不是 \(type) 类型的合法值。")
             }
-            emptyMeaning = .value(value, label: empty.label)
+            let when = try empty.when.map { RequiredWhen(field: try index($0.field), equals: $0.equals.text) }
+            emptyMeaning = .value(value, label: empty.label, when: when)
+        }
+        var membershipRule = Membership.reject
+        if let membership {
+            guard case .enumeration = fieldType else {
+                throw fail("只有 enum 类型可以设置 membership（其他类型的结构校验不能降为警告）。")
+            }
+            guard let rule = Membership(rawValue: membership) else {
+                throw fail("membership 只能是 reject（取值列表即全部取值，其他值拒绝）或 warn（人工维护的列表，其他值导入并警告），实际为 \(membership)。")
+            }
+            membershipRule = rule
         }
         var checks: [CrossCheck] = []
         if let mustMatch = must_match {
@@ -123,7 +136,7 @@ struct RawField: Decodable {
             name: name, label: label, type: fieldType, required: required ?? false,
             requiredWhen: requiredWhen,
             aliases: aliases ?? [], personal: personal, minimum: try bound(min, "min"),
-            maximum: try bound(max, "max"), empty: emptyMeaning, crossChecks: checks
+            maximum: try bound(max, "max"), empty: emptyMeaning, membership: membershipRule, crossChecks: checks
         )
     }
 }

@@ -59,12 +59,23 @@ public enum SchemaLoader {
             fields.append(try rawField.spec(path: path, index: { try index(of: $0, from: rawField.name) }))
         }
         for (i, field) in fields.enumerated() {
-            let referenced = field.crossChecks.map(\.otherField) + (field.requiredWhen.map { [$0.field] } ?? [])
+            var referenced = field.crossChecks.map(\.otherField) + (field.requiredWhen.map { [$0.field] } ?? [])
+            if case .value(_, _, let when?) = field.empty { referenced.append(when.field) }
             if let later = referenced.first(where: { $0 >= i }) {
                 throw SchemaError(
                     file: path,
                     message: "字段 \(field.name) 引用的字段 \(fields[later].name) 必须排在它前面（按字段顺序逐个校验）。"
                 )
+            }
+            // A condition must name a value the other field can have, or it never holds.
+            for condition in [field.requiredWhen, field.empty.condition].compactMap({ $0 }) {
+                let other = fields[condition.field]
+                guard FieldTypeParsing.literal(condition.equals, type: other.type) != nil else {
+                    throw SchemaError(
+                        file: path,
+                        message: "字段 \(field.name) 的条件“\(other.name) = \(condition.equals)”永远不成立：“\(condition.equals)”不是\(other.label)的合法取值。"
+                    )
+                }
             }
         }
         let keyIndex = try index(of: raw.key, from: "key")

@@ -22,30 +22,57 @@ public struct DivisionCatalog: Sendable {
 
     public var provinceCodes: Set<Int> { Set(provinces.keys) }
 
+    /// What is wrong with a code by its own structure (these reject the row as bad_division).
+    /// A 二七区 code missing from the erqi list is not a problem: the list is kept by hand and
+    /// may be stale, so such a code is stored and warned about (`isUnlistedErqiTownship`).
     public enum Problem: Error, Hashable, Sendable {
         case notNineDigits
         case unknownProvince(String)
         case unknownZhengzhouCounty(String)
-        case unknownErqiTownship(String)
+        /// The last three digits are outside GB/T 10114's ranges: 001–099 街道, 100–199 镇,
+        /// 200–399 乡, 400–599 政企合一单位 (000 and 600–999 do not exist).
+        case badTownshipPart(String)
     }
 
-    /// Checks a 9-digit township code. Codes outside 二七区 are valid data (non-local 户籍).
+    /// GB/T 10114's township numbers: 001–599.
+    public static let townshipParts = 1...599
+
+    /// Checks a 9-digit township code by structure. Codes outside 二七区 are valid data (non-local 户籍).
     public func validate(_ code: String) -> Problem? {
         let bytes = Array(code.utf8)
         guard bytes.count == 9, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return .notNineDigits }
         let province = Int(bytes[0] - 0x30) * 10 + Int(bytes[1] - 0x30)
         guard provinces[province] != nil else { return .unknownProvince(String(code.prefix(2))) }
         let county = String(code.prefix(6))
-        if code.hasPrefix(Self.cityPrefix) {
-            guard zhengzhouCounties[county] != nil else { return .unknownZhengzhouCounty(county) }
-            if county == Self.districtCode, erqiTownships[code] == nil { return .unknownErqiTownship(code) }
-        }
+        if code.hasPrefix(Self.cityPrefix), zhengzhouCounties[county] == nil { return .unknownZhengzhouCounty(county) }
+        let part = bytes[6...].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        guard Self.townshipParts.contains(part) else { return .badTownshipPart(String(code.suffix(3))) }
         return nil
     }
 
-    /// The Chinese name of a 二七区 township, or of the county, or nil.
+    /// A structurally valid code inside 二七区 that the erqi list does not hold: stored, and
+    /// recorded as an `unknown_division` warning.
+    public func isUnlistedErqiTownship(_ code: String) -> Bool {
+        code.utf8.count == 9 && code.hasPrefix(Self.districtCode) && erqiTownships[code] == nil && validate(code) == nil
+    }
+
+    /// The Chinese name of a 二七区 township, or of the county, or nil. A 二七区 township code
+    /// missing from the list is 未知街道（410103015）, never the district's name.
     public func name(of code: String) -> String? {
-        erqiTownships[code] ?? zhengzhouCounties[String(code.prefix(6))]
+        if let township = erqiTownships[code] { return township }
+        if isUnlistedErqiTownship(code) { return Self.unknownTownship(code) }
+        return zhengzhouCounties[String(code.prefix(6))]
+    }
+
+    /// How reports and explanations show a code: 淮河路街道（410103001）, 未知街道（410103015）,
+    /// 中原区（410102001）; a code outside 郑州 as it is.
+    public func label(of code: String) -> String {
+        name(of: code).map { $0 == Self.unknownTownship(code) ? $0 : "\($0)（\(code)）" } ?? code
+    }
+
+    /// 未知街道（410103015）.
+    public static func unknownTownship(_ code: String) -> String {
+        "未知街道（\(code)）"
     }
 
     /// Reads the catalogue. Each entry is a line `code 名称` in one of three lists.

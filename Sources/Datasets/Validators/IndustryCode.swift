@@ -18,12 +18,33 @@ public enum IndustryCode {
         "T": "国际组织",
     ]
 
-    /// The normalised code (uppercase letter + 2 digits), or nil.
+    /// The normalised code (uppercase section letter + 2 digits), or nil when the structure is
+    /// wrong: no such section letter, or not exactly two digits after it. Whether the division
+    /// belongs to the section is `isListed`: that table is kept by hand, so a miss is a warning
+    /// (`unknown_industry`), not a rejection. Reads bytes: the import checks one code per row.
     public static func normalize(_ text: String) -> String? {
-        let upper = text.uppercased()
-        guard upper.count == 3, let letter = upper.first, let range = sections[letter],
-              let division = Int(upper.dropFirst()), upper.dropFirst().allSatisfy(\.isASCII),
-              range.contains(division) else { return nil }
-        return upper
+        var bytes = text
+        let shape = bytes.withUTF8 { b -> (upper: Bool, ok: Bool) in
+            guard b.count == 3, b[1] >= 0x30, b[1] <= 0x39, b[2] >= 0x30, b[2] <= 0x39 else { return (false, false) }
+            let letter = b[0] >= 0x61 && b[0] <= 0x7A ? b[0] - 0x20 : b[0]
+            return (letter == b[0], sectionLetters.contains(letter))
+        }
+        guard shape.ok else { return nil }
+        return shape.upper ? text : text.uppercased()
     }
+
+    /// Whether a normalised code's division is one its section holds (C39: yes; C99: no).
+    public static func isListed(_ code: String) -> Bool {
+        var code = code
+        return code.withUTF8 { b in
+            guard b.count == 3, let range = sectionRanges[b[0]] else { return false }
+            return range.contains(Int(b[1] &- 0x30) * 10 + Int(b[2] &- 0x30))
+        }
+    }
+
+    /// The sections by ASCII letter.
+    static let sectionRanges: [UInt8: ClosedRange<Int>] = Dictionary(
+        uniqueKeysWithValues: sections.compactMap { letter, range in letter.asciiValue.map { ($0, range) } }
+    )
+    static let sectionLetters: Set<UInt8> = Set(sectionRanges.keys)
 }

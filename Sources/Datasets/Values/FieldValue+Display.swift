@@ -16,7 +16,7 @@ extension FieldValue {
     /// Like `display(for:)`, but a stated empty value reads as its label (0 → 无残疾) and an
     /// unknown value as an empty string.
     public func describe(for field: FieldSpec) -> String {
-        if case .value(let stated, let label) = field.empty, stated == self { return label }
+        if case .value(let stated, let label, _) = field.empty, stated == self { return label }
         return display(for: field)
     }
 }

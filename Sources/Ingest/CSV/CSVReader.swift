@@ -11,14 +11,26 @@
 /// 1,000,000 generated residents (138 MB) as Strings took 1.05 s and 17 MiB here, 14.65 s
 /// and 19 MiB with CSV.swift 2.5.2 (`CSVReader(stream:)`), and 25.4 s and 1.4 GiB with
 /// SwiftCSV 0.10.0 (`EnumeratedCSV`, which loads the whole file).
+///
+/// A stray quote (a cell that opens `"` and never closes) makes the rest of the file one
+/// record. So from the first line break inside quotes until the record ends, the raw bytes are
+/// also kept aside (`replay`); that is the rare case of a multi-line cell, and ordinary records
+/// copy nothing more. When such a record turns out to have the wrong number of fields, its
+/// reader calls `resumeAfterFirstLine()` and reading goes on at the record's second physical
+/// line from the kept bytes: only the error case re-scans, and nothing is read twice from disk.
 public final class CSVReader {
     private let stream: any ByteStream
     private var buffer: [UInt8]
+    private let chunkSize: Int
     private var position = 0
     private var end = 0
     private var atEOF = false
     private var checkedBOM = false
     private var line = 1
+    /// The raw bytes of the current record after its first physical line, kept only while a
+    /// quoted field has run past that line (see the type's comment).
+    private var replay: [UInt8] = []
+    private var capturing = false
     /// Bytes of the file consumed so far, for progress.
     public var bytesRead: Int { stream.bytesConsumed }
 
@@ -26,7 +38,8 @@ public final class CSVReader {
 
     public init(stream: any ByteStream, chunkSize: Int = 1 << 20) {
         self.stream = stream
-        buffer = [UInt8](repeating: 0, count: max(chunkSize, 16))
+        self.chunkSize = max(chunkSize, 16)
+        buffer = [UInt8](repeating: 0, count: self.chunkSize)
     }
 
     /// Reads a UTF-8 file as it is.
@@ -37,6 +50,10 @@ public final class CSVReader {
     /// Reads the next record into `record`; false at the end of the file.
     public func next(into record: inout CSVRecord) throws -> Bool {
         record.reset()
+        if capturing || !replay.isEmpty {
+            capturing = false
+            replay = []
+        }
         var state = State.fieldStart
         var started = false
         while true {
@@ -49,6 +66,8 @@ public final class CSVReader {
             }
             var p = position
             var lineNumber = line
+            var capture = capturing
+            var captureFrom = position
             let complete = buffer.withUnsafeBufferPointer { buf -> Bool in
                 let e = end
                 while p < e {
@@ -98,7 +117,15 @@ public final class CSVReader {
                     case .quoted:
                         let runStart = p
                         while p < e, buf[p] != 0x22 {
-                            if buf[p] == 0x0A { lineNumber += 1 }
+                            if buf[p] == 0x0A {
+                                lineNumber += 1
+                                if !capture {
+                                    // The record's first line ends inside this quoted field.
+                                    capture = true
+                                    captureFrom = p + 1
+                                    record.openQuoteField = record.ends.count
+                                }
+                            }
                             p += 1
                         }
                         if p > runStart {
@@ -132,15 +159,38 @@ public final class CSVReader {
                 }
                 return false
             }
+            if capture {
+                replay.append(contentsOf: buffer[captureFrom..<p])
+                capturing = true
+            }
             position = p
             line = lineNumber
             if complete { return true }
         }
     }
 
+    /// Goes back to the second physical line of the record just read, which must have run past
+    /// its first line inside quotes (`openQuoteField` set): the caller quarantines that first
+    /// line, and the next record starts on the line after it. Returns false (and does nothing)
+    /// for a record on one line.
+    public func resumeAfterFirstLine(of record: CSVRecord) -> Bool {
+        guard record.openQuoteField != nil, capturing else { return false }
+        var rest = replay
+        rest.append(contentsOf: buffer[position..<end])
+        buffer = rest
+        position = 0
+        end = rest.count
+        line = record.startLine + 1
+        replay = []
+        capturing = false
+        return true
+    }
+
     /// Reads the next chunk; false at end of file.
     private func refill() throws -> Bool {
         guard !atEOF else { return false }
+        // After a resume the buffer held the kept bytes; read chunks of the usual size again.
+        if buffer.count != chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
         let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
         guard count > 0 else {
             atEOF = true

@@ -14,6 +14,11 @@ public struct CSVRecord: Sendable {
     public internal(set) var bytes: [UInt8] = []
     /// End offset in `bytes` of each field; field i spans `ends[i-1]..<ends[i]`.
     public internal(set) var ends: [Int] = []
+    /// The field (0-based) whose opening quote did not close on the record's first physical
+    /// line, so the record runs on past it; nil for a record on one line. When such a record
+    /// has the wrong number of fields, the reader can resume at its second line
+    /// (`CSVReader.resumeAfterFirstLine`): a stray quote then costs one line, not the file.
+    public internal(set) var openQuoteField: Int?
 
     public init() {}
 
@@ -61,5 +66,6 @@ public struct CSVRecord: Sendable {
     mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
+        openQuoteField = nil
     }
 }

@@ -9,6 +9,8 @@ public final class CSVRecordSource: RecordSource {
     private let file: String
     private var record = CSVRecord()
     private let keyColumn: Int?
+    /// The header's cells, to name a column in a message.
+    private let headerCells: [String]
 
     /// Opens `path` and resolves its header against `schema`; throws when the file cannot
     /// be used at all (no header, missing required columns).
@@ -24,6 +26,7 @@ public final class CSVRecordSource: RecordSource {
             cells.append(cell)
         }
         header = try HeaderMap.resolve(header: cells, schema: schema, userMap: userMap, path: path)
+        headerCells = cells
         keyColumn = header.columnOfField[schema.keyIndex]
     }
 
@@ -33,7 +36,17 @@ public final class CSVRecordSource: RecordSource {
     public func next(cells: inout [RawCell]) throws -> SourceRecord? {
         guard try reader.next(into: &record) else { return nil }
         guard record.count == header.columnCount else {
-            let key = keyColumn.flatMap { $0 < record.count ? record.string($0) : nil }
+            // Cells before an unclosed quote are this line's; after it they are later lines'.
+            let readable = min(record.count, record.openQuoteField ?? record.count)
+            let key = keyColumn.flatMap { $0 < readable ? record.string($0) : nil }
+            if let open = record.openQuoteField, reader.resumeAfterFirstLine(of: record) {
+                let name = open < headerCells.count ? "（\(headerCells[open])）" : ""
+                return .malformed(QuarantineEntry(
+                    file: file, line: record.startLine, field: "", reason: .wrongColumnCount, value: "",
+                    message: "第 \(open + 1) 列\(name)以引号开头，但引号在本行没有闭合，与后面的行连成一条有 \(record.count) 列的记录"
+                        + "（表头有 \(header.columnCount) 列）：只隔离本行，从下一行继续读取。"
+                ), key: key)
+            }
             return .malformed(QuarantineEntry(
                 file: file, line: record.startLine, field: "", reason: .wrongColumnCount, value: "",
                 message: "本行有 \(record.count) 列，表头有 \(header.columnCount) 列（引号未闭合或行被截断时也会如此）。"

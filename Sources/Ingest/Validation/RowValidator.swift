@@ -9,6 +9,8 @@ public struct RowValidator: Sendable {
     public let file: String
     /// ID numbers parsed in the current row, by field index, for the cross-field checks.
     private var parsedIDs: [ResidentIDNumber?]
+    /// Per field, the sentence of the one warning its type can raise (built once, shared by rows).
+    private let warningMessages: [String]
 
     public init(schema: Schema, divisions: DivisionCatalog, file: String) {
         self.schema = schema
@@ -16,14 +18,33 @@ public struct RowValidator: Sendable {
         self.parsing = FieldTypeParsing(divisions: divisions)
         self.file = file
         self.parsedIDs = Array(repeating: nil, count: schema.fields.count)
+        self.warningMessages = schema.fields.map { field in
+            let code: WarningCode? = switch field.type {
+            case .division: .unknownDivision
+            case .industry: .unknownIndustry
+            case .enumeration where field.membership == .warn: .unknownValue
+            default: nil
+            }
+            return code.map { FieldTypeParsing.warningMessage($0, label: field.label) } ?? ""
+        }
     }
 
     /// Validates `cells` (one per schema field, in schema order) into `values`; returns the
-    /// quarantine entry when the row is bad.
+    /// quarantine entry when the row is bad. Warnings are dropped (see the other overload).
     public mutating func validate(
         _ cells: [RawCell], line: Int, into values: inout [FieldValue]
     ) -> QuarantineEntry? {
+        var warnings: [DataWarning] = []
+        return validate(cells, line: line, into: &values, warnings: &warnings)
+    }
+
+    /// The same, appending the row's data-quality warnings to `warnings` when the row is good
+    /// (a rejected row adds none: it is not imported).
+    public mutating func validate(
+        _ cells: [RawCell], line: Int, into values: inout [FieldValue], warnings: inout [DataWarning]
+    ) -> QuarantineEntry? {
         values.removeAll(keepingCapacity: true)
+        let warningsBefore = warnings.count
         for i in parsedIDs.indices { parsedIDs[i] = nil }
         // The cell check is not `mutating` (the parsed IDs are moved out for the row and back
         // after), so it can take the field in place.
@@ -32,8 +53,9 @@ public struct RowValidator: Sendable {
         defer { swap(&ids, &parsedIDs) }
         for index in fields.indices {
             if let entry = validate(
-                cells[index], index: index, line: line, into: &values, parsedIDs: &ids
+                cells[index], index: index, line: line, into: &values, parsedIDs: &ids, warnings: &warnings
             ) {
+                if warnings.count > warningsBefore { warnings.removeSubrange(warningsBefore...) }
                 return entry
             }
         }
@@ -44,7 +66,7 @@ public struct RowValidator: Sendable {
     @inline(__always)
     private func validate(
         _ cell: RawCell, index: Int, line: Int, into values: inout [FieldValue],
-        parsedIDs: inout [ResidentIDNumber?]
+        parsedIDs: inout [ResidentIDNumber?], warnings: inout [DataWarning]
     ) -> QuarantineEntry? {
         let text: String
         switch cell {
@@ -66,8 +88,15 @@ public struct RowValidator: Sendable {
                 return reject(index, line, .missingRequired, "", "\(other.label)为“\(condition.equals)”时，\(fields[index].label)不能为空。")
             }
             switch fields[index].empty {
-            case .unknown: values.append(.null)
-            case .value(let value, _): values.append(value)
+            case .unknown:
+                values.append(.null)
+            case .value(let value, _, nil):
+                values.append(value)
+            case .value(let value, _, let condition?):
+                // Only where the other field says so (above_scale = 否); otherwise unknown.
+                let holds = condition.field < values.count
+                    && values[condition.field].display(for: fields[condition.field]) == condition.equals
+                values.append(holds ? value : .null)
             }
             return nil
         }
@@ -82,10 +111,21 @@ public struct RowValidator: Sendable {
             parsedIDs[index] = id
             parsed = .success(.text(id.text))
         } else {
-            parsed = parsing.parse(
+            switch parsing.check(
                 text, type: fields[index].type, label: fields[index].label, minimum: fields[index].minimum,
-                maximum: fields[index].maximum
-            )
+                maximum: fields[index].maximum, membership: fields[index].membership
+            ) {
+            case .value(let value):
+                parsed = .success(value)
+            case .warned(let value, let code):
+                parsed = .success(value)
+                warnings.append(DataWarning(
+                    file: file, line: line, field: fields[index].name, reason: code, value: value.display(for: fields[index]),
+                    message: warningMessages[index]
+                ))
+            case .rejected(let problem):
+                parsed = .failure(problem)
+            }
         }
         switch parsed {
         case .failure(let problem):

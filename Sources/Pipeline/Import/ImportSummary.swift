@@ -15,6 +15,12 @@ public struct ImportSummary: Sendable {
     public var maxBadRate: Double
     /// What an entity missing from a full extract of this kind is called (迁出/死亡…).
     public var schemaInactiveLabel: String
+    /// Data-quality warnings by reason, most frequent first (rows imported all the same).
+    public var warningReasons: [(reason: WarningCode, count: Int)] = []
+    /// Imported rows whose division code is missing from 二七区's street list (the list may be stale).
+    public var rowsWithUnknownDivision = 0
+    /// The unlisted street codes seen most often (at most five), to check against the official list.
+    public var unknownDivisionCodes: [(code: String, rows: Int)] = []
 
     public var rejected: Bool { !isNoOp && record.status != .ok }
 

@@ -57,11 +57,15 @@ public struct Importer: Sendable {
             kind: request.kind, path: request.path, record: record, isNoOp: false, ignoredColumns: ignored,
             reasons: reasonCounts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
                 .map { ($0.key, $0.value) },
-            maxBadRate: request.maxBadRate, schemaInactiveLabel: schema.inactiveLabel
+            maxBadRate: request.maxBadRate, schemaInactiveLabel: schema.inactiveLabel,
+            warningReasons: outcome.warningCounts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
+                .map { ($0.key, $0.value) },
+            rowsWithUnknownDivision: outcome.rowsWithUnknownDivision, unknownDivisionCodes: outcome.unknownDivisionCodes
         )
         logger.info("导入结束", metadata: [
             "file": "\(request.path)", "import": "\(record.id)", "status": "\(record.status.rawValue)",
             "rows": "\(record.counts.rowsRead)", "quarantined": "\(record.counts.quarantined)",
+            "warnings": "\(record.counts.warnings)",
         ])
         return summary
     }
@@ -70,6 +74,10 @@ public struct Importer: Sendable {
     struct RowsOutcome {
         var ignoredColumns: [String] = []
         var reasonCounts: [ReasonCode: Int] = [:]
+        var warningCounts: [WarningCode: Int] = [:]
+        var rowsWithUnknownDivision = 0
+        /// The unlisted street codes seen most often, with their row counts (at most five).
+        var unknownDivisionCodes: [(code: String, rows: Int)] = []
     }
 
     /// Inside the import's transaction: reads and validates on a second thread, writes here,
@@ -92,6 +100,7 @@ public struct Importer: Sendable {
         ).start(into: channel)
         var counts = ImportCounts()
         var quarantine: [QuarantineEntry] = []
+        var warnings: [DataWarning] = []
         var bytesRead = 0
         var nextProgress = progressInterval
         func quarantined(_ entry: QuarantineEntry, key: String?) throws {
@@ -113,6 +122,9 @@ public struct Importer: Sendable {
                 counts.rowsRead += batch.rowsRead
                 bytesRead = batch.bytesRead
                 for (entry, key) in batch.quarantine { try quarantined(entry, key: key) }
+                for warning in batch.warnings { outcome.warningCounts[warning.reason, default: 0] += 1 }
+                warnings.append(contentsOf: batch.warnings)
+                outcome.rowsWithUnknownDivision += batch.rowsWithUnknownDivision
                 counts.unchanged += batch.repeats
                 let width = schema.fields.count
                 for start in stride(from: 0, to: batch.values.count, by: width) {
@@ -136,6 +148,10 @@ public struct Importer: Sendable {
             }
         }
         counts.quarantined = quarantine.count
+        counts.warnings = warnings.count
+        var unlisted: [String: Int] = [:]
+        for warning in warnings where warning.reason == .unknownDivision { unlisted[warning.value, default: 0] += 1 }
+        outcome.unknownDivisionCodes = unlisted.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map { ($0.key, $0.value) }
         let rate = counts.rowsRead == 0 ? 0 : Double(counts.quarantined) / Double(counts.rowsRead)
         let accepted = rate <= request.maxBadRate
         var message: String?
@@ -148,7 +164,7 @@ public struct Importer: Sendable {
             counts.updated = 0
             counts.unchanged = 0
         }
-        return ImportDecision(accepted: accepted, counts: counts, quarantine: quarantine, message: message)
+        return ImportDecision(accepted: accepted, counts: counts, quarantine: quarantine, warnings: warnings, message: message)
     }
 
     /// The same content was imported before, and nothing since could make importing it again

@@ -11,6 +11,10 @@ struct RowBatch: Sendable {
     var repeats = 0
     /// Rows that failed validation, with the key they carried (a full extract keeps those entities).
     var quarantine: [(entry: QuarantineEntry, key: String?)] = []
+    /// Data-quality warnings of the rows in `values` (never of rejected or repeated rows).
+    var warnings: [DataWarning] = []
+    /// Rows in `values` whose division code is missing from 二七区's street list.
+    var rowsWithUnknownDivision = 0
     var rowsRead = 0
     var bytesRead = 0
 }
@@ -60,13 +64,23 @@ struct RowProducer: Sendable {
                 case .malformed(let entry, let key):
                     batch.quarantine.append((entry, key))
                 case .row(let line):
-                    if let entry = validator.validate(cells, line: line, into: &values) {
+                    let warningsBefore = batch.warnings.count
+                    if let entry = validator.validate(cells, line: line, into: &values, warnings: &batch.warnings) {
                         let key: String? = if case .text(let raw) = cells[schema.keyIndex] { raw } else { nil }
                         batch.quarantine.append((entry, key))
                     } else if case .text(let key) = values[schema.keyIndex] {
                         // Within one file the first row with a key wins; an identical repeat is
                         // unchanged; a different one is quarantined.
-                        switch repeats.check(key, fingerprint: FieldValue.fingerprint(of: values)) {
+                        let outcome = repeats.check(key, fingerprint: FieldValue.fingerprint(of: values))
+                        if batch.warnings.count > warningsBefore {
+                            // A repeat is not written again, so its warnings were already counted.
+                            if outcome != .first {
+                                batch.warnings.removeSubrange(warningsBefore...)
+                            } else if batch.warnings[warningsBefore...].contains(where: { $0.reason == .unknownDivision }) {
+                                batch.rowsWithUnknownDivision += 1
+                            }
+                        }
+                        switch outcome {
                         case .first:
                             batch.values.append(contentsOf: values)
                         case .identical:

@@ -149,7 +149,7 @@ public enum RuleTestRunner {
             let name = parts.last ?? read
             guard let index = schemas[kind].index(of: name) else { return false }
             let field = schemas[kind].fields[index]
-            return !field.required && field.empty == .unknown
+            return !field.required && !field.empty.alwaysKnown
         }
     }
 

@@ -24,14 +24,16 @@ struct DBCommand: ParsableCommand {
                 if format == .json {
                     var object: [String: Any] = [
                         "path": info.path, "migrations": info.migrations, "households": info.households,
-                        "quarantine_rows": info.quarantineRows, "change_rows": info.changeRows,
+                        "quarantine_rows": info.quarantineRows, "warning_rows": info.warningRows,
+                        "change_rows": info.changeRows,
                     ]
                     for count in info.counts {
                         object[count.kind.rawValue] = ["active": count.active, "inactive": count.inactive]
                     }
                     object["imports"] = info.recentImports.map {
                         ["id": $0.id, "kind": $0.kind, "path": $0.path, "status": $0.status.rawValue,
-                         "rows_read": $0.counts.rowsRead, "quarantined": $0.counts.quarantined] as [String: Any]
+                         "rows_read": $0.counts.rowsRead, "quarantined": $0.counts.quarantined,
+                         "warnings": $0.counts.warnings] as [String: Any]
                     }
                     print(JSONOutput.line(object))
                     return
@@ -43,16 +45,18 @@ struct DBCommand: ParsableCommand {
                 }
                 counts.add(["家庭户（由居民户号派生）", String(info.households), ""])
                 out += counts.render()
-                out += "\n隔离区 \(info.quarantineRows) 行，变更历史 \(info.changeRows) 条\n\n最近的导入\n"
+                out += "\n隔离区 \(info.quarantineRows) 行，数据质量警告 \(info.warningRows) 条（已导入，quarantine list --warnings），"
+                out += "变更历史 \(info.changeRows) 条\n\n最近的导入\n"
                 if info.recentImports.isEmpty {
                     out += "（尚无导入）"
                 } else {
-                    var imports = TextTable(["编号", "种类", "文件", "状态", "读取", "新增", "更新", "未变", "隔离", "开始时间"])
+                    var imports = TextTable(["编号", "种类", "文件", "状态", "读取", "新增", "更新", "未变", "隔离", "警告", "开始时间"])
                     for r in info.recentImports {
                         let status = ["ok": "成功", "rejected": "已拒绝", "running": "未完成"][r.status.rawValue] ?? r.status.rawValue
                         imports.add([
                             "#\(r.id)", r.kind, r.path, status, String(r.counts.rowsRead), String(r.counts.inserted),
-                            String(r.counts.updated), String(r.counts.unchanged), String(r.counts.quarantined), r.startedAt,
+                            String(r.counts.updated), String(r.counts.unchanged), String(r.counts.quarantined),
+                            String(r.counts.warnings), r.startedAt,
                         ])
                     }
                     out += imports.render()

@@ -38,6 +38,12 @@ struct FixturesCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("每个文件中故意写坏的记录比例（0–1，默认 0）。", valueName: "R"))
         var badRate = 0.0
 
+        @Option(name: .long, help: ArgumentHelp(
+            "二七区记录中街道代码换成名单外代码（结构正确、divisions.yaml 未列出）的比例（0–1，默认 0）；导入时应为警告而非坏行。",
+            valueName: "R"
+        ))
+        var unlistedStreetRate = 0.0
+
         @Option(name: .long, help: "文件格式：csv、jsonl（JSON Lines）或 xml。")
         var format: FileFormat = .csv
 
@@ -82,6 +88,9 @@ struct FixturesCommand: ParsableCommand {
             guard (0...1).contains(badRate) else {
                 throw ValidationError("--bad-rate 应在 0 到 1 之间，例如 0.02 表示 2%。")
             }
+            guard (0...1).contains(unlistedStreetRate) else {
+                throw ValidationError("--unlisted-street-rate 应在 0 到 1 之间，例如 0.15 表示 15%。")
+            }
             guard Day.parse(asOf) != nil else {
                 throw ValidationError("--as-of 应为真实日期，格式 YYYY-MM-DD，例如 2026-11-27。")
             }
@@ -93,7 +102,7 @@ struct FixturesCommand: ParsableCommand {
                 let options = FixtureOptions(
                     residents: residents, enterprises: enterprises, outputDirectory: out, seed: seed, badRate: badRate,
                     format: format.fixtureFormat, encoding: encoding.fixtureEncoding,
-                    asOf: Day.parse(asOf) ?? FixtureOptions.defaultAsOf
+                    asOf: Day.parse(asOf) ?? FixtureOptions.defaultAsOf, unlistedStreetRate: unlistedStreetRate
                 )
                 let clock = ContinuousClock()
                 let started = clock.now
@@ -109,7 +118,9 @@ enum FixtureReportText {
     static func render(_ report: FixtureReport, elapsed: Duration) -> String {
         let o = report.options
         var out = "已生成模拟数据（种子 \(o.seed)，坏行比例 \(percent(o.badRate))，格式 \(o.format.rawValue)，"
-            + "编码 \(o.encoding.rawValue)，基准日 \(o.asOf)）\n输出目录：\(o.outputDirectory)\n\n"
+            + "编码 \(o.encoding.rawValue)，基准日 \(o.asOf)"
+            + (o.unlistedStreetRate > 0 ? "，名单外街道代码比例 \(percent(o.unlistedStreetRate))" : "")
+            + "）\n输出目录：\(o.outputDirectory)\n\n"
 
         var files = TextTable(["文件", "内容", "记录数", "坏行", "大小"])
         for file in report.files {

@@ -13,6 +13,8 @@ struct ImportCommand: ParsableCommand {
             格式按扩展名（.csv、.jsonl、.xml）判断，可用 --input-format 指定；编码自动识别
             （BOM → 有效的 UTF-8 → GB18030；XML 按其声明），可用 --encoding 指定。
             同一内容的文件（SHA-256 相同）再次导入不做任何更改；内容有变化的行更新档案并记录变更历史。
+            结构错误的行进隔离区；结构正确、只是不在人工维护的名单中的值（二七区街道代码、行业大类、证照类型）
+            照常导入并记为数据质量警告（quarantine list --warnings），不计入坏行比例。
             一次导入是一个事务：坏行比例超过 --max-bad-rate 时整批拒绝（退出码 1），
             不写入任何数据行，但导入记录和隔离区保留，可用 quarantine list 查看原因。
             XML 文档中途不合法时整个文件拒绝（退出码 65），错误位置记入导入记录和隔离区。
@@ -100,6 +102,18 @@ enum ImportSummaryText {
             let top = s.reasons.prefix(5).map { "\($0.reason.rawValue)（\($0.reason.label)）\($0.count) 行" }
             lines.append("  隔离原因：\(top.joined(separator: "，"))")
         }
+        if c.warnings > 0 {
+            let all = s.warningReasons.map { "\($0.reason.rawValue)（\($0.reason.label)）\($0.count) 条" }
+            lines.append("  数据质量警告 \(c.warnings) 条（照常导入，不计入坏行比例）：\(all.joined(separator: "，"))")
+        }
+        if s.rowsWithUnknownDivision > 0 {
+            lines.append(
+                "  注意：\(s.rowsWithUnknownDivision) 行的街道代码不在二七区街道名单中（名单待核，见 Rules/schemas/divisions.yaml），"
+                    + "已导入，显示为“未知街道（代码）”；查看：mianshen quarantine list --warnings"
+            )
+            let codes = s.unknownDivisionCodes.map { "\($0.code)（\($0.rows) 行）" }.joined(separator: "、")
+            lines.append("  名单外最多的街道代码：\(codes)")
+        }
         if s.rejected {
             lines.append("  状态：已拒绝。\(r.message ?? "")")
             lines.append("  查看原因：mianshen quarantine list --import \(r.id)")
@@ -116,6 +130,10 @@ enum ImportSummaryText {
             "status": s.isNoOp ? "unchanged_file" : r.status.rawValue, "no_op": s.isNoOp,
             "rows_read": r.counts.rowsRead, "inserted": r.counts.inserted, "updated": r.counts.updated,
             "unchanged": r.counts.unchanged, "quarantined": r.counts.quarantined, "deactivated": r.counts.deactivated,
+            "warnings": r.counts.warnings,
+            "warning_reasons": Dictionary(uniqueKeysWithValues: s.warningReasons.map { ($0.reason.rawValue, $0.count) }),
+            "rows_with_unknown_division": s.rowsWithUnknownDivision,
+            "unknown_division_codes": Dictionary(uniqueKeysWithValues: s.unknownDivisionCodes.map { ($0.code, $0.rows) }),
             "format": r.format, "encoding": r.encoding, "full": r.full,
             "reasons": Dictionary(uniqueKeysWithValues: s.reasons.map { ($0.reason.rawValue, $0.count) }),
             "ignored_columns": s.ignoredColumns, "message": r.message ?? "",

@@ -69,7 +69,9 @@ struct ProfileText {
         var out = "\(kindName)  状态：\(profile.active ? "有效" : profile.schema.inactiveLabel)  首次导入 #\(profile.firstImportID)，最近更新 #\(profile.lastImportID)\n"
         var table = TextTable(["字段", "名称", "值"])
         for (field, value) in fields {
-            table.add([field.name, field.label, value.isEmpty ? "（未知）" : value])
+            // Divisions with their names: 淮河路街道（410103001）, 未知街道（410103015）.
+            let shown = value.isEmpty ? "（未知）" : field.type == .division ? schemas.divisions.label(of: value) : value
+            table.add([field.name, field.label, shown])
         }
         out += table.render() + "\n"
         if profile.kind == .residents {

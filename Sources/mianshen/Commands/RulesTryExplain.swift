@@ -86,7 +86,9 @@ extension RulesCommand.Try {
             let related = input.field.contains(".")
             let parts = related ? input.value.components(separatedBy: "、") : [input.value]
             let value = input.value.isEmpty ? "未知" : parts.map { part in
-                related && (part == "未知" || part == "无") ? part : masking.show(part, as: field.spec?.masking)
+                related && (part == "未知" || part == "无") ? part
+                    : field.spec?.type == .division ? schemas.divisions.label(of: part)
+                    : masking.show(part, as: field.spec?.masking)
             }.joined(separator: "、")
             return "\(field.label)=\(value)"
         }
