@@ -192,6 +192,19 @@ public struct ReferenceEvaluator: Sendable {
         case .convert(let operand, let conversion):
             guard case .number(let n) = eval(operand, entity, asOf, record: record) else { return .unknown }
             return .number(conversion == .percentToFraction ? n / 100 : n * 10000)
+        case .present(let field, let filled):
+            return .bool(Self.isPresent(eval(field, entity, asOf, record: record)) == filled)
+        case .extreme(let largest, let operands):
+            return Self.extreme(operands.map { eval($0, entity, asOf, record: record) }, largest: largest)
+        case .validLicence(let type):
+            return Self.holdsValidLicence(type, entity.related[.licences] ?? [], asOf: asOf)
+        case .ownAmount(let policy):
+            guard let amount = program.policy(policy)?.amount else { return .unknown }
+            return self.amount(amount, entity, asOf).map(Value.number) ?? .unknown
+        case .lookup(let key, let rows, let otherwise, let prefix):
+            guard case .text(let text) = eval(key, entity, asOf, record: record) else { return .unknown }
+            guard let chosen = Self.lookupRow(text, rows, prefix: prefix)?.value ?? otherwise else { return .unknown }
+            return eval(chosen, entity, asOf, record: record)
         }
     }
 

@@ -41,6 +41,8 @@ extension Checker {
             }
             return RuleType.of(spec)
         case .call(let name, let arguments):
+            // The licence type is a value of the licences schema, not a name to resolve.
+            if name.text == "持有有效证照" { return validLicenceType(arguments, expr, &scope) }
             let types = arguments.map { type(of: $0, &scope) }
             switch name.text {
             case "周岁", "整年数":
@@ -58,8 +60,12 @@ extension Checker {
                     report(CheckerMessage.typeMismatch(expected: "条件（是/否）", found: types[1], at: location(arguments[1], scope), length: length(arguments[1], scope), hint: "例如 计数(家庭成员, 周岁(家庭成员.出生日期) < 3)。"))
                 }
                 return .number(unit: "人")
+            case "最大", "最小" where arguments.count > 1:
+                return scalarExtremeType(name.text, arguments, types, &scope)
             case "合计", "最大", "最小":
                 return aggregateType(name.text, arguments, types, expr, &scope)
+            case "已填", "未填":
+                return presenceType(name.text, arguments, expr, &scope)
             case "任一", "所有": return .bool
             default:
                 report(CheckerMessage.unknownName(name.text, at: scope.source.location(of: name.range.lowerBound), length: name.text.count, closest: Suggest.closest(to: name.text, among: Self.functions)))
@@ -82,6 +88,8 @@ extension Checker {
             return .bool
         case .conditional(let condition, let then, let otherwise):
             return conditionalType(condition, then, otherwise, &scope)
+        case .lookup(let key, let entries, let otherwise):
+            return lookupType(key, entries, otherwise, expr, &scope)
         }
     }
 
@@ -229,6 +237,7 @@ extension Checker {
     mutating func resolve(_ name: Name, _ scope: inout Scope) -> RuleType {
         let text = name.text
         if text == NameTable.asOfName { return .date }
+        if text == NameTable.ownAmountName { return ownAmountType(name, scope) }
         switch names.resolve(text, subject: scope.subject, local: scope.local) {
         case .localCondition, .sharedCondition:
             return .bool
@@ -240,7 +249,7 @@ extension Checker {
             }
             typing.insert(text)
             defer { typing.remove(text) }
-            var factScope = Scope(subject: scope.subject, source: file)
+            var factScope = Scope(subject: scope.subject, source: file, ownAmount: scope.ownAmount)
             return type(of: fact.expression, &factScope)
         case .parameter(let parameter):
             return .number(unit: parameter.unit?.text)

@@ -64,6 +64,18 @@ public struct ProgramRenderer: Sendable {
             return conditional(condition, then, otherwise, branch: render)
         case .convert(let operand, let conversion):
             return "\(wrapped(operand)) \(conversion.rawValue)"
+        case .present(let field, let filled):
+            return "\(filled ? "已填" : "未填")(\(render(field)))"
+        case .extreme(let largest, let operands):
+            return "\(largest ? "最大" : "最小")(\(operands.map(render).joined(separator: ", ")))"
+        case .validLicence(let type):
+            return "持有有效证照(\(type))"
+        case .ownAmount:
+            return NameTable.ownAmountName
+        case .lookup(let key, let rows, let otherwise, _):
+            let parts = rows.map { "\($0.keys.joined(separator: ", "))：\(render($0.value))" }
+                + [otherwise.map { "其他：\(render($0))" } ?? "未列出的：未知"]
+            return "按 \(render(key)) 取值（\(parts.joined(separator: "；"))）"
         }
     }
 

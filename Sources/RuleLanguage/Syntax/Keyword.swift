@@ -11,6 +11,8 @@ public enum Keyword: String, CaseIterable, Sendable {
     /// Like 且/或, a name spelled exactly 若, 则 or 否则 (if, then, else) cannot be used inside an
     /// expression; names that merely contain them (否则金额, 若干人数) are whole words and unaffected.
     case `if` = "若", then = "则", `else` = "否则"
+    /// `按 学段 取值 … 其他: … 结束`: a lookup table (取值 after the key, 其他 for every other value).
+    case lookup = "取值", otherwise = "其他"
 
     public var english: String {
         switch self {
@@ -49,6 +51,8 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .if: "if"
         case .then: "then"
         case .else: "else"
+        case .lookup: "lookup"
+        case .otherwise: "other"
         }
     }
 
