@@ -98,3 +98,22 @@ extension Checker {
         return .number(unit: "元")
     }
 }
+
+extension Checker {
+    /// Levels of expressions, counting those of the facts used in them, that the checker types
+    /// (and later stages inline) before reporting E107: well below what fits the stack.
+    static let maxInlinedDepth = 400
+
+    /// Enters one level of typing, or reports E107 (once) at the limit.
+    mutating func enterInlined(_ expr: Expr, _ scope: Scope) -> Bool {
+        guard inlinedDepth < Self.maxInlinedDepth else {
+            if !reportedInlinedDepth {
+                reportedInlinedDepth = true
+                report(ParserMessage.tooDeepThroughFacts(depth: Self.maxInlinedDepth, at: location(expr, scope), length: 1))
+            }
+            return false
+        }
+        inlinedDepth += 1
+        return true
+    }
+}

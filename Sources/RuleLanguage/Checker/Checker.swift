@@ -17,6 +17,10 @@ public struct Checker {
     var typing: Set<String> = []
     /// Shared conditions and facts already checked, so that the rest are checked on their own.
     var checkedDefinitions: Set<String> = []
+    /// How deeply expressions are being typed, counting the facts they use (see `enterInlined`).
+    var inlinedDepth = 0
+    /// Whether E107 was reported for facts nested too deeply, to report it once.
+    var reportedInlinedDepth = false
 
     /// Built-in functions, with the type of their result given their arguments.
     static let functions = ["周岁", "整年数", "天数", "计数", "合计", "任一", "所有", "最大", "最小", "已填", "未填", "持有有效证照"]

@@ -9,7 +9,7 @@ extension Parser {
     /// Levels of brackets, 非, 负号, 若 and 取值表 one expression may nest.
     static let maxNesting = 200
     /// Operations one expression may nest, counting each link of a chain of 且, 或, + ….
-    static let maxTreeDepth = 400
+    static let maxTreeDepth = 300
 
     /// Enters one level of nesting, or reports E107 and refuses at the limit.
     mutating func enterNesting() -> Bool {

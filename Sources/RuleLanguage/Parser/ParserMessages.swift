@@ -76,4 +76,12 @@ public enum ParserMessage {
     /// The form of a lookup table, suggested when one of its rows is malformed (E101).
     public static let lookupForm =
         "取值表写作：按 字段 取值，下面每行“取值: 值”（几个取值共用一个值时用逗号隔开），可选一行“其他: 值”，最后一行“结束”。"
+
+    /// E107: facts that use facts that use facts …, nested deeper than the checker follows.
+    public static func tooDeepThroughFacts(depth: Int, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E107", message: "表达式太长：连同其中引用的事实（事实又引用事实……）嵌套超过 \(depth) 层", location: location,
+            length: length, suggestion: "减少事实之间的层层引用：把长的事实拆短，或直接由数据字段计算。"
+        )
+    }
 }

@@ -12,7 +12,7 @@ extension Lowering {
         case "已填", "未填":
             guard let field = arguments.first else { return nil }
             return intern(.present(lower(field, scope), filled: function == "已填"))
-        case "最大", "最小" where arguments.count > 1:
+        case "最大" where arguments.count > 1, "最小" where arguments.count > 1:
             return intern(.extreme(largest: function == "最大", arguments.map { lower($0, scope) }))
         case "持有有效证照":
             guard let type = arguments.first.flatMap(Checker.licenceTypeText) else { return nil }
