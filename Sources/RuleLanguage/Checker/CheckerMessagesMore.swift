@@ -94,7 +94,7 @@ extension CheckerMessage {
     public static func presenceOperand(_ function: String, found: String, at location: SourceLocation, length: Int) -> Diagnostic {
         Diagnostic(
             code: "E202", message: "此处应为一个数据字段，实际为\(found)", location: location, length: length,
-            suggestion: "\(function) 判断一个字段是否有值，例如 \(function)(首次规上年份)、任一(\(function)(证照.有效期至))。"
+            suggestion: "\(function) 判断一个字段是否有值，例如 \(function)(首次升规年份)、任一(\(function)(证照.有效期至))。"
         )
     }
 
