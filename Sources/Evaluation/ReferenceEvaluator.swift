@@ -58,9 +58,7 @@ public struct ReferenceEvaluator: Sendable {
             case .bool(false): .no
             default: .unknown
             }
-            let inputs = !explaining ? [] : program[condition.node].reads.map { field in
-                (field, relatedInput(field, entity) ?? entity.fields[field].map { Self.display($0, scale: scales[field]) } ?? "")
-            }
+            let inputs = explaining ? self.inputs(read: [condition.node], entity) : []
             results.append(.init(name: condition.name, label: condition.label, basis: condition.basis, value: truth, inputs: inputs))
         }
         var outcome: PolicyEvaluation.Outcome =
@@ -73,7 +71,9 @@ public struct ReferenceEvaluator: Sendable {
                 // Qualifies, but the amount needs data that is missing: never pay a guess.
                 outcome = .unknown
                 results.append(.init(
-                    name: PolicyEvaluation.amountCondition, label: "计算金额所需的数据齐全", basis: nil, value: .unknown, inputs: []
+                    name: PolicyEvaluation.amountCondition, label: "计算金额所需的数据齐全", basis: nil, value: .unknown,
+                    // What the amount reads, so that an explanation shows which value was missing.
+                    inputs: explaining ? inputs(read: compiled.nodes, entity) : []
                 ))
             }
         }

@@ -168,5 +168,8 @@ final class LanguageAdditionsTests: XCTestCase {
         XCTAssertEqual(try amount("F51").amount, "1.00")
         XCTAssertEqual(try amount("C39").amount, "3.00")
         XCTAssertEqual(try amount("G54").outcome, .unknown, "a code no key starts: unknown")
+        let unknown = try amount("G54").conditions.first { $0.name == PolicyEvaluation.amountCondition }
+        XCTAssertEqual(unknown?.inputs.map(\.field), ["industry"], "the explanation shows what the amount read")
+        XCTAssertEqual(unknown?.inputs.map(\.value), ["G54"])
     }
 }

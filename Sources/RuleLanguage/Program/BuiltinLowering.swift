@@ -26,11 +26,7 @@ extension Lowering {
     mutating func ownAmount(_ scope: Scope) -> NodeID {
         var reads: Set<String> = []
         if let amount = scope.amount {
-            let roots: [NodeID] = switch lowerAmount(amount, scope) {
-            case .formula(let node, let cap): [node] + (cap.map { [$0] } ?? [])
-            case .tiers(let by, let tiers, let cap): [by] + tiers.map(\.value) + (cap.map { [$0] } ?? [])
-            }
-            for root in roots { reads.formUnion(self[root].reads) }
+            for root in lowerAmount(amount, scope).nodes { reads.formUnion(self[root].reads) }
         }
         return intern(.ownAmount(policy: scope.policy ?? ""), reads: reads.sorted())
     }

@@ -131,6 +131,16 @@ public enum CompiledAmount: Sendable {
     case tiers(by: NodeID, [CompiledTier], cap: NodeID?)
 }
 
+extension CompiledAmount {
+    /// The nodes of the amount: formula or tier key and values, and the cap.
+    public var nodes: [NodeID] {
+        switch self {
+        case .formula(let node, let cap): [node] + (cap.map { [$0] } ?? [])
+        case .tiers(let by, let tiers, let cap): [by] + tiers.map(\.value) + (cap.map { [$0] } ?? [])
+        }
+    }
+}
+
 public struct CompiledTier: Sendable {
     public var lower: String
     public var lowerInclusive: Bool

@@ -200,11 +200,7 @@ public struct ProgramRenderer: Sendable {
 
     /// The nodes of a policy's amount: formula or tier key and values, and the cap.
     public func amountRoots(_ amount: CompiledAmount?) -> [NodeID] {
-        switch amount {
-        case .formula(let node, let cap)?: [node] + (cap.map { [$0] } ?? [])
-        case .tiers(let by, let tiers, let cap)?: [by] + tiers.map(\.value) + (cap.map { [$0] } ?? [])
-        case nil: []
-        }
+        amount?.nodes ?? []
     }
 
     /// The dated parameters a policy reads, through its conditions and its amount, sorted.
