@@ -4,7 +4,7 @@ internal import Datasets
 /// and of lookup tables, each to one operation of the program.
 extension Lowering {
     /// The fields of a licence that `持有有效证照` reads, for explanations.
-    static let licenceReads = ["证照.license_type", "证照.issue_date", "证照.expiry_date"]
+    public static let licenceReads = ["证照.license_type", "证照.issue_date", "证照.expiry_date"]
 
     /// A built-in call with an operation of its own, or nil for the other functions.
     mutating func lowerBuiltin(_ function: String, _ arguments: [Expr], _ scope: Scope) -> NodeID? {
