@@ -73,10 +73,14 @@ public struct ProgramRenderer: Sendable {
         case .ownAmount:
             return NameTable.ownAmountName
         case .lookup(let key, let rows, let otherwise, _):
-            let parts = rows.map { "\($0.keys.joined(separator: ", "))：\(render($0.value))" }
-                + [otherwise.map { "其他：\(render($0))" } ?? "未列出的：未知"]
-            return "按 \(render(key)) 取值（\(parts.joined(separator: "；"))）"
+            return "按 \(render(key)) 取值（\(lookupRows(rows, otherwise).joined(separator: "；"))）"
         }
+    }
+
+    /// The rows of a lookup table, `键：值`, and what every other key gives (其他, or 未知).
+    private func lookupRows(_ rows: [LookupRow], _ otherwise: NodeID?) -> [String] {
+        rows.map { "\($0.keys.joined(separator: ", "))：\(render($0.value))" }
+            + [otherwise.map { "其他：\(render($0))" } ?? "未列出的：未知"]
     }
 
     /// How tightly an operator binds, as the parser reads it: 或 < 且 < 非 < comparisons and
@@ -104,6 +108,10 @@ public struct ProgramRenderer: Sendable {
 
     /// A long 或 of alternatives, one per line (for `rules show`): the first, then “或 …”.
     public func alternatives(_ id: NodeID) -> [String] {
+        // A lookup table of more than two rows reads as a table: the key, then a row per line.
+        if case .lookup(let key, let rows, let otherwise, _) = program[id].operation, rows.count > 2 {
+            return ["按 \(render(key)) 取值："] + lookupRows(rows, otherwise)
+        }
         let root = id
         var parts: [NodeID] = []
         func flatten(_ id: NodeID) {
