@@ -58,9 +58,7 @@ public struct ReferenceEvaluator: Sendable {
             case .bool(false): .no
             default: .unknown
             }
-            let inputs = !explaining ? [] : program[condition.node].reads.map { field in
-                (field, relatedInput(field, entity) ?? entity.fields[field].map { Self.display($0, scale: scales[field]) } ?? "")
-            }
+            let inputs = explaining ? self.inputs(read: [condition.node], entity) : []
             results.append(.init(
                 name: condition.name, label: condition.label, basis: condition.basis, value: truth, inputs: inputs,
                 premise: condition.premise
@@ -76,7 +74,9 @@ public struct ReferenceEvaluator: Sendable {
                 // Qualifies, but the amount needs data that is missing: never pay a guess.
                 outcome = .unknown
                 results.append(.init(
-                    name: PolicyEvaluation.amountCondition, label: "计算金额所需的数据齐全", basis: nil, value: .unknown, inputs: []
+                    name: PolicyEvaluation.amountCondition, label: "计算金额所需的数据齐全", basis: nil, value: .unknown,
+                    // What the amount reads, so that an explanation shows which value was missing.
+                    inputs: explaining ? inputs(read: compiled.nodes, entity) : []
                 ))
             }
         }
@@ -195,6 +195,19 @@ public struct ReferenceEvaluator: Sendable {
         case .convert(let operand, let conversion):
             guard case .number(let n) = eval(operand, entity, asOf, record: record) else { return .unknown }
             return .number(conversion == .percentToFraction ? n / 100 : n * 10000)
+        case .present(let field, let filled):
+            return .bool(Self.isPresent(eval(field, entity, asOf, record: record)) == filled)
+        case .extreme(let largest, let operands):
+            return Self.extreme(operands.map { eval($0, entity, asOf, record: record) }, largest: largest)
+        case .validLicence(let type):
+            return Self.holdsValidLicence(type, entity.related[.licences] ?? [], asOf: asOf)
+        case .ownAmount(let policy):
+            guard let amount = program.policy(policy)?.amount else { return .unknown }
+            return self.amount(amount, entity, asOf).map(Value.number) ?? .unknown
+        case .lookup(let key, let rows, let otherwise, let prefix):
+            guard case .text(let text) = eval(key, entity, asOf, record: record) else { return .unknown }
+            guard let chosen = Self.lookupRow(text, rows, prefix: prefix)?.value ?? otherwise else { return .unknown }
+            return eval(chosen, entity, asOf, record: record)
         }
     }
 

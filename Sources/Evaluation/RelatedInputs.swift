@@ -22,3 +22,14 @@ extension ReferenceEvaluator {
         }.joined(separator: "、")
     }
 }
+
+extension ReferenceEvaluator {
+    /// The fields the nodes read, each with the value seen (empty: unknown), in the order of the
+    /// nodes' reads.
+    func inputs(read nodes: [NodeID], _ entity: EntityFacts) -> [(field: String, value: String)] {
+        var seen: Set<String> = []
+        return nodes.flatMap { program[$0].reads }.filter { seen.insert($0).inserted }.map { field in
+            (field, relatedInput(field, entity) ?? entity.fields[field].map { Self.display($0, scale: scales[field]) } ?? "")
+        }
+    }
+}

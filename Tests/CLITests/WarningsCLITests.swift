@@ -60,7 +60,7 @@ final class WarningsCLITests: XCTestCase {
         XCTAssertTrue(profile.stdout.contains("未知街道（\(code)）"), profile.stdout)
         let explained = try run("rules", "try", "--entity", id, "--as-of", "2026-11-27")
         XCTAssertEqual(explained.status, 0, explained.stderr)
-        XCTAssertTrue(explained.stdout.contains("✓ 户籍在二七区（户籍地=未知街道（\(code)））"), explained.stdout)
+        XCTAssertTrue(explained.stdout.contains("✓ 前提：户籍在二七区（户籍地=未知街道（\(code)））"), explained.stdout)
 
         // Again: a no-op, with no second set of warnings.
         XCTAssertTrue(try run("import", "residents", out + "/residents.csv").stdout.contains("已跳过"))

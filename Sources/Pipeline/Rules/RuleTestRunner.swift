@@ -125,13 +125,14 @@ public enum RuleTestRunner {
         for policy in program.policies {
             if report.casesPerPolicy[policy.id] == nil { report.untested.append(policy.id) }
             let subject = NameTable.subjectKind(policy.subject) ?? .residents
+            var analysis = UnknownAnalysis(program: program, subject: subject, schemas: schemas)
             for condition in policy.conditions {
                 let key = "\(policy.id)：\(condition.label)"
                 let values = seen[key] ?? []
                 report.conditionCount += 1
                 if !values.contains(.yes) { report.neverTrue.append(key) }
                 if !values.contains(.no) { report.neverFalse.append(key) }
-                if canBeUnknown(program[condition.node].reads, subject: subject, schemas: schemas) {
+                if analysis.canBeUnknown(condition.node) {
                     report.unknowable.append(key)
                     if !values.contains(.unknown) { report.neverUnknown.append(key) }
                 }

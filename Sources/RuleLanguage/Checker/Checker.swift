@@ -17,9 +17,13 @@ public struct Checker {
     var typing: Set<String> = []
     /// Shared conditions and facts already checked, so that the rest are checked on their own.
     var checkedDefinitions: Set<String> = []
+    /// How deeply expressions are being typed, counting the facts they use (see `enterInlined`).
+    var inlinedDepth = 0
+    /// Whether E107 was reported for facts nested too deeply, to report it once.
+    var reportedInlinedDepth = false
 
     /// Built-in functions, with the type of their result given their arguments.
-    static let functions = ["周岁", "整年数", "天数", "计数", "合计", "任一", "所有", "最大", "最小"]
+    static let functions = ["周岁", "整年数", "天数", "计数", "合计", "任一", "所有", "最大", "最小", "已填", "未填", "持有有效证照"]
     static let allowed: [Keyword: [String]] = [
         .domain: ["惠农", "助学", "助医", "养老", "育幼", "扶弱", "助残", "惠企"],
         .subject: ["居民", "家庭", "企业"],
@@ -105,10 +109,15 @@ public struct Checker {
         var subject: DatasetKind?
         var local: [String: ConditionDecl] = [:]
         var source: SourceFile
+        /// Whether `本项金额` may be read here (see BuiltinTypes.swift).
+        var ownAmount: OwnAmountUse = .unavailable
     }
 
     private mutating func checkPolicy(_ policy: PolicyDecl, in source: SourceFile) {
         var scope = Scope(subject: nil, source: source)
+        if policy.lines.contains(where: { if case .amount = $0 { return true } else { return false } }) {
+            scope.ownAmount = .available
+        }
         var seen: Set<String> = []
         for line in policy.lines {
             switch line {
@@ -154,7 +163,7 @@ public struct Checker {
                     report(CheckerMessage.unknownName(name.text, at: source.location(of: name.range.lowerBound), length: name.text.count, closest: closest))
                 } else if let (shared, file) = names.conditions[name.text] {
                     checkedDefinitions.insert(name.text)
-                    var sharedScope = Scope(subject: scope.subject, source: file)
+                    var sharedScope = Scope(subject: scope.subject, source: file, ownAmount: scope.ownAmount)
                     // An error inside the shared definition is reported there; say which use caused it.
                     usedBy = "在政策 \(policy.id.text)（\(source.location(of: name.range.lowerBound))）中引用时"
                     expectBool(shared.expression, &sharedScope)
@@ -197,7 +206,7 @@ public struct Checker {
             case .membership(let e, let items):
                 collect(e)
                 items.forEach(collect)
-            case .conditional(let c, let a, let b): [c, a, b].forEach(collect)
+            case .conditional, .lookup: expr.children.forEach(collect)
             default: break
             }
         }
@@ -285,6 +294,9 @@ public struct Checker {
     }
 
     private mutating func checkAmount(_ amount: AmountDecl, _ scope: inout Scope) {
+        let ownAmount = scope.ownAmount
+        scope.ownAmount = .insideAmount
+        defer { scope.ownAmount = ownAmount }
         switch amount.body {
         case .formula(let formula):
             expectMoney(formula, &scope)

@@ -86,3 +86,72 @@ extension CheckerMessage {
         )
     }
 }
+
+/// Messages of the built-ins 已填/未填, 最小/最大 of several values, 持有有效证照, 本项金额, and of
+/// lookup tables (按 … 取值).
+extension CheckerMessage {
+    /// E202: 已填/未填 of something that is not a data field.
+    public static func presenceOperand(_ function: String, found: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E202", message: "此处应为一个数据字段，实际为\(found)", location: location, length: length,
+            suggestion: "\(function) 判断一个字段是否有值，例如 \(function)(首次升规年份)、任一(\(function)(证照.有效期至))。"
+        )
+    }
+
+    /// E203: 最小/最大 of numbers in different units.
+    public static func extremeUnitMismatch(_ function: String, _ first: String, _ other: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E203", message: "单位不一致：\(function)(…) 的第一项是\(first)，这一项是\(other)", location: location, length: length,
+            suggestion: "\(function)(…) 的各项要用同一单位，例如都以元计：\(function)(基础补贴 + 计数(家庭成员) * 100 元, 3000 元)。"
+        )
+    }
+
+    /// E203: the values of a lookup table in different units.
+    public static func lookupUnitMismatch(_ first: String, _ unit: String, _ other: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E203", message: "单位不一致：取值表的第一个值（\(first)）是\(unit)，这个值是\(other)", location: location, length: length,
+            suggestion: "取值表中的值要用同一单位，例如都写 元。"
+        )
+    }
+
+    /// E214: 本项金额 inside the amount it names, or where there is no amount.
+    public static func ownAmountMisused(circular: Bool, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E214",
+            message: circular ? "“本项金额”不能用在金额自身的计算中（金额会由它自己定义）"
+                : "“本项金额”只能用在有“金额”行的政策的条件中",
+            location: location, length: length,
+            suggestion: circular ? "金额行直接写出计算式；本项金额用在条件中，例如 条件 有补贴 “补贴额大于 0”：本项金额 > 0 元。"
+                : "给政策加一行“金额 …”，或在条件中直接写出要比较的计算式。"
+        )
+    }
+
+    /// E215: a key listed twice in one lookup table.
+    public static func duplicateLookupKey(_ key: String, at location: SourceLocation, length: Int, first: SourceLocation) -> Diagnostic {
+        Diagnostic(
+            code: "E215", message: "取值表中“\(key)”重复（第一次在 \(first)）", location: location, length: length,
+            suggestion: "每个取值只写一次；几个取值共用一个值时写在同一行，用逗号隔开：学前, 小学: 1000 元。"
+        )
+    }
+
+    /// W203: a lookup table on a field with listed values that leaves some out and has no 其他.
+    public static func uncoveredLookup(_ missing: [String], at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            severity: .warning, code: "W203",
+            message: "取值表没有列出 \(missing.joined(separator: "、"))，也没有“其他”：这些取值的结果为未知（转人工复核）",
+            location: location, length: length,
+            suggestion: "补上这些取值，或加一行“其他: 值”；确实无法判定时保留现状，并在事实或条件的说明中写明原因。"
+        )
+    }
+
+    /// W204: a licence type that is not in the licences schema's list (kept by hand, so only a warning).
+    public static func unlistedLicenceType(_ value: String, allowed: [String], at location: SourceLocation, length: Int, closest: String?) -> Diagnostic {
+        Diagnostic(
+            severity: .warning, code: "W204",
+            message: "证照类型“\(value)”不在数据规范 Rules/schemas/licences.yaml 的证照类型中：没有证照会与之匹配",
+            location: location, length: length,
+            suggestion: closest.map { "您是否想写“\($0)”？" }
+                ?? "可用的证照类型：\(allowed.joined(separator: "、"))；新的证照类型先加到 licences.yaml 中。"
+        )
+    }
+}

@@ -25,6 +25,10 @@ extension Checker {
     }
 
     mutating func type(of expr: Expr, _ scope: inout Scope) -> RuleType {
+        // Facts are typed where they are used, so facts using facts nest deeper than any one
+        // expression (each of which the parser capped): stop before the stack runs out.
+        guard enterInlined(expr, scope) else { return .error }
+        defer { inlinedDepth -= 1 }
         switch expr.kind {
         case .number(_, let unit):
             return .number(unit: unit.map { $0.text == "周岁" ? "岁" : $0.text })
@@ -33,38 +37,9 @@ extension Checker {
         case .bool: return .bool
         case .name(let name): return resolve(name, &scope)
         case .member(let collection, let field):
-            guard case .records(let kind) = resolve(collection, &scope) else { return .error }
-            guard let spec = NameTable.field(field.text, in: schemas[kind]) else {
-                let names = schemas[kind].fields.flatMap { [$0.name, $0.label] }
-                report(CheckerMessage.unknownName(field.text, at: scope.source.location(of: field.range.lowerBound), length: field.text.count, closest: Suggest.closest(to: field.text, among: names)))
-                return .error
-            }
-            return RuleType.of(spec)
+            return memberType(collection, field, &scope)
         case .call(let name, let arguments):
-            let types = arguments.map { type(of: $0, &scope) }
-            switch name.text {
-            case "周岁", "整年数":
-                if types.count != 1 || (types[0] != .date && types[0] != .error) {
-                    report(CheckerMessage.typeMismatch(expected: "一个日期", found: types.first ?? .error, at: location(expr, scope), length: length(expr, scope), hint: "例如 \(name.text)(出生日期)。"))
-                }
-                return .number(unit: name.text == "周岁" ? "岁" : "年")
-            case "天数":
-                if types.count != 2 || !types.allSatisfy({ $0 == .date || $0 == .error }) {
-                    report(CheckerMessage.typeMismatch(expected: "两个日期", found: types.first { $0 != .date } ?? .error, at: location(expr, scope), length: length(expr, scope), hint: "例如 天数(评估日, 有效期至) <= 60。"))
-                }
-                return .number(unit: "天")
-            case "计数":
-                if types.count == 2, types[1] != .bool, types[1] != .error {
-                    report(CheckerMessage.typeMismatch(expected: "条件（是/否）", found: types[1], at: location(arguments[1], scope), length: length(arguments[1], scope), hint: "例如 计数(家庭成员, 周岁(家庭成员.出生日期) < 3)。"))
-                }
-                return .number(unit: "人")
-            case "合计", "最大", "最小":
-                return aggregateType(name.text, arguments, types, expr, &scope)
-            case "任一", "所有": return .bool
-            default:
-                report(CheckerMessage.unknownName(name.text, at: scope.source.location(of: name.range.lowerBound), length: name.text.count, closest: Suggest.closest(to: name.text, among: Self.functions)))
-                return .error
-            }
+            return callType(name, arguments, expr, &scope)
         case .negate(let operand):
             let t = type(of: operand, &scope)
             if !t.isNumber, t != .error {
@@ -82,6 +57,55 @@ extension Checker {
             return .bool
         case .conditional(let condition, let then, let otherwise):
             return conditionalType(condition, then, otherwise, &scope)
+        case .lookup(let key, let entries, let otherwise):
+            return lookupType(key, entries, otherwise, expr, &scope)
+        }
+    }
+
+    // Each kind of expression is typed in a function of its own: `type(of:)` recurses once per
+    // level of an expression, and a debug build gives a function a stack frame as large as all
+    // its branches together, which kept deep expressions from fitting the stack.
+
+    private mutating func memberType(_ collection: Name, _ field: Name, _ scope: inout Scope) -> RuleType {
+        guard case .records(let kind) = resolve(collection, &scope) else { return .error }
+        guard let spec = NameTable.field(field.text, in: schemas[kind]) else {
+            let names = schemas[kind].fields.flatMap { [$0.name, $0.label] }
+            report(CheckerMessage.unknownName(field.text, at: scope.source.location(of: field.range.lowerBound), length: field.text.count, closest: Suggest.closest(to: field.text, among: names)))
+            return .error
+        }
+        return RuleType.of(spec)
+    }
+
+    private mutating func callType(_ name: Name, _ arguments: [Expr], _ expr: Expr, _ scope: inout Scope) -> RuleType {
+        // The licence type is a value of the licences schema, not a name to resolve.
+        if name.text == "持有有效证照" { return validLicenceType(arguments, expr, &scope) }
+        let types = arguments.map { type(of: $0, &scope) }
+        switch name.text {
+        case "周岁", "整年数":
+            if types.count != 1 || (types[0] != .date && types[0] != .error) {
+                report(CheckerMessage.typeMismatch(expected: "一个日期", found: types.first ?? .error, at: location(expr, scope), length: length(expr, scope), hint: "例如 \(name.text)(出生日期)。"))
+            }
+            return .number(unit: name.text == "周岁" ? "岁" : "年")
+        case "天数":
+            if types.count != 2 || !types.allSatisfy({ $0 == .date || $0 == .error }) {
+                report(CheckerMessage.typeMismatch(expected: "两个日期", found: types.first { $0 != .date } ?? .error, at: location(expr, scope), length: length(expr, scope), hint: "例如 天数(评估日, 有效期至) <= 60。"))
+            }
+            return .number(unit: "天")
+        case "计数":
+            if types.count == 2, types[1] != .bool, types[1] != .error {
+                report(CheckerMessage.typeMismatch(expected: "条件（是/否）", found: types[1], at: location(arguments[1], scope), length: length(arguments[1], scope), hint: "例如 计数(家庭成员, 周岁(家庭成员.出生日期) < 3)。"))
+            }
+            return .number(unit: "人")
+        case "最大" where arguments.count > 1, "最小" where arguments.count > 1:
+            return scalarExtremeType(name.text, arguments, types, &scope)
+        case "合计", "最大", "最小":
+            return aggregateType(name.text, arguments, types, expr, &scope)
+        case "已填", "未填":
+            return presenceType(name.text, arguments, expr, &scope)
+        case "任一", "所有": return .bool
+        default:
+            report(CheckerMessage.unknownName(name.text, at: scope.source.location(of: name.range.lowerBound), length: name.text.count, closest: Suggest.closest(to: name.text, among: Self.functions)))
+            return .error
         }
     }
 
@@ -123,67 +147,77 @@ extension Checker {
             expectBool(rhs, &scope)
             return .bool
         case .plus, .minus, .times, .divide:
-            let l = type(of: lhs, &scope)
-            let r = type(of: rhs, &scope)
-            guard case .number(let lu) = l, case .number(let ru) = r else {
-                for (t, e) in [(l, lhs), (r, rhs)] where !t.isNumber && t != .error {
-                    report(CheckerMessage.typeMismatch(expected: "数值", found: t, at: location(e, scope), length: length(e, scope)))
-                }
-                return .error
-            }
-            switch op {
-            case .plus, .minus:
-                if let lu, let ru, lu != ru {
-                    report(CheckerMessage.unitMismatch(lu, ru, at: location(whole, scope), length: length(whole, scope)))
-                }
-            case .times where lu == "%" && ru == "%":
-                report(CheckerMessage.percentTimesPercent(at: location(whole, scope), length: length(whole, scope)))
-                return .error
-            case .times:
-                return .number(unit: UnitRules.product(lu, ru))
-            default:
-                if ru == "%" {
-                    report(CheckerMessage.divisionByPercent(at: location(whole, scope), length: length(whole, scope)))
-                    return .error
-                }
-            }
-            return .number(unit: lu ?? ru)
+            return arithmeticType(op, lhs, rhs, whole, &scope)
         case .equal, .notEqual, .greater, .greaterEqual, .less, .lessEqual:
-            let l = type(of: lhs, &scope)
-            let ordering = op != .equal && op != .notEqual
-            if case .enumeration = l {
-                checkValue(rhs, against: l, &scope)
-                if ordering { report(CheckerMessage.unordered(l, at: location(lhs, scope), length: length(lhs, scope))) }
-                return .bool
+            return comparisonType(op, lhs, rhs, whole, &scope)
+        }
+    }
+
+    // Arithmetic and comparisons in functions of their own, to keep the frames of the recursion small.
+
+    private mutating func arithmeticType(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, _ whole: Expr, _ scope: inout Scope) -> RuleType {
+        let l = type(of: lhs, &scope)
+        let r = type(of: rhs, &scope)
+        guard case .number(let lu) = l, case .number(let ru) = r else {
+            for (t, e) in [(l, lhs), (r, rhs)] where !t.isNumber && t != .error {
+                report(CheckerMessage.typeMismatch(expected: "数值", found: t, at: location(e, scope), length: length(e, scope)))
             }
-            if l == .bool {
-                checkValue(rhs, against: l, &scope)
-                if ordering { report(CheckerMessage.unordered(l, at: location(lhs, scope), length: length(lhs, scope))) }
-                return .bool
+            return .error
+        }
+        switch op {
+        case .plus, .minus:
+            if let lu, let ru, lu != ru {
+                report(CheckerMessage.unitMismatch(lu, ru, at: location(whole, scope), length: length(whole, scope)))
             }
-            if !ordering, let code = bareCode(rhs, comparedWithIndustry: lhs, scope) {
-                report(CheckerMessage.industryEquality(
-                    scope.source.text(lhs.range), code, negated: op == .notEqual, at: location(rhs, scope), length: length(rhs, scope)
-                ))
-                return .bool
+        case .times where lu == "%" && ru == "%":
+            report(CheckerMessage.percentTimesPercent(at: location(whole, scope), length: length(whole, scope)))
+            return .error
+        case .times:
+            return .number(unit: UnitRules.product(lu, ru))
+        default:
+            if ru == "%" {
+                report(CheckerMessage.divisionByPercent(at: location(whole, scope), length: length(whole, scope)))
+                return .error
             }
-            let r = type(of: rhs, &scope)
-            switch (l, r) {
-            case (.error, _), (_, .error): break
-            case (.number(let lu), .number(let ru)):
-                if let lu, let ru, lu != ru {
-                    report(CheckerMessage.unitMismatch(lu, ru, at: location(whole, scope), length: length(whole, scope)))
-                }
-            case (.text, .text), (.division, .text):
-                if ordering { report(CheckerMessage.unordered(l, at: location(lhs, scope), length: length(lhs, scope))) }
-            case (.date, .date): break
-            case (.date, .number), (.number, .date):
-                report(CheckerMessage.dateVersusNumber(at: location(whole, scope), length: length(whole, scope)))
-            default:
-                report(CheckerMessage.typeMismatch(expected: "与左边相同类型（\(l)）的值", found: r, at: location(rhs, scope), length: length(rhs, scope)))
-            }
+        }
+        return .number(unit: lu ?? ru)
+    }
+
+    private mutating func comparisonType(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, _ whole: Expr, _ scope: inout Scope) -> RuleType {
+        let l = type(of: lhs, &scope)
+        let ordering = op != .equal && op != .notEqual
+        if case .enumeration = l {
+            checkValue(rhs, against: l, &scope)
+            if ordering { report(CheckerMessage.unordered(l, at: location(lhs, scope), length: length(lhs, scope))) }
             return .bool
         }
+        if l == .bool {
+            checkValue(rhs, against: l, &scope)
+            if ordering { report(CheckerMessage.unordered(l, at: location(lhs, scope), length: length(lhs, scope))) }
+            return .bool
+        }
+        if !ordering, let code = bareCode(rhs, comparedWithIndustry: lhs, scope) {
+            report(CheckerMessage.industryEquality(
+                scope.source.text(lhs.range), code, negated: op == .notEqual, at: location(rhs, scope), length: length(rhs, scope)
+            ))
+            return .bool
+        }
+        let r = type(of: rhs, &scope)
+        switch (l, r) {
+        case (.error, _), (_, .error): break
+        case (.number(let lu), .number(let ru)):
+            if let lu, let ru, lu != ru {
+                report(CheckerMessage.unitMismatch(lu, ru, at: location(whole, scope), length: length(whole, scope)))
+            }
+        case (.text, .text), (.division, .text):
+            if ordering { report(CheckerMessage.unordered(l, at: location(lhs, scope), length: length(lhs, scope))) }
+        case (.date, .date): break
+        case (.date, .number), (.number, .date):
+            report(CheckerMessage.dateVersusNumber(at: location(whole, scope), length: length(whole, scope)))
+        default:
+            report(CheckerMessage.typeMismatch(expected: "与左边相同类型（\(l)）的值", found: r, at: location(rhs, scope), length: length(rhs, scope)))
+        }
+        return .bool
     }
 
     /// A value compared with, or listed for, a field of type `t`: enum values may be bare words.
@@ -229,6 +263,7 @@ extension Checker {
     mutating func resolve(_ name: Name, _ scope: inout Scope) -> RuleType {
         let text = name.text
         if text == NameTable.asOfName { return .date }
+        if text == NameTable.ownAmountName { return ownAmountType(name, scope) }
         switch names.resolve(text, subject: scope.subject, local: scope.local) {
         case .localCondition, .sharedCondition:
             return .bool
@@ -240,7 +275,7 @@ extension Checker {
             }
             typing.insert(text)
             defer { typing.remove(text) }
-            var factScope = Scope(subject: scope.subject, source: file)
+            var factScope = Scope(subject: scope.subject, source: file, ownAmount: scope.ownAmount)
             return type(of: fact.expression, &factScope)
         case .parameter(let parameter):
             return .number(unit: parameter.unit?.text)

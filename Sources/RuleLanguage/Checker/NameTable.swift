@@ -12,6 +12,8 @@ public struct NameTable: Sendable {
     public static let collections: [String: DatasetKind] = ["家庭成员": .residents, "证照": .licences]
     /// The built-in name of the evaluation date.
     public static let asOfName = "评估日"
+    /// The built-in name of a policy's own amount, readable in its conditions.
+    public static let ownAmountName = "本项金额"
 
     /// The schema a policy's subject (对象) reads: 企业 → enterprises; 居民 and 家庭 → residents
     /// (a household policy reads its members as residents); nil for an unknown word.
@@ -52,7 +54,7 @@ public struct NameTable: Sendable {
 
     /// Every name that could have been meant, for "did you mean".
     public func candidates(subject: DatasetKind?, local: [String: ConditionDecl]) -> [String] {
-        var names = Array(conditions.keys) + Array(facts.keys) + Array(parameters.keys) + Array(local.keys) + [Self.asOfName]
+        var names = Array(conditions.keys) + Array(facts.keys) + Array(parameters.keys) + Array(local.keys) + [Self.asOfName, Self.ownAmountName]
         for kind in Self.kinds(subject) { names += schemas[kind].fields.flatMap { [$0.label] + $0.aliases } }
         return names
     }

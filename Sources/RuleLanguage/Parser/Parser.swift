@@ -7,10 +7,13 @@ public import Diagnostics
 public struct Parser {
     public let source: SourceFile
     public private(set) var diagnostics = DiagnosticBag()
-    private var tokens: [Token] = []
-    private var p = 0
+    var tokens: [Token] = []
+    var p = 0
     /// Lines with a lexical error: the dropped text would only cause follow-on syntax errors there.
     private var lexicalErrorLines: Set<Int> = []
+    /// How deeply the expression being read is nested (brackets, 非, 负号, 若, 取值表), so that
+    /// no input can exhaust the stack (see ExpressionDepth.swift).
+    var nesting = 0
 
     public init(source: SourceFile) {
         self.source = source
@@ -224,7 +227,7 @@ public struct Parser {
     /// `金额 表达式 [上限 表达式]` or `金额 按 表达式 分档 [上限 表达式]` + tiers + `结束`.
     private mutating func parseAmount() -> AmountDecl? {
         let start = advance()
-        if atKeyword(.by) {
+        if atKeyword(.by), !startsLookup() {
             advance()
             guard let by = parseExpression(), expectKeyword(.tiers) else { return nil }
             let cap = parseCap()
@@ -285,7 +288,10 @@ public struct Parser {
 
     /// A whole expression: `若 条件 则 甲 否则 乙` (the loosest form) or an operation.
     mutating func parseExpression() -> Expr? {
-        atKeyword(.if) ? parseConditional() : parseBinary(level: 0)
+        guard enterNesting() else { return nil }
+        defer { nesting -= 1 }
+        let expr = atKeyword(.if) ? parseConditional() : parseBinary(level: 0)
+        return nesting == 1 ? checkedDepth(expr) : expr
     }
 
     /// `若 条件 则 甲 否则 乙`. Both branches are whole expressions, so conditionals nest:
@@ -310,7 +316,7 @@ public struct Parser {
     }
 
     /// Precedence levels, loosest first: 或, 且, comparison, + -, * /.
-    private mutating func parseBinary(level: Int) -> Expr? {
+    mutating func parseBinary(level: Int) -> Expr? {
         if level == 2 { return parseComparison() }
         if level == 5 { return parseUnary() }
         guard var lhs = parseBinary(level: level + 1) else { return nil }
@@ -337,6 +343,8 @@ public struct Parser {
     private mutating func parseComparison() -> Expr? {
         if atKeyword(.not) {
             let start = advance()
+            guard enterNesting() else { return nil }
+            defer { nesting -= 1 }
             guard let operand = parseComparison() else { return nil }
             return Expr(kind: .not(operand), range: start.range.lowerBound..<operand.range.upperBound)
         }
@@ -387,6 +395,8 @@ public struct Parser {
     private mutating func parseUnary() -> Expr? {
         if case .symbol(.minus) = current.kind {
             let start = advance()
+            guard enterNesting() else { return nil }
+            defer { nesting -= 1 }
             guard let operand = parseUnary() else { return nil }
             return Expr(kind: .negate(operand), range: start.range.lowerBound..<operand.range.upperBound)
         }
@@ -416,6 +426,7 @@ public struct Parser {
                 advance()
                 return Expr(kind: .bool(keyword == .yes), range: token.range)
             }
+            if Keyword(word: word) == .by { return parseLookup() }
             // 若 inside an operation: the conditional is the loosest form, so it needs parentheses there.
             if Keyword(word: word) == .if {
                 report(ParserMessage.conditionalNeedsParentheses(at: location(token), length: length(token)))
@@ -460,18 +471,18 @@ public struct Parser {
 
     // MARK: Tokens
 
-    private var current: Token { tokens[min(p, tokens.count - 1)] }
+    var current: Token { tokens[min(p, tokens.count - 1)] }
 
-    private func peek(_ offset: Int) -> Token { tokens[min(p + offset, tokens.count - 1)] }
+    func peek(_ offset: Int) -> Token { tokens[min(p + offset, tokens.count - 1)] }
 
     @discardableResult
-    private mutating func advance() -> Token {
+    mutating func advance() -> Token {
         let token = current
         if p < tokens.count - 1 { p += 1 }
         return token
     }
 
-    private func atKeyword(_ keyword: Keyword) -> Bool {
+    func atKeyword(_ keyword: Keyword) -> Bool {
         if case .word(let word) = current.kind { return Keyword(word: word) == keyword }
         return false
     }
@@ -481,7 +492,7 @@ public struct Parser {
         return nil
     }
 
-    private mutating func skipNewlines() {
+    mutating func skipNewlines() {
         while case .newline = current.kind { advance() }
     }
 
@@ -551,7 +562,7 @@ public struct Parser {
         return nil
     }
 
-    private mutating func expectKeyword(_ keyword: Keyword) -> Bool {
+    mutating func expectKeyword(_ keyword: Keyword) -> Bool {
         if atKeyword(keyword) {
             advance()
             return true
@@ -561,7 +572,7 @@ public struct Parser {
         return false
     }
 
-    private mutating func expectSymbol(_ symbol: Symbol, _ what: String) -> Bool {
+    mutating func expectSymbol(_ symbol: Symbol, _ what: String) -> Bool {
         if case .symbol(symbol) = current.kind {
             advance()
             return true
@@ -583,24 +594,24 @@ public struct Parser {
         }
     }
 
-    private func expectedHere(_ what: String, suggestion: String? = nil) -> Diagnostic {
+    func expectedHere(_ what: String, suggestion: String? = nil) -> Diagnostic {
         ParserMessage.expected(what, found: describe(current), at: location(current), length: length(current), suggestion: suggestion)
     }
 
-    private mutating func report(_ diagnostic: Diagnostic) {
+    mutating func report(_ diagnostic: Diagnostic) {
         guard !lexicalErrorLines.contains(diagnostic.location.line) else { return }
         diagnostics.add(diagnostic)
     }
 
-    private func location(_ token: Token) -> SourceLocation {
+    func location(_ token: Token) -> SourceLocation {
         source.location(of: token.range.lowerBound)
     }
 
-    private func length(_ token: Token) -> Int {
+    func length(_ token: Token) -> Int {
         max(1, source.characterCount(token.range))
     }
 
-    private func describe(_ token: Token) -> String {
+    func describe(_ token: Token) -> String {
         switch token.kind {
         case .word(let word): "“\(word)”"
         case .number(let text): "数字 \(text)"

@@ -58,4 +58,32 @@ public enum ParserMessage {
     /// The form of a conditional, suggested when its 则 or 否则 is missing (E101).
     public static let conditionalForm =
         "条件取值写作：若 条件 则 值 否则 值，例如 若 从业人数 >= 300 人 则 30 % 否则 60 %；“若”“则”“否则”前后要有空格。"
+
+    /// E107: an expression nested deeper than the parser reads (brackets, 非, 负号, 若, 取值表).
+    public static func tooDeep(nesting: Int, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E107", message: "表达式嵌套太深：括号、“非”、负号、“若”和取值表最多嵌套 \(nesting) 层", location: location,
+            length: length, suggestion: "把里层的部分定义成事实（事实 名称：表达式），再在这里用它的名称。"
+        )
+    }
+
+    /// E107: an expression whose operations chain or nest beyond the limit (a 且 of hundreds of comparisons).
+    public static func tooLong(depth: Int, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E107", message: "表达式太长：运算（且、或、+ 等）连写或嵌套超过 \(depth) 层", location: location, length: length,
+            suggestion: "把其中几段分别定义成事实或条件，再组合它们的名称；列举多个取值用 属于 (甲, 乙, …)。"
+        )
+    }
+
+    /// The form of a lookup table, suggested when one of its rows is malformed (E101).
+    public static let lookupForm =
+        "取值表写作：按 字段 取值，下面每行“取值: 值”（几个取值共用一个值时用逗号隔开），可选一行“其他: 值”，最后一行“结束”。"
+
+    /// E107: facts that use facts that use facts …, nested deeper than the checker follows.
+    public static func tooDeepThroughFacts(depth: Int, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E107", message: "表达式太长：连同其中引用的事实（事实又引用事实……）嵌套超过 \(depth) 层", location: location,
+            length: length, suggestion: "减少事实之间的层层引用：把长的事实拆短，或直接由数据字段计算。"
+        )
+    }
 }

@@ -67,7 +67,11 @@ public struct Lowering {
             default: break
             }
         }
-        let scope = Scope(subject: subject, local: local, source: source)
+        let amountDecl = policy.lines.lazy.compactMap { line -> AmountDecl? in
+            if case .amount(let amount) = line { return amount }
+            return nil
+        }.first
+        let scope = Scope(subject: subject, local: local, source: source, policy: policy.id.text, amount: amountDecl)
         for line in policy.lines {
             switch line {
             case .useCondition(let name, let premise):
@@ -76,18 +80,7 @@ public struct Lowering {
             case .condition(let c):
                 compiled.conditions.append(condition(c, scope, premise: c.premise))
             case .amount(let amount):
-                let cap = amount.cap.map { money($0, scope) }
-                switch amount.body {
-                case .formula(let formula):
-                    compiled.amount = .formula(money(formula, scope), cap: cap)
-                case .tiers(let by, let tiers):
-                    compiled.amount = .tiers(by: lower(by, scope), tiers.map { tier in
-                        CompiledTier(
-                            lower: tier.lower.value, lowerInclusive: tier.lowerInclusive, upper: tier.upper?.value,
-                            upperInclusive: tier.upperInclusive, value: money(tier.value, scope)
-                        )
-                    }, cap: cap)
-                }
+                compiled.amount = lowerAmount(amount, scope)
             default:
                 break
             }
@@ -100,10 +93,30 @@ public struct Lowering {
         var local: [String: ConditionDecl]
         /// The file the expression being lowered was written in.
         var source: SourceFile
+        /// The policy being lowered and its amount, for `本项金额`.
+        var policy: String?
+        var amount: AmountDecl?
 
         /// The same policy's names, reading a shared definition written in `file`.
         func `in`(_ file: SourceFile) -> Scope {
-            Scope(subject: subject, local: local, source: file)
+            Scope(subject: subject, local: local, source: file, policy: policy, amount: amount)
+        }
+    }
+
+    /// A 金额 line: a formula or tiers, each value in 元, and the cap. Lowering it twice gives the
+    /// same nodes (they are interned), which is how `本项金额` learns what its amount reads.
+    mutating func lowerAmount(_ amount: AmountDecl, _ scope: Scope) -> CompiledAmount {
+        let cap = amount.cap.map { money($0, scope) }
+        switch amount.body {
+        case .formula(let formula):
+            return .formula(money(formula, scope), cap: cap)
+        case .tiers(let by, let tiers):
+            return .tiers(by: lower(by, scope), tiers.map { tier in
+                CompiledTier(
+                    lower: tier.lower.value, lowerInclusive: tier.lowerInclusive, upper: tier.upper?.value,
+                    upperInclusive: tier.upperInclusive, value: money(tier.value, scope)
+                )
+            }, cap: cap)
         }
     }
 
@@ -131,6 +144,7 @@ public struct Lowering {
                 reads: ["\(collection.text).\(spec?.name ?? field.text)"]
             )
         case .call(let name, let arguments):
+            if let builtin = lowerBuiltin(name.text, arguments, scope) { return builtin }
             let operands = arguments.map { lower($0, scope) }
             switch name.text {
             case "周岁", "整年数":
@@ -164,11 +178,14 @@ public struct Lowering {
             }))
         case .conditional(let condition, let then, let otherwise):
             return intern(.choose(lower(condition, scope), then: lower(then, scope), else: lower(otherwise, scope)))
+        case .lookup(let key, let entries, let otherwise):
+            return lowerLookup(key, entries, otherwise, scope)
         }
     }
 
     private mutating func lowerName(_ text: String, _ scope: Scope) -> NodeID {
         if text == NameTable.asOfName { return intern(.asOf) }
+        if text == NameTable.ownAmountName { return ownAmount(scope) }
         switch names.resolve(text, subject: scope.subject, local: scope.local) {
         case .localCondition(let c): return named(text, lower(c.expression, scope))
         case .sharedCondition(let c, let file):
@@ -199,7 +216,7 @@ public struct Lowering {
         }
     }
 
-    private func isIndustry(_ expr: Expr, _ scope: Scope) -> Bool {
+    func isIndustry(_ expr: Expr, _ scope: Scope) -> Bool {
         guard case .name(let name) = expr.kind,
               case .field(_, let spec) = names.resolve(name.text, subject: scope.subject, local: scope.local) else { return false }
         return spec.type == .industry
@@ -222,10 +239,12 @@ public struct Lowering {
         case .negate(let e), .not(let e): return collectionKind(of: e)
         case .binary(_, let a, let b): return collectionKind(of: a) ?? collectionKind(of: b)
         case .membership(let e, _): return collectionKind(of: e)
-        case .conditional(let c, let a, let b): return collectionKind(of: c) ?? collectionKind(of: a) ?? collectionKind(of: b)
+        case .conditional, .lookup: return expr.children.lazy.compactMap(collectionKind).first
         default: return nil
         }
     }
+
+    subscript(id: NodeID) -> ProgramNode { nodes[id.index] }
 
     /// The node for `operation`, created once.
     mutating func intern(_ operation: Operation, reads own: [String] = []) -> NodeID {

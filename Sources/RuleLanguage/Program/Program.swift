@@ -58,6 +58,28 @@ public enum Operation: Hashable, Sendable {
     case choose(NodeID, then: NodeID, else: NodeID)
     /// A number rescaled from the unit it is written in to the one it is computed in.
     case convert(NodeID, Conversion)
+    /// `已填(字段)` (true) or `未填(字段)` (false): whether the value is present; never unknown.
+    case present(NodeID, filled: Bool)
+    /// `最大(a, b, …)` or `最小(a, b, …)` of scalars: unknown when any operand is.
+    case extreme(largest: Bool, [NodeID])
+    /// `持有有效证照(类型)`: a related licence of this type with 发证日期 ≤ 评估日 ≤ 有效期至.
+    case validLicence(String)
+    /// `本项金额` in a condition of the policy with this id: its amount in 元, before rounding.
+    case ownAmount(policy: String)
+    /// `按 键 取值 … 结束`: the value of the row whose key matches (codes by longest prefix when
+    /// `prefix`), else `otherwise`, else unknown; only the chosen value is computed.
+    case lookup(NodeID, [LookupRow], otherwise: NodeID?, prefix: Bool)
+}
+
+/// One row of a lookup table: the keys it lists and its value.
+public struct LookupRow: Hashable, Sendable {
+    public var keys: [String]
+    public var value: NodeID
+
+    public init(keys: [String], value: NodeID) {
+        self.keys = keys
+        self.value = value
+    }
 }
 
 /// The unit conversions the lowering inserts, so evaluators see plain arithmetic.
@@ -72,7 +94,9 @@ extension Operation {
     /// The nodes this operation reads.
     public var operands: [NodeID] {
         switch self {
-        case .age(let a), .negate(let a), .not(let a), .memberOf(let a, _), .convert(let a, _): [a]
+        case .age(let a), .negate(let a), .not(let a), .memberOf(let a, _), .convert(let a, _), .present(let a, _): [a]
+        case .extreme(_, let all): all
+        case .lookup(let key, let rows, let otherwise, _): [key] + rows.map(\.value) + (otherwise.map { [$0] } ?? [])
         case .choose(let c, let a, let b): [c, a, b]
         case .aggregate(_, _, let a): a.map { [$0] } ?? []
         case .binary(_, let a, let b), .days(let a, let b): [a, b]
@@ -113,6 +137,16 @@ public struct CompiledCondition: Sendable {
 public enum CompiledAmount: Sendable {
     case formula(NodeID, cap: NodeID?)
     case tiers(by: NodeID, [CompiledTier], cap: NodeID?)
+}
+
+extension CompiledAmount {
+    /// The nodes of the amount: formula or tier key and values, and the cap.
+    public var nodes: [NodeID] {
+        switch self {
+        case .formula(let node, let cap): [node] + (cap.map { [$0] } ?? [])
+        case .tiers(let by, let tiers, let cap): [by] + tiers.map(\.value) + (cap.map { [$0] } ?? [])
+        }
+    }
 }
 
 public struct CompiledTier: Sendable {

@@ -68,7 +68,23 @@ public struct ProgramRenderer: Sendable {
             // A literal written in the unit it is converted from already shows it: 60 %, 50 万元.
             if showsNames, literalUnit(operand) == conversion.rawValue { return render(operand) }
             return "\(wrapped(operand)) \(conversion.rawValue)"
+        case .present(let field, let filled):
+            return "\(filled ? "已填" : "未填")(\(render(field)))"
+        case .extreme(let largest, let operands):
+            return "\(largest ? "最大" : "最小")(\(operands.map(render).joined(separator: ", ")))"
+        case .validLicence(let type):
+            return "持有有效证照(\(type))"
+        case .ownAmount:
+            return NameTable.ownAmountName
+        case .lookup(let key, let rows, let otherwise, _):
+            return "按 \(render(key)) 取值（\(lookupRows(rows, otherwise).joined(separator: "；"))）"
         }
+    }
+
+    /// The rows of a lookup table, `键：值`, and what every other key gives (其他, or 未知).
+    private func lookupRows(_ rows: [LookupRow], _ otherwise: NodeID?) -> [String] {
+        rows.map { "\($0.keys.joined(separator: ", "))：\(render($0.value))" }
+            + [otherwise.map { "其他：\(render($0))" } ?? "未列出的：未知"]
     }
 
     /// How tightly an operator binds, as the parser reads it: 或 < 且 < 非 < comparisons and
@@ -96,6 +112,10 @@ public struct ProgramRenderer: Sendable {
 
     /// A long 或 of alternatives, one per line (for `rules show`): the first, then “或 …”.
     public func alternatives(_ id: NodeID) -> [String] {
+        // A lookup table of more than two rows reads as a table: the key, then a row per line.
+        if case .lookup(let key, let rows, let otherwise, _) = program[id].operation, rows.count > 2 {
+            return ["按 \(render(key)) 取值："] + lookupRows(rows, otherwise)
+        }
         let root = id
         var parts: [NodeID] = []
         func flatten(_ id: NodeID) {
@@ -207,11 +227,7 @@ public struct ProgramRenderer: Sendable {
 
     /// The nodes of a policy's amount: formula or tier key and values, and the cap.
     public func amountRoots(_ amount: CompiledAmount?) -> [NodeID] {
-        switch amount {
-        case .formula(let node, let cap)?: [node] + (cap.map { [$0] } ?? [])
-        case .tiers(let by, let tiers, let cap)?: [by] + tiers.map(\.value) + (cap.map { [$0] } ?? [])
-        case nil: []
-        }
+        amount?.nodes ?? []
     }
 
     /// The dated parameters a policy reads, through its conditions and its amount, sorted.

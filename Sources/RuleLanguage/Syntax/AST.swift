@@ -116,6 +116,8 @@ public struct Expr: Sendable {
         case membership(Expr, [Expr])
         /// `若 条件 则 甲 否则 乙`.
         case conditional(Expr, then: Expr, else: Expr)
+        /// `按 学段 取值 … 结束`: a value chosen by the key's value, with an optional `其他`.
+        case lookup(Expr, [LookupEntry], otherwise: Expr?)
     }
 
     public var kind: Kind
@@ -126,4 +128,10 @@ public enum BinaryOperator: String, Sendable {
     case and = "且", or = "或"
     case equal = "=", notEqual = "!=", greater = ">", greaterEqual = ">=", less = "<", lessEqual = "<="
     case plus = "+", minus = "-", times = "*", divide = "/"
+}
+
+/// One row of a lookup table: `学前, 小学: 1000 元` (one or more keys, one value).
+public struct LookupEntry: Sendable {
+    public var keys: [Name]
+    public var value: Expr
 }

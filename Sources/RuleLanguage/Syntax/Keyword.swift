@@ -13,6 +13,8 @@ public enum Keyword: String, CaseIterable, Sendable {
     case `if` = "若", then = "则", `else` = "否则"
     /// `前提 户籍在本区`: a condition line marked as the policy's scope (户籍, 健在, 注册地 …).
     case premise = "前提"
+    /// `按 学段 取值 … 其他: … 结束`: a lookup table (取值 after the key, 其他 for every other value).
+    case lookup = "取值", otherwise = "其他"
 
     public var english: String {
         switch self {
@@ -52,6 +54,8 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .then: "then"
         case .else: "else"
         case .premise: "premise"
+        case .lookup: "lookup"
+        case .otherwise: "other"
         }
     }
 
