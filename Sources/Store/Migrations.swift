@@ -71,8 +71,46 @@ enum Migrations {
                 ALTER TABLE imports ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v4-conditional-empty") { db in
+            try forgetUnconditionalEmptyValues(schemas: schemas, in: db)
+        }
         return migrator
     }
+
+    /// Until `empty:` could be conditional, an empty 首次升规年份 was stored as 0 (从未升规) for
+    /// every firm, 规上 ones included. A store written then keeps those zeros; this turns back to
+    /// unknown each stated value that its condition no longer allows (规上 = 是 or unknown).
+    /// Only values outside the field's bounds are touched: such a value cannot have been read
+    /// from a cell, so it came from the old rule (0 is below first_above_scale_year's 1990).
+    static func forgetUnconditionalEmptyValues(schemas: SchemaSet, in db: Database) throws {
+        for kind in DatasetKind.allCases {
+            let schema = schemas[kind]
+            let columns = Set(try db.columns(in: kind.rawValue).map(\.name))
+            for field in schema.fields {
+                guard case .value(let value, _, let when?) = field.empty, columns.contains(field.name) else { continue }
+                let other = schema.fields[when.field]
+                guard columns.contains(other.name), let stored = Self.number(value),
+                      stored < (field.minimum ?? .min) || stored > (field.maximum ?? .max),
+                      let condition = FieldTypeParsing.literal(when.equals, type: other.type) else { continue }
+                try db.execute(
+                    sql: """
+                        UPDATE \(quote(kind.rawValue)) SET \(quote(field.name)) = NULL
+                        WHERE \(quote(field.name)) = ? AND (\(quote(other.name)) IS NULL OR \(quote(other.name)) <> ?)
+                        """,
+                    arguments: [ColumnMapping.databaseValue(value), ColumnMapping.databaseValue(condition)]
+                )
+            }
+        }
+    }
+
+    private static func number(_ value: FieldValue) -> Int64? {
+        switch value {
+        case .integer(let i), .decimal(let i): i
+        default: nil
+        }
+    }
+
+    private static func quote(_ name: String) -> String { ColumnMapping.quote(name) }
 
     /// A table of row issues (quarantine, warnings): one row per issue, by import, file and line.
     static func rowIssueTable(_ name: String) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import Datasets
 import Diagnostics
 import MianshenTesting
@@ -25,7 +26,7 @@ final class ProfileStoreTests: XCTestCase {
 
     func testMigrationsAreRecorded() throws {
         let store = try makeStore()
-        XCTAssertEqual(try store.schemaVersion(), ["v1-ledger", "v1-profiles", "v2-full-extracts", "v3-warnings"])
+        XCTAssertEqual(try store.schemaVersion(), ["v1-ledger", "v1-profiles", "v2-full-extracts", "v3-warnings", "v4-conditional-empty"])
     }
 
     func testUpsertInsertsUpdatesAndRecordsChanges() throws {
@@ -75,5 +76,66 @@ final class ProfileStoreTests: XCTestCase {
         XCTAssertThrowsError(try ProfileStore(path: "/nonexistent-dir/x.db", schemas: schemas)) { error in
             XCTAssertEqual((error as? StoreError)?.category, .io)
         }
+    }
+}
+
+/// A store written before `empty:` could be conditional holds 0 (从未升规) for 规上 firms whose
+/// first year was empty; opening it with v4 turns those back into unknown, and only those.
+final class ConditionalEmptyMigrationTests: XCTestCase {
+    func testZerosTheOldRuleWroteForAboveScaleFirmsBecomeUnknown() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("old.db")
+        let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
+        let schema = schemas.enterprises
+        func firm(_ uscc: String, aboveScale: FieldValue, year: FieldValue) throws -> [FieldValue] {
+            var row = [FieldValue](repeating: .null, count: schema.fields.count)
+            for (name, value) in [
+                ("uscc", FieldValue.text(uscc)), ("name", .text("某公司")), ("reg_division", .text("410103001")),
+                ("established", .date(Day(year: 2010, month: 1, day: 1)!)), ("industry", .text("C39")),
+                ("above_scale", aboveScale), ("first_above_scale_year", year),
+            ] {
+                row[try XCTUnwrap(schema.index(of: name), name)] = value
+            }
+            return row
+        }
+        do {
+            let store = try ProfileStore(path: path, schemas: schemas)
+            _ = try store.performImport(
+                ImportStart(path: "e.csv", size: 1, sha256: "e", kind: "enterprises", format: "csv", encoding: "utf-8"),
+                kind: .enterprises
+            ) { writer in
+                for row in [
+                    try firm("91350100M000100Y43", aboveScale: .bool(true), year: .integer(0)),  // the old rule's 0
+                    try firm("91110000100000000A", aboveScale: .null, year: .integer(0)),
+                    try firm("9111000010000001XA", aboveScale: .bool(false), year: .integer(0)),  // 从未升规 indeed
+                    try firm("91110000100000002A", aboveScale: .bool(true), year: .integer(2021)),
+                ] {
+                    _ = try writer.upsert(row)
+                }
+                return ImportDecision(accepted: true, counts: ImportCounts(), quarantine: [], message: nil)
+            }
+        }
+        // Pretend the store predates v4, then open it again.
+        try sqlite(path, "DELETE FROM grdb_migrations WHERE identifier = 'v4-conditional-empty'")
+        _ = try ProfileStore(path: path, schemas: schemas)
+        XCTAssertEqual(
+            try sqlite(path, "SELECT uscc || '=' || ifnull(first_above_scale_year, 'NULL') FROM enterprises ORDER BY uscc"),
+            "91110000100000000A=NULL\n91110000100000002A=2021\n9111000010000001XA=0\n91350100M000100Y43=NULL\n"
+        )
+    }
+
+    /// The sqlite3 shell (installed by .ci/run): the store's API has no raw SQL, on purpose.
+    @discardableResult
+    func sqlite(_ path: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", path, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, sql)
+        return String(decoding: data, as: UTF8.self)
     }
 }
