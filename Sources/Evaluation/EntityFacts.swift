@@ -39,6 +39,8 @@ public struct PolicyEvaluation: Sendable {
         public var inputs: [(field: String, value: String)]
         /// A 前提 of the policy; the validity window counts as one (outside it nobody is a near miss).
         public var premise = false
+        /// For an unknown condition, the lookup-table values it met that no row lists (explaining only).
+        public var unlisted: [UnlistedKey] = []
     }
 
     /// The synthetic conditions the evaluator adds: the validity window, and “the amount can be

@@ -61,7 +61,8 @@ public struct ReferenceEvaluator: Sendable {
             let inputs = explaining ? self.inputs(read: [condition.node], entity) : []
             results.append(.init(
                 name: condition.name, label: condition.label, basis: condition.basis, value: truth, inputs: inputs,
-                premise: condition.premise
+                premise: condition.premise,
+                unlisted: explaining && truth == .unknown ? unlistedKeys(under: [condition.node], entity, asOf) : []
             ))
         }
         var outcome: PolicyEvaluation.Outcome =
@@ -76,7 +77,8 @@ public struct ReferenceEvaluator: Sendable {
                 results.append(.init(
                     name: PolicyEvaluation.amountCondition, label: "计算金额所需的数据齐全", basis: nil, value: .unknown,
                     // What the amount reads, so that an explanation shows which value was missing.
-                    inputs: explaining ? inputs(read: compiled.nodes, entity) : []
+                    inputs: explaining ? inputs(read: compiled.nodes, entity) : [],
+                    unlisted: explaining ? unlistedKeys(under: compiled.nodes, entity, asOf) : []
                 ))
             }
         }

@@ -48,7 +48,7 @@ final class RulesCLITests: XCTestCase {
     func testShowNamesSharedFactsAndDefinesThemBelow() throws {
         let result = try CLIRunner.run(["rules", "show", "QY-XWTX", "--rules", RepositoryPaths.rules])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("2. 属于小微企业（交通运输、仓储、邮政、信息传输、房地产等行业按现有数据无法判定，转人工复核）：小微企业　依据"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("2. 属于小微企业：小微企业　依据"), result.stdout)
         XCTAssertTrue(result.stdout.contains("其中（定义在 \(RepositoryPaths.rules)/common/本区.policy）：\n  小微企业：按 行业代码（GB/T 4754-2017） 取值：\n"), result.stdout)
         XCTAssertTrue(result.stdout.contains("\n      F52：从业人数 < 50 人 或 营业收入（万元） < 500 万元\n"), "one row per line: \(result.stdout)")
         XCTAssertTrue(result.stdout.contains("\n      未列出的：未知\n"), "unclassifiable industries are unknown: \(result.stdout)")

@@ -98,7 +98,23 @@ extension RulesCommand.Try {
         let validity = c.name == PolicyEvaluation.validityCondition
         let basis = validity ? nil : c.basis
         let premise = c.premise && !validity ? "前提：" : ""
-        return "  \(mark) \(premise)\(c.label)\(detail)\(basis.map { "　依据 \($0)" } ?? "")"
+        let why = c.value == .unknown ? Self.whyUnknown(c, kind: kind, schemas: schemas).map { "　无法判定：\($0)" } ?? "" : ""
+        return "  \(mark) \(premise)\(c.label)\(detail)\(why)\(basis.map { "　依据 \($0)" } ?? "")"
+    }
+
+    /// Why an unknown condition could not be decided: the values it read that are missing, and the
+    /// values a lookup table has no row for (行业代码 G59 不在“小微企业”的取值表中); nil if neither.
+    static func whyUnknown(_ c: PolicyEvaluation.ConditionResult, kind: DatasetKind, schemas: SchemaSet) -> String? {
+        let missing = c.inputs.filter { input in
+            input.value.isEmpty || (input.field.contains(".") && input.value.components(separatedBy: "、").contains("未知"))
+        }.map { NameTable.input($0.field, subject: kind, schemas: schemas).label }
+        var reasons = missing.isEmpty ? [] : ["缺少" + missing.joined(separator: "、")]
+        reasons += c.unlisted.map { unlisted in
+            let field = unlisted.field.map { NameTable.input($0, subject: kind, schemas: schemas).label + " " } ?? ""
+            let table = unlisted.table.map { "“\($0)”的" } ?? ""
+            return "\(field)\(unlisted.value) 不在\(table)取值表中"
+        }
+        return reasons.isEmpty ? nil : reasons.joined(separator: "；")
     }
 
     /// What a key typed on the command line may be: a 身份证号 (17 digits and a check
