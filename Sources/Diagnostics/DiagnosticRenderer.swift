@@ -21,9 +21,10 @@ public struct DiagnosticRenderer: Sendable {
         var out = "\(diagnostic.severity.label)[\(diagnostic.code)]: \(diagnostic.message)\n"
         let gutter = String(repeating: " ", count: String(location.line).count)
         out += "\(gutter) --> \(location)\n"
-        if let text = sources[location.file], let line = Self.line(location.line, of: text) {
-            let prefix = String(line.prefix(max(0, location.column - 1)))
-            let underlined = String(line.dropFirst(max(0, location.column - 1)).prefix(diagnostic.length))
+        if let text = sources[location.file], let whole = Self.line(location.line, of: text) {
+            let (line, column) = Self.excerpt(whole, column: location.column)
+            let prefix = String(line.prefix(max(0, column - 1)))
+            let underlined = String(line.dropFirst(max(0, column - 1)).prefix(diagnostic.length))
             let pad = String(repeating: " ", count: DisplayWidth.of(prefix))
             let carets = String(repeating: "^", count: max(1, DisplayWidth.of(underlined)))
             out += "\(gutter) |\n"
@@ -38,6 +39,23 @@ public struct DiagnosticRenderer: Sendable {
 
     public func render(_ diagnostics: [Diagnostic]) -> String {
         diagnostics.map(render).joined(separator: "\n")
+    }
+
+    /// Lines longer than this many characters are shown as a window around the column.
+    static let excerptLimit = 120
+
+    /// The part of a long line worth showing — `…`, some context, the column, some more, `…` —
+    /// and the column within it; a short line as it is. A 40,000-character line of brackets
+    /// would otherwise fill the terminal to show one caret.
+    static func excerpt(_ line: String, column: Int) -> (String, Int) {
+        let characters = Array(line)
+        guard characters.count > excerptLimit else { return (line, column) }
+        let position = min(max(0, column - 1), characters.count)
+        let start = max(0, position - 40)
+        let end = min(characters.count, start + excerptLimit - 40)
+        let head = start > 0 ? "…" : ""
+        let tail = end < characters.count ? "…" : ""
+        return (head + String(characters[start..<end]) + tail, position - start + head.count + 1)
     }
 
     static func line(_ number: Int, of text: String) -> String? {
