@@ -75,7 +75,8 @@ timed() {
   cat "$work/time.txt"
 }
 
-if "$bin" run --help >/dev/null 2>&1; then engine=run; else engine=try; fi
+# `mianshen X --help` for an unknown X prints the top-level help: look for run's own option.
+if "$bin" run --help 2>/dev/null | grep -q -- '--as-of'; then engine=run; else engine=try; fi
 
 # evaluate DB OUT → "seconds peak_kib" of the evaluation; per-policy or per-entity CSV in OUT.
 evaluate() {
@@ -122,11 +123,10 @@ done
 echo
 echo "居民 $N、企业 $M（含证照），评估日 $AS_OF，全部已发布政策"
 label=$([ "$engine" = run ] && echo "mianshen run" || echo "mianshen rules try")
-printf '%-42s %10s\n' "" "秒"
-printf '%-42s %10.2f\n' "mianshen import（三个文件，新库；不计入比较）" "$import_s"
-printf '%-42s %10.2f\n' "(a) $label（端到端）" "$ours_s"
-printf '%-42s %10.2f\n' "(a) DuckDB read_csv + 定型 + 全部政策" "$duck_e2e"
-printf '%-42s %10.2f\n' "(b) DuckDB 全部政策（表已载入，3 次取最快）" "$duck_kernel"
+printf '%8.2f 秒  %s\n' "$import_s" "mianshen import 三个文件到新库（不计入比较）"
+printf '%8.2f 秒  %s\n' "$ours_s" "(a) $label，端到端"
+printf '%8.2f 秒  %s\n' "$duck_e2e" "(a) DuckDB：read_csv + 定型 + 全部政策"
+printf '%8.2f 秒  %s\n' "$duck_kernel" "(b) DuckDB：表已载入，全部政策（3 次取最快）"
 awk -v a="$ours_s" -v b="$duck_e2e" 'BEGIN { printf "(a) 比值 mianshen / DuckDB = %.2f（目标 ≤ 1.0）\n", a / b }'
 if [ "$engine" = run ]; then
   kernel=$(grep -E '求值|内核|evaluat' "$work/run.txt" || true)
@@ -135,11 +135,10 @@ else
   echo "(b) mianshen 内核：rules try 不单列求值用时（run 可用后由 run 给出）"
 fi
 if [ "${#rss_lines[@]}" -gt 0 ]; then
-  echo "(c) 峰值内存（MiB）"
-  printf '    %10s %14s %10s\n' "居民" "mianshen" "DuckDB"
+  echo "(c) 峰值内存（/usr/bin/time 的最大常驻集；目标 < 2 GiB 且随规模线性）"
   for line in "${rss_lines[@]}"; do
     read -r size k1 k2 <<<"$line"
-    printf '    %10d %14.0f %10.0f\n' "$size" "$((k1 / 1024))" "$((k2 / 1024))"
+    printf '    居民 %8d：%s %6d MiB，DuckDB 端到端 %6d MiB\n' "$size" "$label" "$((k1 / 1024))" "$((k2 / 1024))"
   done
 fi
 echo

@@ -23,7 +23,8 @@ if [ -z "${MIANSHEN_BIN:-}" ]; then
 fi
 bin=${MIANSHEN_BIN:-.build/release/mianshen}
 
-if ! "$bin" engine verify --help >/dev/null 2>&1; then
+# `mianshen X --help` for an unknown X prints the top-level help: look for verify's own option.
+if ! "$bin" engine verify --help 2>/dev/null | grep -q -- '--as-of'; then
   echo "这个 mianshen 还没有 engine verify 命令（列式引擎与参考求值器的对比，在 e-engine 分支上开发中），无法做差分检查。" >&2
   exit 2
 fi
