@@ -47,7 +47,8 @@ bin=${MIANSHEN_BIN:-.build/release/mianshen}
 
 # data SIZE → the directory holding residents.csv, enterprises.csv, licences.csv of that size.
 data() {
-  local n=$1 m=$(($1 * M / N)) dir="$work/data-$n-$m-s$SEED-$AS_OF"
+  local n=$1 m=$(($1 * M / N))
+  local dir="$work/data-$n-$m-s$SEED-$AS_OF"
   if [ ! -f "$dir/.done" ]; then
     rm -rf "$dir"
     "$bin" fixtures generate --residents "$n" --enterprises "$m" --seed "$SEED" --bad-rate 0 \
