@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Evaluation benchmark: generates residents + enterprises (with licences, no bad rows), imports
+# them into a fresh store and evaluates every published policy with mianshen; the same library
+# written by hand as SQL (Scripts/bench/library.sql) runs in DuckDB over the same CSVs (Python
+# duckdb in a virtual environment this script creates under bench/). Reports
+#   (a) end to end: mianshen (store → evaluate → persist) vs DuckDB (read_csv + typing + queries);
+#   (b) the kernel: DuckDB's policy queries on loaded tables (and mianshen's own figure if its
+#       output states one);
+#   (c) peak RSS of both at 100 k, 300 k and 1 M residents;
+# then compares the per-policy outcome counts and amounts and exits 1 if they differ.
+#
+# mianshen side: `mianshen run` + `results --all --format csv` when `run` exists, otherwise
+# `rules try --published --format csv` (the reference evaluator).
+#
+#   Scripts/bench-eval.sh                       # N=1000000 residents, M=N/5 enterprises
+#   Scripts/bench-eval.sh --quick               # N=100000, memory series at 100 k only
+#   N=200000 RSS_SIZES= Scripts/bench-eval.sh   # no memory series
+#   AS_OF=2026-11-27 SEED=3 Scripts/bench-eval.sh
+# Generated data is kept (and reused) under bench/eval; every store is imported afresh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--quick" ]; then
+  N=${N:-100000}
+  RSS_SIZES=${RSS_SIZES-100000}
+fi
+N=${N:-1000000}
+M=${M:-$((N / 5))}
+AS_OF=${AS_OF:-2025-12-01}
+SEED=${SEED:-7}
+RSS_SIZES=${RSS_SIZES-"100000 300000 1000000"}
+work=${BENCH_DIR:-bench/eval}
+venv=${BENCH_VENV:-bench/.venv}
+mkdir -p "$work"
+command -v /usr/bin/time >/dev/null || { echo "需要 /usr/bin/time（apt-get install -y time）" >&2; exit 74; }
+
+# Python duckdb in a virtual environment of our own.
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+py="$venv/bin/python"
+"$py" -c 'import duckdb' 2>/dev/null || "$venv/bin/pip" install --quiet duckdb >&2
+echo "DuckDB $("$py" -c 'import duckdb; print(duckdb.__version__)')" >&2
+
+if [ -z "${MIANSHEN_BIN:-}" ]; then
+  swift build -c release --product mianshen >&2
+fi
+bin=${MIANSHEN_BIN:-.build/release/mianshen}
+
+# data SIZE → the directory holding residents.csv, enterprises.csv, licences.csv of that size.
+data() {
+  local n=$1 m=$(($1 * M / N))
+  local dir="$work/data-$n-$m-s$SEED-$AS_OF"
+  if [ ! -f "$dir/.done" ]; then
+    rm -rf "$dir"
+    "$bin" fixtures generate --residents "$n" --enterprises "$m" --seed "$SEED" --bad-rate 0 \
+      --as-of "$AS_OF" --out "$dir" >/dev/null
+    touch "$dir/.done"
+  fi
+  echo "$dir"
+}
+
+# store DIR → a fresh store with that data imported.
+store() {
+  local db="$1/mianshen.db"
+  rm -f "$db" "$db-wal" "$db-shm"
+  for kind in residents enterprises licences; do
+    "$bin" import "$kind" "$1/$kind.csv" --db "$db" >/dev/null
+  done
+  echo "$db"
+}
+
+# timed OUT CMD… → "seconds peak_kib"; stdout of CMD into OUT.
+timed() {
+  local out=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$out" 2>"$work/stderr.txt" || {
+    cat "$work/stderr.txt" >&2; echo "失败：$*" >&2; exit 1; }
+  cat "$work/time.txt"
+}
+
+# `mianshen X --help` for an unknown X prints the top-level help: look for run's own option.
+if "$bin" run --help 2>/dev/null | grep -q -- '--as-of'; then engine=run; else engine=try; fi
+
+# evaluate DB OUT → "seconds peak_kib" of the evaluation; per-policy or per-entity CSV in OUT.
+evaluate() {
+  local db=$1 out=$2 measured
+  if [ "$engine" = run ]; then
+    measured=$(timed "$work/run.txt" "$bin" run --as-of "$AS_OF" --db "$db")
+    "$bin" results --all --format csv --db "$db" >"$out"
+  else
+    measured=$(timed "$out" "$bin" rules try --published --as-of "$AS_OF" --format csv --db "$db")
+  fi
+  echo "$measured"
+}
+
+dir=$(data "$N")
+import_start=$(date +%s.%N)
+db=$(store "$dir")
+import_s=$(awk -v a="$import_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+echo "数据：$dir（居民 $N，企业 $M，评估日 $AS_OF）；mianshen：$([ "$engine" = run ] && echo "run + results" || echo "rules try（参考求值器）")" >&2
+
+read -r ours_s ours_kib < <(evaluate "$db" "$work/mianshen.csv")
+read -r _ duck_kib < <(timed "$work/duck-e2e.txt" "$py" Scripts/bench/duckdb_library.py \
+  --data "$dir" --as-of "$AS_OF" --counts "$work/duckdb-counts.csv" --mode e2e)
+duck_e2e=$(awk '/^e2e_seconds/ {print $2}' "$work/duck-e2e.txt")
+outcomes=()
+[ "$engine" = run ] && outcomes=(--outcomes "$work/duckdb-outcomes.csv")
+timed "$work/duck-kernel.txt" "$py" Scripts/bench/duckdb_library.py \
+  --data "$dir" --as-of "$AS_OF" --counts "$work/duckdb-counts.csv" --mode kernel --repeat 3 "${outcomes[@]}" >/dev/null
+duck_kernel=$(awk '/^kernel_seconds/ {print $2}' "$work/duck-kernel.txt")
+
+# Peak RSS at each size (the main size's figures are reused).
+rss_lines=()
+for size in $RSS_SIZES; do
+  if [ "$size" = "$N" ]; then
+    rss_lines+=("$size $ours_kib $duck_kib")
+    continue
+  fi
+  d=$(data "$size")
+  read -r _ k1 < <(evaluate "$(store "$d")" "$work/mianshen-$size.csv")
+  read -r _ k2 < <(timed /dev/null "$py" Scripts/bench/duckdb_library.py \
+    --data "$d" --as-of "$AS_OF" --counts "$work/duckdb-counts-$size.csv" --mode e2e)
+  rss_lines+=("$size $k1 $k2")
+done
+
+echo
+echo "居民 $N、企业 $M（含证照），评估日 $AS_OF，全部已发布政策"
+label=$([ "$engine" = run ] && echo "mianshen run" || echo "mianshen rules try")
+printf '%8.2f 秒  %s\n' "$import_s" "mianshen import 三个文件到新库（不计入比较）"
+printf '%8.2f 秒  %s\n' "$ours_s" "(a) $label，端到端"
+printf '%8.2f 秒  %s\n' "$duck_e2e" "(a) DuckDB：read_csv + 定型 + 全部政策"
+printf '%8.2f 秒  %s\n' "$duck_kernel" "(b) DuckDB：表已载入，全部政策（3 次取最快）"
+awk -v a="$ours_s" -v b="$duck_e2e" 'BEGIN { printf "(a) 比值 mianshen / DuckDB = %.2f（目标 ≤ 1.0）\n", a / b }'
+if [ "$engine" = run ]; then
+  kernel=$(grep -E '求值|内核|evaluat' "$work/run.txt" || true)
+  echo "(b) mianshen 内核：${kernel:-run 的输出中没有单列求值用时（见 $work/run.txt）}"
+else
+  echo "(b) mianshen 内核：rules try 不单列求值用时（run 可用后由 run 给出）"
+fi
+if [ "${#rss_lines[@]}" -gt 0 ]; then
+  echo "(c) 峰值内存（/usr/bin/time 的最大常驻集；目标 < 2 GiB 且随规模线性）"
+  for line in "${rss_lines[@]}"; do
+    read -r size k1 k2 <<<"$line"
+    printf '    居民 %8d：%s %6d MiB，DuckDB 端到端 %6d MiB\n' "$size" "$label" "$((k1 / 1024))" "$((k2 / 1024))"
+  done
+fi
+echo
+"$py" Scripts/bench/compare.py --duckdb "$work/duckdb-counts.csv" --mianshen "$work/mianshen.csv" \
+  $([ "$engine" = run ] && echo --duckdb-outcomes "$work/duckdb-outcomes.csv")
