@@ -56,3 +56,12 @@ public struct PolicyEvaluation: Sendable {
     /// The amount as people read it, e.g. 892.50.
     public var amount: String? { amountValue.map(ReferenceEvaluator.yuan) }
 }
+
+extension PolicyEvaluation.ConditionResult {
+    /// A condition's value decided elsewhere (a stored run's bitsets), with the inputs read now.
+    public static func decided(
+        name: String, label: String, basis: String?, value: Truth, inputs: [(field: String, value: String)], premise: Bool
+    ) -> Self {
+        Self(name: name, label: label, basis: basis, value: value, inputs: inputs, premise: premise)
+    }
+}

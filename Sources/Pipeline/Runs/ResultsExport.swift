@@ -1,0 +1,84 @@
+public import Evaluation
+internal import Crypto
+internal import Foundation
+
+/// The results contract: one row per (entity, policy in its subject's scope), sorted by
+/// policy_id then entity_id; CSV `entity_id,policy_id,outcome,amount` (amount in 元 with two
+/// decimals on eligible and over_budget rows, empty otherwise), UTF-8 without BOM, LF.
+public enum ResultsExport {
+    public static let header = "entity_id,policy_id,outcome,amount"
+
+    public struct Row: Sendable {
+        /// Index into `BatchResult.policies` and into the policy's population.
+        public var policy: Int
+        public var entity: Int
+        public var entityID: String
+        public var policyID: String
+        public var outcome: BatchOutcome
+        /// 元 with two decimals, or empty.
+        public var amount: String
+    }
+
+    /// The rows, in contract order; without `all`, ineligible rows are left out.
+    public static func rows(
+        _ result: BatchResult, all: Bool, policies wanted: Set<String>? = nil, outcomes: Set<BatchOutcome>? = nil,
+        _ body: (Row) throws -> Void
+    ) rethrows {
+        let order = result.policies.indices.sorted { result.policies[$0].policyID < result.policies[$1].policyID }
+        for index in order {
+            let batch = result.policies[index]
+            if let wanted, !wanted.contains(batch.policyID) { continue }
+            let ids = result.populations[batch.subject]?.ids ?? []
+            for entity in ids.indices {
+                let outcome = batch.outcomes[entity]
+                if !all, outcome == .ineligible { continue }
+                if let outcomes, !outcomes.contains(outcome) { continue }
+                try body(Row(
+                    policy: index, entity: entity, entityID: ids[entity], policyID: batch.policyID, outcome: outcome,
+                    amount: amountText(outcome, batch.amountFen[entity])
+                ))
+            }
+        }
+    }
+
+    static func amountText(_ outcome: BatchOutcome, _ fen: Int64) -> String {
+        guard outcome == .eligible || outcome == .overBudget else { return "" }
+        return yuan(fen)
+    }
+
+    /// 分 as 元 with two decimals: 89250 → 892.50.
+    public static func yuan(_ fen: Int64) -> String {
+        let sign = fen < 0 ? "-" : ""
+        let magnitude = fen.magnitude
+        let cents = magnitude % 100
+        return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+
+    /// One CSV line (ids, codes and amounts never need quoting), without the line end.
+    public static func csvLine(_ row: Row) -> String {
+        "\(row.entityID),\(row.policyID),\(row.outcome.code),\(row.amount)"
+    }
+
+    /// The SHA-256 of `results --all --format csv`: the header and every row, each ending in LF.
+    public static func sha256(_ result: BatchResult) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data((header + "\n").utf8))
+        var buffer = Data()
+        rows(result, all: true) { row in
+            buffer.append(contentsOf: Array((csvLine(row) + "\n").utf8))
+            if buffer.count > 1 << 16 {
+                hasher.update(data: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        hasher.update(data: buffer)
+        return hex(hasher.finalize())
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        digest.map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

@@ -1,0 +1,46 @@
+internal import Datasets
+internal import GRDB
+
+/// Where active entities are and who receives for them: what `results --street` and `--wide`
+/// need beside a run's rows, read in one pass per kind.
+public struct EntityDirectory: Sendable {
+    /// 身份证号 / 统一社会信用代码 / 户号 → the division code (a household: its head's).
+    public var division: [String: String] = [:]
+    /// 身份证号 → 户号.
+    public var household: [String: String] = [:]
+    /// 户号 → the 身份证号 of the member standing for it (户主, else the smallest 身份证号).
+    public var head: [String: String] = [:]
+}
+
+extension ProfileStore {
+    public func directory() throws -> EntityDirectory {
+        try guarded("读取档案") {
+            try pool.read { db in
+                var out = EntityDirectory()
+                for kind in [DatasetKind.residents, .enterprises] {
+                    let schema = schemas[kind]
+                    let key = ColumnMapping.quote(schema.key.name)
+                    let division = schema.fields.first { $0.type == .division }.map { ColumnMapping.quote($0.name) } ?? "NULL"
+                    let residents = kind == .residents && schema.index(of: "household_id") != nil
+                    let household = residents ? "household_id" : "NULL"
+                    let order = residents ? Self.householdOrder(schema) : key
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT \(key), \(division), \(household) FROM \(ColumnMapping.quote(kind.rawValue)) WHERE active = 1 ORDER BY \(order)
+                        """)
+                    while let row = try rows.next() {
+                        guard let id: String = row[0] else { continue }
+                        let code: String? = row[1]
+                        if let code { out.division[id] = code }
+                        guard let householdID: String = row[2] else { continue }
+                        out.household[id] = householdID
+                        if out.head[householdID] == nil {
+                            out.head[householdID] = id
+                            if let code { out.division[householdID] = code }
+                        }
+                    }
+                }
+                return out
+            }
+        }
+    }
+}
