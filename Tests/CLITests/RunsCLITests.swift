@@ -87,6 +87,7 @@ final class RunsCLITests: XCTestCase {
         let unknown = try run(["results", "--outcome", "unknown", "--format", "json"]).stdout
         XCTAssertTrue(unknown.contains("\"amount\":null"), unknown)
 
+        XCTAssertEqual(try run(["results", "--policy", "T-XX"]).status, 64, "no such policy in the run")
         let table = try run(["results", "--policy", "T-GL"]).stdout
         XCTAssertTrue(table.contains("超出预算"), table)
         XCTAssertFalse(table.contains(a), "ids masked in tables")
@@ -122,6 +123,8 @@ final class RunsCLITests: XCTestCase {
         XCTAssertTrue(eligible.stdout.contains("T-GL 高龄：符合，金额 100.00 元"), eligible.stdout)
         XCTAssertTrue(eligible.stdout.contains("✓ 年满 80 周岁（出生日期=1946-11-27）"), eligible.stdout)
         XCTAssertFalse(eligible.stdout.contains("T-YB"), "only the policy asked for")
+        XCTAssertTrue(eligible.stdout.contains("以家庭为对象的政策按户解释：mianshen explain H1"), "A stands for H1: \(eligible.stdout)")
+        XCTAssertEqual(try run(["explain", a, "T-Q1"]).status, 64, "not a policy for residents")
         let over = try run(["explain", e, "T-GL"]).stdout
         XCTAssertTrue(over.contains("T-GL 高龄：超出预算，按本项应得 100.00 元；年度预算 1500 元已按发放顺序（按 出生日期 降序）用完"), over)
         let unknown = try run(["explain", e, "T-YB"]).stdout

@@ -37,7 +37,7 @@ struct DiffCommand: ParsableCommand {
             let changes = RunDiff.compare(a, b, policy: policy)
             if let policy, changes.allSatisfy({ !$0.inA && !$0.inB }) {
                 printError("运行 \(runA) 和 \(runB) 都没有政策 \(policy)。")
-                throw ExitCode(1)
+                throw ExitCode(64)
             }
             var out = OutputBuffer()
             if format == .csv { out.line("policy_id,entity_id,change,amount_a,amount_b") }

@@ -41,7 +41,7 @@ struct ExplainCommand: ParsableCommand {
             let batches = loaded.result.policies.filter { $0.subject == subject }
             if let policy, !batches.contains(where: { $0.policyID == policy }) {
                 printError("运行 \(loaded.record.id) 中没有适用于该对象的政策 \(policy)；适用的有：\(batches.map(\.policyID).sorted().joined(separator: "、"))。")
-                throw ExitCode(1)
+                throw ExitCode(64)
             }
             let now = try currentEvaluation(profiles, loaded, ids: Set(batches.map(\.policyID)))
             let kind = NameTable.subjectKind(subject) ?? .residents
@@ -52,6 +52,10 @@ struct ExplainCommand: ParsableCommand {
                 }
             } else {
                 print("\(masking.show(wanted, as: subject == "居民" ? .idNumber : nil))（数据库中已没有该档案，只能给出各条件的结论）")
+            }
+            if subject == "居民", now.explanation?.standsForHousehold == true, loaded.result.populations["家庭"] != nil,
+               case .text(let household)? = now.explanation?.entity.fields["household_id"] {
+                print("以家庭为对象的政策按户解释：mianshen explain \(household)")
             }
             if try importedSince(loaded, profiles) { print("注意：该运行之后又有导入，括号中的数据是档案现在的值，可能与运行时不同。") }
             for batch in batches.sorted(by: { $0.policyID < $1.policyID }) where policy == nil || batch.policyID == policy {

@@ -35,7 +35,7 @@ struct NearMissesCommand: ParsableCommand {
             let loaded = try runOptions.load(profiles)
             guard let batch = loaded.result.policies.first(where: { $0.policyID == policy }), let info = loaded.info[policy] else {
                 printError("运行 \(loaded.record.id) 中没有政策 \(policy)；用 mianshen runs list 查看各次运行。")
-                throw ExitCode(1)
+                throw ExitCode(64)
             }
             var only: Int?
             if let condition {
@@ -70,30 +70,5 @@ struct NearMissesCommand: ParsableCommand {
             }
             out.flush()
         }
-    }
-}
-
-/// 差一项 over a stored policy batch: ineligible, every 前提 (and the validity window) holds,
-/// exactly one other condition is false (others may be undecided), as `rules try` counts it.
-enum NearMisses {
-    static func find(_ batch: PolicyBatch, premises: [Bool]) -> [(entity: Int, condition: Int)] {
-        var out: [(Int, Int)] = []
-        for entity in batch.outcomes.indices where batch.outcomes[entity] == .ineligible {
-            var failed: Int?
-            var failures = 0
-            var inScope = true
-            for (position, bits) in batch.conditions.enumerated() {
-                let value = bits.value(at: entity)
-                let premise = position < premises.count && premises[position]
-                if premise {
-                    if value != .yes { inScope = false; break }
-                } else if value == .no {
-                    failures += 1
-                    failed = position
-                }
-            }
-            if inScope, failures == 1, let failed { out.append((entity, failed)) }
-        }
-        return out
     }
 }

@@ -48,7 +48,7 @@ struct ResultsCommand: ParsableCommand {
             let known = Set(loaded.result.policies.map(\.policyID))
             if let unknown = policies.first(where: { !known.contains($0) }) {
                 printError("运行 \(loaded.record.id) 中没有政策 \(unknown)；该运行评估了：\(known.sorted().joined(separator: "、"))。")
-                throw ExitCode(1)
+                throw ExitCode(64)
             }
             let directory = wide || !streets.isEmpty ? try profiles.directory() : nil
             let streetCodes = try streetCodes(profiles.schemas.divisions)
