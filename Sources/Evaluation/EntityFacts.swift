@@ -46,6 +46,11 @@ public struct PolicyEvaluation: Sendable {
     public static let validityCondition = "有效期"
     public static let amountCondition = "金额"
 
+    /// The validity window's label: 在政策有效期内（2025-01-01 至 2027-12-31）.
+    public static func validityLabel(_ validity: (from: Day, to: Day)) -> String {
+        "在政策有效期内（\(validity.from) 至 \(validity.to)）"
+    }
+
     public var policy: String
     public var outcome: Outcome
     /// In 元, rounded to the fen (四舍五入); nil unless eligible with a known amount. Kept as a

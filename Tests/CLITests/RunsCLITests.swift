@@ -100,6 +100,21 @@ final class RunsCLITests: XCTestCase {
         XCTAssertEqual(street.dropFirst().map { String($0.prefix(18)) }, [e, e], "E only: T-GL and T-YB")
     }
 
+    func testRunSummaryForMachines() throws {
+        let json = try run(["run", "--as-of", "2026-11-27", "--include-drafts", "--format", "json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let lines = try json.stdout.split(separator: "\n").map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let gl = try XCTUnwrap(lines.first { $0["policy_id"] as? String == "T-GL" })
+        XCTAssertEqual(gl["evaluated"] as? Int, 5, "counts are JSON numbers")
+        XCTAssertEqual(gl["eligible"] as? Int, 1)
+        XCTAssertEqual(gl["over_budget"] as? Int, 1)
+        XCTAssertEqual(gl["eligible_amount"] as? String, "100.00", "amounts are exact decimal strings")
+        XCTAssertEqual(gl["run_id"] as? Int, 1)
+        let csv = try run(["run", "--as-of", "2026-11-27", "--include-drafts", "--format", "csv"]).stdout.split(separator: "\n")
+        XCTAssertEqual(csv.first, "run_id,policy_id,subject,evaluated,eligible,ineligible,unknown,excluded,over_budget,eligible_amount,excluded_amount,over_budget_amount")
+        XCTAssertTrue(csv.contains("2,T-Q1,企业,2,0,0,0,2,0,0.00,200.00,0.00"), "\(csv)")
+    }
+
     func testTwoRunsOnTheSameInputsGiveTheSameBytesAndHash() throws {
         try evaluate()
         try evaluate()

@@ -21,15 +21,15 @@ public enum ReferenceBatch {
         let evaluator = ReferenceEvaluator(program: program)
         let bySubject = Dictionary(grouping: policies.indices) { policies[$0].subject ?? "居民" }
         var ids: [String: [String]] = [:]
-        // Per policy, per entity in scan order.
-        var evaluations = [[PolicyEvaluation]](repeating: [], count: policies.count)
-        var keys = [[Int64?]](repeating: [], count: policies.count)
+        // Per policy, compact columns in scan order (not a PolicyEvaluation per entity: a million
+        // of those would not fit).
+        var columns = policies.map { PolicyColumns($0) }
         _ = try RuleTrial.forEachEntity(subjects: Set(bySubject.keys), store: store, progress: progress) { subject, facts in
             ids[subject, default: []].append(entityID(subject, facts, store.schemas))
             for index in bySubject[subject] ?? [] {
                 let policy = policies[index]
-                evaluations[index].append(evaluator.evaluate(policy, for: facts, asOf: asOf, explaining: false))
-                if let order = policy.grantOrder { keys[index].append(BatchDecisions.orderKey(facts.fields[order.field])) }
+                columns[index].append(evaluator.evaluate(policy, for: facts, asOf: asOf, explaining: false))
+                if let order = policy.grantOrder { columns[index].keys.append(BatchDecisions.orderKey(facts.fields[order.field])) }
             }
         }
         var populations: [String: BatchPopulation] = [:]
@@ -44,8 +44,9 @@ public enum ReferenceBatch {
         for (index, policy) in policies.enumerated() {
             let subject = policy.subject ?? "居民"
             let order = permutation[subject] ?? []
-            batches.append(batch(policy, subject: subject, order.map { evaluations[index][$0] }))
-            if policy.grantOrder != nil { orderKeys[policy.id] = order.map { keys[index][$0] } }
+            batches.append(columns[index].batch(policy.id, subject: subject, order: order))
+            if policy.grantOrder != nil { orderKeys[policy.id] = order.map { columns[index].keys[$0] } }
+            columns[index] = PolicyColumns(policy)
         }
         return (BatchResult(asOf: asOf, populations: populations, policies: batches), orderKeys)
     }
@@ -59,38 +60,83 @@ public enum ReferenceBatch {
         return ""
     }
 
-    /// One policy's evaluations, in population order, as bitsets and arrays.
-    static func batch(_ policy: CompiledPolicy, subject: String, _ evaluations: [PolicyEvaluation]) -> PolicyBatch {
-        let count = evaluations.count
-        let names = (policy.validity == nil ? [] : [PolicyEvaluation.validityCondition]) + policy.conditions.map(\.name)
-        var conditions = names.map { ConditionBits(name: $0, known: Bitset(count: count), truth: Bitset(count: count)) }
-        var amountKnown = Bitset(count: count, filled: true)
-        var outcomes = [BatchOutcome](repeating: .ineligible, count: count)
-        var amounts = [Int64](repeating: 0, count: count)
-        for (entity, evaluation) in evaluations.enumerated() {
-            for (position, condition) in evaluation.conditions.enumerated() {
-                guard position < conditions.count else {
-                    if condition.name == PolicyEvaluation.amountCondition { amountKnown[entity] = false }
-                    continue
-                }
-                if condition.value != .unknown { conditions[position].known[entity] = true }
-                if condition.value == .yes { conditions[position].truth[entity] = true }
-            }
-            switch evaluation.outcome {
-            case .eligible:
-                outcomes[entity] = .eligible
-                amounts[entity] = evaluation.amountValue.map(fen) ?? 0
-            case .ineligible: outcomes[entity] = .ineligible
-            case .unknown: outcomes[entity] = .unknown
-            }
-        }
-        return PolicyBatch(
-            policyID: policy.id, subject: subject, outcomes: outcomes, amountFen: amounts, conditions: conditions,
-            amountKnown: amountKnown
-        )
-    }
-
     static func fen(_ yuan: Decimal) -> Int64 {
         NSDecimalNumber(decimal: ReferenceEvaluator.roundedToFen(yuan) * 100).int64Value
+    }
+}
+
+/// One policy's results in scan order, compactly: an outcome byte and an amount per entity and
+/// a bit per condition value; reordered into population order at the end.
+struct PolicyColumns {
+    var outcomes: [BatchOutcome] = []
+    var amounts: [Int64] = []
+    /// Per condition: is-known and is-true, one bit per entity.
+    var known: [GrowingBits]
+    var truth: [GrowingBits]
+    var amountUnknown = GrowingBits()
+    var keys: [Int64?] = []
+    /// As `PolicyBatch.conditions`: the validity window first when there is one.
+    let names: [String]
+
+    init(_ policy: CompiledPolicy) {
+        names = (policy.validity == nil ? [] : [PolicyEvaluation.validityCondition]) + policy.conditions.map(\.name)
+        known = Array(repeating: GrowingBits(), count: names.count)
+        truth = Array(repeating: GrowingBits(), count: names.count)
+    }
+
+    mutating func append(_ evaluation: PolicyEvaluation) {
+        let entity = outcomes.count
+        var amountKnown = true
+        for (position, condition) in evaluation.conditions.enumerated() {
+            guard position < known.count else {
+                if condition.name == PolicyEvaluation.amountCondition { amountKnown = false }
+                continue
+            }
+            known[position].set(entity, condition.value != .unknown)
+            truth[position].set(entity, condition.value == .yes)
+        }
+        amountUnknown.set(entity, !amountKnown)
+        switch evaluation.outcome {
+        case .eligible:
+            outcomes.append(.eligible)
+            amounts.append(evaluation.amountValue.map(ReferenceBatch.fen) ?? 0)
+        case .ineligible:
+            outcomes.append(.ineligible)
+            amounts.append(0)
+        case .unknown:
+            outcomes.append(.unknown)
+            amounts.append(0)
+        }
+    }
+
+    /// In population order: entity `i` of the result is entity `order[i]` of the scan.
+    func batch(_ id: String, subject: String, order: [Int]) -> PolicyBatch {
+        let count = order.count
+        func reordered(_ bits: GrowingBits, inverted: Bool = false) -> Bitset {
+            var out = Bitset(count: count)
+            for (position, scanned) in order.enumerated() where bits[scanned] != inverted { out[position] = true }
+            return out
+        }
+        return PolicyBatch(
+            policyID: id, subject: subject, outcomes: order.map { outcomes[$0] }, amountFen: order.map { amounts[$0] },
+            conditions: names.indices.map { position in
+                ConditionBits(name: names[position], known: reordered(known[position]), truth: reordered(truth[position]))
+            },
+            amountKnown: reordered(amountUnknown, inverted: true)
+        )
+    }
+}
+
+/// Bits appended entity by entity (64 per word).
+struct GrowingBits {
+    private var words: [UInt64] = []
+
+    mutating func set(_ index: Int, _ value: Bool) {
+        while words.count <= index >> 6 { words.append(0) }
+        if value { words[index >> 6] |= 1 << UInt64(index & 63) }
+    }
+
+    subscript(index: Int) -> Bool {
+        index >> 6 < words.count && words[index >> 6] & (1 << UInt64(index & 63)) != 0
     }
 }

@@ -1,4 +1,5 @@
 internal import Datasets
+internal import Evaluation
 internal import RuleLanguage
 
 /// What a run keeps of each policy as it was evaluated, so that explanations, near misses and
@@ -49,7 +50,8 @@ public struct RunPolicyInfo: Codable, Sendable {
         var conditions: [Condition] = []
         if let validity = policy.validity {
             conditions.append(.init(
-                name: "有效期", label: "在政策有效期内（\(validity.from) 至 \(validity.to)）", basis: policy.basis, premise: true
+                name: PolicyEvaluation.validityCondition, label: PolicyEvaluation.validityLabel(validity), basis: policy.basis,
+                premise: true
             ))
         }
         conditions += policy.conditions.map {

@@ -25,6 +25,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("include-drafts"), help: "同时评估草稿和已审核未发布的政策（默认只评估已发布的）。")
     var includeDrafts = false
 
+    @Option(name: .long, help: "汇总的输出格式：table、csv 或 json（JSON Lines，人数为数字，金额为精确的十进制字符串）。")
+    var format: OutputFormat = .table
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -47,7 +50,7 @@ struct RunCommand: ParsableCommand {
                 progress: TerminalProgress.trialReporter("运行中")
             )
             TerminalProgress.finish()
-            print(RunSummaryText.render(run))
+            print(format == .table ? RunSummaryText.render(run) : RunSummaryText.records(run, csv: format == .csv))
         }
     }
 
@@ -58,8 +61,30 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// The per-policy summary of a run, in Chinese.
+/// The per-policy summary of a run: in Chinese, or as records for machines.
 enum RunSummaryText {
+    static let headers = [
+        "run_id", "policy_id", "subject", "evaluated", "eligible", "ineligible", "unknown", "excluded", "over_budget",
+        "eligible_amount", "excluded_amount", "over_budget_amount",
+    ]
+
+    /// One line per policy (CSV with a header, or JSON Lines): counts, and amounts in 元 per outcome.
+    static func records(_ run: LoadedRun, csv: Bool) -> String {
+        let lines = run.record.policies.map { policy -> String in
+            let c = policy.counts, a = policy.amountsFen
+            let counts: [Int] = [c.values.reduce(0, +)] + ["eligible", "ineligible", "unknown", "excluded", "over_budget"].map { c[$0] ?? 0 }
+            let amounts = ["eligible", "excluded", "over_budget"].map { ResultsExport.yuan(a[$0] ?? 0) }
+            if csv {
+                return CSVOutput.line([String(run.record.id), policy.policyID, policy.subject] + counts.map(String.init) + amounts)
+            }
+            var object: [String: Any] = ["run_id": run.record.id, "policy_id": policy.policyID, "subject": policy.subject]
+            for (key, value) in zip(headers[3...], counts) { object[key] = value }
+            for (key, value) in zip(headers[9...], amounts) { object[key] = value }
+            return JSONOutput.line(object)
+        }
+        return ((csv ? [CSVOutput.line(headers)] : []) + lines).joined(separator: "\n")
+    }
+
     static func render(_ run: LoadedRun) -> String {
         var table = TextTable(["编号", "名称", "对象", "评估", "符合", "互斥未享", "超出预算", "待人工复核", "不符合", "发放金额（元/期）"])
         for policy in run.record.policies {
