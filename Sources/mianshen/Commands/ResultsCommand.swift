@@ -57,6 +57,13 @@ struct ResultsCommand: ParsableCommand {
             var table = TextTable(
                 ["对象", "政策", "结果", "金额（元）"] + (wide ? ["政策名称", "领取人", "街道", "不满足的条件", "缺失数据的字段"] : [])
             )
+            if format == .csv, !wide, streetCodes == nil {
+                // The contract's export: the very bytes the run's ledger hashed.
+                ResultsExport.csv(
+                    loaded.result, all: all, policies: policies.isEmpty ? nil : Set(policies), outcomes: wanted.isEmpty ? nil : wanted
+                ) { FileHandle.standardOutput.write(Data($0)) }
+                return
+            }
             var out = OutputBuffer()
             if format == .csv {
                 out.line(ResultsExport.header + (wide ? ",policy_name,payee_id,street,failed_conditions,missing_fields" : ""))
