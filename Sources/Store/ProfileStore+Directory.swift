@@ -1,4 +1,4 @@
-internal import Datasets
+public import Datasets
 internal import GRDB
 
 /// Where active entities are and who receives for them: what `results --street` and `--wide`
@@ -38,6 +38,36 @@ extension ProfileStore {
                             if let code { out.division[householdID] = code }
                         }
                     }
+                }
+                return out
+            }
+        }
+    }
+}
+
+extension ProfileStore {
+    /// One field of every active entity, by the id results use: the entity's key, or with
+    /// `.householdHead` the 户号 (the value of the member standing for the household; a resident
+    /// without a 户号 stands alone under its key). For a policy's 发放顺序.
+    public func fieldValues(_ kind: DatasetKind, field: String, unit: ScanUnit = .each) throws -> [String: FieldValue] {
+        let schema = schemas[kind]
+        guard let index = schema.index(of: field) else { return [:] }
+        let spec = schema.fields[index]
+        let households = unit == .householdHead && kind == .residents && schema.index(of: "household_id") != nil
+        let key = ColumnMapping.quote(schema.key.name)
+        return try guarded("读取档案") {
+            try pool.read { db in
+                var out: [String: FieldValue] = [:]
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT \(key), \(ColumnMapping.quote(field)), \(households ? "household_id" : "NULL")
+                    FROM \(ColumnMapping.quote(kind.rawValue)) WHERE active = 1
+                    ORDER BY \(households ? Self.householdOrder(schema) : key)
+                    """)
+                while let row = try rows.next() {
+                    guard let id: String = row[0] else { continue }
+                    let household: String? = row[2]
+                    let owner = households ? household ?? id : id
+                    if out[owner] == nil { out[owner] = ColumnMapping.fieldValue(row[1], type: spec.type) }
                 }
                 return out
             }

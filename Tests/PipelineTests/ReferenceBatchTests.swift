@@ -44,6 +44,14 @@ final class ReferenceBatchTests: XCTestCase {
             }
         }
         XCTAssertTrue(run.result.policies.contains { $0.outcomes.contains(.excluded) }, "the fixtures exercise a 互斥组")
+        // 发放顺序 keys come from the store under the ids results use, households by 户号.
+        let households = try store.fieldValues(.residents, field: "birth_date", unit: .householdHead)
+        XCTAssertEqual(Set(households.keys), Set(try XCTUnwrap(run.result.populations["家庭"]).ids))
+        let people = try store.fieldValues(.residents, field: "birth_date")
+        XCTAssertEqual(Set(people.keys), Set(try XCTUnwrap(run.result.populations["居民"]).ids))
+        let keys = try BatchRun.grantOrderKeys(catalog.entries.map(\.policy), run.result, store)
+        XCTAssertEqual(Set(keys.keys), ["QY-GXRD", "YL-GLJT"], "the library's policies with a budget and a 发放顺序")
+        XCTAssertEqual(keys["YL-GLJT"]?.count, run.result.populations["居民"]?.count)
 
         let loaded = try XCTUnwrap(BatchRun.load(store: store, id: nil))
         XCTAssertEqual(loaded.record.id, run.record.id)

@@ -29,14 +29,16 @@ public enum BatchRun {
         RuleCatalog.sha256(entries.sorted { $0.policy.id < $1.policy.id }.map { "\($0.policy.id) \($0.sha256)" }.joined(separator: "\n"))
     }
 
+    /// Evaluates with `engine` (the reference evaluator until the columnar engine replaces it),
+    /// decides 互斥组 and budgets, and stores the run with its ledger.
     public static func execute(
         entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day, includeDrafts: Bool,
-        progress: ((String, Int) -> Void)? = nil
+        engine: any BatchEngine.Type = ReferenceBatch.self, progress: ((String, Int) -> Void)? = nil
     ) throws -> LoadedRun {
         let started = Date()
         let policies = entries.map(\.policy)
-        var (result, keys) = try ReferenceBatch.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress)
-        BatchDecisions.apply(&result, policies: policies, orderKeys: keys)
+        var result = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress)
+        BatchDecisions.apply(&result, policies: policies, orderKeys: try grantOrderKeys(policies, result, store))
         var inputs: [RunInput] = []
         for kind in DatasetKind.allCases {
             if let latest = try store.latestImport(kind: kind) {
@@ -47,7 +49,7 @@ public enum BatchRun {
         let hashes = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.sha256) })
         var record = RunRecord(
             asOf: asOf.description, startedAt: timestamp(started), finishedAt: timestamp(Date()),
-            engine: ReferenceBatch.engineVersion, includeDrafts: includeDrafts, rulesSHA256: rulesHash(entries), inputs: inputs,
+            engine: engine.engineVersion, includeDrafts: includeDrafts, rulesSHA256: rulesHash(entries), inputs: inputs,
             resultsSHA256: ResultsExport.sha256(result),
             populations: result.populations.values.sorted { $0.subject < $1.subject }.map { population in
                 RunPopulation(
@@ -61,6 +63,20 @@ public enum BatchRun {
         )
         record.id = try store.saveRun(record)
         return LoadedRun(record: record, result: result, info: infos)
+    }
+
+    /// The 发放顺序 keys of the policies with a budget and an order, in population order, read
+    /// from the store (so every engine grants in the same order).
+    public static func grantOrderKeys(_ policies: [CompiledPolicy], _ result: BatchResult, _ store: ProfileStore) throws -> BatchDecisions.OrderKeys {
+        var keys: BatchDecisions.OrderKeys = [:]
+        for policy in policies where policy.budget != nil {
+            guard let order = policy.grantOrder else { continue }
+            let subject = policy.subject ?? "居民"
+            guard let kind = NameTable.subjectKind(subject), let ids = result.populations[subject]?.ids else { continue }
+            let values = try store.fieldValues(kind, field: order.field, unit: subject == "家庭" ? .householdHead : .each)
+            keys[policy.id] = ids.map { BatchDecisions.orderKey(values[$0]) }
+        }
+        return keys
     }
 
     static func runPolicy(_ batch: PolicyBatch, info: RunPolicyInfo?, sha256: String) -> RunPolicy {

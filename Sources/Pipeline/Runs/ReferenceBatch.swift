@@ -4,20 +4,32 @@ public import RuleLanguage
 public import Store
 internal import Foundation
 
+/// What evaluates every policy over the whole population into a raw `BatchResult` (eligible,
+/// ineligible, unknown, amounts, condition bitsets; populations sorted by id). Everything after
+/// it — 互斥组, budgets, storing, exporting, explaining — is shared (`BatchRun`).
+public protocol BatchEngine {
+    /// Recorded in the run ledger.
+    static var engineVersion: String { get }
+    static func evaluate(
+        policies: [CompiledPolicy], program: Program, store: ProfileStore, asOf: Day,
+        progress: ((_ subject: String, _ evaluated: Int) -> Void)?
+    ) throws -> BatchResult
+}
+
 /// The oracle: every given policy over every active entity of its subject, with the reference
 /// evaluator one entity at a time, as a raw `BatchResult` (eligible, ineligible, unknown; no
 /// 互斥组 or budget decided yet: `BatchDecisions` does that for any producer). Populations are
 /// sorted ascending by id (身份证号; 户号 for 家庭, the member standing for the household as
 /// `ScanUnit.householdHead` picks it; 统一社会信用代码). Plain and slow; the columnar engine
 /// must give the same result.
-public enum ReferenceBatch {
+public enum ReferenceBatch: BatchEngine {
     public static let engineVersion = "reference-1"
 
-    /// The raw result and, for each policy with a 发放顺序, its order keys by entity.
+    /// The raw result (no 互斥组 or budget decided).
     public static func evaluate(
         policies: [CompiledPolicy], program: Program, store: ProfileStore, asOf: Day,
         progress: ((_ subject: String, _ evaluated: Int) -> Void)? = nil
-    ) throws -> (result: BatchResult, orderKeys: BatchDecisions.OrderKeys) {
+    ) throws -> BatchResult {
         let evaluator = ReferenceEvaluator(program: program)
         let bySubject = Dictionary(grouping: policies.indices) { policies[$0].subject ?? "居民" }
         var ids: [String: [String]] = [:]
@@ -27,9 +39,7 @@ public enum ReferenceBatch {
         _ = try RuleTrial.forEachEntity(subjects: Set(bySubject.keys), store: store, progress: progress) { subject, facts in
             ids[subject, default: []].append(entityID(subject, facts, store.schemas))
             for index in bySubject[subject] ?? [] {
-                let policy = policies[index]
-                columns[index].append(evaluator.evaluate(policy, for: facts, asOf: asOf, explaining: false))
-                if let order = policy.grantOrder { columns[index].keys.append(BatchDecisions.orderKey(facts.fields[order.field])) }
+                columns[index].append(evaluator.evaluate(policies[index], for: facts, asOf: asOf, explaining: false))
             }
         }
         var populations: [String: BatchPopulation] = [:]
@@ -40,15 +50,12 @@ public enum ReferenceBatch {
             populations[subject] = BatchPopulation(subject: subject, ids: order.map { list[$0] })
         }
         var batches: [PolicyBatch] = []
-        var orderKeys: BatchDecisions.OrderKeys = [:]
         for (index, policy) in policies.enumerated() {
             let subject = policy.subject ?? "居民"
-            let order = permutation[subject] ?? []
-            batches.append(columns[index].batch(policy.id, subject: subject, order: order))
-            if policy.grantOrder != nil { orderKeys[policy.id] = order.map { columns[index].keys[$0] } }
+            batches.append(columns[index].batch(policy.id, subject: subject, order: permutation[subject] ?? []))
             columns[index] = PolicyColumns(policy)
         }
-        return (BatchResult(asOf: asOf, populations: populations, policies: batches), orderKeys)
+        return BatchResult(asOf: asOf, populations: populations, policies: batches)
     }
 
     /// The id results are exported under: 户号 for 家庭 (a resident without one stands alone,
@@ -74,7 +81,6 @@ struct PolicyColumns {
     var known: [GrowingBits]
     var truth: [GrowingBits]
     var amountUnknown = GrowingBits()
-    var keys: [Int64?] = []
     /// As `PolicyBatch.conditions`: the validity window first when there is one.
     let names: [String]
 
