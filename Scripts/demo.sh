@@ -2,7 +2,9 @@
 # The main job on the bundled fixtures: build (release), import Fixtures/ into a fresh
 # database, print the summary and the quarantine, then check, test and show the rules under
 # Rules/, evaluate every published policy against the imported profiles (rules try, the
-# reference evaluator) and explain one person's decisions condition by condition. Later stages
+# reference evaluator) and explain one person's decisions condition by condition; then store a
+# run (mianshen run), export one policy's results, explain from the run, change a rule in a temp
+# copy of Rules/, run again and diff the two runs. Later stages
 # (columnar evaluate → applications → outbox → report) join as they are built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,3 +49,25 @@ echo "== 解释：一位居民（88 岁、特困、有承包地）的每项政�
 echo
 echo "== 解释：一户（按户号；户号不是个人信息，照原样显示）的以家庭为对象的政策"
 "$bin" rules try --published --as-of "$as_of" --entity H4101030001089
+echo
+echo "== 批量评估：已发布且当日有效的政策 × 全部有效档案，保存为一次运行（评估日 $as_of）"
+"$bin" run --as-of "$as_of"
+echo
+echo "== 结果：高龄津贴（CSV 为机器导出，表头固定，编号全文）"
+"$bin" results --policy YL-GLJT --format csv
+echo
+echo "== 解释：按保存的运行逐条解释同一位居民的高龄津贴"
+"$bin" explain 410103193712182418 YL-GLJT
+echo
+echo "== 改一条规则再运行：高龄津贴 80–89 周岁档每月 100 元 → 120 元（在 Rules/ 的临时副本中改；改过的政策"
+echo "   内容指纹变了，尚未重新审核，所以第二次运行加 --include-drafts）"
+rules_copy=$(mktemp -d)
+trap 'rm -rf "$rules_copy"' EXIT
+cp -r Rules/. "$rules_copy"
+sed -i 's/^    \[80, 90)    100 元/    [80, 90)    120 元/' "$rules_copy/养老/高龄津贴.policy"
+grep -q "\[80, 90)    120 元" "$rules_copy/养老/高龄津贴.policy"
+"$bin" run --as-of "$as_of" --include-drafts --rules "$rules_copy" > /dev/null
+"$bin" runs list
+echo
+echo "== 对比两次运行（高龄津贴）：金额变化的对象"
+"$bin" diff 1 2 --policy YL-GLJT

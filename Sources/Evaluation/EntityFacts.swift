@@ -48,6 +48,11 @@ public struct PolicyEvaluation: Sendable {
     public static let validityCondition = "有效期"
     public static let amountCondition = "金额"
 
+    /// The validity window's label: 在政策有效期内（2025-01-01 至 2027-12-31）.
+    public static func validityLabel(_ validity: (from: Day, to: Day)) -> String {
+        "在政策有效期内（\(validity.from) 至 \(validity.to)）"
+    }
+
     public var policy: String
     public var outcome: Outcome
     /// In 元, rounded to the fen (四舍五入); nil unless eligible with a known amount. Kept as a
@@ -57,4 +62,14 @@ public struct PolicyEvaluation: Sendable {
 
     /// The amount as people read it, e.g. 892.50.
     public var amount: String? { amountValue.map(ReferenceEvaluator.yuan) }
+}
+
+extension PolicyEvaluation.ConditionResult {
+    /// A condition's value decided elsewhere (a stored run's bitsets), with the inputs read now.
+    public static func decided(
+        name: String, label: String, basis: String?, value: Truth, inputs: [(field: String, value: String)], premise: Bool,
+        unlisted: [UnlistedKey] = []
+    ) -> Self {
+        Self(name: name, label: label, basis: basis, value: value, inputs: inputs, premise: premise, unlisted: unlisted)
+    }
 }

@@ -47,7 +47,7 @@ public struct ReferenceEvaluator: Sendable {
         if let validity = policy.validity {
             let inForce = validity.from <= asOf && asOf <= validity.to
             results.append(.init(
-                name: PolicyEvaluation.validityCondition, label: "在政策有效期内（\(validity.from) 至 \(validity.to)）", basis: policy.basis,
+                name: PolicyEvaluation.validityCondition, label: PolicyEvaluation.validityLabel(validity), basis: policy.basis,
                 value: inForce ? .yes : .no, inputs: explaining ? [("评估日", asOf.description)] : [], premise: true
             ))
         }

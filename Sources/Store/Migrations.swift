@@ -74,6 +74,9 @@ enum Migrations {
         migrator.registerMigration("v4-conditional-empty") { db in
             try forgetUnconditionalEmptyValues(schemas: schemas, in: db)
         }
+        migrator.registerMigration("v5-runs") { db in
+            try db.execute(sql: RunTables.schema)
+        }
         return migrator
     }
 

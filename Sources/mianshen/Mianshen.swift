@@ -5,7 +5,7 @@ import Diagnostics
 struct Mianshen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mianshen",
-        abstract: "免申即享批处理引擎：导入企业与居民数据，建立一人一档、一企一档。",
+        abstract: "免申即享批处理引擎：导入企业与居民数据，建立一人一档、一企一档，按政策批量评估并保存、解释结果。",
         discussion: """
             退出码（全部命令通用）：
             \(ErrorCategory.exitCodeTable)
@@ -14,7 +14,8 @@ struct Mianshen: ParsableCommand {
             """,
         subcommands: [
             ImportCommand.self, QuarantineCommand.self, ProfileCommand.self, DBCommand.self, RulesCommand.self,
-            FixturesCommand.self,
+            FixturesCommand.self, RunCommand.self, ResultsCommand.self, ExplainCommand.self, NearMissesCommand.self,
+            RunsCommand.self, DiffCommand.self,
         ]
     )
 }

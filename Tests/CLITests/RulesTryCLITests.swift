@@ -26,74 +26,16 @@ final class RulesTryCLITests: XCTestCase {
                 [90, 以上) 200 元
               结束
             结束
-            政策 T-YB “居民医保试算”
-              领域 助医
-              对象 居民
-              方式 直接兑现
-              条件 本区 “户籍在二七区”：户籍地 属于 二七区
-              条件 居民医保 “参加城乡居民医保”：医保类型 = 城乡居民
-              金额 10 元
-            结束
-            政策 T-YE “育儿试算”
-              领域 育幼
-              对象 家庭
-              领取人 户主
-              方式 依申请
-              前提 本区 “户籍在二七区”：户籍地 属于 二七区
-              条件 有婴幼儿 “家庭中有 3 周岁以下婴幼儿”：计数(家庭成员, 周岁(家庭成员.出生日期) < 3) >= 1
-              金额 计数(家庭成员, 周岁(家庭成员.出生日期) < 3) * 3600 元
-            结束
-            政策 T-Q1 “企业甲”
-              领域 惠企
-              对象 企业
-              方式 直接兑现
-              互斥 培育 优先级 1 就高
-              条件 本区注册 “注册地在二七区”：注册地 属于 二七区
-              金额 100 元
-            结束
-            政策 T-Q2 “企业乙”
-              领域 惠企
-              对象 企业
-              方式 直接兑现
-              互斥 培育 优先级 2 就高
-              条件 本区注册 “注册地在二七区”：注册地 属于 二七区
-              金额 200 元
-            结束
+            \(TrialStore.otherPolicies())
             """)
-        let header = "id_number,name,gender,birth_date,hukou_division,hukou_type,household_id,relation,phone,alive,dibao,tekun,disability_level,school_stage,medical_insurance,annual_income_yuan,farmland_mu,consent_push"
-        let residents = [
-            // A turns 80 on the 评估日; B is one day short; C is under 3; all three one household.
-            Self.id("41010319461127001", "男") + ",甲,男,1946-11-27,410103001,非农业,H1,户主,13800000001,是,否,否,,无,城乡居民,1000,0,是",
-            Self.id("41010319461128002", "女") + ",乙,女,1946-11-28,410103001,非农业,H1,配偶,13800000002,是,否,否,,无,城乡居民,1000,0,是",
-            Self.id("41010320250110003", "男") + ",丙,男,2025-01-10,410103001,非农业,H1,子女,,是,否,否,,无,城乡居民,0,0,是",
-            // D is 86 but registered in 中原区: fails exactly one condition.
-            Self.id("41010219400101004", "女") + ",丁,女,1940-01-01,410102001,非农业,H2,户主,13800000004,是,否,否,,无,职工,1000,0,是",
-            // E is 82, in 二七区, insurance unknown.
-            Self.id("41010319440505005", "男") + ",戊,男,1944-05-05,410103002,非农业,H3,户主,13800000005,是,否,否,,无,,1000,0,是",
-        ]
-        try dir.write("residents.csv", ([header] + residents).joined(separator: "\n") + "\n")
-        let enterprises = try String(contentsOfFile: RepositoryPaths.fixture("enterprises.csv"), encoding: .utf8)
-            .split(separator: "\n").prefix(3).joined(separator: "\n")
-        try dir.write("enterprises.csv", enterprises + "\n")
-        for kind in ["residents", "enterprises"] {
-            let result = try run(["import", kind, dir.file("\(kind).csv")])
-            XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        }
+        try TrialStore.importProfiles(into: dir, db: dir.file("try.db"))
     }
 
     private func run(_ arguments: [String]) throws -> CLIResult {
         try CLIRunner.run(arguments + ["--rules", dir.path, "--db", dir.file("try.db")])
     }
 
-    /// 17 digits plus the GB 11643 check character (ISO 7064 MOD 11-2). The sequence digit's
-    /// parity must match the sex.
-    static func id(_ body: String, _ sex: String) -> String {
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        var digits = body.compactMap(\.wholeNumberValue)
-        if (digits[16] % 2 == 1) != (sex == "男") { digits[16] = (digits[16] + 1) % 10 }
-        let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
-        return digits.map(String.init).joined() + String(Array("10X98765432")[sum % 11])
-    }
+    static func id(_ body: String, _ sex: String) -> String { TrialStore.id(body, sex) }
 
     func testTalliesPerPolicyWithReasonsExclusionAndManualReview() throws {
         let result = try run(["rules", "try", "--as-of", "2026-11-27", "--format", "csv"])

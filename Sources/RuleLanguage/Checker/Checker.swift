@@ -30,6 +30,7 @@ public struct Checker {
         .payee: ["本人", "户主", "监护人"],
         .mode: ["直接兑现", "依申请", "提醒"],
         .period: ["月", "年", "一次性"],
+        .grantOrder: ["升序", "降序"],
     ]
 
     public init(schemas: SchemaSet) {
@@ -174,6 +175,8 @@ public struct Checker {
                 checkSatisfiable(c.expression, scope)
             case .amount(let amount):
                 checkAmount(amount, &scope)
+            case .grantOrder(let field, let direction):
+                checkGrantOrder(field: field, direction: direction, scope)
             default:
                 break
             }
@@ -285,7 +288,7 @@ public struct Checker {
         }
     }
 
-    private mutating func checkAllowed(_ keyword: Keyword, _ name: Name, _ source: SourceFile) {
+    mutating func checkAllowed(_ keyword: Keyword, _ name: Name, _ source: SourceFile) {
         guard let allowed = Self.allowed[keyword], !allowed.contains(name.text) else { return }
         report(CheckerMessage.notAllowed(
             keyword.rawValue, name.text, allowed: allowed, at: source.location(of: name.range.lowerBound),

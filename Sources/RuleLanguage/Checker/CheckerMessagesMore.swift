@@ -154,4 +154,12 @@ extension CheckerMessage {
                 ?? "可用的证照类型：\(allowed.joined(separator: "、"))；新的证照类型先加到 licences.yaml 中。"
         )
     }
+
+    /// E216: a 发放顺序 by a field that has no order (text, a code, 是/否).
+    public static func unorderedGrantField(_ field: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E216", message: "发放顺序不能按“\(field)”排序：只能按日期或数值字段排序", location: location, length: length,
+            suggestion: "改按日期或数值字段排序，例如 发放顺序 按 出生日期 升序（年长者优先）；不写发放顺序时按对象编号升序发放。"
+        )
+    }
 }

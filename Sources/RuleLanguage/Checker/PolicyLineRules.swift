@@ -57,6 +57,7 @@ extension PolicyLine {
         case .budget: .budget
         case .exclusive: .exclusive
         case .version: .version
+        case .grantOrder: .grantOrder
         case .amount: .amount
         case .condition, .useCondition: nil
         }
@@ -72,6 +73,7 @@ extension PolicyLine {
         case .exclusive(let group, _, _): group.range.lowerBound
         case .condition(let c): c.range.lowerBound
         case .amount(let a): a.range.lowerBound
+        case .grantOrder(let field, _): field.range.lowerBound
         }
     }
 }

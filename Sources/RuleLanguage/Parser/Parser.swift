@@ -142,6 +142,11 @@ public struct Parser {
         case .version:
             advance()
             line = expectNumber("版本号").map(PolicyLine.version)
+        case .grantOrder:
+            advance()
+            guard expectKeyword(.by), let field = expectWord("排序所依据的字段（如 出生日期）"),
+                  let direction = expectWord("升序或降序") else { return nil }
+            line = .grantOrder(field: field, direction: direction)
         default:
             return nil
         }

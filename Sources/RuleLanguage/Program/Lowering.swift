@@ -72,6 +72,11 @@ public struct Lowering {
             return nil
         }.first
         let scope = Scope(subject: subject, local: local, source: source, policy: policy.id.text, amount: amountDecl)
+        for case .grantOrder(let field, let direction) in policy.lines {
+            if case .field(_, let spec)? = names.resolve(field.text, subject: subject, local: [:]) {
+                compiled.grantOrder = GrantOrder(field: spec.name, label: spec.label, descending: direction.text == "降序")
+            }
+        }
         for line in policy.lines {
             switch line {
             case .useCondition(let name, let premise):

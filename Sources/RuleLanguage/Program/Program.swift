@@ -183,6 +183,8 @@ public struct CompiledPolicy: Sendable {
     public var version: String?
     public var conditions: [CompiledCondition]
     public var amount: CompiledAmount?
+    /// `发放顺序`: who is granted first when a 预算 runs out; nil: by entity id, ascending.
+    public var grantOrder: GrantOrder?
 
     /// Whether any condition is a 前提 (scope condition).
     public var hasPremises: Bool { conditions.contains(where: \.premise) }
@@ -194,4 +196,23 @@ public struct CompiledPolicy: Sendable {
     public var reportsNearMisses: Bool {
         hasPremises && conditions.filter { !$0.premise }.count >= 2
     }
+}
+
+/// `发放顺序 按 出生日期 升序`: a policy's granting order under its 预算, by one of its subject's
+/// date or number fields; ties, and entities without the value (last), by entity id.
+public struct GrantOrder: Sendable, Hashable {
+    /// The canonical field name (`birth_date`).
+    public var field: String
+    /// As people read it (出生日期).
+    public var label: String
+    public var descending: Bool
+
+    public init(field: String, label: String, descending: Bool) {
+        self.field = field
+        self.label = label
+        self.descending = descending
+    }
+
+    /// 按 出生日期 升序.
+    public var text: String { "按 \(label) \(descending ? "降序" : "升序")" }
 }

@@ -195,6 +195,8 @@ public struct ProgramRenderer: Sendable {
             "互斥 \(policy.exclusive.map { "\($0.group) 优先级 \($0.priority)\($0.higherWins ? " 就高" : "")" } ?? "")",
             "版本 \(policy.version ?? "")",
         ]
+        // Written only where a policy declares it, so the text of every other policy is unchanged.
+        if let order = policy.grantOrder { lines.append("发放顺序 \(order.text)") }
         for condition in policy.conditions {
             lines.append("\(condition.premise ? "前提" : "条件") \(condition.name) “\(condition.label)” 依据 “\(condition.basis ?? "")”：\(render(condition.node))")
         }

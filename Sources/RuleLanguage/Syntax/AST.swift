@@ -45,6 +45,8 @@ public enum PolicyLine: Sendable {
     case budget(Literal<String>, unit: Name?)
     case exclusive(group: Name, priority: Literal<String>, higherWins: Bool)
     case version(Literal<String>)
+    /// `发放顺序 按 字段 升序|降序`: who is granted first when the 预算 runs out.
+    case grantOrder(field: Name, direction: Name)
     /// `条件 户籍在本区`: a shared condition used by name; `前提 户籍在本区` marks it as a premise.
     case useCondition(Name, premise: Bool)
     case condition(ConditionDecl)

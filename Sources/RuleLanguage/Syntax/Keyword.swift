@@ -15,6 +15,8 @@ public enum Keyword: String, CaseIterable, Sendable {
     case premise = "前提"
     /// `按 学段 取值 … 其他: … 结束`: a lookup table (取值 after the key, 其他 for every other value).
     case lookup = "取值", otherwise = "其他"
+    /// `发放顺序 按 出生日期 升序`: the order a policy with a 预算 grants in until the budget is spent.
+    case grantOrder = "发放顺序"
 
     public var english: String {
         switch self {
@@ -56,6 +58,7 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .premise: "premise"
         case .lookup: "lookup"
         case .otherwise: "other"
+        case .grantOrder: "grant_order"
         }
     }
 
@@ -73,6 +76,6 @@ public enum Keyword: String, CaseIterable, Sendable {
     /// Keywords that begin a line inside a policy.
     public static let policyLines: [Keyword] = [
         .domain, .department, .basis, .subject, .payee, .mode, .validity, .period, .budget, .exclusive, .version,
-        .condition, .amount, .premise,
+        .condition, .amount, .premise, .grantOrder,
     ]
 }

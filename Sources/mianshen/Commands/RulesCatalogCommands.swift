@@ -1,9 +1,10 @@
-import Foundation
 import ArgumentParser
 import Datasets
 import Diagnostics
+import Foundation
 import Pipeline
 import RuleLanguage
+import Store
 
 extension RulesCommand {
     /// Prints the diagnostics and fails when the rules do not compile.
@@ -12,6 +13,15 @@ extension RulesCommand {
         print(DiagnosticRenderer(sources: result.sources).render(result.diagnostics))
         print("规则有 \(result.errorCount) 个错误，请先用 mianshen rules check 修正。")
         throw ExitCode(1)
+    }
+
+    /// The existing store and the compiled rules (exit 1 after showing rule errors).
+    static func open(_ store: StoreOptions) throws -> (profiles: ProfileStore, entries: [CatalogEntry], program: Program) {
+        let profiles = try store.openExistingStore()
+        let catalog = try RuleCatalog.entries(rulesDirectory: store.rulesDirectory, schemas: profiles.schemas)
+        try requireCompiled(catalog.compiled)
+        guard let program = catalog.program else { throw ExitCode(1) }
+        return (profiles, catalog.entries, program)
     }
 
     struct List: ParsableCommand {
@@ -87,7 +97,10 @@ extension RulesCommand {
                 var out = ["\(p.id) \(p.title)（\(entry.status.rawValue)\(entry.departments.isEmpty ? "" : "：" + entry.departments.joined(separator: "、"))）"]
                 out.append("领域 \(p.domain ?? "—")　部门 \(p.department ?? "—")　对象 \(p.subject ?? "—")　领取人 \(p.payee ?? "本人")")
                 out.append("方式 \(p.mode ?? "—")　周期 \(p.period ?? "—")　有效期 \(p.validity.map { "\($0.from) 至 \($0.to)" } ?? "长期")")
-                if let budget = p.budget { out.append("预算 \(budget) 元") }
+                if let budget = p.budget {
+                    let order = p.grantOrder.map { "发放顺序 \($0.text)，同值按编号升序" } ?? "发放顺序按对象编号升序"
+                    out.append("预算 \(budget) 元（每年；\(order)）")
+                }
                 if let ex = p.exclusive { out.append("互斥组 \(ex.group)，优先级 \(ex.priority)\(ex.higherWins ? "，就高" : "")") }
                 out.append("依据 \(p.basis ?? "（未写）")")
                 out.append("")

@@ -57,16 +57,13 @@ extension RulesCommand {
 
         func run() throws {
             try reportingErrors {
-                let profiles = try store.openExistingStore()
-                let catalog = try RuleCatalog.entries(rulesDirectory: store.rulesDirectory, schemas: profiles.schemas)
-                try RulesCommand.requireCompiled(catalog.compiled)
-                guard let program = catalog.program else { throw ExitCode(1) }
-                let known = Set(catalog.entries.map(\.policy.id))
+                let (profiles, catalogEntries, program) = try RulesCommand.open(store)
+                let known = Set(catalogEntries.map(\.policy.id))
                 if let unknown = ids.first(where: { !known.contains($0) }) {
                     printError("没有编号为 \(unknown) 的政策；用 mianshen rules list 查看全部政策。")
                     throw ExitCode(64)
                 }
-                let entries = selected(catalog.entries)
+                let entries = selected(catalogEntries)
                 let day = asOf.flatMap { Day.parse($0) } ?? Show.today()
                 if let against {
                     let baseline = try RuleCatalog.entries(rulesDirectory: against, schemas: profiles.schemas)

@@ -14,7 +14,7 @@ extension RulesCommand.Try {
             printError("数据库中没有 \(masking.show(key, as: Self.personalData(key))) 的档案（身份证号、统一社会信用代码或户号）。")
             throw ExitCode(1)
         }
-        for line in header(found, key: key, day: day, schemas: profiles.schemas) { print(line) }
+        for line in Self.header(found, key: key, day: day, schemas: profiles.schemas, masking: masking) { print(line) }
         // Another member stands for the household: say how to see its 家庭 policies.
         if found.household == nil, found.kind == .residents, !found.standsForHousehold,
            entries.contains(where: { $0.policy.subject == "家庭" }), case .text(let id)? = found.entity.fields["household_id"] {
@@ -40,7 +40,7 @@ extension RulesCommand.Try {
     }
 
     /// Who is explained: the key (a 户号 in full, a 身份证号 masked), the household, licences.
-    private func header(_ found: RuleTrial.Explanation, key: String, day: Day, schemas: SchemaSet) -> [String] {
+    static func header(_ found: RuleTrial.Explanation, key: String, day: Day, schemas: SchemaSet, masking: MaskingOptions) -> [String] {
         var lines: [String] = []
         let fields = found.entity.fields
         let householdID = fields["household_id"].flatMap { value -> String? in
@@ -73,48 +73,8 @@ extension RulesCommand.Try {
         return lines
     }
 
-    /// `✓ 年满 80 周岁（出生日期=1946-11-27）　依据 …`, 前提 marked.
     private func conditionLine(_ c: PolicyEvaluation.ConditionResult, kind: DatasetKind, schemas: SchemaSet) -> String {
-        let mark = switch c.value {
-        case .yes: "✓"
-        case .no: "✗"
-        case .unknown: "?"
-        }
-        let inputs = c.inputs.map { input -> String in
-            let field = NameTable.input(input.field, subject: kind, schemas: schemas)
-            // Related records' values are joined by “、”: each is masked on its own.
-            let related = input.field.contains(".")
-            let parts = related ? input.value.components(separatedBy: "、") : [input.value]
-            let value = input.value.isEmpty ? "未知" : parts.map { part in
-                related && (part == "未知" || part == "无") ? part
-                    : field.spec?.type == .division ? schemas.divisions.label(of: part)
-                    : masking.show(part, as: field.spec?.masking)
-            }.joined(separator: "、")
-            return "\(field.label)=\(value)"
-        }
-        let detail = inputs.isEmpty ? "" : "（\(inputs.joined(separator: "，"))）"
-        // The validity line's basis is the policy's own, printed above; it is a premise of every
-        // policy, marked only where the policy wrote its own 前提.
-        let validity = c.name == PolicyEvaluation.validityCondition
-        let basis = validity ? nil : c.basis
-        let premise = c.premise && !validity ? "前提：" : ""
-        let why = c.value == .unknown ? Self.whyUnknown(c, kind: kind, schemas: schemas).map { "　无法判定：\($0)" } ?? "" : ""
-        return "  \(mark) \(premise)\(c.label)\(detail)\(why)\(basis.map { "　依据 \($0)" } ?? "")"
-    }
-
-    /// Why an unknown condition could not be decided: the values it read that are missing, and the
-    /// values a lookup table has no row for (行业代码 G59 不在“小微企业”的取值表中); nil if neither.
-    static func whyUnknown(_ c: PolicyEvaluation.ConditionResult, kind: DatasetKind, schemas: SchemaSet) -> String? {
-        let missing = c.inputs.filter { input in
-            input.value.isEmpty || (input.field.contains(".") && input.value.components(separatedBy: "、").contains("未知"))
-        }.map { NameTable.input($0.field, subject: kind, schemas: schemas).label }
-        var reasons = missing.isEmpty ? [] : ["缺少" + missing.joined(separator: "、")]
-        reasons += c.unlisted.map { unlisted in
-            let field = unlisted.field.map { NameTable.input($0, subject: kind, schemas: schemas).label + " " } ?? ""
-            let table = unlisted.table.map { "“\($0)”的" } ?? ""
-            return "\(field)\(unlisted.value) 不在\(table)取值表中"
-        }
-        return reasons.isEmpty ? nil : reasons.joined(separator: "；")
+        ExplanationText.conditionLine(c, kind: kind, schemas: schemas, masking: masking)
     }
 
     /// What a key typed on the command line may be: a 身份证号 (17 digits and a check

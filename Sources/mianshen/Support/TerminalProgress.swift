@@ -21,13 +21,13 @@ enum TerminalProgress {
         }
     }
 
-    /// For `rules try`: how many entities of which subject have been evaluated.
-    static func trialReporter() -> ((String, Int) -> Void)? {
+    /// For `rules try` (试算中) and `run` (运行中): how many entities of which subject have been evaluated.
+    static func trialReporter(_ doing: String = "试算中") -> ((String, Int) -> Void)? {
         guard isTerminal else { return nil }
         let started = Date()
         return { subject, evaluated in
             let seconds = Date().timeIntervalSince(started)
-            let line = String(format: "\r试算中：%@已评估 %d 个，用时 %.0f 秒   ", subject, evaluated, seconds)
+            let line = String(format: "\r%@：%@已评估 %d 个，用时 %.0f 秒   ", doing, subject, evaluated, seconds)
             FileHandle.standardError.write(Data(line.utf8))
         }
     }

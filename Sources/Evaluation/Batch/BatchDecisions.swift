@@ -1,0 +1,108 @@
+internal import Foundation
+public import RuleLanguage
+
+/// The decisions taken over a whole raw `BatchResult` after every policy has been evaluated, the
+/// same whatever computed it (the columnar engine or the reference evaluator entity by entity):
+/// first 互斥组 (an entity eligible for several policies of a group keeps one, exactly as
+/// `ExclusiveGroups` decides it; the others become `excluded`), then 预算 (eligible entities are
+/// granted in the policy's 发放顺序 until the yearly budget is spent; the rest become
+/// `over_budget`). Amounts stay what the policy would grant, for every decided outcome.
+public enum BatchDecisions {
+    /// One sort key per entity of a policy's population for its `发放顺序`, by policy id; nil
+    /// where the value is missing (granted last). See `orderKey(_:)`.
+    public typealias OrderKeys = [String: [Int64?]]
+
+    /// Applies 互斥组 then budgets. `policies` are the compiled policies of `result.policies`
+    /// (found by id). A policy with a 发放顺序 and a budget needs its keys in `orderKeys`;
+    /// without them it grants by entity id.
+    public static func apply(_ result: inout BatchResult, policies: [CompiledPolicy], orderKeys: OrderKeys = [:]) {
+        let compiled = Dictionary(policies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        exclude(&result, compiled)
+        for index in result.policies.indices {
+            guard let policy = compiled[result.policies[index].policyID], let budget = yearlyBudgetFen(policy) else { continue }
+            let keys = policy.grantOrder == nil ? nil : orderKeys[policy.id]
+            spend(&result.policies[index], budgetFen: budget, perYear: policy.period == "月" ? 12 : 1, keys: keys,
+                  descending: policy.grantOrder?.descending ?? false)
+        }
+    }
+
+    /// 互斥组, per subject: the groups' policies are compared entity by entity.
+    static func exclude(_ result: inout BatchResult, _ compiled: [String: CompiledPolicy]) {
+        var groups: [String: [Int]] = [:]
+        for (index, batch) in result.policies.enumerated() {
+            guard let group = compiled[batch.policyID]?.exclusive?.group else { continue }
+            groups["\(batch.subject)\u{1F}\(group)", default: []].append(index)
+        }
+        for members in groups.values.map({ $0.sorted() }) where members.count > 1 {
+            let policies = members.compactMap { compiled[result.policies[$0].policyID] }
+            guard policies.count == members.count else { continue }
+            let byAmount = policies.contains { $0.exclusive?.higherWins == true }
+            let priorities = policies.map { $0.exclusive.flatMap { Decimal(string: $0.priority) } ?? 0 }
+            let count = result.policies[members[0]].outcomes.count
+            for entity in 0..<count {
+                var best: Int?
+                for (position, member) in members.enumerated() where result.policies[member].outcomes[entity] == .eligible {
+                    guard let current = best else {
+                        best = position
+                        continue
+                    }
+                    if beats(position, current, entity, byAmount, members, priorities, policies, result) { best = position }
+                }
+                guard let winner = best else { continue }
+                for (position, member) in members.enumerated()
+                where position != winner && result.policies[member].outcomes[entity] == .eligible {
+                    result.policies[member].outcomes[entity] = .excluded
+                }
+            }
+        }
+    }
+
+    /// As `ExclusiveGroups`: with 就高 the larger amount, then the smaller 优先级, then the id.
+    private static func beats(
+        _ a: Int, _ b: Int, _ entity: Int, _ byAmount: Bool, _ members: [Int], _ priorities: [Decimal],
+        _ policies: [CompiledPolicy], _ result: BatchResult
+    ) -> Bool {
+        if byAmount {
+            let x = result.policies[members[a]].amountFen[entity]
+            let y = result.policies[members[b]].amountFen[entity]
+            if x != y { return x > y }
+        }
+        if priorities[a] != priorities[b] { return priorities[a] < priorities[b] }
+        return policies[a].id < policies[b].id
+    }
+
+    /// Grants the eligible entities in order while the year's spending stays within the budget;
+    /// from the first entity that does not fit on, every eligible entity is `over_budget` (the
+    /// order is kept: nobody further down is granted ahead of someone who waited).
+    static func spend(_ batch: inout PolicyBatch, budgetFen: Int64, perYear: Int64, keys: [Int64?]?, descending: Bool) {
+        var order = batch.outcomes.indices.filter { batch.outcomes[$0] == .eligible }
+        if let keys, keys.count == batch.outcomes.count {
+            order.sort { a, b in
+                switch (keys[a], keys[b]) {
+                case let (x?, y?) where x != y: return descending ? x > y : x < y
+                case (nil, _?): return false
+                case (_?, nil): return true
+                default: return a < b
+                }
+            }
+        }
+        var spent: Int64 = 0
+        var full = false
+        for entity in order {
+            let yearly = batch.amountFen[entity].multipliedReportingOverflow(by: perYear)
+            let (total, overflow) = spent.addingReportingOverflow(yearly.partialValue)
+            if full || yearly.overflow || overflow || total > budgetFen {
+                full = true
+                batch.outcomes[entity] = .overBudget
+            } else {
+                spent = total
+            }
+        }
+    }
+
+    /// The policy's 预算 in 分 per year; nil without one (or one that cannot be read).
+    public static func yearlyBudgetFen(_ policy: CompiledPolicy) -> Int64? {
+        guard let text = policy.budget, let value = Decimal(string: text) else { return nil }
+        return NSDecimalNumber(decimal: ReferenceEvaluator.roundedToFen(value) * 100).int64Value
+    }
+}

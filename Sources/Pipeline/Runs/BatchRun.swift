@@ -1,0 +1,163 @@
+public import Datasets
+public import Evaluation
+internal import Foundation
+public import RuleLanguage
+public import Store
+
+/// A run as read back from the ledger: the decided `BatchResult` and the policies as they were.
+public struct LoadedRun: Sendable {
+    public var record: RunRecord
+    public var result: BatchResult
+    /// By policy id.
+    public var info: [String: RunPolicyInfo]
+}
+
+/// `mianshen run`: every published policy valid on the day (drafts too when asked) over every
+/// active entity; 互斥组 and budgets decided; stored with its ledger in one transaction.
+public enum BatchRun {
+    /// Published policies (all with `includeDrafts`) whose validity window contains `asOf`.
+    public static func select(_ entries: [CatalogEntry], asOf: Day, includeDrafts: Bool) -> [CatalogEntry] {
+        entries.filter { entry in
+            guard includeDrafts || entry.status == .published else { return false }
+            guard let validity = entry.policy.validity else { return true }
+            return validity.from <= asOf && asOf <= validity.to
+        }
+    }
+
+    /// SHA-256 over the evaluated policies' content hashes, in id order (`ID SHA` per line).
+    public static func rulesHash(_ entries: [CatalogEntry]) -> String {
+        RuleCatalog.sha256(entries.sorted { $0.policy.id < $1.policy.id }.map { "\($0.policy.id) \($0.sha256)" }.joined(separator: "\n"))
+    }
+
+    /// Evaluates with `engine` (the reference evaluator until the columnar engine replaces it),
+    /// decides 互斥组 and budgets, and stores the run with its ledger.
+    public static func execute(
+        entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day, includeDrafts: Bool,
+        engine: any BatchEngine.Type = ReferenceBatch.self, progress: ((String, Int) -> Void)? = nil
+    ) throws -> LoadedRun {
+        let started = Date()
+        let policies = entries.map(\.policy)
+        var result = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress)
+        BatchDecisions.apply(&result, policies: policies, orderKeys: try grantOrderKeys(policies, result, store))
+        var inputs: [RunInput] = []
+        for kind in DatasetKind.allCases {
+            if let latest = try store.latestImport(kind: kind) {
+                inputs.append(RunInput(kind: kind.rawValue, importID: latest.id, sha256: latest.sha256))
+            }
+        }
+        let infos = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, RunPolicyInfo($0, program: program, schemas: store.schemas)) })
+        let hashes = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.sha256) })
+        var record = RunRecord(
+            asOf: asOf.description, startedAt: timestamp(started), finishedAt: timestamp(Date()),
+            engine: engine.engineVersion, includeDrafts: includeDrafts, rulesSHA256: rulesHash(entries), inputs: inputs,
+            resultsSHA256: ResultsExport.sha256(result),
+            populations: result.populations.values.sorted { $0.subject < $1.subject }.map { population in
+                RunPopulation(
+                    subject: population.subject, ids: population.ids,
+                    sha256: RuleCatalog.sha256(population.subject + "\n" + population.ids.joined(separator: "\n"))
+                )
+            },
+            policies: result.policies.map { batch in
+                runPolicy(batch, info: infos[batch.policyID], sha256: hashes[batch.policyID] ?? "")
+            }
+        )
+        record.id = try store.saveRun(record)
+        return LoadedRun(record: record, result: result, info: infos)
+    }
+
+    /// The 发放顺序 keys of the policies with a budget and an order, in population order, read
+    /// from the store (so every engine grants in the same order).
+    public static func grantOrderKeys(_ policies: [CompiledPolicy], _ result: BatchResult, _ store: ProfileStore) throws -> BatchDecisions.OrderKeys {
+        var keys: BatchDecisions.OrderKeys = [:]
+        for policy in policies where policy.budget != nil {
+            guard let order = policy.grantOrder else { continue }
+            let subject = policy.subject ?? "居民"
+            guard let kind = NameTable.subjectKind(subject), let ids = result.populations[subject]?.ids else { continue }
+            let values = try store.fieldValues(kind, field: order.field, unit: subject == "家庭" ? .householdHead : .each)
+            keys[policy.id] = ids.map { BatchDecisions.orderKey(values[$0]) }
+        }
+        return keys
+    }
+
+    static func runPolicy(_ batch: PolicyBatch, info: RunPolicyInfo?, sha256: String) -> RunPolicy {
+        var counts: [String: Int] = [:]
+        var amounts: [String: Int64] = [:]
+        for outcome in BatchOutcome.allCases { counts[outcome.code] = 0 }
+        for (entity, outcome) in batch.outcomes.enumerated() {
+            counts[outcome.code, default: 0] += 1
+            if outcome == .eligible || outcome == .excluded || outcome == .overBudget {
+                amounts[outcome.code, default: 0] += batch.amountFen[entity]
+            }
+        }
+        let bits = batch.conditions.flatMap { [$0.known, $0.truth] } + [batch.amountKnown]
+        let metadata = (try? JSONEncoder.sorted.encode(info)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return RunPolicy(
+            policyID: batch.policyID, title: info?.title ?? "", subject: batch.subject, sha256: sha256, metadata: metadata,
+            counts: counts, amountsFen: amounts,
+            rows: BatchEncoding.encodeRows(outcomes: batch.outcomes, amountFen: batch.amountFen),
+            conditions: BatchEncoding.encode(bits)
+        )
+    }
+
+    /// A stored run (the latest when `id` is nil); nil if there is none.
+    public static func load(store: ProfileStore, id: Int64?) throws -> LoadedRun? {
+        guard let id = try id ?? store.latestRunID(), let record = try store.loadRun(id) else { return nil }
+        var populations: [String: BatchPopulation] = [:]
+        for population in record.populations {
+            populations[population.subject] = BatchPopulation(subject: population.subject, ids: population.ids)
+        }
+        var infos: [String: RunPolicyInfo] = [:]
+        var batches: [PolicyBatch] = []
+        for policy in record.policies {
+            let count = populations[policy.subject]?.count ?? 0
+            guard let info = try? JSONDecoder().decode(RunPolicyInfo.self, from: Data(policy.metadata.utf8)),
+                  let rows = BatchEncoding.decodeRows(policy.rows, count: count),
+                  let bits = BatchEncoding.decodeBitsets(policy.conditions, count: count),
+                  bits.count == info.conditions.count * 2 + 1 else {
+                throw RunError.corrupt(id, policy.policyID)
+            }
+            infos[policy.policyID] = info
+            let conditions = info.conditions.enumerated().map { position, condition in
+                ConditionBits(name: condition.name, known: bits[2 * position], truth: bits[2 * position + 1])
+            }
+            batches.append(PolicyBatch(
+                policyID: policy.policyID, subject: policy.subject, outcomes: rows.outcomes, amountFen: rows.amountFen,
+                conditions: conditions, amountKnown: bits[bits.count - 1]
+            ))
+        }
+        var slim = record
+        slim.policies = record.policies.map { policy in
+            var p = policy
+            p.rows = []
+            p.conditions = []
+            return p
+        }
+        let asOf = Day.parse(record.asOf) ?? Day(daysSinceEpoch: 0)
+        return LoadedRun(record: slim, result: BatchResult(asOf: asOf, populations: populations, policies: batches), info: infos)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        var formatter = Date.ISO8601FormatStyle()
+        formatter.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        return date.formatted(formatter)
+    }
+}
+
+/// A run that cannot be read back.
+public enum RunError: Error, CustomStringConvertible {
+    case corrupt(Int64, String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let id, let policy): "运行 \(id) 中政策 \(policy) 的记录已损坏，无法读取。"
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

@@ -1,0 +1,116 @@
+internal import Foundation
+internal import GRDB
+
+extension ProfileStore {
+    /// Writes a whole run in one transaction and returns its id.
+    public func saveRun(_ run: RunRecord) throws -> Int64 {
+        let inputs = String(decoding: (try? JSONEncoder().encode(run.inputs)) ?? Data("[]".utf8), as: UTF8.self)
+        return try guarded("保存运行结果") {
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO runs (as_of, started_at, finished_at, engine, include_drafts, rules_sha256, inputs, results_sha256)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [
+                        run.asOf, run.startedAt, run.finishedAt, run.engine, run.includeDrafts, run.rulesSHA256, inputs,
+                        run.resultsSHA256,
+                    ])
+                let id = db.lastInsertedRowID
+                for population in run.populations {
+                    let ids = Data(population.ids.joined(separator: "\n").utf8)
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO run_id_lists (sha256, count, ids) VALUES (?, ?, ?)",
+                        arguments: [population.sha256, population.ids.count, ids]
+                    )
+                    try db.execute(
+                        sql: "INSERT INTO run_populations (run_id, subject, ids_sha256) VALUES (?, ?, ?)",
+                        arguments: [id, population.subject, population.sha256]
+                    )
+                }
+                for p in run.policies {
+                    let c = p.counts, a = p.amountsFen
+                    try db.execute(sql: """
+                        INSERT INTO run_policies (run_id, policy_id, title, subject, sha256, metadata, eligible, ineligible, unknown,
+                            excluded, over_budget, eligible_fen, excluded_fen, over_budget_fen, rows, conditions)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [
+                            id, p.policyID, p.title, p.subject, p.sha256, p.metadata, c["eligible"] ?? 0, c["ineligible"] ?? 0,
+                            c["unknown"] ?? 0, c["excluded"] ?? 0, c["over_budget"] ?? 0, a["eligible"] ?? 0, a["excluded"] ?? 0,
+                            a["over_budget"] ?? 0, Data(p.rows), Data(p.conditions),
+                        ])
+                }
+                return id
+            }
+        }
+    }
+
+    /// The ledger, oldest first, without the per-policy blobs or population ids.
+    public func runs() throws -> [RunRecord] {
+        try guarded("读取运行记录") {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map { row in
+                    var run = Self.run(row)
+                    run.policies = try Self.policies(db, run: run.id, blobs: false)
+                    return run
+                }
+            }
+        }
+    }
+
+    public func latestRunID() throws -> Int64? {
+        try guarded("读取运行记录") {
+            try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM runs") }
+        }
+    }
+
+    /// A whole run, blobs and population ids included; nil if there is no such run.
+    public func loadRun(_ id: Int64) throws -> RunRecord? {
+        try guarded("读取运行结果") {
+            try pool.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
+                var run = Self.run(row)
+                run.policies = try Self.policies(db, run: id, blobs: true)
+                run.populations = try Row.fetchAll(db, sql: """
+                    SELECT p.subject, p.ids_sha256, l.ids FROM run_populations p JOIN run_id_lists l ON l.sha256 = p.ids_sha256
+                    WHERE p.run_id = ? ORDER BY p.subject
+                    """, arguments: [id]).map { row in
+                    let data: Data = row["ids"] ?? Data()
+                    let text = String(decoding: data, as: UTF8.self)
+                    let ids = text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    return RunPopulation(subject: row["subject"], ids: ids, sha256: row["ids_sha256"])
+                }
+                return run
+            }
+        }
+    }
+
+    private static func run(_ row: Row) -> RunRecord {
+        let inputsText: String = row["inputs"] ?? "[]"
+        let inputs = (try? JSONDecoder().decode([RunInput].self, from: Data(inputsText.utf8))) ?? []
+        var run = RunRecord(
+            asOf: row["as_of"], startedAt: row["started_at"], finishedAt: row["finished_at"], engine: row["engine"],
+            includeDrafts: row["include_drafts"], rulesSHA256: row["rules_sha256"], inputs: inputs,
+            resultsSHA256: row["results_sha256"], populations: [], policies: []
+        )
+        run.id = row["id"]
+        return run
+    }
+
+    private static func policies(_ db: Database, run: Int64, blobs: Bool) throws -> [RunPolicy] {
+        let columns = blobs ? "*" : "run_id, policy_id, title, subject, sha256, metadata, eligible, ineligible, unknown, excluded, "
+            + "over_budget, eligible_fen, excluded_fen, over_budget_fen"
+        return try Row.fetchAll(
+            db, sql: "SELECT \(columns) FROM run_policies WHERE run_id = ? ORDER BY policy_id", arguments: [run]
+        ).map { row in
+            var counts: [String: Int] = [:]
+            for code in ["eligible", "ineligible", "unknown", "excluded", "over_budget"] { counts[code] = row[code] }
+            var amounts: [String: Int64] = [:]
+            for code in ["eligible", "excluded", "over_budget"] { amounts[code] = row[code + "_fen"] }
+            let rows: Data = blobs ? (row["rows"] ?? Data()) : Data()
+            let conditions: Data = blobs ? (row["conditions"] ?? Data()) : Data()
+            return RunPolicy(
+                policyID: row["policy_id"], title: row["title"], subject: row["subject"], sha256: row["sha256"],
+                metadata: row["metadata"], counts: counts, amountsFen: amounts, rows: [UInt8](rows), conditions: [UInt8](conditions)
+            )
+        }
+    }
+}
