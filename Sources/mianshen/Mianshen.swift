@@ -14,7 +14,7 @@ struct Mianshen: ParsableCommand {
             """,
         subcommands: [
             ImportCommand.self, QuarantineCommand.self, ProfileCommand.self, DBCommand.self, RulesCommand.self,
-            FixturesCommand.self,
+            FixturesCommand.self, EngineCommand.self,
         ]
     )
 }

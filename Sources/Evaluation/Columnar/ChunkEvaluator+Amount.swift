@@ -1,0 +1,89 @@
+internal import Datasets
+internal import Foundation
+internal import RuleLanguage
+
+/// A policy's amount over the chunk (formula or tiers, then the cap), before rounding: what
+/// `本项金额` reads, and what eligible rows are paid once rounded to the fen.
+extension ChunkEvaluator {
+    func computeAmount(_ amount: CompiledAmount, _ kind: SlotKind, into out: Slot) {
+        let frame = frames[0]
+        let n = frame.count
+        out.prepare(kind, count: n)
+        clearValid(out, n)
+        guard kind.isNumber else { return }
+        let cap: NodeID?
+        switch amount {
+        case .formula(let node, let c):
+            cap = c
+            let value = slot(node, frame), valueKind = self.kindOf(node.index, 0)
+            guard valueKind.isNumber else { return }
+            for w in 0..<frame.words { out.valid[w] = value.valid[w] }
+            for i in 0..<n where bit(value.valid, i) { store(value, valueKind, i, into: out, kind, frame) }
+        case .tiers(let by, let tiers, let c):
+            cap = c
+            let x = slot(by, frame), xKind = self.kindOf(by.index, 0)
+            guard xKind.isNumber else { return }
+            let bounds = tiers.map { (lower: Bound($0.lower), upper: $0.upper.flatMap(Bound.init), tier: $0) }
+            for i in 0..<n where bit(x.valid, i) {
+                let chosen = bounds.first { b in
+                    guard let lower = b.lower?.compare(x, xKind, i) else { return false }
+                    let above = b.tier.lowerInclusive ? lower >= 0 : lower > 0
+                    guard let upper = b.upper?.compare(x, xKind, i) else { return above }
+                    return above && (b.tier.upperInclusive ? upper <= 0 : upper < 0)
+                }
+                guard let chosen else {
+                    if kind == .decimal { out.decs[i] = 0 } else { out.ints[i] = 0 }
+                    out.valid[i >> 6] |= 1 << UInt64(i & 63)
+                    continue
+                }
+                let value = slot(chosen.tier.value, frame)
+                guard bit(value.valid, i) else { continue }
+                out.valid[i >> 6] |= 1 << UInt64(i & 63)
+                store(value, self.kindOf(chosen.tier.value.index, 0), i, into: out, kind, frame)
+            }
+        }
+        guard let cap else { return }
+        let limit = slot(cap, frame), limitKind = self.kindOf(cap.index, 0)
+        for w in 0..<frame.words { out.valid[w] &= limitKind.isNumber ? limit.valid[w] : 0 }
+        for i in 0..<n where bit(out.valid, i) && compareNumbers((out, kind), (limit, limitKind), i) > 0 {
+            store(limit, limitKind, i, into: out, kind, frame)
+        }
+    }
+
+    /// An amount in 分, rounded half up (away from zero) like `ReferenceEvaluator.roundedToFen`.
+    func fen(_ slot: Slot, _ kind: SlotKind, _ i: Int) -> Int64 {
+        if kind == .decimal {
+            return NSDecimalNumber(decimal: ReferenceEvaluator.roundedToFen(slot.decs[i]) * 100).int64Value
+        }
+        let v = slot.ints[i], s = Self.scale(kind)
+        if s <= 2 {
+            let (r, o) = v.multipliedReportingOverflow(by: powersOfTen[2 - s])
+            if o { escape(frames[0], i) }
+            return r
+        }
+        let d = powersOfTen[s - 2]
+        let (q, r) = v.quotientAndRemainder(dividingBy: d)
+        return r.magnitude * 2 >= d.magnitude ? q + (v < 0 ? -1 : 1) : q
+    }
+}
+
+/// A tier bound as written, compared exactly with a number.
+struct Bound {
+    let fixed: (units: Int64, scale: Int)?
+    let decimal: Decimal
+
+    init?(_ text: String) {
+        guard let decimal = Decimal(string: text) else { return nil }
+        self.decimal = decimal
+        fixed = parseFixed(text)
+    }
+
+    /// The sign of x − bound.
+    func compare(_ x: Slot, _ kind: SlotKind, _ i: Int) -> Int? {
+        if kind != .decimal, let fixed {
+            return compareFixed(x.ints[i], ChunkEvaluator.scale(kind), fixed.units, fixed.scale)
+        }
+        let value = kind == .decimal ? x.decs[i] : decimalValue(x.ints[i], scale: ChunkEvaluator.scale(kind))
+        return value < decimal ? -1 : (value == decimal ? 0 : 1)
+    }
+}

@@ -1,0 +1,190 @@
+public import Datasets
+internal import GRDB
+
+/// Loading columns for the columnar engine: only the fields asked for, of active rows, into
+/// typed buffers with validity bitmaps (see `LoadedColumn`), populations in ascending id order.
+extension ProfileStore {
+    public func loadColumns(_ request: ColumnRequest) throws -> ColumnSet {
+        try guarded("装载数据列") {
+            try pool.read { db in
+                var builder = ColumnSetBuilder(schemas: schemas, request: request)
+                try builder.load(db)
+                return builder.result()
+            }
+        }
+    }
+}
+
+/// Reads the tables one after the other in a single snapshot and assembles the populations.
+struct ColumnSetBuilder {
+    let schemas: SchemaSet
+    let request: ColumnRequest
+    var dictionary = TextDictionary()
+    var subjects: [String: SubjectColumns] = [:]
+    var residents = ColumnTable(count: 0, columns: [:])
+    var licences = ColumnTable(count: 0, columns: [:])
+
+    init(schemas: SchemaSet, request: ColumnRequest) {
+        self.schemas = schemas
+        self.request = request
+    }
+
+    func result() -> ColumnSet {
+        ColumnSet(dictionary: dictionary, subjects: subjects, residents: residents, licences: licences)
+    }
+
+    mutating func load(_ db: Database) throws {
+        let holders = try loadLicences(db)
+        if request.subjects.contains("居民") || request.subjects.contains("家庭") {
+            try loadResidents(db, holders: holders)
+        }
+        if request.subjects.contains("企业") {
+            let schema = schemas.enterprises
+            let (keys, table, _) = try read(schema, extra: [], db)
+            subjects["企业"] = SubjectColumns(
+                subject: "企业", ids: keys, fields: table, members: .empty(count: keys.count),
+                licences: Self.join(keys, holders)
+            )
+        }
+    }
+
+    /// Active licences ordered by holder; returns each row's holder.
+    private mutating func loadLicences(_ db: Database) throws -> [String] {
+        let (_, table, extra) = try read(schemas.licences, extra: ["holder_id"], db, order: "holder_id")
+        licences = table
+        return extra[0].map { $0 ?? "" }
+    }
+
+    private mutating func loadResidents(_ db: Database, holders: [String]) throws {
+        let (keys, table, extra) = try read(schemas.residents, extra: ["household_id", "relation"], db)
+        residents = table
+        let count = keys.count
+        // Households: members in key order; the one standing for it is the first 户主, else the first.
+        var householdOf = [Int32](repeating: 0, count: count)
+        var householdIDs: [String] = []
+        var codes: [String: Int32] = [:]
+        for row in 0..<count {
+            let id = extra[0][row]
+            if let id, let code = codes[id] {
+                householdOf[row] = code
+            } else {
+                let code = Int32(householdIDs.count)
+                householdIDs.append(id ?? "")
+                if let id { codes[id] = code }
+                householdOf[row] = code
+            }
+        }
+        var households = Self.group(householdOf, groups: householdIDs.count)
+        var heads = [Int32](repeating: -1, count: householdIDs.count)
+        for household in 0..<householdIDs.count {
+            let members = households.rows[households.range(of: household)]
+            heads[household] = members.first { extra[1][Int($0)] == "户主" } ?? members.first ?? 0
+        }
+        let ownLicences = Self.join(keys, holders)
+        if request.subjects.contains("居民") {
+            subjects["居民"] = SubjectColumns(
+                subject: "居民", ids: keys, fields: table, members: households.gathering(householdOf), licences: ownLicences
+            )
+        }
+        if request.subjects.contains("家庭") {
+            let order = householdIDs.indices.sorted { Self.precedes(householdIDs[$0], householdIDs[$1]) }.map { Int32($0) }
+            households = households.gathering(order)
+            let standing = order.map { heads[Int($0)] }
+            subjects["家庭"] = SubjectColumns(
+                subject: "家庭", ids: order.map { householdIDs[Int($0)] }, fields: table.gathering(standing),
+                members: households, licences: ownLicences.gathering(standing)
+            )
+        }
+    }
+
+    /// Rows (`0..<groups.count`) grouped by their group, in row order within a group.
+    static func group(_ groupOf: [Int32], groups: Int) -> RelatedRows {
+        var offsets = [Int32](repeating: 0, count: groups + 1)
+        for group in groupOf { offsets[Int(group) + 1] += 1 }
+        for i in 0..<groups { offsets[i + 1] += offsets[i] }
+        var next = offsets
+        var rows = [Int32](repeating: 0, count: groupOf.count)
+        for (row, group) in groupOf.enumerated() {
+            rows[Int(next[Int(group)])] = Int32(row)
+            next[Int(group)] += 1
+        }
+        return RelatedRows(offsets: offsets, rows: rows)
+    }
+
+    /// For entities with ascending `keys`, the licence rows (ordered by holder) each holds.
+    static func join(_ keys: [String], _ holders: [String]) -> RelatedRows {
+        var offsets: [Int32] = [0]
+        offsets.reserveCapacity(keys.count + 1)
+        var rows: [Int32] = []
+        var j = 0
+        for key in keys {
+            while j < holders.count, precedes(holders[j], key) { j += 1 }
+            while j < holders.count, holders[j] == key {
+                rows.append(Int32(j))
+                j += 1
+            }
+            offsets.append(Int32(rows.count))
+        }
+        return RelatedRows(offsets: offsets, rows: rows)
+    }
+
+    /// SQLite's BINARY order (the order of `ORDER BY` on these columns).
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// The active rows of `schema`'s table in key order (or `order`): keys, the requested
+    /// columns, and the `extra` columns as text.
+    private mutating func read(
+        _ schema: Schema, extra: [String], _ db: Database, order: String? = nil
+    ) throws -> (keys: [String], table: ColumnTable, extra: [[String?]]) {
+        let wanted = request.fields[schema.kind] ?? []
+        let specs = schema.fields.filter { wanted.contains($0.name) }
+        let key = ColumnMapping.quote(schema.key.name)
+        let columns = ([key] + extra.map(ColumnMapping.quote) + specs.map { ColumnMapping.quote($0.name) }).joined(separator: ", ")
+        let table = ColumnMapping.quote(schema.kind.rawValue)
+        let sql = "SELECT \(columns) FROM \(table) WHERE active = 1 ORDER BY \(order.map(ColumnMapping.quote) ?? key), \(key)"
+        var keys: [String] = []
+        var extras = [[String?]](repeating: [], count: extra.count)
+        var values = [[Int64]](repeating: [], count: specs.count)
+        var validity = [[UInt64]](repeating: [], count: specs.count)
+        let rows = try Row.fetchCursor(db, sql: sql)
+        var row = 0
+        while let record = try rows.next() {
+            keys.append(record[0] ?? "")
+            for e in extra.indices { extras[e].append(record[1 + e]) }
+            if row & 63 == 0 { for c in specs.indices { validity[c].append(0) } }
+            for (c, spec) in specs.enumerated() {
+                let value: DatabaseValue = record[1 + extra.count + c]
+                if let number = cell(value, spec.type) {
+                    values[c].append(number)
+                    validity[c][row >> 6] |= 1 << UInt64(row & 63)
+                } else {
+                    values[c].append(0)
+                }
+            }
+            row += 1
+        }
+        var loaded: [String: LoadedColumn] = [:]
+        for (c, spec) in specs.enumerated() {
+            loaded[spec.name] = LoadedColumn(name: spec.name, type: spec.type, values: values[c], validity: validity[c])
+        }
+        return (keys, ColumnTable(count: row, columns: loaded), extras)
+    }
+
+    /// A stored cell as the column's integer, or nil when unknown (NULL, or not of the
+    /// column's type: a date that does not parse).
+    private mutating func cell(_ value: DatabaseValue, _ type: FieldType) -> Int64? {
+        switch (value.storage, type) {
+        case (.null, _): return nil
+        case (.int64(let i), .bool): return i != 0 ? 1 : 0
+        case (.int64(let i), .integer), (.int64(let i), .decimal): return i
+        case (.string(let s), .date): return Day.parse(s).map { Int64($0.daysSinceEpoch) }
+        case (_, .integer), (_, .decimal), (_, .bool), (_, .date): return nil
+        case (.string(let s), _): return dictionary.code(s)
+        case (.int64(let i), _): return dictionary.code(String(i))
+        case (.double(let d), _): return dictionary.code(String(d))
+        case (.blob, _): return dictionary.code("<blob>")
+        }
+    }
+}
