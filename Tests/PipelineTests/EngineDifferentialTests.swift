@@ -43,6 +43,9 @@ final class EngineDifferentialTests: XCTestCase {
             let outcomes = Set(report.result.policies.flatMap(\.outcomes))
             XCTAssertEqual(outcomes, [.eligible, .ineligible, .unknown], asOf)
             XCTAssertGreaterThan(report.result.policies.map { $0.amountFen.reduce(0, +) }.reduce(0, +), 0, asOf)
+            // …and the kernels decided it, not the reference fallback.
+            let columns = try store.loadColumns(ColumnarEngine.columnRequest(program: program, policies: policies))
+            XCTAssertEqual(ColumnarEngine(program: program).policiesDecidedByReference(policies, columns: columns, asOf: day), [])
         }
     }
 }

@@ -65,3 +65,16 @@ public struct ColumnarEngine: Sendable {
         return BatchResult(asOf: asOf, populations: populations, policies: batches.compactMap { $0 })
     }
 }
+
+extension ColumnarEngine {
+    /// The policies the kernels do not compute and the reference evaluator decides entity by
+    /// entity (an operation not vectorized exactly); empty for the library today.
+    public func policiesDecidedByReference(_ policies: [CompiledPolicy], columns: ColumnSet, asOf: Day) -> [String] {
+        let bySubject = Dictionary(grouping: policies) { $0.subject ?? "居民" }
+        return bySubject.flatMap { subject, chosen -> [String] in
+            guard let population = columns.subjects[subject] else { return [] }
+            let plan = EnginePlan(program: program, policies: chosen, asOf: asOf, columns: population, set: columns)
+            return chosen.filter { !plan.supports($0) }.map(\.id)
+        }.sorted()
+    }
+}
