@@ -145,6 +145,13 @@ final class ColumnarEngineTests: XCTestCase {
               条件 承包耕地 “有承包耕地”：承包耕地面积 > 0 亩
               金额 承包耕地面积 * 标准 上限 3000 元
             结束
+            政策 T-6 “三分”
+              领域 惠农
+              对象 居民
+              方式 直接兑现
+              条件 承包耕地 “有承包耕地”：承包耕地面积 > 0 亩
+              金额 承包耕地面积 * 标准 / 3
+            结束
             """
         let births = ["1945-03-01", "1945-03-02", "1935-03-01", "1935-02-28", "1925-03-01", "1925-03-02", "1960-01-01"]
         let areas: [FieldValue] = [.decimal(5), .decimal(7), .decimal(1), .null, .decimal(10_000), .decimal(0), .decimal(3)]
@@ -161,6 +168,9 @@ final class ColumnarEngineTests: XCTestCase {
         XCTAssertEqual(after["T-4"]?.amountFen.prefix(3), [600, 840, 120])
         XCTAssertEqual(after["T-4"]?.amountFen[4], 300_000, "capped")
         XCTAssertEqual(after["T-4"]?.outcomes[3], .unknown)
+        // A quotient in an amount: 0.05 × 120 / 3 = 2; 0.07 × 120 / 3 = 2.8; before: 7.6055 / 3 = 2.535… → 2.54
+        XCTAssertEqual(after["T-6"]?.amountFen.prefix(3), [200, 280, 40])
+        XCTAssertEqual(before["T-6"]?.amountFen.prefix(3), [181, 254, 36])
     }
 
     func testAgeOnTwentyNinthOfFebruary() throws {

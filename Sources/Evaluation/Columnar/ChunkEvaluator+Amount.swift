@@ -26,9 +26,9 @@ extension ChunkEvaluator {
             let bounds = tiers.map { (lower: Bound($0.lower), upper: $0.upper.flatMap(Bound.init), tier: $0) }
             for i in 0..<n where bit(x.valid, i) {
                 let chosen = bounds.first { b in
-                    guard let lower = b.lower?.compare(x, xKind, i) else { return false }
+                    guard let lower = b.lower?.compare(x, xKind, i, self) else { return false }
                     let above = b.tier.lowerInclusive ? lower >= 0 : lower > 0
-                    guard let upper = b.upper?.compare(x, xKind, i) else { return above }
+                    guard let upper = b.upper?.compare(x, xKind, i, self) else { return above }
                     return above && (b.tier.upperInclusive ? upper <= 0 : upper < 0)
                 }
                 guard let chosen else {
@@ -79,11 +79,11 @@ struct Bound {
     }
 
     /// The sign of x − bound.
-    func compare(_ x: Slot, _ kind: SlotKind, _ i: Int) -> Int? {
-        if kind != .decimal, let fixed {
-            return compareFixed(x.ints[i], ChunkEvaluator.scale(kind), fixed.units, fixed.scale)
+    func compare(_ x: Slot, _ kind: SlotKind, _ i: Int, _ evaluator: ChunkEvaluator) -> Int? {
+        if case .fixed(let s) = kind, let fixed {
+            return compareFixed(x.ints[i], s, fixed.units, fixed.scale)
         }
-        let value = kind == .decimal ? x.decs[i] : decimalValue(x.ints[i], scale: ChunkEvaluator.scale(kind))
+        let value = evaluator.decimal(x, kind, i)
         return value < decimal ? -1 : (value == decimal ? 0 : 1)
     }
 }

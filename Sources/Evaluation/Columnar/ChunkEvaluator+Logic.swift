@@ -48,7 +48,7 @@ extension ChunkEvaluator {
             return
         }
         for w in 0..<frame.words { out.valid[w] = a.0.valid[w] & b.0.valid[w] }
-        let integers = a.1 == b.1 && a.1 != .decimal
+        let integers = a.1 == b.1 && (a.1 == .date || a.1 == .code || a.1 == .fixed(ChunkEvaluator.scale(a.1)))
         for i in 0..<frame.count where bit(out.valid, i) {
             let c = integers ? (a.0.ints[i] < b.0.ints[i] ? -1 : (a.0.ints[i] == b.0.ints[i] ? 0 : 1)) : compareNumbers(a, b, i)
             let holds = switch op {
@@ -80,9 +80,9 @@ extension ChunkEvaluator {
         }
         for w in 0..<((n + 63) >> 6) { out.valid[w] = a.valid[w] }
         for i in 0..<n where bit(a.valid, i) {
-            let hit = kind == .decimal
-                ? listed.contains { decimalValue($0.0, scale: $0.1) == a.decs[i] }
-                : listed.contains { compareFixed(a.ints[i], Self.scale(kind), $0.0, $0.1) == 0 }
+            let hit = kind == .fixed(Self.scale(kind))
+                ? listed.contains { compareFixed(a.ints[i], Self.scale(kind), $0.0, $0.1) == 0 }
+                : listed.contains { decimalValue($0.0, scale: $0.1) == decimal(a, kind, i) }
             if hit { out.truth[i >> 6] |= 1 << UInt64(i & 63) }
         }
     }

@@ -6,14 +6,21 @@ internal import RuleLanguage
 /// evaluator; `Decimal` where the plan says exactness needs it.
 extension ChunkEvaluator {
     static func scale(_ kind: SlotKind) -> Int {
-        if case .fixed(let s) = kind { return s }
-        return 0
+        switch kind {
+        case .fixed(let s), .quotient(let s, _): s
+        default: 0
+        }
     }
 
     /// A number as a `Decimal`, whatever its kind.
     @inline(__always)
     func decimal(_ slot: Slot, _ kind: SlotKind, _ i: Int) -> Decimal {
-        kind == .decimal ? slot.decs[i] : decimalValue(slot.ints[i], scale: Self.scale(kind))
+        switch kind {
+        case .decimal: slot.decs[i]
+        // The reference divides the two Decimals: so do we, only where the value is used.
+        case .quotient(let sn, let sd): decimalValue(slot.ints[i], scale: sn) / decimalValue(slot.dens[i], scale: sd)
+        default: decimalValue(slot.ints[i], scale: Self.scale(kind))
+        }
     }
 
     /// A fixed-point vector brought to `target`'s scale (a copy only when the scale differs);
@@ -43,6 +50,9 @@ extension ChunkEvaluator {
             out.ints[i] = v
             if o { escape(frame, i) }
         case .date, .code: out.ints[i] = slot.ints[r]
+        case .quotient:
+            out.ints[i] = slot.ints[r]
+            out.dens[i] = kind == target ? slot.dens[r] : 1
         case .bool: if bit(slot.truth, r) { out.truth[i >> 6] |= 1 << UInt64(i & 63) }
         case .list, .unknown: break
         }
@@ -64,12 +74,12 @@ extension ChunkEvaluator {
         for i in 0..<n { out.ints[i] = b.ints[i] &- a.ints[i] }
     }
 
-    func negate(_ a: Slot, _ kind: SlotKind, _ out: Slot, _ frame: Frame) {
+    func negate(_ a: Slot, _ operand: SlotKind, _ kind: SlotKind, _ out: Slot, _ frame: Frame) {
         guard kind.isNumber else { return }
         for w in 0..<frame.words { out.valid[w] = a.valid[w] }
         for i in 0..<frame.count where bit(a.valid, i) {
             if kind == .decimal {
-                out.decs[i] = -a.decs[i]
+                out.decs[i] = -decimal(a, operand, i)
             } else {
                 let (r, o) = Int64(0).subtractingReportingOverflow(a.ints[i])
                 out.ints[i] = r
@@ -111,6 +121,18 @@ extension ChunkEvaluator {
             }
             return
         }
+        if case .quotient = kind {
+            // A quotient of fixed-point numbers: nothing divided yet; a zero divisor is unknown.
+            for i in 0..<frame.count {
+                out.ints[i] = a.0.ints[i]
+                out.dens[i] = b.0.ints[i]
+                if b.0.ints[i] == 0 {
+                    out.valid[i >> 6] &= ~(1 << UInt64(i & 63))
+                    out.dens[i] = 1
+                }
+            }
+            return
+        }
         let valid = out.valid
         let x = op == .times ? a.0.ints : aligned(a.0, a.1, to: kind, valid: valid, frame)
         let y = op == .times ? b.0.ints : aligned(b.0, b.1, to: kind, valid: valid, frame)
@@ -134,9 +156,10 @@ extension ChunkEvaluator {
     /// Comparison of two numbers at row i (-1, 0, 1), both fixed or not.
     @inline(__always)
     func compareNumbers(_ a: (Slot, SlotKind), _ b: (Slot, SlotKind), _ i: Int) -> Int {
-        if a.1 != .decimal, b.1 != .decimal {
-            return compareFixed(a.0.ints[i], Self.scale(a.1), b.0.ints[i], Self.scale(b.1))
+        if case .fixed(let sa) = a.1, case .fixed(let sb) = b.1 {
+            return compareFixed(a.0.ints[i], sa, b.0.ints[i], sb)
         }
+        if let x = Self.rational(a, i), let y = Self.rational(b, i), let c = compareRational(x, y) { return c }
         let x = decimal(a.0, a.1, i), y = decimal(b.0, b.1, i)
         return x < y ? -1 : (x == y ? 0 : 1)
     }
@@ -156,4 +179,33 @@ extension ChunkEvaluator {
             store(operands[best].0, operands[best].1, i, into: out, kind, frame)
         }
     }
+
+    /// A fixed-point number or quotient as numerator, denominator and a power of ten:
+    /// value = n / d × 10^e.
+    @inline(__always)
+    static func rational(_ x: (Slot, SlotKind), _ i: Int) -> (n: Int64, d: Int64, e: Int)? {
+        switch x.1 {
+        case .fixed(let s): (x.0.ints[i], 1, -s)
+        case .quotient(let sn, let sd): (x.0.ints[i], x.0.dens[i], sd - sn)
+        default: nil
+        }
+    }
+}
+
+/// The sign of x − y for two rationals (n / d × 10^e), exactly; nil if Int128 overflows.
+/// Equal to comparing the reference's 38-digit `Decimal` quotients: a quotient that does not
+/// terminate differs from the other side by at least 1 / (d × 10^k), far above Decimal's rounding.
+func compareRational(_ x: (n: Int64, d: Int64, e: Int), _ y: (n: Int64, d: Int64, e: Int)) -> Int? {
+    // x − y = (nx·dy·10^ex − ny·dx·10^ey) / (dx·dy)
+    var left = Int128(x.n) * Int128(y.d)
+    var right = Int128(y.n) * Int128(x.d)
+    let low = min(x.e, y.e)
+    for (value, e) in [(0, x.e - low), (1, y.e - low)] where e > 0 {
+        guard e <= 18 else { return nil }
+        let (r, o) = (value == 0 ? left : right).multipliedReportingOverflow(by: Int128(powersOfTen[e]))
+        guard !o else { return nil }
+        if value == 0 { left = r } else { right = r }
+    }
+    let sign = (x.d < 0) != (y.d < 0) ? -1 : 1
+    return left < right ? -sign : (left == right ? 0 : sign)
 }

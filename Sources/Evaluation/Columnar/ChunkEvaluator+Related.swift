@@ -34,8 +34,9 @@ extension ChunkEvaluator {
             case .max, .min:
                 guard !rows.isEmpty, allKnown, kind != .unknown, var best = rows.first else { continue }
                 for row in rows.dropFirst() {
-                    let c = inner == .date ? (x.ints[row] < x.ints[best] ? -1 : (x.ints[row] == x.ints[best] ? 0 : 1))
-                        : compareNumbers((x, inner), (x, inner), row, best)
+                    let c = inner == .date || inner == .fixed(Self.scale(inner))
+                        ? (x.ints[row] < x.ints[best] ? -1 : (x.ints[row] == x.ints[best] ? 0 : 1))
+                        : (decimal(x, inner, row) < decimal(x, inner, best) ? -1 : (decimal(x, inner, row) == decimal(x, inner, best) ? 0 : 1))
                     if aggregate == .max ? c > 0 : c < 0 { best = row }
                 }
                 store(x, inner, e, into: out, kind, frames[0], from: best)
@@ -57,9 +58,9 @@ extension ChunkEvaluator {
     }
 
     private func sum(_ x: Slot, _ inner: SlotKind, _ rows: Range<Int>, into out: Slot, _ e: Int) {
-        if inner == .decimal {
+        if inner != .fixed(Self.scale(inner)) {
             var total = Decimal(0)
-            for row in rows { total += x.decs[row] }
+            for row in rows { total += decimal(x, inner, row) }
             out.decs[e] = total
             return
         }
@@ -70,12 +71,6 @@ extension ChunkEvaluator {
             if o { escape(frames[0], e) }
         }
         out.ints[e] = total
-    }
-
-    /// Two rows of the same numeric vector compared.
-    func compareNumbers(_ a: (Slot, SlotKind), _ b: (Slot, SlotKind), _ i: Int, _ j: Int) -> Int {
-        if a.1 == .decimal { return a.0.decs[i] < b.0.decs[j] ? -1 : (a.0.decs[i] == b.0.decs[j] ? 0 : 1) }
-        return a.0.ints[i] < b.0.ints[j] ? -1 : (a.0.ints[i] == b.0.ints[j] ? 0 : 1)
     }
 
     /// 持有有效证照: 是 when a licence of the type is certainly valid on the evaluation date, 未知

@@ -89,7 +89,7 @@ final class ChunkEvaluator {
         case .days(let a, let b): days(slot(a, frame), slot(b, frame), kindOf(a.index, f), out, n)
         case .aggregate(let aggregate, let collection, let operand):
             self.aggregate(aggregate, collection, operand, kind, out, n)
-        case .negate(let a): negate(slot(a, frame), kind, out, frame)
+        case .negate(let a): negate(slot(a, frame), kindOf(a.index, f), kind, out, frame)
         case .not(let a):
             guard kindOf(a.index, f) == .bool else { return }
             let x = slot(a, frame)
@@ -178,6 +178,9 @@ final class ChunkEvaluator {
             case .bool: if bit(source.truth, parent) { out.truth[i >> 6] |= 1 << UInt64(i & 63) }
             case .decimal: out.decs[i] = source.decs[parent]
             case .fixed, .date, .code: out.ints[i] = source.ints[parent]
+            case .quotient:
+                out.ints[i] = source.ints[parent]
+                out.dens[i] = source.dens[parent]
             case .list, .unknown: break
             }
         }

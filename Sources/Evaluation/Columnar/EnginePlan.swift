@@ -131,11 +131,11 @@ struct EnginePlan {
             let inner = k(operand, kind == .licences ? Self.licences : Self.members)
             switch aggregate {
             case .count: return .fixed(0)
-            case .sum: return inner.isNumber ? inner : .fixed(0)
-            case .max, .min: return inner.isNumber || inner == .date ? inner : .unknown
+            case .sum: return inner.isNumber ? (SlotKind.unify([inner]) ?? .decimal) : .fixed(0)
+            case .max, .min: return inner.isNumber ? (SlotKind.unify([inner]) ?? .decimal) : (inner == .date ? .date : .unknown)
             case .any, .all: return .bool
             }
-        case .negate(let a): return k(a, frame).isNumber ? k(a, frame) : .unknown
+        case .negate(let a): return k(a, frame).isNumber ? (SlotKind.unify([k(a, frame)]) ?? .decimal) : .unknown
         case .not, .memberOf, .present, .validLicence: return .bool
         case .binary(let op, let a, let b):
             return binaryKind(op, k(a, frame), k(b, frame))
@@ -144,7 +144,7 @@ struct EnginePlan {
         case .convert(let a, let conversion):
             switch k(a, frame) {
             case .fixed(let s): return conversion == .percentToFraction ? (s + 2 > SlotKind.maxScale ? .decimal : .fixed(s + 2)) : .fixed(s)
-            case .decimal: return .decimal
+            case .decimal, .quotient: return .decimal
             default: return .unknown
             }
         case .extreme(_, let operands):
@@ -175,8 +175,8 @@ struct EnginePlan {
         case .and, .or: return .bool
         case .plus, .minus, .times, .divide:
             guard a.isNumber, b.isNumber else { return .unknown }
-            if op == .divide || a == .decimal || b == .decimal { return .decimal }
             guard case .fixed(let x) = a, case .fixed(let y) = b else { return .decimal }
+            if op == .divide { return .quotient(num: x, den: y) }
             let scale = op == .times ? x + y : max(x, y)
             return scale > SlotKind.maxScale ? .decimal : .fixed(scale)
         default:

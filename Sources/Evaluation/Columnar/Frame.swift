@@ -8,6 +8,8 @@ final class Slot {
     var truth: [UInt64] = []
     var ints: [Int64] = []
     var decs: [Decimal] = []
+    /// Denominators of a quotient.
+    var dens: [Int64] = []
 
     /// Sizes the buffers the kind needs for `count` rows (contents unspecified).
     func prepare(_ kind: SlotKind, count: Int) {
@@ -17,6 +19,9 @@ final class Slot {
         case .bool: resize(&truth, words, 0)
         case .decimal: resize(&decs, count, Decimal())
         case .fixed, .date, .code: resize(&ints, count, 0)
+        case .quotient:
+            resize(&ints, count, 0)
+            resize(&dens, count, 1)
         case .list, .unknown: break
         }
     }

@@ -6,6 +6,10 @@ internal import Foundation
 enum SlotKind: Equatable {
     case bool
     case fixed(Int)
+    /// A quotient of two fixed-point numbers kept as numerator (`ints`, scale `num`) and
+    /// denominator (`dens`, scale `den`, never 0): compared exactly by cross-multiplication,
+    /// turned into the reference's `Decimal` division wherever it is computed with further.
+    case quotient(num: Int, den: Int)
     case decimal
     /// Days since 1970-01-01.
     case date
@@ -18,7 +22,7 @@ enum SlotKind: Equatable {
 
     var isNumber: Bool {
         switch self {
-        case .fixed, .decimal: true
+        case .fixed, .quotient, .decimal: true
         default: false
         }
     }
@@ -32,7 +36,7 @@ enum SlotKind: Equatable {
         let known = kinds.filter { $0 != .unknown }
         guard let first = known.first else { return .unknown }
         if known.allSatisfy(\.isNumber) {
-            if known.contains(.decimal) { return .decimal }
+            if known.contains(where: { if case .fixed = $0 { false } else { true } }) { return .decimal }
             let scale = known.map { if case .fixed(let s) = $0 { s } else { 0 } }.max() ?? 0
             return scale > maxScale ? .decimal : .fixed(scale)
         }

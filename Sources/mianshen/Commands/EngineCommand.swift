@@ -32,6 +32,7 @@ struct EngineCommand: ParsableCommand {
         var timing = false
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var masking: MaskingOptions
 
         func validate() throws {
             if let asOf, Day.parse(asOf) == nil {
@@ -61,7 +62,9 @@ struct EngineCommand: ParsableCommand {
                 }
                 guard !noReference else { return }
                 for mismatch in report.mismatches.prefix(50) {
-                    print("不一致：\(mismatch.subject) \(mismatch.entity) \(mismatch.policy)：\(mismatch.detail)")
+                    // 身份证号 masked unless --unmask; 户号 and 统一社会信用代码 are not personal data.
+                    let entity = mismatch.subject == "居民" && !masking.unmask ? Masking.maskID(mismatch.entity) : mismatch.entity
+                    print("不一致：\(mismatch.subject) \(entity) \(mismatch.policy)：\(mismatch.detail)")
                 }
                 if !report.mismatches.isEmpty {
                     print("不一致：共 \(report.mismatches.count) 处（\(report.compared) 个对象 × \(report.policyCount) 项政策）")
