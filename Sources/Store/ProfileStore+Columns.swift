@@ -87,7 +87,7 @@ struct ColumnSetBuilder {
             )
         }
         if request.subjects.contains("家庭") {
-            let order = householdIDs.indices.sorted { Self.precedes(householdIDs[$0], householdIDs[$1]) }.map { Int32($0) }
+            let order = householdIDs.indices.sorted { householdIDs[$0] < householdIDs[$1] }.map { Int32($0) }
             households = households.gathering(order)
             let standing = order.map { heads[Int($0)] }
             subjects["家庭"] = SubjectColumns(
@@ -112,13 +112,14 @@ struct ColumnSetBuilder {
     }
 
     /// For entities with ascending `keys`, the licence rows (ordered by holder) each holds.
+    /// Swift's `<` on these ASCII ids is SQLite's BINARY order.
     static func join(_ keys: [String], _ holders: [String]) -> RelatedRows {
         var offsets: [Int32] = [0]
         offsets.reserveCapacity(keys.count + 1)
         var rows: [Int32] = []
         var j = 0
         for key in keys {
-            while j < holders.count, precedes(holders[j], key) { j += 1 }
+            while j < holders.count, holders[j] < key { j += 1 }
             while j < holders.count, holders[j] == key {
                 rows.append(Int32(j))
                 j += 1
@@ -128,10 +129,6 @@ struct ColumnSetBuilder {
         return RelatedRows(offsets: offsets, rows: rows)
     }
 
-    /// SQLite's BINARY order (the order of `ORDER BY` on these columns).
-    static func precedes(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
 
     /// The active rows of `schema`'s table in key order (or `order`): keys, the requested
     /// columns, and the `extra` columns as text.
@@ -143,7 +140,9 @@ struct ColumnSetBuilder {
         let key = ColumnMapping.quote(schema.key.name)
         let columns = ([key] + extra.map(ColumnMapping.quote) + specs.map { ColumnMapping.quote($0.name) }).joined(separator: ", ")
         let table = ColumnMapping.quote(schema.kind.rawValue)
-        let sql = "SELECT \(columns) FROM \(table) WHERE active = 1 ORDER BY \(order.map(ColumnMapping.quote) ?? key), \(key)"
+        // `+` keeps SQLite from walking the key's index (a random read per row): a table scan and
+        // its sorter are 2–3 times faster here.
+        let sql = "SELECT \(columns) FROM \(table) WHERE active = 1 ORDER BY +\(order.map(ColumnMapping.quote) ?? key), +\(key)"
         var keys: [String] = []
         var extras = [[String?]](repeating: [], count: extra.count)
         var values = [[Int64]](repeating: [], count: specs.count)

@@ -46,6 +46,18 @@ final class EngineDifferentialTests: XCTestCase {
             // …and the kernels decided it, not the reference fallback.
             let columns = try store.loadColumns(ColumnarEngine.columnRequest(program: program, policies: policies))
             XCTAssertEqual(ColumnarEngine(program: program).policiesDecidedByReference(policies, columns: columns, asOf: day), [])
+            // `rules try` on the engine reports what it reported with the reference evaluator.
+            let columnar = try RuleTrial.runColumnar(entries: catalog.entries, program: program, store: store, asOf: day)
+            let reference = try RuleTrial.run(entries: catalog.entries, program: program, store: store, asOf: day)
+            XCTAssertEqual(columnar.scanned, reference.scanned, asOf)
+            for (c, r) in zip(columnar.tallies, reference.tallies) {
+                let fields: (RuleTrial.Tally) -> [String] = { t in
+                    [t.id, "\(t.evaluated)", "\(t.granted)", "\(t.excluded)", "\(t.ineligible)", "\(t.manualReview)",
+                     "\(t.nearMisses ?? -1)", t.totalText, t.excludedTotalText, "\(t.failing.sorted { $0.key < $1.key })",
+                     "\(t.undecided.sorted { $0.key < $1.key })"]
+                }
+                XCTAssertEqual(fields(c), fields(r), asOf)
+            }
         }
     }
 }
