@@ -147,15 +147,16 @@ struct ColumnSetBuilder {
         var extras = [[String?]](repeating: [], count: extra.count)
         var values = [[Int64]](repeating: [], count: specs.count)
         var validity = [[UInt64]](repeating: [], count: specs.count)
+        let cells = specs.map { CellKind($0.type) }
         let rows = try Row.fetchCursor(db, sql: sql)
         var row = 0
         while let record = try rows.next() {
             keys.append(record[0] ?? "")
             for e in extra.indices { extras[e].append(record[1 + e]) }
             if row & 63 == 0 { for c in specs.indices { validity[c].append(0) } }
-            for (c, spec) in specs.enumerated() {
+            for c in cells.indices {
                 let value: DatabaseValue = record[1 + extra.count + c]
-                if let number = cell(value, spec.type) {
+                if let number = cell(value, cells[c]) {
                     values[c].append(number)
                     validity[c][row >> 6] |= 1 << UInt64(row & 63)
                 } else {
@@ -173,17 +174,33 @@ struct ColumnSetBuilder {
 
     /// A stored cell as the column's integer, or nil when unknown (NULL, or not of the
     /// column's type: a date that does not parse).
-    private mutating func cell(_ value: DatabaseValue, _ type: FieldType) -> Int64? {
-        switch (value.storage, type) {
+    private mutating func cell(_ value: DatabaseValue, _ kind: CellKind) -> Int64? {
+        switch (value.storage, kind) {
         case (.null, _): return nil
         case (.int64(let i), .bool): return i != 0 ? 1 : 0
-        case (.int64(let i), .integer), (.int64(let i), .decimal): return i
+        case (.int64(let i), .integer): return i
         case (.string(let s), .date): return Day.parse(s).map { Int64($0.daysSinceEpoch) }
-        case (_, .integer), (_, .decimal), (_, .bool), (_, .date): return nil
-        case (.string(let s), _): return dictionary.code(s)
-        case (.int64(let i), _): return dictionary.code(String(i))
-        case (.double(let d), _): return dictionary.code(String(d))
-        case (.blob, _): return dictionary.code("<blob>")
+        case (_, .integer), (_, .bool), (_, .date): return nil
+        case (.string(let s), .text): return dictionary.code(s)
+        case (.int64(let i), .text): return dictionary.code(String(i))
+        case (.double(let d), .text): return dictionary.code(String(d))
+        case (.blob, .text): return dictionary.code("<blob>")
+        }
+    }
+}
+
+/// How a column's cells are read (decided once per column, not per cell).
+enum CellKind {
+    /// Integers and decimals (integer units).
+    case integer
+    case bool, date, text
+
+    init(_ type: FieldType) {
+        switch type {
+        case .integer, .decimal: self = .integer
+        case .bool: self = .bool
+        case .date: self = .date
+        default: self = .text
         }
     }
 }

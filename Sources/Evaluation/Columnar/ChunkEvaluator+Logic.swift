@@ -49,6 +49,10 @@ extension ChunkEvaluator {
         }
         for w in 0..<frame.words { out.valid[w] = a.0.valid[w] & b.0.valid[w] }
         let integers = a.1 == b.1 && (a.1 == .date || a.1 == .code || a.1 == .fixed(ChunkEvaluator.scale(a.1)))
+        if integers {
+            compareIntegers(op, a.0.ints, b.0.ints, out, frame.count)
+            return
+        }
         for i in 0..<frame.count where bit(out.valid, i) {
             let c = integers ? (a.0.ints[i] < b.0.ints[i] ? -1 : (a.0.ints[i] == b.0.ints[i] ? 0 : 1)) : compareNumbers(a, b, i)
             let holds = switch op {
@@ -60,6 +64,34 @@ extension ChunkEvaluator {
             default: c <= 0
             }
             if holds { out.truth[i >> 6] |= 1 << UInt64(i & 63) }
+        }
+    }
+
+    /// The common case: both sides integers of one scale (or days, or codes).
+    private func compareIntegers(_ op: BinaryOperator, _ a: [Int64], _ b: [Int64], _ out: Slot, _ n: Int) {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                out.valid.withUnsafeBufferPointer { valid in
+                    out.truth.withUnsafeMutableBufferPointer { truth in
+                        for w in 0..<((n + 63) >> 6) {
+                            var word: UInt64 = 0
+                            for r in 0..<min(64, n - w * 64) {
+                                let i = w * 64 + r
+                                let holds = switch op {
+                                case .equal: a[i] == b[i]
+                                case .notEqual: a[i] != b[i]
+                                case .greater: a[i] > b[i]
+                                case .greaterEqual: a[i] >= b[i]
+                                case .less: a[i] < b[i]
+                                default: a[i] <= b[i]
+                                }
+                                if holds { word |= 1 << UInt64(r) }
+                            }
+                            truth[w] = word & valid[w]
+                        }
+                    }
+                }
+            }
         }
     }
 

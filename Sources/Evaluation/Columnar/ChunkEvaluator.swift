@@ -144,7 +144,11 @@ final class ChunkEvaluator {
         for w in 0..<((n + 63) >> 6) { out.valid[w] = column.validity[firstWord + w] }
         maskTail(&out.valid, count: n)
         if kind == .bool {
-            for i in 0..<n where column.values[start + i] != 0 { out.truth[i >> 6] |= 1 << UInt64(i & 63) }
+            column.values.withUnsafeBufferPointer { values in
+                out.truth.withUnsafeMutableBufferPointer { truth in
+                    for i in 0..<n where values[start + i] != 0 { setBit(truth, i) }
+                }
+            }
             return
         }
         column.values.withUnsafeBufferPointer { source in
@@ -155,14 +159,27 @@ final class ChunkEvaluator {
     }
 
     private func gather(_ column: LoadedColumn, _ kind: SlotKind, _ rows: [Int32], into out: Slot, _ n: Int) {
-        for i in 0..<n {
-            let row = Int(rows[i])
-            guard column.isValid(row) else { continue }
-            out.valid[i >> 6] |= 1 << UInt64(i & 63)
-            if kind == .bool {
-                if column.values[row] != 0 { out.truth[i >> 6] |= 1 << UInt64(i & 63) }
-            } else {
-                out.ints[i] = column.values[row]
+        let isBool = kind == .bool
+        column.values.withUnsafeBufferPointer { values in
+            column.validity.withUnsafeBufferPointer { validity in
+                rows.withUnsafeBufferPointer { rows in
+                    out.valid.withUnsafeMutableBufferPointer { valid in
+                        out.truth.withUnsafeMutableBufferPointer { truth in
+                            out.ints.withUnsafeMutableBufferPointer { ints in
+                                for i in 0..<n {
+                                    let row = Int(rows[i])
+                                    guard bit(validity, row) else { continue }
+                                    setBit(valid, i)
+                                    if isBool {
+                                        if values[row] != 0 { setBit(truth, i) }
+                                    } else {
+                                        ints[i] = values[row]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -170,20 +187,51 @@ final class ChunkEvaluator {
     /// An entity's value on each of its related records.
     private func broadcast(_ source: Slot, _ kind: SlotKind, into out: Slot, _ frame: Frame) {
         clearValid(out, frame.count)
-        for i in 0..<frame.count {
-            let parent = Int(frame.parents[i])
-            guard bit(source.valid, parent) else { continue }
-            out.valid[i >> 6] |= 1 << UInt64(i & 63)
-            switch kind {
-            case .bool: if bit(source.truth, parent) { out.truth[i >> 6] |= 1 << UInt64(i & 63) }
-            case .decimal: out.decs[i] = source.decs[parent]
-            case .fixed, .date, .code: out.ints[i] = source.ints[parent]
-            case .quotient:
-                out.ints[i] = source.ints[parent]
-                out.dens[i] = source.dens[parent]
-            case .list, .unknown: break
+        if kind == .decimal {
+            for i in 0..<frame.count where bit(source.valid, Int(frame.parents[i])) {
+                setValid(out, i)
+                out.decs[i] = source.decs[Int(frame.parents[i])]
+            }
+            return
+        }
+        let isBool = kind == .bool, isQuotient = kind == .quotient(num: Self.scale(kind), den: denominatorScale(kind))
+        frame.parents.withUnsafeBufferPointer { parents in
+            source.valid.withUnsafeBufferPointer { sourceValid in
+                source.truth.withUnsafeBufferPointer { sourceTruth in
+                    source.ints.withUnsafeBufferPointer { sourceInts in
+                        out.valid.withUnsafeMutableBufferPointer { valid in
+                            out.truth.withUnsafeMutableBufferPointer { truth in
+                                out.ints.withUnsafeMutableBufferPointer { ints in
+                                    for i in 0..<frame.count {
+                                        let parent = Int(parents[i])
+                                        guard bit(sourceValid, parent) else { continue }
+                                        setBit(valid, i)
+                                        if isBool {
+                                            if bit(sourceTruth, parent) { setBit(truth, i) }
+                                        } else if !ints.isEmpty {
+                                            ints[i] = sourceInts[parent]
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
+        if isQuotient {
+            for i in 0..<frame.count { out.dens[i] = source.dens[Int(frame.parents[i])] }
+        }
+    }
+
+    private func denominatorScale(_ kind: SlotKind) -> Int {
+        if case .quotient(_, let d) = kind { return d }
+        return -1
+    }
+
+    @inline(__always)
+    func setValid(_ out: Slot, _ i: Int) {
+        out.valid[i >> 6] |= 1 << UInt64(i & 63)
     }
 
     @inline(__always)
