@@ -23,23 +23,27 @@ extension ChunkEvaluator {
             cap = c
             let x = slot(by, frame), xKind = self.kindOf(by.index, 0)
             guard xKind.isNumber else { return }
-            let bounds = tiers.map { (lower: Bound($0.lower), upper: $0.upper.flatMap(Bound.init), tier: $0) }
+            let lowers = tiers.map { Bound($0.lower) }, uppers = tiers.map { $0.upper.flatMap(Bound.init) }
+            let lowerInclusive = tiers.map(\.lowerInclusive), upperInclusive = tiers.map(\.upperInclusive)
+            let values = tiers.map(\.value)
             for i in 0..<n where bit(x.valid, i) {
-                let chosen = bounds.first { b in
-                    guard let lower = b.lower?.compare(x, xKind, i, self) else { return false }
-                    let above = b.tier.lowerInclusive ? lower >= 0 : lower > 0
-                    guard let upper = b.upper?.compare(x, xKind, i, self) else { return above }
-                    return above && (b.tier.upperInclusive ? upper <= 0 : upper < 0)
+                var chosen: NodeID?
+                for t in tiers.indices {
+                    guard let lower = lowers[t]?.compare(x, xKind, i, self) else { continue }
+                    guard lowerInclusive[t] ? lower >= 0 : lower > 0 else { continue }
+                    if let upper = uppers[t]?.compare(x, xKind, i, self), !(upperInclusive[t] ? upper <= 0 : upper < 0) { continue }
+                    chosen = values[t]
+                    break
                 }
                 guard let chosen else {
                     if kind == .decimal { out.decs[i] = 0 } else { out.ints[i] = 0 }
                     out.valid[i >> 6] |= 1 << UInt64(i & 63)
                     continue
                 }
-                let value = slot(chosen.tier.value, frame)
+                let value = slot(chosen, frame)
                 guard bit(value.valid, i) else { continue }
                 out.valid[i >> 6] |= 1 << UInt64(i & 63)
-                store(value, self.kindOf(chosen.tier.value.index, 0), i, into: out, kind, frame)
+                store(value, self.kindOf(chosen.index, 0), i, into: out, kind, frame)
             }
         }
         guard let cap else { return }

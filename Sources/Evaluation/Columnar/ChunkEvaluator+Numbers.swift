@@ -200,11 +200,17 @@ func compareRational(_ x: (n: Int64, d: Int64, e: Int), _ y: (n: Int64, d: Int64
     var left = Int128(x.n) * Int128(y.d)
     var right = Int128(y.n) * Int128(x.d)
     let low = min(x.e, y.e)
-    for (value, e) in [(0, x.e - low), (1, y.e - low)] where e > 0 {
-        guard e <= 18 else { return nil }
-        let (r, o) = (value == 0 ? left : right).multipliedReportingOverflow(by: Int128(powersOfTen[e]))
+    let ex = x.e - low, ey = y.e - low
+    guard ex <= 18, ey <= 18 else { return nil }
+    if ex > 0 {
+        let (r, o) = left.multipliedReportingOverflow(by: Int128(powersOfTen[ex]))
         guard !o else { return nil }
-        if value == 0 { left = r } else { right = r }
+        left = r
+    }
+    if ey > 0 {
+        let (r, o) = right.multipliedReportingOverflow(by: Int128(powersOfTen[ey]))
+        guard !o else { return nil }
+        right = r
     }
     let sign = (x.d < 0) != (y.d < 0) ? -1 : 1
     return left < right ? -sign : (left == right ? 0 : sign)
