@@ -1,5 +1,6 @@
 public import Datasets
 internal import GRDB
+internal import GRDBSQLite
 
 /// Loading columns for the columnar engine: only the fields asked for, of active rows, into
 /// typed buffers with validity bitmaps (see `LoadedColumn`), populations in ascending id order.
@@ -148,15 +149,22 @@ struct ColumnSetBuilder {
         var values = [[Int64]](repeating: [], count: specs.count)
         var validity = [[UInt64]](repeating: [], count: specs.count)
         let cells = specs.map { CellKind($0.type) }
-        let rows = try Row.fetchCursor(db, sql: sql)
+        // Straight from the prepared statement (as the import binds): no `Row`, no
+        // `DatabaseValue` per cell, dates parsed from SQLite's bytes.
+        let statement = try db.makeStatement(sql: sql)
+        let handle = statement.sqliteStatement
         var row = 0
-        while let record = try rows.next() {
-            keys.append(record[0] ?? "")
-            for e in extra.indices { extras[e].append(record[1 + e]) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw StoreError("装载数据列失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            }
+            keys.append(Self.text(handle, 0) ?? "")
+            for e in extra.indices { extras[e].append(Self.text(handle, Int32(1 + e))) }
             if row & 63 == 0 { for c in specs.indices { validity[c].append(0) } }
             for c in cells.indices {
-                let value: DatabaseValue = record[1 + extra.count + c]
-                if let number = cell(value, cells[c]) {
+                if let number = cell(handle, Int32(1 + extra.count + c), cells[c]) {
                     values[c].append(number)
                     validity[c][row >> 6] |= 1 << UInt64(row & 63)
                 } else {
@@ -172,19 +180,27 @@ struct ColumnSetBuilder {
         return (keys, ColumnTable(count: row, columns: loaded), extras)
     }
 
+    static func text(_ handle: OpaquePointer, _ index: Int32) -> String? {
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, index) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
+    }
+
     /// A stored cell as the column's integer, or nil when unknown (NULL, or not of the
-    /// column's type: a date that does not parse).
-    private mutating func cell(_ value: DatabaseValue, _ kind: CellKind) -> Int64? {
-        switch (value.storage, kind) {
-        case (.null, _): return nil
-        case (.int64(let i), .bool): return i != 0 ? 1 : 0
-        case (.int64(let i), .integer): return i
-        case (.string(let s), .date): return Day.parse(s).map { Int64($0.daysSinceEpoch) }
+    /// column's type: a date that does not parse). Text as `ColumnMapping.fieldValue` reads it.
+    private mutating func cell(_ handle: OpaquePointer, _ index: Int32, _ kind: CellKind) -> Int64? {
+        switch (sqlite3_column_type(handle, index), kind) {
+        case (SQLITE_NULL, _): return nil
+        case (SQLITE_INTEGER, .bool): return sqlite3_column_int64(handle, index) != 0 ? 1 : 0
+        case (SQLITE_INTEGER, .integer): return sqlite3_column_int64(handle, index)
+        case (SQLITE_TEXT, .date):
+            guard let bytes = sqlite3_column_text(handle, index) else { return nil }
+            return Day.parse(utf8: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))))
+                .map { Int64($0.daysSinceEpoch) }
         case (_, .integer), (_, .bool), (_, .date): return nil
-        case (.string(let s), .text): return dictionary.code(s)
-        case (.int64(let i), .text): return dictionary.code(String(i))
-        case (.double(let d), .text): return dictionary.code(String(d))
-        case (.blob, .text): return dictionary.code("<blob>")
+        case (SQLITE_TEXT, .text): return Self.text(handle, index).map { dictionary.code($0) }
+        case (SQLITE_INTEGER, .text): return dictionary.code(String(sqlite3_column_int64(handle, index)))
+        case (SQLITE_FLOAT, .text): return dictionary.code(String(sqlite3_column_double(handle, index)))
+        default: return dictionary.code("<blob>")
         }
     }
 }
