@@ -188,4 +188,26 @@ final class ColumnarEngineTests: XCTestCase {
             XCTAssertEqual(condition(batch, "八十", 0), expected, asOf)
         }
     }
+
+    /// Fixed-point overflow: the row is decided by the reference evaluator (exact Decimal),
+    /// never from a wrapped integer.
+    func testOverflowingRowsAreDecidedExactly() throws {
+        let rules = """
+            政策 T-7 “溢出”
+              领域 助残
+              对象 居民
+              方式 直接兑现
+              条件 大 “很大”：残疾等级 * 4 > 1
+              金额 残疾等级 * 0.5 元
+            结束
+            """
+        let entities = [
+            EntityFacts(fields: ["disability_level": .integer(4_000_000_000_000_000_000)]),
+            EntityFacts(fields: ["disability_level": .integer(3)]),
+            EntityFacts(fields: ["disability_level": .integer(-4_000_000_000_000_000_000)]),
+        ]
+        let batch = try XCTUnwrap(try agreeing(rules, entities, asOf: "2025-06-01")["T-7"])
+        XCTAssertEqual(batch.outcomes, [.eligible, .eligible, .ineligible])
+        XCTAssertEqual(batch.amountFen[1], 150)
+    }
 }
