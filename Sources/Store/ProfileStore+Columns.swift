@@ -41,7 +41,7 @@ struct ColumnSetBuilder {
         }
         if request.subjects.contains("企业") {
             let schema = schemas.enterprises
-            let (keys, table, _) = try read(schema, extra: [], db)
+            let (keys, table, _, _) = try read(schema, extra: [], db)
             subjects["企业"] = SubjectColumns(
                 subject: "企业", ids: keys, fields: table, members: .empty(count: keys.count),
                 licences: Self.join(keys, holders)
@@ -51,35 +51,51 @@ struct ColumnSetBuilder {
 
     /// Active licences ordered by holder; returns each row's holder.
     private mutating func loadLicences(_ db: Database) throws -> [String] {
-        let (_, table, extra) = try read(schemas.licences, extra: ["holder_id"], db, order: "holder_id")
+        let (_, table, extra, _) = try read(schemas.licences, extra: ["holder_id"], db, order: "holder_id")
         licences = table
         return extra[0].map { $0 ?? "" }
     }
 
     private mutating func loadResidents(_ db: Database, holders: [String]) throws {
-        let (keys, table, extra) = try read(schemas.residents, extra: ["household_id", "relation"], db)
+        // 户号 packed into integers when they fit (they do: H + 15 digits), else as text.
+        let packedRead = try read(schemas.residents, extra: ["household_id", "relation"], db, packing: 0)
+        if let packed = packedRead.packed {
+            assembleResidents(packedRead.keys, packedRead.table, packed, packedRead.extra[1], holders: holders) { $0.text }
+        } else {
+            let (keys, table, extra, _) = try read(schemas.residents, extra: ["household_id", "relation"], db)
+            assembleResidents(keys, table, extra[0], extra[1], holders: holders) { $0 }
+        }
+    }
+
+    /// Households: members in key order; the one standing for it is the first 户主, else the
+    /// first. A resident without a 户号 is a household of one (户号 is required: none today).
+    private mutating func assembleResidents<Key: Hashable & Comparable>(
+        _ keys: [String], _ table: ColumnTable, _ householdKeys: [Key?], _ relations: [String?], holders: [String],
+        name: (Key) -> String
+    ) {
         residents = table
         let count = keys.count
-        // Households: members in key order; the one standing for it is the first 户主, else the first.
         var householdOf = [Int32](repeating: 0, count: count)
-        var householdIDs: [String] = []
-        var codes: [String: Int32] = [:]
+        var distinct: [Key?] = []
+        var codes: [Key: Int32] = [:]
+        codes.reserveCapacity(count / 2)
         for row in 0..<count {
-            let id = extra[0][row]
+            let id = householdKeys[row]
             if let id, let code = codes[id] {
                 householdOf[row] = code
             } else {
-                let code = Int32(householdIDs.count)
-                householdIDs.append(id ?? "")
+                let code = Int32(distinct.count)
+                distinct.append(id)
                 if let id { codes[id] = code }
                 householdOf[row] = code
             }
         }
-        var households = Self.group(householdOf, groups: householdIDs.count)
-        var heads = [Int32](repeating: -1, count: householdIDs.count)
-        for household in 0..<householdIDs.count {
+        let groups = distinct.count
+        var households = Self.group(householdOf, groups: groups)
+        var heads = [Int32](repeating: -1, count: groups)
+        for household in 0..<groups {
             let members = households.rows[households.range(of: household)]
-            heads[household] = members.first { extra[1][Int($0)] == "户主" } ?? members.first ?? 0
+            heads[household] = members.first { relations[Int($0)] == "户主" } ?? members.first ?? 0
         }
         let ownLicences = Self.join(keys, holders)
         if request.subjects.contains("居民") {
@@ -88,11 +104,19 @@ struct ColumnSetBuilder {
             )
         }
         if request.subjects.contains("家庭") {
-            let order = householdIDs.indices.sorted { householdIDs[$0] < householdIDs[$1] }.map { Int32($0) }
+            // Ascending 户号 (households without one, if any, last).
+            let order = distinct.indices.sorted { a, b in
+                switch (distinct[a], distinct[b]) {
+                case (let x?, let y?): x < y
+                case (.some, nil): true
+                case (nil, .some): false
+                case (nil, nil): a < b
+                }
+            }.map { Int32($0) }
             households = households.gathering(order)
             let standing = order.map { heads[Int($0)] }
             subjects["家庭"] = SubjectColumns(
-                subject: "家庭", ids: order.map { householdIDs[Int($0)] }, fields: table.gathering(standing),
+                subject: "家庭", ids: order.map { distinct[Int($0)].map(name) ?? "" }, fields: table.gathering(standing),
                 members: households, licences: ownLicences.gathering(standing)
             )
         }
@@ -133,9 +157,11 @@ struct ColumnSetBuilder {
 
     /// The active rows of `schema`'s table in key order (or `order`): keys, the requested
     /// columns, and the `extra` columns as text.
+    /// With `packing`, that extra column is returned as `PackedKey`s instead (nil if some
+    /// value is longer than 16 bytes).
     private mutating func read(
-        _ schema: Schema, extra: [String], _ db: Database, order: String? = nil
-    ) throws -> (keys: [String], table: ColumnTable, extra: [[String?]]) {
+        _ schema: Schema, extra: [String], _ db: Database, order: String? = nil, packing: Int? = nil
+    ) throws -> (keys: [String], table: ColumnTable, extra: [[String?]], packed: [PackedKey?]?) {
         let wanted = request.fields[schema.kind] ?? []
         let specs = schema.fields.filter { wanted.contains($0.name) }
         let key = ColumnMapping.quote(schema.key.name)
@@ -154,6 +180,8 @@ struct ColumnSetBuilder {
         let statement = try db.makeStatement(sql: sql)
         let handle = statement.sqliteStatement
         var row = 0
+        var packed: [PackedKey?] = []
+        var fits = true
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { break }
@@ -161,7 +189,13 @@ struct ColumnSetBuilder {
                 throw StoreError("装载数据列失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
             }
             keys.append(Self.text(handle, 0) ?? "")
-            for e in extra.indices { extras[e].append(Self.text(handle, Int32(1 + e))) }
+            for e in extra.indices {
+                if e == packing {
+                    packed.append(PackedKey(handle, Int32(1 + e), fits: &fits))
+                } else {
+                    extras[e].append(Self.text(handle, Int32(1 + e)))
+                }
+            }
             if row & 63 == 0 { for c in specs.indices { validity[c].append(0) } }
             for c in cells.indices {
                 if let number = cell(handle, Int32(1 + extra.count + c), cells[c]) {
@@ -177,7 +211,7 @@ struct ColumnSetBuilder {
         for (c, spec) in specs.enumerated() {
             loaded[spec.name] = LoadedColumn(name: spec.name, type: spec.type, values: values[c], validity: validity[c])
         }
-        return (keys, ColumnTable(count: row, columns: loaded), extras)
+        return (keys, ColumnTable(count: row, columns: loaded), extras, packing != nil && fits ? packed : nil)
     }
 
     static func text(_ handle: OpaquePointer, _ index: Int32) -> String? {
@@ -218,5 +252,40 @@ enum CellKind {
         case .date: self = .date
         default: self = .text
         }
+    }
+}
+
+/// An id of at most 16 bytes packed big-endian into two integers, zero-padded: equal ids give
+/// equal keys, and keys order as the ids' bytes (SQLite's BINARY order), so grouping and sorting
+/// a million 户号 needs no string hashing or comparison. Ids never contain a NUL byte.
+struct PackedKey: Hashable, Comparable {
+    var high: UInt64
+    var low: UInt64
+
+    /// The cell's key; nil for NULL. Clears `fits` for a value longer than 16 bytes.
+    init?(_ handle: OpaquePointer, _ index: Int32, fits: inout Bool) {
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, index) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        if count > 16 { fits = false }
+        var high: UInt64 = 0, low: UInt64 = 0
+        for i in 0..<16 {
+            let byte = i < count ? UInt64(bytes[i]) : 0
+            if i < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
+        }
+        self.high = high
+        self.low = low
+    }
+
+    static func < (a: PackedKey, b: PackedKey) -> Bool {
+        a.high != b.high ? a.high < b.high : a.low < b.low
+    }
+
+    var text: String {
+        var bytes: [UInt8] = []
+        for word in [high, low] {
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        while bytes.last == 0 { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
