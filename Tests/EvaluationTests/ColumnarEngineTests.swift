@@ -29,8 +29,10 @@ final class ColumnarEngineTests: XCTestCase {
         let day = try XCTUnwrap(Day.parse(asOf))
         let ids = entities.indices.map { String(format: "E%05d", $0) }
         let columns = ColumnSet(subject: subject, ids: ids, facts: entities, schemas: schemas)
-        let small = ColumnarEngine(program: program, chunkSize: 64, workers: 1).evaluate(policies: program.policies, columns: columns, asOf: day)
-        let large = ColumnarEngine(program: program).evaluate(policies: program.policies, columns: columns, asOf: day)
+        let policies = program.policies.filter { ($0.subject ?? "居民") == subject }
+        let small = ColumnarEngine(program: program, chunkSize: 64, workers: 1).evaluate(policies: policies, columns: columns, asOf: day)
+        let large = ColumnarEngine(program: program).evaluate(policies: policies, columns: columns, asOf: day)
+        XCTAssertEqual(ColumnarEngine(program: program).policiesDecidedByReference(policies, columns: columns, asOf: day), [])
         let reference = ReferenceEvaluator(program: program)
         var out: [String: PolicyBatch] = [:]
         for (a, b) in zip(small.policies, large.policies) {
@@ -209,5 +211,55 @@ final class ColumnarEngineTests: XCTestCase {
         let batch = try XCTUnwrap(try agreeing(rules, entities, asOf: "2025-06-01")["T-7"])
         XCTAssertEqual(batch.outcomes, [.eligible, .eligible, .ineligible])
         XCTAssertEqual(batch.amountFen[1], 150)
+    }
+
+    /// 已填/未填 (of a field and of every household member), 最小/最大, 本项金额, lookup tables by
+    /// code prefix, 持有有效证照 with unknown dates: the engine agrees with the reference.
+    func testBuiltinsAndLookupsAgreeWithReference() throws {
+        let rules = LanguageAdditionsTests.rules + """
+
+            政策 ZX-D “全家已填收入”
+              领域 助学
+              对象 居民
+              方式 提醒
+              条件 全填 “家庭成员都填了收入”：已填(家庭成员.个人年收入)
+            结束
+            """
+        let stages = ["学前", "小学", "高中", "无", nil]
+        let incomes: [Int64?] = [100, nil, 3_000_000]
+        var residents: [EntityFacts] = []
+        for (i, stage) in stages.enumerated() {
+            for (j, income) in incomes.enumerated() {
+                let members: [[String: FieldValue]] = (0..<(i + j) % 4).map { k in
+                    ["annual_income_yuan": k == 1 && j == 1 ? .null : .decimal(Int64(k) * 12345)]
+                }
+                residents.append(EntityFacts(
+                    fields: ["school_stage": stage.map { .text($0) } ?? .null, "annual_income_yuan": income.map { .decimal($0) } ?? .null],
+                    related: [.residents: members]
+                ))
+            }
+        }
+        try agreeing(rules, residents, asOf: "2026-06-01")
+        let industries: [FieldValue] = [.text("F5211"), .text("F51"), .text("C27"), .text("A01"), .null]
+        let licences: [[[String: FieldValue]]] = [
+            [],
+            [["license_type": .text("高新技术企业证书"), "issue_date": .date(Day.parse("2024-01-01")!), "expiry_date": .date(Day.parse("2026-12-31")!)]],
+            [["license_type": .text("高新技术企业证书"), "issue_date": .null, "expiry_date": .date(Day.parse("2027-01-01")!)]],
+            [["license_type": .text("食品经营许可证"), "issue_date": .date(Day.parse("2020-01-01")!), "expiry_date": .null]],
+            [["license_type": .null, "issue_date": .date(Day.parse("2020-01-01")!), "expiry_date": .date(Day.parse("2030-01-01")!)]],
+        ]
+        var enterprises: [EntityFacts] = []
+        for (i, industry) in industries.enumerated() {
+            for (j, held) in licences.enumerated() {
+                enterprises.append(EntityFacts(
+                    fields: [
+                        "industry": industry, "employees": (i + j) % 3 == 0 ? .null : .integer(Int64(i + j)),
+                        "first_above_scale_year": j % 2 == 0 ? .null : .integer(2024),
+                    ],
+                    related: [.licences: held]
+                ))
+            }
+        }
+        try agreeing(rules, enterprises, subject: "企业", asOf: "2026-06-01")
     }
 }
