@@ -58,6 +58,17 @@ final class EngineDifferentialTests: XCTestCase {
                 }
                 XCTAssertEqual(fields(c), fields(r), asOf)
             }
+            // `rules try --against` too (the baseline without one policy: gained, and the rest equal).
+            let now = RuleComparison.Version(entries: catalog.entries, program: program)
+            let before = RuleComparison.Version(entries: Array(catalog.entries.dropFirst()), program: program)
+            let fast = try RuleComparison.runColumnar(current: now, baseline: before, store: store, asOf: day)
+            let slow = try RuleComparison.run(current: now, baseline: before, store: store, asOf: day)
+            XCTAssertEqual(fast.scanned, slow.scanned, asOf)
+            let describe: (RuleComparison.Row) -> String = { row in
+                "\(row.id) \(row.title) \(row.inCurrent) \(row.inBaseline) \(row.eligibleNow) \(row.eligibleBefore) \(row.gained) \(row.lost) \(row.totalNowText) \(row.totalBeforeText)"
+            }
+            XCTAssertEqual(fast.rows.map(describe), slow.rows.map(describe), asOf)
+            XCTAssertGreaterThan(fast.rows.map(\.gained).reduce(0, +), 0, asOf)
         }
     }
 }

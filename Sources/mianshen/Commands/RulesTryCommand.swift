@@ -73,12 +73,11 @@ extension RulesCommand {
                     try RulesCommand.requireCompiled(baseline.compiled)
                     guard let baselineProgram = baseline.program else { throw ExitCode(1) }
                     let baselineEntries = selected(baseline.entries)
-                    let (rows, scanned) = try RuleComparison.run(
+                    let (rows, scanned) = try RuleComparison.runColumnar(
                         current: .init(entries: entries, program: program),
                         baseline: .init(entries: baselineEntries, program: baselineProgram),
-                        store: profiles, asOf: day, progress: TerminalProgress.trialReporter()
+                        store: profiles, asOf: day
                     )
-                    TerminalProgress.finish()
                     print(render(rows, scanned: scanned, against: against, day: day))
                 } else if let key = entity {
                     try explain(key: key, entries: entries, program: program, profiles: profiles, day: day)
