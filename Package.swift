@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "Store", "Datasets", "Ingest", "Diagnostics", "Generator", "RuleLanguage", "MianshenTesting",
+                "Pipeline", "Store", "Datasets", "Ingest", "Diagnostics", "Generator", "RuleLanguage", "Evaluation", "MianshenTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -15,7 +15,7 @@ struct Mianshen: ParsableCommand {
         subcommands: [
             ImportCommand.self, QuarantineCommand.self, ProfileCommand.self, DBCommand.self, RulesCommand.self,
             FixturesCommand.self, RunCommand.self, ResultsCommand.self, ExplainCommand.self, NearMissesCommand.self,
-            RunsCommand.self, DiffCommand.self,
+            RunsCommand.self, DiffCommand.self, EngineCommand.self,
         ]
     )
 }

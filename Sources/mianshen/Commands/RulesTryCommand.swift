@@ -13,7 +13,7 @@ extension RulesCommand {
             discussion: """
                 发布前试算阈值的影响；给出 --entity 时逐条解释一个人、一家企业或一户的每项政策（帮办代办答复“为什么没有我”）。
                 互斥组内只享受一项（就高或按优先级），其余计为“互斥未享”，金额不计入。政策按编号排序。
-                用参考求值器逐个对象计算，适合试算，不是夜间批处理。
+                用列式引擎计算全部对象（与夜间批处理相同，结果与参考求值器逐个对象核对一致）；--entity 的逐条解释用参考求值器。
                 """
         )
 
@@ -70,20 +70,17 @@ extension RulesCommand {
                     try RulesCommand.requireCompiled(baseline.compiled)
                     guard let baselineProgram = baseline.program else { throw ExitCode(1) }
                     let baselineEntries = selected(baseline.entries)
-                    let (rows, scanned) = try RuleComparison.run(
+                    let (rows, scanned) = try RuleComparison.runColumnar(
                         current: .init(entries: entries, program: program),
                         baseline: .init(entries: baselineEntries, program: baselineProgram),
-                        store: profiles, asOf: day, progress: TerminalProgress.trialReporter()
+                        store: profiles, asOf: day
                     )
-                    TerminalProgress.finish()
                     print(render(rows, scanned: scanned, against: against, day: day))
                 } else if let key = entity {
                     try explain(key: key, entries: entries, program: program, profiles: profiles, day: day)
                 } else {
-                    let report = try RuleTrial.run(
-                        entries: entries, program: program, store: profiles, asOf: day, progress: TerminalProgress.trialReporter()
-                    )
-                    TerminalProgress.finish()
+                    // The columnar engine (checked against the reference by `engine verify`).
+                    let report = try RuleTrial.runColumnar(entries: entries, program: program, store: profiles, asOf: day)
                     print(render(report))
                 }
             }

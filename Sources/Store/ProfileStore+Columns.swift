@@ -1,0 +1,291 @@
+public import Datasets
+internal import GRDB
+internal import GRDBSQLite
+
+/// Loading columns for the columnar engine: only the fields asked for, of active rows, into
+/// typed buffers with validity bitmaps (see `LoadedColumn`), populations in ascending id order.
+extension ProfileStore {
+    public func loadColumns(_ request: ColumnRequest) throws -> ColumnSet {
+        try guarded("装载数据列") {
+            try pool.read { db in
+                var builder = ColumnSetBuilder(schemas: schemas, request: request)
+                try builder.load(db)
+                return builder.result()
+            }
+        }
+    }
+}
+
+/// Reads the tables one after the other in a single snapshot and assembles the populations.
+struct ColumnSetBuilder {
+    let schemas: SchemaSet
+    let request: ColumnRequest
+    var dictionary = TextDictionary()
+    var subjects: [String: SubjectColumns] = [:]
+    var residents = ColumnTable(count: 0, columns: [:])
+    var licences = ColumnTable(count: 0, columns: [:])
+
+    init(schemas: SchemaSet, request: ColumnRequest) {
+        self.schemas = schemas
+        self.request = request
+    }
+
+    func result() -> ColumnSet {
+        ColumnSet(dictionary: dictionary, subjects: subjects, residents: residents, licences: licences)
+    }
+
+    mutating func load(_ db: Database) throws {
+        let holders = try loadLicences(db)
+        if request.subjects.contains("居民") || request.subjects.contains("家庭") {
+            try loadResidents(db, holders: holders)
+        }
+        if request.subjects.contains("企业") {
+            let schema = schemas.enterprises
+            let (keys, table, _, _) = try read(schema, extra: [], db)
+            subjects["企业"] = SubjectColumns(
+                subject: "企业", ids: keys, fields: table, members: .empty(count: keys.count),
+                licences: Self.join(keys, holders)
+            )
+        }
+    }
+
+    /// Active licences ordered by holder; returns each row's holder.
+    private mutating func loadLicences(_ db: Database) throws -> [String] {
+        let (_, table, extra, _) = try read(schemas.licences, extra: ["holder_id"], db, order: "holder_id")
+        licences = table
+        return extra[0].map { $0 ?? "" }
+    }
+
+    private mutating func loadResidents(_ db: Database, holders: [String]) throws {
+        // 户号 packed into integers when they fit (they do: H + 15 digits), else as text.
+        let packedRead = try read(schemas.residents, extra: ["household_id", "relation"], db, packing: 0)
+        if let packed = packedRead.packed {
+            assembleResidents(packedRead.keys, packedRead.table, packed, packedRead.extra[1], holders: holders) { $0.text }
+        } else {
+            let (keys, table, extra, _) = try read(schemas.residents, extra: ["household_id", "relation"], db)
+            assembleResidents(keys, table, extra[0], extra[1], holders: holders) { $0 }
+        }
+    }
+
+    /// Households: members in key order; the one standing for it is the first 户主, else the
+    /// first. A resident without a 户号 is a household of one (户号 is required: none today).
+    private mutating func assembleResidents<Key: Hashable & Comparable>(
+        _ keys: [String], _ table: ColumnTable, _ householdKeys: [Key?], _ relations: [String?], holders: [String],
+        name: (Key) -> String
+    ) {
+        residents = table
+        let count = keys.count
+        var householdOf = [Int32](repeating: 0, count: count)
+        var distinct: [Key?] = []
+        var codes: [Key: Int32] = [:]
+        codes.reserveCapacity(count / 2)
+        for row in 0..<count {
+            let id = householdKeys[row]
+            if let id, let code = codes[id] {
+                householdOf[row] = code
+            } else {
+                let code = Int32(distinct.count)
+                distinct.append(id)
+                if let id { codes[id] = code }
+                householdOf[row] = code
+            }
+        }
+        let groups = distinct.count
+        var households = Self.group(householdOf, groups: groups)
+        var heads = [Int32](repeating: -1, count: groups)
+        for household in 0..<groups {
+            let members = households.rows[households.range(of: household)]
+            heads[household] = members.first { relations[Int($0)] == "户主" } ?? members.first ?? 0
+        }
+        let ownLicences = Self.join(keys, holders)
+        if request.subjects.contains("居民") {
+            subjects["居民"] = SubjectColumns(
+                subject: "居民", ids: keys, fields: table, members: households.gathering(householdOf), licences: ownLicences
+            )
+        }
+        if request.subjects.contains("家庭") {
+            // Ascending 户号 (households without one, if any, last).
+            let order = distinct.indices.sorted { a, b in
+                switch (distinct[a], distinct[b]) {
+                case (let x?, let y?): x < y
+                case (.some, nil): true
+                case (nil, .some): false
+                case (nil, nil): a < b
+                }
+            }.map { Int32($0) }
+            households = households.gathering(order)
+            let standing = order.map { heads[Int($0)] }
+            subjects["家庭"] = SubjectColumns(
+                subject: "家庭", ids: order.map { distinct[Int($0)].map(name) ?? "" }, fields: table.gathering(standing),
+                members: households, licences: ownLicences.gathering(standing)
+            )
+        }
+    }
+
+    /// Rows (`0..<groups.count`) grouped by their group, in row order within a group.
+    static func group(_ groupOf: [Int32], groups: Int) -> RelatedRows {
+        var offsets = [Int32](repeating: 0, count: groups + 1)
+        for group in groupOf { offsets[Int(group) + 1] += 1 }
+        for i in 0..<groups { offsets[i + 1] += offsets[i] }
+        var next = offsets
+        var rows = [Int32](repeating: 0, count: groupOf.count)
+        for (row, group) in groupOf.enumerated() {
+            rows[Int(next[Int(group)])] = Int32(row)
+            next[Int(group)] += 1
+        }
+        return RelatedRows(offsets: offsets, rows: rows)
+    }
+
+    /// For entities with ascending `keys`, the licence rows (ordered by holder) each holds.
+    /// Swift's `<` on these ASCII ids is SQLite's BINARY order.
+    static func join(_ keys: [String], _ holders: [String]) -> RelatedRows {
+        var offsets: [Int32] = [0]
+        offsets.reserveCapacity(keys.count + 1)
+        var rows: [Int32] = []
+        var j = 0
+        for key in keys {
+            while j < holders.count, holders[j] < key { j += 1 }
+            while j < holders.count, holders[j] == key {
+                rows.append(Int32(j))
+                j += 1
+            }
+            offsets.append(Int32(rows.count))
+        }
+        return RelatedRows(offsets: offsets, rows: rows)
+    }
+
+
+    /// The active rows of `schema`'s table in key order (or `order`): keys, the requested
+    /// columns, and the `extra` columns as text.
+    /// With `packing`, that extra column is returned as `PackedKey`s instead (nil if some
+    /// value is longer than 16 bytes).
+    private mutating func read(
+        _ schema: Schema, extra: [String], _ db: Database, order: String? = nil, packing: Int? = nil
+    ) throws -> (keys: [String], table: ColumnTable, extra: [[String?]], packed: [PackedKey?]?) {
+        let wanted = request.fields[schema.kind] ?? []
+        let specs = schema.fields.filter { wanted.contains($0.name) }
+        let key = ColumnMapping.quote(schema.key.name)
+        let columns = ([key] + extra.map(ColumnMapping.quote) + specs.map { ColumnMapping.quote($0.name) }).joined(separator: ", ")
+        let table = ColumnMapping.quote(schema.kind.rawValue)
+        // `+` keeps SQLite from walking the key's index (a random read per row): a table scan and
+        // its sorter are 2–3 times faster here.
+        let sql = "SELECT \(columns) FROM \(table) WHERE active = 1 ORDER BY +\(order.map(ColumnMapping.quote) ?? key), +\(key)"
+        var keys: [String] = []
+        var extras = [[String?]](repeating: [], count: extra.count)
+        var values = [[Int64]](repeating: [], count: specs.count)
+        var validity = [[UInt64]](repeating: [], count: specs.count)
+        let cells = specs.map { CellKind($0.type) }
+        // Straight from the prepared statement (as the import binds): no `Row`, no
+        // `DatabaseValue` per cell, dates parsed from SQLite's bytes.
+        let statement = try db.makeStatement(sql: sql)
+        let handle = statement.sqliteStatement
+        var row = 0
+        var packed: [PackedKey?] = []
+        var fits = true
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw StoreError("装载数据列失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            }
+            keys.append(Self.text(handle, 0) ?? "")
+            for e in extra.indices {
+                if e == packing {
+                    packed.append(PackedKey(handle, Int32(1 + e), fits: &fits))
+                } else {
+                    extras[e].append(Self.text(handle, Int32(1 + e)))
+                }
+            }
+            if row & 63 == 0 { for c in specs.indices { validity[c].append(0) } }
+            for c in cells.indices {
+                if let number = cell(handle, Int32(1 + extra.count + c), cells[c]) {
+                    values[c].append(number)
+                    validity[c][row >> 6] |= 1 << UInt64(row & 63)
+                } else {
+                    values[c].append(0)
+                }
+            }
+            row += 1
+        }
+        var loaded: [String: LoadedColumn] = [:]
+        for (c, spec) in specs.enumerated() {
+            loaded[spec.name] = LoadedColumn(name: spec.name, type: spec.type, values: values[c], validity: validity[c])
+        }
+        return (keys, ColumnTable(count: row, columns: loaded), extras, packing != nil && fits ? packed : nil)
+    }
+
+    static func text(_ handle: OpaquePointer, _ index: Int32) -> String? {
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, index) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
+    }
+
+    /// A stored cell as the column's integer, or nil when unknown (NULL, or not of the
+    /// column's type: a date that does not parse). Text as `ColumnMapping.fieldValue` reads it.
+    private mutating func cell(_ handle: OpaquePointer, _ index: Int32, _ kind: CellKind) -> Int64? {
+        switch (sqlite3_column_type(handle, index), kind) {
+        case (SQLITE_NULL, _): return nil
+        case (SQLITE_INTEGER, .bool): return sqlite3_column_int64(handle, index) != 0 ? 1 : 0
+        case (SQLITE_INTEGER, .integer): return sqlite3_column_int64(handle, index)
+        case (SQLITE_TEXT, .date):
+            guard let bytes = sqlite3_column_text(handle, index) else { return nil }
+            return Day.parse(utf8: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))))
+                .map { Int64($0.daysSinceEpoch) }
+        case (_, .integer), (_, .bool), (_, .date): return nil
+        case (SQLITE_TEXT, .text): return Self.text(handle, index).map { dictionary.code($0) }
+        case (SQLITE_INTEGER, .text): return dictionary.code(String(sqlite3_column_int64(handle, index)))
+        case (SQLITE_FLOAT, .text): return dictionary.code(String(sqlite3_column_double(handle, index)))
+        default: return dictionary.code("<blob>")
+        }
+    }
+}
+
+/// How a column's cells are read (decided once per column, not per cell).
+enum CellKind {
+    /// Integers and decimals (integer units).
+    case integer
+    case bool, date, text
+
+    init(_ type: FieldType) {
+        switch type {
+        case .integer, .decimal: self = .integer
+        case .bool: self = .bool
+        case .date: self = .date
+        default: self = .text
+        }
+    }
+}
+
+/// An id of at most 16 bytes packed big-endian into two integers, zero-padded: equal ids give
+/// equal keys, and keys order as the ids' bytes (SQLite's BINARY order), so grouping and sorting
+/// a million 户号 needs no string hashing or comparison. Ids never contain a NUL byte.
+struct PackedKey: Hashable, Comparable {
+    var high: UInt64
+    var low: UInt64
+
+    /// The cell's key; nil for NULL. Clears `fits` for a value longer than 16 bytes.
+    init?(_ handle: OpaquePointer, _ index: Int32, fits: inout Bool) {
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, index) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        if count > 16 { fits = false }
+        var high: UInt64 = 0, low: UInt64 = 0
+        for i in 0..<16 {
+            let byte = i < count ? UInt64(bytes[i]) : 0
+            if i < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
+        }
+        self.high = high
+        self.low = low
+    }
+
+    static func < (a: PackedKey, b: PackedKey) -> Bool {
+        a.high != b.high ? a.high < b.high : a.low < b.low
+    }
+
+    var text: String {
+        var bytes: [UInt8] = []
+        for word in [high, low] {
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        while bytes.last == 0 { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
