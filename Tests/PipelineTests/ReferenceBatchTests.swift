@@ -44,6 +44,17 @@ final class ReferenceBatchTests: XCTestCase {
             }
         }
         XCTAssertTrue(run.result.policies.contains { $0.outcomes.contains(.excluded) }, "the fixtures exercise a 互斥组")
+        // `run` is the columnar engine; the oracle, run the same way, gives the same bytes.
+        XCTAssertEqual(run.record.engine, ColumnarBatch.engineVersion)
+        let oracle = try BatchRun.execute(
+            entries: catalog.entries, program: program, store: store, asOf: asOf, includeDrafts: true, engine: ReferenceBatch.self
+        )
+        XCTAssertEqual(oracle.record.resultsSHA256, run.record.resultsSHA256, "the engine's results equal the oracle's")
+        XCTAssertEqual(oracle.result.populations, run.result.populations)
+        for (a, b) in zip(oracle.result.policies, run.result.policies) {
+            XCTAssertEqual(a.conditions, b.conditions, "\(a.policyID): every condition's bits")
+            XCTAssertEqual(a.amountKnown, b.amountKnown, a.policyID)
+        }
         // 发放顺序 keys come from the store under the ids results use, households by 户号.
         let households = try store.fieldValues(.residents, field: "birth_date", unit: .householdHead)
         XCTAssertEqual(Set(households.keys), Set(try XCTUnwrap(run.result.populations["家庭"]).ids))
@@ -53,8 +64,8 @@ final class ReferenceBatchTests: XCTestCase {
         XCTAssertEqual(Set(keys.keys), ["QY-GXRD", "YL-GLJT"], "the library's policies with a budget and a 发放顺序")
         XCTAssertEqual(keys["YL-GLJT"]?.count, run.result.populations["居民"]?.count)
 
-        let loaded = try XCTUnwrap(BatchRun.load(store: store, id: nil))
-        XCTAssertEqual(loaded.record.id, run.record.id)
+        let loaded = try XCTUnwrap(BatchRun.load(store: store, id: run.record.id))
+        XCTAssertEqual(try XCTUnwrap(BatchRun.load(store: store, id: nil)).record.id, oracle.record.id, "--run defaults to the latest")
         XCTAssertEqual(loaded.result.populations, run.result.populations)
         for (read, written) in zip(loaded.result.policies, run.result.policies) {
             XCTAssertEqual(read.policyID, written.policyID)

@@ -26,6 +26,12 @@ public enum BatchDecisions {
         }
     }
 
+    /// 互斥组 alone (what `rules try` shows: who is granted and who loses in a group; budgets are
+    /// compared there, not spent).
+    public static func applyExclusiveGroups(_ result: inout BatchResult, policies: [CompiledPolicy]) {
+        exclude(&result, Dictionary(policies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
+    }
+
     /// 互斥组, per subject: the groups' policies are compared entity by entity.
     static func exclude(_ result: inout BatchResult, _ compiled: [String: CompiledPolicy]) {
         var groups: [String: [Int]] = [:]

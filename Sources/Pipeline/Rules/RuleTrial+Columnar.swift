@@ -27,34 +27,12 @@ extension RuleTrial {
         return Report(asOf: asOf, tallies: tallies, scanned: scanned)
     }
 
-    /// Per policy, per entity: eligible and granted (outside any 互斥组, or its group's winner
-    /// for that entity: `ExclusiveGroups`' order — 就高 by amount, then 优先级, then id).
+    /// Per policy, per entity: eligible and granted (outside any 互斥组, or its group's winner for
+    /// that entity), decided by `BatchDecisions` — the same decision `mianshen run` takes.
     static func grantedByGroups(_ policies: [CompiledPolicy], _ result: BatchResult) -> [[Bool]] {
-        var granted = result.policies.map { batch in batch.outcomes.map { $0 == .eligible } }
-        let grouped = Dictionary(grouping: policies.indices.filter { policies[$0].exclusive != nil }) { index in
-            "\(policies[index].subject ?? "居民")\u{1F}\(policies[index].exclusive?.group ?? "")"
-        }
-        for members in grouped.values where members.count > 1 {
-            let byAmount = members.contains { policies[$0].exclusive?.higherWins == true }
-            let priority = members.map { policies[$0].exclusive.flatMap { Decimal(string: $0.priority) } ?? 0 }
-            let rows = result.policies[members[0]].outcomes.count
-            for row in 0..<rows {
-                var best: Int?
-                for (position, index) in members.enumerated() where result.policies[index].outcomes[row] == .eligible {
-                    guard let current = best else {
-                        best = position
-                        continue
-                    }
-                    let a = result.policies[index].amountFen[row], b = result.policies[members[current]].amountFen[row]
-                    let beats = byAmount && a != b ? a > b
-                        : priority[position] != priority[current] ? priority[position] < priority[current]
-                        : policies[index].id < policies[members[current]].id
-                    if beats { best = position }
-                }
-                for (position, index) in members.enumerated() where position != best { granted[index][row] = false }
-            }
-        }
-        return granted
+        var decided = result
+        BatchDecisions.applyExclusiveGroups(&decided, policies: policies)
+        return decided.policies.map { batch in batch.outcomes.map { $0 == .eligible } }
     }
 }
 

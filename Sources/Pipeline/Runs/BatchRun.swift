@@ -29,11 +29,11 @@ public enum BatchRun {
         RuleCatalog.sha256(entries.sorted { $0.policy.id < $1.policy.id }.map { "\($0.policy.id) \($0.sha256)" }.joined(separator: "\n"))
     }
 
-    /// Evaluates with `engine` (the reference evaluator until the columnar engine replaces it),
+    /// Evaluates with `engine` (the columnar engine; `ReferenceBatch` is the oracle tests use),
     /// decides 互斥组 and budgets, and stores the run with its ledger.
     public static func execute(
         entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day, includeDrafts: Bool,
-        engine: any BatchEngine.Type = ReferenceBatch.self, progress: ((String, Int) -> Void)? = nil
+        engine: any BatchEngine.Type = ColumnarBatch.self, progress: ((String, Int) -> Void)? = nil
     ) throws -> LoadedRun {
         let started = Date()
         let policies = entries.map(\.policy)
