@@ -58,10 +58,14 @@ extension ProfileStore {
         return try guarded("读取档案") {
             try pool.read { db in
                 var out: [String: FieldValue] = [:]
+                let table = ColumnMapping.quote(kind.rawValue)
+                // Sized once: growing a dictionary of a million ids rehashes them all several times.
+                out.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE active = 1") ?? 0)
+                // Only a household needs an order (its first member in scan order stands for it).
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT \(key), \(ColumnMapping.quote(field)), \(households ? "household_id" : "NULL")
-                    FROM \(ColumnMapping.quote(kind.rawValue)) WHERE active = 1
-                    ORDER BY \(households ? Self.householdOrder(schema) : key)
+                    FROM \(table) WHERE active = 1
+                    \(households ? "ORDER BY " + Self.householdOrder(schema) : "")
                     """)
                 while let row = try rows.next() {
                     guard let id: String = row[0] else { continue }
