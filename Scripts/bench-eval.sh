@@ -129,9 +129,17 @@ printf '%8.2f 秒  %s\n' "$ours_s" "(a) $label，端到端"
 printf '%8.2f 秒  %s\n' "$duck_e2e" "(a) DuckDB：read_csv + 定型 + 全部政策"
 printf '%8.2f 秒  %s\n' "$duck_kernel" "(b) DuckDB：表已载入，全部政策（3 次取最快）"
 awk -v a="$ours_s" -v b="$duck_e2e" 'BEGIN { printf "(a) 比值 mianshen / DuckDB = %.2f（目标 ≤ 1.0）\n", a / b }'
-if [ "$engine" = run ]; then
-  kernel=$(grep -E '求值|内核|evaluat' "$work/run.txt" || true)
-  echo "(b) mianshen 内核：${kernel:-run 的输出中没有单列求值用时（见 $work/run.txt）}"
+if [ "$engine" = run ] && "$bin" engine verify --help 2>/dev/null | grep -q -- '--timing'; then
+  # The engine's own figure: columns already loaded, every policy computed (best of 3), as
+  # DuckDB's (b) is its queries on loaded tables.
+  best=""
+  for _ in 1 2 3; do
+    line=$("$bin" engine verify --no-reference --timing --as-of "$AS_OF" --db "$db" | head -1)
+    s=$(sed -E 's/.*计算 ([0-9.]+) 秒.*/\1/' <<<"$line")
+    if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; kernel_line=$line; fi
+  done
+  printf '%8.2f 秒  %s\n' "$best" "(b) mianshen：列已装载，全部政策（3 次取最快；$kernel_line）"
+  awk -v a="$best" -v b="$duck_kernel" 'BEGIN { printf "(b) 比值 mianshen / DuckDB = %.2f（目标 ≤ 1.0）\n", a / b }'
 else
   echo "(b) mianshen 内核：rules try 不单列求值用时（run 可用后由 run 给出）"
 fi
