@@ -111,14 +111,57 @@ final class RulesTryCLITests: XCTestCase {
         XCTAssertTrue(e.stdout.contains("? 参加城乡居民医保（医保类型=未知）"), e.stdout)
     }
 
-    /// “What if we lowered the age to 79?” — the edited copy against the current rules.
-    func testComparingTwoVersionsCountsWhoGainsAndLoses() throws {
+    /// JSON Lines as `run --format json` writes them: counts are JSON numbers, amounts exact
+    /// decimal strings, empty cells null; the same figures as the CSV.
+    func testJSONLinesCarryCountsAsNumbersAndAmountsAsDecimalStrings() throws {
+        let result = try run(["rules", "try", "--as-of", "2026-11-27", "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        var objects: [String: [String: Any]] = [:]
+        for line in result.stdout.split(separator: "\n") {
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+            objects[try XCTUnwrap(object["id"] as? String)] = object
+        }
+        XCTAssertEqual(objects.keys.sorted(), ["T-GL", "T-Q1", "T-Q2", "T-YB", "T-YE"])
+        let gl = try XCTUnwrap(objects["T-GL"])
+        XCTAssertTrue(result.stdout.contains("\"evaluated\":5,"), result.stdout)
+        Self.expect(gl, counts: ["evaluated": 5, "granted": 2, "excluded": 0, "ineligible": 3, "manual_review": 0, "near_misses": 2])
+        Self.expect(gl, texts: [
+            "amount_yuan": "200.00", "excluded_amount_yuan": "0.00", "budget_yuan": "2000", "period": "月", "name": "高龄试算",
+        ])
+        XCTAssertTrue(objects["T-YB"]?["near_misses"] is NSNull, "no near-miss figure: null, not \"\"")
+        XCTAssertEqual(objects["T-Q1"]?["excluded"] as? Int, 2)
+        XCTAssertEqual(objects["T-Q1"]?["excluded_amount_yuan"] as? String, "200.00")
+
+        let edited = try loweredTo79()
+        let against = try CLIRunner.run([
+            "rules", "try", "T-GL", "--as-of", "2026-11-27", "--format", "json",
+            "--rules", edited.path, "--against", dir.path, "--db", dir.file("try.db"),
+        ])
+        XCTAssertEqual(against.status, 0, against.stdout + against.stderr)
+        let row = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(against.stdout.utf8)) as? [String: Any])
+        Self.expect(row, counts: ["eligible_before": 2, "eligible_now": 3, "gained": 1, "lost": 0])
+        Self.expect(row, texts: ["amount_before_yuan": "200.00", "amount_now_yuan": "300.00", "amount_change_yuan": "+100.00"])
+    }
+
+    static func expect(_ object: [String: Any], counts: [String: Int] = [:], texts: [String: String] = [:]) {
+        for (key, value) in counts { XCTAssertEqual(object[key] as? Int, value, "\(key) is a JSON number: \(object)") }
+        for (key, value) in texts { XCTAssertEqual(object[key] as? String, value, "\(key) is a string: \(object)") }
+    }
+
+    /// A copy of the rules with 高龄试算 from 79 instead of 80 (condition and first tier).
+    private func loweredTo79() throws -> TemporaryDirectory {
         let edited = try TemporaryDirectory()
         try edited.copySchemas()
         let original = try String(contentsOfFile: dir.file("试算.policy"), encoding: .utf8)
         try edited.write("试算.policy", original
             .replacingOccurrences(of: "周岁(出生日期) >= 80", with: "周岁(出生日期) >= 79")
             .replacingOccurrences(of: "[80, 90)", with: "[79, 90)"))
+        return edited
+    }
+
+    /// “What if we lowered the age to 79?” — the edited copy against the current rules.
+    func testComparingTwoVersionsCountsWhoGainsAndLoses() throws {
+        let edited = try loweredTo79()
         let result = try CLIRunner.run([
             "rules", "try", "T-GL", "T-YB", "--as-of", "2026-11-27", "--format", "csv",
             "--rules", edited.path, "--against", dir.path, "--db", dir.file("try.db"),

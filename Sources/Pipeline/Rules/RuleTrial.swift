@@ -136,13 +136,27 @@ public enum RuleTrial {
         /// With 互斥组 applied as in the batch: `granted` is false for an eligible policy another
         /// in its group beats.
         public var results: [(result: PolicyEvaluation, granted: Bool)]
+        /// Per policy id, where the reference evaluator decided this entity otherwise than the
+        /// engine (whose decision `results` holds): both sides, in Chinese. Empty when they agree.
+        public var disagreements: [String: String] = [:]
     }
 
     /// Every policy for one entity, by 身份证号, 统一社会信用代码 or 户号, explained condition by
-    /// condition as the batch decides it; nil if no such profile or household. 家庭 policies are
-    /// explained for the member that stands for the household.
+    /// condition as the batch decides it — by the columnar engine, with the values read from the
+    /// reference evaluator (`decideWithEngine`); nil if no such profile or household. 家庭
+    /// policies are explained for the member that stands for the household.
     public static func explain(
         key: String, entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day
+    ) throws -> Explanation? {
+        let engine = ColumnarEngine(program: program, workers: 1)
+        return try explain(key: key, entries: entries, program: program, store: store, asOf: asOf) { policies, columns in
+            engine.evaluate(policies: policies, columns: columns, asOf: asOf)
+        }
+    }
+
+    /// `explain` with the engine given (tests substitute one to see that its decision is shown).
+    static func explain(
+        key: String, entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day, engine: EntityEngine
     ) throws -> Explanation? {
         let policies = entries.map(\.policy)
         let kind: DatasetKind
@@ -164,10 +178,15 @@ public enum RuleTrial {
         } else {
             return nil
         }
-        let decided = decide(ReferenceEvaluator(program: program), policies, applicable, EntityFacts(stored), asOf, explaining: true)
+        let decided = decideWithEngine(
+            engine, program: program, policies: policies, indices: applicable, facts: EntityFacts(stored),
+            id: household ?? stored.key, schemas: store.schemas, asOf: asOf
+        )
+        var disagreements: [String: String] = [:]
+        for decision in decided { disagreements[decision.result.policy] = decision.disagreement }
         return Explanation(
             kind: kind, entity: stored, household: household, standsForHousehold: stands,
-            results: decided.map { ($0.result, $0.granted) }
+            results: decided.map { ($0.result, $0.granted) }, disagreements: disagreements
         )
     }
 }

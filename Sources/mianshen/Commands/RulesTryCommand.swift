@@ -13,7 +13,7 @@ extension RulesCommand {
             discussion: """
                 发布前试算阈值的影响；给出 --entity 时逐条解释一个人、一家企业或一户的每项政策（帮办代办答复“为什么没有我”）。
                 互斥组内只享受一项（就高或按优先级），其余计为“互斥未享”，金额不计入。政策按编号排序。
-                用列式引擎计算全部对象（与夜间批处理相同，结果与参考求值器逐个对象核对一致）；--entity 的逐条解释用参考求值器。
+                用列式引擎计算全部对象（与夜间批处理相同，结果与参考求值器逐个对象核对一致）；--entity 也由列式引擎判定，括号中读到的数据由参考求值器列出，两者不一致时给出提示。
                 """
         )
 
@@ -103,9 +103,7 @@ extension RulesCommand {
             case .csv:
                 return ([CSVOutput.line(headers)] + rows.map(CSVOutput.line)).joined(separator: "\n")
             case .json:
-                return rows.map { row in
-                    JSONOutput.line(Dictionary(uniqueKeysWithValues: zip(headers, row).map { ($0, $1) }))
-                }.joined(separator: "\n")
+                return rows.map { JSONOutput.line(Self.record(headers, $0, counts: 4...9)) }.joined(separator: "\n")
             case .table:
                 return table(report, rows)
             }
@@ -162,7 +160,7 @@ extension RulesCommand {
             case .csv:
                 return ([CSVOutput.line(headers)] + cells.map(CSVOutput.line)).joined(separator: "\n")
             case .json:
-                return cells.map { JSONOutput.line(Dictionary(uniqueKeysWithValues: zip(headers, $0).map { ($0, $1) })) }.joined(separator: "\n")
+                return cells.map { JSONOutput.line(Self.record(headers, $0, counts: 2...5)) }.joined(separator: "\n")
             case .table:
                 var table = TextTable(["编号", "名称", "对照享受", "现在享受", "新增", "不再享受", "对照金额（元/期）", "现在金额（元/期）", "变化"])
                 cells.forEach { table.add($0) }
@@ -173,6 +171,22 @@ extension RulesCommand {
                     changed == 0 ? "两个版本的结果相同。" : "\(changed) 项政策的结果有变化（互斥组在两个版本中各自裁决）。",
                 ].joined(separator: "\n")
             }
+        }
+
+        /// One JSON Lines object from a CSV row: the cells at `counts` as JSON numbers, the others
+        /// (names, codes, exact decimal amounts) as strings, and empty cells as null.
+        static func record(_ headers: [String], _ row: [String], counts: ClosedRange<Int>) -> [String: Any] {
+            var object: [String: Any] = [:]
+            for (index, (key, cell)) in zip(headers, row).enumerated() {
+                if cell.isEmpty {
+                    object[key] = NSNull()
+                } else if counts.contains(index), let count = Int(cell) {
+                    object[key] = count
+                } else {
+                    object[key] = cell
+                }
+            }
+            return object
         }
 
         /// Conditions by how many entities they stopped, most first (ties by label).

@@ -36,6 +36,9 @@ extension RulesCommand.Try {
             for c in result.conditions {
                 print(conditionLine(c, kind: found.kind, schemas: profiles.schemas))
             }
+            if let detail = found.disagreements[result.policy] {
+                print("  注意：引擎与参考求值器结果不一致（以上为引擎的结果，与夜间批处理相同；请报告此问题）：\(detail)")
+            }
         }
     }
 
