@@ -1,4 +1,4 @@
-internal import Foundation
+public import Foundation
 public import RuleLanguage
 
 /// 互斥组：an entity eligible for several policies of one group receives only one. With 就高
@@ -28,14 +28,24 @@ public enum ExclusiveGroups {
     }
 
     private static func beats(_ a: Int, _ b: Int, byAmount: Bool, _ policies: [CompiledPolicy], _ results: [PolicyEvaluation]) -> Bool {
-        if byAmount {
-            let x = results[a].amountValue ?? 0
-            let y = results[b].amountValue ?? 0
-            if x != y { return x > y }
-        }
-        let p = policies[a].exclusive.flatMap { Decimal(string: $0.priority) } ?? 0
-        let q = policies[b].exclusive.flatMap { Decimal(string: $0.priority) } ?? 0
-        if p != q { return p < q }
-        return policies[a].id < policies[b].id
+        ranksAbove(
+            amounts: byAmount ? (results[a].amountValue ?? 0, results[b].amountValue ?? 0) : nil,
+            priorities: (priority(policies[a]), priority(policies[b])), ids: (policies[a].id, policies[b].id)
+        )
+    }
+
+    /// The group's ranking, the one rule for every evaluator (the batch's `BatchDecisions` too):
+    /// with 就高 the larger amount, then the smaller 优先级, then the smaller policy id.
+    public static func ranksAbove<Amount: Comparable>(
+        amounts: (Amount, Amount)?, priorities: (Decimal, Decimal), ids: (String, String)
+    ) -> Bool {
+        if let (x, y) = amounts, x != y { return x > y }
+        if priorities.0 != priorities.1 { return priorities.0 < priorities.1 }
+        return ids.0 < ids.1
+    }
+
+    /// A policy's 优先级 in its group (0 when it has none).
+    public static func priority(_ policy: CompiledPolicy) -> Decimal {
+        policy.exclusive.flatMap { Decimal(string: $0.priority) } ?? 0
     }
 }

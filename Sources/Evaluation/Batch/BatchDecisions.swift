@@ -43,7 +43,7 @@ public enum BatchDecisions {
             let policies = members.compactMap { compiled[result.policies[$0].policyID] }
             guard policies.count == members.count else { continue }
             let byAmount = policies.contains { $0.exclusive?.higherWins == true }
-            let priorities = policies.map { $0.exclusive.flatMap { Decimal(string: $0.priority) } ?? 0 }
+            let priorities = policies.map(ExclusiveGroups.priority)
             let count = result.policies[members[0]].outcomes.count
             for entity in 0..<count {
                 var best: Int?
@@ -68,13 +68,10 @@ public enum BatchDecisions {
         _ a: Int, _ b: Int, _ entity: Int, _ byAmount: Bool, _ members: [Int], _ priorities: [Decimal],
         _ policies: [CompiledPolicy], _ result: BatchResult
     ) -> Bool {
-        if byAmount {
-            let x = result.policies[members[a]].amountFen[entity]
-            let y = result.policies[members[b]].amountFen[entity]
-            if x != y { return x > y }
-        }
-        if priorities[a] != priorities[b] { return priorities[a] < priorities[b] }
-        return policies[a].id < policies[b].id
+        ExclusiveGroups.ranksAbove(
+            amounts: byAmount ? (result.policies[members[a]].amountFen[entity], result.policies[members[b]].amountFen[entity]) : nil,
+            priorities: (priorities[a], priorities[b]), ids: (policies[a].id, policies[b].id)
+        )
     }
 
     /// Grants the eligible entities in order while the year's spending stays within the budget;

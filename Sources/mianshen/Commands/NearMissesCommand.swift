@@ -33,9 +33,10 @@ struct NearMissesCommand: ParsableCommand {
         try reportingErrors {
             let profiles = try store.openExistingStore()
             let loaded = try runOptions.load(profiles)
+            try loaded.requirePolicies([policy])
             guard let batch = loaded.result.policies.first(where: { $0.policyID == policy }), let info = loaded.info[policy] else {
-                printError("运行 \(loaded.record.id) 中没有政策 \(policy)；用 mianshen runs list 查看各次运行。")
-                throw ExitCode(64)
+                printError("运行 \(loaded.record.id) 的记录中缺少政策 \(policy) 的条件说明，无法列出差一项。")
+                throw ExitCode(1)
             }
             var only: Int?
             if let condition {

@@ -45,11 +45,7 @@ struct ResultsCommand: ParsableCommand {
         try reportingErrors {
             let profiles = try store.openExistingStore()
             let loaded = try runOptions.load(profiles)
-            let known = Set(loaded.result.policies.map(\.policyID))
-            if let unknown = policies.first(where: { !known.contains($0) }) {
-                printError("运行 \(loaded.record.id) 中没有政策 \(unknown)；该运行评估了：\(known.sorted().joined(separator: "、"))。")
-                throw ExitCode(64)
-            }
+            try loaded.requirePolicies(policies)
             let directory = wide || !streets.isEmpty ? try profiles.directory() : nil
             let streetCodes = try streetCodes(profiles.schemas.divisions)
             let wanted = Set(outcomes.compactMap { BatchOutcome(code: $0.rawValue) })

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import Pipeline
 import Store
@@ -21,6 +22,16 @@ struct RunOptions: ParsableArguments {
             printError("数据库中还没有运行记录：先用 mianshen run 评估全部已发布的政策。")
         }
         throw ExitCode(1)
+    }
+}
+
+extension LoadedRun {
+    /// Exits 64 (usage), naming what the run did evaluate, when a policy asked for is not in it.
+    func requirePolicies(_ ids: [String]) throws {
+        let known = Set(result.policies.map(\.policyID))
+        guard let unknown = ids.first(where: { !known.contains($0) }) else { return }
+        printError("运行 \(record.id) 中没有政策 \(unknown)；该运行评估了：\(known.sorted().joined(separator: "、"))。")
+        throw ExitCode(64)
     }
 }
 
