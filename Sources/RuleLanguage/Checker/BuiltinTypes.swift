@@ -26,8 +26,30 @@ extension Checker {
                 function, found: arguments.first.map { "“\(scope.source.text($0.range))”" } ?? "空",
                 at: location(call, scope), length: length(call, scope)
             ))
+        } else if let argument = arguments.first, let spec = presenceField(argument, scope),
+                  case .value(let value, let label, nil) = spec.empty {
+            // The import stores a stated value for every empty cell of this field: it is never empty.
+            report(CheckerMessage.alwaysFilled(
+                function, field: spec.label, value: value.display(for: spec), meaning: label,
+                at: location(call, scope), length: length(call, scope)
+            ))
         }
         return .bool
+    }
+
+    /// The schema field `已填`/`未填` asks about: the entity's own, or a related record's.
+    private func presenceField(_ argument: Expr, _ scope: Scope) -> FieldSpec? {
+        switch argument.kind {
+        case .name(let name):
+            if case .field(_, let spec)? = names.resolve(name.text, subject: scope.subject, local: scope.local) { return spec }
+        case .member(let collection, let field):
+            if case .collection(let kind)? = names.resolve(collection.text, subject: scope.subject, local: scope.local) {
+                return NameTable.field(field.text, in: schemas[kind])
+            }
+        default:
+            break
+        }
+        return nil
     }
 
     /// `最小(a, b, …)`, `最大(a, b, …)` of several values: numbers in one unit, or dates.

@@ -98,6 +98,17 @@ extension CheckerMessage {
         )
     }
 
+    /// W205: 已填/未填 of a field whose empty cell the import stores as a stated value (schema `empty:`
+    /// without `when`): the field is never empty, so 已填 is always 是 and 未填 always 否.
+    public static func alwaysFilled(_ function: String, field: String, value: String, meaning: String, at location: SourceLocation, length: Int) -> Diagnostic {
+        Diagnostic(
+            severity: .warning, code: "W205",
+            message: "\(field)为空时，导入按数据规范记为 \(value)（\(meaning)），这个字段从不为空：\(function)(…) 总是“\(function == "已填" ? "是" : "否")”",
+            location: location, length: length,
+            suggestion: "要判断的是“\(meaning)”时，直接比较取值（如 \(field) = \(value)）；空值确实要当作未知时，在数据规范中去掉或用 when 限定这条 empty。"
+        )
+    }
+
     /// E203: 最小/最大 of numbers in different units.
     public static func extremeUnitMismatch(_ function: String, _ first: String, _ other: String, at location: SourceLocation, length: Int) -> Diagnostic {
         Diagnostic(
