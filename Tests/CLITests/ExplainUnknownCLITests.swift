@@ -34,6 +34,8 @@ final class ExplainUnknownCLITests: XCTestCase {
         XCTAssertTrue(unknown.contains { $0.hasPrefix("  ? 计算金额所需的数据齐全") && $0.contains("G59 不在“大型企业”的取值表中") }, result.stdout)
         let missing = try CLIRunner.run(["rules", "try", "--entity", cells[0], "--as-of", "2025-12-01", "--db", db])
         XCTAssertTrue(missing.stdout.contains("营业收入（万元）=未知）　无法判定：缺少营业收入（万元）"), missing.stdout + missing.stderr)
+        // A value the schema gives an empty cell is shown with its meaning.
+        XCTAssertTrue(result.stdout.contains("（首次升规年份=0（从未升规））"), result.stdout)
         XCTAssertFalse(result.stdout.contains("✓ 属于小微企业") || result.stdout.contains("✗ 属于小微企业"), "unclassifiable is neither 是 nor 否")
     }
 }

@@ -25,7 +25,7 @@ enum ExplanationText {
             let value = input.value.isEmpty ? "未知" : parts.map { part in
                 related && (part == "未知" || part == "无") ? part
                     : field.spec?.type == .division ? schemas.divisions.label(of: part)
-                    : masking.show(part, as: field.spec?.masking)
+                    : statedEmpty(part, field.spec) ?? masking.show(part, as: field.spec?.masking)
             }.joined(separator: "、")
             return "\(field.label)=\(value)"
         }
@@ -37,6 +37,12 @@ enum ExplanationText {
         let premise = c.premise && !validity ? "前提：" : ""
         let why = c.value == .unknown ? whyUnknown(c, kind: kind, schemas: schemas).map { "　无法判定：\($0)" } ?? "" : ""
         return "  \(mark) \(premise)\(c.label)\(detail)\(why)\(basis.map { "　依据 \($0)" } ?? "")"
+    }
+
+    /// A value the schema gives an empty cell, shown with its meaning: 首次升规年份=0（从未升规）.
+    static func statedEmpty(_ shown: String, _ spec: FieldSpec?) -> String? {
+        guard let spec, case .value(let value, let label, _) = spec.empty, value.display(for: spec) == shown else { return nil }
+        return "\(shown)（\(label)）"
     }
 
     /// Why an unknown condition could not be decided: the values it read that are missing, and the
