@@ -60,6 +60,12 @@ final class ReferenceBatchTests: XCTestCase {
         XCTAssertEqual(Set(households.keys), Set(try XCTUnwrap(run.result.populations["家庭"]).ids))
         let people = try store.fieldValues(.residents, field: "birth_date")
         XCTAssertEqual(Set(people.keys), Set(try XCTUnwrap(run.result.populations["居民"]).ids))
+        // Aligned to a population, the same values as by id (households by 户号, their standing member's).
+        for (subject, unit, byID) in [("居民", ScanUnit.each, people), ("家庭", .householdHead, households)] {
+            let ids = try XCTUnwrap(run.result.populations[subject]).ids
+            let aligned = try store.fieldValues(.residents, field: "birth_date", unit: unit, alignedTo: ids)
+            XCTAssertEqual(aligned, ids.map { byID[$0] }, subject)
+        }
         let keys = try BatchRun.grantOrderKeys(catalog.entries.map(\.policy), run.result, store)
         XCTAssertEqual(Set(keys.keys), ["QY-GXRD", "YL-GLJT"], "the library's policies with a budget and a 发放顺序")
         XCTAssertEqual(keys["YL-GLJT"]?.count, run.result.populations["居民"]?.count)

@@ -73,8 +73,8 @@ public enum BatchRun {
             guard let order = policy.grantOrder else { continue }
             let subject = policy.subject ?? "居民"
             guard let kind = NameTable.subjectKind(subject), let ids = result.populations[subject]?.ids else { continue }
-            let values = try store.fieldValues(kind, field: order.field, unit: subject == "家庭" ? .householdHead : .each)
-            keys[policy.id] = ids.map { BatchDecisions.orderKey(values[$0]) }
+            let values = try store.fieldValues(kind, field: order.field, unit: subject == "家庭" ? .householdHead : .each, alignedTo: ids)
+            keys[policy.id] = values.map(BatchDecisions.orderKey)
         }
         return keys
     }
