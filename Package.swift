@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // libxml2, as GRDB wraps SQLite: a modulemap and a shim header only.
@@ -62,11 +63,22 @@ let package = Package(
         ),
         // Realistic synthetic district data with a manifest of the rows it corrupted.
         .target(name: "Generator", dependencies: ["Datasets"], swiftSettings: strictSettings),
+        // What a run produces for people: applications (XML via libxml2's xmlTextWriter, HTML via
+        // Plot), analyst reports and reminders. Renders values it is given; reads no store.
+        .target(
+            name: "Outputs",
+            dependencies: [
+                "Datasets", "RuleLanguage", "Evaluation", "Diagnostics", "CLibXML2",
+                .product(name: "Plot", package: "Plot"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Orchestrates each stage; today: an import.
         .target(
             name: "Pipeline",
             dependencies: [
-                "Datasets", "Ingest", "Store", "RuleLanguage", "Diagnostics", "Evaluation",
+                "Datasets", "Ingest", "Store", "RuleLanguage", "Diagnostics", "Evaluation", "Outputs",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -105,6 +117,11 @@ let package = Package(
         ),
         .testTarget(
             name: "EvaluationTests", dependencies: ["Evaluation", "RuleLanguage", "Datasets", "Diagnostics", "MianshenTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OutputsTests",
+            dependencies: ["Outputs", "Evaluation", "RuleLanguage", "Datasets", "MianshenTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 #ifndef MIANSHEN_CLIBXML2_SHIM_H
 #define MIANSHEN_CLIBXML2_SHIM_H
-// Only what the streaming reader needs. No libxml2 type crosses Mianshen's public API.
+// What the streaming reader, the application writer (xmlTextWriter) and XSD validation need.
+// No libxml2 type crosses Mianshen's public API.
 #include <libxml/xmlversion.h>
 // Debian's libxml2 is built with ICU, and its encoding.h (pulled in by parser.h) would then
 // include the system's ICU headers into this module. They clash with the ICU copy Foundation
@@ -15,6 +16,8 @@
 #include <libxml/encoding.h>
 #include <libxml/globals.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xmlwriter.h>
+#include <libxml/xmlschemas.h>
 
 // libxml2 reports some failures (iconv conversion errors, I/O errors) outside the reader's own
 // error handler: through this thread's structured handler, and a few ("xmlParseChunk: encoder
