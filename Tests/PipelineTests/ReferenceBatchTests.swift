@@ -69,6 +69,11 @@ final class ReferenceBatchTests: XCTestCase {
         let keys = try BatchRun.grantOrderKeys(catalog.entries.map(\.policy), run.result, store)
         XCTAssertEqual(Set(keys.keys), ["QY-GXRD", "YL-GLJT"], "the library's policies with a budget and a 发放顺序")
         XCTAssertEqual(keys["YL-GLJT"]?.count, run.result.populations["居民"]?.count)
+        // The engine takes the same keys from its own columns (no second read of the store).
+        let policies = catalog.entries.map(\.policy)
+        let columns = try store.loadColumns(ColumnarEngine.columnRequest(program: program, policies: policies))
+        XCTAssertEqual(ColumnarEngine.grantOrderKeys(policies, columns: columns), keys)
+        XCTAssertTrue(keys["QY-GXRD"]?.contains { $0 != nil } == true, "some firms have a 高新 certificate date")
 
         let loaded = try XCTUnwrap(BatchRun.load(store: store, id: run.record.id))
         XCTAssertEqual(try XCTUnwrap(BatchRun.load(store: store, id: nil)).record.id, oracle.record.id, "--run defaults to the latest")

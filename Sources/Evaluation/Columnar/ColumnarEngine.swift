@@ -43,7 +43,35 @@ public struct ColumnarEngine: Sendable {
                 break
             }
         }
+        // 发放顺序 fields, so a run's budgets need no second read of the store.
+        for policy in policies where policy.budget != nil {
+            if let order = policy.grantOrder {
+                fields[policy.subject == "企业" ? .enterprises : .residents, default: []].insert(order.field)
+            }
+        }
         return ColumnRequest(subjects: Set(policies.map { $0.subject ?? "居民" }), fields: fields)
+    }
+
+    /// The 发放顺序 keys of the policies with a budget and an order, in population order, from the
+    /// loaded columns (households: the member standing for the household); nil where the value
+    /// is missing or not a date or number (as `BatchDecisions.orderKey` reads a stored value).
+    public static func grantOrderKeys(_ policies: [CompiledPolicy], columns: ColumnSet) -> BatchDecisions.OrderKeys {
+        var keys: BatchDecisions.OrderKeys = [:]
+        for policy in policies where policy.budget != nil {
+            guard let order = policy.grantOrder, let population = columns.subjects[policy.subject ?? "居民"] else { continue }
+            let count = population.ids.count
+            guard let column = population.fields.columns[order.field] else {
+                keys[policy.id] = [Int64?](repeating: nil, count: count)
+                continue
+            }
+            switch column.type {
+            case .date, .integer, .decimal:
+                keys[policy.id] = (0..<count).map { column.isValid($0) ? column.values[$0] : nil }
+            default:
+                keys[policy.id] = [Int64?](repeating: nil, count: count)
+            }
+        }
+        return keys
     }
 
     /// Every policy for every entity of its subject in `columns`, as of `asOf`.

@@ -33,12 +33,14 @@ public enum BatchRun {
     /// decides 互斥组 and budgets, and stores the run with its ledger.
     public static func execute(
         entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day, includeDrafts: Bool,
-        engine: any BatchEngine.Type = ColumnarBatch.self, progress: ((String, Int) -> Void)? = nil
+        engine: any BatchEngine.Type = ColumnarBatch.self, progress: ((String, Int) -> Void)? = nil, timing: PhaseTiming? = nil
     ) throws -> LoadedRun {
         let started = Date()
         let policies = entries.map(\.policy)
-        var result = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress)
-        BatchDecisions.apply(&result, policies: policies, orderKeys: try grantOrderKeys(policies, result, store))
+        let output = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress, timing: timing)
+        var result = output.result
+        BatchDecisions.apply(&result, policies: policies, orderKeys: try output.orderKeys ?? grantOrderKeys(policies, result, store))
+        timing?.lap("互斥组与预算")
         var inputs: [RunInput] = []
         for kind in DatasetKind.allCases {
             if let latest = try store.latestImport(kind: kind) {
@@ -47,21 +49,29 @@ public enum BatchRun {
         }
         let infos = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, RunPolicyInfo($0, program: program, schemas: store.schemas)) })
         let hashes = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.sha256) })
+        // The results hash (one pass over the CSV bytes) runs beside the per-policy encoding.
+        let decided = result
+        let encoded = parallelMap(result.policies.count + 1) { task -> (policy: RunPolicy?, hash: String?) in
+            guard task > 0 else { return (nil, ResultsExport.sha256(decided)) }
+            let batch = decided.policies[task - 1]
+            return (runPolicy(batch, info: infos[batch.policyID], sha256: hashes[batch.policyID] ?? ""), nil)
+        }
+        let resultsSHA256 = encoded.compactMap(\.hash).first ?? ""
+        timing?.lap("结果哈希与编码")
         var record = RunRecord(
             asOf: asOf.description, startedAt: timestamp(started), finishedAt: timestamp(Date()),
             engine: engine.engineVersion, includeDrafts: includeDrafts, rulesSHA256: rulesHash(entries), inputs: inputs,
-            resultsSHA256: ResultsExport.sha256(result),
+            resultsSHA256: resultsSHA256,
             populations: result.populations.values.sorted { $0.subject < $1.subject }.map { population in
                 RunPopulation(
                     subject: population.subject, ids: population.ids,
                     sha256: RuleCatalog.sha256(population.subject + "\n" + population.ids.joined(separator: "\n"))
                 )
             },
-            policies: result.policies.map { batch in
-                runPolicy(batch, info: infos[batch.policyID], sha256: hashes[batch.policyID] ?? "")
-            }
+            policies: encoded.compactMap(\.policy)
         )
         record.id = try store.saveRun(record)
+        timing?.lap("保存")
         return LoadedRun(record: record, result: result, info: infos)
     }
 

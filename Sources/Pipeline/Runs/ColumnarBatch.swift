@@ -1,5 +1,5 @@
 public import Datasets
-public import Evaluation
+internal import Evaluation
 public import RuleLanguage
 public import Store
 
@@ -11,9 +11,14 @@ public enum ColumnarBatch: BatchEngine {
 
     public static func evaluate(
         policies: [CompiledPolicy], program: Program, store: ProfileStore, asOf: Day,
-        progress: ((_ subject: String, _ evaluated: Int) -> Void)? = nil
-    ) throws -> BatchResult {
+        progress: ((_ subject: String, _ evaluated: Int) -> Void)? = nil, timing: PhaseTiming? = nil
+    ) throws -> EngineOutput {
         let columns = try store.loadColumns(ColumnarEngine.columnRequest(program: program, policies: policies))
-        return ColumnarEngine(program: program).evaluate(policies: policies, columns: columns, asOf: asOf)
+        timing?.lap("装载数据列")
+        defer { timing?.lap("列式计算") }
+        return EngineOutput(
+            result: ColumnarEngine(program: program).evaluate(policies: policies, columns: columns, asOf: asOf),
+            orderKeys: ColumnarEngine.grantOrderKeys(policies, columns: columns)
+        )
     }
 }

@@ -12,8 +12,15 @@ public protocol BatchEngine {
     static var engineVersion: String { get }
     static func evaluate(
         policies: [CompiledPolicy], program: Program, store: ProfileStore, asOf: Day,
-        progress: ((_ subject: String, _ evaluated: Int) -> Void)?
-    ) throws -> BatchResult
+        progress: ((_ subject: String, _ evaluated: Int) -> Void)?, timing: PhaseTiming?
+    ) throws -> EngineOutput
+}
+
+/// What an engine hands `BatchRun`: the raw result and, when the engine already holds them, the
+/// 发放顺序 keys (nil: `BatchRun` reads them from the store).
+public struct EngineOutput {
+    public var result: BatchResult
+    public var orderKeys: BatchDecisions.OrderKeys?
 }
 
 /// The oracle: every given policy over every active entity of its subject, with the reference
@@ -28,8 +35,9 @@ public enum ReferenceBatch: BatchEngine {
     /// The raw result (no 互斥组 or budget decided).
     public static func evaluate(
         policies: [CompiledPolicy], program: Program, store: ProfileStore, asOf: Day,
-        progress: ((_ subject: String, _ evaluated: Int) -> Void)? = nil
-    ) throws -> BatchResult {
+        progress: ((_ subject: String, _ evaluated: Int) -> Void)? = nil, timing: PhaseTiming? = nil
+    ) throws -> EngineOutput {
+        defer { timing?.lap("逐条评估") }
         let evaluator = ReferenceEvaluator(program: program)
         let bySubject = Dictionary(grouping: policies.indices) { policies[$0].subject ?? "居民" }
         var ids: [String: [String]] = [:]
@@ -55,7 +63,7 @@ public enum ReferenceBatch: BatchEngine {
             batches.append(columns[index].batch(policy.id, subject: subject, order: permutation[subject] ?? []))
             columns[index] = PolicyColumns(policy)
         }
-        return BatchResult(asOf: asOf, populations: populations, policies: batches)
+        return EngineOutput(result: BatchResult(asOf: asOf, populations: populations, policies: batches), orderKeys: nil)
     }
 
     /// The id results are exported under: 户号 for 家庭 (a resident without one stands alone,

@@ -60,62 +60,53 @@ public enum ResultsExport {
     }
 
     /// The CSV of `results` (header included) as bytes, in pieces of about a megabyte: what
-    /// `results --format csv` writes and what the ledger hashes, so they cannot differ. Builds
-    /// each line from bytes (no string per row: a run has millions of rows).
+    /// `results --format csv` writes and what the ledger hashes, so they cannot differ. Lines
+    /// are built from bytes into one reused buffer (a run has millions of rows): per row no
+    /// string, no array and no dictionary look-up.
     public static func csv(
         _ result: BatchResult, all: Bool, policies wanted: Set<String>? = nil, outcomes: Set<BatchOutcome>? = nil,
-        _ write: ([UInt8]) -> Void
+        _ write: (UnsafeRawBufferPointer) -> Void
     ) {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 20 + 256)
-        buffer.append(contentsOf: Array((header + "\n").utf8))
-        let codes = BatchOutcome.allCases.reduce(into: [UInt8: [UInt8]]()) { $0[$1.rawValue] = Array(("," + $1.code + ",").utf8) }
-        var idBytes: [String: [[UInt8]]] = [:]
-        let order = result.policies.indices.sorted { result.policies[$0].policyID < result.policies[$1].policyID }
-        for index in order {
-            let batch = result.policies[index]
-            if let wanted, !wanted.contains(batch.policyID) { continue }
-            if idBytes[batch.subject] == nil { idBytes[batch.subject] = (result.populations[batch.subject]?.ids ?? []).map { Array($0.utf8) } }
-            let ids = idBytes[batch.subject] ?? []
-            let policy = Array(("," + batch.policyID).utf8)
-            for entity in ids.indices {
-                let outcome = batch.outcomes[entity]
-                if !all, outcome == .ineligible { continue }
-                if let outcomes, !outcomes.contains(outcome) { continue }
-                buffer.append(contentsOf: ids[entity])
-                buffer.append(contentsOf: policy)
-                buffer.append(contentsOf: codes[outcome.rawValue] ?? [])
-                if outcome == .eligible || outcome == .overBudget { appendYuan(batch.amountFen[entity], to: &buffer) }
-                buffer.append(0x0A)
-                if buffer.count >= 1 << 20 {
-                    write(buffer)
-                    buffer.removeAll(keepingCapacity: true)
+        var included = [Bool](repeating: false, count: 256)
+        var codes = [[UInt8]](repeating: [], count: 256)
+        for outcome in BatchOutcome.allCases {
+            included[Int(outcome.rawValue)] = (all || outcome != .ineligible) && (outcomes?.contains(outcome) ?? true)
+            codes[Int(outcome.rawValue)] = Array(("," + outcome.code + ",").utf8)
+        }
+        withoutActuallyEscaping(write) { write in
+            var out = LineBuffer(write)
+            out.append(Array((header + "\n").utf8))
+            var idBytes: [String: IDBytes] = [:]
+            let order = result.policies.indices.sorted { result.policies[$0].policyID < result.policies[$1].policyID }
+            for index in order {
+                let batch = result.policies[index]
+                if let wanted, !wanted.contains(batch.policyID) { continue }
+                let ids = idBytes[batch.subject] ?? IDBytes(result.populations[batch.subject]?.ids ?? [])
+                idBytes[batch.subject] = ids
+                let policy = Array(("," + batch.policyID).utf8)
+                ids.bytes.withUnsafeBufferPointer { idBuffer in
+                    for entity in 0..<ids.count {
+                        let raw = Int(batch.outcomes[entity].rawValue)
+                        guard included[raw] else { continue }
+                        out.reserve(ids.length(entity) + policy.count + 32)
+                        out.append(UnsafeBufferPointer(rebasing: idBuffer[ids.range(entity)]))
+                        out.append(policy)
+                        out.append(codes[raw])
+                        if raw == Int(BatchOutcome.eligible.rawValue) || raw == Int(BatchOutcome.overBudget.rawValue) {
+                            out.appendYuan(batch.amountFen[entity])
+                        }
+                        out.append(0x0A)
+                    }
                 }
             }
+            out.flush()
         }
-        if !buffer.isEmpty { write(buffer) }
-    }
-
-    /// 分 as 元 with two decimals, as `yuan(_:)` writes it.
-    static func appendYuan(_ fen: Int64, to buffer: inout [UInt8]) {
-        if fen < 0 { buffer.append(UInt8(ascii: "-")) }
-        let magnitude = fen.magnitude
-        var digits: [UInt8] = []
-        var whole = magnitude / 100
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(whole % 10))
-            whole /= 10
-        } while whole > 0
-        buffer.append(contentsOf: digits.reversed())
-        buffer.append(UInt8(ascii: "."))
-        buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 100 / 10))
-        buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
     }
 
     /// The SHA-256 of `results --all --format csv`: the header and every row, each ending in LF.
     public static func sha256(_ result: BatchResult) -> String {
         var hasher = SHA256()
-        csv(result, all: true) { hasher.update(data: $0) }
+        csv(result, all: true) { hasher.update(bufferPointer: $0) }
         return hex(hasher.finalize())
     }
 

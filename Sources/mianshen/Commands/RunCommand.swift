@@ -28,6 +28,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "汇总的输出格式：table、csv 或 json（JSON Lines，人数为数字，金额为精确的十进制字符串）。")
     var format: OutputFormat = .table
 
+    @Flag(name: .long, help: "在标准错误输出上打印各阶段用时（装载、计算、决定、哈希、保存）。")
+    var timing = false
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -45,11 +48,13 @@ struct RunCommand: ParsableCommand {
                 printError("没有\(includeDrafts ? "" : "已发布且")在 \(day) 有效的政策，未运行。\(includeDrafts ? "" : "草稿可加 --include-drafts 评估。")")
                 throw ExitCode(1)
             }
+            let phases = timing ? PhaseTiming() : nil
             let run = try BatchRun.execute(
                 entries: entries, program: program, store: profiles, asOf: day, includeDrafts: includeDrafts,
-                progress: TerminalProgress.trialReporter("运行中")
+                progress: TerminalProgress.trialReporter("运行中"), timing: phases
             )
             TerminalProgress.finish()
+            if let phases { printError(phases.text) }
             print(format == .table ? RunSummaryText.render(run) : RunSummaryText.records(run, csv: format == .csv))
         }
     }
