@@ -77,6 +77,10 @@ enum Migrations {
         migrator.registerMigration("v5-runs") { db in
             try db.execute(sql: RunTables.schema)
         }
+        // From here on, a migration that changes profile rows must also `DELETE FROM column_cache`.
+        migrator.registerMigration("v6-column-cache") { db in
+            try db.execute(sql: ColumnCache.schema)
+        }
         return migrator
     }
 

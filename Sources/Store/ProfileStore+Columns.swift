@@ -5,14 +5,19 @@ internal import GRDBSQLite
 /// Loading columns for the columnar engine: only the fields asked for, of active rows, into
 /// typed buffers with validity bitmaps (see `LoadedColumn`), populations in ascending id order.
 extension ProfileStore {
+    /// Columns come from the column cache when it was built from the same imports (see
+    /// `ColumnCache`), else from the tables, after which the cache is refreshed (best effort: a
+    /// store that cannot be written, or that an import changed meanwhile, keeps its cache).
     public func loadColumns(_ request: ColumnRequest) throws -> ColumnSet {
-        try guarded("装载数据列") {
+        let builder = try guarded("装载数据列") {
             try pool.read { db in
                 var builder = ColumnSetBuilder(schemas: schemas, request: request)
                 try builder.load(db)
-                return builder.result()
+                return builder
             }
         }
+        if !builder.pending.isEmpty { try? pool.write { db in try ColumnCache.save(builder.pending, db) } }
+        return builder.result()
     }
 }
 
@@ -24,6 +29,8 @@ struct ColumnSetBuilder {
     var subjects: [String: SubjectColumns] = [:]
     var residents = ColumnTable(count: 0, columns: [:])
     var licences = ColumnTable(count: 0, columns: [:])
+    /// Cache entries to write after the read (kinds read from their tables).
+    var pending: [ColumnCache.Entry] = []
 
     init(schemas: SchemaSet, request: ColumnRequest) {
         self.schemas = schemas
@@ -41,7 +48,15 @@ struct ColumnSetBuilder {
         }
         if request.subjects.contains("企业") {
             let schema = schemas.enterprises
-            let (keys, table, _, _) = try read(schema, extra: [], db)
+            let cache = try ColumnCache(kind: .enterprises, schema: schema, request: request, db)
+            let keys: [String], table: ColumnTable
+            if let hit = try cache.read([ColumnCache.keys], into: &dictionary, db), let k = hit.texts[ColumnCache.keys] {
+                (keys, table) = (k.map { $0 ?? "" }, hit.table)
+            } else {
+                let read = try read(schema, extra: [], db)
+                (keys, table) = (read.keys, read.table)
+                pending += cache.entries(table, dictionary: dictionary, texts: [ColumnCache.keys: keys], integers: [:])
+            }
             subjects["企业"] = SubjectColumns(
                 subject: "企业", ids: keys, fields: table, members: .empty(count: keys.count),
                 licences: Self.join(keys, holders)
@@ -51,72 +66,57 @@ struct ColumnSetBuilder {
 
     /// Active licences ordered by holder; returns each row's holder.
     private mutating func loadLicences(_ db: Database) throws -> [String] {
+        let cache = try ColumnCache(kind: .licences, schema: schemas.licences, request: request, db)
+        if let hit = try cache.read([ColumnCache.holders], into: &dictionary, db), let holders = hit.texts[ColumnCache.holders] {
+            licences = hit.table
+            return holders.map { $0 ?? "" }
+        }
         let (_, table, extra, _) = try read(schemas.licences, extra: ["holder_id"], db, order: "holder_id")
         licences = table
+        pending += cache.entries(table, dictionary: dictionary, texts: [ColumnCache.holders: extra[0]], integers: [:])
         return extra[0].map { $0 ?? "" }
     }
 
     private mutating func loadResidents(_ db: Database, holders: [String]) throws {
+        let cache = try ColumnCache(kind: .residents, schema: schemas.residents, request: request, db)
+        let structure = [ColumnCache.keys] + HouseholdIndex.cacheTexts + HouseholdIndex.cacheIntegers
+        if let hit = try cache.read(structure, into: &dictionary, db), let keys = hit.texts[ColumnCache.keys],
+           let households = HouseholdIndex(cached: hit) {
+            assembleResidents(keys.map { $0 ?? "" }, hit.table, households, holders: holders)
+            return
+        }
         // 户号 packed into integers when they fit (they do: H + 15 digits), else as text.
         let packedRead = try read(schemas.residents, extra: ["household_id", "relation"], db, packing: 0)
+        let keys: [String], table: ColumnTable, households: HouseholdIndex
         if let packed = packedRead.packed {
-            assembleResidents(packedRead.keys, packedRead.table, packed, packedRead.extra[1], holders: holders) { $0.text }
+            (keys, table) = (packedRead.keys, packedRead.table)
+            households = HouseholdIndex(packed, relations: packedRead.extra[1]) { $0.text }
         } else {
-            let (keys, table, extra, _) = try read(schemas.residents, extra: ["household_id", "relation"], db)
-            assembleResidents(keys, table, extra[0], extra[1], holders: holders) { $0 }
+            let (k, t, extra, _) = try read(schemas.residents, extra: ["household_id", "relation"], db)
+            (keys, table) = (k, t)
+            households = HouseholdIndex(extra[0], relations: extra[1]) { $0 }
         }
+        pending += cache.entries(
+            table, dictionary: dictionary, texts: households.cacheTexts(keys: keys), integers: households.cacheIntegers
+        )
+        assembleResidents(keys, table, households, holders: holders)
     }
 
-    /// Households: members in key order; the one standing for it is the first 户主, else the
-    /// first. A resident without a 户号 is a household of one (户号 is required: none today).
-    private mutating func assembleResidents<Key: Hashable & Comparable>(
-        _ keys: [String], _ table: ColumnTable, _ householdKeys: [Key?], _ relations: [String?], holders: [String],
-        name: (Key) -> String
-    ) {
+    /// The 居民 and 家庭 populations from the residents' rows and their households.
+    private mutating func assembleResidents(_ keys: [String], _ table: ColumnTable, _ index: HouseholdIndex, holders: [String]) {
         residents = table
-        let count = keys.count
-        var householdOf = [Int32](repeating: 0, count: count)
-        var distinct: [Key?] = []
-        var codes: [Key: Int32] = [:]
-        codes.reserveCapacity(count / 2)
-        for row in 0..<count {
-            let id = householdKeys[row]
-            if let id, let code = codes[id] {
-                householdOf[row] = code
-            } else {
-                let code = Int32(distinct.count)
-                distinct.append(id)
-                if let id { codes[id] = code }
-                householdOf[row] = code
-            }
-        }
-        let groups = distinct.count
-        var households = Self.group(householdOf, groups: groups)
-        var heads = [Int32](repeating: -1, count: groups)
-        for household in 0..<groups {
-            let members = households.rows[households.range(of: household)]
-            heads[household] = members.first { relations[Int($0)] == "户主" } ?? members.first ?? 0
-        }
+        var households = Self.group(index.householdOf, groups: index.ids.count)
         let ownLicences = Self.join(keys, holders)
         if request.subjects.contains("居民") {
             subjects["居民"] = SubjectColumns(
-                subject: "居民", ids: keys, fields: table, members: households.gathering(householdOf), licences: ownLicences
+                subject: "居民", ids: keys, fields: table, members: households.gathering(index.householdOf), licences: ownLicences
             )
         }
         if request.subjects.contains("家庭") {
-            // Ascending 户号 (households without one, if any, last).
-            let order = distinct.indices.sorted { a, b in
-                switch (distinct[a], distinct[b]) {
-                case (let x?, let y?): x < y
-                case (.some, nil): true
-                case (nil, .some): false
-                case (nil, nil): a < b
-                }
-            }.map { Int32($0) }
-            households = households.gathering(order)
-            let standing = order.map { heads[Int($0)] }
+            households = households.gathering(index.order)
+            let standing = index.order.map { index.heads[Int($0)] }
             subjects["家庭"] = SubjectColumns(
-                subject: "家庭", ids: order.map { distinct[Int($0)].map(name) ?? "" }, fields: table.gathering(standing),
+                subject: "家庭", ids: index.order.map { index.ids[Int($0)] ?? "" }, fields: table.gathering(standing),
                 members: households, licences: ownLicences.gathering(standing)
             )
         }
@@ -251,6 +251,16 @@ enum CellKind {
         case .bool: self = .bool
         case .date: self = .date
         default: self = .text
+        }
+    }
+
+    /// Recorded with a cached column: a field whose type changes is not read from an old cache.
+    var code: UInt8 {
+        switch self {
+        case .integer: 1
+        case .bool: 2
+        case .date: 3
+        case .text: 4
         }
     }
 }

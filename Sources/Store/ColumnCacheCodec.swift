@@ -1,0 +1,195 @@
+internal import Datasets
+
+/// The bytes of one cached column (`column_cache.data`). Integers are stored as offsets from the
+/// column's smallest value in the fewest whole bytes that hold the range (1, 2, 4 or 8; 0 when
+/// every value is equal), little-endian, after the validity bitmap; text as a local dictionary
+/// (a text list) and its codes. A text list is its count, count + 1 offsets, a null bitmap and
+/// the UTF-8 bytes. Decoding checks every length against the blob and returns nil on any
+/// mismatch (the column is then read from its table again).
+enum ColumnCacheCodec {
+    static let format: UInt8 = 1
+
+    // MARK: Integer columns
+
+    /// `values` with `validity` (rows `0..<count`), tagged with how its cells were read.
+    static func encode(values: [Int64], validity: [UInt64], count: Int, kind: UInt8, dictionary: [String]? = nil) -> [UInt8] {
+        var base = Int64.max, top = Int64.min
+        for row in 0..<count where validity[row >> 6] & (1 << UInt64(row & 63)) != 0 {
+            base = min(base, values[row])
+            top = max(top, values[row])
+        }
+        if base > top { base = 0; top = 0 }
+        let range = UInt64(bitPattern: top &- base)
+        let width: Int = range == 0 ? 0 : range <= 0xFF ? 1 : range <= 0xFFFF ? 2 : range <= 0xFFFF_FFFF ? 4 : 8
+        var out = ByteSink()
+        out.bytes.reserveCapacity(24 + validity.count * 8 + count * width)
+        out.byte(format)
+        out.byte(kind)
+        out.byte(UInt8(width))
+        out.byte(dictionary == nil ? 0 : 1)
+        out.u64(UInt64(count))
+        out.u64(UInt64(bitPattern: base))
+        let words = (count + 63) >> 6
+        for w in 0..<words { out.u64(validity[w]) }
+        if width > 0 {
+            for row in 0..<count {
+                let offset = UInt64(bitPattern: values[row] &- base)
+                let stored = validity[row >> 6] & (1 << UInt64(row & 63)) != 0 ? offset : 0
+                for b in 0..<width { out.byte(UInt8(truncatingIfNeeded: stored >> UInt64(8 * b))) }
+            }
+        }
+        if let dictionary { out.textList(dictionary.map { Optional($0) }) }
+        return out.bytes
+    }
+
+    struct IntegerColumn {
+        var kind: UInt8
+        var values: [Int64]
+        var validity: [UInt64]
+        var dictionary: [String]?
+    }
+
+    static func decodeIntegers(_ bytes: UnsafeRawBufferPointer) -> IntegerColumn? {
+        var reader = ByteSource(bytes)
+        guard reader.byte() == format, let kind = reader.byte(), let width = reader.byte().map(Int.init),
+              [0, 1, 2, 4, 8].contains(width), let hasDictionary = reader.byte(), let count64 = reader.u64(),
+              count64 < UInt64(Int32.max), let baseBits = reader.u64() else { return nil }
+        let count = Int(count64)
+        let base = Int64(bitPattern: baseBits)
+        let words = (count + 63) >> 6
+        guard let validity = reader.words(words), let packed = reader.slice(count * width) else { return nil }
+        var values = [Int64](repeating: base, count: count)
+        if width > 0 {
+            values.withUnsafeMutableBufferPointer { out in
+                for row in 0..<count {
+                    var offset: UInt64 = 0
+                    for b in 0..<width { offset |= UInt64(packed[row * width + b]) << UInt64(8 * b) }
+                    out[row] = base &+ Int64(bitPattern: offset)
+                }
+            }
+        }
+        for row in 0..<count where validity[row >> 6] & (1 << UInt64(row & 63)) == 0 { values[row] = 0 }
+        var dictionary: [String]?
+        if hasDictionary == 1 {
+            guard let list = reader.textList() else { return nil }
+            dictionary = list.map { $0 ?? "" }
+        }
+        guard reader.atEnd else { return nil }
+        return IntegerColumn(kind: kind, values: values, validity: validity, dictionary: dictionary)
+    }
+
+    // MARK: Text lists
+
+    static func encode(texts: [String?]) -> [UInt8] {
+        var out = ByteSink()
+        out.byte(format)
+        out.textList(texts)
+        return out.bytes
+    }
+
+    static func decodeTexts(_ bytes: UnsafeRawBufferPointer) -> [String?]? {
+        var reader = ByteSource(bytes)
+        guard reader.byte() == format, let list = reader.textList(), reader.atEnd else { return nil }
+        return list
+    }
+}
+
+/// Little-endian writing for `ColumnCacheCodec`.
+struct ByteSink {
+    var bytes: [UInt8] = []
+
+    mutating func byte(_ value: UInt8) { bytes.append(value) }
+
+    mutating func u64(_ value: UInt64) {
+        for b in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(8 * b))) }
+    }
+
+    mutating func textList(_ texts: [String?]) {
+        u64(UInt64(texts.count))
+        var offset: UInt64 = 0
+        u64(0)
+        var nulls = [UInt64](repeating: 0, count: (texts.count + 63) >> 6)
+        for (i, text) in texts.enumerated() {
+            if let text { offset += UInt64(text.utf8.count) } else { nulls[i >> 6] |= 1 << UInt64(i & 63) }
+            u64(offset)
+        }
+        for word in nulls { u64(word) }
+        for text in texts { if let text { bytes.append(contentsOf: text.utf8) } }
+    }
+}
+
+/// Bounds-checked little-endian reading for `ColumnCacheCodec`.
+struct ByteSource {
+    let bytes: UnsafeRawBufferPointer
+    var position = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    var atEnd: Bool { position == bytes.count }
+
+    mutating func byte() -> UInt8? {
+        guard position < bytes.count else { return nil }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    mutating func u64() -> UInt64? {
+        guard position + 8 <= bytes.count else { return nil }
+        var value: UInt64 = 0
+        for b in 0..<8 { value |= UInt64(bytes[position + b]) << UInt64(8 * b) }
+        position += 8
+        return value
+    }
+
+    mutating func words(_ count: Int) -> [UInt64]? {
+        guard count >= 0, position + count * 8 <= bytes.count else { return nil }
+        var out = [UInt64](repeating: 0, count: count)
+        for i in 0..<count { out[i] = u64() ?? 0 }
+        return out
+    }
+
+    mutating func slice(_ count: Int) -> UnsafeRawBufferPointer? {
+        guard count >= 0, position + count <= bytes.count else { return nil }
+        defer { position += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[position..<position + count])
+    }
+
+    mutating func textList() -> [String?]? {
+        guard let count64 = u64(), count64 < UInt64(Int32.max) else { return nil }
+        let count = Int(count64)
+        guard position + (count + 1) * 8 <= bytes.count else { return nil }
+        var offsets = [Int](repeating: 0, count: count + 1)
+        for i in 0...count { offsets[i] = Int(truncatingIfNeeded: u64() ?? 0) }
+        guard let nulls = words((count + 63) >> 6), let total = offsets.last, total >= 0,
+              let text = slice(total) else { return nil }
+        var out = [String?](repeating: nil, count: count)
+        for i in 0..<count where nulls[i >> 6] & (1 << UInt64(i & 63)) == 0 {
+            let start = offsets[i], end = offsets[i + 1]
+            guard 0 <= start, start <= end, end <= total else { return nil }
+            out[i] = String(decoding: UnsafeRawBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
+        }
+        return out
+    }
+}
+
+extension LoadedColumn {
+    /// This column's cache bytes; text columns with the strings of their codes in `dictionary`.
+    func cacheBytes(count: Int, kind: UInt8, dictionary: TextDictionary?) -> [UInt8] {
+        guard let dictionary else {
+            return ColumnCacheCodec.encode(values: values, validity: validity, count: count, kind: kind)
+        }
+        // Global codes → local ones, in order of first appearance.
+        var local = [Int64](repeating: -1, count: dictionary.count)
+        var strings: [String] = []
+        var codes = [Int64](repeating: 0, count: count)
+        for row in 0..<count where isValid(row) {
+            let global = Int(values[row])
+            if local[global] < 0 {
+                local[global] = Int64(strings.count)
+                strings.append(dictionary.strings[global])
+            }
+            codes[row] = local[global]
+        }
+        return ColumnCacheCodec.encode(values: codes, validity: validity, count: count, kind: kind, dictionary: strings)
+    }
+}

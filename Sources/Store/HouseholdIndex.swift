@@ -1,0 +1,73 @@
+internal import Datasets
+
+/// The households of the residents' rows: each row's household (codes in order of first
+/// appearance), each household's 户号, the row standing for it (the first 户主, else the first
+/// member) and the households in ascending 户号 (those without one, if any, last). Computed from
+/// the rows, or read back from the column cache.
+struct HouseholdIndex {
+    var householdOf: [Int32]
+    var ids: [String?]
+    var heads: [Int32]
+    var order: [Int32]
+
+    init<Key: Hashable & Comparable>(_ householdKeys: [Key?], relations: [String?], name: (Key) -> String) {
+        let count = householdKeys.count
+        var householdOf = [Int32](repeating: 0, count: count)
+        var distinct: [Key?] = []
+        var codes: [Key: Int32] = [:]
+        codes.reserveCapacity(count / 2)
+        for row in 0..<count {
+            let id = householdKeys[row]
+            if let id, let code = codes[id] {
+                householdOf[row] = code
+            } else {
+                let code = Int32(distinct.count)
+                distinct.append(id)
+                if let id { codes[id] = code }
+                householdOf[row] = code
+            }
+        }
+        let grouped = ColumnSetBuilder.group(householdOf, groups: distinct.count)
+        heads = (0..<distinct.count).map { household in
+            let members = grouped.rows[grouped.range(of: household)]
+            return members.first { relations[Int($0)] == "户主" } ?? members.first ?? 0
+        }
+        order = distinct.indices.sorted { a, b in
+            switch (distinct[a], distinct[b]) {
+            case (let x?, let y?): x < y
+            case (.some, nil): true
+            case (nil, .some): false
+            case (nil, nil): a < b
+            }
+        }.map { Int32($0) }
+        ids = distinct.map { $0.map(name) }
+        self.householdOf = householdOf
+    }
+
+    static let idsEntry = ":household_ids"
+    static let cacheTexts = [idsEntry]
+    static let cacheIntegers = [":household_of", ":household_heads", ":household_order"]
+
+    /// The resident keys and 户号 lists as cache entries.
+    func cacheTexts(keys: [String]) -> [String: [String?]] {
+        [ColumnCache.keys: keys.map { Optional($0) }, Self.idsEntry: ids]
+    }
+
+    var cacheIntegers: [String: [Int64]] {
+        Dictionary(uniqueKeysWithValues: zip(Self.cacheIntegers, [householdOf, heads, order].map { $0.map(Int64.init) }))
+    }
+
+    /// Read back from the cache; nil if an entry is missing or inconsistent.
+    init?(cached hit: ColumnCache.Hit) {
+        guard let ids = hit.texts[Self.idsEntry], let keys = hit.texts[ColumnCache.keys] else { return nil }
+        let arrays = Self.cacheIntegers.map { hit.integers[$0] }
+        guard let of = arrays[0], let heads = arrays[1], let order = arrays[2], of.count == keys.count,
+              heads.count == ids.count, order.count == ids.count,
+              of.allSatisfy({ 0 <= $0 && $0 < ids.count }), heads.allSatisfy({ 0 <= $0 && $0 < keys.count }),
+              order.allSatisfy({ 0 <= $0 && $0 < ids.count }) else { return nil }
+        self.householdOf = of.map { Int32($0) }
+        self.ids = ids
+        self.heads = heads.map { Int32($0) }
+        self.order = order.map { Int32($0) }
+    }
+}

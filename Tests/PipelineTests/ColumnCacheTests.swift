@@ -1,0 +1,95 @@
+import Datasets
+import Evaluation
+import Foundation
+import Logging
+import MianshenTesting
+import Pipeline
+import RuleLanguage
+import Store
+import XCTest
+
+/// The column cache: a run after the first reads the cached columns (and gives the same bytes),
+/// an import makes them stale, and a damaged cache is read around, never trusted.
+final class ColumnCacheTests: XCTestCase {
+    private struct Setup {
+        let dir: TemporaryDirectory
+        let store: ProfileStore
+        let importer: Importer
+        let entries: [CatalogEntry]
+        let program: Program
+        let asOf: Day
+
+        func run() throws -> LoadedRun {
+            try BatchRun.execute(entries: entries, program: program, store: store, asOf: asOf, includeDrafts: true)
+        }
+
+        func sql(_ statement: String) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["sqlite3", store.path, statement]
+            try process.run()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0, statement)
+        }
+    }
+
+    private func setUp(_ name: String) throws -> Setup {
+        let dir = try TemporaryDirectory()
+        let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
+        let store = try ProfileStore(path: dir.file(name), schemas: schemas)
+        let importer = Importer(store: store, logger: Logger(label: "test"))
+        for kind in [DatasetKind.residents, .enterprises, .licences] {
+            _ = try importer.run(ImportRequest(kind: kind, path: RepositoryPaths.fixture("\(kind.rawValue).csv"), maxBadRate: 0.5))
+        }
+        let catalog = try RuleCatalog.entries(rulesDirectory: RepositoryPaths.root + "/Rules", schemas: schemas)
+        return Setup(
+            dir: dir, store: store, importer: importer, entries: catalog.entries, program: try XCTUnwrap(catalog.program),
+            asOf: try XCTUnwrap(Day.parse("2025-12-01"))
+        )
+    }
+
+    func testARunReadsTheCacheUntilAnImportChangesTheData() throws {
+        let s = try setUp("c.db")
+        let first = try s.run()
+        // Behind the store's back (no import): a cached load cannot see this, a table read would.
+        try s.sql("UPDATE residents SET birth_date = NULL, disability_level = NULL; UPDATE licences SET expiry_date = '2000-01-01'")
+        let cached = try s.run()
+        XCTAssertEqual(cached.record.resultsSHA256, first.record.resultsSHA256, "the second run read the cached columns")
+        for (a, b) in zip(first.result.policies, cached.result.policies) {
+            XCTAssertEqual(a.conditions, b.conditions, a.policyID)
+            XCTAssertEqual(a.amountKnown, b.amountKnown, a.policyID)
+        }
+        XCTAssertEqual(cached.result.populations, first.result.populations)
+
+        // An import (the residents again, one person's birth date changed) makes the residents'
+        // entries stale: the run sees what a store with the same history, never cached, holds.
+        // (Only the residents' edit: the licences' stays invisible to `s`, whose licence entries are current.)
+        let edit = "UPDATE residents SET birth_date = NULL, disability_level = NULL"
+        let lines = try String(contentsOfFile: RepositoryPaths.fixture("residents.csv"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var changed = lines
+        changed[1] = changed[1].replacingOccurrences(of: ",1953-11-28,", with: ",1923-11-28,")
+        XCTAssertNotEqual(changed[1], lines[1])
+        let path = try s.dir.write("residents-next.csv", changed.joined(separator: "\n"))
+        _ = try s.importer.run(ImportRequest(kind: .residents, path: path, maxBadRate: 0.5))
+        let afterImport = try s.run()
+
+        let fresh = try setUp("fresh.db")
+        try fresh.sql(edit)
+        _ = try fresh.importer.run(ImportRequest(kind: .residents, path: path, maxBadRate: 0.5))
+        let expected = try fresh.run()
+        XCTAssertNotEqual(expected.record.resultsSHA256, first.record.resultsSHA256, "the import changed results")
+        XCTAssertEqual(afterImport.record.resultsSHA256, expected.record.resultsSHA256, "not the stale cache")
+    }
+
+    func testADamagedCacheIsReadAroundAndRebuilt() throws {
+        let s = try setUp("d.db")
+        let first = try s.run()
+        try s.sql("UPDATE column_cache SET data = substr(data, 1, length(data) / 2)")
+        let second = try s.run()
+        XCTAssertEqual(second.record.resultsSHA256, first.record.resultsSHA256, "read from the tables instead")
+        try s.sql("UPDATE column_cache SET data = x'01'")
+        let third = try s.run()
+        XCTAssertEqual(third.record.resultsSHA256, first.record.resultsSHA256)
+    }
+}
