@@ -114,7 +114,7 @@ struct ByteSink {
             u64(offset)
         }
         for word in nulls { u64(word) }
-        for text in texts { if let text { bytes.append(contentsOf: text.utf8) } }
+        for text in texts { if let text { bytes.appendUTF8(text) } }
     }
 }
 

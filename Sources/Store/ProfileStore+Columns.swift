@@ -167,10 +167,13 @@ struct ColumnSetBuilder {
         let key = ColumnMapping.quote(schema.key.name)
         let columns = ([key] + extra.map(ColumnMapping.quote) + specs.map { ColumnMapping.quote($0.name) }).joined(separator: ", ")
         let table = ColumnMapping.quote(schema.kind.rawValue)
-        // `+` keeps SQLite from walking the key's index (a random read per row): a table scan and
-        // its sorter are 2–3 times faster here.
-        let sql = "SELECT \(columns) FROM \(table) WHERE active = 1 ORDER BY +\(order.map(ColumnMapping.quote) ?? key), +\(key)"
+        // A plain table scan in rowid order, put in key order after by walking the key's index
+        // (`IndexOrder`). At 1 M residents: the scan 1.1 s, the index walk 0.2 s; the same scan
+        // in key order through SQLite's sorter took 3.1 s, and through the index (a random table
+        // read per row) longer still.
+        let sql = "SELECT rowid, \(columns) FROM \(table) WHERE active = 1"
         var keys: [String] = []
+        var rowids: [Int64] = []
         var extras = [[String?]](repeating: [], count: extra.count)
         var values = [[Int64]](repeating: [], count: specs.count)
         var validity = [[UInt64]](repeating: [], count: specs.count)
@@ -188,17 +191,18 @@ struct ColumnSetBuilder {
             guard code == SQLITE_ROW else {
                 throw StoreError("装载数据列失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
             }
-            keys.append(Self.text(handle, 0) ?? "")
+            rowids.append(sqlite3_column_int64(handle, 0))
+            keys.append(Self.text(handle, 1) ?? "")
             for e in extra.indices {
                 if e == packing {
-                    packed.append(PackedKey(handle, Int32(1 + e), fits: &fits))
+                    packed.append(PackedKey(handle, Int32(2 + e), fits: &fits))
                 } else {
-                    extras[e].append(Self.text(handle, Int32(1 + e)))
+                    extras[e].append(Self.text(handle, Int32(2 + e)))
                 }
             }
             if row & 63 == 0 { for c in specs.indices { validity[c].append(0) } }
             for c in cells.indices {
-                if let number = cell(handle, Int32(1 + extra.count + c), cells[c]) {
+                if let number = cell(handle, Int32(2 + extra.count + c), cells[c]) {
                     values[c].append(number)
                     validity[c][row >> 6] |= 1 << UInt64(row & 63)
                 } else {
@@ -211,7 +215,19 @@ struct ColumnSetBuilder {
         for (c, spec) in specs.enumerated() {
             loaded[spec.name] = LoadedColumn(name: spec.name, type: spec.type, values: values[c], validity: validity[c])
         }
-        return (keys, ColumnTable(count: row, columns: loaded), extras, packing != nil && fits ? packed : nil)
+        var rows = ColumnTable(count: row, columns: loaded)
+        let primary = try order.map { name -> [String?] in
+            guard let index = extra.firstIndex(of: name) else { throw StoreError("装载数据列失败：排序列 \(name) 未读取") }
+            return extras[index]
+        }
+        let ordering = IndexOrder(table: schema.kind.rawValue, column: order ?? schema.key.name)
+        if let permutation = try ordering.permutation(rowids: rowids, keys: keys, primary: primary, db) {
+            keys = permutation.map { keys[Int($0)] }
+            extras = extras.map { column in column.isEmpty ? column : permutation.map { column[Int($0)] } }  // empty: the packed one
+            if packing != nil { packed = permutation.map { packed[Int($0)] } }
+            rows = rows.gathering(permutation)
+        }
+        return (keys, rows, extras, packing != nil && fits ? packed : nil)
     }
 
     static func text(_ handle: OpaquePointer, _ index: Int32) -> String? {

@@ -16,11 +16,15 @@ extension ProfileStore {
                     ])
                 let id = db.lastInsertedRowID
                 for population in run.populations {
-                    let ids = Data(population.ids.joined(separator: "\n").utf8)
-                    try db.execute(
-                        sql: "INSERT OR IGNORE INTO run_id_lists (sha256, count, ids) VALUES (?, ?, ?)",
-                        arguments: [population.sha256, population.ids.count, ids]
-                    )
+                    // A list already kept (the same population as an earlier run) is not built again.
+                    let kept = try Bool.fetchOne(db, sql: "SELECT 1 FROM run_id_lists WHERE sha256 = ?", arguments: [population.sha256]) ?? false
+                    if !kept {
+                        let ids = Data(population.ids.joined(separator: "\n").utf8)
+                        try db.execute(
+                            sql: "INSERT INTO run_id_lists (sha256, count, ids) VALUES (?, ?, ?)",
+                            arguments: [population.sha256, population.ids.count, ids]
+                        )
+                    }
                     try db.execute(
                         sql: "INSERT INTO run_populations (run_id, subject, ids_sha256) VALUES (?, ?, ?)",
                         arguments: [id, population.subject, population.sha256]

@@ -1,5 +1,6 @@
 public import Datasets
 public import Evaluation
+internal import Crypto
 internal import Foundation
 public import RuleLanguage
 public import Store
@@ -65,7 +66,7 @@ public enum BatchRun {
             populations: result.populations.values.sorted { $0.subject < $1.subject }.map { population in
                 RunPopulation(
                     subject: population.subject, ids: population.ids,
-                    sha256: RuleCatalog.sha256(population.subject + "\n" + population.ids.joined(separator: "\n"))
+                    sha256: populationSHA256(population)
                 )
             },
             policies: encoded.compactMap(\.policy)
@@ -90,13 +91,19 @@ public enum BatchRun {
     }
 
     static func runPolicy(_ batch: PolicyBatch, info: RunPolicyInfo?, sha256: String) -> RunPolicy {
+        // Tallied by raw value (a million rows: no dictionary look-up per row).
+        var tally = [Int](repeating: 0, count: 256)
+        var sums = [Int64](repeating: 0, count: 256)
+        for (entity, outcome) in batch.outcomes.enumerated() {
+            tally[Int(outcome.rawValue)] += 1
+            sums[Int(outcome.rawValue)] += batch.amountFen[entity]
+        }
         var counts: [String: Int] = [:]
         var amounts: [String: Int64] = [:]
-        for outcome in BatchOutcome.allCases { counts[outcome.code] = 0 }
-        for (entity, outcome) in batch.outcomes.enumerated() {
-            counts[outcome.code, default: 0] += 1
-            if outcome == .eligible || outcome == .excluded || outcome == .overBudget {
-                amounts[outcome.code, default: 0] += batch.amountFen[entity]
+        for outcome in BatchOutcome.allCases {
+            counts[outcome.code] = tally[Int(outcome.rawValue)]
+            if outcome == .eligible || outcome == .excluded || outcome == .overBudget, tally[Int(outcome.rawValue)] > 0 {
+                amounts[outcome.code] = sums[Int(outcome.rawValue)]
             }
         }
         let bits = batch.conditions.flatMap { [$0.known, $0.truth] } + [batch.amountKnown]
@@ -144,6 +151,17 @@ public enum BatchRun {
         }
         let asOf = Day.parse(record.asOf) ?? Day(daysSinceEpoch: 0)
         return LoadedRun(record: slim, result: BatchResult(asOf: asOf, populations: populations, policies: batches), info: infos)
+    }
+
+    /// SHA-256 of the subject and its ids, one per line (no trailing line end), from bytes.
+    static func populationSHA256(_ population: BatchPopulation) -> String {
+        var bytes = Array(population.subject.utf8)
+        bytes.reserveCapacity(population.ids.count * 19 + bytes.count)
+        for id in population.ids {
+            bytes.append(0x0A)
+            bytes.appendUTF8(id)
+        }
+        return ResultsExport.hex(SHA256.hash(data: bytes))
     }
 
     static func timestamp(_ date: Date) -> String {

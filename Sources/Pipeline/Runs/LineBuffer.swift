@@ -1,48 +1,53 @@
+internal import Datasets
+
 /// A reused byte buffer for writing millions of CSV lines: handed to `write` in pieces of about a
-/// megabyte, so neither a string per line nor the whole file is ever held.
-struct LineBuffer {
-    private var storage: [UInt8]
+/// megabyte, so neither a string per line nor the whole file is ever held. Raw memory rather
+/// than an array: the per-append uniqueness and bounds checks of `[UInt8]` were a fifth of the
+/// results hash at 1 M residents (perf), and every append is preceded by a `reserve`.
+final class LineBuffer {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private var count = 0
     private let write: (UnsafeRawBufferPointer) -> Void
     private static let piece = 1 << 20
 
     init(_ write: @escaping (UnsafeRawBufferPointer) -> Void) {
         self.write = write
-        storage = [UInt8](repeating: 0, count: Self.piece + 4096)
+        capacity = Self.piece + 4096
+        storage = .allocate(capacity: capacity)
     }
+
+    deinit { storage.deallocate() }
 
     /// Room for `bytes` more, flushing first when the piece is full.
-    mutating func reserve(_ bytes: Int) {
-        if count + bytes > storage.count {
-            flush()
-            if bytes > storage.count { storage = [UInt8](repeating: 0, count: bytes) }
-        } else if count >= Self.piece {
-            flush()
+    func reserve(_ bytes: Int) {
+        if count + bytes > capacity || count >= Self.piece { flush() }
+        if bytes > capacity {
+            storage.deallocate()
+            capacity = bytes
+            storage = .allocate(capacity: capacity)
         }
     }
 
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         reserve(bytes.count)
-        let at = count
-        storage.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress, let source = bytes.baseAddress else { return }
-            (base + at).update(from: source, count: bytes.count)
-        }
+        guard let source = bytes.baseAddress else { return }
+        (storage + count).update(from: source, count: bytes.count)
         count += bytes.count
     }
 
-    mutating func append(_ bytes: [UInt8]) {
+    func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }
 
-    mutating func append(_ byte: UInt8) {
+    func append(_ byte: UInt8) {
         reserve(1)
         storage[count] = byte
         count += 1
     }
 
     /// 分 as 元 with two decimals, as `ResultsExport.yuan(_:)` writes it: 89250 → 892.50.
-    mutating func appendYuan(_ fen: Int64) {
+    func appendYuan(_ fen: Int64) {
         reserve(24)
         if fen < 0 { append(UInt8(ascii: "-")) }
         let magnitude = fen.magnitude
@@ -60,9 +65,9 @@ struct LineBuffer {
         count += 3
     }
 
-    mutating func flush() {
+    func flush() {
         guard count > 0 else { return }
-        storage.withUnsafeBytes { write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        write(UnsafeRawBufferPointer(start: storage, count: count))
         count = 0
     }
 }
@@ -79,7 +84,7 @@ struct IDBytes {
         var offsets = [0]
         offsets.reserveCapacity(ids.count + 1)
         for id in ids {
-            bytes.append(contentsOf: id.utf8)
+            bytes.appendUTF8(id)
             offsets.append(bytes.count)
         }
         self.bytes = bytes

@@ -74,7 +74,7 @@ public enum ResultsExport {
             codes[Int(outcome.rawValue)] = Array(("," + outcome.code + ",").utf8)
         }
         withoutActuallyEscaping(write) { write in
-            var out = LineBuffer(write)
+            let out = LineBuffer(write)
             out.append(Array((header + "\n").utf8))
             var idBytes: [String: IDBytes] = [:]
             let order = result.policies.indices.sorted { result.policies[$0].policyID < result.policies[$1].policyID }

@@ -56,6 +56,9 @@ struct RunCommand: ParsableCommand {
             TerminalProgress.finish()
             if let phases { printError(phases.text) }
             print(format == .table ? RunSummaryText.render(run) : RunSummaryText.records(run, csv: format == .csv))
+            // The run is stored and reported: end here rather than free a population's million
+            // ids one by one (0.3 s of a 1 M run in perf). exit() flushes standard output.
+            Foundation.exit(0)
         }
     }
 
