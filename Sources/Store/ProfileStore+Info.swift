@@ -13,6 +13,8 @@ public struct StoreInfo: Sendable {
     public var warningRows: Int
     public var changeRows: Int
     public var recentImports: [ImportRecord]
+    /// Per kind: the cached columns, their bytes, and whether they are of the latest import.
+    public var columnCache: [(kind: DatasetKind, columns: Int, bytes: Int, current: Bool)] = []
 }
 
 extension ProfileStore {
@@ -27,6 +29,15 @@ extension ProfileStore {
                         """)
                     counts.append((kind, row?["active"] ?? 0, row?["inactive"] ?? 0))
                 }
+                var cache: [(DatasetKind, Int, Int, Bool)] = []
+                for kind in DatasetKind.allCases {
+                    guard let row = try Row.fetchOne(db, sql: """
+                        SELECT COUNT(*) AS n, COALESCE(SUM(length(data)), 0) AS bytes, MAX(generation) AS generation
+                        FROM column_cache WHERE kind = ?
+                        """, arguments: [kind.rawValue]), let n: Int = row["n"], n > 0 else { continue }
+                    let generation: Int64 = row["generation"] ?? 0
+                    cache.append((kind, n, row["bytes"] ?? 0, generation == (try ColumnCache.generation(of: kind, db))))
+                }
                 return StoreInfo(
                     path: path,
                     migrations: try Migrations.migrator(schemas: schemas).appliedIdentifiers(db).sorted(),
@@ -37,7 +48,8 @@ extension ProfileStore {
                     changeRows: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM changes") ?? 0,
                     recentImports: try Row.fetchAll(
                         db, sql: "SELECT * FROM imports ORDER BY id DESC LIMIT ?", arguments: [recent]
-                    ).map(ImportRecord.init(row:))
+                    ).map(ImportRecord.init(row:)),
+                    columnCache: cache
                 )
             }
         }

@@ -116,5 +116,14 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(info.stdout.contains("Fixtures/residents.csv"))
         let json = try run("db", "info", "--format", "json")
         XCTAssertTrue(json.stdout.contains("\"residents\":{\"active\":300,\"inactive\":0}"), json.stdout)
+        XCTAssertFalse(info.stdout.contains("列缓存"), "no cache before the first evaluation")
+        let evaluated = try run("run", "--as-of", "2025-12-01")
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        let cached = try run("db", "info")
+        XCTAssertTrue(cached.stdout.contains("列缓存") && cached.stdout.contains("居民 "), cached.stdout)
+        XCTAssertFalse(cached.stdout.contains("已过期"), cached.stdout)
+        let again = try run("import", "residents", "Fixtures/residents_zh.csv")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(try run("db", "info").stdout.contains("已过期"), "an import makes the residents' columns stale")
     }
 }

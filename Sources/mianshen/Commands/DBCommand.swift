@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Foundation
 import Store
 
 struct DBCommand: ParsableCommand {
@@ -35,6 +36,9 @@ struct DBCommand: ParsableCommand {
                          "rows_read": $0.counts.rowsRead, "quarantined": $0.counts.quarantined,
                          "warnings": $0.counts.warnings] as [String: Any]
                     }
+                    object["column_cache"] = info.columnCache.map {
+                        ["kind": $0.kind.rawValue, "columns": $0.columns, "bytes": $0.bytes, "current": $0.current] as [String: Any]
+                    }
                     print(JSONOutput.line(object))
                     return
                 }
@@ -46,7 +50,15 @@ struct DBCommand: ParsableCommand {
                 counts.add(["家庭户（由居民户号派生）", String(info.households), ""])
                 out += counts.render()
                 out += "\n隔离区 \(info.quarantineRows) 行，数据质量警告 \(info.warningRows) 条（已导入，quarantine list --warnings），"
-                out += "变更历史 \(info.changeRows) 条\n\n最近的导入\n"
+                out += "变更历史 \(info.changeRows) 条\n"
+                if !info.columnCache.isEmpty {
+                    let parts = info.columnCache.map { entry in
+                        let size = String(format: "%.1f MB", Double(entry.bytes) / 1_048_576)
+                        return "\(entry.kind.label) \(entry.columns) 项 \(size)\(entry.current ? "" : "（已过期，下次评估时重建）")"
+                    }
+                    out += "列缓存（run、rules try 读取的数据列，首次评估后生成）：" + parts.joined(separator: "，") + "\n"
+                }
+                out += "\n最近的导入\n"
                 if info.recentImports.isEmpty {
                     out += "（尚无导入）"
                 } else {
