@@ -4,7 +4,7 @@ internal import GRDB
 internal import GRDBSQLite
 
 /// The column cache (`column_cache`, migration v6): the engine's columns of one kind of record,
-/// as `ColumnSetBuilder` reads them from the table (active rows in its order), stored one blob
+/// as `PartReader` reads them from the table (active rows in its order), stored one blob
 /// per column, so that a run, a trial or a what-if after the first reads a few blobs instead of
 /// every row again (at 1 M residents: seconds of row-by-row reading).
 ///
@@ -64,7 +64,7 @@ struct ColumnCache {
         try statement.setArguments([kind.rawValue, generation])
         let handle = statement.sqliteStatement
         while sqlite3_step(handle) == SQLITE_ROW {
-            guard let name = ColumnSetBuilder.text(handle, 0), wanted.contains(name) else { continue }
+            guard let name = PartReader.text(handle, 0), wanted.contains(name) else { continue }
             let count = Int(sqlite3_column_bytes(handle, 1))
             guard let base = sqlite3_column_blob(handle, 1) else { continue }
             let bytes = UnsafeRawBufferPointer(start: base, count: count)

@@ -27,7 +27,7 @@ struct HouseholdIndex {
                 householdOf[row] = code
             }
         }
-        let grouped = ColumnSetBuilder.group(householdOf, groups: distinct.count)
+        let grouped = PartReader.group(householdOf, groups: distinct.count)
         heads = (0..<distinct.count).map { household in
             let members = grouped.rows[grouped.range(of: household)]
             return members.first { relations[Int($0)] == "户主" } ?? members.first ?? 0

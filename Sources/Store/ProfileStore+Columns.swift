@@ -8,27 +8,159 @@ extension ProfileStore {
     /// Columns come from the column cache when it was built from the same imports (see
     /// `ColumnCache`), else from the tables, after which the cache is refreshed (best effort: a
     /// store that cannot be written, or that an import changed meanwhile, keeps its cache).
+    ///
+    /// The residents are read on one connection while the licences and enterprises are read on
+    /// another. Each read is its own snapshot, so afterwards every kind's generation (its latest
+    /// import) is checked again: unchanged, the parts are exactly the store as it is then; if an
+    /// import committed in between, everything is read again in one snapshot.
     public func loadColumns(_ request: ColumnRequest) throws -> ColumnSet {
-        let builder = try guarded("装载数据列") {
-            try pool.read { db in
-                var builder = ColumnSetBuilder(schemas: schemas, request: request)
-                try builder.load(db)
-                return builder
+        try guarded("装载数据列") {
+            var parts = try readParts(request, concurrently: true)
+            let current = try pool.read { db in try parts.kinds.map { try ColumnCache.generation(of: $0, db) } }
+            if current != parts.kinds.map({ parts.generations[$0] ?? -1 }) {
+                parts = try readParts(request, concurrently: false)
             }
+            let pending = parts.pending
+            if !pending.isEmpty { try? pool.write { db in try ColumnCache.save(pending, db) } }
+            return parts.assemble()
         }
-        if !builder.pending.isEmpty { try? pool.write { db in try ColumnCache.save(builder.pending, db) } }
-        return builder.result()
+    }
+
+    private func readParts(_ request: ColumnRequest, concurrently: Bool) throws -> ColumnParts {
+        let schemas = schemas
+        let residents = request.subjects.contains("居民") || request.subjects.contains("家庭")
+        let enterprises = request.subjects.contains("企业")
+        @Sendable func readOthers(_ db: Database) throws -> (PartReader, LicenceRows, EnterpriseRows?) {
+            var reader = PartReader(schemas: schemas, request: request)
+            let licences = try reader.licences(db)
+            let firms = enterprises ? try reader.enterprises(db) : nil
+            return (reader, licences, firms)  // the reader after both reads: its dictionary holds theirs
+        }
+        @Sendable func readResidents(_ db: Database) throws -> (PartReader, ResidentRows) {
+            var reader = PartReader(schemas: schemas, request: request)
+            let rows = try reader.residents(db)
+            return (reader, rows)
+        }
+        var parts = ColumnParts(request: request)
+        func add(_ own: (PartReader, ResidentRows)?, _ others: (PartReader, LicenceRows, EnterpriseRows?)) {
+            if let own {
+                parts.residents = own.1
+                parts.add(own.0)
+            }
+            parts.licences = others.1
+            parts.enterprises = others.2
+            parts.add(others.0)
+        }
+        if !residents {
+            add(nil, try pool.read(readOthers))
+        } else if concurrently {
+            let pool = pool
+            let (own, others) = try ConcurrentPair.run({ try pool.read(readResidents) }, { try pool.read(readOthers) })
+            add(own, others)
+        } else {
+            let (own, others) = try pool.read { db in (try readResidents(db), try readOthers(db)) }
+            add(own, others)
+        }
+        return parts
     }
 }
 
-/// Reads the tables one after the other in a single snapshot and assembles the populations.
-struct ColumnSetBuilder {
+/// What the readers found, merged: one text dictionary (the first reader's, the others'
+/// codes renumbered into it), each kind's generation, the cache entries to write.
+struct ColumnParts {
+    let request: ColumnRequest
+    var residents: ResidentRows?
+    var licences = LicenceRows(table: ColumnTable(count: 0, columns: [:]), holders: [])
+    var enterprises: EnterpriseRows?
+    var dictionary: TextDictionary?
+    var generations: [DatasetKind: Int64] = [:]
+    var pending: [ColumnCache.Entry] = []
+
+    init(request: ColumnRequest) { self.request = request }
+
+    var kinds: [DatasetKind] { DatasetKind.allCases.filter { generations[$0] != nil } }
+
+    /// Takes in a reader's dictionary, generations and entries (its tables must be set first).
+    mutating func add(_ reader: PartReader) {
+        generations.merge(reader.generations) { _, new in new }
+        pending += reader.pending
+        guard let existing = dictionary else {
+            dictionary = reader.dictionary
+            return
+        }
+        var merged = existing
+        let codes = reader.dictionary.strings.map { merged.code($0) }
+        dictionary = merged
+        if reader.generations[.licences] != nil { licences.table = licences.table.recoded(codes) }
+        if reader.generations[.enterprises] != nil, let rows = enterprises {
+            enterprises = EnterpriseRows(keys: rows.keys, table: rows.table.recoded(codes))
+        }
+        if reader.generations[.residents] != nil, let rows = residents {
+            residents = ResidentRows(keys: rows.keys, table: rows.table.recoded(codes), households: rows.households)
+        }
+    }
+
+    /// The populations: 居民 and 家庭 from the residents and their households, 企业, each with
+    /// the licences it holds.
+    func assemble() -> ColumnSet {
+        var subjects: [String: SubjectColumns] = [:]
+        var residentTable = ColumnTable(count: 0, columns: [:])
+        if let rows = residents {
+            residentTable = rows.table
+            let index = rows.households
+            var households = PartReader.group(index.householdOf, groups: index.ids.count)
+            let ownLicences = PartReader.join(rows.keys, licences.holders)
+            if request.subjects.contains("居民") {
+                subjects["居民"] = SubjectColumns(
+                    subject: "居民", ids: rows.keys, fields: rows.table, members: households.gathering(index.householdOf),
+                    licences: ownLicences
+                )
+            }
+            if request.subjects.contains("家庭") {
+                households = households.gathering(index.order)
+                let standing = index.order.map { index.heads[Int($0)] }
+                subjects["家庭"] = SubjectColumns(
+                    subject: "家庭", ids: index.order.map { index.ids[Int($0)] ?? "" }, fields: rows.table.gathering(standing),
+                    members: households, licences: ownLicences.gathering(standing)
+                )
+            }
+        }
+        if let rows = enterprises {
+            subjects["企业"] = SubjectColumns(
+                subject: "企业", ids: rows.keys, fields: rows.table, members: .empty(count: rows.keys.count),
+                licences: PartReader.join(rows.keys, licences.holders)
+            )
+        }
+        return ColumnSet(
+            dictionary: dictionary ?? TextDictionary(), subjects: subjects, residents: residentTable, licences: licences.table
+        )
+    }
+}
+
+struct ResidentRows: Sendable {
+    var keys: [String]
+    var table: ColumnTable
+    var households: HouseholdIndex
+}
+
+struct LicenceRows: Sendable {
+    var table: ColumnTable
+    /// Each row's holder (rows ordered by holder, then licence number).
+    var holders: [String]
+}
+
+struct EnterpriseRows: Sendable {
+    var keys: [String]
+    var table: ColumnTable
+}
+
+/// Reads kinds of record in one snapshot, from the column cache or the tables, with its own
+/// text dictionary.
+struct PartReader: Sendable {
     let schemas: SchemaSet
     let request: ColumnRequest
     var dictionary = TextDictionary()
-    var subjects: [String: SubjectColumns] = [:]
-    var residents = ColumnTable(count: 0, columns: [:])
-    var licences = ColumnTable(count: 0, columns: [:])
+    var generations: [DatasetKind: Int64] = [:]
     /// Cache entries to write after the read (kinds read from their tables).
     var pending: [ColumnCache.Entry] = []
 
@@ -37,53 +169,37 @@ struct ColumnSetBuilder {
         self.request = request
     }
 
-    func result() -> ColumnSet {
-        ColumnSet(dictionary: dictionary, subjects: subjects, residents: residents, licences: licences)
+    mutating func enterprises(_ db: Database) throws -> EnterpriseRows {
+        let schema = schemas.enterprises
+        let cache = try ColumnCache(kind: .enterprises, schema: schema, request: request, db)
+        generations[.enterprises] = cache.generation
+        if let hit = try cache.read([ColumnCache.keys], into: &dictionary, db), let keys = hit.texts[ColumnCache.keys] {
+            return EnterpriseRows(keys: keys.map { $0 ?? "" }, table: hit.table)
+        }
+        let read = try read(schema, extra: [], db)
+        pending += cache.entries(read.table, dictionary: dictionary, texts: [ColumnCache.keys: read.keys], integers: [:])
+        return EnterpriseRows(keys: read.keys, table: read.table)
     }
 
-    mutating func load(_ db: Database) throws {
-        let holders = try loadLicences(db)
-        if request.subjects.contains("居民") || request.subjects.contains("家庭") {
-            try loadResidents(db, holders: holders)
-        }
-        if request.subjects.contains("企业") {
-            let schema = schemas.enterprises
-            let cache = try ColumnCache(kind: .enterprises, schema: schema, request: request, db)
-            let keys: [String], table: ColumnTable
-            if let hit = try cache.read([ColumnCache.keys], into: &dictionary, db), let k = hit.texts[ColumnCache.keys] {
-                (keys, table) = (k.map { $0 ?? "" }, hit.table)
-            } else {
-                let read = try read(schema, extra: [], db)
-                (keys, table) = (read.keys, read.table)
-                pending += cache.entries(table, dictionary: dictionary, texts: [ColumnCache.keys: keys], integers: [:])
-            }
-            subjects["企业"] = SubjectColumns(
-                subject: "企业", ids: keys, fields: table, members: .empty(count: keys.count),
-                licences: Self.join(keys, holders)
-            )
-        }
-    }
-
-    /// Active licences ordered by holder; returns each row's holder.
-    private mutating func loadLicences(_ db: Database) throws -> [String] {
+    /// Active licences ordered by holder.
+    mutating func licences(_ db: Database) throws -> LicenceRows {
         let cache = try ColumnCache(kind: .licences, schema: schemas.licences, request: request, db)
+        generations[.licences] = cache.generation
         if let hit = try cache.read([ColumnCache.holders], into: &dictionary, db), let holders = hit.texts[ColumnCache.holders] {
-            licences = hit.table
-            return holders.map { $0 ?? "" }
+            return LicenceRows(table: hit.table, holders: holders.map { $0 ?? "" })
         }
         let (_, table, extra, _) = try read(schemas.licences, extra: ["holder_id"], db, order: "holder_id")
-        licences = table
         pending += cache.entries(table, dictionary: dictionary, texts: [ColumnCache.holders: extra[0]], integers: [:])
-        return extra[0].map { $0 ?? "" }
+        return LicenceRows(table: table, holders: extra[0].map { $0 ?? "" })
     }
 
-    private mutating func loadResidents(_ db: Database, holders: [String]) throws {
+    mutating func residents(_ db: Database) throws -> ResidentRows {
         let cache = try ColumnCache(kind: .residents, schema: schemas.residents, request: request, db)
+        generations[.residents] = cache.generation
         let structure = [ColumnCache.keys] + HouseholdIndex.cacheTexts + HouseholdIndex.cacheIntegers
         if let hit = try cache.read(structure, into: &dictionary, db), let keys = hit.texts[ColumnCache.keys],
            let households = HouseholdIndex(cached: hit) {
-            assembleResidents(keys.map { $0 ?? "" }, hit.table, households, holders: holders)
-            return
+            return ResidentRows(keys: keys.map { $0 ?? "" }, table: hit.table, households: households)
         }
         // 户号 packed into integers when they fit (they do: H + 15 digits), else as text.
         let packedRead = try read(schemas.residents, extra: ["household_id", "relation"], db, packing: 0)
@@ -99,27 +215,7 @@ struct ColumnSetBuilder {
         pending += cache.entries(
             table, dictionary: dictionary, texts: households.cacheTexts(keys: keys), integers: households.cacheIntegers
         )
-        assembleResidents(keys, table, households, holders: holders)
-    }
-
-    /// The 居民 and 家庭 populations from the residents' rows and their households.
-    private mutating func assembleResidents(_ keys: [String], _ table: ColumnTable, _ index: HouseholdIndex, holders: [String]) {
-        residents = table
-        var households = Self.group(index.householdOf, groups: index.ids.count)
-        let ownLicences = Self.join(keys, holders)
-        if request.subjects.contains("居民") {
-            subjects["居民"] = SubjectColumns(
-                subject: "居民", ids: keys, fields: table, members: households.gathering(index.householdOf), licences: ownLicences
-            )
-        }
-        if request.subjects.contains("家庭") {
-            households = households.gathering(index.order)
-            let standing = index.order.map { index.heads[Int($0)] }
-            subjects["家庭"] = SubjectColumns(
-                subject: "家庭", ids: index.order.map { index.ids[Int($0)] ?? "" }, fields: table.gathering(standing),
-                members: households, licences: ownLicences.gathering(standing)
-            )
-        }
+        return ResidentRows(keys: keys, table: table, households: households)
     }
 
     /// Rows (`0..<groups.count`) grouped by their group, in row order within a group.

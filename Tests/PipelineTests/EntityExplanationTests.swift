@@ -13,11 +13,14 @@ import XCTest
 /// condition read from the reference evaluator, and says so when the two disagree.
 final class EntityExplanationTests: XCTestCase {
     var store: ProfileStore!
+    /// Kept for the test's length: the store opens more connections to its file while reading.
+    var directory: TemporaryDirectory!
     var catalog: (entries: [CatalogEntry], program: Program)!
     let asOf = Day.parse("2025-12-01")
 
     override func setUpWithError() throws {
         let dir = try TemporaryDirectory()
+        directory = dir
         let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
         store = try ProfileStore(path: dir.file("t.db"), schemas: schemas)
         let importer = Importer(store: store, logger: Logger(label: "test"))
