@@ -1,5 +1,5 @@
 internal import Datasets
-public import Evaluation
+internal import Evaluation
 public import Store
 
 extension LoadedRun {

@@ -64,7 +64,8 @@ struct RemindersCommand: ParsableCommand {
             for r in reminders {
                 table.add([
                     r.policyID, masking.show(r.holderID, as: .idNumber), masking.show(r.holderName, as: .name), r.street,
-                    r.licence?.type ?? "", r.licence?.number ?? "", r.licence?.expiry ?? "", r.licence.map { String($0.daysLeft) } ?? "",
+                    // A person's licence number often holds the 身份证号 (残疾人证): masked like it.
+                    r.licence?.type ?? "", masking.show(r.licence?.number ?? "", as: r.subject == "企业" ? nil : .idNumber), r.licence?.expiry ?? "", r.licence.map { String($0.daysLeft) } ?? "",
                     r.office,
                 ])
             }
