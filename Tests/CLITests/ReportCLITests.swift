@@ -150,6 +150,13 @@ final class ReportCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("x.html")))
     }
 
+    func testAPlaceThatCannotBeWrittenIsAnIOError() throws {
+        _ = try run(["run", "--as-of", "2025-12-01"])
+        let result = try CLIRunner.run(["report", "--out", dir.file("no/such/dir/r.html"), "--db", db])
+        XCTAssertEqual(result.status, 74, result.stderr)
+        XCTAssertTrue(result.stderr.contains("无法写入 \(dir.file("no/such/dir/r.html"))：目录 \(dir.file("no/such/dir")) 不存在。"), result.stderr)
+    }
+
     /// The text of each body row of the table with this id (entities decoded).
     private func htmlRows(_ page: String, table id: String) throws -> [[String]] {
         let start = try XCTUnwrap(page.range(of: "<table id=\"\(id)\">"))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
 import Outputs
 import Pipeline
@@ -37,13 +38,20 @@ struct ReportCommand: ParsableCommand {
             let loaded = try runOptions.load(profiles)
             let report = try RunReportBuilder.build(loaded, store: profiles)
             let scope = "运行 \(loaded.record.id)，评估日 \(loaded.record.asOf)，\(report.policies.count) 项政策"
-            switch format {
-            case .html:
-                try Data(ReportHTML.render(report).utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-                print("报告已写入 \(out)（\(scope)）。")
-            case .csv:
-                let files = try ReportCSV.write(report, to: out)
-                print("报告的 \(files.count) 张表已写入 \(out)/（\(scope)）：\(files.map { ($0 as NSString).lastPathComponent }.joined(separator: "、"))")
+            do {
+                switch format {
+                case .html:
+                    try Data(ReportHTML.render(report).utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                    print("报告已写入 \(out)（\(scope)）。")
+                case .csv:
+                    let files = try ReportCSV.write(report, to: out)
+                    print("报告的 \(files.count) 张表已写入 \(out)/（\(scope)）：\(files.map { ($0 as NSString).lastPathComponent }.joined(separator: "、"))")
+                }
+            } catch {
+                let parent = (out as NSString).deletingLastPathComponent
+                let reason = format == .html && !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) ? "目录 \(parent) 不存在" : "\(error.localizedDescription)"
+                printError("无法写入 \(out)：\(reason)。")
+                throw ExitCode(ErrorCategory.io.rawValue)
             }
         }
     }
