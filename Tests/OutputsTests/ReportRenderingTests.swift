@@ -26,7 +26,10 @@ final class ReportRenderingTests: XCTestCase {
             populations: ["居民": 10, "企业": 2], policies: [monthly, reminder], streets: [street], industries: [], comparison: nil,
             quality: DataQuality(
                 quarantine: [],
-                warnings: [.init(dataset: "电子证照", code: "unknown_value", label: "取值不在人工维护的取值列表中", field: "证照类型", value: "<img src=x>", rows: 2)],
+                warnings: [
+                    .init(dataset: "电子证照", code: "unknown_value", label: "取值不在人工维护的取值列表中", field: "证照类型", value: "<img src=x>", rows: 2),
+                    .init(dataset: "电子证照", code: "unknown_value", label: "取值不在人工维护的取值列表中", field: "证照类型", value: "=HYPERLINK(\"http://x\")", rows: 1),
+                ],
                 missing: [], importedAfterRun: true
             )
         )
@@ -83,6 +86,9 @@ final class ReportRenderingTests: XCTestCase {
         let policies = try String(contentsOfFile: files[1], encoding: .utf8)
         XCTAssertTrue(policies.contains("T-1,\"<script>alert(\"\"x\"\")</script> & 'q'\",居民,"), policies)
         XCTAssertTrue(policies.hasSuffix("\n") && !policies.contains("\r"))
+        let warnings = try String(contentsOfFile: files[6], encoding: .utf8)
+        XCTAssertTrue(warnings.contains(",\"'=HYPERLINK(\"\"http://x\"\")\",1\n"), "a formula from data is defused: \(warnings)")
+        XCTAssertTrue(try String(contentsOfFile: files[0], encoding: .utf8).contains("\n发放金额（元/月）,25.00\n"))
     }
 
     func testMoneyAndPercentages() {

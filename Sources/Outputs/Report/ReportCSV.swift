@@ -1,13 +1,23 @@
 internal import Foundation
 
 /// The report's tables as CSV files in one directory (summary.csv, policies.csv …): UTF-8 with a
-/// BOM so that Excel shows the Chinese, RFC 4180 quoting, LF line ends.
+/// BOM so that Excel shows the Chinese, RFC 4180 quoting, LF line ends, no cell read as a formula.
 public enum ReportCSV {
     public static let byteOrderMark = "\u{FEFF}"
 
-    /// One table as the bytes of its file.
+    /// One table as the bytes of its file. A text cell that Excel would read as a formula
+    /// (=, +, -, @ first: a value from imported data, such as an unlisted licence type) gets a
+    /// leading apostrophe, so opening the file never runs it; number columns are left as they are.
     public static func file(_ table: ReportTable) -> String {
-        byteOrderMark + ([table.headers] + table.rows).map { $0.map(quote).joined(separator: ",") + "\n" }.joined()
+        let rows = table.rows.map { row in
+            row.enumerated().map { column, cell in table.numeric.contains(column) ? cell : defused(cell) }
+        }
+        return byteOrderMark + ([table.headers] + rows).map { $0.map(quote).joined(separator: ",") + "\n" }.joined()
+    }
+
+    static func defused(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
+        return "'" + cell
     }
 
     /// Writes every table into `directory` (created when missing); returns the files written.
