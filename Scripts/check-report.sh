@@ -2,7 +2,7 @@
 # The analyst report in a real browser (Scripts/test.sh runs this): imports the fixtures into a
 # temp database, stores two runs, writes `mianshen report`, renders it with headless Chromium to
 # a PNG and a DOM dump, and checks that the title and the per-policy table (one row per policy
-# of the run) are in the DOM, the SVG charts are there, and the page is not blank.
+# of the run) are in the DOM, the SVG charts are there and well-formed, and the page is not blank.
 # Installs what it needs when missing (apt-get, as root or with sudo as .ci/run does): chromium
 # (run with --headless --no-sandbox: CI runs as root), fonts-noto-cjk (else Chinese renders as
 # boxes) and python3 (to read the PNG's pixels).
@@ -55,6 +55,13 @@ rows=$(sed -n '/<table id="policies">/,/<\/table>/p' "$work/dom.html" | grep -c 
 [ "$rows" -eq "$policies" ] || fail "the per-policy table has $rows policy rows; the run evaluated $policies policies"
 charts=$(grep -o '<svg' "$work/dom.html" | wc -l)
 [ "$charts" -ge 3 ] || fail "expected the policy and street bar charts and budget gauges, found $charts SVG elements"
+
+python3 - "$work/report.html" <<'PY' || fail "an SVG chart of the report is not well-formed XML"
+# Our charts are drawn by our code: each <svg> must stand on its own as XML (as an .svg file would).
+import re, sys, xml.etree.ElementTree as ET
+for svg in re.findall(r"<svg.*?</svg>", open(sys.argv[1], encoding="utf-8").read(), re.S):
+    ET.fromstring(svg)
+PY
 
 python3 - "$work/report.png" <<'PY' || fail "the screenshot is blank"
 # Decodes the PNG (8-bit RGB or RGBA, as Chromium writes it) and counts the pixels that differ
