@@ -5,7 +5,9 @@
 # reference evaluator) and explain one person's decisions condition by condition; then store a
 # run (mianshen run), export one policy's results, explain from the run, change a rule in a temp
 # copy of Rules/, run again and diff the two runs. Later stages
-# (columnar evaluate → applications → outbox → report) join as they are built.
+# (columnar evaluate → applications → outbox → report) join as they are built. Then the analyst
+# report of run 2 (HTML and CSV, under demo-out/) and, after a run 3 on another day, the licence
+# expiry reminders.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,3 +73,16 @@ grep -q "\[80, 90)    120 元" "$rules_copy/养老/高龄津贴.policy"
 echo
 echo "== 对比两次运行（高龄津贴）：金额变化的对象"
 "$bin" diff 1 2 --policy YL-GLJT
+echo
+echo "== 分析报告：运行 2（对照运行 1）写成自包含的网页和 CSV（Excel 可直接打开）"
+report_dir=${DEMO_OUT:-demo-out}
+mkdir -p "$report_dir"
+"$bin" report --out "$report_dir/report.html"
+"$bin" report --format csv --out "$report_dir/report-csv"
+echo
+echo "== 提醒：评估日 2025-12-10 再运行一次（运行 3），列出证照到期提醒（60 天内到期；对象脱敏）"
+"$bin" run --as-of 2025-12-10 > /dev/null
+"$bin" reminders list --policy TX-ZZDQ
+echo "   （小微企业惠企政策提醒 QY-XWTX：$("$bin" reminders list --policy QY-XWTX --format csv | tail -n +2 | wc -l) 条，mianshen reminders list 列出全部）"
+echo
+echo "报告：$report_dir/report.html、$report_dir/report-csv/"

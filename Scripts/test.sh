@@ -13,3 +13,6 @@ swift test --skip-build --disable-swift-testing
 bin=$(swift build --show-bin-path)/mianshen
 "$bin" rules check Rules
 "$bin" rules test Rules
+
+# The analyst report rendered in a real headless Chromium (installs chromium and fonts when missing).
+Scripts/check-report.sh

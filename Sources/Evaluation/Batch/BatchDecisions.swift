@@ -105,7 +105,12 @@ public enum BatchDecisions {
 
     /// The policy's 预算 in 分 per year; nil without one (or one that cannot be read).
     public static func yearlyBudgetFen(_ policy: CompiledPolicy) -> Int64? {
-        guard let text = policy.budget, let value = Decimal(string: text) else { return nil }
+        policy.budget.flatMap(budgetFen)
+    }
+
+    /// A 预算 as the policy writes it (元) in 分; nil when it cannot be read.
+    public static func budgetFen(_ text: String) -> Int64? {
+        guard let value = Decimal(string: text) else { return nil }
         return NSDecimalNumber(decimal: ReferenceEvaluator.roundedToFen(value) * 100).int64Value
     }
 }

@@ -1,6 +1,7 @@
 public import Evaluation
 internal import Crypto
 internal import Foundation
+internal import Outputs
 
 /// The results contract: one row per (entity, policy in its subject's scope), sorted by
 /// policy_id then entity_id; CSV `entity_id,policy_id,outcome,amount` (amount in 元 with two
@@ -48,10 +49,7 @@ public enum ResultsExport {
 
     /// 分 as 元 with two decimals: 89250 → 892.50.
     public static func yuan(_ fen: Int64) -> String {
-        let sign = fen < 0 ? "-" : ""
-        let magnitude = fen.magnitude
-        let cents = magnitude % 100
-        return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
+        Money.yuan(fen)
     }
 
     /// One CSV line (ids, codes and amounts never need quoting), without the line end.

@@ -30,33 +30,40 @@ public enum RunDiff {
             )
             change.inA = before != nil
             change.inB = after != nil
-            let old = granted(before, a.result)
-            let new = granted(after, b.result)
-            let outcomeNow = outcomes(after, b.result)
-            for (entity, fen) in new.sorted(by: { $0.key < $1.key }) {
-                if let previous = old[entity] {
-                    if previous != fen { change.changed.append((entity, previous, fen)) }
-                } else {
-                    change.gained.append((entity, fen))
-                }
-            }
-            for (entity, fen) in old.sorted(by: { $0.key < $1.key }) where new[entity] == nil {
-                change.lost.append((entity, fen, outcomeNow[entity]))
-            }
+            walk(before, a.result, after, b.result, into: &change)
             return change
         }
     }
 
-    /// Entity id → amount, for the entities eligible (granted) under the policy.
-    private static func granted(_ batch: PolicyBatch?, _ result: BatchResult) -> [String: Int64] {
-        guard let batch, let ids = result.populations[batch.subject]?.ids else { return [:] }
-        var out: [String: Int64] = [:]
-        for (entity, outcome) in batch.outcomes.enumerated() where outcome == .eligible { out[ids[entity]] = batch.amountFen[entity] }
-        return out
-    }
-
-    private static func outcomes(_ batch: PolicyBatch?, _ result: BatchResult) -> [String: BatchOutcome] {
-        guard let batch, let ids = result.populations[batch.subject]?.ids else { return [:] }
-        return Dictionary(zip(ids, batch.outcomes), uniquingKeysWith: { a, _ in a })
+    /// Walks the two populations together (both list their ids in ascending order), so each
+    /// list comes out by entity id without a dictionary of every granted entity (at a million
+    /// entities those dictionaries were most of `diff`).
+    private static func walk(_ before: PolicyBatch?, _ a: BatchResult, _ after: PolicyBatch?, _ b: BatchResult, into change: inout PolicyChange) {
+        let old = before.flatMap { a.populations[$0.subject]?.ids } ?? []
+        let new = after.flatMap { b.populations[$0.subject]?.ids } ?? []
+        var i = 0, j = 0
+        while i < old.count || j < new.count {
+            if j == new.count || (i < old.count && old[i] < new[j]) {
+                // Only in A: no longer evaluated.
+                if let before, before.outcomes[i] == .eligible { change.lost.append((old[i], before.amountFen[i], nil)) }
+                i += 1
+            } else if i == old.count || new[j] < old[i] {
+                if let after, after.outcomes[j] == .eligible { change.gained.append((new[j], after.amountFen[j])) }
+                j += 1
+            } else {
+                if let before, let after {
+                    let was = before.outcomes[i] == .eligible, now = after.outcomes[j] == .eligible
+                    if was, now, before.amountFen[i] != after.amountFen[j] {
+                        change.changed.append((new[j], before.amountFen[i], after.amountFen[j]))
+                    } else if was, !now {
+                        change.lost.append((old[i], before.amountFen[i], after.outcomes[j]))
+                    } else if !was, now {
+                        change.gained.append((new[j], after.amountFen[j]))
+                    }
+                }
+                i += 1
+                j += 1
+            }
+        }
     }
 }

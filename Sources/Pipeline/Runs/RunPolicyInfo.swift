@@ -18,6 +18,8 @@ public struct RunPolicyInfo: Codable, Sendable {
     public var title: String
     public var subject: String
     public var basis: String?
+    /// The policy's 部门 (the office to contact); nil in runs stored before it was kept.
+    public var department: String?
     public var payee: String?
     public var mode: String?
     public var period: String?
@@ -40,6 +42,7 @@ public struct RunPolicyInfo: Codable, Sendable {
         title = policy.title
         subject = policy.subject ?? "居民"
         basis = policy.basis
+        department = policy.department
         payee = policy.payee
         mode = policy.mode
         period = policy.period

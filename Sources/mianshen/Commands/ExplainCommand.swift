@@ -57,7 +57,7 @@ struct ExplainCommand: ParsableCommand {
                case .text(let household)? = now.explanation?.entity.fields["household_id"] {
                 print("以家庭为对象的政策按户解释：mianshen explain \(household)")
             }
-            if try importedSince(loaded, profiles) { print("注意：该运行之后又有导入，括号中的数据是档案现在的值，可能与运行时不同。") }
+            if try loaded.importedSince(profiles) { print("注意：该运行之后又有导入，括号中的数据是档案现在的值，可能与运行时不同。") }
             for batch in batches.sorted(by: { $0.policyID < $1.policyID }) where policy == nil || batch.policyID == policy {
                 let lines = PolicyExplanation(
                     run: loaded, batch: batch, entity: index, current: now.results[batch.policyID], kind: kind,
@@ -93,14 +93,5 @@ struct ExplainCommand: ParsableCommand {
         guard let found = try RuleTrial.explain(key: key, entries: entries, program: program, store: profiles, asOf: loaded.result.asOf)
         else { return (nil, [:]) }
         return (found, Dictionary(found.results.map { ($0.result.policy, $0.result) }, uniquingKeysWith: { a, _ in a }))
-    }
-
-    /// Whether any kind was imported after the run's inputs.
-    private func importedSince(_ loaded: LoadedRun, _ profiles: ProfileStore) throws -> Bool {
-        for kind in DatasetKind.allCases {
-            let then = loaded.record.inputs.first { $0.kind == kind.rawValue }?.importID
-            if let now = try profiles.latestImport(kind: kind)?.id, now != then { return true }
-        }
-        return false
     }
 }

@@ -13,21 +13,8 @@ struct ResultsWide {
     var divisions: DivisionCatalog
 
     func columns(_ row: ResultsExport.Row) -> [String] {
-        let batch = run.result.policies[row.policy]
         let info = run.info[row.policyID]
-        let conditions = info?.conditions ?? []
-        var failed: [String] = []
-        var missing: [String] = []
-        for (position, bits) in batch.conditions.enumerated() where position < conditions.count {
-            switch bits.value(at: row.entity) {
-            case .no: failed.append(conditions[position].label)
-            case .unknown: missing += conditions[position].reads
-            case .yes: break
-            }
-        }
-        if row.outcome == .unknown, !batch.amountKnown[row.entity] { missing += info?.amountReads ?? [] }
-        var seen: Set<String> = []
-        missing = missing.filter { seen.insert($0).inserted }
+        let (failed, missing) = run.reasons(policy: row.policy, entity: row.entity)
         let street = directory?.division[row.entityID].map(divisions.label(of:)) ?? ""
         return [info?.title ?? "", payee(row, info), street, failed.joined(separator: "；"), missing.joined(separator: "；")]
     }
