@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "mianshen",
             dependencies: [
-                "Pipeline", "Store", "Datasets", "Ingest", "Generator", "RuleLanguage", "Evaluation", "Diagnostics",
+                "Pipeline", "Store", "Datasets", "Ingest", "Generator", "RuleLanguage", "Evaluation", "Diagnostics", "Outputs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

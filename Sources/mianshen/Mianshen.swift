@@ -16,6 +16,7 @@ struct Mianshen: ParsableCommand {
             ImportCommand.self, QuarantineCommand.self, ProfileCommand.self, DBCommand.self, RulesCommand.self,
             FixturesCommand.self, RunCommand.self, ResultsCommand.self, ExplainCommand.self, NearMissesCommand.self,
             RunsCommand.self, DiffCommand.self, EngineCommand.self,
+            ApplicationsCommand.self,
         ]
     )
 }

@@ -18,6 +18,8 @@ public struct RunPolicyInfo: Codable, Sendable {
     public var title: String
     public var subject: String
     public var basis: String?
+    /// 部门: the office that grants it (nil in runs stored before applications existed).
+    public var department: String?
     public var payee: String?
     public var mode: String?
     public var period: String?
@@ -29,6 +31,9 @@ public struct RunPolicyInfo: Codable, Sendable {
     public var conditions: [Condition]
     /// The fields the amount reads (what is missing when it cannot be computed).
     public var amountReads: [String] = []
+    /// The amount as people read it (新招高校毕业生人数 * 1500 元，上限 30000 元), for the
+    /// calculation an application shows; nil without an amount or in older runs.
+    public var amountFormula: String?
 
     init(_ policy: CompiledPolicy, program: Program, schemas: SchemaSet) {
         let kind = NameTable.subjectKind(policy.subject ?? "居民") ?? .residents
@@ -40,6 +45,7 @@ public struct RunPolicyInfo: Codable, Sendable {
         title = policy.title
         subject = policy.subject ?? "居民"
         basis = policy.basis
+        department = policy.department
         payee = policy.payee
         mode = policy.mode
         period = policy.period
@@ -59,5 +65,6 @@ public struct RunPolicyInfo: Codable, Sendable {
         }
         self.conditions = conditions
         amountReads = policy.amount.map { labels($0.nodes) } ?? []
+        amountFormula = policy.amount.map { ProgramRenderer(program: program, schemas: schemas, showsNames: true).render($0) }
     }
 }
