@@ -37,7 +37,9 @@ public enum FormLoader {
             }
             problems += reader.problems
         }
-        guard problems.isEmpty else { throw FormError(problems: problems) }
+        guard problems.isEmpty else {
+            throw FormError(problems: problems.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
+        }
         return (forms, schema)
     }
 }

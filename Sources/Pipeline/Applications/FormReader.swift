@@ -67,7 +67,8 @@ struct FormReader {
         for field in fields where !seen.insert(field.name).inserted {
             problem(field.line, field.name, "字段名重复。")
         }
-        if let declared { compare(fields, with: declared, policy: policy, line: line(fieldsNode)) }
+        // Compared only when every field was read: a field already reported would show again as missing.
+        if let declared, fields.count == items.count { compare(fields, with: declared, policy: policy, line: line(fieldsNode)) }
         let materials = readMaterials(mapping["materials"])
         return FormDefinition(policyID: policy, title: title, fields: fields, materials: materials, file: file)
     }
