@@ -71,3 +71,9 @@ grep -q "\[80, 90)    120 元" "$rules_copy/养老/高龄津贴.policy"
 echo
 echo "== 对比两次运行（高龄津贴）：金额变化的对象"
 "$bin" diff 1 2 --policy YL-GLJT
+echo
+echo "== 申请表：运行 1 中依申请政策的每个符合条件的对象，按 Rules/forms/ 自动填写（XML 经 XSD 校验，另有可打印的 HTML）"
+apps_dir=${MIANSHEN_APPS:-demo-applications}
+rm -rf "$apps_dir"
+"$bin" applications generate --run 1 --out "$apps_dir"
+echo "申请表在 $apps_dir/：每项政策一个子目录（编号.xml、编号.html），index.csv 为索引"

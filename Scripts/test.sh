@@ -13,3 +13,6 @@ swift test --skip-build --disable-swift-testing
 bin=$(swift build --show-bin-path)/mianshen
 "$bin" rules check Rules
 "$bin" rules test Rules
+
+# The fixtures' applications, each checked with xmllint against Rules/forms/applications.xsd.
+Scripts/check-applications.sh "$bin"
