@@ -89,7 +89,12 @@ struct ApplicationFiller {
                   let value = record?[spec.name], !value.isNull else { return nil }
             return "\(label)=\(value.describe(for: spec))"
         }
-        if !values.isEmpty { lines.append("所用数据：" + values.joined(separator: "，")) }
+        let asOf = run.result.asOf.description
+        let parameters = (info.amountParameters ?? []).compactMap { parameter -> String? in
+            guard let current = parameter.values.last(where: { $0.from <= asOf }) else { return nil }
+            return "\(parameter.name)=\(current.value)\(parameter.unit.map { " \($0)" } ?? "")（自 \(current.from) 起）"
+        }
+        if !(values + parameters).isEmpty { lines.append("所用数据：" + (values + parameters).joined(separator: "，")) }
         lines.append("应发金额：\(ResultsExport.yuan(amountFen)) 元")
         return lines
     }

@@ -34,6 +34,20 @@ public struct RunPolicyInfo: Codable, Sendable {
     /// The amount as people read it (新招高校毕业生人数 * 1500 元，上限 30000 元), for the
     /// calculation an application shows; nil without an amount or in older runs.
     public var amountFormula: String?
+    /// The dated parameters the amount reads, with all their values (older runs: nil).
+    public var amountParameters: [Parameter]?
+
+    /// A dated parameter as the run read it: its values from each date on (`from` as yyyy-mm-dd).
+    public struct Parameter: Codable, Sendable {
+        public var name: String
+        public var unit: String?
+        public var values: [DatedValue]
+    }
+
+    public struct DatedValue: Codable, Sendable {
+        public var from: String
+        public var value: String
+    }
 
     init(_ policy: CompiledPolicy, program: Program, schemas: SchemaSet) {
         let kind = NameTable.subjectKind(policy.subject ?? "居民") ?? .residents
@@ -65,6 +79,12 @@ public struct RunPolicyInfo: Codable, Sendable {
         }
         self.conditions = conditions
         amountReads = policy.amount.map { labels($0.nodes) } ?? []
-        amountFormula = policy.amount.map { ProgramRenderer(program: program, schemas: schemas, showsNames: true).render($0) }
+        let renderer = ProgramRenderer(program: program, schemas: schemas, showsNames: true)
+        amountFormula = policy.amount.map { renderer.render($0) }
+        amountParameters = renderer.parameters(reachableFrom: policy.amount?.nodes ?? []).compactMap { name in
+            program.parameters[name].map { parameter in
+                Parameter(name: name, unit: parameter.unit, values: parameter.values.map { DatedValue(from: $0.from.description, value: $0.value) })
+            }
+        }
     }
 }
