@@ -124,7 +124,7 @@ final class ApplicationsCLITests: XCTestCase {
             for expected in [
                 "<h1>普通高中国家助学金申请表</h1>", "人民币 2300.00 元",
                 "<li>计算方法：高中国家助学金标准 元</li>", "<li>所用数据：高中国家助学金标准=2300 元（自 2025-03-01 起）</li>",
-                "✓ 在读普通高中或中职", "<th>领取人（居民）</th>", "<th>监护人与户主关系</th>", "<td>户主</td>",
+                "<li>✓ 在读普通高中或中职（在读学段=高中）</li>", "<li>✓ 前提：户籍在二七区（户籍地=", "<th>领取人（居民）</th>", "<th>监护人与户主关系</th>", "<td>户主</td>",
                 "受益期：2025年", "申请人（签字或盖章）", "@page { size: A4;",
             ] {
                 XCTAssertTrue(html.contains(expected), "\(name) lacks \(expected)")

@@ -40,7 +40,7 @@ final class ApplicationOutputsTests: XCTestCase {
             payee: .init(kind: "企业", id: "91410103863069299W", name: name),
             fields: fields.map { Application.FilledField(field: $0, value: defaults[$0.name].flatMap { $0 }) },
             amount: "4500.00", calculation: ["计算方法：新招高校毕业生人数 * 1500 元，上限 30000 元", "应发金额：4500.00 元"],
-            conditions: [.init(label: "招用高校毕业生", basis: nil)],
+            conditions: [.init(label: "招用高校毕业生", basis: nil, line: "✓ 招用高校毕业生（新招高校毕业生人数=3）")],
             materials: [.held(type: "营业执照", number: "91410103863069299W", issued: Day.parse("2015-03-02"), expires: nil, asOf: asOf)]
         )
     }

@@ -50,10 +50,13 @@ public struct Application: Sendable {
     public struct Condition: Sendable {
         public var label: String
         public var basis: String?
+        /// As the explanation renderer prints it: ✓ 招用高校毕业生（新招高校毕业生人数=3）　依据 ….
+        public var line: String
 
-        public init(label: String, basis: String?) {
+        public init(label: String, basis: String?, line: String) {
             self.label = label
             self.basis = basis
+            self.line = line
         }
     }
 

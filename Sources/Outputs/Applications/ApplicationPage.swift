@@ -96,9 +96,7 @@ public enum ApplicationPage {
     private static func conditions(_ app: Application) -> Node<HTML.BodyContext> {
         section(
             "五、符合的条件",
-            .ol(.forEach(app.conditions) { condition in
-                .li(text("✓ " + condition.label), .unwrap(condition.basis) { .span(.class("basis"), text("　依据 " + $0)) })
-            })
+            .ul(.class("conditions"), .forEach(app.conditions) { .li(text($0.line)) })
         )
     }
 

@@ -13,7 +13,7 @@ enum ApplicationStyle {
         th { width: 32%; font-weight: normal; background: #f0f0f0; }
         td.unknown { color: #555; font-style: italic; }
         .amount { font-size: 13pt; font-weight: bold; margin: 1mm 0; }
-        .basis { color: #333; font-size: 9pt; }
+        ul.conditions { list-style: none; padding-left: 2mm; }
         .flag { color: #b00000; font-weight: bold; }
         section { page-break-inside: avoid; break-inside: avoid; }
         .seal { display: flex; gap: 10mm; margin-top: 3mm; }

@@ -1,4 +1,5 @@
 internal import Datasets
+internal import Foundation
 internal import Evaluation
 internal import Outputs
 
@@ -37,10 +38,7 @@ struct ApplicationFiller {
             fields: fields,
             amount: ResultsExport.yuan(amountFen),
             calculation: calculation(amountFen, subject),
-            // The validity window's basis is the policy's own, shown above it.
-            conditions: info.conditions.map { c in
-                Application.Condition(label: c.label, basis: c.name == PolicyEvaluation.validityCondition ? nil : c.basis)
-            },
+            conditions: conditions(subject),
             materials: form.materials.map { material($0, records.licences) }
         )
     }
@@ -78,6 +76,25 @@ struct ApplicationFiller {
     private func text(_ value: FieldValue?) -> String? {
         guard let value, case .text(let text) = value, !text.isEmpty else { return nil }
         return text
+    }
+
+    /// Every condition (all met: the entity is eligible), rendered by the explanation renderer with
+    /// the values of the subject's own fields it read (related records' values are not listed).
+    private func conditions(_ record: [String: FieldValue]?) -> [Application.Condition] {
+        let kind: DatasetKind = info.subject == "企业" ? .enterprises : .residents
+        return info.conditions.map { c in
+            let inputs = c.reads.compactMap { label -> (field: String, value: String)? in
+                guard let spec = subjectSchema.fields.first(where: { $0.label == label }) else { return nil }
+                return (spec.name, record?[spec.name].map { $0.display(for: spec) } ?? "")
+            }
+            let result = PolicyEvaluation.ConditionResult.decided(
+                name: c.name, label: c.label, basis: c.basis, value: .yes, inputs: inputs, premise: c.premise
+            )
+            let line = ExplanationText.conditionLine(result, kind: kind, schemas: schemas, unmask: false)
+            // The validity window's basis is the policy's own, shown above it (the renderer omits it too).
+            let basis = c.name == PolicyEvaluation.validityCondition ? nil : c.basis
+            return Application.Condition(label: c.label, basis: basis, line: line.trimmingCharacters(in: .whitespaces))
+        }
     }
 
     /// 计算方法 (the policy's amount formula), the values it read from the profile, the result.
