@@ -78,6 +78,18 @@ final class ApplicationsCLITests: XCTestCase {
         for (name, data) in first { XCTAssertEqual(data, second[name], name) }
     }
 
+    func testRegeneratingIntoTheSameDirectoryRemovesApplicationsNoLongerDue() throws {
+        XCTAssertEqual(try generate("apps").status, 0)
+        let stale = dir.file("apps/QY-KGBZ/QY-KGBZ-ONCE-0000000000000000.xml")
+        try Data("<old/>".utf8).write(to: URL(fileURLWithPath: stale))
+        let mine = dir.file("apps/QY-KGBZ/说明.txt")
+        try Data("officer's note".utf8).write(to: URL(fileURLWithPath: mine))
+        XCTAssertEqual(try generate("apps").status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: mine))
+        XCTAssertEqual(try files("apps").count, 162)
+    }
+
     func testExpiredAndExpiringLicencesAreFlaggedInTheApplicationAndTheSummary() throws {
         let result = try generate("apps", rules: RepositoryPaths.rules, ["--policy", "QY-KGBZ"])
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -36,6 +36,7 @@ public enum ApplicationBatch {
             let filler = ApplicationFiller(run: run, info: info, form: form, schemas: store.schemas)
             let directory = output + "/" + policyID
             var made = false
+            var kept: Set<String> = []
             for (entity, outcome) in batch.outcomes.enumerated() where outcome == .eligible && entity < ids.count {
                 let id = ids[entity]
                 let records = try ApplicationRecords.read(id: id, subject: batch.subject, payee: info.payee, store: store)
@@ -57,13 +58,26 @@ public enum ApplicationBatch {
                 let htmlName = "\(policyID)/\(app.number).html"
                 try xml.write(to: URL(fileURLWithPath: output + "/" + xmlName))
                 try Data(ApplicationPage.render(app).utf8).write(to: URL(fileURLWithPath: output + "/" + htmlName))
+                kept.formUnion([app.number + ".xml", app.number + ".html"])
                 summary.written.append(.init(
                     number: app.number, policyID: policyID, title: info.title, period: app.period, entity: app.applicant.id,
                     payee: app.payee.id, amount: app.amount, flagged: app.materials.filter(\.flagged), xml: xmlName, html: htmlName
                 ))
             }
+            try removeStale(in: directory, policyID: policyID, keeping: kept)
         }
         try Data(ApplicationIndex.csv(summary.written).utf8).write(to: URL(fileURLWithPath: output + "/" + indexName))
         return summary
+    }
+
+    /// Applications of this policy left in the directory by an earlier generation that this one
+    /// did not write (the entity is no longer eligible, or its application failed validation):
+    /// removed, so the directory holds what `index.csv` lists, as a fresh one would.
+    static func removeStale(in directory: String, policyID: String, keeping kept: Set<String>) throws {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(policyID + "-") && (name.hasSuffix(".xml") || name.hasSuffix(".html")) && !kept.contains(name) {
+            try manager.removeItem(atPath: directory + "/" + name)
+        }
     }
 }

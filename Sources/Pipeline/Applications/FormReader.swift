@@ -130,17 +130,21 @@ struct FormReader {
 
     /// The form's fields and the XSD's `Form.ID` elements: same names, same order, same types.
     private mutating func compare(_ fields: [FormField], with declared: [ApplicationSchema.DeclaredField], policy: String, line: Int) {
-        for (position, field) in fields.enumerated() {
-            guard let element = declared.first(where: { $0.name == field.name }) else {
+        var previous = -1
+        for field in fields {
+            guard let position = declared.firstIndex(where: { $0.name == field.name }) else {
                 problem(field.line, field.name, "\(FormLoader.xsdName) 的 Form.\(policy) 中没有元素 \(field.name)。")
                 continue
             }
-            if element.type != field.xsdType {
+            let element = declared[position]
+            // A type the XSD does not define is reported once, where it is read.
+            if element.type != field.xsdType, xsd.simpleTypes.contains(field.xsdType) {
                 problem(field.line, field.name, "type 为 \(field.xsdType)，而 \(FormLoader.xsdName) 的 Form.\(policy) 中该元素的类型为 \(element.type)。")
             }
-            if declared.firstIndex(of: element) != position {
-                problem(field.line, field.name, "顺序与 \(FormLoader.xsdName) 的 Form.\(policy) 不一致（XSD 中第 \((declared.firstIndex(of: element) ?? 0) + 1) 个）。")
+            if position < previous {
+                problem(field.line, field.name, "应排在 \(declared[previous].name) 之前（\(FormLoader.xsdName) 的 Form.\(policy) 中的顺序）。")
             }
+            previous = max(previous, position)
         }
         for element in declared where !fields.contains(where: { $0.name == element.name }) {
             problem(line, nil, "\(FormLoader.xsdName) 的 Form.\(policy) 声明了元素 \(element.name)，本文件的 fields 中没有。")
