@@ -41,7 +41,7 @@ public enum ApplicationPage {
     /// Text from data, escaped. Plot escapes `<` and `>` but keeps `&name;` as an entity, so `&`
     /// is escaped first: “A&B;” shows as typed.
     static func text<Context>(_ value: String) -> Node<Context> {
-        .text(value.replacingOccurrences(of: "&", with: "&amp;"))
+        .text(value.contains("&") ? value.replacingOccurrences(of: "&", with: "&amp;") : value)
     }
 
     private static func row(_ label: String, _ value: String) -> Node<HTML.TableContext> {

@@ -56,8 +56,8 @@ public enum ApplicationBatch {
                 }
                 let xmlName = "\(policyID)/\(app.number).xml"
                 let htmlName = "\(policyID)/\(app.number).html"
-                try xml.write(to: URL(fileURLWithPath: output + "/" + xmlName))
-                try Data(ApplicationPage.render(app).utf8).write(to: URL(fileURLWithPath: output + "/" + htmlName))
+                try ApplicationFile.write(xml, to: output + "/" + xmlName)
+                try ApplicationFile.write(Data(ApplicationPage.render(app).utf8), to: output + "/" + htmlName)
                 kept.formUnion([app.number + ".xml", app.number + ".html"])
                 summary.written.append(.init(
                     number: app.number, policyID: policyID, title: info.title, period: app.period, entity: app.applicant.id,
@@ -66,7 +66,7 @@ public enum ApplicationBatch {
             }
             try removeStale(in: directory, policyID: policyID, keeping: kept)
         }
-        try Data(ApplicationIndex.csv(summary.written).utf8).write(to: URL(fileURLWithPath: output + "/" + indexName))
+        try ApplicationFile.write(Data(ApplicationIndex.csv(summary.written).utf8), to: output + "/" + indexName)
         return summary
     }
 
