@@ -56,6 +56,7 @@ public enum ApplicationPage {
         section(
             "一、申请人与领取人",
             .table(
+                .class("kv"),
                 row("申请人（\(app.applicant.kind)）", [app.applicant.name, app.applicant.id].compactMap { $0 }.joined(separator: "　")),
                 row("领取人（\(app.payee.kind)）", [app.payee.name, app.payee.id].compactMap { $0 }.joined(separator: "　"))
             )
@@ -66,6 +67,7 @@ public enum ApplicationPage {
         section(
             "二、政策与依据",
             .table(
+                .class("kv"),
                 row("政策", "\(app.policy.id) \(app.policy.title)"),
                 row("主管部门", app.policy.department ?? "—"),
                 row("政策依据", app.policy.basis ?? "—")
@@ -76,7 +78,7 @@ public enum ApplicationPage {
     private static func fields(_ app: Application) -> Node<HTML.BodyContext> {
         section(
             "三、申请信息",
-            .table(.forEach(app.fields) { filled in
+            .table(.class("kv"), .forEach(app.fields) { filled in
                 .tr(
                     .th(text(filled.field.label)),
                     .td(.if(filled.value == nil, .class("unknown")), text(filled.shown ?? filled.value ?? "未知（申请时补充）"))
@@ -107,6 +109,7 @@ public enum ApplicationPage {
         return section(
             "六、申请材料（电子证照）",
             .table(
+                .class("materials"),
                 .tr(.th(text("证照类型")), .th(text("证照编号")), .th(text("发证日期")), .th(text("有效期至")), .th(text("状态"))),
                 .forEach(app.materials) { m in
                     .tr(

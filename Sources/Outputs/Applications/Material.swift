@@ -55,7 +55,7 @@ public struct Material: Sendable, Hashable {
     /// What the page and the summary say about it: 有效, 即将到期（剩 12 天）, 已过期（过期 3 天）.
     public var statusText: String {
         switch status {
-        case .valid: expires == nil && number != nil ? "有效（长期有效）" : "有效"
+        case .valid: "有效"
         case .expiring: "即将到期（剩 \(daysLeft ?? 0) 天）"
         case .expired: "已过期（过期 \(-(daysLeft ?? 0)) 天）"
         case .missing: "未调取到，申请时提交"
