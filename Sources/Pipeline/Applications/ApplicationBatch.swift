@@ -45,6 +45,11 @@ public enum ApplicationBatch {
                     summary.failed.append(.init(number: app.number, policyID: policyID, entity: app.applicant.id, problems: ["libxml2 写 XML 失败。"]))
                     continue
                 }
+                // 64 bits of SHA-256: a clash is not expected, but two entities must never share a file.
+                guard !kept.contains(app.number + ".xml") else {
+                    summary.failed.append(.init(number: app.number, policyID: policyID, entity: app.applicant.id, problems: ["申请编号与同一政策的另一份申请表相同。"]))
+                    continue
+                }
                 let problems = schema.validate(xml)
                 guard problems.isEmpty else {
                     summary.failed.append(.init(number: app.number, policyID: policyID, entity: app.applicant.id, problems: problems))
