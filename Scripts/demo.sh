@@ -74,6 +74,12 @@ echo
 echo "== 对比两次运行（高龄津贴）：金额变化的对象"
 "$bin" diff 1 2 --policy YL-GLJT
 echo
+echo "== 申请表：运行 1 中依申请政策的每个符合条件的对象，按 Rules/forms/ 自动填写（XML 经 XSD 校验，另有可打印的 HTML）"
+apps_dir=${MIANSHEN_APPS:-demo-applications}
+rm -rf "$apps_dir"
+"$bin" applications generate --run 1 --out "$apps_dir"
+echo "申请表在 $apps_dir/：每项政策一个子目录（编号.xml、编号.html），index.csv 为索引"
+echo
 echo "== 分析报告：运行 2（对照运行 1）写成自包含的网页和 CSV（Excel 可直接打开）"
 report_dir=${DEMO_OUT:-demo-out}
 mkdir -p "$report_dir"
@@ -85,4 +91,4 @@ echo "== 提醒：评估日 2025-12-10 再运行一次（运行 3），列出证
 "$bin" reminders list --policy TX-ZZDQ
 echo "   （小微企业惠企政策提醒 QY-XWTX：$("$bin" reminders list --policy QY-XWTX --format csv | tail -n +2 | wc -l) 条，mianshen reminders list 列出全部）"
 echo
-echo "报告：$report_dir/report.html、$report_dir/report-csv/"
+echo "申请表：$apps_dir/（index.csv 为索引）；报告：$report_dir/report.html、$report_dir/report-csv/"

@@ -14,5 +14,7 @@ bin=$(swift build --show-bin-path)/mianshen
 "$bin" rules check Rules
 "$bin" rules test Rules
 
+# The fixtures' applications, each checked with xmllint against Rules/forms/applications.xsd.
+Scripts/check-applications.sh "$bin"
 # The analyst report rendered in a real headless Chromium (installs chromium and fonts when missing).
 Scripts/check-report.sh

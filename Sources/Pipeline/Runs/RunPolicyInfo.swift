@@ -18,7 +18,7 @@ public struct RunPolicyInfo: Codable, Sendable {
     public var title: String
     public var subject: String
     public var basis: String?
-    /// The policy's 部门 (the office to contact); nil in runs stored before it was kept.
+    /// The policy's 部门 (the office that grants it and the one to contact); nil in runs stored before it was kept.
     public var department: String?
     public var payee: String?
     public var mode: String?
@@ -31,6 +31,23 @@ public struct RunPolicyInfo: Codable, Sendable {
     public var conditions: [Condition]
     /// The fields the amount reads (what is missing when it cannot be computed).
     public var amountReads: [String] = []
+    /// The amount as people read it (新招高校毕业生人数 * 1500 元，上限 30000 元), for the
+    /// calculation an application shows; nil without an amount or in older runs.
+    public var amountFormula: String?
+    /// The dated parameters the amount reads, with all their values (older runs: nil).
+    public var amountParameters: [Parameter]?
+
+    /// A dated parameter as the run read it: its values from each date on (`from` as yyyy-mm-dd).
+    public struct Parameter: Codable, Sendable {
+        public var name: String
+        public var unit: String?
+        public var values: [DatedValue]
+    }
+
+    public struct DatedValue: Codable, Sendable {
+        public var from: String
+        public var value: String
+    }
 
     init(_ policy: CompiledPolicy, program: Program, schemas: SchemaSet) {
         let kind = NameTable.subjectKind(policy.subject ?? "居民") ?? .residents
@@ -62,5 +79,12 @@ public struct RunPolicyInfo: Codable, Sendable {
         }
         self.conditions = conditions
         amountReads = policy.amount.map { labels($0.nodes) } ?? []
+        let renderer = ProgramRenderer(program: program, schemas: schemas, showsNames: true)
+        amountFormula = policy.amount.map { renderer.render($0) }
+        amountParameters = renderer.parameters(reachableFrom: policy.amount?.nodes ?? []).compactMap { name in
+            program.parameters[name].map { parameter in
+                Parameter(name: name, unit: parameter.unit, values: parameter.values.map { DatedValue(from: $0.from.description, value: $0.value) })
+            }
+        }
     }
 }

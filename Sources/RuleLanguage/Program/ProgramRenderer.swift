@@ -234,7 +234,12 @@ public struct ProgramRenderer: Sendable {
 
     /// The dated parameters a policy reads, through its conditions and its amount, sorted.
     public func parameters(usedBy policy: CompiledPolicy) -> [String] {
-        var roots = policy.conditions.map(\.node) + amountRoots(policy.amount)
+        parameters(reachableFrom: policy.conditions.map(\.node) + amountRoots(policy.amount))
+    }
+
+    /// The dated parameters the formulas at `roots` read, directly or through named facts, sorted.
+    public func parameters(reachableFrom roots: [NodeID]) -> [String] {
+        var roots = roots
         var seen: Set<NodeID> = []
         var names: Set<String> = []
         while let id = roots.popLast() {

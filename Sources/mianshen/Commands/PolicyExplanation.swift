@@ -33,7 +33,7 @@ struct PolicyExplanation {
         var out = [head]
         if let basis = info?.basis { out.append("  依据 \(basis)") }
         let results = conditions(info)
-        out += results.map { ExplanationText.conditionLine($0, kind: kind, schemas: schemas, masking: masking) }
+        out += results.map { ExplanationText.conditionLine($0, kind: kind, schemas: schemas, unmask: masking.unmask) }
         if outcome == .unknown {
             let missing = missingFields(results, info)
             out.append("  待人工复核：缺少数据 \(missing.isEmpty ? "（见标 ? 的条件）" : missing.joined(separator: "、"))")

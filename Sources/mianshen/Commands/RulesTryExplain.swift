@@ -77,7 +77,7 @@ extension RulesCommand.Try {
     }
 
     private func conditionLine(_ c: PolicyEvaluation.ConditionResult, kind: DatasetKind, schemas: SchemaSet) -> String {
-        ExplanationText.conditionLine(c, kind: kind, schemas: schemas, masking: masking)
+        ExplanationText.conditionLine(c, kind: kind, schemas: schemas, unmask: masking.unmask)
     }
 
     /// What a key typed on the command line may be: a 身份证号 (17 digits and a check

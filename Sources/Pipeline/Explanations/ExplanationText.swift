@@ -1,16 +1,15 @@
-import Datasets
-import Evaluation
-import Foundation
-import Pipeline
-import RuleLanguage
-import Store
+public import Datasets
+public import Evaluation
+internal import Foundation
+internal import RuleLanguage
 
-/// The one renderer of a condition in an explanation (`rules try --entity`, `explain`): its
-/// mark (✓ ✗ ?), 前提, label, the values it read and its basis.
-enum ExplanationText {
+/// The one renderer of a condition in an explanation (`rules try --entity`, `explain`, the
+/// conditions met on an application): its mark (✓ ✗ ?), 前提, label, the values it read and its
+/// basis. Personal data among the values is masked unless `unmask`.
+public enum ExplanationText {
     /// `✓ 年满 80 周岁（出生日期=1946-11-27）　依据 …`, 前提 marked.
-    static func conditionLine(
-        _ c: PolicyEvaluation.ConditionResult, kind: DatasetKind, schemas: SchemaSet, masking: MaskingOptions
+    public static func conditionLine(
+        _ c: PolicyEvaluation.ConditionResult, kind: DatasetKind, schemas: SchemaSet, unmask: Bool
     ) -> String {
         let mark = switch c.value {
         case .yes: "✓"
@@ -25,7 +24,7 @@ enum ExplanationText {
             let value = input.value.isEmpty ? "未知" : parts.map { part in
                 related && (part == "未知" || part == "无") ? part
                     : field.spec?.type == .division ? schemas.divisions.label(of: part)
-                    : statedEmpty(part, field.spec) ?? masking.show(part, as: field.spec?.masking)
+                    : statedEmpty(part, field.spec) ?? (unmask ? part : Masking.mask(part, as: field.spec?.masking))
             }.joined(separator: "、")
             return "\(field.label)=\(value)"
         }
@@ -40,14 +39,14 @@ enum ExplanationText {
     }
 
     /// A value the schema gives an empty cell, shown with its meaning: 首次升规年份=0（从未升规）.
-    static func statedEmpty(_ shown: String, _ spec: FieldSpec?) -> String? {
+    public static func statedEmpty(_ shown: String, _ spec: FieldSpec?) -> String? {
         guard let spec, case .value(let value, let label, _) = spec.empty, value.display(for: spec) == shown else { return nil }
         return "\(shown)（\(label)）"
     }
 
     /// Why an unknown condition could not be decided: the values it read that are missing, and the
     /// values a lookup table has no row for (行业代码 G59 不在“小微企业”的取值表中); nil if neither.
-    static func whyUnknown(_ c: PolicyEvaluation.ConditionResult, kind: DatasetKind, schemas: SchemaSet) -> String? {
+    public static func whyUnknown(_ c: PolicyEvaluation.ConditionResult, kind: DatasetKind, schemas: SchemaSet) -> String? {
         let missing = c.inputs.filter { input in
             input.value.isEmpty || (input.field.contains(".") && input.value.components(separatedBy: "、").contains("未知"))
         }.map { NameTable.input($0.field, subject: kind, schemas: schemas).label }

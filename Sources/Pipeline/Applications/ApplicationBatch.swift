@@ -1,0 +1,88 @@
+internal import Datasets
+internal import Evaluation
+internal import Foundation
+public import Outputs
+public import Store
+
+/// `applications generate`: for each eligible (entity, policy) of a 依申请 policy in a stored
+/// run, an application from the policy's form, written as XML (validated against the XSD before
+/// it is kept) and as a printable HTML page, plus an index CSV. The files depend only on the
+/// run and the profiles, so regenerating gives byte-identical files.
+public enum ApplicationBatch {
+    public static let indexName = "index.csv"
+
+    /// The 依申请 policies of a run by id, with their 对象: what forms may be written for.
+    public static func applicationPolicies(_ run: LoadedRun) -> [String: String] {
+        var out: [String: String] = [:]
+        for (id, info) in run.info where info.mode == "依申请" { out[id] = info.subject }
+        return out
+    }
+
+    public static func generate(
+        run: LoadedRun, store: ProfileStore, forms: [String: FormDefinition], schema: ApplicationSchema,
+        policy: String? = nil, output: String
+    ) throws -> ApplicationSummary {
+        var summary = ApplicationSummary(runID: run.record.id, asOf: run.record.asOf)
+        let wanted = applicationPolicies(run).keys.filter { policy == nil || $0 == policy }.sorted()
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: output, withIntermediateDirectories: true)
+        for policyID in wanted {
+            guard let form = forms[policyID] else {
+                summary.withoutForm.append(policyID)
+                continue
+            }
+            guard let batch = run.result.policies.first(where: { $0.policyID == policyID }), let info = run.info[policyID],
+                  let ids = run.result.populations[batch.subject]?.ids else { continue }
+            let filler = ApplicationFiller(run: run, info: info, form: form, schemas: store.schemas)
+            let directory = output + "/" + policyID
+            var made = false
+            var kept: Set<String> = []
+            for (entity, outcome) in batch.outcomes.enumerated() where outcome == .eligible && entity < ids.count {
+                let id = ids[entity]
+                let records = try ApplicationRecords.read(id: id, subject: batch.subject, payee: info.payee, store: store)
+                let app = filler.application(entityID: id, amountFen: batch.amountFen[entity], records: records)
+                guard let xml = ApplicationXML.render(app) else {
+                    summary.failed.append(.init(number: app.number, policyID: policyID, entity: app.applicant.id, problems: ["libxml2 写 XML 失败。"]))
+                    continue
+                }
+                // 64 bits of SHA-256: a clash is not expected, but two entities must never share a file.
+                guard !kept.contains(app.number + ".xml") else {
+                    summary.failed.append(.init(number: app.number, policyID: policyID, entity: app.applicant.id, problems: ["申请编号与同一政策的另一份申请表相同。"]))
+                    continue
+                }
+                let problems = schema.validate(xml)
+                guard problems.isEmpty else {
+                    summary.failed.append(.init(number: app.number, policyID: policyID, entity: app.applicant.id, problems: problems))
+                    continue
+                }
+                if !made {
+                    try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                    made = true
+                }
+                let xmlName = "\(policyID)/\(app.number).xml"
+                let htmlName = "\(policyID)/\(app.number).html"
+                try ApplicationFile.write(xml, to: output + "/" + xmlName)
+                try ApplicationFile.write(Data(ApplicationPage.render(app).utf8), to: output + "/" + htmlName)
+                kept.formUnion([app.number + ".xml", app.number + ".html"])
+                summary.written.append(.init(
+                    number: app.number, policyID: policyID, title: info.title, period: app.period, entity: app.applicant.id,
+                    payee: app.payee.id, amount: app.amount, flagged: app.materials.filter(\.flagged), xml: xmlName, html: htmlName
+                ))
+            }
+            try removeStale(in: directory, policyID: policyID, keeping: kept)
+        }
+        try ApplicationFile.write(Data(ApplicationIndex.csv(summary.written).utf8), to: output + "/" + indexName)
+        return summary
+    }
+
+    /// Applications of this policy left in the directory by an earlier generation that this one
+    /// did not write (the entity is no longer eligible, or its application failed validation):
+    /// removed, so the directory holds what `index.csv` lists, as a fresh one would.
+    static func removeStale(in directory: String, policyID: String, keeping kept: Set<String>) throws {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(policyID + "-") && (name.hasSuffix(".xml") || name.hasSuffix(".html")) && !kept.contains(name) {
+            try manager.removeItem(atPath: directory + "/" + name)
+        }
+    }
+}

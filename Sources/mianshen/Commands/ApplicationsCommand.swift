@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Outputs
+import Pipeline
+import Store
+
+/// `mianshen applications generate`: auto-filled applications (自动生成申请表、调用申请材料) for
+/// the eligible entities of the 依申请 policies of a stored run.
+struct ApplicationsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "applications",
+        abstract: "依申请政策的申请表：为运行中符合条件的对象自动生成申请表（XML + 可打印的 HTML），调用电子证照作为申请材料。",
+        subcommands: [Generate.self]
+    )
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "为一次运行中每个符合条件的（对象，依申请政策）生成申请表，写入 --out 目录。",
+            discussion: """
+                申请表按 Rules/forms/政策编号.form.yaml 填写（只含表中声明的字段），XML 保存前按
+                Rules/forms/applications.xsd 校验，不合格的不保存并列出原因（退出码 1）。每份另有一页可打印的
+                HTML（A4）。申请编号由政策、对象和受益期（周期 + 运行的评估日）算出，同一受益每次生成编号相同，
+                重新生成的文件逐字节相同。已过期、30 天内到期或未调取到的证照在申请表中标出，并在此列出。
+                目录中的 index.csv（UTF-8 带 BOM）列出全部申请表，身份证号脱敏。
+                """
+        )
+
+        @OptionGroup var runOptions: RunOptions
+
+        @Option(name: .long, help: ArgumentHelp("只生成这项政策的申请表（默认运行中全部依申请政策）。", valueName: "ID"))
+        var policy: String?
+
+        @Option(name: .long, help: ArgumentHelp("输出目录（每项政策一个子目录，另有 index.csv）。", valueName: "DIR"))
+        var out: String
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            try reportingErrors {
+                let profiles = try store.openExistingStore()
+                let loaded = try runOptions.load(profiles)
+                let subjects = ApplicationBatch.applicationPolicies(loaded)
+                if let policy {
+                    try loaded.requirePolicies([policy])
+                    guard subjects[policy] != nil else {
+                        printError("政策 \(policy) 不是依申请办理的政策，没有申请表；运行 \(loaded.record.id) 中依申请的有：\(subjects.keys.sorted().joined(separator: "、"))。")
+                        throw ExitCode(64)
+                    }
+                }
+                let (forms, schema) = try FormLoader.load(directory: store.rulesDirectory + "/forms", schemas: profiles.schemas, subjects: subjects)
+                let summary = try ApplicationBatch.generate(run: loaded, store: profiles, forms: forms, schema: schema, policy: policy, output: out)
+                ApplicationsText.print(summary, output: out)
+                if !summary.failed.isEmpty || (policy != nil && !summary.withoutForm.isEmpty) { throw ExitCode(1) }
+            }
+        }
+    }
+}
