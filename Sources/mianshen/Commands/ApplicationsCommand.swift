@@ -50,6 +50,9 @@ struct ApplicationsCommand: ParsableCommand {
                 let (forms, schema) = try FormLoader.load(directory: store.rulesDirectory + "/forms", schemas: profiles.schemas, subjects: subjects)
                 let summary = try ApplicationBatch.generate(run: loaded, store: profiles, forms: forms, schema: schema, policy: policy, output: out)
                 ApplicationsText.print(summary, output: out)
+                if try loaded.importedSince(profiles) {
+                    printError("注意：运行 \(loaded.record.id) 之后又有导入，申请表中的档案数据是现在的值，可能与运行时不同；建议先重新运行（mianshen run）再生成。")
+                }
                 if !summary.failed.isEmpty || (policy != nil && !summary.withoutForm.isEmpty) { throw ExitCode(1) }
             }
         }
