@@ -107,6 +107,10 @@ import_s=$(awk -v a="$import_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f"
 echo "数据：$dir（居民 $N，企业 $M，评估日 $AS_OF）；mianshen：$([ "$engine" = run ] && echo "run + results" || echo "rules try（参考求值器）")" >&2
 
 read -r ours_s ours_kib cold_s < <(evaluate "$db" "$work/mianshen.csv")
+if [ "$engine" = run ]; then
+  cp "$work/run-cold-phases.txt" "$work/run-cold-phases-$N.txt"
+  cp "$work/run-warm-phases.txt" "$work/run-warm-phases-$N.txt"
+fi
 read -r _ duck_kib < <(timed "$work/duck-e2e.txt" "$py" Scripts/bench/duckdb_library.py \
   --data "$dir" --as-of "$AS_OF" --counts "$work/duckdb-counts.csv" --mode e2e)
 duck_e2e=$(awk '/^e2e_seconds/ {print $2}' "$work/duck-e2e.txt")
@@ -124,7 +128,7 @@ for size in $RSS_SIZES; do
     continue
   fi
   d=$(data "$size")
-  read -r _ k1 < <(evaluate "$(store "$d")" "$work/mianshen-$size.csv")
+  read -r _ k1 _ < <(evaluate "$(store "$d")" "$work/mianshen-$size.csv")
   read -r _ k2 < <(timed /dev/null "$py" Scripts/bench/duckdb_library.py \
     --data "$d" --as-of "$AS_OF" --counts "$work/duckdb-counts-$size.csv" --mode e2e)
   rss_lines+=("$size $k1 $k2")
@@ -137,8 +141,8 @@ printf '%8.2f 秒  %s\n' "$import_s" "mianshen import 三个文件到新库（�
 if [ "$engine" = run ]; then
   printf '%8.2f 秒  %s\n' "$cold_s" "(a) $label，端到端，导入后第一次（从表中读列并写入列缓存）"
   printf '%8.2f 秒  %s\n' "$ours_s" "(a) $label，端到端，之后每次（列缓存）"
-  echo "    各阶段（导入后第一次）：$(tr '\n' ' ' <"$work/run-cold-phases.txt")"
-  echo "    各阶段（列缓存）：$(tr '\n' ' ' <"$work/run-warm-phases.txt")"
+  echo "    各阶段（导入后第一次）：$(tr '\n' ' ' <"$work/run-cold-phases-$N.txt")"
+  echo "    各阶段（列缓存）：$(tr '\n' ' ' <"$work/run-warm-phases-$N.txt")"
 else
   printf '%8.2f 秒  %s\n' "$ours_s" "(a) $label，端到端"
 fi

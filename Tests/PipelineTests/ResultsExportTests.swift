@@ -1,6 +1,7 @@
 import Datasets
 import Evaluation
 import Foundation
+import MianshenTesting
 import Pipeline
 import XCTest
 
@@ -48,7 +49,7 @@ final class ResultsExportTests: XCTestCase {
         XCTAssertEqual(csv(result(), all: false, outcomes: [.excluded]), ResultsExport.header + "\na,B,excluded,\n")
     }
 
-    func testLongExportsComeInPiecesThatJoinUp() {
+    func testLongExportsComeInPiecesThatJoinUp() throws {
         let count = 70_000
         let ids = (0..<count).map { String(format: "%018d", $0) }
         let batch = PolicyBatch(
@@ -63,5 +64,19 @@ final class ResultsExportTests: XCTestCase {
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
         XCTAssertEqual(lines.count, count + 1)
         XCTAssertEqual(lines[count], "\(ids[count - 1]),P,eligible,\(ResultsExport.yuan(Int64(count - 1) * 101))")
+        // The ledger's hash (hashed on a second thread, piece by piece) is the SHA-256 of these bytes.
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("results.csv", String(decoding: bytes, as: UTF8.self))
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", file]
+        process.standardOutput = output
+        try process.run()
+        process.waitUntilExit()
+        let expected = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
+        XCTAssertEqual(expected.count, 64)
+        XCTAssertEqual(ResultsExport.sha256(big), String(expected))
+        withExtendedLifetime(dir) {}
     }
 }

@@ -103,9 +103,9 @@ public enum ResultsExport {
 
     /// The SHA-256 of `results --all --format csv`: the header and every row, each ending in LF.
     public static func sha256(_ result: BatchResult) -> String {
-        var hasher = SHA256()
-        csv(result, all: true) { hasher.update(bufferPointer: $0) }
-        return hex(hasher.finalize())
+        let pipe = HashPipe()
+        csv(result, all: true) { pipe.push($0) }
+        return hex(pipe.finish())
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
