@@ -50,14 +50,25 @@ public enum BatchRun {
         }
         let infos = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, RunPolicyInfo($0, program: program, schemas: store.schemas)) })
         let hashes = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.sha256) })
-        // The results hash (one pass over the CSV bytes) runs beside the per-policy encoding.
+        // The results hash (one pass over the CSV bytes) runs beside the per-policy encoding and the
+        // populations' hashes; the ids' bytes are built once for both hashes.
         let decided = result
-        let encoded = parallelMap(result.policies.count + 1) { task -> (policy: RunPolicy?, hash: String?) in
-            guard task > 0 else { return (nil, ResultsExport.sha256(decided)) }
-            let batch = decided.policies[task - 1]
+        let subjects = result.populations.keys.sorted()
+        let idBytes = Dictionary(uniqueKeysWithValues: zip(subjects, parallelMap(subjects.count) { i in
+            IDBytes(decided.populations[subjects[i]]?.ids ?? [])
+        }))
+        let tasks = 1 + subjects.count + result.policies.count
+        let encoded = parallelMap(tasks) { task -> (policy: RunPolicy?, hash: String?) in
+            if task == 0 { return (nil, ResultsExport.sha256(decided, ids: idBytes)) }
+            if task <= subjects.count {
+                let subject = subjects[task - 1]
+                return (nil, populationSHA256(subject, idBytes[subject] ?? IDBytes([])))
+            }
+            let batch = decided.policies[task - 1 - subjects.count]
             return (runPolicy(batch, info: infos[batch.policyID], sha256: hashes[batch.policyID] ?? ""), nil)
         }
-        let resultsSHA256 = encoded.compactMap(\.hash).first ?? ""
+        let resultsSHA256 = encoded[0].hash ?? ""
+        let populationHashes = Dictionary(uniqueKeysWithValues: zip(subjects, encoded[1...subjects.count].map { $0.hash ?? "" }))
         timing?.lap("结果哈希与编码")
         var record = RunRecord(
             asOf: asOf.description, startedAt: timestamp(started), finishedAt: timestamp(Date()),
@@ -66,7 +77,7 @@ public enum BatchRun {
             populations: result.populations.values.sorted { $0.subject < $1.subject }.map { population in
                 RunPopulation(
                     subject: population.subject, ids: population.ids,
-                    sha256: populationSHA256(population)
+                    sha256: populationHashes[population.subject] ?? ""
                 )
             },
             policies: encoded.compactMap(\.policy)
@@ -153,15 +164,12 @@ public enum BatchRun {
         return LoadedRun(record: slim, result: BatchResult(asOf: asOf, populations: populations, policies: batches), info: infos)
     }
 
-    /// SHA-256 of the subject and its ids, one per line (no trailing line end), from bytes.
-    static func populationSHA256(_ population: BatchPopulation) -> String {
-        var bytes = Array(population.subject.utf8)
-        bytes.reserveCapacity(population.ids.count * 19 + bytes.count)
-        for id in population.ids {
-            bytes.append(0x0A)
-            bytes.appendUTF8(id)
-        }
-        return ResultsExport.hex(SHA256.hash(data: bytes))
+    /// SHA-256 of the subject and its ids, one per line (no trailing line end).
+    static func populationSHA256(_ subject: String, _ ids: IDBytes) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array((subject + "\n").utf8))
+        ids.joined.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return ResultsExport.hex(hasher.finalize())
     }
 
     static func timestamp(_ date: Date) -> String {

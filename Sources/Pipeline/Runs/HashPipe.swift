@@ -9,6 +9,8 @@ internal import Foundation
 final class HashPipe: @unchecked Sendable {
     private let condition = NSCondition()
     private var pieces: [[UInt8]] = []
+    /// Hashed pieces, reused (fresh megabyte arrays cost a page fault per page).
+    private var spare: [[UInt8]] = []
     private var finished = false
     private var hasher = SHA256()
     private let depth = 8
@@ -20,7 +22,11 @@ final class HashPipe: @unchecked Sendable {
 
     /// Queues a copy of `bytes`, waiting while `depth` pieces are queued.
     func push(_ bytes: UnsafeRawBufferPointer) {
-        let piece = [UInt8](bytes)
+        condition.lock()
+        var piece = spare.popLast() ?? []
+        condition.unlock()
+        piece.removeAll(keepingCapacity: true)
+        piece.append(contentsOf: bytes)
         condition.lock()
         while pieces.count >= depth { condition.wait() }
         pieces.append(piece)
@@ -50,6 +56,9 @@ final class HashPipe: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
             hasher.update(data: piece)
+            condition.lock()
+            spare.append(piece)
+            condition.unlock()
         }
     }
 }

@@ -65,6 +65,14 @@ public enum ResultsExport {
         _ result: BatchResult, all: Bool, policies wanted: Set<String>? = nil, outcomes: Set<BatchOutcome>? = nil,
         _ write: (UnsafeRawBufferPointer) -> Void
     ) {
+        csv(result, all: all, policies: wanted, outcomes: outcomes, ids: [:], write)
+    }
+
+    /// As above, with the populations' id bytes when the caller already has them.
+    static func csv(
+        _ result: BatchResult, all: Bool, policies wanted: Set<String>?, outcomes: Set<BatchOutcome>?,
+        ids known: [String: IDBytes], _ write: (UnsafeRawBufferPointer) -> Void
+    ) {
         var included = [Bool](repeating: false, count: 256)
         var codes = [[UInt8]](repeating: [], count: 256)
         for outcome in BatchOutcome.allCases {
@@ -74,7 +82,7 @@ public enum ResultsExport {
         withoutActuallyEscaping(write) { write in
             let out = LineBuffer(write)
             out.append(Array((header + "\n").utf8))
-            var idBytes: [String: IDBytes] = [:]
+            var idBytes = known
             let order = result.policies.indices.sorted { result.policies[$0].policyID < result.policies[$1].policyID }
             for index in order {
                 let batch = result.policies[index]
@@ -103,8 +111,12 @@ public enum ResultsExport {
 
     /// The SHA-256 of `results --all --format csv`: the header and every row, each ending in LF.
     public static func sha256(_ result: BatchResult) -> String {
+        sha256(result, ids: [:])
+    }
+
+    static func sha256(_ result: BatchResult, ids: [String: IDBytes]) -> String {
         let pipe = HashPipe()
-        csv(result, all: true) { pipe.push($0) }
+        csv(result, all: true, policies: nil, outcomes: nil, ids: ids) { pipe.push($0) }
         return hex(pipe.finish())
     }
 
