@@ -58,6 +58,7 @@ extension RulesCommand {
         func run() throws {
             try reportingErrors {
                 let (profiles, catalogEntries, program) = try RulesCommand.open(store)
+                try masking.recordIfUnmasked(profiles, command: "rules try --unmask", scope: AuditScope("试算政策 \(ids.isEmpty ? "（全部）" : ids.joined(separator: "、"))"))
                 let known = Set(catalogEntries.map(\.policy.id))
                 if let unknown = ids.first(where: { !known.contains($0) }) {
                     printError("没有编号为 \(unknown) 的政策；用 mianshen rules list 查看全部政策。")
