@@ -73,6 +73,15 @@ final class AuditCLITests: XCTestCase {
         XCTAssertEqual(try entries().count, 4)
     }
 
+    func testAnEntityExplainedByRulesTryIsRecorded() throws {
+        _ = try run(["rules", "try", "YL-GLJT", "--as-of", "2025-12-01", "--entity", person])
+        let last = try XCTUnwrap(entries().last)
+        XCTAssertEqual(last["command"], "rules try --entity")
+        XCTAssertEqual(last["entity"], person)
+        _ = try run(["rules", "try", "YL-GLJT", "--as-of", "2025-12-01"])
+        XCTAssertEqual(try entries().filter { $0["command"]?.hasPrefix("rules try") ?? false }.count, 1, "a masked trial of counts is not a use")
+    }
+
     func testOperatorDefaultsToTheOSUser() throws {
         _ = try run(["profile", person])
         let user = try XCTUnwrap(entries().last?["operator"])
