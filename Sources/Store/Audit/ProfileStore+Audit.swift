@@ -4,7 +4,9 @@ internal import GRDB
 extension ProfileStore {
     /// Appends one entry in a write transaction: the next id and the previous hash are read
     /// from the head row, `seal` computes the entry's hash from the draft (whose `hash` is
-    /// empty), and the entry and the new head are written together.
+    /// empty), and the entry and the new head are written together. The pool's write is an
+    /// IMMEDIATE transaction: the write lock is held before the head is read, so two processes
+    /// appending at once wait for each other (busy timeout) instead of forking the chain.
     public func appendAudit(
         operatorName: String, command: String, scope: String, entity: String?, purpose: String?, unmasked: Bool,
         seal: @Sendable (AuditRecord) -> String
