@@ -73,6 +73,19 @@ final class AuditCLITests: XCTestCase {
         XCTAssertEqual(try entries().count, 4)
     }
 
+    func testAnExportRecordsHowManyRowsItGave() throws {
+        _ = try run(["run", "--as-of", "2025-12-01"])
+        for filters in [["--all"], [], ["--policy", "YL-GLJT", "--outcome", "eligible"]] {
+            for format in ["csv", "json"] {
+                let lines = try run(["results", "--format", format] + filters).stdout.split(separator: "\n").count
+                let rows = format == "csv" ? lines - 1 : lines
+                XCTAssertGreaterThan(rows, 0)
+                let scope = try XCTUnwrap(entries().last?["scope"])
+                XCTAssertTrue(scope.hasPrefix("运行 1 的结果 \(rows) 行"), "\(format) \(filters): \(scope)")
+            }
+        }
+    }
+
     func testAnEntityExplainedByRulesTryIsRecorded() throws {
         _ = try run(["rules", "try", "YL-GLJT", "--as-of", "2025-12-01", "--entity", person])
         let last = try XCTUnwrap(entries().last)

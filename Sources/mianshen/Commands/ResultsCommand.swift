@@ -55,14 +55,9 @@ struct ResultsCommand: ParsableCommand {
             )
             if format == .csv, !wide, streetCodes == nil {
                 // The contract's export: the very bytes the run's ledger hashed.
-                var lines = 0
-                ResultsExport.csv(
-                    loaded.result, all: all, policies: policies.isEmpty ? nil : Set(policies), outcomes: wanted.isEmpty ? nil : wanted
-                ) { chunk in
-                    lines += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-                    FileHandle.standardOutput.write(Data(chunk))
-                }
-                try recordUse(profiles, loaded, rows: max(lines - 1, 0))
+                let (chosen, codes) = (policies.isEmpty ? nil : Set(policies), wanted.isEmpty ? nil : wanted)
+                ResultsExport.csv(loaded.result, all: all, policies: chosen, outcomes: codes) { FileHandle.standardOutput.write(Data($0)) }
+                try recordUse(profiles, loaded, rows: ResultsExport.count(loaded.result, all: all, policies: chosen, outcomes: codes))
                 return
             }
             var out = OutputBuffer()
