@@ -7,7 +7,7 @@
 # copy of Rules/, run again and diff the two runs. Later stages
 # (columnar evaluate → applications → outbox → report) join as they are built. Then the analyst
 # report of run 2 (HTML and CSV, under demo-out/) and, after a run 3 on another day, the licence
-# expiry reminders.
+# expiry reminders; last the audit log of every use of personal data and its hash-chain check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,5 +90,11 @@ echo "== 提醒：评估日 2025-12-10 再运行一次（运行 3），列出证
 "$bin" run --as-of 2025-12-10 > /dev/null
 "$bin" reminders list --policy TX-ZZDQ
 echo "   （小微企业惠企政策提醒 QY-XWTX：$("$bin" reminders list --policy QY-XWTX --format csv | tail -n +2 | wc -l) 条，mianshen reminders list 列出全部）"
+echo
+echo "== 审计日志（全程留痕）：查看原文须说明目的；以上每次使用个人信息都已记录，哈希链可校验"
+"$bin" profile 410103193712182418 --unmask --purpose "核实高龄津贴申诉" --operator 张三 > /dev/null
+"$bin" audit list --since "$(date -u +%Y-%m-%d)"
+"$bin" audit verify
+echo "数据库文件只有所有者可读写：$(stat -c '%A %n' "$db")"
 echo
 echo "申请表：$apps_dir/（index.csv 为索引）；报告：$report_dir/report.html、$report_dir/report-csv/"

@@ -19,6 +19,7 @@ public final class ProfileStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
+        try StoreFiles.createOwnerOnly(path)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Migrations.migrator(schemas: schemas).migrate(pool)

@@ -10,14 +10,15 @@ struct Mianshen: ParsableCommand {
             退出码（全部命令通用）：
             \(ErrorCategory.exitCodeTable)
               0   成功
-            个人信息（身份证号、姓名、电话）在输出中默认脱敏，加 --unmask 显示原文。
+            个人信息（身份证号、姓名、电话）在输出中默认脱敏，加 --unmask 显示原文（须 --purpose 说明目的）。
+            使用个人信息的命令记入审计日志（mianshen audit list）；写出的文件只有所有者可读写。
             """,
         subcommands: [
             ImportCommand.self, QuarantineCommand.self, ProfileCommand.self, DBCommand.self, RulesCommand.self,
             FixturesCommand.self, RunCommand.self, ResultsCommand.self, ExplainCommand.self, NearMissesCommand.self,
             RunsCommand.self, DiffCommand.self, EngineCommand.self,
             ReportCommand.self, RemindersCommand.self,
-            ApplicationsCommand.self,
+            ApplicationsCommand.self, AuditCommand.self,
         ]
     )
 }

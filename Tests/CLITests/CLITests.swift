@@ -68,7 +68,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(numbers, numbers.sorted())
         let checkDigit = try XCTUnwrap(lines.first { $0.contains("bad_check_digit") })
         XCTAssertTrue(checkDigit.contains("**********"), "ID masked by default: \(checkDigit)")
-        let unmasked = try run("quarantine", "list", "--format", "csv", "--unmask")
+        let unmasked = try run("quarantine", "list", "--format", "csv", "--unmask", "--purpose", "测试")
         XCTAssertFalse(unmasked.stdout.split(separator: "\n").first { $0.contains("bad_check_digit") }?.contains("****") ?? true)
         let json = try run("quarantine", "list", "--format", "json")
         XCTAssertEqual(json.stdout.split(separator: "\n").count, lines.count - 1)
@@ -92,7 +92,7 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(profile.stdout.contains(id), "ID number must be masked")
         XCTAssertFalse(profile.stdout.contains(name), "name must be masked")
         XCTAssertTrue(profile.stdout.contains("家庭成员"))
-        let unmasked = try run("profile", id, "--unmask")
+        let unmasked = try run("profile", id, "--unmask", "--purpose", "测试")
         XCTAssertTrue(unmasked.stdout.contains(id))
         XCTAssertEqual(try run("profile", "11010519491231002X").status, 1, "unknown key")
     }

@@ -101,7 +101,7 @@ final class RemindersCLITests: XCTestCase {
         XCTAssertFalse(table.contains(person), "a person's 身份证号 is masked, in the licence number too")
         XCTAssertTrue(table.contains("T-CJZ    \(masked(person))  甲*"), table)
         XCTAssertTrue(table.contains(masked(person + "11")), table)
-        let unmasked = try check(["reminders", "list", "--unmask"]).stdout
+        let unmasked = try check(["reminders", "list", "--unmask", "--purpose", "测试"]).stdout
         XCTAssertTrue(unmasked.contains(a.0) && unmasked.contains(a.1), unmasked)
     }
 

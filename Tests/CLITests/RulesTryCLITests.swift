@@ -231,7 +231,7 @@ final class RulesTryCLITests: XCTestCase {
         XCTAssertTrue(profile.stdout.hasPrefix("家庭户 H1  成员 3 人（有效 3 人）"), profile.stdout)
         XCTAssertTrue(profile.stdout.contains("甲*"), "names masked: \(profile.stdout)")
         XCTAssertFalse(profile.stdout.contains(Self.id("41010319461127001", "男")), "身份证号 masked")
-        let csv = try CLIRunner.run(["profile", "H1", "--format", "csv", "--unmask", "--db", dir.file("try.db")])
+        let csv = try CLIRunner.run(["profile", "H1", "--format", "csv", "--unmask", "--purpose", "测试", "--db", dir.file("try.db")])
         XCTAssertTrue(csv.stdout.contains("H1,\(Self.id("41010319461127001", "男")),甲,户主,1946-11-27,是"), csv.stdout)
         let nobody = try CLIRunner.run(["profile", "H4101039999999", "--db", dir.file("try.db")])
         XCTAssertEqual(nobody.status, 1)

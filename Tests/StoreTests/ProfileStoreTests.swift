@@ -26,7 +26,7 @@ final class ProfileStoreTests: XCTestCase {
 
     func testMigrationsAreRecorded() throws {
         let store = try makeStore()
-        XCTAssertEqual(try store.schemaVersion(), ["v1-ledger", "v1-profiles", "v2-full-extracts", "v3-warnings", "v4-conditional-empty", "v5-runs", "v6-column-cache"])
+        XCTAssertEqual(try store.schemaVersion(), ["v1-ledger", "v1-profiles", "v2-full-extracts", "v3-warnings", "v4-conditional-empty", "v5-runs", "v6-column-cache", "v9-audit"])
     }
 
     func testUpsertInsertsUpdatesAndRecordsChanges() throws {
@@ -137,5 +137,26 @@ final class ConditionalEmptyMigrationTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, sql)
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The store's files while it is open: database, WAL and SHM are owner-only whatever the umask.
+final class StoreFileModesTests: XCTestCase {
+    func testDatabaseWALAndSHMAreOwnerOnly() throws {
+        let dir = try TemporaryDirectory()
+        let saved = umask(0)
+        defer { umask(saved) }
+        let path = dir.file("s.db")
+        let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
+        _ = try store.appendAudit(operatorName: "t", command: "test", scope: "一条", entity: nil, purpose: nil, unmasked: false) { _ in "x" }
+        for file in StoreFiles.paths(of: path) {
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            XCTAssertEqual(attributes[.posixPermissions] as? Int, 0o600, file)
+        }
+        XCTAssertTrue(StoreFiles.exposed(path).isEmpty)
+        XCTAssertEqual(chmod(path, 0o640), 0)
+        XCTAssertEqual(StoreFiles.exposed(path).map(\.path), [path])
+        XCTAssertEqual(StoreFiles.exposed(path).first?.mode, 0o640)
+        withExtendedLifetime(store) {}
     }
 }

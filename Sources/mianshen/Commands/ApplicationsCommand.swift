@@ -34,6 +34,7 @@ struct ApplicationsCommand: ParsableCommand {
         var out: String
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var audit: AuditOptions
 
         func run() throws {
             try reportingErrors {
@@ -49,6 +50,9 @@ struct ApplicationsCommand: ParsableCommand {
                 }
                 let (forms, schema) = try FormLoader.load(directory: store.rulesDirectory + "/forms", schemas: profiles.schemas, subjects: subjects)
                 let summary = try ApplicationBatch.generate(run: loaded, store: profiles, forms: forms, schema: schema, policy: policy, output: out)
+                try audit.record(profiles, command: "applications generate", scope: AuditScope(
+                    "运行 \(loaded.record.id) 的申请表 \(summary.written.count) 份\(policy.map { "（政策 \($0)）" } ?? "")，写入 \(out)"
+                ))
                 ApplicationsText.print(summary, output: out)
                 if try loaded.importedSince(profiles) {
                     printError("注意：运行 \(loaded.record.id) 之后又有导入，申请表中的档案数据是现在的值，可能与运行时不同；建议先重新运行（mianshen run）再生成。")

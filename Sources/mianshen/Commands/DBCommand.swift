@@ -22,11 +22,16 @@ struct DBCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let info = try store.openStore().info()
+                let exposed = StoreFiles.exposed(store.databasePath)
+                for file in exposed {
+                    printError("警告：\(file.path) 的权限为 \(Self.permissions(file.mode))，本机其他用户可以读取其中的个人信息；请执行 chmod 600 \(file.path)。")
+                }
                 if format == .json {
                     var object: [String: Any] = [
                         "path": info.path, "migrations": info.migrations, "households": info.households,
                         "quarantine_rows": info.quarantineRows, "warning_rows": info.warningRows,
                         "change_rows": info.changeRows,
+                        "exposed_files": exposed.map { ["path": $0.path, "mode": String($0.mode, radix: 8)] },
                     ]
                     for count in info.counts {
                         object[count.kind.rawValue] = ["active": count.active, "inactive": count.inactive]
@@ -75,6 +80,13 @@ struct DBCommand: ParsableCommand {
                 }
                 print(out)
             }
+        }
+
+        /// `-rw-r--r--` for 0o644.
+        static func permissions(_ mode: Int) -> String {
+            "-" + [0o400, 0o200, 0o100, 0o40, 0o20, 0o10, 0o4, 0o2, 0o1].enumerated().map { i, bit in
+                mode & bit == 0 ? "-" : ["r", "w", "x"][i % 3]
+            }.joined()
         }
     }
 }

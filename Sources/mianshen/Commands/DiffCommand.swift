@@ -35,6 +35,9 @@ struct DiffCommand: ParsableCommand {
             let a = try RunOptions.load(profiles, id: runA)
             let b = try RunOptions.load(profiles, id: runB)
             let changes = RunDiff.compare(a, b, policy: policy)
+            try masking.recordIfUnmasked(profiles, command: "diff --unmask", scope: AuditScope(
+                "运行 \(runA) 与 \(runB) 的差异 \(changes.count) 个对象\(policy.map { "（政策 \($0)）" } ?? "")"
+            ))
             if let policy, changes.allSatisfy({ !$0.inA && !$0.inB }) {
                 printError("运行 \(runA) 和 \(runB) 都没有政策 \(policy)。")
                 throw ExitCode(64)

@@ -44,6 +44,7 @@ struct EngineCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let profiles = try store.openExistingStore()
+                try masking.recordIfUnmasked(profiles, command: "engine verify --unmask", scope: AuditScope("引擎核对中不一致的对象"))
                 let catalog = try RuleCatalog.entries(rulesDirectory: store.rulesDirectory, schemas: profiles.schemas)
                 try RulesCommand.requireCompiled(catalog.compiled)
                 guard let program = catalog.program else { throw ExitCode(1) }

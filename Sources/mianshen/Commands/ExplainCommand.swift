@@ -43,6 +43,10 @@ struct ExplainCommand: ParsableCommand {
                 printError("运行 \(loaded.record.id) 中没有适用于该对象的政策 \(policy)；适用的有：\(batches.map(\.policyID).sorted().joined(separator: "、"))。")
                 throw ExitCode(64)
             }
+            let explained = policy.map { "政策 \($0)" } ?? "\(batches.count) 项政策"
+            try masking.record(
+                profiles, command: "explain", scope: AuditScope("运行 \(loaded.record.id) 的解释，\(explained)", entity: wanted)
+            )
             let now = try currentEvaluation(profiles, loaded, ids: Set(batches.map(\.policyID)))
             let kind = NameTable.subjectKind(subject) ?? .residents
             print("运行 \(loaded.record.id)（评估日 \(loaded.record.asOf)，引擎 \(loaded.record.engine)）")

@@ -48,6 +48,7 @@ struct ImportCommand: ParsableCommand {
     var format: SummaryFormat = .table
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var audit: AuditOptions
 
     enum SummaryFormat: String, ExpressibleByArgument, CaseIterable {
         case table
@@ -62,7 +63,8 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let importer = Importer(store: try store.openStore(), logger: Logger(label: "mianshen.import"))
+            let profiles = try store.openStore()
+            let importer = Importer(store: profiles, logger: Logger(label: "mianshen.import"))
             let summary = try importer.run(
                 ImportRequest(
                     kind: kind, path: file, maxBadRate: maxBadRate, mapPath: map, format: inputFormat,
@@ -71,6 +73,11 @@ struct ImportCommand: ParsableCommand {
                 progress: TerminalProgress.importReporter()
             )
             TerminalProgress.finish()
+            let c = summary.record.counts
+            let outcome = summary.isNoOp ? "内容未变，跳过" : summary.rejected ? "已拒绝" : "新增 \(c.inserted)，更新 \(c.updated)"
+            try audit.record(profiles, command: "import \(kind.rawValue)", scope: AuditScope(
+                "导入 #\(summary.record.id) \(file)：读取 \(c.rowsRead) 行，\(outcome)"
+            ))
             switch format {
             case .table: print(ImportSummaryText.render(summary))
             case .json: print(ImportSummaryText.json(summary))

@@ -34,6 +34,7 @@ struct NearMissesCommand: ParsableCommand {
             let profiles = try store.openExistingStore()
             let loaded = try runOptions.load(profiles)
             try loaded.requirePolicies([policy])
+            try masking.recordIfUnmasked(profiles, command: "near-misses --unmask", scope: AuditScope("运行 \(loaded.record.id) 政策 \(policy) 的差一项对象"))
             guard let batch = loaded.result.policies.first(where: { $0.policyID == policy }), let info = loaded.info[policy] else {
                 printError("运行 \(loaded.record.id) 的记录中缺少政策 \(policy) 的条件说明，无法列出差一项。")
                 throw ExitCode(1)

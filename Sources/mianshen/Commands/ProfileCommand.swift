@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Pipeline
 import Store
 
 struct ProfileCommand: ParsableCommand {
@@ -27,11 +28,14 @@ struct ProfileCommand: ParsableCommand {
                     printError("未找到 \(masking.show(key, as: RulesCommand.Try.personalData(key))) 的档案（居民按身份证号、企业按统一社会信用代码、一户按户号查询）。")
                     throw ExitCode(1)
                 }
+                try masking.record(profiles, command: "profile", scope: AuditScope("一户 \(household.members.count) 人", entity: key))
                 print(HouseholdText(id: household.id, members: household.members, masking: masking, format: format,
                     inactiveLabel: profiles.schemas.residents.inactiveLabel
                 ).render())
                 return
             }
+            let kindName = profile.kind == .residents ? "一人一档" : "一企一档"
+            try masking.record(profiles, command: "profile", scope: AuditScope(kindName, entity: key))
             let fields = zip(profile.schema.fields, profile.values).map { field, value in
                 (field, show(value, of: field))
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Pipeline
 import Store
 
 struct QuarantineCommand: ParsableCommand {
@@ -44,6 +45,9 @@ struct QuarantineCommand: ParsableCommand {
             try reportingErrors {
                 let profiles = try store.openStore()
                 let scope: QuarantineScope = all ? .all : importID.map { .importID($0) } ?? .latestPerFile
+                try masking.recordIfUnmasked(profiles, command: "quarantine list --unmask", scope: AuditScope(
+                    "\(warnings ? "数据质量警告" : "隔离区")的原值（\(importID.map { "导入 #\($0)" } ?? (all ? "全部导入" : "各文件最近一次导入"))）"
+                ))
                 if let importID, try !profiles.importExists(importID) {
                     throw ValidationError("没有编号为 \(importID) 的导入记录；用 mianshen db info 查看最近的导入。")
                 }

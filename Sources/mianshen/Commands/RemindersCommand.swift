@@ -47,6 +47,9 @@ struct RemindersCommand: ParsableCommand {
                     loaded, store: profiles, entries: entries, program: program, wanted: policy.isEmpty ? nil : Set(policy)
                 )
                 collected.notes.forEach { printError("注意：\($0)") }
+                try masking.record(profiles, command: "reminders list --format \(format.rawValue)", scope: AuditScope(
+                    "运行 \(loaded.record.id) 的提醒 \(collected.reminders.count) 条\(policy.isEmpty ? "" : "（政策 \(policy.joined(separator: "、"))）")"
+                ))
                 switch format {
                 case .csv:
                     var out = OutputBuffer()

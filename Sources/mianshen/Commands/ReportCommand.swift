@@ -31,6 +31,7 @@ struct ReportCommand: ParsableCommand {
     var format: Format = .html
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var audit: AuditOptions
 
     func run() throws {
         try reportingErrors {
@@ -38,6 +39,7 @@ struct ReportCommand: ParsableCommand {
             let loaded = try runOptions.load(profiles)
             let report = try RunReportBuilder.build(loaded, store: profiles)
             let scope = "运行 \(loaded.record.id)，评估日 \(loaded.record.asOf)，\(report.policies.count) 项政策"
+            try audit.record(profiles, command: "report --format \(format.rawValue)", scope: AuditScope("分析报告（汇总数字）：\(scope)，写入 \(out)"))
             do {
                 switch format {
                 case .html:

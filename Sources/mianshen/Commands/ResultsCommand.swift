@@ -55,12 +55,13 @@ struct ResultsCommand: ParsableCommand {
             )
             if format == .csv, !wide, streetCodes == nil {
                 // The contract's export: the very bytes the run's ledger hashed.
-                ResultsExport.csv(
-                    loaded.result, all: all, policies: policies.isEmpty ? nil : Set(policies), outcomes: wanted.isEmpty ? nil : wanted
-                ) { FileHandle.standardOutput.write(Data($0)) }
+                let (chosen, codes) = (policies.isEmpty ? nil : Set(policies), wanted.isEmpty ? nil : wanted)
+                ResultsExport.csv(loaded.result, all: all, policies: chosen, outcomes: codes) { FileHandle.standardOutput.write(Data($0)) }
+                try recordUse(profiles, loaded, rows: ResultsExport.count(loaded.result, all: all, policies: chosen, outcomes: codes))
                 return
             }
             var out = OutputBuffer()
+            var rowCount = 0
             if format == .csv {
                 out.line(ResultsExport.header + (wide ? ",policy_name,payee_id,street,failed_conditions,missing_fields" : ""))
             }
@@ -70,6 +71,7 @@ struct ResultsCommand: ParsableCommand {
                 if let streetCodes {
                     guard let code = directory?.division[row.entityID], streetCodes.contains(code) else { return }
                 }
+                rowCount += 1
                 let extra = wide ? context.columns(row) : []
                 switch format {
                 case .csv:
@@ -93,6 +95,7 @@ struct ResultsCommand: ParsableCommand {
                     table.add(cells)
                 }
             }
+            try recordUse(profiles, loaded, rows: rowCount)
             if format == .table {
                 print("运行 \(loaded.record.id)（评估日 \(loaded.record.asOf)）\(all ? "" : "；不含“不符合”的行，--all 显示全部")")
                 print(table.render())
@@ -100,6 +103,18 @@ struct ResultsCommand: ParsableCommand {
             }
             out.flush()
         }
+    }
+
+    /// One audit entry: the run, the filters and how many rows were shown.
+    private func recordUse(_ profiles: ProfileStore, _ loaded: LoadedRun, rows: Int) throws {
+        var filters = [all ? "含不符合" : "不含不符合"]
+        if !policies.isEmpty { filters.append("政策 " + policies.joined(separator: "、")) }
+        if !outcomes.isEmpty { filters.append("结果 " + outcomes.map(\.rawValue).joined(separator: "、")) }
+        if !streets.isEmpty { filters.append("街道 " + streets.joined(separator: "、")) }
+        try masking.record(
+            profiles, command: "results --format \(format.rawValue)\(wide ? " --wide" : "")",
+            scope: AuditScope("运行 \(loaded.record.id) 的结果 \(rows) 行（\(filters.joined(separator: "，"))）")
+        )
     }
 
     /// The division codes `--street` names (by code or by name); nil without --street.

@@ -58,6 +58,12 @@ extension RulesCommand {
         func run() throws {
             try reportingErrors {
                 let (profiles, catalogEntries, program) = try RulesCommand.open(store)
+                let tried = "试算政策 \(ids.isEmpty ? "（全部）" : ids.joined(separator: "、"))"
+                if let entity {
+                    try masking.record(profiles, command: "rules try --entity", scope: AuditScope(tried + "，逐条解释", entity: entity.uppercased()))
+                } else {
+                    try masking.recordIfUnmasked(profiles, command: "rules try --unmask", scope: AuditScope(tried))
+                }
                 let known = Set(catalogEntries.map(\.policy.id))
                 if let unknown = ids.first(where: { !known.contains($0) }) {
                     printError("没有编号为 \(unknown) 的政策；用 mianshen rules list 查看全部政策。")

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Ingest
 import Logging
+import Pipeline
 import Store
 
 /// Where the database and the rules live; shared by every command that opens the store.
@@ -43,6 +44,24 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct MaskingOptions: ParsableArguments {
     @Flag(name: .long, help: "显示身份证号、姓名、电话原文（默认脱敏，如 4101**********1234、张*、138****5678）。")
     var unmask = false
+
+    @OptionGroup var audit: AuditOptions
+
+    func validate() throws {
+        if unmask, (audit.purpose ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--unmask 显示个人信息原文，须用 --purpose 说明目的（记入审计日志），例如 --purpose \"核实申诉材料\"。")
+        }
+    }
+
+    /// Records the use in the audit log, noting whether it was unmasked.
+    func record(_ store: ProfileStore, command: String, scope: AuditScope) throws {
+        try audit.record(store, command: command, scope: scope, unmasked: unmask)
+    }
+
+    /// For commands whose output is masked by default: only an unmasked use is recorded.
+    func recordIfUnmasked(_ store: ProfileStore, command: String, scope: AuditScope) throws {
+        if unmask { try record(store, command: command, scope: scope) }
+    }
 
     func show(_ value: String, as kind: Datasets.PersonalData?) -> String {
         unmask ? value : Masking.mask(value, as: kind)

@@ -8,6 +8,7 @@ import Logging
 /// the exit code of its category (README's table). Unknown errors count as I/O errors, never 1.
 func reportingErrors(_ body: () throws -> Void) throws {
     bootstrapLogging()
+    restrictFileModes()
     do {
         try body()
     } catch let exit as ExitCode {
