@@ -91,4 +91,13 @@ echo "== 提醒：评估日 2025-12-10 再运行一次（运行 3），列出证
 "$bin" reminders list --policy TX-ZZDQ
 echo "   （小微企业惠企政策提醒 QY-XWTX：$("$bin" reminders list --policy QY-XWTX --format csv | tail -n +2 | wc -l) 条，mianshen reminders list 列出全部）"
 echo
+echo "== 人工复核：每个待人工复核的（对象，政策）各有一个复核事项（运行 1 开立，之后同样的输入不再开立）"
+echo "   待复核 $("$bin" review list --format csv | tail -n +2 | wc -l) 项；ZY-JMYB 的："
+"$bin" review list --policy ZY-JMYB
+item=$("$bin" review list --policy ZY-JMYB --format csv | sed -n 2p | cut -d, -f1)
+"$bin" review decide "$item" --outcome ineligible --reason "演示：医保局核实未参加城乡居民医保" --operator 演示复核员
+"$bin" run --as-of 2025-12-10 > /dev/null
+echo "   再运行（运行 4）：按决定报告为不符合，results --wide 与 explain 列出事项和复核人"
+"$bin" review show "$item"
+echo
 echo "申请表：$apps_dir/（index.csv 为索引）；报告：$report_dir/report.html、$report_dir/report-csv/"
