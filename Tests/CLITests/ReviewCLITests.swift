@@ -137,4 +137,37 @@ final class ReviewCLITests: XCTestCase {
         let ineligibleAmount = try cli(["review", "decide", item, "--outcome", "ineligible", "--amount", "5", "--reason", "x", "--operator", "李四"], status: 64)
         XCTAssertTrue(ineligibleAmount.stderr.contains("只用于 --outcome eligible"), ineligibleAmount.stderr)
     }
+
+    /// A 家庭 policy's hash covers its members' values: a member's income (which FR-QNBT does not
+    /// read) leaves the item alone; the member's 低保对象 going missing rebinds the open item.
+    func testHouseholdItemsFollowTheMembersValuesThePolicyReads() throws {
+        let household = "H4101030001324"
+        let member = { (dibao: String, income: String) in
+            "410381199812082323,钟雪,女,1998-12-08,410103008,非农业,\(household),其他,13203248818,是,\(dibao),否,,无,职工,\(income),0,是"
+        }
+        func importMember(_ row: String) throws {
+            let file = try dir.write("member.csv", header + "\n" + row + "\n")
+            XCTAssertEqual(try CLIRunner.run(["import", "residents", file, "--db", db]).status, 0)
+        }
+        func item() throws -> [String: String] {
+            try XCTUnwrap(try items().first { $0["entity_id"] == household && $0["policy_id"] == "FR-QNBT" })
+        }
+        _ = try evaluate()
+        let opened = try item()
+        XCTAssertEqual(opened["missing_fields"], "家庭成员.低保对象；家庭成员.特困人员")
+
+        try importMember(member("否", "90000"))
+        let unread = try evaluate()
+        XCTAssertTrue(unread.stderr.contains("没有新的复核事项"), unread.stderr)
+        XCTAssertEqual(try item(), opened, "年收入 is not read by FR-QNBT")
+
+        try importMember(member("", "90000"))
+        let read = try evaluate()
+        XCTAssertTrue(read.stderr.contains("1 项因数据变化更新输入（其中已决定而重新打开 0 项）"), read.stderr)
+        let rebound = try item()
+        XCTAssertEqual(rebound["status"], "open")
+        XCTAssertEqual(rebound["id"], opened["id"], "the same item, not a second one")
+        XCTAssertEqual(rebound["last_run"], "3")
+        XCTAssertNotEqual(rebound["inputs_sha256"], opened["inputs_sha256"])
+    }
 }
