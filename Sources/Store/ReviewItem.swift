@@ -64,6 +64,16 @@ public struct ReviewItem: Sendable, Equatable {
     }
 }
 
+/// What a run reads of an item: enough to tell whether the inputs are the same and, if the item
+/// is decided, what to report.
+public struct ReviewBinding: Sendable {
+    public var id: Int64
+    public var inputsSHA256: String
+    /// Nil while the item is open.
+    public var decided: ReviewItem.Outcome?
+    public var amountFen: Int64?
+}
+
 /// What a run does to the review items: open a new one, or bind an existing one to new inputs
 /// (an open item stays open; a decided one reopens, its decision kept in the history).
 public struct ReviewChange: Sendable {

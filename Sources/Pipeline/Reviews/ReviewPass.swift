@@ -29,12 +29,10 @@ public struct ReviewPass: Sendable {
 
     /// Applies the decided items to `result` and works out the changes.
     static func prepare(
-        _ result: inout BatchResult, policies: [CompiledPolicy], program: Program, columns: ColumnSet, items: [ReviewItem],
-        opensItems: Bool
+        _ result: inout BatchResult, policies: [CompiledPolicy], program: Program, columns: ColumnSet,
+        items byPolicy: [String: [String: ReviewBinding]], opensItems: Bool
     ) -> ReviewPass {
         var pass = ReviewPass(opensItems: opensItems)
-        var byPolicy: [String: [String: ReviewItem]] = [:]
-        for item in items { byPolicy[item.policyID, default: [:]][item.entityID] = item }
         let compiled = Dictionary(policies.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for index in result.policies.indices {
             let batch = result.policies[index]
@@ -54,7 +52,7 @@ public struct ReviewPass: Sendable {
                     if opensItems { pass.pending.append(Pending(policy: index, entity: entity, sha256: sha256, existing: item.id)) }
                     continue
                 }
-                guard item.status == .decided, let outcome = item.outcome else { continue }
+                guard let outcome = item.decided else { continue }
                 result.policies[index].outcomes[entity] = outcome == .eligible ? .eligible : .ineligible
                 result.policies[index].amountFen[entity] = outcome == .eligible ? item.amountFen ?? 0 : 0
                 pass.applied += 1

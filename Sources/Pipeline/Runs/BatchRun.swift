@@ -90,10 +90,13 @@ public enum BatchRun {
             policies: encoded.compactMap(\.policy)
         )
         record.id = try store.saveRun(record)
-        var run = LoadedRun(record: record, result: result, info: infos)
-        try review?.record(run, store: store)
-        run.reviews = review
         timing?.lap("保存")
+        var run = LoadedRun(record: record, result: result, info: infos)
+        if review != nil {
+            try review?.record(run, store: store)
+            run.reviews = review
+            timing?.lap("保存复核事项")
+        }
         return run
     }
 
@@ -102,7 +105,7 @@ public enum BatchRun {
         _ result: inout BatchResult, _ columns: ColumnSet?, policies: [CompiledPolicy], program: Program, store: ProfileStore,
         opensItems: Bool
     ) throws -> ReviewPass? {
-        let items = try store.reviewItems()
+        let items = try store.reviewBindings()
         guard opensItems || !items.isEmpty,
               result.policies.contains(where: { $0.outcomes.contains(.unknown) }) else { return nil }
         let loaded = try columns ?? store.loadColumns(ColumnarEngine.columnRequest(program: program, policies: policies))

@@ -85,6 +85,7 @@ struct ReviewCommand: ParsableCommand {
                 guard let found = try profiles.reviewItem(item) else { throw ReviewError.noSuchItem(item) }
                 print(ReviewText.table([found], masking: masking))
                 print("输入哈希 \(found.inputsSHA256)")
+                print("\(found.openedAt)　\(ReviewText.action("opened"))，运行 \(found.openedRun)")
                 for event in try profiles.reviewEvents(item) {
                     let who = event.reviewer.map { "，\($0)" } ?? ""
                     let run = event.runID.map { "，运行 \($0)" } ?? ""
