@@ -97,7 +97,9 @@ echo "   待复核 $("$bin" review list --format csv | tail -n +2 | wc -l) 项�
 item=$("$bin" review list --policy ZY-JMYB --format csv | sed -n 2p | cut -d, -f1)
 "$bin" review decide "$item" --outcome ineligible --reason "演示：医保局核实未参加城乡居民医保" --operator 演示复核员
 "$bin" run --as-of 2025-12-10 > /dev/null
-echo "   再运行（运行 4）：按决定报告为不符合，results --wide 与 explain 列出事项和复核人"
+echo "   再运行（运行 4）：按决定报告为不符合；explain 列出事项和复核人，review show 列出事项的记录"
+entity=$("$bin" review list --policy ZY-JMYB --status all --format csv | awk -F, -v i="$item" '$1 == i { print $4 }')
+"$bin" explain "$entity" ZY-JMYB | tail -n 6
 "$bin" review show "$item"
 echo
 echo "申请表：$apps_dir/（index.csv 为索引）；报告：$report_dir/report.html、$report_dir/report-csv/"
