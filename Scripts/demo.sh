@@ -99,7 +99,7 @@ item=$("$bin" review list --policy ZY-JMYB --format csv | sed -n 2p | cut -d, -f
 "$bin" run --as-of 2025-12-10 > /dev/null
 echo "   再运行（运行 4）：按决定报告为不符合；explain 列出事项和复核人，review show 列出事项的记录"
 entity=$("$bin" review list --policy ZY-JMYB --status all --format csv | awk -F, -v i="$item" '$1 == i { print $4 }')
-"$bin" explain "$entity" ZY-JMYB | tail -n 6
+"$bin" explain "$entity" ZY-JMYB | grep -E "^ZY-JMYB|人工复核"
 "$bin" review show "$item"
 echo
 echo "申请表：$apps_dir/（index.csv 为索引）；报告：$report_dir/report.html、$report_dir/report-csv/"

@@ -34,16 +34,21 @@ public struct ReviewPass: Sendable {
     ) -> ReviewPass {
         var pass = ReviewPass(opensItems: opensItems)
         let compiled = Dictionary(policies.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for index in result.policies.indices {
-            let batch = result.policies[index]
-            guard let policy = compiled[batch.policyID], let population = columns.subjects[batch.subject],
-                  let ids = result.populations[batch.subject]?.ids, population.ids.count == ids.count,
-                  population.ids.first == ids.first, population.ids.last == ids.last else { continue }
-            let known = byPolicy[batch.policyID] ?? [:]
-            guard opensItems || !known.isEmpty else { continue }
+        let raw = result
+        // The hashes, a policy per task; then the decisions applied in order.
+        let hashed = parallelMap(raw.policies.count) { index -> [(entity: Int, sha256: String)] in
+            let batch = raw.policies[index]
+            guard opensItems || byPolicy[batch.policyID] != nil, let policy = compiled[batch.policyID],
+                  let population = columns.subjects[batch.subject], let ids = raw.populations[batch.subject]?.ids,
+                  population.ids.count == ids.count, population.ids.first == ids.first, population.ids.last == ids.last else { return [] }
             let inputs = ReviewInputs(keys: ReviewInputs.keys(of: policy, in: program), population: population, columns: columns)
-            for entity in batch.outcomes.indices where batch.outcomes[entity] == .unknown {
-                let sha256 = inputs.sha256(entity)
+            return batch.outcomes.indices.filter { batch.outcomes[$0] == .unknown }.map { ($0, inputs.sha256($0)) }
+        }
+        for (index, rows) in hashed.enumerated() {
+            let batch = raw.policies[index]
+            let known = byPolicy[batch.policyID] ?? [:]
+            let ids = raw.populations[batch.subject]?.ids ?? []
+            for (entity, sha256) in rows {
                 guard let item = known[ids[entity]] else {
                     if opensItems { pass.pending.append(Pending(policy: index, entity: entity, sha256: sha256, existing: nil)) }
                     continue
