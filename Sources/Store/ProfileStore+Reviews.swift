@@ -82,7 +82,7 @@ extension ProfileStore {
         return try guarded("保存复核事项") {
             try pool.write { db in
                 let insert = try db.makeStatement(sql: """
-                    INSERT INTO review_items (policy_id, subject, entity_id, inputs_sha256, missing, needs_amount, status,
+                    INSERT OR IGNORE INTO review_items (policy_id, subject, entity_id, inputs_sha256, missing, needs_amount, status,
                         opened_run, last_run, opened_at)
                     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
                     """)
@@ -101,8 +101,9 @@ extension ProfileStore {
                     switch change.kind {
                     case .open(let policy, let subject, let entity):
                         // Its opening is the item itself (opened_run, opened_at): no event row, half the writes.
+                        // A run beside this one may have opened it meanwhile: then it is left as it is.
                         try insert.execute(arguments: [policy, subject, entity, change.inputsSHA256, missing, change.needsAmount, run, run, now])
-                        counts.opened += 1
+                        counts.opened += db.changesCount
                     case .inputsChanged(let id):
                         let decided = try Bool.fetchOne(wasDecided, arguments: [id]) ?? false
                         try rebind.execute(arguments: [change.inputsSHA256, missing, change.needsAmount, run, id])
