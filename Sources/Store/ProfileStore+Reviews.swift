@@ -19,7 +19,7 @@ extension ProfileStore {
         let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         return try guarded("读取复核事项") {
             try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM review_items \(filter) ORDER BY id", arguments: arguments).map(Self.reviewItem)
+                try Row.fetchAll(db, sql: "SELECT \(Self.reviewColumns) FROM review_items \(filter) ORDER BY id", arguments: arguments).map(Self.reviewItem)
             }
         }
     }
@@ -50,7 +50,7 @@ extension ProfileStore {
     public func reviewItems(entity: String) throws -> [ReviewItem] {
         try guarded("读取复核事项") {
             try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM review_items WHERE entity_id = ? ORDER BY policy_id", arguments: [entity])
+                try Row.fetchAll(db, sql: "SELECT \(Self.reviewColumns) FROM review_items WHERE entity_id = ? ORDER BY policy_id", arguments: [entity])
                     .map(Self.reviewItem)
             }
         }
@@ -58,7 +58,7 @@ extension ProfileStore {
 
     public func reviewItem(_ id: Int64) throws -> ReviewItem? {
         try guarded("读取复核事项") {
-            try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM review_items WHERE id = ?", arguments: [id]).map(Self.reviewItem) }
+            try pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.reviewColumns) FROM review_items WHERE id = ?", arguments: [id]).map(Self.reviewItem) }
         }
     }
 
@@ -170,23 +170,28 @@ extension ProfileStore {
     }
 
     private static func existingItem(_ id: Int64, _ db: Database) throws -> ReviewItem {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM review_items WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.reviewColumns) FROM review_items WHERE id = ?", arguments: [id]) else {
             throw ReviewError.noSuchItem(id)
         }
         return reviewItem(row)
     }
 
+    /// The columns `reviewItem` reads, by position (a name look-up per column and row costs more than the query).
+    static let reviewColumns = """
+        id, policy_id, subject, entity_id, inputs_sha256, missing, needs_amount, status, outcome, amount_fen, reason, reviewer,
+        decided_at, opened_run, last_run, opened_at
+        """
+
     static func reviewItem(_ row: Row) -> ReviewItem {
-        let missing: String = row["missing"]
-        let outcome: String? = row["outcome"]
-        let status: String = row["status"]
+        let missing: String = row[5]
+        let status: String = row[7]
+        let outcome: String? = row[8]
         return ReviewItem(
-            id: row["id"], policyID: row["policy_id"], subject: row["subject"], entityID: row["entity_id"],
-            inputsSHA256: row["inputs_sha256"], missing: missing.isEmpty ? [] : missing.components(separatedBy: "\n"),
-            needsAmount: row["needs_amount"], status: ReviewItem.Status(rawValue: status) ?? .open,
-            outcome: outcome.flatMap(ReviewItem.Outcome.init(rawValue:)), amountFen: row["amount_fen"], reason: row["reason"],
-            reviewer: row["reviewer"], decidedAt: row["decided_at"], openedRun: row["opened_run"], lastRun: row["last_run"],
-            openedAt: row["opened_at"]
+            id: row[0], policyID: row[1], subject: row[2], entityID: row[3], inputsSHA256: row[4],
+            missing: missing.isEmpty ? [] : missing.components(separatedBy: "\n"), needsAmount: row[6],
+            status: ReviewItem.Status(rawValue: status) ?? .open, outcome: outcome.flatMap(ReviewItem.Outcome.init(rawValue:)),
+            amountFen: row[9], reason: row[10], reviewer: row[11], decidedAt: row[12], openedRun: row[13], lastRun: row[14],
+            openedAt: row[15]
         )
     }
 }

@@ -25,9 +25,11 @@ struct ResultsWide {
 
     /// 本人: the entity itself; 户主 and 监护人: the member standing for the household (the data
     /// have no guardian of their own, so the household's 户主 receives for a minor).
-    static func reviews(_ store: ProfileStore) throws -> [String: [String: ReviewItem]] {
+    /// The review items of `policies` (all when empty), by policy then entity.
+    static func reviews(_ store: ProfileStore, policies: [String]) throws -> [String: [String: ReviewItem]] {
+        let items = policies.isEmpty ? try store.reviewItems() : try Set(policies).flatMap { try store.reviewItems(policy: $0) }
         var out: [String: [String: ReviewItem]] = [:]
-        for item in try store.reviewItems() { out[item.policyID, default: [:]][item.entityID] = item }
+        for item in items { out[item.policyID, default: [:]][item.entityID] = item }
         return out
     }
 
