@@ -91,6 +91,17 @@ echo "== 提醒：评估日 2025-12-10 再运行一次（运行 3），列出证
 "$bin" reminders list --policy TX-ZZDQ
 echo "   （小微企业惠企政策提醒 QY-XWTX：$("$bin" reminders list --policy QY-XWTX --format csv | tail -n +2 | wc -l) 条，mianshen reminders list 列出全部）"
 echo
+echo "== 人工复核：每个待人工复核的（对象，政策）各有一个复核事项（运行 1 开立，之后同样的输入不再开立）"
+echo "   待复核 $("$bin" review list --format csv | tail -n +2 | wc -l) 项；ZY-JMYB 的："
+"$bin" review list --policy ZY-JMYB
+item=$("$bin" review list --policy ZY-JMYB --format csv | sed -n 2p | cut -d, -f1)
+"$bin" review decide "$item" --outcome ineligible --reason "演示：医保局核实未参加城乡居民医保" --operator 演示复核员
+"$bin" run --as-of 2025-12-10 > /dev/null
+echo "   再运行（运行 4）：按决定报告为不符合；explain 列出事项和复核人，review show 列出事项的记录"
+entity=$("$bin" review list --policy ZY-JMYB --status all --format csv | awk -F, -v i="$item" '$1 == i { print $4 }')
+"$bin" explain "$entity" ZY-JMYB | grep -E "^ZY-JMYB|人工复核"
+"$bin" review show "$item"
+echo
 echo "== 审计日志（全程留痕）：查看原文须说明目的；以上每次使用个人信息都已记录，哈希链可校验"
 "$bin" profile 410103193712182418 --unmask --purpose "核实高龄津贴申诉" --operator 张三 > /dev/null
 "$bin" audit list --since "$(date -u +%Y-%m-%d)"

@@ -81,6 +81,9 @@ enum Migrations {
         migrator.registerMigration("v6-column-cache") { db in
             try db.execute(sql: ColumnCache.schema)
         }
+        migrator.registerMigration("v8-reviews") { db in
+            try db.execute(sql: ReviewTables.schema)
+        }
         migrator.registerMigration("v9-audit") { db in
             try db.execute(sql: AuditTables.schema)
         }

@@ -94,7 +94,7 @@ final class RunsCLITests: XCTestCase {
         XCTAssertTrue(table.contains(String(a.prefix(4)) + "**********"), table)
 
         let wide = try run(["results", "--policy", "T-YE", "--wide", "--format", "csv"]).stdout.split(separator: "\n")
-        XCTAssertEqual(wide.first, "entity_id,policy_id,outcome,amount,policy_name,payee_id,street,failed_conditions,missing_fields")
+        XCTAssertEqual(wide.first, "entity_id,policy_id,outcome,amount,policy_name,payee_id,street,failed_conditions,missing_fields,review")
         XCTAssertEqual(wide.last?.hasPrefix("H1,T-YE,eligible,3600.00,育儿试算,\(a),"), true, "户主 A receives: \(wide)")
         let street = try run(["results", "--street", "410103002", "--format", "csv"]).stdout.split(separator: "\n")
         XCTAssertEqual(street.dropFirst().map { String($0.prefix(18)) }, [e, e], "E only: T-GL and T-YB")

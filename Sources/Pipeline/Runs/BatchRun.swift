@@ -11,6 +11,8 @@ public struct LoadedRun: Sendable {
     public var result: BatchResult
     /// By policy id.
     public var info: [String: RunPolicyInfo]
+    /// What manual review did in this run (only for a run just executed; nil when it did nothing).
+    public var reviews: ReviewPass? = nil
 }
 
 /// `mianshen run`: every published policy valid on the day (drafts too when asked) over every
@@ -31,15 +33,20 @@ public enum BatchRun {
     }
 
     /// Evaluates with `engine` (the columnar engine; `ReferenceBatch` is the oracle tests use),
-    /// decides 互斥组 and budgets, and stores the run with its ledger.
+    /// applies manual review decisions (`ReviewPass`; with `opensReviewItems`, unknowns also open
+    /// or rebind review items), decides 互斥组 and budgets, and stores the run with its ledger.
     public static func execute(
         entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day, includeDrafts: Bool,
-        engine: any BatchEngine.Type = ColumnarBatch.self, progress: ((String, Int) -> Void)? = nil, timing: PhaseTiming? = nil
+        engine: any BatchEngine.Type = ColumnarBatch.self, progress: ((String, Int) -> Void)? = nil, timing: PhaseTiming? = nil,
+        opensReviewItems: Bool = false
     ) throws -> LoadedRun {
         let started = Date()
         let policies = entries.map(\.policy)
-        let output = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress, timing: timing)
+        var output = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress, timing: timing)
         var result = output.result
+        var review = try reviewPass(&result, output.columns, policies: policies, program: program, store: store, opensItems: opensReviewItems)
+        output.columns = nil
+        if review != nil { timing?.lap("人工复核") }
         BatchDecisions.apply(&result, policies: policies, orderKeys: try output.orderKeys ?? grantOrderKeys(policies, result, store))
         timing?.lap("互斥组与预算")
         var inputs: [RunInput] = []
@@ -84,7 +91,25 @@ public enum BatchRun {
         )
         record.id = try store.saveRun(record)
         timing?.lap("保存")
-        return LoadedRun(record: record, result: result, info: infos)
+        var run = LoadedRun(record: record, result: result, info: infos)
+        if review != nil {
+            try review?.record(run, store: store)
+            run.reviews = review
+            timing?.lap("保存复核事项")
+        }
+        return run
+    }
+
+    /// Nil when there is nothing to do: no item to honour and none to open.
+    private static func reviewPass(
+        _ result: inout BatchResult, _ columns: ColumnSet?, policies: [CompiledPolicy], program: Program, store: ProfileStore,
+        opensItems: Bool
+    ) throws -> ReviewPass? {
+        let items = try store.reviewBindings()
+        guard opensItems || !items.isEmpty,
+              result.policies.contains(where: { $0.outcomes.contains(.unknown) }) else { return nil }
+        let loaded = try columns ?? store.loadColumns(ColumnarEngine.columnRequest(program: program, policies: policies))
+        return ReviewPass.prepare(&result, policies: policies, program: program, columns: loaded, items: items, opensItems: opensItems)
     }
 
     /// The 发放顺序 keys of the policies with a budget and an order, in population order, read

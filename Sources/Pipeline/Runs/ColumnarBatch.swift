@@ -18,7 +18,8 @@ public enum ColumnarBatch: BatchEngine {
         defer { timing?.lap("列式计算") }
         return EngineOutput(
             result: ColumnarEngine(program: program).evaluate(policies: policies, columns: columns, asOf: asOf),
-            orderKeys: ColumnarEngine.grantOrderKeys(policies, columns: columns)
+            orderKeys: ColumnarEngine.grantOrderKeys(policies, columns: columns),
+            columns: columns
         )
     }
 }

@@ -17,10 +17,12 @@ public protocol BatchEngine {
 }
 
 /// What an engine hands `BatchRun`: the raw result and, when the engine already holds them, the
-/// 发放顺序 keys (nil: `BatchRun` reads them from the store).
+/// 发放顺序 keys (nil: `BatchRun` reads them from the store), and the columns it loaded (for the
+/// inputs hashes of manual review; nil: loaded again when needed).
 public struct EngineOutput {
     public var result: BatchResult
     public var orderKeys: BatchDecisions.OrderKeys?
+    public var columns: ColumnSet? = nil
 }
 
 /// The oracle: every given policy over every active entity of its subject, with the reference

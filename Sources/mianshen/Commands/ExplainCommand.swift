@@ -62,10 +62,11 @@ struct ExplainCommand: ParsableCommand {
                 print("以家庭为对象的政策按户解释：mianshen explain \(household)")
             }
             if try loaded.importedSince(profiles) { print("注意：该运行之后又有导入，括号中的数据是档案现在的值，可能与运行时不同。") }
+            let reviews = Dictionary(try profiles.reviewItems(entity: wanted).map { ($0.policyID, $0) }, uniquingKeysWith: { a, _ in a })
             for batch in batches.sorted(by: { $0.policyID < $1.policyID }) where policy == nil || batch.policyID == policy {
                 let lines = PolicyExplanation(
                     run: loaded, batch: batch, entity: index, current: now.results[batch.policyID], kind: kind,
-                    schemas: profiles.schemas, masking: masking
+                    schemas: profiles.schemas, masking: masking, review: reviews[batch.policyID]
                 ).lines()
                 print("")
                 lines.forEach { print($0) }

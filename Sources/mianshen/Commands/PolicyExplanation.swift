@@ -16,6 +16,8 @@ struct PolicyExplanation {
     var kind: DatasetKind
     var schemas: SchemaSet
     var masking: MaskingOptions
+    /// The manual review item of this (entity, policy), if any.
+    var review: ReviewItem? = nil
 
     func lines() -> [String] {
         let info = run.info[batch.policyID]
@@ -38,6 +40,7 @@ struct PolicyExplanation {
             let missing = missingFields(results, info)
             out.append("  待人工复核：缺少数据 \(missing.isEmpty ? "（见标 ? 的条件）" : missing.joined(separator: "、"))")
         }
+        if let review { out.append("  " + ReviewText.explanation(review)) }
         if current == nil { out.append("  （当前规则中已没有这项政策，或档案已不在数据库中：括号中的数据无法列出）") }
         return out
     }

@@ -49,9 +49,11 @@ struct ResultsCommand: ParsableCommand {
             let directory = wide || !streets.isEmpty ? try profiles.directory() : nil
             let streetCodes = try streetCodes(profiles.schemas.divisions)
             let wanted = Set(outcomes.compactMap { BatchOutcome(code: $0.rawValue) })
-            let context = ResultsWide(run: loaded, directory: directory, divisions: profiles.schemas.divisions)
+            let context = ResultsWide(
+                run: loaded, directory: directory, divisions: profiles.schemas.divisions, reviews: wide ? try ResultsWide.reviews(profiles, policies: policies) : [:]
+            )
             var table = TextTable(
-                ["对象", "政策", "结果", "金额（元）"] + (wide ? ["政策名称", "领取人", "街道", "不满足的条件", "缺失数据的字段"] : [])
+                ["对象", "政策", "结果", "金额（元）"] + (wide ? ["政策名称", "领取人", "街道", "不满足的条件", "缺失数据的字段", "人工复核"] : [])
             )
             if format == .csv, !wide, streetCodes == nil {
                 // The contract's export: the very bytes the run's ledger hashed.
@@ -63,7 +65,7 @@ struct ResultsCommand: ParsableCommand {
             var out = OutputBuffer()
             var rowCount = 0
             if format == .csv {
-                out.line(ResultsExport.header + (wide ? ",policy_name,payee_id,street,failed_conditions,missing_fields" : ""))
+                out.line(ResultsExport.header + (wide ? ",policy_name,payee_id,street,failed_conditions,missing_fields,review" : ""))
             }
             ResultsExport.rows(
                 loaded.result, all: all, policies: policies.isEmpty ? nil : Set(policies), outcomes: wanted.isEmpty ? nil : wanted
@@ -82,7 +84,7 @@ struct ResultsCommand: ParsableCommand {
                         "amount": row.amount.isEmpty ? NSNull() : row.amount,
                     ]
                     if wide {
-                        for (key, value) in zip(["policy_name", "payee_id", "street", "failed_conditions", "missing_fields"], extra) {
+                        for (key, value) in zip(["policy_name", "payee_id", "street", "failed_conditions", "missing_fields", "review"], extra) {
                             object[key] = value
                         }
                     }

@@ -6,21 +6,33 @@ import RuleLanguage
 import Store
 
 /// The `--wide` columns of `results`: policy name, payee id, street, the conditions that failed
-/// and the fields the undecided conditions (or the amount) read.
+/// the fields the undecided conditions (or the amount) read, and the manual review item with its
+/// reviewer.
 struct ResultsWide {
     var run: LoadedRun
     var directory: EntityDirectory?
     var divisions: DivisionCatalog
+    /// By policy id, then entity id.
+    var reviews: [String: [String: ReviewItem]] = [:]
 
     func columns(_ row: ResultsExport.Row) -> [String] {
         let info = run.info[row.policyID]
         let (failed, missing) = run.reasons(policy: row.policy, entity: row.entity)
         let street = directory?.division[row.entityID].map(divisions.label(of:)) ?? ""
-        return [info?.title ?? "", payee(row, info), street, failed.joined(separator: "；"), missing.joined(separator: "；")]
+        let review = reviews[row.policyID]?[row.entityID].map(ReviewText.summary) ?? ""
+        return [info?.title ?? "", payee(row, info), street, failed.joined(separator: "；"), missing.joined(separator: "；"), review]
     }
 
     /// 本人: the entity itself; 户主 and 监护人: the member standing for the household (the data
     /// have no guardian of their own, so the household's 户主 receives for a minor).
+    /// The review items of `policies` (all when empty), by policy then entity.
+    static func reviews(_ store: ProfileStore, policies: [String]) throws -> [String: [String: ReviewItem]] {
+        let items = policies.isEmpty ? try store.reviewItems() : try Set(policies).flatMap { try store.reviewItems(policy: $0) }
+        var out: [String: [String: ReviewItem]] = [:]
+        for item in items { out[item.policyID, default: [:]][item.entityID] = item }
+        return out
+    }
+
     private func payee(_ row: ResultsExport.Row, _ info: RunPolicyInfo?) -> String {
         guard let payee = info?.payee, payee != "本人", info?.subject != "企业" else { return row.entityID }
         if info?.subject == "家庭" { return directory?.head[row.entityID] ?? row.entityID }

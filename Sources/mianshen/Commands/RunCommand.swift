@@ -51,11 +51,12 @@ struct RunCommand: ParsableCommand {
             let phases = timing ? PhaseTiming() : nil
             let run = try BatchRun.execute(
                 entries: entries, program: program, store: profiles, asOf: day, includeDrafts: includeDrafts,
-                progress: TerminalProgress.trialReporter("运行中"), timing: phases
+                progress: TerminalProgress.trialReporter("运行中"), timing: phases, opensReviewItems: !includeDrafts
             )
             TerminalProgress.finish()
             if let phases { printError(phases.text) }
             print(format == .table ? RunSummaryText.render(run) : RunSummaryText.records(run, csv: format == .csv))
+            if let reviews = run.reviews { printError(ReviewText.runLine(reviews)) }
             // The run is stored and reported: end here rather than free a population's million
             // ids one by one (0.3 s of a 1 M run in perf). exit() flushes standard output.
             Foundation.exit(0)

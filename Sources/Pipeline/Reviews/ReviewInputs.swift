@@ -1,0 +1,80 @@
+internal import Crypto
+internal import Datasets
+internal import RuleLanguage
+
+/// The inputs hash of a review item: SHA-256 over the values a policy read for one entity, from
+/// the loaded columns — its own fields (for 家庭 those of the member standing for the household)
+/// and, for 家庭成员/证照 reads, the value of every related record in order. Each read is written
+/// as its key, then per value a tag (missing, number, text) and its bytes, so a value that turns
+/// up or goes away changes the hash, and the dictionary codes of text (which differ between
+/// loads) never enter it.
+struct ReviewInputs {
+    private struct Read {
+        var key: String
+        var column: LoadedColumn?
+        /// For a related field: the entity's records in `column`'s table.
+        var related: RelatedRows?
+    }
+
+    private let reads: [Read]
+    private let dictionary: TextDictionary
+
+    /// `keys` as program nodes name their reads (`birth_date`, `家庭成员.annual_income`).
+    init(keys: [String], population: SubjectColumns, columns: ColumnSet) {
+        dictionary = columns.dictionary
+        reads = keys.sorted().map { key in
+            let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+            if parts.count == 2, let kind = NameTable.collections[parts[0]] {
+                let rows = kind == .licences ? population.licences : population.members
+                return Read(key: key, column: columns.related(kind).columns[parts[1]], related: rows)
+            }
+            return Read(key: key, column: population.fields.columns[key], related: nil)
+        }
+    }
+
+    /// The fields a policy reads through its conditions and its amount.
+    static func keys(of policy: CompiledPolicy, in program: Program) -> [String] {
+        let nodes = policy.conditions.map(\.node) + (policy.amount?.nodes ?? [])
+        return Array(Set(nodes.flatMap { program[$0].reads }))
+    }
+
+    func sha256(_ entity: Int) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128)
+        for read in reads {
+            bytes.append(contentsOf: read.key.utf8)
+            bytes.append(0x3D)
+            if let related = read.related {
+                let range = related.range(of: entity)
+                append(UInt64(range.count), to: &bytes)
+                for position in range { append(read.column, Int(related.rows[position]), to: &bytes) }
+            } else {
+                append(read.column, entity, to: &bytes)
+            }
+            bytes.append(0x0A)
+        }
+        return ResultsExport.hex(SHA256.hash(data: bytes))
+    }
+
+    private func append(_ column: LoadedColumn?, _ row: Int, to bytes: inout [UInt8]) {
+        guard let column, column.isValid(row) else {
+            bytes.append(0)
+            return
+        }
+        let value = column.values[row]
+        switch column.type {
+        case .integer, .decimal, .bool, .date:
+            bytes.append(1)
+            append(UInt64(bitPattern: value), to: &bytes)
+        default:
+            let text = dictionary.strings.indices.contains(Int(value)) ? dictionary.strings[Int(value)] : ""
+            bytes.append(2)
+            append(UInt64(text.utf8.count), to: &bytes)
+            bytes.append(contentsOf: text.utf8)
+        }
+    }
+
+    private func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+}

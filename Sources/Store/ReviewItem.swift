@@ -1,0 +1,122 @@
+public import Diagnostics
+
+/// One manual review item (人工复核事项): an (entity, policy) a run left unknown, the hash of the
+/// values the policy read for it, and — once decided — the outcome, amount, reason and reviewer.
+public struct ReviewItem: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable {
+        case open
+        case decided
+
+        public var label: String { self == .open ? "待复核" : "已决定" }
+    }
+
+    /// The outcome a reviewer decides, named as the engine names outcomes.
+    public enum Outcome: String, Sendable, CaseIterable {
+        case eligible
+        case ineligible
+
+        public var label: String { self == .eligible ? "符合" : "不符合" }
+    }
+
+    public var id: Int64
+    public var policyID: String
+    public var subject: String
+    public var entityID: String
+    public var inputsSHA256: String
+    /// The fields whose values were missing, as people name them.
+    public var missing: [String]
+    /// Whether the policy grants an amount: an eligible decision then carries it (the engine
+    /// computes no amount for an undecided case).
+    public var needsAmount: Bool
+    public var status: Status
+    public var outcome: Outcome?
+    /// The amount decided with an eligible outcome (in 分); nil for an ineligible one or a policy without amount.
+    public var amountFen: Int64?
+    public var reason: String?
+    public var reviewer: String?
+    public var decidedAt: String?
+    public var openedRun: Int64
+    /// The run that last opened, reopened or refreshed the item.
+    public var lastRun: Int64
+    public var openedAt: String
+
+    public init(
+        id: Int64, policyID: String, subject: String, entityID: String, inputsSHA256: String, missing: [String],
+        needsAmount: Bool, status: Status, outcome: Outcome? = nil, amountFen: Int64? = nil, reason: String? = nil,
+        reviewer: String? = nil, decidedAt: String? = nil, openedRun: Int64, lastRun: Int64, openedAt: String
+    ) {
+        self.id = id
+        self.policyID = policyID
+        self.subject = subject
+        self.entityID = entityID
+        self.inputsSHA256 = inputsSHA256
+        self.missing = missing
+        self.needsAmount = needsAmount
+        self.status = status
+        self.outcome = outcome
+        self.amountFen = amountFen
+        self.reason = reason
+        self.reviewer = reviewer
+        self.decidedAt = decidedAt
+        self.openedRun = openedRun
+        self.lastRun = lastRun
+        self.openedAt = openedAt
+    }
+}
+
+/// What a run reads of an item: enough to tell whether the inputs are the same and, if the item
+/// is decided, what to report.
+public struct ReviewBinding: Sendable {
+    public var id: Int64
+    public var inputsSHA256: String
+    /// Nil while the item is open.
+    public var decided: ReviewItem.Outcome?
+    public var amountFen: Int64?
+}
+
+/// What a run does to the review items: open a new one, or bind an existing one to new inputs
+/// (an open item stays open; a decided one reopens, its decision kept in the history).
+public struct ReviewChange: Sendable {
+    public enum Kind: Sendable {
+        case open(policyID: String, subject: String, entityID: String)
+        case inputsChanged(itemID: Int64)
+    }
+
+    public var kind: Kind
+    public var inputsSHA256: String
+    public var missing: [String]
+    public var needsAmount: Bool
+
+    public init(_ kind: Kind, inputsSHA256: String, missing: [String], needsAmount: Bool) {
+        self.kind = kind
+        self.inputsSHA256 = inputsSHA256
+        self.missing = missing
+        self.needsAmount = needsAmount
+    }
+}
+
+/// One entry of an item's history.
+public struct ReviewEvent: Sendable {
+    public var at: String
+    /// opened, decided, reopened, inputs_changed
+    public var action: String
+    public var runID: Int64?
+    public var reviewer: String?
+    public var note: String?
+}
+
+/// A review command that cannot be done as asked (unknown item, wrong state).
+public struct ReviewError: CategorizedError, CustomStringConvertible, Sendable {
+    public var message: String
+    public var category: ErrorCategory { .usage }
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    public static func noSuchItem(_ id: Int64) -> ReviewError {
+        ReviewError("没有编号为 \(id) 的复核事项（review list --status all 列出全部）。")
+    }
+}
