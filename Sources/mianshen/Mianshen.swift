@@ -18,6 +18,7 @@ struct Mianshen: ParsableCommand {
             RunsCommand.self, DiffCommand.self, EngineCommand.self,
             ReportCommand.self, RemindersCommand.self,
             ApplicationsCommand.self,
+            GrantsCommand.self,
         ]
     )
 }

@@ -40,7 +40,10 @@ public enum BatchRun {
         let policies = entries.map(\.policy)
         let output = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress, timing: timing)
         var result = output.result
-        BatchDecisions.apply(&result, policies: policies, orderKeys: try output.orderKeys ?? grantOrderKeys(policies, result, store))
+        BatchDecisions.apply(
+            &result, policies: policies, orderKeys: try output.orderKeys ?? grantOrderKeys(policies, result, store),
+            granted: try GrantLedger.granted(policies, result, store)
+        )
         timing?.lap("互斥组与预算")
         var inputs: [RunInput] = []
         for kind in DatasetKind.allCases {
