@@ -5,15 +5,7 @@ extension ProfileStore {
     /// Net amount granted per entity for one policy and period (entries summed).
     public func grantedInPeriod(policyID: String, period: String) throws -> [String: Int64] {
         try guarded("读取发放台账") {
-            try pool.read { db in
-                var out: [String: Int64] = [:]
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT g.entity_id, COALESCE(SUM(e.amount_fen), 0) FROM grants g LEFT JOIN grant_entries e ON e.grant_id = g.id
-                    WHERE g.policy_id = ? AND g.period = ? GROUP BY g.id
-                    """, arguments: [policyID, period])
-                while let row = try rows.next() { out[row[0]] = row[1] }
-                return out
-            }
+            try pool.read { db in try Self.held(db, policyID: policyID, period: period).mapValues(\.netFen) }
         }
     }
 
@@ -25,8 +17,6 @@ extension ProfileStore {
         return try guarded("写入发放台账") {
             try pool.write { db in
                 var summary = PostingSummary()
-                let find = try db.makeStatement(sql: "SELECT id FROM grants WHERE policy_id = ? AND entity_id = ? AND period = ?")
-                let net = try db.makeStatement(sql: "SELECT COALESCE(SUM(amount_fen), 0), COUNT(*) FROM grant_entries WHERE grant_id = ?")
                 let insertGrant = try db.makeStatement(sql: """
                     INSERT INTO grants (number, policy_id, policy_title, entity_id, period, period_label, payee_id, source,
                         application_number, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -34,27 +24,36 @@ extension ProfileStore {
                 let insertEntry = try db.makeStatement(sql: """
                     INSERT INTO grant_entries (grant_id, seq, kind, amount_fen, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
                     """)
+                // What each (policy, period) already holds, read once per group rather than per posting.
+                var held: [String: [String: Held]] = [:]
                 for p in postings {
                     let b = p.benefit
-                    if let id = try Int64.fetchOne(find, arguments: [b.policyID, b.entityID, b.period]) {
-                        guard let row = try Row.fetchOne(net, arguments: [id]) else { continue }
-                        let held: Int64 = row[0], count: Int = row[1]
-                        let delta = p.amountFen - held
+                    let group = b.policyID + "\u{1F}" + b.period
+                    if held[group] == nil { held[group] = try Self.held(db, policyID: b.policyID, period: b.period) }
+                    if let existing = held[group]?[b.entityID] {
+                        let delta = p.amountFen - existing.netFen
                         if delta == 0 {
                             summary.unchanged += 1
                             continue
                         }
-                        try insertEntry.execute(arguments: [id, count + 1, delta > 0 ? "补发" : "追回", delta, runID, now])
+                        insertEntry.setUncheckedArguments([existing.id, existing.entries + 1, delta > 0 ? "补发" : "追回", delta, runID, now])
+                        try insertEntry.execute()
+                        held[group]?[b.entityID] = Held(id: existing.id, netFen: p.amountFen, entries: existing.entries + 1)
                         if delta > 0 { summary.topUps += 1 } else { summary.clawbacks += 1 }
                     } else {
-                        try insertGrant.execute(arguments: [
+                        insertGrant.setUncheckedArguments([
                             b.number, b.policyID, b.policyTitle, b.entityID, b.period, b.periodLabel, b.payeeID, p.source,
                             p.applicationNumber, runID, now,
                         ])
-                        try insertEntry.execute(arguments: [db.lastInsertedRowID, 1, "发放", p.amountFen, runID, now])
+                        try insertGrant.execute()
+                        let id = db.lastInsertedRowID
+                        insertEntry.setUncheckedArguments([id, 1, "发放", p.amountFen, runID, now])
+                        try insertEntry.execute()
+                        held[group]?[b.entityID] = Held(id: id, netFen: p.amountFen, entries: 1)
                         summary.created += 1
                     }
                 }
+                let find = try db.makeStatement(sql: "SELECT id FROM grants WHERE policy_id = ? AND entity_id = ? AND period = ?")
                 let open = try db.makeStatement(sql: "SELECT 1 FROM grant_flags WHERE grant_id = ? AND status = 'open'")
                 let insertFlag = try db.makeStatement(sql: """
                     INSERT INTO grant_flags (grant_id, run_id, outcome, created_at) VALUES (?, ?, ?, ?)
@@ -68,6 +67,24 @@ extension ProfileStore {
                 return summary
             }
         }
+    }
+
+    /// A grant already in the ledger: its row id, net amount and number of entries.
+    struct Held {
+        var id: Int64
+        var netFen: Int64
+        var entries: Int
+    }
+
+    /// The grants of one policy and period by entity, with their net amounts.
+    static func held(_ db: Database, policyID: String, period: String) throws -> [String: Held] {
+        var out: [String: Held] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT g.id, g.entity_id, COALESCE(SUM(e.amount_fen), 0), COUNT(e.id) FROM grants g
+            LEFT JOIN grant_entries e ON e.grant_id = g.id WHERE g.policy_id = ? AND g.period = ? GROUP BY g.id
+            """, arguments: [policyID, period])
+        while let row = try rows.next() { out[row[1]] = Held(id: row[0], netFen: row[2], entries: row[3]) }
+        return out
     }
 
     /// Ledger entries, by period, policy, grant and entry.

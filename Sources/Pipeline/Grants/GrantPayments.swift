@@ -5,17 +5,20 @@ public import Store
 /// The payment file of a period and the finance office's confirmations coming back.
 public enum GrantPayments {
     /// The ledger's entries of the period not yet confirmed paid (all with `includePaid`), as
-    /// payment lines with the payee's name.
-    public static func lines(period: String, policyID: String?, includePaid: Bool, store: ProfileStore) throws -> [PaymentLine] {
+    /// payment lines with the payee's name, and their total in 分.
+    public static func lines(
+        period: String, policyID: String?, includePaid: Bool, store: ProfileStore
+    ) throws -> (lines: [PaymentLine], totalFen: Int64) {
         let rows = try store.grantEntries(GrantQuery(period: period, policyID: policyID, unpaidOnly: !includePaid))
         let names = try store.names(of: rows.map(\.benefit.payeeID))
-        return rows.map { r in
+        let lines = rows.map { r in
             let b = r.benefit
             return PaymentLine(
                 entryID: r.entryID, number: b.number, payeeID: b.payeeID, payeeName: names[b.payeeID] ?? "", policyID: b.policyID,
                 policyTitle: b.policyTitle, period: b.period, periodLabel: b.periodLabel, kind: r.kind, amount: Money.yuan(r.amountFen)
             )
         }
+        return (lines, rows.reduce(0) { $0 + $1.amountFen })
     }
 
     public static let statuses: [String: String] = ["paid": "paid", "已发放": "paid", "failed": "failed", "发放失败": "failed"]

@@ -80,8 +80,8 @@ struct GrantsCommand: ParsableCommand {
             try reportingErrors {
                 let profiles = try store.openExistingStore()
                 let code = try GrantsCommand.periodCode(period) ?? period
-                let lines = try GrantPayments.lines(period: code, policyID: policy, includePaid: all, store: profiles)
-                let total = Money.yuan(try profiles.grantEntries(GrantQuery(period: code, policyID: policy, unpaidOnly: !all)).reduce(0) { $0 + $1.amountFen })
+                let (lines, totalFen) = try GrantPayments.lines(period: code, policyID: policy, includePaid: all, store: profiles)
+                let total = Money.yuan(totalFen)
                 let data: Data
                 switch format {
                 case .csv: data = PaymentFile.csv(lines)
