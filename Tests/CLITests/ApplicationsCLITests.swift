@@ -238,6 +238,14 @@ final class ApplicationsCLITests: XCTestCase {
         XCTAssertTrue(grants.first?.hasPrefix("\(done)-1,\(done),QY-GXRD,一次性,") == true, "\(grants)")
         XCTAssertTrue(grants.first?.contains(",依申请,发放,200000.00,") == true, "\(grants)")
 
+        // The run posted the 直接兑现 grants too: a household's grant is paid to its 户主.
+        let heating = try run(["grants", "list", "--policy", "FR-QNBT", "--format", "csv", "--unmask"]).stdout.split(separator: "\n").dropFirst()
+        XCTAssertFalse(heating.isEmpty)
+        for line in heating {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            XCTAssertTrue(cells[4].hasPrefix("H") && cells[5].count == 18, "户号 → the 户主's 身份证号: \(line)")
+        }
+
         let regenerated = try generate("apps")
         XCTAssertTrue(regenerated.stdout.contains("申请人已拒绝、本受益期不再生成：1 份（\(declined)）"), regenerated.stdout)
         let newIndex = try String(contentsOfFile: dir.file("apps/index.csv"), encoding: .utf8)
