@@ -31,23 +31,40 @@ public enum GrantLedger {
         guard !run.record.includeDrafts else { return PostingSummary() }
         var postings: [GrantPosting] = []
         var flags: [GrantFlagging] = []
+        var unchanged = 0
         for batch in run.result.policies {
             guard let info = run.info[batch.policyID], info.mode == directMode,
                   let ids = run.result.populations[batch.subject]?.ids else { continue }
             let period = BenefitPeriod(cycle: info.period, asOf: run.result.asOf)
-            let payees = try Self.payees(batch, info, ids, store)
+            // Read once: a rerun finds most grants unchanged and builds nothing for them.
+            let held = try store.grantedInPeriod(policyID: batch.policyID, period: period.code)
+            var changed: [Int] = []
+            var anyNew = false
             for (entity, outcome) in batch.outcomes.enumerated() where outcome == .eligible && entity < ids.count {
+                let amount = held[ids[entity]]
+                if amount == batch.amountFen[entity] {
+                    unchanged += 1
+                } else {
+                    changed.append(entity)
+                    anyNew = anyNew || amount == nil
+                }
+            }
+            // The payee matters only for a new grant (an adjustment keeps the grant's payee).
+            let payees = anyNew ? try Self.payees(batch, info, ids, store) : nil
+            for entity in changed {
                 let id = ids[entity]
                 let benefit = Self.benefit(policyID: batch.policyID, title: info.title, entityID: id, period: period, payeeID: payees?[entity] ?? id)
                 postings.append(GrantPosting(benefit: benefit, source: directMode, amountFen: batch.amountFen[entity]))
             }
-            for (id, amount) in try store.grantedInPeriod(policyID: batch.policyID, period: period.code) where amount > 0 {
+            for (id, amount) in held where amount > 0 {
                 let outcome = position(of: id, in: ids).map { batch.outcomes[$0] }
                 guard outcome != .eligible else { continue }
                 flags.append(GrantFlagging(policyID: batch.policyID, entityID: id, period: period.code, outcome: outcome?.code ?? "absent"))
             }
         }
-        return try store.postGrants(postings, flags: flags, runID: run.record.id)
+        var summary = try store.postGrants(postings, flags: flags, runID: run.record.id)
+        summary.unchanged += unchanged
+        return summary
     }
 
     /// The benefit of (policy, entity, period): its number is the application number.
