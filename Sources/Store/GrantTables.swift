@@ -16,9 +16,8 @@ enum GrantTables {
             application_number TEXT,
             run_id INTEGER,
             created_at TEXT NOT NULL,
-            UNIQUE (policy_id, entity_id, period)
+            UNIQUE (policy_id, period, entity_id)
         );
-        CREATE INDEX grants_by_period ON grants(period, policy_id);
         CREATE TABLE grant_entries (
             id INTEGER PRIMARY KEY,
             grant_id INTEGER NOT NULL REFERENCES grants(id),
