@@ -91,6 +91,20 @@ echo "== 提醒：评估日 2025-12-10 再运行一次（运行 3），列出证
 "$bin" reminders list --policy TX-ZZDQ
 echo "   （小微企业惠企政策提醒 QY-XWTX：$("$bin" reminders list --policy QY-XWTX --format csv | tail -n +2 | wc -l) 条，mianshen reminders list 列出全部）"
 echo
+echo "== 发放台账：运行 1 与运行 3 都已发布、同在受益期 2025年12月，每笔受益只记一次；导出财政发放文件（CSV 带 BOM、XML）"
+"$bin" grants list --period 2025-12 --policy YL-GLJT | tail -n 4
+"$bin" grants export --period 2025-12 --format csv --out "$report_dir/grants-2025-12.csv"
+"$bin" grants export --period 2025-12 --format xml --out "$report_dir/grants-2025-12.xml"
+echo "== 财政部门回传发放结果（第一笔已发放）；申请回传（一份申请已确认、已办结，记入台账，来源 依申请）"
+paid=$(sed -n 2p "$report_dir/grants-2025-12.csv" | cut -d, -f1)
+printf 'grant_id,status,time\n%s,paid,2025-12-15\n' "$paid" > "$report_dir/grants-confirm.csv"
+"$bin" grants confirm "$report_dir/grants-confirm.csv"
+app=$(sed -n 2p "$apps_dir/index.csv" | cut -d, -f1)
+app_policy=$(sed -n 2p "$apps_dir/index.csv" | cut -d, -f2)
+printf 'application_no,status,time\n%s,已确认,2025-12-03T09:00\n%s,已办结,2025-12-08T16:00\n' "$app" "$app" > "$report_dir/status.csv"
+"$bin" applications import-status "$report_dir/status.csv"
+"$bin" grants list --policy "$app_policy"
+echo
 echo "== 人工复核：每个待人工复核的（对象，政策）各有一个复核事项（运行 1 开立，之后同样的输入不再开立）"
 echo "   待复核 $("$bin" review list --format csv | tail -n +2 | wc -l) 项；ZY-JMYB 的："
 "$bin" review list --policy ZY-JMYB
@@ -108,4 +122,4 @@ echo "== 审计日志（全程留痕）：查看原文须说明目的；以上�
 "$bin" audit verify
 echo "数据库文件只有所有者可读写：$(stat -c '%A %n' "$db")"
 echo
-echo "申请表：$apps_dir/（index.csv 为索引）；报告：$report_dir/report.html、$report_dir/report-csv/"
+echo "申请表：$apps_dir/（index.csv 为索引）；报告：$report_dir/report.html、$report_dir/report-csv/；发放文件：$report_dir/grants-2025-12.csv、.xml"

@@ -81,6 +81,12 @@ enum Migrations {
         migrator.registerMigration("v6-column-cache") { db in
             try db.execute(sql: ColumnCache.schema)
         }
+        migrator.registerMigration("v7-grants") { db in
+            try db.execute(sql: GrantTables.schema)
+        }
+        migrator.registerMigration("v7b-application-status") { db in
+            try db.execute(sql: GrantTables.applicationSchema)
+        }
         migrator.registerMigration("v8-reviews") { db in
             try db.execute(sql: ReviewTables.schema)
         }

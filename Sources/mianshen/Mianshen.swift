@@ -18,7 +18,7 @@ struct Mianshen: ParsableCommand {
             FixturesCommand.self, RunCommand.self, ResultsCommand.self, ExplainCommand.self, NearMissesCommand.self,
             RunsCommand.self, DiffCommand.self, EngineCommand.self,
             ReportCommand.self, RemindersCommand.self,
-            ApplicationsCommand.self, AuditCommand.self, ReviewCommand.self,
+            ApplicationsCommand.self, AuditCommand.self, ReviewCommand.self, GrantsCommand.self,
         ]
     )
 }

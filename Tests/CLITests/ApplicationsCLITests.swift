@@ -198,4 +198,59 @@ final class ApplicationsCLITests: XCTestCase {
         XCTAssertTrue(text.contains(old), "\(path) has no \(old)")
         try text.replacingOccurrences(of: old, with: new).write(toFile: path, atomically: true, encoding: .utf8)
     }
+
+    /// Statuses back from the 一体化政务服务平台: a history per application; a file naming an
+    /// unknown number records nothing; a declined benefit is not offered again this period; a
+    /// confirmed and completed one becomes a grant (once).
+    func testStatusesComeBackDeclinedIsNotOfferedAgainAndCompletedBecomesAGrant() throws {
+        XCTAssertEqual(try generate("apps").status, 0)
+        let index = try String(contentsOfFile: dir.file("apps/index.csv"), encoding: .utf8)
+        let numbers = index.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) }.filter { $0.hasPrefix("QY-GXRD-") }
+        XCTAssertEqual(numbers.count, 4)
+        let (done, declined, pending) = (numbers[0], numbers[1], numbers[2])
+
+        try dir.write("status.csv", """
+            申请编号,状态,时间
+            \(done),已确认,2025-12-03T09:00
+            QY-GXRD-ONCE-0000000000000000,已确认,2025-12-03T09:00
+
+            """)
+        let rejected = try run(["applications", "import-status", dir.file("status.csv")])
+        XCTAssertEqual(rejected.status, 1)
+        XCTAssertTrue(rejected.stderr.contains("status.csv:3：申请编号 QY-GXRD-ONCE-0000000000000000 不是本系统生成的申请"), rejected.stderr)
+
+        try dir.write("status.jsonl", """
+            {"application_no": "\(done)", "status": "已确认", "time": "2025-12-03T09:00"}
+            {"application_no": "\(declined)", "status": "已拒绝", "time": "2025-12-03T10:00"}
+            {"application_no": "\(pending)", "status": "已受理", "time": "2025-12-04T09:00"}
+            {"application_no": "\(done)", "status": "已受理", "time": "2025-12-04T09:00"}
+            {"application_no": "\(done)", "status": "已办结", "time": "2025-12-08T16:00"}
+
+            """)
+        let imported = try run(["applications", "import-status", dir.file("status.jsonl")])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertTrue(imported.stdout.contains("读取 5 条申请状态，新记录 5 条；已办结记入发放台账 1 笔"), imported.stdout + imported.stderr)
+        let again = try run(["applications", "import-status", dir.file("status.jsonl")])
+        XCTAssertTrue(again.stdout.contains("新记录 0 条；已办结记入发放台账 0 笔（补发 0、追回 0、未变 1）"), again.stdout)
+
+        let grants = try run(["grants", "list", "--policy", "QY-GXRD", "--format", "csv"]).stdout.split(separator: "\n").dropFirst()
+        XCTAssertEqual(grants.count, 1, "only the confirmed and completed application")
+        XCTAssertTrue(grants.first?.hasPrefix("\(done)-1,\(done),QY-GXRD,一次性,") == true, "\(grants)")
+        XCTAssertTrue(grants.first?.contains(",依申请,发放,200000.00,") == true, "\(grants)")
+
+        // The run posted the 直接兑现 grants too: a household's grant is paid to its 户主.
+        let heating = try run(["grants", "list", "--policy", "FR-QNBT", "--format", "csv", "--unmask"]).stdout.split(separator: "\n").dropFirst()
+        XCTAssertFalse(heating.isEmpty)
+        for line in heating {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            XCTAssertTrue(cells[4].hasPrefix("H") && cells[5].count == 18, "户号 → the 户主's 身份证号: \(line)")
+        }
+
+        let regenerated = try generate("apps")
+        XCTAssertTrue(regenerated.stdout.contains("申请人已拒绝、本受益期不再生成：1 份（\(declined)）"), regenerated.stdout)
+        let newIndex = try String(contentsOfFile: dir.file("apps/index.csv"), encoding: .utf8)
+        XCTAssertFalse(newIndex.contains(declined))
+        XCTAssertTrue(newIndex.contains(pending))
+    }
 }
+

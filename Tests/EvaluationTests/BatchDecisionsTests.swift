@@ -132,4 +132,25 @@ final class BatchDecisionsTests: XCTestCase {
         XCTAssertEqual(decoded.amountFen, fen)
         XCTAssertNil(BatchEncoding.decodeRows(rows, count: 4), "a row past the population")
     }
+
+    // Budgets across nights: what the ledger granted earlier in the period.
+    func testHoldersKeepTheirGrantAndTheBudgetLeftIsWhatTheLedgerHasNotGranted() {
+        // C: 2500 a year, 1200 a year each. The ledger: b holds 100 a month (an earlier night).
+        // 降序 would grant d then a; b is kept and counted, so only one more fits: d.
+        let population = BatchPopulation(subject: "居民", ids: ["a", "b", "c", "d"])
+        var result = BatchResult(
+            asOf: Day(daysSinceEpoch: 0), populations: ["居民": population],
+            policies: [batch("C", "居民", [.eligible, .eligible, .ineligible, .eligible], [10_000, 10_000, 0, 10_000])]
+        )
+        let granted = BatchDecisions.Granted(totalFen: 10_000, held: [nil, 10_000, nil, nil])
+        BatchDecisions.apply(&result, policies: program.policies, orderKeys: ["C": [100, 1, 500, 300]], granted: ["C": granted])
+        XCTAssertEqual(result.policies[0].outcomes, [.overBudget, .eligible, .ineligible, .eligible])
+
+        // A grant held by someone no longer eligible (c) still counts: the money was granted.
+        var spent = result
+        spent.policies = [batch("C", "居民", [.eligible, .eligible, .ineligible, .eligible], [10_000, 10_000, 0, 10_000])]
+        let held = BatchDecisions.Granted(totalFen: 20_000, held: [nil, 10_000, 10_000, nil])
+        BatchDecisions.apply(&spent, policies: program.policies, orderKeys: ["C": [100, 1, 500, 300]], granted: ["C": held])
+        XCTAssertEqual(spent.policies[0].outcomes, [.overBudget, .eligible, .ineligible, .overBudget])
+    }
 }

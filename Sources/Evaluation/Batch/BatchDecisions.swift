@@ -12,17 +12,33 @@ public enum BatchDecisions {
     /// where the value is missing (granted last). See `orderKey(_:)`.
     public typealias OrderKeys = [String: [Int64?]]
 
+    /// What the grants ledger already holds for a policy in the run's benefit period: the net
+    /// amount granted in it (to anyone, in 分), and per entity of the population the amount it
+    /// holds (nil: no grant). Holders keep their grant (a change is an adjustment, a loss goes
+    /// to review); the budget left for the others is the budget less what was granted.
+    public struct Granted: Sendable {
+        public var totalFen: Int64
+        public var held: [Int64?]
+
+        public init(totalFen: Int64, held: [Int64?]) {
+            self.totalFen = totalFen
+            self.held = held
+        }
+    }
+
     /// Applies 互斥组 then budgets. `policies` are the compiled policies of `result.policies`
     /// (found by id). A policy with a 发放顺序 and a budget needs its keys in `orderKeys`;
     /// without them it grants by entity id.
-    public static func apply(_ result: inout BatchResult, policies: [CompiledPolicy], orderKeys: OrderKeys = [:]) {
+    public static func apply(
+        _ result: inout BatchResult, policies: [CompiledPolicy], orderKeys: OrderKeys = [:], granted: [String: Granted] = [:]
+    ) {
         let compiled = Dictionary(policies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         exclude(&result, compiled)
         for index in result.policies.indices {
             guard let policy = compiled[result.policies[index].policyID], let budget = yearlyBudgetFen(policy) else { continue }
             let keys = policy.grantOrder == nil ? nil : orderKeys[policy.id]
             spend(&result.policies[index], budgetFen: budget, perYear: policy.period == "月" ? 12 : 1, keys: keys,
-                  descending: policy.grantOrder?.descending ?? false)
+                  descending: policy.grantOrder?.descending ?? false, granted: granted[policy.id])
         }
     }
 
@@ -77,8 +93,22 @@ public enum BatchDecisions {
     /// Grants the eligible entities in order while the year's spending stays within the budget;
     /// from the first entity that does not fit on, every eligible entity is `over_budget` (the
     /// order is kept: nobody further down is granted ahead of someone who waited).
-    static func spend(_ batch: inout PolicyBatch, budgetFen: Int64, perYear: Int64, keys: [Int64?]?, descending: Bool) {
-        var order = batch.outcomes.indices.filter { batch.outcomes[$0] == .eligible }
+    /// With `granted`, the year's spending starts from what the ledger granted in the period and
+    /// the eligible holders of a grant are kept first (only a change of their amount is spent).
+    static func spend(
+        _ batch: inout PolicyBatch, budgetFen: Int64, perYear: Int64, keys: [Int64?]?, descending: Bool, granted: Granted? = nil
+    ) {
+        var spent: Int64 = 0
+        var held: [Int64?]? = nil
+        if let granted, granted.held.count == batch.outcomes.count {
+            held = granted.held
+            spent = granted.totalFen.multipliedReportingOverflow(by: perYear).partialValue
+            for entity in batch.outcomes.indices where batch.outcomes[entity] == .eligible {
+                guard let amount = granted.held[entity] else { continue }
+                spent &+= (batch.amountFen[entity] &- amount).multipliedReportingOverflow(by: perYear).partialValue
+            }
+        }
+        var order = batch.outcomes.indices.filter { batch.outcomes[$0] == .eligible && held?[$0] == nil }
         if let keys, keys.count == batch.outcomes.count {
             order.sort { a, b in
                 switch (keys[a], keys[b]) {
@@ -89,7 +119,6 @@ public enum BatchDecisions {
                 }
             }
         }
-        var spent: Int64 = 0
         var full = false
         for entity in order {
             let yearly = batch.amountFen[entity].multipliedReportingOverflow(by: perYear)

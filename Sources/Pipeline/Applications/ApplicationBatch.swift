@@ -26,6 +26,8 @@ public enum ApplicationBatch {
         let wanted = applicationPolicies(run).keys.filter { policy == nil || $0 == policy }.sorted()
         let manager = FileManager.default
         try manager.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let declined = Set(try store.latestApplicationStatuses().filter { $0.value == "已拒绝" }.keys)
+        var offers: [ApplicationOffer] = []
         for policyID in wanted {
             guard let form = forms[policyID] else {
                 summary.withoutForm.append(policyID)
@@ -37,8 +39,14 @@ public enum ApplicationBatch {
             let directory = output + "/" + policyID
             var made = false
             var kept: Set<String> = []
+            let period = BenefitPeriod(cycle: info.period, asOf: run.result.asOf)
             for (entity, outcome) in batch.outcomes.enumerated() where outcome == .eligible && entity < ids.count {
                 let id = ids[entity]
+                let number = ApplicationNumber.make(policyID: policyID, entityID: id, period: period)
+                if declined.contains(number) {
+                    summary.declined.append(number)
+                    continue
+                }
                 let records = try ApplicationRecords.read(id: id, subject: batch.subject, payee: info.payee, store: store)
                 let app = filler.application(entityID: id, amountFen: batch.amountFen[entity], records: records)
                 guard let xml = ApplicationXML.render(app) else {
@@ -64,6 +72,11 @@ public enum ApplicationBatch {
                 try ApplicationFile.write(xml, to: output + "/" + xmlName)
                 try ApplicationFile.write(Data(ApplicationPage.render(app).utf8), to: output + "/" + htmlName)
                 kept.formUnion([app.number + ".xml", app.number + ".html"])
+                let payee = payeeID(id, subject: batch.subject, records: records, store: store)
+                offers.append(ApplicationOffer(
+                    benefit: GrantLedger.benefit(policyID: policyID, title: info.title, entityID: id, period: period, payeeID: payee),
+                    amountFen: batch.amountFen[entity]
+                ))
                 summary.written.append(.init(
                     number: app.number, policyID: policyID, title: info.title, period: app.period, entity: app.applicant.id,
                     payee: app.payee.id, amount: app.amount, flagged: app.materials.filter(\.flagged), xml: xmlName, html: htmlName
@@ -72,7 +85,14 @@ public enum ApplicationBatch {
             try removeStale(in: directory, policyID: policyID, keeping: kept)
         }
         try ApplicationFile.write(Data(ApplicationIndex.csv(summary.written).utf8), to: output + "/" + indexName)
+        try store.recordApplications(offers, runID: run.record.id)
         return summary
+    }
+
+    /// The payee's id in full (the application shows it masked): a firm or 本人 is the entity.
+    static func payeeID(_ id: String, subject: String, records: ApplicationRecords, store: ProfileStore) -> String {
+        guard subject != "企业", case .text(let key)? = records.payee?[store.schemas[.residents].key.name] else { return id }
+        return key
     }
 
     /// Applications of this policy left in the directory by an earlier generation that this one

@@ -18,10 +18,5 @@ enum ApplicationIndex {
         return "\u{FEFF}" + lines.joined(separator: "\n") + "\n"
     }
 
-    static func line(_ cells: [String]) -> String {
-        cells.map { cell in
-            guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-            return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }.joined(separator: ",")
-    }
+    static func line(_ cells: [String]) -> String { CSVText.line(cells) }
 }

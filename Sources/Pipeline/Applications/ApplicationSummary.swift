@@ -31,6 +31,8 @@ public struct ApplicationSummary: Sendable {
     public var failed: [Failed] = []
     /// 依申请 policies of the run without a form in `Rules/forms/`.
     public var withoutForm: [String] = []
+    /// Application numbers not offered again: the applicant declined (已拒绝) this benefit for its period.
+    public var declined: [String] = []
     /// Relative to the output directory.
     public var index = ApplicationBatch.indexName
 }

@@ -47,7 +47,10 @@ public enum BatchRun {
         var review = try reviewPass(&result, output.columns, policies: policies, program: program, store: store, opensItems: opensReviewItems)
         output.columns = nil
         if review != nil { timing?.lap("人工复核") }
-        BatchDecisions.apply(&result, policies: policies, orderKeys: try output.orderKeys ?? grantOrderKeys(policies, result, store))
+        BatchDecisions.apply(
+            &result, policies: policies, orderKeys: try output.orderKeys ?? grantOrderKeys(policies, result, store),
+            granted: try GrantLedger.granted(policies, result, store)
+        )
         timing?.lap("互斥组与预算")
         var inputs: [RunInput] = []
         for kind in DatasetKind.allCases {

@@ -10,7 +10,7 @@ struct ApplicationsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "applications",
         abstract: "依申请政策的申请表：为运行中符合条件的对象自动生成申请表（XML + 可打印的 HTML），调用电子证照作为申请材料。",
-        subcommands: [Generate.self]
+        subcommands: [Generate.self, ImportStatus.self]
     )
 
     struct Generate: ParsableCommand {
@@ -58,6 +58,36 @@ struct ApplicationsCommand: ParsableCommand {
                     printError("注意：运行 \(loaded.record.id) 之后又有导入，申请表中的档案数据是现在的值，可能与运行时不同；建议先重新运行（mianshen run）再生成。")
                 }
                 if !summary.failed.isEmpty || (policy != nil && !summary.withoutForm.isEmpty) { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct ImportStatus: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-status",
+            abstract: "导入一体化政务服务平台回传的申请状态（CSV 或 JSON Lines：申请编号 application_no、状态 status、时间 time）。",
+            discussion: """
+                状态为 已确认、已拒绝、已受理、已办结，逐条记入每份申请的状态历史（同一编号、状态、时间重复导入只记一次）。
+                文件中有本系统未生成的申请编号或不认识的状态时整份不导入，逐行列出 文件:行号。申请人已拒绝的受益，
+                本受益期内 applications generate 不再生成；已确认且已办结的申请记入发放台账（来源 依申请）。
+                """
+        )
+
+        @Argument(help: ArgumentHelp("回传文件（.csv，或 .jsonl 的 JSON Lines）。", valueName: "FILE"))
+        var file: String
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var audit: AuditOptions
+
+        func run() throws {
+            try reportingErrors {
+                let profiles = try store.openExistingStore()
+                let summary = try ApplicationStatusImport.run(file: file, store: profiles)
+                try audit.record(
+                    profiles, command: "applications import-status",
+                    scope: AuditScope("\(file)：申请状态 \(summary.read) 条，新记录 \(summary.recorded) 条")
+                )
+                print("\(file)：读取 \(summary.read) 条申请状态，新记录 \(summary.recorded) 条；已办结记入发放台账 \(summary.granted.created) 笔（补发 \(summary.granted.topUps)、追回 \(summary.granted.clawbacks)、未变 \(summary.granted.unchanged)）。")
             }
         }
     }

@@ -23,6 +23,9 @@ enum ApplicationsText {
                 }
             }
         }
+        if !summary.declined.isEmpty {
+            Swift.print("申请人已拒绝、本受益期不再生成：\(summary.declined.count) 份（\(summary.declined.prefix(5).joined(separator: "、"))\(summary.declined.count > 5 ? "……" : "")）")
+        }
         for id in summary.withoutForm {
             Swift.print("依申请政策 \(id) 没有申请表定义：在 Rules/forms/ 中添加 \(id).form.yaml，并在 applications.xsd 中声明 Form.\(id)。")
         }

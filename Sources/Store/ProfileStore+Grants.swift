@@ -1,0 +1,186 @@
+internal import Foundation
+internal import GRDB
+
+extension ProfileStore {
+    /// Net amount granted per entity for one policy and period (entries summed).
+    public func grantedInPeriod(policyID: String, period: String) throws -> [String: Int64] {
+        try guarded("读取发放台账") {
+            try pool.read { db in try Self.held(db, policyID: policyID, period: period).mapValues(\.netFen) }
+        }
+    }
+
+    /// Posts grants in one transaction: a new key gets a grant and a 发放 entry; a known key whose
+    /// net amount differs gets a 补发 or 追回 entry for the difference; the same amount writes
+    /// nothing. Each flagging opens a review flag on its grant unless one is open already.
+    public func postGrants(_ postings: [GrantPosting], flags: [GrantFlagging], runID: Int64?) throws -> PostingSummary {
+        let now = Self.timestamp()
+        return try guarded("写入发放台账") {
+            try pool.write { db in
+                var summary = PostingSummary()
+                let insertGrant = try db.makeStatement(sql: """
+                    INSERT INTO grants (number, policy_id, policy_title, entity_id, period, period_label, payee_id, source,
+                        application_number, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let insertEntry = try db.makeStatement(sql: """
+                    INSERT INTO grant_entries (grant_id, seq, kind, amount_fen, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                // What each (policy, period) already holds, read once per group rather than per posting.
+                var held: [String: [String: Held]] = [:]
+                for p in postings {
+                    let b = p.benefit
+                    let group = b.policyID + "\u{1F}" + b.period
+                    if held[group] == nil { held[group] = try Self.held(db, policyID: b.policyID, period: b.period) }
+                    if let existing = held[group]?[b.entityID] {
+                        let delta = p.amountFen - existing.netFen
+                        if delta == 0 {
+                            summary.unchanged += 1
+                            continue
+                        }
+                        insertEntry.setUncheckedArguments([existing.id, existing.entries + 1, delta > 0 ? "补发" : "追回", delta, runID, now])
+                        try insertEntry.execute()
+                        held[group]?[b.entityID] = Held(id: existing.id, netFen: p.amountFen, entries: existing.entries + 1)
+                        if delta > 0 { summary.topUps += 1 } else { summary.clawbacks += 1 }
+                    } else {
+                        insertGrant.setUncheckedArguments([
+                            b.number, b.policyID, b.policyTitle, b.entityID, b.period, b.periodLabel, b.payeeID, p.source,
+                            p.applicationNumber, runID, now,
+                        ])
+                        try insertGrant.execute()
+                        let id = db.lastInsertedRowID
+                        insertEntry.setUncheckedArguments([id, 1, "发放", p.amountFen, runID, now])
+                        try insertEntry.execute()
+                        held[group]?[b.entityID] = Held(id: id, netFen: p.amountFen, entries: 1)
+                        summary.created += 1
+                    }
+                }
+                let find = try db.makeStatement(sql: "SELECT id FROM grants WHERE policy_id = ? AND entity_id = ? AND period = ?")
+                let open = try db.makeStatement(sql: "SELECT 1 FROM grant_flags WHERE grant_id = ? AND status = 'open'")
+                let insertFlag = try db.makeStatement(sql: """
+                    INSERT INTO grant_flags (grant_id, run_id, outcome, created_at) VALUES (?, ?, ?, ?)
+                    """)
+                for f in flags {
+                    guard let id = try Int64.fetchOne(find, arguments: [f.policyID, f.entityID, f.period]),
+                          try Bool.fetchOne(open, arguments: [id]) != true else { continue }
+                    try insertFlag.execute(arguments: [id, runID ?? 0, f.outcome, now])
+                    summary.flagged += 1
+                }
+                return summary
+            }
+        }
+    }
+
+    /// A grant already in the ledger: its row id, net amount and number of entries.
+    struct Held {
+        var id: Int64
+        var netFen: Int64
+        var entries: Int
+    }
+
+    /// The grants of one policy and period by entity, with their net amounts.
+    static func held(_ db: Database, policyID: String, period: String) throws -> [String: Held] {
+        var out: [String: Held] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT g.id, g.entity_id, COALESCE(SUM(e.amount_fen), 0), COUNT(e.id) FROM grants g
+            LEFT JOIN grant_entries e ON e.grant_id = g.id WHERE g.policy_id = ? AND g.period = ? GROUP BY g.id
+            """, arguments: [policyID, period])
+        while let row = try rows.next() { out[row[1]] = Held(id: row[0], netFen: row[2], entries: row[3]) }
+        return out
+    }
+
+    /// Ledger entries, by period, policy, grant and entry.
+    public func grantEntries(_ query: GrantQuery) throws -> [GrantEntryRow] {
+        var clauses: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let period = query.period {
+            clauses.append("g.period = ?")
+            arguments.append(period)
+        }
+        if let policy = query.policyID {
+            clauses.append("g.policy_id = ?")
+            arguments.append(policy)
+        }
+        if query.flaggedOnly { clauses.append("f.outcome IS NOT NULL") }
+        if query.unpaidOnly { clauses.append("(p.status IS NULL OR p.status <> 'paid')") }
+        let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        return try guarded("读取发放台账") {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT g.number, g.policy_id, g.policy_title, g.entity_id, g.period, g.period_label, g.payee_id, g.source,
+                        g.application_number, e.seq, e.kind, e.amount_fen, e.run_id, e.created_at, p.status AS payment, f.outcome AS flag
+                    FROM grant_entries e JOIN grants g ON g.id = e.grant_id
+                    LEFT JOIN grant_payments p ON p.id = (SELECT MAX(id) FROM grant_payments WHERE entry_id = e.id)
+                    LEFT JOIN grant_flags f ON f.id = (SELECT MAX(id) FROM grant_flags WHERE grant_id = g.id AND status = 'open')
+                    \(filter)
+                    ORDER BY g.period, g.policy_id, g.entity_id, e.seq
+                    """, arguments: StatementArguments(arguments)).map { row in
+                    let benefit = Self.benefit(row), seq: Int = row["seq"]
+                    return GrantEntryRow(
+                        entryID: "\(benefit.number)-\(seq)", benefit: benefit,
+                        source: row["source"], applicationNumber: row["application_number"], kind: row["kind"],
+                        amountFen: row["amount_fen"], runID: row["run_id"], createdAt: row["created_at"], payment: row["payment"],
+                        flag: row["flag"]
+                    )
+                }
+            }
+        }
+    }
+
+    /// Entry ids (发放编号) among `ids` that the ledger does not hold.
+    public func unknownEntryIDs(_ ids: [String]) throws -> Set<String> {
+        try guarded("读取发放台账") {
+            try pool.read { db in
+                let find = try db.makeStatement(sql: """
+                    SELECT 1 FROM grant_entries e JOIN grants g ON g.id = e.grant_id WHERE g.number = ? AND e.seq = ?
+                    """)
+                var unknown: Set<String> = []
+                for id in Set(ids) {
+                    guard let (number, seq) = Self.splitEntryID(id), try Bool.fetchOne(find, arguments: [number, seq]) == true else {
+                        unknown.insert(id)
+                        continue
+                    }
+                }
+                return unknown
+            }
+        }
+    }
+
+    /// Records the finance office's statuses (all ids must be known: see `unknownEntryIDs`).
+    public func confirmPayments(_ confirmations: [PaymentConfirmation]) throws -> Int {
+        let now = Self.timestamp()
+        return try guarded("写入发放结果") {
+            try pool.write { db in
+                let find = try db.makeStatement(sql: """
+                    SELECT e.id FROM grant_entries e JOIN grants g ON g.id = e.grant_id WHERE g.number = ? AND e.seq = ?
+                    """)
+                let latest = try db.makeStatement(sql: "SELECT status, time FROM grant_payments WHERE entry_id = ? ORDER BY id DESC LIMIT 1")
+                let insert = try db.makeStatement(sql: """
+                    INSERT INTO grant_payments (entry_id, status, time, note, file, line, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                var recorded = 0
+                for c in confirmations {
+                    guard let (number, seq) = Self.splitEntryID(c.entryID),
+                          let entry = try Int64.fetchOne(find, arguments: [number, seq]) else { continue }
+                    // The same file confirmed twice records nothing new.
+                    if let row = try Row.fetchOne(latest, arguments: [entry]), row[0] == c.status, (row[1] as String?) == c.time { continue }
+                    try insert.execute(arguments: [entry, c.status, c.time, c.note, c.file, c.line, now])
+                    recorded += 1
+                }
+                return recorded
+            }
+        }
+    }
+
+    /// A benefit from a row of `grants` or `applications` (the same column names).
+    static func benefit(_ row: Row) -> Benefit {
+        Benefit(
+            number: row["number"], policyID: row["policy_id"], policyTitle: row["policy_title"], entityID: row["entity_id"],
+            period: row["period"], periodLabel: row["period_label"], payeeID: row["payee_id"]
+        )
+    }
+
+    /// `QY-KGBZ-ONCE-3F2A…-2` → (`QY-KGBZ-ONCE-3F2A…`, 2).
+    static func splitEntryID(_ id: String) -> (String, Int)? {
+        guard let dash = id.lastIndex(of: "-"), let seq = Int(id[id.index(after: dash)...]), seq > 0 else { return nil }
+        return (String(id[..<dash]), seq)
+    }
+}
