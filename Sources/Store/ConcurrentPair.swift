@@ -1,29 +1,19 @@
-internal import Dispatch
-internal import Foundation
 internal import Datasets
 
-/// Two pieces of work at once (one on the calling thread's pool worker, one beside it); their
-/// results, or the first error.
+/// Two pieces of work of different result types at once (`parallelMap` over two tasks).
 enum ConcurrentPair {
+    private enum Either<A: Sendable, B: Sendable>: Sendable {
+        case first(A), second(B)
+    }
+
     static func run<A: Sendable, B: Sendable>(
         _ first: @Sendable () throws -> A, _ second: @Sendable () throws -> B
     ) throws -> (A, B) {
-        let a = Slot<Result<A, any Error>>(), b = Slot<Result<B, any Error>>()
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-            if index == 0 { a.value = Result { try first() } } else { b.value = Result { try second() } }
+        let results = try parallelMap(2) { index -> Either<A, B> in index == 0 ? .first(try first()) : .second(try second()) }
+        guard case .first(let a) = results[0], case .second(let b) = results[1] else {
+            throw StoreError("装载数据列失败：并行读取未完成")
         }
-        guard let ra = a.value, let rb = b.value else { throw StoreError("装载数据列失败：并行读取未完成") }
-        return (try ra.get(), try rb.get())
-    }
-
-    /// Written once by one thread, read after `concurrentPerform` returns (which orders them).
-    private final class Slot<T>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: T?
-        var value: T? {
-            get { lock.withLock { stored } }
-            set { lock.withLock { stored = newValue } }
-        }
+        return (a, b)
     }
 }
 

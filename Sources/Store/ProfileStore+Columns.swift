@@ -81,6 +81,7 @@ struct ColumnParts {
     var kinds: [DatasetKind] { DatasetKind.allCases.filter { generations[$0] != nil } }
 
     /// Takes in a reader's dictionary, generations and entries (its tables must be set first).
+    /// The residents' reader always comes first, so only licences and enterprises are renumbered.
     mutating func add(_ reader: PartReader) {
         generations.merge(reader.generations) { _, new in new }
         pending += reader.pending
@@ -94,9 +95,6 @@ struct ColumnParts {
         if reader.generations[.licences] != nil { licences.table = licences.table.recoded(codes) }
         if reader.generations[.enterprises] != nil, let rows = enterprises {
             enterprises = EnterpriseRows(keys: rows.keys, table: rows.table.recoded(codes))
-        }
-        if reader.generations[.residents] != nil, let rows = residents {
-            residents = ResidentRows(keys: rows.keys, table: rows.table.recoded(codes), households: rows.households)
         }
     }
 
