@@ -62,6 +62,8 @@ public struct PostingSummary: Sendable, Equatable {
     /// 追回 entries written.
     public var clawbacks = 0
     public var flagged = 0
+    /// Eligible entities not posted because their payee (户主 / 监护人) is unknown in the data.
+    public var withoutPayee: [String] = []
 
     public init() {}
 }

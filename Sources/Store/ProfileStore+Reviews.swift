@@ -125,6 +125,9 @@ extension ProfileStore {
         return try guarded("保存复核决定") {
             try pool.write { db in
                 let item = try Self.existingItem(id, db)
+                if outcome == .eligible, item.needsAmount, amountFen == nil {
+                    throw ReviewError("政策 \(item.policyID) 发放金额：复核事项 \(id) 认定符合时须给出每期金额（元）；待人工复核的对象引擎不计算金额。")
+                }
                 guard item.status == .open else {
                     throw ReviewError("复核事项 \(id) 已由 \(item.reviewer ?? "") 于 \(item.decidedAt ?? "") 决定为“\(item.outcome?.label ?? "")”；要改变决定，先用 review reopen \(id) --note … 重新打开。")
                 }

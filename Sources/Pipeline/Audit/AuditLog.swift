@@ -72,7 +72,7 @@ public struct AuditLog: Sendable {
             String(entry.id), entry.at, entry.operatorName, entry.command, entry.scope, entry.entity, entry.purpose,
             entry.unmasked ? "1" : "0", entry.previousHash,
         ].map(field).joined()
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return ResultsExport.hex(SHA256.hash(data: Data(canonical.utf8)))
     }
 }
 

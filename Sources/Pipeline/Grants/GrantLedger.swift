@@ -32,6 +32,7 @@ public enum GrantLedger {
         var postings: [GrantPosting] = []
         var flags: [GrantFlagging] = []
         var unchanged = 0
+        var missingPayees: [String] = []
         for batch in run.result.policies {
             guard let info = run.info[batch.policyID], info.mode == directMode,
                   let ids = run.result.populations[batch.subject]?.ids else { continue }
@@ -53,6 +54,12 @@ public enum GrantLedger {
             let payees = anyNew ? try Self.payees(batch, info, ids, store) : nil
             for entity in changed {
                 let id = ids[entity]
+                // A new grant paid to 户主 / 监护人 whose payee the data does not give is not posted
+                // to the entity itself (a child, say): it is listed for the office to resolve.
+                if let payees, payees[entity] == nil, held[id] == nil {
+                    missingPayees.append("\(batch.policyID) \(id)")
+                    continue
+                }
                 let benefit = Self.benefit(policyID: batch.policyID, title: info.title, entityID: id, period: period, payeeID: payees?[entity] ?? id)
                 postings.append(GrantPosting(benefit: benefit, source: directMode, amountFen: batch.amountFen[entity]))
             }
@@ -64,6 +71,7 @@ public enum GrantLedger {
         }
         var summary = try store.postGrants(postings, flags: flags, runID: run.record.id)
         summary.unchanged += unchanged
+        summary.withoutPayee = missingPayees
         return summary
     }
 

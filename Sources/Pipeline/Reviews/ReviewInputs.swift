@@ -11,6 +11,8 @@ internal import RuleLanguage
 struct ReviewInputs {
     private struct Read {
         var key: String
+        /// `key`'s bytes followed by `=`, encoded once (this is hashed for every unknown row).
+        var label: [UInt8]
         var column: LoadedColumn?
         /// For a related field: the entity's records in `column`'s table.
         var related: RelatedRows?
@@ -26,9 +28,9 @@ struct ReviewInputs {
             let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
             if parts.count == 2, let kind = NameTable.collections[parts[0]] {
                 let rows = kind == .licences ? population.licences : population.members
-                return Read(key: key, column: columns.related(kind).columns[parts[1]], related: rows)
+                return Read(key: key, label: Array(key.utf8) + [0x3D], column: columns.related(kind).columns[parts[1]], related: rows)
             }
-            return Read(key: key, column: population.fields.columns[key], related: nil)
+            return Read(key: key, label: Array(key.utf8) + [0x3D], column: population.fields.columns[key], related: nil)
         }
     }
 
@@ -42,8 +44,7 @@ struct ReviewInputs {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128)
         for read in reads {
-            bytes.append(contentsOf: read.key.utf8)
-            bytes.append(0x3D)
+            bytes.append(contentsOf: read.label)
             if let related = read.related {
                 let range = related.range(of: entity)
                 append(UInt64(range.count), to: &bytes)

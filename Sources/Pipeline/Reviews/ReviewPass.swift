@@ -58,6 +58,9 @@ public struct ReviewPass: Sendable {
                     continue
                 }
                 guard let outcome = item.decided else { continue }
+                // An eligible decision without an amount for a policy that pays one (the policy
+                // gained a 金额 since) stays unknown: never a 0 that would be posted as a grant.
+                if outcome == .eligible, compiled[batch.policyID]?.amount != nil, item.amountFen == nil { continue }
                 result.policies[index].outcomes[entity] = outcome == .eligible ? .eligible : .ineligible
                 result.policies[index].amountFen[entity] = outcome == .eligible ? item.amountFen ?? 0 : 0
                 pass.applied += 1

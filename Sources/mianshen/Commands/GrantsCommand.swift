@@ -205,6 +205,14 @@ enum GrantsText {
     }
 
     static func posting(_ s: PostingSummary, runID: Int64) -> String {
-        "发放台账（运行 \(runID)）：新记账 \(s.created) 笔，未变 \(s.unchanged) 笔，补发 \(s.topUps) 笔，追回 \(s.clawbacks) 笔，标记待复核 \(s.flagged) 个。"
+        var text = "发放台账（运行 \(runID)）：新记账 \(s.created) 笔，未变 \(s.unchanged) 笔，补发 \(s.topUps) 笔，追回 \(s.clawbacks) 笔，标记待复核 \(s.flagged) 个。"
+        if !s.withoutPayee.isEmpty {
+            let shown = s.withoutPayee.prefix(5).map { entry in
+                let parts = entry.split(separator: " ", maxSplits: 1).map(String.init)
+                return parts.count == 2 ? parts[0] + " " + Masking.maskID(parts[1]) : entry
+            }.joined(separator: "、")
+            text += "\n未记账 \(s.withoutPayee.count) 笔：领取人（户主 / 监护人）在档案中缺失（缺 household_id 或户主），补齐后再运行或 grants post：\(shown)\(s.withoutPayee.count > 5 ? " 等" : "")"
+        }
+        return text
     }
 }
