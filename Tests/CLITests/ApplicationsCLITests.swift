@@ -181,6 +181,22 @@ final class ApplicationsCLITests: XCTestCase {
         XCTAssertEqual(try files("apps").keys.sorted(), ["index.csv"])
     }
 
+    /// A firm eligible in the run but retired by a later full extract gets no blank form: it is
+    /// listed as gone, and the others are written as before.
+    func testAnEntityRetiredAfterTheRunGetsNoApplication() throws {
+        XCTAssertEqual(try generate("before").status, 0)
+        let index = try String(contentsOfFile: dir.file("before/index.csv"), encoding: .utf8)
+        let row = try XCTUnwrap(index.split(separator: "\n").first { $0.hasPrefix("QY-GXRD-") })
+        let firm = String(row.split(separator: ",")[4])
+        let firms = try String(contentsOfFile: RepositoryPaths.fixture("enterprises.csv"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix(firm + ",") }.joined(separator: "\n") + "\n"
+        XCTAssertEqual(try run(["import", "enterprises", try dir.write("firms.csv", firms), "--full"]).status, 0)
+        let after = try generate("after")
+        XCTAssertEqual(after.status, 0, after.stderr)
+        XCTAssertTrue(after.stdout.contains("档案中已没有、未生成：1 份") && after.stdout.contains(firm), after.stdout)
+        XCTAssertTrue(after.stdout.contains("QY-GXRD 高新技术企业认定奖励　3 份"), after.stdout)
+    }
+
     func testAPolicyThatIsNotByApplicationIsAUsageError() throws {
         let result = try generate("apps", rules: RepositoryPaths.rules, ["--policy", "YL-GLJT"])
         XCTAssertEqual(result.status, 64)

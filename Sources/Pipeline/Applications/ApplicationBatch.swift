@@ -48,6 +48,14 @@ public enum ApplicationBatch {
                     continue
                 }
                 let records = try ApplicationRecords.read(id: id, subject: batch.subject, payee: info.payee, store: store)
+                // Gone from the profiles since the run (a full extract retired it): no blank form.
+                guard records.subject != nil else {
+                    summary.gone.append(.init(
+                        number: number, policyID: policyID, entity: batch.subject == "居民" ? Masking.maskID(id) : id,
+                        problems: ["档案中已没有该对象（运行后的导入已将其注销或迁出），未生成；请重新运行（mianshen run）后再生成。"]
+                    ))
+                    continue
+                }
                 let app = filler.application(entityID: id, amountFen: batch.amountFen[entity], records: records)
                 guard let xml = ApplicationXML.render(app) else {
                     summary.failed.append(.init(number: app.number, policyID: policyID, entity: app.applicant.id, problems: ["libxml2 写 XML 失败。"]))

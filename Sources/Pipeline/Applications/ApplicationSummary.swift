@@ -28,6 +28,8 @@ public struct ApplicationSummary: Sendable {
     public var runID: Int64
     public var asOf: String
     public var written: [Written] = []
+    /// Eligible in the run but gone from the profiles since (retired by a later import): not written.
+    public var gone: [Failed] = []
     public var failed: [Failed] = []
     /// 依申请 policies of the run without a form in `Rules/forms/`.
     public var withoutForm: [String] = []

@@ -159,7 +159,7 @@ extension CheckerMessage {
     public static func unlistedLicenceType(_ value: String, allowed: [String], at location: SourceLocation, length: Int, closest: String?) -> Diagnostic {
         Diagnostic(
             severity: .warning, code: "W204",
-            message: "证照类型“\(value)”不在数据规范 Rules/schemas/licences.yaml 的证照类型中：没有证照会与之匹配",
+            message: "证照类型“\(value)”不在数据规范 Rules/schemas/licences.yaml 的证照类型中：只有以此类型导入（带 unknown_value 警告）的证照会与之匹配",
             location: location, length: length,
             suggestion: closest.map { "您是否想写“\($0)”？" }
                 ?? "可用的证照类型：\(allowed.joined(separator: "、"))；新的证照类型先加到 licences.yaml 中。"

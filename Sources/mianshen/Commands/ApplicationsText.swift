@@ -29,6 +29,10 @@ enum ApplicationsText {
         for id in summary.withoutForm {
             Swift.print("依申请政策 \(id) 没有申请表定义：在 Rules/forms/ 中添加 \(id).form.yaml，并在 applications.xsd 中声明 Form.\(id)。")
         }
+        if !summary.gone.isEmpty {
+            Swift.print("档案中已没有、未生成：\(summary.gone.count) 份")
+            for f in summary.gone { Swift.print("  \(f.number)　\(f.entity)：\(f.problems.joined(separator: "；"))") }
+        }
         if !summary.failed.isEmpty {
             Swift.print("未通过 XSD 校验、未保存：\(summary.failed.count) 份")
             for f in summary.failed {
