@@ -44,10 +44,10 @@ public enum PaymentFile {
     ]
 
     public static func csv(_ lines: [PaymentLine]) -> Data {
-        let rows = [header] + lines.map { l in
-            [l.entryID, l.number, l.payeeID, l.payeeName, l.policyID, l.policyTitle, l.periodLabel, l.kind, l.amount]
+        let rows = lines.map { l in
+            CSVText.excelLine([l.entryID, l.number, l.payeeID, l.payeeName, l.policyID, l.policyTitle, l.periodLabel, l.kind, l.amount], numeric: [8])
         }
-        return Data(("\u{FEFF}" + rows.map(CSVText.line).joined(separator: "\n") + "\n").utf8)
+        return Data(("\u{FEFF}" + ([CSVText.line(header)] + rows).joined(separator: "\n") + "\n").utf8)
     }
 
     /// nil if libxml2 failed to write.

@@ -9,15 +9,8 @@ public enum ReportCSV {
     /// (=, +, -, @ first: a value from imported data, such as an unlisted licence type) gets a
     /// leading apostrophe, so opening the file never runs it; number columns are left as they are.
     public static func file(_ table: ReportTable) -> String {
-        let rows = table.rows.map { row in
-            row.enumerated().map { column, cell in table.numeric.contains(column) ? cell : defused(cell) }
-        }
-        return byteOrderMark + ([table.headers] + rows).map { $0.map(quote).joined(separator: ",") + "\n" }.joined()
-    }
-
-    static func defused(_ cell: String) -> String {
-        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
-        return "'" + cell
+        let lines = [CSVText.line(table.headers)] + table.rows.map { CSVText.excelLine($0, numeric: table.numeric) }
+        return byteOrderMark + lines.map { $0 + "\n" }.joined()
     }
 
     /// Writes every table into `directory` (created when missing); returns the files written.
@@ -29,10 +22,5 @@ public enum ReportCSV {
             try Data(file(table).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             return path
         }
-    }
-
-    static func quote(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -10,10 +10,10 @@ enum ApplicationIndex {
 
     static func csv(_ written: [ApplicationSummary.Written]) -> String {
         let lines = [line(header)] + written.map { w in
-            line([
+            CSVText.excelLine([
                 w.number, w.policyID, w.title, w.period, w.entity, w.payee, w.amount,
                 w.flagged.map { "\($0.type)：\($0.statusText)" }.joined(separator: "；"), w.xml, w.html,
-            ])
+            ], numeric: [6])
         }
         return "\u{FEFF}" + lines.joined(separator: "\n") + "\n"
     }
