@@ -197,6 +197,20 @@ final class ApplicationsCLITests: XCTestCase {
         XCTAssertTrue(after.stdout.contains("QY-GXRD 高新技术企业认定奖励　3 份"), after.stdout)
     }
 
+    /// History is ordered by the time as written, so a time in another writing is refused, naming
+    /// the file and line, and nothing of the file is recorded.
+    func testAStatusTimeInAnotherWritingIsRefusedWithFileAndLine() throws {
+        XCTAssertEqual(try generate("apps").status, 0)
+        let index = try String(contentsOfFile: dir.file("apps/index.csv"), encoding: .utf8)
+        let number = try XCTUnwrap(index.split(separator: "\n").dropFirst().first.map { String($0.prefix { $0 != "," }) })
+        let path = try dir.write("times.csv", "application_no,status,time\n\(number),已确认,2025-12-03T09:00\n\(number),已办结,2025/12/8 16:00\n")
+        let refused = try run(["applications", "import-status", path])
+        XCTAssertEqual(refused.status, 1, refused.stdout)
+        XCTAssertTrue(refused.stderr.contains("times.csv:3") && refused.stderr.contains("时间“2025/12/8 16:00”无法识别"), refused.stderr)
+        let good = try dir.write("good.csv", "application_no,status,time\n\(number),已确认,2025-12-03T09:00\n")
+        XCTAssertTrue(try run(["applications", "import-status", good]).stdout.contains("新记录 1 条"), "nothing of the refused file was kept")
+    }
+
     func testAPolicyThatIsNotByApplicationIsAUsageError() throws {
         let result = try generate("apps", rules: RepositoryPaths.rules, ["--policy", "YL-GLJT"])
         XCTAssertEqual(result.status, 64)

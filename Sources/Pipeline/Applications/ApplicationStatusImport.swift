@@ -32,6 +32,10 @@ public enum ApplicationStatusImport {
                 problems.append((record.line, "缺少时间（time）（申请编号 \(number)）。"))
                 continue
             }
+            if let problem = ReturnFile.timeProblem(time) {
+                problems.append((record.line, problem + "（申请编号 \(number)）"))
+                continue
+            }
             lines.append(ApplicationStatusLine(number: number, status: status, time: time, file: path, line: record.line))
         }
         let unknown = try store.unknownApplicationNumbers(lines.map(\.number))

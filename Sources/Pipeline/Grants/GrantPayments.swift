@@ -41,6 +41,10 @@ public enum GrantPayments {
                 problems.append((record.line, "状态“\(statusText)”无法识别，应为 paid、failed、已发放或发放失败（发放编号 \(id)）。"))
                 continue
             }
+            if let time = record.value(["time", "时间"]), let problem = ReturnFile.timeProblem(time) {
+                problems.append((record.line, problem + "（发放编号 \(id)）"))
+                continue
+            }
             confirmations.append(PaymentConfirmation(
                 entryID: id, status: status, time: record.value(["time", "时间"]), note: record.value(["note", "说明"]),
                 file: path, line: record.line

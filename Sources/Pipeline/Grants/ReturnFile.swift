@@ -1,5 +1,6 @@
 public import Diagnostics
 internal import Foundation
+internal import Datasets
 internal import Ingest
 
 /// A file sent back to us (payment statuses from the finance office, application statuses from
@@ -86,5 +87,31 @@ public struct ReturnFileError: Error, CategorizedError, CustomStringConvertible 
             more: problems.dropFirst().prefix(49).map { "\(path):\($0.line)：\($0.message)" }
                 + (problems.count > 50 ? ["……另有 \(problems.count - 50) 处问题。"] : [])
         )
+    }
+}
+
+extension ReturnFile {
+    /// A time as the returned files must give it, so that histories order by it as text:
+    /// `2025-12-08`, `2025-12-08T16:00` or `2025-12-08T16:00:30` (a real date, 24-hour time).
+    /// Returns the problem to report, or nil when it is one of these.
+    static func timeProblem(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        let datePart = String(decoding: bytes.prefix(10), as: UTF8.self)
+        let form = "应为 2025-12-08、2025-12-08T16:00 或 2025-12-08T16:00:30"
+        guard bytes.count >= 10, Day.parse(datePart) != nil else { return "时间“\(text)”无法识别，\(form)。" }
+        guard bytes.count > 10 else { return nil }
+        func twoDigits(_ at: Int, below limit: Int) -> Bool {
+            guard at + 1 < bytes.count, let tens = digit(bytes[at]), let ones = digit(bytes[at + 1]) else { return false }
+            return tens * 10 + ones < limit
+        }
+        let colon = UInt8(ascii: ":")
+        let timeOK = bytes[10] == UInt8(ascii: "T") && twoDigits(11, below: 24) && bytes.count >= 16 && bytes[13] == colon
+            && twoDigits(14, below: 60)
+            && (bytes.count == 16 || (bytes.count == 19 && bytes[16] == colon && twoDigits(17, below: 60)))
+        return timeOK ? nil : "时间“\(text)”无法识别，\(form)（同一文件中的时间须同一写法，按文本排序即按时间排序）。"
+    }
+
+    private static func digit(_ byte: UInt8) -> Int? {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? Int(byte - UInt8(ascii: "0")) : nil
     }
 }
