@@ -18,11 +18,21 @@ extension RunReportBuilder {
             guard let kind = NameTable.subjectKind(subject), let ids = run.result.populations[subject]?.ids,
                   let field = store.schemas[kind].fields.first(where: { $0.type == .division })?.name else { continue }
             let values = try store.fieldValues(kind, field: field, unit: subject == "家庭" ? .householdHead : .each, alignedTo: ids)
+            // One look-up per row: a code's area is worked out (and its name built) once.
+            var areaOfCode: [String: Int] = [:]
             let keys = values.map { value -> Int in
                 guard case .text(let code)? = value else { return tally.area(missingKey, name: "区划代码缺失") }
-                if let name = divisions.erqiTownships[code] { return tally.area(code, name: name) }
-                if code.hasPrefix(DivisionCatalog.districtCode) { return tally.area(code, name: DivisionCatalog.unknownTownship(code)) }
-                return tally.area(outsideKey, name: "二七区以外")
+                if let known = areaOfCode[code] { return known }
+                let area: Int
+                if let name = divisions.erqiTownships[code] {
+                    area = tally.area(code, name: name)
+                } else if code.hasPrefix(DivisionCatalog.districtCode) {
+                    area = tally.area(code, name: DivisionCatalog.unknownTownship(code))
+                } else {
+                    area = tally.area(outsideKey, name: "二七区以外")
+                }
+                areaOfCode[code] = area
+                return area
             }
             tally.add(run, subject: subject, areaOf: keys)
         }
@@ -37,7 +47,7 @@ extension RunReportBuilder {
         var tally = AreaTally()
         let keys = try store.fieldValues(.enterprises, field: "industry", alignedTo: ids).map { value -> Int in
             guard case .text(let code)? = value, let letter = code.first else { return tally.area(missingKey, name: "行业代码缺失") }
-            return tally.area(String(letter), name: IndustryCode.sectionNames[letter] ?? "未知门类")
+            return tally.area(String(letter), name: IndustryCode.sectionNames[letter] ?? "未知门类")  // names built once per letter
         }
         tally.add(run, subject: "企业", areaOf: keys)
         return tally.ordered { $0 == missingKey ? 1 : 0 }
@@ -51,10 +61,10 @@ struct AreaTally {
 
     /// The position of the area with this key, added when new.
     @discardableResult
-    mutating func area(_ key: String, name: String) -> Int {
+    mutating func area(_ key: String, name: @autoclosure () -> String) -> Int {
         if let known = index[key] { return known }
         index[key] = areas.count
-        areas.append(AreaFigures(code: key, name: name))
+        areas.append(AreaFigures(code: key, name: name()))
         return areas.count - 1
     }
 
