@@ -122,3 +122,14 @@ public struct PaymentConfirmation: Sendable {
         self.line = line
     }
 }
+
+/// What a run posts to the grants ledger, written with the run in one transaction.
+public struct GrantPostings: Sendable {
+    public var postings: [GrantPosting]
+    public var flags: [GrantFlagging]
+
+    public init(postings: [GrantPosting], flags: [GrantFlagging]) {
+        self.postings = postings
+        self.flags = flags
+    }
+}

@@ -13,60 +13,62 @@ extension ProfileStore {
     /// net amount differs gets a 补发 or 追回 entry for the difference; the same amount writes
     /// nothing. Each flagging opens a review flag on its grant unless one is open already.
     public func postGrants(_ postings: [GrantPosting], flags: [GrantFlagging], runID: Int64?) throws -> PostingSummary {
+        try guarded("写入发放台账") {
+            try pool.write { db in try Self.post(db, postings, flags: flags, runID: runID) }
+        }
+    }
+
+    static func post(_ db: Database, _ postings: [GrantPosting], flags: [GrantFlagging], runID: Int64?) throws -> PostingSummary {
         let now = Self.timestamp()
-        return try guarded("写入发放台账") {
-            try pool.write { db in
-                var summary = PostingSummary()
-                let insertGrant = try db.makeStatement(sql: """
-                    INSERT INTO grants (number, policy_id, policy_title, entity_id, period, period_label, payee_id, source,
-                        application_number, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let insertEntry = try db.makeStatement(sql: """
-                    INSERT INTO grant_entries (grant_id, seq, kind, amount_fen, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-                // What each (policy, period) already holds, read once per group rather than per posting.
-                var held: [String: [String: Held]] = [:]
-                for p in postings {
-                    let b = p.benefit
-                    let group = b.policyID + "\u{1F}" + b.period
-                    if held[group] == nil { held[group] = try Self.held(db, policyID: b.policyID, period: b.period) }
-                    if let existing = held[group]?[b.entityID] {
-                        let delta = p.amountFen - existing.netFen
-                        if delta == 0 {
-                            summary.unchanged += 1
-                            continue
-                        }
-                        insertEntry.setUncheckedArguments([existing.id, existing.entries + 1, delta > 0 ? "补发" : "追回", delta, runID, now])
-                        try insertEntry.execute()
-                        held[group]?[b.entityID] = Held(id: existing.id, netFen: p.amountFen, entries: existing.entries + 1)
-                        if delta > 0 { summary.topUps += 1 } else { summary.clawbacks += 1 }
-                    } else {
-                        insertGrant.setUncheckedArguments([
-                            b.number, b.policyID, b.policyTitle, b.entityID, b.period, b.periodLabel, b.payeeID, p.source,
-                            p.applicationNumber, runID, now,
-                        ])
-                        try insertGrant.execute()
-                        let id = db.lastInsertedRowID
-                        insertEntry.setUncheckedArguments([id, 1, "发放", p.amountFen, runID, now])
-                        try insertEntry.execute()
-                        held[group]?[b.entityID] = Held(id: id, netFen: p.amountFen, entries: 1)
-                        summary.created += 1
-                    }
+        var summary = PostingSummary()
+        let insertGrant = try db.makeStatement(sql: """
+            INSERT INTO grants (number, policy_id, policy_title, entity_id, period, period_label, payee_id, source,
+                application_number, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertEntry = try db.makeStatement(sql: """
+            INSERT INTO grant_entries (grant_id, seq, kind, amount_fen, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        // What each (policy, period) already holds, read once per group rather than per posting.
+        var held: [String: [String: Held]] = [:]
+        for p in postings {
+            let b = p.benefit
+            let group = b.policyID + "\u{1F}" + b.period
+            if held[group] == nil { held[group] = try Self.held(db, policyID: b.policyID, period: b.period) }
+            if let existing = held[group]?[b.entityID] {
+                let delta = p.amountFen - existing.netFen
+                if delta == 0 {
+                    summary.unchanged += 1
+                    continue
                 }
-                let find = try db.makeStatement(sql: "SELECT id FROM grants WHERE policy_id = ? AND entity_id = ? AND period = ?")
-                let open = try db.makeStatement(sql: "SELECT 1 FROM grant_flags WHERE grant_id = ? AND status = 'open'")
-                let insertFlag = try db.makeStatement(sql: """
-                    INSERT INTO grant_flags (grant_id, run_id, outcome, created_at) VALUES (?, ?, ?, ?)
-                    """)
-                for f in flags {
-                    guard let id = try Int64.fetchOne(find, arguments: [f.policyID, f.entityID, f.period]),
-                          try Bool.fetchOne(open, arguments: [id]) != true else { continue }
-                    try insertFlag.execute(arguments: [id, runID ?? 0, f.outcome, now])
-                    summary.flagged += 1
-                }
-                return summary
+                insertEntry.setUncheckedArguments([existing.id, existing.entries + 1, delta > 0 ? "补发" : "追回", delta, runID, now])
+                try insertEntry.execute()
+                held[group]?[b.entityID] = Held(id: existing.id, netFen: p.amountFen, entries: existing.entries + 1)
+                if delta > 0 { summary.topUps += 1 } else { summary.clawbacks += 1 }
+            } else {
+                insertGrant.setUncheckedArguments([
+                    b.number, b.policyID, b.policyTitle, b.entityID, b.period, b.periodLabel, b.payeeID, p.source,
+                    p.applicationNumber, runID, now,
+                ])
+                try insertGrant.execute()
+                let id = db.lastInsertedRowID
+                insertEntry.setUncheckedArguments([id, 1, "发放", p.amountFen, runID, now])
+                try insertEntry.execute()
+                held[group]?[b.entityID] = Held(id: id, netFen: p.amountFen, entries: 1)
+                summary.created += 1
             }
         }
+        let find = try db.makeStatement(sql: "SELECT id FROM grants WHERE policy_id = ? AND entity_id = ? AND period = ?")
+        let open = try db.makeStatement(sql: "SELECT 1 FROM grant_flags WHERE grant_id = ? AND status = 'open'")
+        let insertFlag = try db.makeStatement(sql: """
+            INSERT INTO grant_flags (grant_id, run_id, outcome, created_at) VALUES (?, ?, ?, ?)
+            """)
+        for f in flags {
+            guard let id = try Int64.fetchOne(find, arguments: [f.policyID, f.entityID, f.period]),
+                  try Bool.fetchOne(open, arguments: [id]) != true else { continue }
+            try insertFlag.execute(arguments: [id, runID ?? 0, f.outcome, now])
+            summary.flagged += 1
+        }
+        return summary
     }
 
     /// A grant already in the ledger: its row id, net amount and number of entries.

@@ -78,43 +78,46 @@ extension ProfileStore {
     @discardableResult
     public func recordReviewChanges(_ changes: [ReviewChange], run: Int64) throws -> (opened: Int, changed: Int, reopened: Int) {
         guard !changes.isEmpty else { return (0, 0, 0) }
-        let now = Self.timestamp()
         return try guarded("保存复核事项") {
-            try pool.write { db in
-                let insert = try db.makeStatement(sql: """
-                    INSERT OR IGNORE INTO review_items (policy_id, subject, entity_id, inputs_sha256, missing, needs_amount, status,
-                        opened_run, last_run, opened_at)
-                    VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
-                    """)
-                let rebind = try db.makeStatement(sql: """
-                    UPDATE review_items SET inputs_sha256 = ?, missing = ?, needs_amount = ?, status = 'open', outcome = NULL,
-                        amount_fen = NULL, reason = NULL, reviewer = NULL, decided_at = NULL, last_run = ?
-                    WHERE id = ?
-                    """)
-                let wasDecided = try db.makeStatement(sql: "SELECT status = 'decided' FROM review_items WHERE id = ?")
-                let event = try db.makeStatement(sql: """
-                    INSERT INTO review_events (item_id, at, action, run_id, inputs_sha256) VALUES (?, ?, ?, ?, ?)
-                    """)
-                var counts = (opened: 0, changed: 0, reopened: 0)
-                for change in changes {
-                    let missing = change.missing.joined(separator: "\n")
-                    switch change.kind {
-                    case .open(let policy, let subject, let entity):
-                        // Its opening is the item itself (opened_run, opened_at): no event row, half the writes.
-                        // A run beside this one may have opened it meanwhile: then it is left as it is.
-                        try insert.execute(arguments: [policy, subject, entity, change.inputsSHA256, missing, change.needsAmount, run, run, now])
-                        counts.opened += db.changesCount
-                    case .inputsChanged(let id):
-                        let decided = try Bool.fetchOne(wasDecided, arguments: [id]) ?? false
-                        try rebind.execute(arguments: [change.inputsSHA256, missing, change.needsAmount, run, id])
-                        try event.execute(arguments: [id, now, decided ? "reopened_inputs_changed" : "inputs_changed", run, change.inputsSHA256])
-                        counts.changed += 1
-                        if decided { counts.reopened += 1 }
-                    }
-                }
-                return counts
+            try pool.write { db in try Self.applyReviewChanges(db, changes, run: run) }
+        }
+    }
+
+    static func applyReviewChanges(_ db: Database, _ changes: [ReviewChange], run: Int64) throws -> (opened: Int, changed: Int, reopened: Int) {
+        guard !changes.isEmpty else { return (0, 0, 0) }
+        let now = Self.timestamp()
+        let insert = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO review_items (policy_id, subject, entity_id, inputs_sha256, missing, needs_amount, status,
+                opened_run, last_run, opened_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+            """)
+        let rebind = try db.makeStatement(sql: """
+            UPDATE review_items SET inputs_sha256 = ?, missing = ?, needs_amount = ?, status = 'open', outcome = NULL,
+                amount_fen = NULL, reason = NULL, reviewer = NULL, decided_at = NULL, last_run = ?
+            WHERE id = ?
+            """)
+        let wasDecided = try db.makeStatement(sql: "SELECT status = 'decided' FROM review_items WHERE id = ?")
+        let event = try db.makeStatement(sql: """
+            INSERT INTO review_events (item_id, at, action, run_id, inputs_sha256) VALUES (?, ?, ?, ?, ?)
+            """)
+        var counts = (opened: 0, changed: 0, reopened: 0)
+        for change in changes {
+            let missing = change.missing.joined(separator: "\n")
+            switch change.kind {
+            case .open(let policy, let subject, let entity):
+                // Its opening is the item itself (opened_run, opened_at): no event row, half the writes.
+                // A run beside this one may have opened it meanwhile: then it is left as it is.
+                try insert.execute(arguments: [policy, subject, entity, change.inputsSHA256, missing, change.needsAmount, run, run, now])
+                counts.opened += db.changesCount
+            case .inputsChanged(let id):
+                let decided = try Bool.fetchOne(wasDecided, arguments: [id]) ?? false
+                try rebind.execute(arguments: [change.inputsSHA256, missing, change.needsAmount, run, id])
+                try event.execute(arguments: [id, now, decided ? "reopened_inputs_changed" : "inputs_changed", run, change.inputsSHA256])
+                counts.changed += 1
+                if decided { counts.reopened += 1 }
             }
         }
+        return counts
     }
 
     /// Records a reviewer's decision on an open item.

@@ -4,47 +4,61 @@ internal import GRDB
 extension ProfileStore {
     /// Writes a whole run in one transaction and returns its id.
     public func saveRun(_ run: RunRecord) throws -> Int64 {
-        let inputs = String(decoding: (try? JSONEncoder().encode(run.inputs)) ?? Data("[]".utf8), as: UTF8.self)
-        return try guarded("保存运行结果") {
+        try saveRun(run, reviewChanges: [], grants: nil).runID
+    }
+
+    /// Writes a run, the review items it opened or rebound, and the grants it posts, in ONE
+    /// transaction: a run killed or failing at any moment leaves either all of them or nothing
+    /// (never a run without its grants or items, which a later run would then post or open).
+    public func saveRun(_ run: RunRecord, reviewChanges: [ReviewChange], grants: GrantPostings?) throws -> SavedRun {
+        try guarded("保存运行结果") {
             try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO runs (as_of, started_at, finished_at, engine, include_drafts, rules_sha256, inputs, results_sha256)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [
-                        run.asOf, run.startedAt, run.finishedAt, run.engine, run.includeDrafts, run.rulesSHA256, inputs,
-                        run.resultsSHA256,
-                    ])
-                let id = db.lastInsertedRowID
-                for population in run.populations {
-                    // A list already kept (the same population as an earlier run) is not built again.
-                    let kept = try Bool.fetchOne(db, sql: "SELECT 1 FROM run_id_lists WHERE sha256 = ?", arguments: [population.sha256]) ?? false
-                    if !kept {
-                        let ids = Data(population.ids.joined(separator: "\n").utf8)
-                        try db.execute(
-                            sql: "INSERT INTO run_id_lists (sha256, count, ids) VALUES (?, ?, ?)",
-                            arguments: [population.sha256, population.ids.count, ids]
-                        )
-                    }
-                    try db.execute(
-                        sql: "INSERT INTO run_populations (run_id, subject, ids_sha256) VALUES (?, ?, ?)",
-                        arguments: [id, population.subject, population.sha256]
-                    )
-                }
-                for p in run.policies {
-                    let c = p.counts, a = p.amountsFen
-                    try db.execute(sql: """
-                        INSERT INTO run_policies (run_id, policy_id, title, subject, sha256, metadata, eligible, ineligible, unknown,
-                            excluded, over_budget, eligible_fen, excluded_fen, over_budget_fen, rows, conditions)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [
-                            id, p.policyID, p.title, p.subject, p.sha256, p.metadata, c["eligible"] ?? 0, c["ineligible"] ?? 0,
-                            c["unknown"] ?? 0, c["excluded"] ?? 0, c["over_budget"] ?? 0, a["eligible"] ?? 0, a["excluded"] ?? 0,
-                            a["over_budget"] ?? 0, Data(p.rows), Data(p.conditions),
-                        ])
-                }
-                return id
+                let id = try Self.insertRun(db, run)
+                let reviews = try Self.applyReviewChanges(db, reviewChanges, run: id)
+                let posted = try grants.map { try Self.post(db, $0.postings, flags: $0.flags, runID: id) }
+                return SavedRun(runID: id, reviews: reviews, posted: posted)
             }
         }
+    }
+
+    static func insertRun(_ db: Database, _ run: RunRecord) throws -> Int64 {
+        let inputs = String(decoding: (try? JSONEncoder().encode(run.inputs)) ?? Data("[]".utf8), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO runs (as_of, started_at, finished_at, engine, include_drafts, rules_sha256, inputs, results_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                run.asOf, run.startedAt, run.finishedAt, run.engine, run.includeDrafts, run.rulesSHA256, inputs,
+                run.resultsSHA256,
+            ])
+        let id = db.lastInsertedRowID
+        for population in run.populations {
+            // A list already kept (the same population as an earlier run) is not built again.
+            let kept = try Bool.fetchOne(db, sql: "SELECT 1 FROM run_id_lists WHERE sha256 = ?", arguments: [population.sha256]) ?? false
+            if !kept {
+                let ids = Data(population.ids.joined(separator: "\n").utf8)
+                try db.execute(
+                    sql: "INSERT INTO run_id_lists (sha256, count, ids) VALUES (?, ?, ?)",
+                    arguments: [population.sha256, population.ids.count, ids]
+                )
+            }
+            try db.execute(
+                sql: "INSERT INTO run_populations (run_id, subject, ids_sha256) VALUES (?, ?, ?)",
+                arguments: [id, population.subject, population.sha256]
+            )
+        }
+        for p in run.policies {
+            let c = p.counts, a = p.amountsFen
+            try db.execute(sql: """
+                INSERT INTO run_policies (run_id, policy_id, title, subject, sha256, metadata, eligible, ineligible, unknown,
+                    excluded, over_budget, eligible_fen, excluded_fen, over_budget_fen, rows, conditions)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
+                    id, p.policyID, p.title, p.subject, p.sha256, p.metadata, c["eligible"] ?? 0, c["ineligible"] ?? 0,
+                    c["unknown"] ?? 0, c["excluded"] ?? 0, c["over_budget"] ?? 0, a["eligible"] ?? 0, a["excluded"] ?? 0,
+                    a["over_budget"] ?? 0, Data(p.rows), Data(p.conditions),
+                ])
+        }
+        return id
     }
 
     /// The ledger, oldest first, without the per-policy blobs or population ids.

@@ -89,3 +89,10 @@ public struct RunPolicy: Sendable {
         self.conditions = conditions
     }
 }
+
+/// A run as saved: its id, and what the same transaction did to review items and the grants ledger.
+public struct SavedRun: Sendable {
+    public var runID: Int64
+    public var reviews: (opened: Int, changed: Int, reopened: Int)
+    public var posted: PostingSummary?
+}

@@ -90,6 +90,23 @@ final class GrantsCLITests: XCTestCase {
         XCTAssertEqual(try run(["grants", "post", "--run", "5"]).status, 64, "run 5 is a trial")
     }
 
+    /// The run, its review items and its grants are one transaction: when writing the grants fails
+    /// (here a trigger refuses them), no run is left behind for a later run to post or open items for.
+    func testARunWhoseGrantsCannotBeWrittenLeavesNothing() throws {
+        try publish()
+        _ = try sqlite(dir.file("g.db"), "CREATE TRIGGER refuse BEFORE INSERT ON grant_entries BEGIN SELECT RAISE(ABORT, '测试：拒绝写入'); END;")
+        let before = try sqlite(dir.file("g.db"), "SELECT (SELECT COUNT(*) FROM runs) || ' ' || (SELECT COUNT(*) FROM review_items)")
+        let failed = try run(["run", "--as-of", "2026-11-27"])
+        XCTAssertNotEqual(failed.status, 0, failed.stdout)
+        XCTAssertTrue(failed.stderr.contains("测试：拒绝写入"), failed.stderr)
+        XCTAssertEqual(try sqlite(dir.file("g.db"), "SELECT (SELECT COUNT(*) FROM runs) || ' ' || (SELECT COUNT(*) FROM review_items)"), before)
+        XCTAssertEqual(try sqlite(dir.file("g.db"), "SELECT COUNT(*) FROM grants"), "0\n")
+        // Without the trigger the same night posts, once.
+        _ = try sqlite(dir.file("g.db"), "DROP TRIGGER refuse;")
+        XCTAssertTrue(try evaluate().stdout.contains("新记账 6 笔"))
+        XCTAssertEqual(try sqlite(dir.file("g.db"), "SELECT COUNT(*) FROM runs"), "1\n")
+    }
+
     func testAChangedAmountIsAnAdjustmentAndALostEligibilityIsFlaggedNotReversed() throws {
         try publish(insuranceAmount: 10)
         try evaluate()

@@ -29,6 +29,27 @@ public enum GrantLedger {
     /// with drafts (a trial) never posts.
     public static func post(run: LoadedRun, store: ProfileStore) throws -> PostingSummary {
         guard !run.record.includeDrafts else { return PostingSummary() }
+        let plan = try plan(run: run, store: store)
+        return plan.completing(try store.postGrants(plan.postings.postings, flags: plan.postings.flags, runID: run.record.id))
+    }
+
+    /// What posting `run` writes (the store writes it: alone, or with the run in one transaction),
+    /// and what it leaves alone.
+    struct Plan {
+        var postings: GrantPostings
+        var unchanged: Int
+        var missingPayees: [String]
+
+        /// The store's summary with what the plan already knew.
+        func completing(_ written: PostingSummary) -> PostingSummary {
+            var summary = written
+            summary.unchanged += unchanged
+            summary.withoutPayee = missingPayees
+            return summary
+        }
+    }
+
+    static func plan(run: LoadedRun, store: ProfileStore) throws -> Plan {
         var postings: [GrantPosting] = []
         var flags: [GrantFlagging] = []
         var unchanged = 0
@@ -69,10 +90,7 @@ public enum GrantLedger {
                 flags.append(GrantFlagging(policyID: batch.policyID, entityID: id, period: period.code, outcome: outcome?.code ?? "absent"))
             }
         }
-        var summary = try store.postGrants(postings, flags: flags, runID: run.record.id)
-        summary.unchanged += unchanged
-        summary.withoutPayee = missingPayees
-        return summary
+        return Plan(postings: GrantPostings(postings: postings, flags: flags), unchanged: unchanged, missingPayees: missingPayees)
     }
 
     /// The benefit of (policy, entity, period): its number is the application number.

@@ -8,7 +8,7 @@ internal import Store
 /// the same inputs gives the row its decided outcome (eligible with the decided amount, or
 /// ineligible: the engine's outcome codes), so budgets and 互斥组 count it like any other; an
 /// item on other inputs is bound to the new ones (a decided one reopens); an unknown without an
-/// item opens one. After the run is stored the changes are written in one transaction.
+/// item opens one. The changes are written with the run, in its transaction.
 public struct ReviewPass: Sendable {
     struct Pending: Sendable {
         var policy: Int
@@ -69,9 +69,10 @@ public struct ReviewPass: Sendable {
         return pass
     }
 
-    /// Writes the opened and rebound items of the stored `run` (missing fields as its reasons name them).
-    mutating func record(_ run: LoadedRun, store: ProfileStore) throws {
-        let changes = pending.map { p -> ReviewChange in
+    /// The items `run` opens and rebinds (missing fields as its reasons name them); the store
+    /// writes them with the run.
+    func changes(for run: LoadedRun) -> [ReviewChange] {
+        pending.map { p -> ReviewChange in
             let batch = run.result.policies[p.policy]
             let missing = run.reasons(policy: p.policy, entity: p.entity).missing
             let needsAmount = run.info[batch.policyID]?.amountFormula != nil
@@ -80,6 +81,10 @@ public struct ReviewPass: Sendable {
                 ?? .open(policyID: batch.policyID, subject: batch.subject, entityID: id)
             return ReviewChange(kind, inputsSHA256: p.sha256, missing: missing, needsAmount: needsAmount)
         }
-        (opened, changed, reopened) = try store.recordReviewChanges(changes, run: run.record.id)
+    }
+
+    /// What the store did with `changes`.
+    mutating func recorded(_ counts: (opened: Int, changed: Int, reopened: Int)) {
+        (opened, changed, reopened) = counts
     }
 }

@@ -13,10 +13,13 @@ public struct LoadedRun: Sendable {
     public var info: [String: RunPolicyInfo]
     /// What manual review did in this run (only for a run just executed; nil when it did nothing).
     public var reviews: ReviewPass? = nil
+    /// What the run posted to the grants ledger (only for a run just executed that posts).
+    public var posted: PostingSummary? = nil
 }
 
 /// `mianshen run`: every published policy valid on the day (drafts too when asked) over every
-/// active entity; 互斥组 and budgets decided; stored with its ledger in one transaction.
+/// active entity; 互斥组 and budgets decided; stored with its ledger, the review items it opens
+/// and the grants it posts in one transaction.
 public enum BatchRun {
     /// Published policies (all with `includeDrafts`) whose validity window contains `asOf`.
     public static func select(_ entries: [CatalogEntry], asOf: Day, includeDrafts: Bool) -> [CatalogEntry] {
@@ -34,17 +37,18 @@ public enum BatchRun {
 
     /// Evaluates with `engine` (the columnar engine; `ReferenceBatch` is the oracle tests use),
     /// applies manual review decisions (`ReviewPass`; with `opensReviewItems`, unknowns also open
-    /// or rebind review items), decides 互斥组 and budgets, and stores the run with its ledger.
+    /// or rebind review items), decides 互斥组 and budgets, and stores the run with its ledger —
+    /// with `postsGrants` (never for a run with drafts) and its 直接兑现 grants, in one transaction.
     public static func execute(
         entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day, includeDrafts: Bool,
         engine: any BatchEngine.Type = ColumnarBatch.self, progress: ((String, Int) -> Void)? = nil, timing: PhaseTiming? = nil,
-        opensReviewItems: Bool = false
+        opensReviewItems: Bool = false, postsGrants: Bool = false
     ) throws -> LoadedRun {
         let started = Date()
         let policies = entries.map(\.policy)
         var output = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress, timing: timing)
         var result = output.result
-        var review = try reviewPass(&result, output.columns, policies: policies, program: program, store: store, opensItems: opensReviewItems)
+        var review = try reviewPass(&result, output.columns, policies: policies, program: program, store: store, opensItems: opensReviewItems, timing: timing)
         output.columns = nil
         if review != nil { timing?.lap("人工复核") }
         BatchDecisions.apply(
@@ -80,7 +84,7 @@ public enum BatchRun {
         let resultsSHA256 = encoded[0].hash ?? ""
         let populationHashes = Dictionary(uniqueKeysWithValues: zip(subjects, encoded[1...subjects.count].map { $0.hash ?? "" }))
         timing?.lap("结果哈希与编码")
-        var record = RunRecord(
+        let record = RunRecord(
             asOf: asOf.description, startedAt: timestamp(started), finishedAt: timestamp(Date()),
             engine: engine.engineVersion, includeDrafts: includeDrafts, rulesSHA256: rulesHash(entries), inputs: inputs,
             resultsSHA256: resultsSHA256,
@@ -92,23 +96,26 @@ public enum BatchRun {
             },
             policies: encoded.compactMap(\.policy)
         )
-        record.id = try store.saveRun(record)
-        timing?.lap("保存")
         var run = LoadedRun(record: record, result: result, info: infos)
-        if review != nil {
-            try review?.record(run, store: store)
-            run.reviews = review
-            timing?.lap("保存复核事项")
-        }
+        let changes = review?.changes(for: run) ?? []
+        let plan = postsGrants && !includeDrafts ? try GrantLedger.plan(run: run, store: store) : nil
+        timing?.lap("复核事项与发放台账")
+        let saved = try store.saveRun(record, reviewChanges: changes, grants: plan?.postings)
+        timing?.lap("保存")
+        run.record.id = saved.runID
+        review?.recorded(saved.reviews)
+        run.reviews = review
+        run.posted = saved.posted.map { plan?.completing($0) ?? $0 }
         return run
     }
 
     /// Nil when there is nothing to do: no item to honour and none to open.
     private static func reviewPass(
         _ result: inout BatchResult, _ columns: ColumnSet?, policies: [CompiledPolicy], program: Program, store: ProfileStore,
-        opensItems: Bool
+        opensItems: Bool, timing: PhaseTiming?
     ) throws -> ReviewPass? {
         let items = try store.reviewBindings()
+        timing?.lap("复核：读取事项")
         guard opensItems || !items.isEmpty,
               result.policies.contains(where: { $0.outcomes.contains(.unknown) }) else { return nil }
         let loaded = try columns ?? store.loadColumns(ColumnarEngine.columnRequest(program: program, policies: policies))

@@ -28,7 +28,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "汇总的输出格式：table、csv 或 json（JSON Lines，人数为数字，金额为精确的十进制字符串）。")
     var format: OutputFormat = .table
 
-    @Flag(name: .customLong("no-grants"), help: "不把本次运行记入发放台账（默认：只评估已发布政策的运行，保存后记入直接兑现政策的发放）。")
+    @Flag(name: .customLong("no-grants"), help: "不把本次运行记入发放台账（默认：只评估已发布政策的运行，与运行结果在同一事务中记入直接兑现政策的发放）。")
     var noGrants = false
 
     @Flag(name: .long, help: "在标准错误输出上打印各阶段用时（装载、计算、决定、哈希、保存）。")
@@ -54,16 +54,14 @@ struct RunCommand: ParsableCommand {
             let phases = timing ? PhaseTiming() : nil
             let run = try BatchRun.execute(
                 entries: entries, program: program, store: profiles, asOf: day, includeDrafts: includeDrafts,
-                progress: TerminalProgress.trialReporter("运行中"), timing: phases, opensReviewItems: !includeDrafts
+                progress: TerminalProgress.trialReporter("运行中"), timing: phases, opensReviewItems: !includeDrafts,
+                postsGrants: !includeDrafts && !noGrants
             )
             TerminalProgress.finish()
-            // Posted in its own transaction once the run is stored (grants post --run can redo it).
-            let posted = includeDrafts || noGrants ? nil : try GrantLedger.post(run: run, store: profiles)
-            phases?.lap("记入发放台账")
             if let phases { printError(phases.text) }
             print(format == .table ? RunSummaryText.render(run) : RunSummaryText.records(run, csv: format == .csv))
             if let reviews = run.reviews { printError(ReviewText.runLine(reviews)) }
-            if let posted {
+            if let posted = run.posted {
                 let text = GrantsText.posting(posted, runID: run.record.id)
                 if format == .table { print(text) } else { printError(text) }
             }
