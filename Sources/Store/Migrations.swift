@@ -93,6 +93,15 @@ enum Migrations {
         migrator.registerMigration("v9-audit") { db in
             try db.execute(sql: AuditTables.schema)
         }
+        // Whether a run bound a review item to every unknown in its own transaction. Runs stored
+        // before are not known to have (0): the next run checks every item's inputs again. Such a
+        // run's successor on the same inputs reads only the decided items (a partial index).
+        migrator.registerMigration("v9b-runs-reviewed") { db in
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX review_items_decided ON review_items (policy_id, entity_id) WHERE status = 'decided';
+                """)
+        }
         return migrator
     }
 

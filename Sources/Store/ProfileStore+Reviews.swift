@@ -24,22 +24,31 @@ extension ProfileStore {
         }
     }
 
-    /// What a run needs of every item, by policy id then entity id: one query read with a cursor
-    /// by column position (a night with a hundred thousand items must not build full records).
-    public func reviewBindings() throws -> [String: [String: ReviewBinding]] {
+    /// What a run needs of every item of `policies`, by policy id: one ordered read per policy
+    /// through the (policy, entity) index, read by column position into flat arrays (a night with a
+    /// hundred thousand items must build neither records nor a dictionary per item). An item
+    /// whose stored hash is damaged is left out: the run treats its row as having no item and
+    /// opens one (which the store then ignores) — never a decision applied to unknown inputs.
+    /// With `decidedOnly`, only decided items (a run whose items' bindings are known to hold).
+    public func reviewBindings(policies: [String], decidedOnly: Bool = false) throws -> [String: PolicyReviewBindings] {
         try guarded("读取复核事项") {
             try pool.read { db in
-                var out: [String: [String: ReviewBinding]] = [:]
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT policy_id, entity_id, id, inputs_sha256, CASE WHEN status = 'decided' THEN outcome END, amount_fen
-                    FROM review_items
+                var out: [String: PolicyReviewBindings] = [:]
+                let statement = try db.makeStatement(sql: """
+                    SELECT entity_id, id, inputs_sha256, CASE WHEN status = 'decided' THEN outcome END, amount_fen
+                    FROM review_items WHERE policy_id = ? \(decidedOnly ? "AND status = 'decided'" : "") ORDER BY entity_id
                     """)
-                while let row = try rows.next() {
-                    let outcome: String? = row[4]
-                    let binding = ReviewBinding(
-                        id: row[2], inputsSHA256: row[3], decided: outcome.flatMap(ReviewItem.Outcome.init(rawValue:)), amountFen: row[5]
-                    )
-                    out[row[0] as String, default: [:]][row[1] as String] = binding
+                for policy in policies {
+                    var bindings = PolicyReviewBindings()
+                    let rows = try Row.fetchCursor(statement, arguments: [policy])
+                    while let row = try rows.next() {
+                        let outcome: String? = row[3]
+                        bindings.append(
+                            entityID: row[0], itemID: row[1], sha256: row[2], decided: outcome.flatMap(ReviewItem.Outcome.init(rawValue:)),
+                            amountFen: row[4]
+                        )
+                    }
+                    if bindings.count > 0 { out[policy] = bindings }
                 }
                 return out
             }

@@ -24,11 +24,11 @@ extension ProfileStore {
     static func insertRun(_ db: Database, _ run: RunRecord) throws -> Int64 {
         let inputs = String(decoding: (try? JSONEncoder().encode(run.inputs)) ?? Data("[]".utf8), as: UTF8.self)
         try db.execute(sql: """
-            INSERT INTO runs (as_of, started_at, finished_at, engine, include_drafts, rules_sha256, inputs, results_sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO runs (as_of, started_at, finished_at, engine, include_drafts, rules_sha256, inputs, results_sha256, reviewed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
                 run.asOf, run.startedAt, run.finishedAt, run.engine, run.includeDrafts, run.rulesSHA256, inputs,
-                run.resultsSHA256,
+                run.resultsSHA256, run.reviewed,
             ])
         let id = db.lastInsertedRowID
         for population in run.populations {
@@ -74,6 +74,15 @@ extension ProfileStore {
         }
     }
 
+    /// The latest run that bound review items to every unknown (`reviewed`), without blobs.
+    public func latestReviewedRun() throws -> RunRecord? {
+        try guarded("读取运行记录") {
+            try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE reviewed = 1 ORDER BY id DESC LIMIT 1").map(Self.run)
+            }
+        }
+    }
+
     public func latestRunID() throws -> Int64? {
         try guarded("读取运行记录") {
             try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM runs") }
@@ -110,6 +119,7 @@ extension ProfileStore {
             resultsSHA256: row["results_sha256"], populations: [], policies: []
         )
         run.id = row["id"]
+        run.reviewed = row["reviewed"]
         return run
     }
 

@@ -66,12 +66,58 @@ public struct ReviewItem: Sendable, Equatable {
 
 /// What a run reads of an item: enough to tell whether the inputs are the same and, if the item
 /// is decided, what to report.
-public struct ReviewBinding: Sendable {
-    public var id: Int64
-    public var inputsSHA256: String
+/// One policy's review items as a run needs them, in ascending entity id (the order of a run's
+/// populations, so a run finds each unknown row's item by walking both lists once): the item,
+/// the SHA-256 its inputs were bound to (32 bytes per item, one flat array) and its decision.
+public struct PolicyReviewBindings: Sendable {
+    public private(set) var entityIDs: [String] = []
+    public private(set) var itemIDs: [Int64] = []
+    /// 32 bytes per item.
+    public private(set) var digests: [UInt8] = []
     /// Nil while the item is open.
-    public var decided: ReviewItem.Outcome?
-    public var amountFen: Int64?
+    public private(set) var decided: [ReviewItem.Outcome?] = []
+    public private(set) var amountFen: [Int64?] = []
+
+    public init() {}
+
+    public var count: Int { entityIDs.count }
+
+    /// Appends an item; false (nothing appended) when `entityID` is not above the last one. A
+    /// stored hash that is not 64 hex digits (a damaged row) is kept as 32 zero bytes, which no
+    /// inputs hash to: the run binds the item to its current inputs (a decision reopens).
+    @discardableResult
+    public mutating func append(entityID: String, itemID: Int64, sha256: String, decided: ReviewItem.Outcome?, amountFen: Int64?) -> Bool {
+        guard entityIDs.last.map({ $0 < entityID }) ?? true else { return false }
+        entityIDs.append(entityID)
+        itemIDs.append(itemID)
+        digests.append(contentsOf: Self.bytes(hex: sha256) ?? [UInt8](repeating: 0, count: 32))
+        self.decided.append(decided)
+        self.amountFen.append(amountFen)
+        return true
+    }
+
+    /// The 32 bytes of a SHA-256 written in 64 hex digits; nil for anything else.
+    static func bytes(hex: String) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        var high: UInt8? = nil
+        for c in hex.utf8 {
+            let nibble: UInt8
+            switch c {
+            case 0x30...0x39: nibble = c - 0x30
+            case 0x61...0x66: nibble = c - 0x61 + 10
+            case 0x41...0x46: nibble = c - 0x41 + 10
+            default: return nil
+            }
+            if let h = high {
+                bytes.append(h << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        return bytes.count == 32 && high == nil ? bytes : nil
+    }
 }
 
 /// What a run does to the review items: open a new one, or bind an existing one to new inputs

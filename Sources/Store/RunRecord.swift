@@ -16,6 +16,9 @@ public struct RunRecord: Sendable {
     public var resultsSHA256: String
     public var populations: [RunPopulation]
     public var policies: [RunPolicy]
+    /// The run opened or rebound a review item for every unknown, in its own transaction (so a
+    /// later run on the same inputs and rules may trust the items' bindings).
+    public var reviewed = false
 
     public init(
         asOf: String, startedAt: String, finishedAt: String, engine: String, includeDrafts: Bool, rulesSHA256: String,

@@ -48,6 +48,27 @@ final class ReviewCLITests: XCTestCase {
             .split(separator: "\n").map(String.init).first { $0.hasPrefix(person + ",") }
     }
 
+    /// The same night again (the inputs, rules and day of the last run that bound every unknown)
+    /// trusts the items' bindings and hashes nothing; another day checks every item again.
+    func testTheSameNightAgainTrustsTheBindingsAnotherDayChecksThem() throws {
+        _ = try evaluate()
+        let again = try evaluate()
+        XCTAssertTrue(again.stderr.contains("没有新的复核事项；数据、规则和日期与上次运行相同"), again.stderr)
+        // One item's binding damaged behind the store's back: the same night does not look at it…
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [db, "UPDATE review_items SET inputs_sha256 = '\(String(repeating: "0", count: 64))' WHERE id = 1"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        XCTAssertEqual(sqlite.terminationStatus, 0)
+        let trusted = try evaluate()
+        XCTAssertFalse(trusted.stderr.contains("更新输入"), trusted.stderr)
+        // …the next day, on the same data, checks every item and binds that one again.
+        let nextDay = try cli(["run", "--as-of", "2025-12-02"])
+        XCTAssertTrue(nextDay.stderr.contains("1 项因数据变化更新输入"), nextDay.stderr)
+        XCTAssertFalse(nextDay.stderr.contains("沿用"), nextDay.stderr)
+    }
+
     func testEveryUnknownOpensOneItemAndNotTwiceOnTheSameInputs() throws {
         let first = try evaluate()
         let unknowns = try cli(["results", "--outcome", "unknown", "--format", "csv"]).stdout.split(separator: "\n").dropFirst()

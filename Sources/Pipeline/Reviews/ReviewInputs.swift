@@ -40,9 +40,10 @@ struct ReviewInputs {
         return Array(Set(nodes.flatMap { program[$0].reads }))
     }
 
-    func sha256(_ entity: Int) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(128)
+    /// The hash of `entity`'s inputs, built in `bytes` (emptied first; reused from row to row so
+    /// hashing a night's unknowns allocates nothing per row).
+    func digest(_ entity: Int, using bytes: inout [UInt8]) -> SHA256.Digest {
+        bytes.removeAll(keepingCapacity: true)
         for read in reads {
             bytes.append(contentsOf: read.label)
             if let related = read.related {
@@ -54,7 +55,7 @@ struct ReviewInputs {
             }
             bytes.append(0x0A)
         }
-        return ResultsExport.hex(SHA256.hash(data: bytes))
+        return SHA256.hash(data: bytes)
     }
 
     private func append(_ column: LoadedColumn?, _ row: Int, to bytes: inout [UInt8]) {

@@ -1,3 +1,4 @@
+internal import Crypto
 internal import Datasets
 internal import Evaluation
 internal import RuleLanguage
@@ -22,51 +23,103 @@ public struct ReviewPass: Sendable {
     public private(set) var applied = 0
     /// Whether the run opens and rebinds items (not for runs with drafts: trials open nothing).
     public let opensItems: Bool
+    /// The run had the inputs and rules of the last run that bound every unknown: bindings trusted.
+    public var verified = false
     /// Filled in by `record`.
     public private(set) var opened = 0
     public private(set) var changed = 0
     public private(set) var reopened = 0
 
-    /// Applies the decided items to `result` and works out the changes.
+    /// An unknown row the pass looks at: its policy (position in the result), entity, and the
+    /// position of its item in the policy's bindings (-1: none).
+    private struct Unknown {
+        var policy: Int32
+        var entity: Int32
+        var item: Int32
+    }
+
+    /// Applies the decided items to `result` and works out the changes. `verified`: every item's
+    /// binding is known to hold (the last run that bound items had these inputs and rules), so no
+    /// row is hashed and `items` may hold the decided items only.
     static func prepare(
         _ result: inout BatchResult, policies: [CompiledPolicy], program: Program, columns: ColumnSet,
-        items byPolicy: [String: [String: ReviewBinding]], opensItems: Bool
+        items byPolicy: [String: PolicyReviewBindings], opensItems: Bool, verified: Bool = false
     ) -> ReviewPass {
         var pass = ReviewPass(opensItems: opensItems)
+        pass.verified = verified
         let compiled = Dictionary(policies.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let raw = result
-        // The hashes, a policy per task; then the decisions applied in order.
-        let hashed = parallelMap(raw.policies.count) { index -> [(entity: Int, sha256: String)] in
-            let batch = raw.policies[index]
-            guard opensItems || byPolicy[batch.policyID] != nil, let policy = compiled[batch.policyID],
-                  let population = columns.subjects[batch.subject], let ids = raw.populations[batch.subject]?.ids,
-                  population.ids.count == ids.count, population.ids.first == ids.first, population.ids.last == ids.last else { return [] }
-            let inputs = ReviewInputs(keys: ReviewInputs.keys(of: policy, in: program), population: population, columns: columns)
-            return batch.outcomes.indices.filter { batch.outcomes[$0] == .unknown }.map { ($0, inputs.sha256($0)) }
-        }
-        for (index, rows) in hashed.enumerated() {
-            let batch = raw.policies[index]
-            let known = byPolicy[batch.policyID] ?? [:]
-            let ids = raw.populations[batch.subject]?.ids ?? []
-            for (entity, sha256) in rows {
-                guard let item = known[ids[entity]] else {
-                    if opensItems { pass.pending.append(Pending(policy: index, entity: entity, sha256: sha256, existing: nil)) }
-                    continue
+        // Each policy's unknown rows matched with its items by walking the population's ascending
+        // ids and the items' together (no dictionary look-up per row).
+        var unknowns: [Unknown] = []
+        var inputs: [ReviewInputs?] = []
+        var bindings: [PolicyReviewBindings?] = []
+        for (index, batch) in result.policies.enumerated() {
+            let items = byPolicy[batch.policyID]
+            bindings.append(items)
+            guard opensItems || items != nil, let policy = compiled[batch.policyID],
+                  let population = columns.subjects[batch.subject], let ids = result.populations[batch.subject]?.ids,
+                  population.ids.count == ids.count, population.ids.first == ids.first, population.ids.last == ids.last else {
+                inputs.append(nil)
+                continue
+            }
+            inputs.append(verified ? nil : ReviewInputs(keys: ReviewInputs.keys(of: policy, in: program), population: population, columns: columns))
+            var next = 0
+            for entity in batch.outcomes.indices where batch.outcomes[entity] == .unknown {
+                var item: Int32 = -1
+                if let items {
+                    let id = ids[entity]
+                    while next < items.count, items.entityIDs[next] < id { next += 1 }
+                    if next < items.count, items.entityIDs[next] == id { item = Int32(next) }
                 }
-                guard item.inputsSHA256 == sha256 else {
-                    if opensItems { pass.pending.append(Pending(policy: index, entity: entity, sha256: sha256, existing: item.id)) }
-                    continue
-                }
-                guard let outcome = item.decided else { continue }
-                // An eligible decision without an amount for a policy that pays one (the policy
-                // gained a 金额 since) stays unknown: never a 0 that would be posted as a grant.
-                if outcome == .eligible, compiled[batch.policyID]?.amount != nil, item.amountFen == nil { continue }
-                result.policies[index].outcomes[entity] = outcome == .eligible ? .eligible : .ineligible
-                result.policies[index].amountFen[entity] = outcome == .eligible ? item.amountFen ?? 0 : 0
-                pass.applied += 1
+                unknowns.append(Unknown(policy: Int32(index), entity: Int32(entity), item: item))
             }
         }
+        // Hashed on every core in equal chunks; a row whose inputs hash to its item's needs no hex.
+        let work = unknowns, hashers = inputs, known = bindings
+        let chunk = max(1024, (work.count + 15) / 16)
+        let hashed = parallelMap((work.count + chunk - 1) / chunk) { part -> [String?] in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(256)
+            return work[part * chunk ..< min(work.count, (part + 1) * chunk)].map { row -> String? in
+                // Verified (no hasher): the row's item, if any, is bound to these inputs.
+                guard let hasher = hashers[Int(row.policy)] else { return nil }
+                let digest = hasher.digest(Int(row.entity), using: &bytes)
+                if row.item >= 0, let items = known[Int(row.policy)], Self.digest(digest, equals: items.digests, at: Int(row.item)) {
+                    return nil
+                }
+                return ResultsExport.hex(digest)
+            }
+        }.joined()
+        for (row, sha256) in zip(work, hashed) {
+            let index = Int(row.policy), entity = Int(row.entity)
+            guard row.item >= 0, let items = bindings[index] else {
+                if opensItems, let sha256 { pass.pending.append(Pending(policy: index, entity: entity, sha256: sha256, existing: nil)) }
+                continue
+            }
+            let item = Int(row.item)
+            if let sha256 {
+                if opensItems { pass.pending.append(Pending(policy: index, entity: entity, sha256: sha256, existing: items.itemIDs[item])) }
+                continue
+            }
+            guard let outcome = items.decided[item] else { continue }
+            // An eligible decision without an amount for a policy that pays one (the policy
+            // gained a 金额 since) stays unknown: never a 0 that would be posted as a grant.
+            if outcome == .eligible, compiled[result.policies[index].policyID]?.amount != nil, items.amountFen[item] == nil { continue }
+            result.policies[index].outcomes[entity] = outcome == .eligible ? .eligible : .ineligible
+            result.policies[index].amountFen[entity] = outcome == .eligible ? items.amountFen[item] ?? 0 : 0
+            pass.applied += 1
+        }
         return pass
+    }
+
+    /// Whether `digest` equals the 32 bytes at `item` in `digests`.
+    private static func digest(_ digest: SHA256.Digest, equals digests: [UInt8], at item: Int) -> Bool {
+        digest.withUnsafeBytes { bytes in
+            let base = item * 32
+            guard bytes.count == 32, base + 32 <= digests.count else { return false }
+            for offset in 0..<32 where bytes[offset] != digests[base + offset] { return false }
+            return true
+        }
     }
 
     /// The items `run` opens and rebinds (missing fields as its reasons name them); the store

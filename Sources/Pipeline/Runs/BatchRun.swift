@@ -48,7 +48,22 @@ public enum BatchRun {
         let policies = entries.map(\.policy)
         var output = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress, timing: timing)
         var result = output.result
-        var review = try reviewPass(&result, output.columns, policies: policies, program: program, store: store, opensItems: opensReviewItems, timing: timing)
+        var inputs: [RunInput] = []
+        for kind in DatasetKind.allCases {
+            if let latest = try store.latestImport(kind: kind) {
+                inputs.append(RunInput(kind: kind.rawValue, importID: latest.id, sha256: latest.sha256))
+            }
+        }
+        let rulesSHA256 = rulesHash(entries)
+        // The same night again (same inputs, rules, day and engine as the last run that bound every
+        // unknown): every item's binding holds, so only decisions are read and nothing is hashed.
+        let verified = try store.latestReviewedRun().map {
+            $0.asOf == asOf.description && $0.engine == engine.engineVersion && $0.rulesSHA256 == rulesSHA256 && $0.inputs == inputs
+        } ?? false
+        var review = try reviewPass(
+            &result, output.columns, policies: policies, program: program, store: store, opensItems: opensReviewItems, verified: verified,
+            timing: timing
+        )
         output.columns = nil
         if review != nil { timing?.lap("人工复核") }
         BatchDecisions.apply(
@@ -56,12 +71,6 @@ public enum BatchRun {
             granted: try GrantLedger.granted(policies, result, store)
         )
         timing?.lap("互斥组与预算")
-        var inputs: [RunInput] = []
-        for kind in DatasetKind.allCases {
-            if let latest = try store.latestImport(kind: kind) {
-                inputs.append(RunInput(kind: kind.rawValue, importID: latest.id, sha256: latest.sha256))
-            }
-        }
         let infos = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, RunPolicyInfo($0, program: program, schemas: store.schemas)) })
         let hashes = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.sha256) })
         // The results hash (one pass over the CSV bytes) runs beside the per-policy encoding and the
@@ -84,9 +93,9 @@ public enum BatchRun {
         let resultsSHA256 = encoded[0].hash ?? ""
         let populationHashes = Dictionary(uniqueKeysWithValues: zip(subjects, encoded[1...subjects.count].map { $0.hash ?? "" }))
         timing?.lap("结果哈希与编码")
-        let record = RunRecord(
+        var record = RunRecord(
             asOf: asOf.description, startedAt: timestamp(started), finishedAt: timestamp(Date()),
-            engine: engine.engineVersion, includeDrafts: includeDrafts, rulesSHA256: rulesHash(entries), inputs: inputs,
+            engine: engine.engineVersion, includeDrafts: includeDrafts, rulesSHA256: rulesSHA256, inputs: inputs,
             resultsSHA256: resultsSHA256,
             populations: result.populations.values.sorted { $0.subject < $1.subject }.map { population in
                 RunPopulation(
@@ -96,6 +105,7 @@ public enum BatchRun {
             },
             policies: encoded.compactMap(\.policy)
         )
+        record.reviewed = opensReviewItems
         var run = LoadedRun(record: record, result: result, info: infos)
         let changes = review?.changes(for: run) ?? []
         let plan = postsGrants && !includeDrafts ? try GrantLedger.plan(run: run, store: store) : nil
@@ -112,14 +122,17 @@ public enum BatchRun {
     /// Nil when there is nothing to do: no item to honour and none to open.
     private static func reviewPass(
         _ result: inout BatchResult, _ columns: ColumnSet?, policies: [CompiledPolicy], program: Program, store: ProfileStore,
-        opensItems: Bool, timing: PhaseTiming?
+        opensItems: Bool, verified: Bool, timing: PhaseTiming?
     ) throws -> ReviewPass? {
-        let items = try store.reviewBindings()
+        let unknown = result.policies.filter { $0.outcomes.contains(.unknown) }.map(\.policyID)
+        guard !unknown.isEmpty else { return nil }
+        let items = try store.reviewBindings(policies: unknown, decidedOnly: verified)
         timing?.lap("复核：读取事项")
-        guard opensItems || !items.isEmpty,
-              result.policies.contains(where: { $0.outcomes.contains(.unknown) }) else { return nil }
+        guard opensItems || !items.isEmpty else { return nil }
         let loaded = try columns ?? store.loadColumns(ColumnarEngine.columnRequest(program: program, policies: policies))
-        return ReviewPass.prepare(&result, policies: policies, program: program, columns: loaded, items: items, opensItems: opensItems)
+        return ReviewPass.prepare(
+            &result, policies: policies, program: program, columns: loaded, items: items, opensItems: opensItems, verified: verified
+        )
     }
 
     /// The 发放顺序 keys of the policies with a budget and an order, in population order, read

@@ -51,6 +51,7 @@ enum ReviewText {
         if pass.opened > 0 { parts.append("新开复核事项 \(pass.opened) 项") }
         if pass.changed > 0 { parts.append("\(pass.changed) 项因数据变化更新输入（其中已决定而重新打开 \(pass.reopened) 项）") }
         if parts.isEmpty { parts.append(pass.opensItems ? "没有新的复核事项" : "试运行不开立复核事项") }
+        if pass.verified { parts.append("数据、规则和日期与上次运行相同，沿用各事项的输入哈希") }
         return "人工复核：" + parts.joined(separator: "；") + "（mianshen review list）"
     }
 
