@@ -52,12 +52,7 @@ public enum BatchRun {
             granted: try GrantLedger.granted(policies, result, store)
         )
         timing?.lap("互斥组与预算")
-        var inputs: [RunInput] = []
-        for kind in DatasetKind.allCases {
-            if let latest = try store.latestImport(kind: kind) {
-                inputs.append(RunInput(kind: kind.rawValue, importID: latest.id, sha256: latest.sha256))
-            }
-        }
+        let inputs = try currentInputs(store)
         let infos = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, RunPolicyInfo($0, program: program, schemas: store.schemas)) })
         let hashes = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.sha256) })
         // The results hash (one pass over the CSV bytes) runs beside the per-policy encoding and the
@@ -101,6 +96,13 @@ public enum BatchRun {
             timing?.lap("保存复核事项")
         }
         return run
+    }
+
+    /// The inputs a run made now would read: the latest import of each kind.
+    public static func currentInputs(_ store: ProfileStore) throws -> [RunInput] {
+        try DatasetKind.allCases.compactMap { kind in
+            try store.latestImport(kind: kind).map { RunInput(kind: kind.rawValue, importID: $0.id, sha256: $0.sha256) }
+        }
     }
 
     /// Nil when there is nothing to do: no item to honour and none to open.
