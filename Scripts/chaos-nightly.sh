@@ -11,7 +11,7 @@
 #
 #   Scripts/chaos-nightly.sh                 100,000 residents, 20 kills (release build advised:
 #                                            MIANSHEN_BIN=.build/release/mianshen)
-#   CHAOS_KILLS=5 Scripts/chaos-nightly.sh   short mode (Scripts/test.sh): 5 kills on 10,000
+#   CHAOS_KILLS=5 Scripts/chaos-nightly.sh   short mode (Scripts/test.sh): 5 kills on 20,000
 #                                            residents, so it stays within a few minutes on the debug build
 # Environment: CHAOS_KILLS (default 20), CHAOS_SEED (default 7), CHAOS_RESIDENTS (default 100000,
 # short mode 10000), MIANSHEN_BIN (default: the debug build), CHAOS_KEEP=1 keeps the work directory.
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 kills=${CHAOS_KILLS:-20}
 seed=${CHAOS_SEED:-7}
-if [ "$kills" -lt 20 ]; then default_residents=10000; else default_residents=100000; fi
+if [ "$kills" -lt 20 ]; then default_residents=20000; else default_residents=200000; fi
 residents=${CHAOS_RESIDENTS:-$default_residents}
 enterprises=$((residents / 5))
 bin=${MIANSHEN_BIN:-$(swift build --show-bin-path)/mianshen}
@@ -66,6 +66,10 @@ nightly() { # $1: name; the rest: extra arguments
     shift
     "$bin" nightly --config "$work/$name.toml" --db "$work/$name.db" --now "$now" --log-format json --operator chaos "$@"
 }
+launch() { # in the background: exec, so $! is the nightly itself and kill -9 hits it, not a subshell
+    exec "$bin" nightly --config "$work/chaos.toml" --db "$work/chaos.db" --now "$now" --log-format json --operator chaos \
+        >>"$work/chaos.out" 2>>"$work/chaos.log"
+}
 ledger() { # $1: name; prints "position|step|status|attempts|started|finished"
     sqlite3 "$work/$1.db" "SELECT position, step, status, attempts, started_at, finished_at FROM nightly_steps WHERE night = '$night' ORDER BY position"
 }
@@ -107,7 +111,7 @@ for ((j = 0; j < kills; j++)); do
     target=$(echo "$total * ($j + $RANDOM / 32768) / $kills" | bc -l)
     resume=$(resume_point)
     delay=$(echo "d = $startup + $target - $resume; if (d < 0.05) d = 0.05 + $RANDOM / 327680; d" | bc -l)
-    nightly chaos >>"$work/chaos.out" 2>>"$work/chaos.log" &
+    launch &
     pid=$!
     sleep "$delay"
     if kill -0 "$pid" 2>/dev/null; then

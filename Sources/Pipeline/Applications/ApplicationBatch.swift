@@ -2,6 +2,7 @@ internal import Datasets
 internal import Evaluation
 internal import Foundation
 public import Outputs
+internal import RuleLanguage
 public import Store
 
 /// `applications generate`: for each eligible (entity, policy) of a 依申请 policy in a stored
@@ -15,6 +16,14 @@ public enum ApplicationBatch {
     public static func applicationPolicies(_ run: LoadedRun) -> [String: String] {
         var out: [String: String] = [:]
         for (id, info) in run.info where info.mode == "依申请" { out[id] = info.subject }
+        return out
+    }
+
+    /// The 依申请 policies of the whole catalog: forms of policies a run did not evaluate (not
+    /// valid on its day) are still forms of known policies, not errors.
+    public static func applicationPolicies(_ entries: [CatalogEntry]) -> [String: String] {
+        var out: [String: String] = [:]
+        for entry in entries where entry.policy.mode == "依申请" { out[entry.policy.id] = entry.policy.subject ?? "居民" }
         return out
     }
 
