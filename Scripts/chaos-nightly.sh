@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 kills=${CHAOS_KILLS:-20}
 seed=${CHAOS_SEED:-7}
-if [ "$kills" -lt 20 ]; then default_residents=20000; else default_residents=200000; fi
+if [ "$kills" -lt 20 ]; then default_residents=20000; else default_residents=100000; fi
 residents=${CHAOS_RESIDENTS:-$default_residents}
 enterprises=$((residents / 5))
 bin=${MIANSHEN_BIN:-$(swift build --show-bin-path)/mianshen}
