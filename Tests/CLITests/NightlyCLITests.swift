@@ -46,15 +46,7 @@ final class NightlyCLITests: XCTestCase {
     }
 
     private func sqlite(_ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [dir.file("n.db"), sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try SQLiteShell.query(dir.file("n.db"), sql).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func ledger() throws -> [String] {
