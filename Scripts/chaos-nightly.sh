@@ -5,9 +5,10 @@
 # ledger and the import ledger hold each step once. Any difference fails the script with a diff.
 #
 # Kills are spread over the clean run's timeline: kill j aims at a seeded moment in the j-th of
-# CHAOS_KILLS equal slices of it, measured from where the killed store's night resumes, so kills
-# land in every step in proportion to its length (imports, run, applications, grants, …) and a
-# step cut short is redone from its start. Each kill prints the step the ledger shows as started.
+# CHAOS_KILLS equal slices of it — a step and how far into it — and lands there in the killed
+# store's night (the script watches its ledger), so kills fall in every step in proportion to its
+# length (imports, run, applications, grants, …); a step cut short is redone from its start.
+# Each kill prints the step the ledger shows as started.
 #
 #   Scripts/chaos-nightly.sh                 100,000 residents, 20 kills (release build advised:
 #                                            MIANSHEN_BIN=.build/release/mianshen)
@@ -92,38 +93,71 @@ printf '   用时 %.1f 秒；各步骤（开始 结束，秒）：\n' "$total"
 printf '     %s\n' "${timeline[@]}"
 startup=$(echo "${timeline[0]}" | cut -d' ' -f2)
 
-# Where a store's night stands on the clean timeline: the end of its last done step (else the start of the first).
-resume_point() {
-    local done_steps offset=$startup
-    done_steps=$(sqlite3 "$work/chaos.db" "SELECT step FROM nightly_steps WHERE night = '$night' AND status = 'done'" 2>/dev/null || true)
+# The step a moment of the clean timeline falls in, and how far into it (seconds); "startup" before the first.
+locate() { # $1: seconds after launch
+    local entry at=$1
     for entry in "${timeline[@]}"; do
         set -- $entry
-        if grep -qx "$1" <<<"$done_steps"; then offset=$3; else break; fi
+        if (($(echo "$at < $3" | bc))); then
+            if (($(echo "$at < $2" | bc))); then echo "$1 0"; else echo "$1 $(echo "$at - $2" | bc)"; fi
+            return
+        fi
     done
-    echo "$offset"
+    set -- ${timeline[-1]}
+    echo "$1 $(echo "$3 - $2" | bc)"
+}
+step_state() { # $1: step → "status|started_at" in the chaos store, or nothing
+    sqlite3 "$work/chaos.db" "SELECT status || '|' || started_at FROM nightly_steps WHERE night = '$night' AND step = '$1'" 2>/dev/null || true
+}
+first_pending() {
+    local entry
+    for entry in "${timeline[@]}"; do
+        set -- $entry
+        [ "$(step_state "$1" | cut -d'|' -f1)" = done ] || { echo "$1"; return; }
+    done
 }
 
 echo "== 混沌：$kills 次 kill -9（种子 $seed）"
+# Kill j aims at a seeded moment in slice j of the clean timeline: the step it falls in and how far
+# into that step. The nightly is launched, the script waits (polling the ledger) until this process
+# has started that step, then kills it that far in; a step already done is replaced by the one
+# the night resumes at, at a seeded point in it. So kills follow the steps, whatever the load.
 RANDOM=$seed
 declare -A hits=()
 for ((j = 0; j < kills; j++)); do
-    # A seeded moment inside slice j of the clean timeline.
     target=$(echo "$total * ($j + $RANDOM / 32768) / $kills" | bc -l)
-    resume=$(resume_point)
-    delay=$(echo "d = $startup + $target - $resume; if (d < 0.05) d = 0.05 + $RANDOM / 327680; d" | bc -l)
+    if (($(echo "$target < $startup" | bc))); then
+        aim=startup; into=$target
+    else
+        read -r aim into < <(locate "$target")
+        if [ "$(step_state "$aim" | cut -d'|' -f1)" = done ]; then
+            aim=$(first_pending)
+            read -r _ a b < <(printf '%s\n' "${timeline[@]}" | grep "^$aim ")
+            into=$(echo "($b - $a) * $RANDOM / 32768" | bc -l)
+        fi
+    fi
+    previous=$(step_state "$aim")
     launch &
     pid=$!
-    sleep "$delay"
+    if [ "$aim" != startup ]; then
+        # Until this process starts the step (its started_at changes), or ends.
+        while kill -0 "$pid" 2>/dev/null; do
+            state=$(step_state "$aim")
+            [ "${state%%|*}" = started ] && [ "$state" != "$previous" ] && break
+            sleep 0.05
+        done
+    fi
+    sleep "$into"
     if kill -0 "$pid" 2>/dev/null; then
         kill -KILL "$pid"
         wait "$pid" 2>/dev/null || true
         hit=$(sqlite3 "$work/chaos.db" "SELECT step FROM nightly_steps WHERE night = '$night' AND status = 'started'" 2>/dev/null || true)
         hit=${hit:-启动或步骤之间}
         hits[$hit]=$((${hits[$hit]:-0} + 1))
-        printf '   kill %2d：%5.2f 秒后，命中 %s\n' "$((j + 1))" "$delay" "$hit"
+        printf '   kill %2d：目标 %s 中 %5.2f 秒，命中 %s\n' "$((j + 1))" "$aim" "$into" "$hit"
     else
         wait "$pid" || true
-        printf '   kill %2d：%5.2f 秒前夜间任务已结束，未命中\n' "$((j + 1))" "$delay"
+        printf '   kill %2d：目标 %s，夜间任务已先结束，未命中\n' "$((j + 1))" "$aim"
     fi
 done
 echo "   命中统计：$(for k in "${!hits[@]}"; do printf '%s %s 次；' "$k" "${hits[$k]}"; done)"
