@@ -19,11 +19,13 @@ public enum ApplicationBatch {
         return out
     }
 
-    /// The 依申请 policies of the whole catalog: forms of policies a run did not evaluate (not
-    /// valid on its day) are still forms of known policies, not errors.
-    public static func applicationPolicies(_ entries: [CatalogEntry]) -> [String: String] {
-        var out: [String: String] = [:]
-        for entry in entries where entry.policy.mode == "依申请" { out[entry.policy.id] = entry.policy.subject ?? "居民" }
+    /// What `FormLoader` may read forms for: the run's 依申请 policies and the catalog's, so the
+    /// form of a policy the run did not evaluate (not valid on its day) is not an error.
+    public static func formSubjects(_ run: LoadedRun, catalog entries: [CatalogEntry]) -> [String: String] {
+        var out = applicationPolicies(run)
+        for entry in entries where entry.policy.mode == "依申请" && out[entry.policy.id] == nil {
+            out[entry.policy.id] = entry.policy.subject ?? "居民"
+        }
         return out
     }
 

@@ -76,7 +76,7 @@ public enum NightlyPlan {
             let directory = try context.outputs() + "/applications"
             let (forms, schema) = try FormLoader.load(
                 directory: context.config.rulesDirectory + "/forms", schemas: context.store.schemas,
-                subjects: ApplicationBatch.applicationPolicies(try context.rules().entries).merging(ApplicationBatch.applicationPolicies(run)) { $1 }
+                subjects: ApplicationBatch.formSubjects(run, catalog: try context.rules().entries)
             )
             try context.audit("applications", "运行 \(run.record.id) 的申请表写入 \(directory)")
             let summary = try ApplicationBatch.generate(run: run, store: context.store, forms: forms, schema: schema, output: directory)
