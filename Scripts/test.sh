@@ -18,3 +18,5 @@ bin=$(swift build --show-bin-path)/mianshen
 Scripts/check-applications.sh "$bin"
 # The analyst report rendered in a real headless Chromium (installs chromium and fonts when missing).
 Scripts/check-report.sh
+# The nightly killed with SIGKILL at seeded moments, resumed, and compared with a clean run (short mode).
+CHAOS_KILLS=5 MIANSHEN_BIN="$bin" Scripts/chaos-nightly.sh

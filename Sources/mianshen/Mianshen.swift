@@ -19,6 +19,7 @@ struct Mianshen: ParsableCommand {
             RunsCommand.self, DiffCommand.self, EngineCommand.self,
             ReportCommand.self, RemindersCommand.self,
             ApplicationsCommand.self, AuditCommand.self, ReviewCommand.self, GrantsCommand.self,
+            NightlyCommand.self,
         ]
     )
 }

@@ -46,6 +46,18 @@ final class ApplicationsCLITests: XCTestCase {
         return found
     }
 
+    /// QY-KGBZ (依申请, with a form) is not valid on 2026-11-27: its form is still the form of a
+    /// known policy, so the other policies' applications are generated.
+    func testARunWithoutAPolicyThatHasAFormStillGeneratesTheOthers() throws {
+        let later = try run(["run", "--as-of", "2026-11-27"])
+        XCTAssertEqual(later.status, 0, later.stderr)
+        let result = try generate("later")
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertFalse(result.stderr.contains("不是规则库中依申请办理的政策"), result.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("later/index.csv")))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("later/QY-KGBZ")))
+    }
+
     func testEveryEligibleApplicationPolicyGetsAValidatedApplicationAndTheIndexListsThem() throws {
         let result = try generate("apps")
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)

@@ -2,6 +2,7 @@ internal import Datasets
 internal import Evaluation
 internal import Foundation
 public import Outputs
+internal import RuleLanguage
 public import Store
 
 /// `applications generate`: for each eligible (entity, policy) of a 依申请 policy in a stored
@@ -15,6 +16,16 @@ public enum ApplicationBatch {
     public static func applicationPolicies(_ run: LoadedRun) -> [String: String] {
         var out: [String: String] = [:]
         for (id, info) in run.info where info.mode == "依申请" { out[id] = info.subject }
+        return out
+    }
+
+    /// What `FormLoader` may read forms for: the run's 依申请 policies and the catalog's, so the
+    /// form of a policy the run did not evaluate (not valid on its day) is not an error.
+    public static func formSubjects(_ run: LoadedRun, catalog entries: [CatalogEntry]) -> [String: String] {
+        var out = applicationPolicies(run)
+        for entry in entries where entry.policy.mode == "依申请" && out[entry.policy.id] == nil {
+            out[entry.policy.id] = entry.policy.subject ?? "居民"
+        }
         return out
     }
 

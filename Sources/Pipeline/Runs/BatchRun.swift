@@ -48,12 +48,7 @@ public enum BatchRun {
         let policies = entries.map(\.policy)
         var output = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress, timing: timing)
         var result = output.result
-        var inputs: [RunInput] = []
-        for kind in DatasetKind.allCases {
-            if let latest = try store.latestImport(kind: kind) {
-                inputs.append(RunInput(kind: kind.rawValue, importID: latest.id, sha256: latest.sha256))
-            }
-        }
+        let inputs = try currentInputs(store)
         let rulesSHA256 = rulesHash(entries)
         // The same night again (same inputs, rules, day and engine as the last run that bound every
         // unknown): every item's binding holds, so only decisions are read and nothing is hashed.
@@ -117,6 +112,13 @@ public enum BatchRun {
         run.reviews = review
         run.posted = saved.posted.map { plan?.completing($0) ?? $0 }
         return run
+    }
+
+    /// The inputs a run made now would read: the latest import of each kind.
+    public static func currentInputs(_ store: ProfileStore) throws -> [RunInput] {
+        try DatasetKind.allCases.compactMap { kind in
+            try store.latestImport(kind: kind).map { RunInput(kind: kind.rawValue, importID: $0.id, sha256: $0.sha256) }
+        }
     }
 
     /// Nil when there is nothing to do: no item to honour and none to open.

@@ -38,7 +38,7 @@ struct ApplicationsCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let profiles = try store.openExistingStore()
+                let (profiles, entries, _) = try RulesCommand.open(store)
                 let loaded = try runOptions.load(profiles)
                 let subjects = ApplicationBatch.applicationPolicies(loaded)
                 if let policy {
@@ -48,7 +48,10 @@ struct ApplicationsCommand: ParsableCommand {
                         throw ExitCode(64)
                     }
                 }
-                let (forms, schema) = try FormLoader.load(directory: store.rulesDirectory + "/forms", schemas: profiles.schemas, subjects: subjects)
+                let (forms, schema) = try FormLoader.load(
+                    directory: store.rulesDirectory + "/forms", schemas: profiles.schemas,
+                    subjects: ApplicationBatch.formSubjects(loaded, catalog: entries)
+                )
                 let summary = try ApplicationBatch.generate(run: loaded, store: profiles, forms: forms, schema: schema, policy: policy, output: out)
                 try audit.record(profiles, command: "applications generate", scope: AuditScope(
                     "运行 \(loaded.record.id) 的申请表 \(summary.written.count) 份\(policy.map { "（政策 \($0)）" } ?? "")，写入 \(out)"

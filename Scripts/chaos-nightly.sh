@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Chaos test of `mianshen nightly`: on a generated night, kill the nightly with SIGKILL at seeded
+# random moments, rerun until it completes, then compare what the night produced with one clean
+# run in another store — results, grants, applications, reminders — and check that the nightly
+# ledger and the import ledger hold each step once. Any difference fails the script with a diff.
+#
+# Kills are spread over the clean run's timeline: kill j aims at a seeded moment in the j-th of
+# CHAOS_KILLS equal slices of it — a step and how far into it — and lands there in the killed
+# store's night (the script watches its ledger), so kills fall in every step in proportion to its
+# length (imports, run, applications, grants, …); a step cut short is redone from its start.
+# Each kill prints the step the ledger shows as started.
+#
+#   Scripts/chaos-nightly.sh                 100,000 residents, 20 kills (release build advised:
+#                                            MIANSHEN_BIN=.build/release/mianshen)
+#   CHAOS_KILLS=5 Scripts/chaos-nightly.sh   short mode (Scripts/test.sh): 5 kills on 20,000
+#                                            residents, so it stays within a few minutes on the debug build
+# Environment: CHAOS_KILLS (default 20), CHAOS_SEED (default 7), CHAOS_RESIDENTS (default 100000,
+# short mode 10000), MIANSHEN_BIN (default: the debug build), CHAOS_KEEP=1 keeps the work directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+kills=${CHAOS_KILLS:-20}
+seed=${CHAOS_SEED:-7}
+if [ "$kills" -lt 20 ]; then default_residents=20000; else default_residents=100000; fi
+residents=${CHAOS_RESIDENTS:-$default_residents}
+enterprises=$((residents / 5))
+bin=${MIANSHEN_BIN:-$(swift build --show-bin-path)/mianshen}
+[ -x "$bin" ] || { echo "找不到 $bin：先 swift build" >&2; exit 1; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+rules=$(pwd)/Rules
+work=$(mktemp -d "${TMPDIR:-/tmp}/chaos-nightly.XXXXXX")
+if [ "${CHAOS_KEEP:-}" = 1 ]; then echo "工作目录 $work（保留）"; else trap 'rm -rf "$work"' EXIT; fi
+
+# The night: a fixed clock, so both stores run the same night with the same evaluation day.
+now=2026-11-28T02:00:00+08:00
+night=2026-11-28
+as_of=2026-11-27
+
+echo "== 生成 $residents 名居民、$enterprises 户企业（种子 $seed）"
+"$bin" fixtures generate --residents "$residents" --enterprises "$enterprises" --seed "$seed" --as-of "$as_of" \
+    --out "$work/in" --rules "$rules" >/dev/null
+
+config() { # $1: name
+    cat >"$work/$1.toml" <<TOML
+as_of = "$as_of"
+rules = "$rules"
+[[inputs]]
+file = "in/residents.csv"
+kind = "residents"
+full = true
+[[inputs]]
+file = "in/enterprises.csv"
+kind = "enterprises"
+full = true
+[[inputs]]
+file = "in/licences.csv"
+kind = "licences"
+[outputs]
+dir = "out-$1"
+TOML
+}
+config clean
+config chaos
+
+nightly() { # $1: name; the rest: extra arguments
+    local name=$1
+    shift
+    "$bin" nightly --config "$work/$name.toml" --db "$work/$name.db" --now "$now" --log-format json --operator chaos "$@"
+}
+launch() { # in the background: exec, so $! is the nightly itself and kill -9 hits it, not a subshell
+    exec "$bin" nightly --config "$work/chaos.toml" --db "$work/chaos.db" --now "$now" --log-format json --operator chaos \
+        >>"$work/chaos.out" 2>>"$work/chaos.log"
+}
+ledger() { # $1: name; prints "position|step|status|attempts|started|finished"
+    sqlite3 "$work/$1.db" "SELECT position, step, status, attempts, started_at, finished_at FROM nightly_steps WHERE night = '$night' ORDER BY position"
+}
+seconds() { # ISO 8601 UTC with milliseconds → seconds since the epoch
+    python3 -c 'import sys, datetime; print(datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")).timestamp())' "$1"
+}
+
+echo "== 一次不中断的运行（对照库 clean.db）"
+launched=$(date +%s.%N)
+nightly clean >"$work/clean.out" 2>"$work/clean.log"
+finished=$(date +%s.%N)
+# The clean timeline: each step's start and end, in seconds after the process was launched.
+timeline=()
+while IFS='|' read -r position step status attempts started ended; do
+    s=$(seconds "$started"); e=$(seconds "$ended")
+    timeline+=("$step $(echo "$s - $launched" | bc) $(echo "$e - $launched" | bc)")
+done < <(ledger clean)
+total=$(echo "$finished - $launched" | bc)
+printf '   用时 %.1f 秒；各步骤（开始 结束，秒）：\n' "$total"
+printf '     %s\n' "${timeline[@]}"
+startup=$(echo "${timeline[0]}" | cut -d' ' -f2)
+
+# The step a moment of the clean timeline falls in, and how far into it (seconds); "startup" before the first.
+locate() { # $1: seconds after launch
+    local entry at=$1
+    for entry in "${timeline[@]}"; do
+        set -- $entry
+        if (($(echo "$at < $3" | bc))); then
+            if (($(echo "$at < $2" | bc))); then echo "$1 0"; else echo "$1 $(echo "$at - $2" | bc)"; fi
+            return
+        fi
+    done
+    set -- ${timeline[-1]}
+    echo "$1 $(echo "$3 - $2" | bc)"
+}
+step_state() { # $1: step → "status|started_at" in the chaos store, or nothing
+    sqlite3 "$work/chaos.db" "SELECT status || '|' || started_at FROM nightly_steps WHERE night = '$night' AND step = '$1'" 2>/dev/null || true
+}
+first_pending() {
+    local entry
+    for entry in "${timeline[@]}"; do
+        set -- $entry
+        [ "$(step_state "$1" | cut -d'|' -f1)" = done ] || { echo "$1"; return; }
+    done
+}
+
+echo "== 混沌：$kills 次 kill -9（种子 $seed）"
+# Kill j aims at a seeded moment in slice j of the clean timeline: the step it falls in and how far
+# into that step. The nightly is launched, the script waits (polling the ledger) until this process
+# has started that step, then kills it that far in; a step already done is replaced by the one
+# the night resumes at, at a seeded point in it. So kills follow the steps, whatever the load.
+RANDOM=$seed
+declare -A hits=()
+last=$(echo "${timeline[-1]}" | cut -d' ' -f1)
+landed=0
+for ((j = 0; j < kills; j++)); do
+    target=$(echo "$total * ($j + $RANDOM / 32768) / $kills" | bc -l)
+    if (($(echo "$target < $startup" | bc))); then
+        aim=startup; into=$target
+    else
+        read -r aim into < <(locate "$target")
+        if [ "$(step_state "$aim" | cut -d'|' -f1)" = done ]; then
+            aim=$(first_pending)
+            [ -n "$aim" ] || { echo "   当晚已全部完成，余下 $((kills - j)) 次 kill 无处可落"; break; }
+            read -r _ a b < <(printf '%s\n' "${timeline[@]}" | grep "^$aim ")
+            into=$(echo "($b - $a) * $RANDOM / 32768" | bc -l)
+        fi
+    fi
+    previous=$(step_state "$aim")
+    launch &
+    pid=$!
+    if [ "$aim" != startup ]; then
+        # Until this process starts the step (its started_at changes), or ends.
+        while kill -0 "$pid" 2>/dev/null; do
+            state=$(step_state "$aim")
+            [ "${state%%|*}" = started ] && [ "$state" != "$previous" ] && break
+            sleep 0.05
+        done
+    fi
+    # That far into the step, or at once if the step ends sooner (the kill then lands just after
+    # it); at most half the last step, so the night is not over before the kill.
+    [ "$aim" = "$last" ] && into=$(echo "$into / 2" | bc -l)
+    deadline=$(echo "$(date +%s.%N) + $into" | bc)
+    while (($(echo "$(date +%s.%N) < $deadline" | bc))) && kill -0 "$pid" 2>/dev/null; do
+        [ "$aim" != startup ] && [ "$(step_state "$aim" | cut -d'|' -f1)" = done ] && break
+        sleep 0.05
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -KILL "$pid"
+        wait "$pid" 2>/dev/null || true
+        hit=$(sqlite3 "$work/chaos.db" "SELECT step FROM nightly_steps WHERE night = '$night' AND status = 'started'" 2>/dev/null || true)
+        hit=${hit:-启动或步骤之间}
+        hits[$hit]=$((${hits[$hit]:-0} + 1))
+        landed=$((landed + 1))
+        printf '   kill %2d：目标 %s 中 %5.2f 秒，命中 %s\n' "$((j + 1))" "$aim" "$into" "$hit"
+    else
+        wait "$pid" || true
+        printf '   kill %2d：目标 %s，夜间任务已先结束，未命中\n' "$((j + 1))" "$aim"
+    fi
+done
+echo "   命中 $landed 次；统计：$(for k in "${!hits[@]}"; do printf '%s %s 次；' "$k" "${hits[$k]}"; done)"
+
+echo "== 重跑直到完成"
+for attempt in 1 2 3; do
+    if nightly chaos >>"$work/chaos.out" 2>>"$work/chaos.log"; then break; fi
+    [ "$attempt" = 3 ] && { echo "重跑 3 次仍未完成：" >&2; tail -20 "$work/chaos.log" >&2; exit 1; }
+done
+nightly chaos >"$work/again.out" 2>>"$work/chaos.log"
+grep -q "此前已完成" "$work/again.out" || { echo "完成后再运行没有说明当晚已完成：" >&2; cat "$work/again.out" >&2; exit 1; }
+
+fail=0
+compare() { # $1: what; $2, $3: files or directories
+    if diff -r "$2" "$3" >"$work/diff.txt"; then
+        echo "   相同：$1"
+    else
+        echo "   不同：$1" >&2
+        head -40 "$work/diff.txt" >&2
+        fail=1
+    fi
+}
+
+echo "== 比较中断过的库（chaos.db）与对照库（clean.db）"
+for name in clean chaos; do
+    mkdir -p "$work/cmp-$name"
+    "$bin" results --all --format csv --db "$work/$name.db" --rules "$rules" >"$work/cmp-$name/results.csv"
+    "$bin" runs list --format csv --db "$work/$name.db" --rules "$rules" | cut -d, -f1,2 >"$work/cmp-$name/runs.csv"
+    for period in "${as_of:0:7}" "${as_of:0:4}" 一次性; do
+        "$bin" grants export --period "$period" --all --db "$work/$name.db" --rules "$rules" --operator chaos \
+            --out "$work/cmp-$name/grants-$period.csv" >/dev/null
+    done
+    sqlite3 "$work/$name.db" "SELECT kind, sha256, status FROM imports ORDER BY id" >"$work/cmp-$name/imports.txt"
+    sqlite3 "$work/$name.db" "SELECT COUNT(*), COUNT(DISTINCT number), SUM(amount_fen) FROM applications" >"$work/cmp-$name/applications.txt"
+    sqlite3 "$work/$name.db" "SELECT COUNT(*) FROM grant_entries" >"$work/cmp-$name/grant-entries.txt"
+    ledger "$name" | cut -d'|' -f1-3 >"$work/cmp-$name/ledger.txt"
+done
+compare "运行（只有一次）" "$work/cmp-clean/runs.csv" "$work/cmp-chaos/runs.csv"
+compare "评估结果 results --all" "$work/cmp-clean/results.csv" "$work/cmp-chaos/results.csv"
+for period in "${as_of:0:7}" "${as_of:0:4}" 一次性; do
+    compare "发放文件 grants export --period $period" "$work/cmp-clean/grants-$period.csv" "$work/cmp-chaos/grants-$period.csv"
+done
+compare "发放台账分录数" "$work/cmp-clean/grant-entries.txt" "$work/cmp-chaos/grant-entries.txt"
+compare "导入记录（每个文件一次）" "$work/cmp-clean/imports.txt" "$work/cmp-chaos/imports.txt"
+compare "申请记录" "$work/cmp-clean/applications.txt" "$work/cmp-chaos/applications.txt"
+compare "申请表文件（XML、HTML、index.csv）" "$work/out-clean/$night/applications" "$work/out-chaos/$night/applications"
+compare "提醒 reminders.csv" "$work/out-clean/$night/reminders.csv" "$work/out-chaos/$night/reminders.csv"
+compare "夜间台账（每步一次，全部完成）" "$work/cmp-clean/ledger.txt" "$work/cmp-chaos/ledger.txt"
+
+# ── 推送网关比较（由负责人接入）：比较两次运行中网关接受的幂等键（每条应发消息恰好一次），
+#    以及标记为 400 的收件人记为失败并附原因。
+# compare "网关接受的键" "$work/gateway-clean/accepted.txt" "$work/gateway-chaos/accepted.txt"
+
+echo "== 中断过的库的夜间台账（步骤、状态、尝试次数）"
+ledger chaos | cut -d'|' -f2-4 | sed 's/^/   /'
+if [ "$fail" != 0 ]; then
+    echo "混沌测试失败：中断后重跑的结果与一次不中断的运行不同（工作目录 $work）。" >&2
+    trap - EXIT
+    exit 1
+fi
+echo "混沌测试通过：$landed 次 kill -9（计划 $kills 次）后，结果、发放台账、申请表与一次不中断的运行完全相同。"

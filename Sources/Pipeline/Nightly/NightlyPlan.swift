@@ -1,0 +1,142 @@
+internal import Datasets
+internal import Diagnostics
+internal import Foundation
+internal import Logging
+internal import Outputs
+internal import Store
+
+/// The night's steps, in order: the single place a step is added. Each step calls the stage
+/// API the matching command uses (Importer, BatchRun, ApplicationBatch, ReminderCollector,
+/// GrantLedger, RunReportBuilder); none repeats their logic.
+public enum NightlyPlan {
+    public static func steps(_ config: NightlyConfig) -> [NightlyStep] {
+        config.inputs.enumerated().map { importStep($0.offset + 1, $0.element) }
+            + [runStep, applicationsStep, remindersStep, grantsStep, outboxStep, dispatchStep, reportStep]
+    }
+
+    /// Importing the same content again is a no-op in the Importer (its ledger keeps each file's
+    /// SHA-256), so an import committed by a killed attempt is found there, not repeated.
+    static func importStep(_ number: Int, _ request: ImportRequest) -> NightlyStep {
+        NightlyStep(name: "import-\(number)", label: "导入 \(number)（\(request.kind.label) \((request.path as NSString).lastPathComponent)）") { context, _ in
+            var logger = context.logger
+            logger[metadataKey: "step"] = "import-\(number)"
+            let summary = try Importer(store: context.store, logger: logger).run(request)
+            let r = summary.record
+            if summary.rejected {
+                throw NightlyStepError("导入 #\(r.id) \(request.path) 被拒绝：\(r.message ?? "")（查看原因：mianshen quarantine list --import \(r.id)）", category: .inputRejected)
+            }
+            let c = r.counts
+            let message = summary.isNoOp
+                ? "内容与导入 #\(r.id) 相同，已跳过"
+                : "导入 #\(r.id)：读取 \(c.rowsRead) 行，新增 \(c.inserted)，更新 \(c.updated)，隔离 \(c.quarantined)"
+                    + (r.full ? "，注销/迁出 \(c.deactivated)" : "")
+            return NightlyOutcome(produced: "import \(r.id)", message: message)
+        }
+    }
+
+    /// A run a killed attempt committed is found by what it read (as-of day, rules hash, the
+    /// latest imports) among the runs saved since the step first started; never run twice.
+    static var runStep: NightlyStep {
+        NightlyStep(
+            name: "run", label: "批量评估",
+            before: { context in String(try context.store.latestRunID() ?? 0) }
+        ) { context, before in
+            let (all, program) = try context.rules()
+            let entries = BatchRun.select(all, asOf: context.asOf, includeDrafts: false)
+            guard !entries.isEmpty else {
+                throw NightlyStepError("没有已发布且在 \(context.asOf) 有效的政策，未运行。", category: .inputRejected)
+            }
+            let rulesHash = BatchRun.rulesHash(entries)
+            let inputs = Set(try BatchRun.currentInputs(context.store))
+            let floor = before.flatMap { Int64($0) } ?? Int64.max
+            if let found = try context.store.runs().last(where: {
+                $0.id > floor && $0.asOf == context.asOf.description && !$0.includeDrafts && $0.rulesSHA256 == rulesHash
+                    && Set($0.inputs) == inputs
+            }) {
+                context.runID = found.id
+                return NightlyOutcome(produced: "run \(found.id)", message: "运行 \(found.id) 已在中断前保存（评估日 \(found.asOf)），不再重复运行")
+            }
+            let run = try BatchRun.execute(
+                entries: entries, program: program, store: context.store, asOf: context.asOf, includeDrafts: false,
+                opensReviewItems: true, postsGrants: true
+            )
+            context.adopt(run)
+            let eligible = run.record.policies.reduce(0) { $0 + ($1.counts["eligible"] ?? 0) }
+            return NightlyOutcome(
+                produced: "run \(run.record.id)",
+                message: "运行 \(run.record.id)（评估日 \(run.record.asOf)）：\(run.record.policies.count) 项政策，符合 \(eligible) 项次"
+            )
+        }
+    }
+
+    /// Regenerated files are byte-identical and the store's application records are upserted.
+    static var applicationsStep: NightlyStep {
+        NightlyStep(name: "applications", label: "申请表") { context, _ in
+            let run = try context.run()
+            let directory = try context.outputs() + "/applications"
+            let (forms, schema) = try FormLoader.load(
+                directory: context.config.rulesDirectory + "/forms", schemas: context.store.schemas,
+                subjects: ApplicationBatch.formSubjects(run, catalog: try context.rules().entries)
+            )
+            try context.audit("applications", "运行 \(run.record.id) 的申请表写入 \(directory)")
+            let summary = try ApplicationBatch.generate(run: run, store: context.store, forms: forms, schema: schema, output: directory)
+            var message = "申请表 \(summary.written.count) 份写入 \(directory)"
+            if !summary.failed.isEmpty { message += "；\(summary.failed.count) 份未通过 XSD 校验，未保存" }
+            if !summary.withoutForm.isEmpty { message += "；没有申请表模板的政策：\(summary.withoutForm.joined(separator: "、"))" }
+            return NightlyOutcome(
+                produced: "applications \(summary.written.count)", message: message,
+                problem: summary.failed.isEmpty ? nil : .inputRejected
+            )
+        }
+    }
+
+    static var remindersStep: NightlyStep {
+        NightlyStep(name: "reminders", label: "提醒") { context, _ in
+            let run = try context.run()
+            let (entries, program) = try context.rules()
+            let collected = try ReminderCollector.collect(run, store: context.store, entries: entries, program: program, wanted: nil)
+            collected.notes.forEach { context.logger.warning("\($0)", metadata: ["step": "reminders"]) }
+            let path = try context.outputs() + "/reminders.csv"
+            try context.audit("reminders", "运行 \(run.record.id) 的提醒 \(collected.reminders.count) 条写入 \(path)")
+            let lines = [Reminder.csvHeader] + collected.reminders.map(\.csvCells)
+            try Data(lines.map { CSVText.line($0) + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            return NightlyOutcome(produced: "reminders \(collected.reminders.count)", message: "提醒 \(collected.reminders.count) 条写入 \(path)")
+        }
+    }
+
+    /// The run posts its grants in its own transaction; this step reports them. A run found after
+    /// a kill was posted with it too: posting it again is idempotent (unchanged grants counted).
+    static var grantsStep: NightlyStep {
+        NightlyStep(name: "grants", label: "发放台账") { context, _ in
+            let run = try context.run()
+            let posted = try run.posted ?? GrantLedger.post(run: run, store: context.store)
+            var message = "运行 \(run.record.id) 记入发放台账：新增 \(posted.created)，补发 \(posted.topUps)，追回 \(posted.clawbacks)，未变 \(posted.unchanged)，待核 \(posted.flagged)"
+            if !posted.withoutPayee.isEmpty { message += "；缺收款人未记入 \(posted.withoutPayee.count) 笔" }
+            return NightlyOutcome(produced: "grants \(posted.created)", message: message)
+        }
+    }
+
+    // MARK: push — the lead wires PushQueue (outbox) and PushDispatcher (dispatch, outside quiet hours) here.
+
+    static var outboxStep: NightlyStep {
+        NightlyStep(name: "outbox", label: "写入推送发件箱") { _, _ in
+            NightlyOutcome(message: "推送模块未接入")
+        }
+    }
+
+    static var dispatchStep: NightlyStep {
+        NightlyStep(name: "dispatch", label: "发送推送") { _, _ in
+            NightlyOutcome(message: "推送模块未接入")
+        }
+    }
+
+    static var reportStep: NightlyStep {
+        NightlyStep(name: "report", label: "分析报告") { context, _ in
+            let run = try context.run()
+            let report = try RunReportBuilder.build(run, store: context.store)
+            let path = try context.outputs() + "/report.html"
+            try Data(ReportHTML.render(report).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            return NightlyOutcome(produced: "report", message: "运行 \(run.record.id) 的分析报告写入 \(path)")
+        }
+    }
+}
