@@ -209,6 +209,12 @@ final class ApplicationsCLITests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("times.csv:3") && refused.stderr.contains("时间“2025/12/8 16:00”无法识别"), refused.stderr)
         let good = try dir.write("good.csv", "application_no,status,time\n\(number),已确认,2025-12-03T09:00\n")
         XCTAssertTrue(try run(["applications", "import-status", good]).stdout.contains("新记录 1 条"), "nothing of the refused file was kept")
+        // GB18030, as the platform's exports often are: read as the import reads it.
+        let gb = dir.file("gb.csv")
+        try Data(Transcode.encode("申请编号,状态,时间\n\(number),已受理,2025-12-04T09:00\n", to: "GB18030")).write(to: URL(fileURLWithPath: gb))
+        let fromGB = try run(["applications", "import-status", gb])
+        XCTAssertEqual(fromGB.status, 0, fromGB.stderr)
+        XCTAssertTrue(fromGB.stdout.contains("读取 1 条申请状态，新记录 1 条"), fromGB.stdout)
     }
 
     func testAPolicyThatIsNotByApplicationIsAUsageError() throws {
