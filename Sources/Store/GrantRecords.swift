@@ -53,6 +53,19 @@ public struct GrantFlagging: Sendable {
     }
 }
 
+/// A (policy, period) a run posts to: recorded, so that an older run is refused afterwards.
+public struct PostedPeriod: Sendable, Hashable {
+    public var policyID: String
+    public var period: String
+    public var periodLabel: String
+
+    public init(policyID: String, period: String, periodLabel: String) {
+        self.policyID = policyID
+        self.period = period
+        self.periodLabel = periodLabel
+    }
+}
+
 /// What one posting changed in the ledger.
 public struct PostingSummary: Sendable, Equatable {
     public var created = 0
@@ -62,6 +75,8 @@ public struct PostingSummary: Sendable, Equatable {
     /// 追回 entries written.
     public var clawbacks = 0
     public var flagged = 0
+    /// Open flags closed because this run found the holder eligible again.
+    public var resolved = 0
     /// Eligible entities not posted because their payee (户主 / 监护人) is unknown in the data.
     public var withoutPayee: [String] = []
 

@@ -93,6 +93,9 @@ enum Migrations {
         migrator.registerMigration("v9-audit") { db in
             try db.execute(sql: AuditTables.schema)
         }
+        migrator.registerMigration("v9b-grant-flag-closing") { db in
+            try db.execute(sql: GrantTables.flagClosing)
+        }
         return migrator
     }
 

@@ -25,12 +25,15 @@ public enum GrantLedger {
     }
 
     /// Posts a run's 直接兑现 grants: every eligible (entity, policy) for the policy's period, an
-    /// adjustment where the amount changed, a review flag for a holder no longer eligible. A run
-    /// with drafts (a trial) never posts.
+    /// adjustment where the amount changed, a review flag for a holder no longer eligible, and
+    /// the open flag of a holder eligible again resolved. A run with drafts (a trial) never posts;
+    /// a run older than one already posted for the same period is refused (`GrantLedgerError`).
     public static func post(run: LoadedRun, store: ProfileStore) throws -> PostingSummary {
         guard !run.record.includeDrafts else { return PostingSummary() }
         var postings: [GrantPosting] = []
         var flags: [GrantFlagging] = []
+        var cleared: [GrantFlagging] = []
+        var periods: [PostedPeriod] = []
         var unchanged = 0
         var missingPayees: [String] = []
         for batch in run.result.policies {
@@ -39,9 +42,14 @@ public enum GrantLedger {
             let period = BenefitPeriod(cycle: info.period, asOf: run.result.asOf)
             // Read once: a rerun finds most grants unchanged and builds nothing for them.
             let held = try store.grantedInPeriod(policyID: batch.policyID, period: period.code)
+            let flagged = try store.flaggedEntities(policyID: batch.policyID, period: period.code)
+            periods.append(PostedPeriod(policyID: batch.policyID, period: period.code, periodLabel: period.label))
             var changed: [Int] = []
             var anyNew = false
             for (entity, outcome) in batch.outcomes.enumerated() where outcome == .eligible && entity < ids.count {
+                if !flagged.isEmpty, flagged.contains(ids[entity]) {
+                    cleared.append(GrantFlagging(policyID: batch.policyID, entityID: ids[entity], period: period.code, outcome: outcome.code))
+                }
                 let amount = held[ids[entity]]
                 if amount == batch.amountFen[entity] {
                     unchanged += 1
@@ -69,7 +77,7 @@ public enum GrantLedger {
                 flags.append(GrantFlagging(policyID: batch.policyID, entityID: id, period: period.code, outcome: outcome?.code ?? "absent"))
             }
         }
-        var summary = try store.postGrants(postings, flags: flags, runID: run.record.id)
+        var summary = try store.postGrants(postings, flags: flags, cleared: cleared, periods: periods, runID: run.record.id)
         summary.unchanged += unchanged
         summary.withoutPayee = missingPayees
         return summary
