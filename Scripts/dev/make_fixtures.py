@@ -1012,7 +1012,7 @@ def generate() -> None:
             elif f == "farmland_mu":
                 row[f] = "-1.5"
             elif f == "hukou_division":
-                row[f] = "410166001"
+                row[f] = "410100001"
             else:
                 row[f] = ""
         o.row(cells(row), bad)
