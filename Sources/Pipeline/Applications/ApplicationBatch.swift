@@ -1,6 +1,7 @@
-internal import Datasets
+public import Datasets
 internal import Evaluation
 internal import Foundation
+internal import RuleLanguage
 public import Outputs
 public import Store
 
@@ -11,10 +12,22 @@ public import Store
 public enum ApplicationBatch {
     public static let indexName = "index.csv"
 
-    /// The 依申请 policies of a run by id, with their 对象: what forms may be written for.
+    /// The 依申请 policies of a run by id, with their 对象: what applications are generated for.
     public static func applicationPolicies(_ run: LoadedRun) -> [String: String] {
         var out: [String: String] = [:]
         for (id, info) in run.info where info.mode == "依申请" { out[id] = info.subject }
+        return out
+    }
+
+    /// What the forms in `Rules/forms/` are checked against: the 依申请 policies that exist — the
+    /// rule library's now (when it compiles) and the run's (an older `--run` may lack a policy
+    /// added since, or hold one removed since; neither stops generation for the run's).
+    public static func formPolicies(_ run: LoadedRun, rulesDirectory: String, schemas: SchemaSet) -> [String: String] {
+        var out = applicationPolicies(run)
+        guard let program = try? RuleCatalog.compile(rulesDirectory: rulesDirectory, schemas: schemas).1 else { return out }
+        for policy in program.policies where policy.mode == "依申请" && out[policy.id] == nil {
+            out[policy.id] = policy.subject ?? "居民"
+        }
         return out
     }
 
@@ -40,6 +53,8 @@ public enum ApplicationBatch {
             var made = false
             var kept: Set<String> = []
             let period = BenefitPeriod(cycle: info.period, asOf: run.result.asOf)
+            // The payees as the grants ledger works them out (one function): nil, the entities themselves.
+            let payees = try GrantLedger.payees(batch, info, ids, store)
             for (entity, outcome) in batch.outcomes.enumerated() where outcome == .eligible && entity < ids.count {
                 let id = ids[entity]
                 let number = ApplicationNumber.make(policyID: policyID, entityID: id, period: period)
@@ -56,7 +71,15 @@ public enum ApplicationBatch {
                     ))
                     continue
                 }
-                let app = filler.application(entityID: id, amountFen: batch.amountFen[entity], records: records)
+                // Paid to 户主 / 监护人 whom the data do not give: no application naming someone else.
+                guard let payee = payees.map({ $0[entity] }) ?? id else {
+                    summary.withoutPayee.append(.init(
+                        number: number, policyID: policyID, entity: batch.subject == "居民" ? Masking.maskID(id) : id,
+                        problems: ["领取人（户主 / 监护人）在档案中缺失（缺 household_id 或户主），未生成；补齐后重新运行再生成。"]
+                    ))
+                    continue
+                }
+                let app = filler.application(number: number, entityID: id, amountFen: batch.amountFen[entity], records: records)
                 guard let xml = ApplicationXML.render(app) else {
                     summary.failed.append(.init(number: app.number, policyID: policyID, entity: app.applicant.id, problems: ["libxml2 写 XML 失败。"]))
                     continue
@@ -80,7 +103,6 @@ public enum ApplicationBatch {
                 try ApplicationFile.write(xml, to: output + "/" + xmlName)
                 try ApplicationFile.write(Data(ApplicationPage.render(app).utf8), to: output + "/" + htmlName)
                 kept.formUnion([app.number + ".xml", app.number + ".html"])
-                let payee = payeeID(id, subject: batch.subject, records: records, store: store)
                 offers.append(ApplicationOffer(
                     benefit: GrantLedger.benefit(policyID: policyID, title: info.title, entityID: id, period: period, payeeID: payee),
                     amountFen: batch.amountFen[entity]
@@ -95,12 +117,6 @@ public enum ApplicationBatch {
         try ApplicationFile.write(Data(ApplicationIndex.csv(summary.written).utf8), to: output + "/" + indexName)
         try store.recordApplications(offers, runID: run.record.id)
         return summary
-    }
-
-    /// The payee's id in full (the application shows it masked): a firm or 本人 is the entity.
-    static func payeeID(_ id: String, subject: String, records: ApplicationRecords, store: ProfileStore) -> String {
-        guard subject != "企业", case .text(let key)? = records.payee?[store.schemas[.residents].key.name] else { return id }
-        return key
     }
 
     /// Applications of this policy left in the directory by an earlier generation that this one

@@ -48,7 +48,8 @@ struct ApplicationsCommand: ParsableCommand {
                         throw ExitCode(64)
                     }
                 }
-                let (forms, schema) = try FormLoader.load(directory: store.rulesDirectory + "/forms", schemas: profiles.schemas, subjects: subjects)
+                let known = ApplicationBatch.formPolicies(loaded, rulesDirectory: store.rulesDirectory, schemas: profiles.schemas)
+                let (forms, schema) = try FormLoader.load(directory: store.rulesDirectory + "/forms", schemas: profiles.schemas, subjects: known)
                 let summary = try ApplicationBatch.generate(run: loaded, store: profiles, forms: forms, schema: schema, policy: policy, output: out)
                 try audit.record(profiles, command: "applications generate", scope: AuditScope(
                     "运行 \(loaded.record.id) 的申请表 \(summary.written.count) 份\(policy.map { "（政策 \($0)）" } ?? "")，写入 \(out)"
