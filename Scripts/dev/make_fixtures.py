@@ -954,7 +954,7 @@ def generate() -> None:
     o.row(cells(rrow(take())))
     o.row(cells(rrow(take(), farmland_mu="abc")), ("farmland_mu", "bad_number"))
     o.row(cells(rrow(take(), hukou_division="990103001")), ("hukou_division", "bad_division"))
-    o.row(cells(rrow(take(), hukou_division="410199001")), ("hukou_division", "bad_division"))
+    o.row(cells(rrow(take(), hukou_division="410100001")), ("hukou_division", "bad_division"))
     o.row(cells(rrow(take())))
     o.row(cells(rrow(take(), hukou_division="41010300")), ("hukou_division", "bad_division"))
     o.row(cells(rrow(take(), name="")), ("name", "missing_required"))
@@ -1012,7 +1012,7 @@ def generate() -> None:
             elif f == "farmland_mu":
                 row[f] = "-1.5"
             elif f == "hukou_division":
-                row[f] = "410166001"
+                row[f] = "410100001"
             else:
                 row[f] = ""
         o.row(cells(row), bad)

@@ -5,7 +5,9 @@ public import Foundation
 /// names; a missing or `.null` field is unknown) and its related records.
 public struct EntityFacts: Sendable {
     public var fields: [String: FieldValue]
-    /// Household members (residents) and licences, each record by canonical field name.
+    /// Household members (residents) and licences, each record by canonical field name. A kind
+    /// without an entry is missing data (e.g. licences never imported): aggregates over it and
+    /// 持有有效证照 are unknown; an empty list is known to be empty.
     public var related: [DatasetKind: [[String: FieldValue]]]
 
     public init(fields: [String: FieldValue], related: [DatasetKind: [[String: FieldValue]]] = [:]) {

@@ -140,7 +140,8 @@ public struct ReferenceEvaluator: Sendable {
             return Self.value(entity.fields[name], scale: scale)
         case .relatedField(let kind, let name, let scale):
             if let record { return Self.value(record[name], scale: scale) }
-            return .list((entity.related[kind] ?? []).map { Self.value($0[name], scale: scale) })
+            guard let records = entity.related[kind] else { return .unknown }
+            return .list(records.map { Self.value($0[name], scale: scale) })
         case .number(let text, _): return Decimal(string: text).map(Value.number) ?? .unknown
         case .date(let day): return .date(day)
         case .text(let text): return .text(text)
@@ -202,7 +203,8 @@ public struct ReferenceEvaluator: Sendable {
         case .extreme(let largest, let operands):
             return Self.extreme(operands.map { eval($0, entity, asOf, record: record) }, largest: largest)
         case .validLicence(let type):
-            return Self.holdsValidLicence(type, entity.related[.licences] ?? [], asOf: asOf)
+            guard let licences = entity.related[.licences] else { return .unknown }
+            return Self.holdsValidLicence(type, licences, asOf: asOf)
         case .ownAmount(let policy):
             guard let amount = program.policy(policy)?.amount else { return .unknown }
             return self.amount(amount, entity, asOf).map(Value.number) ?? .unknown
@@ -214,7 +216,8 @@ public struct ReferenceEvaluator: Sendable {
     }
 
     private func evalAggregate(_ aggregate: Aggregate, _ kind: DatasetKind, _ operand: NodeID?, _ entity: EntityFacts, _ asOf: Day) -> Value {
-        let records = entity.related[kind] ?? []
+        // A collection never imported (no `related` entry) is missing data: nothing over it is known.
+        guard let records = entity.related[kind] else { return .unknown }
         if aggregate == .count {
             guard let operand else { return .number(Decimal(records.count)) }
             // Counting those that meet a condition: unknown if any record cannot be decided.

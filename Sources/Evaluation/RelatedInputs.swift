@@ -2,7 +2,8 @@ internal import Datasets
 internal import RuleLanguage
 
 /// The inputs a condition read from related records (`证照.expiry_date`), shown with the value of
-/// every record: “2026-12-31、9999-12-31”, with 未知 for a record without the value, 无 for none.
+/// every record: “2026-12-31、9999-12-31”, with 未知 for a record without the value, 无 for none,
+/// and nothing (unknown, like a missing own field) when that kind of record was never imported.
 extension ReferenceEvaluator {
     /// The key of a related field in a node's reads: the collection as written, `.`, the field name.
     static func relatedKey(_ kind: DatasetKind, _ field: String) -> String {
@@ -14,7 +15,7 @@ extension ReferenceEvaluator {
     func relatedInput(_ key: String, _ entity: EntityFacts) -> String? {
         let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2, let kind = NameTable.collections[parts[0]] else { return nil }
-        let records = entity.related[kind] ?? []
+        guard let records = entity.related[kind] else { return "" }
         guard !records.isEmpty else { return "无" }
         return records.map { record in
             guard let value = record[parts[1]], value != .null else { return "未知" }

@@ -58,7 +58,7 @@ final class EnterpriseMaker: RecordEmitter {
     private var unlisted: UnlistedStreets
 
     static let badIndustry = Array("Z99".utf8)
-    static let badDivision = Array("410199001".utf8)
+    static let badDivision = Array("410100001".utf8)  // 郑州市本级: not a county
 
     init(schemas: SchemaSet, options: FixtureOptions, directory: String, licences: LicenceMaker) throws {
         schema = schemas.enterprises

@@ -59,7 +59,7 @@ final class ResidentMaker: RecordEmitter {
     static let stages = ["无", "学前", "小学", "初中", "高中", "中职", "高职", "本科", "研究生"].map { Array($0.utf8) }
     static let insurances = ["城乡居民", "职工", "无"].map { Array($0.utf8) }
     static let badRelation = Array("朋友".utf8)
-    static let badDivision = Array("410199001".utf8)
+    static let badDivision = Array("410100001".utf8)  // 郑州市本级: not a county
     static let badPhone = Array("12345".utf8)
 
     let schema: Schema

@@ -53,6 +53,19 @@ public struct GrantFlagging: Sendable {
     }
 }
 
+/// A (policy, period) a run posts to: recorded, so that an older run is refused afterwards.
+public struct PostedPeriod: Sendable, Hashable {
+    public var policyID: String
+    public var period: String
+    public var periodLabel: String
+
+    public init(policyID: String, period: String, periodLabel: String) {
+        self.policyID = policyID
+        self.period = period
+        self.periodLabel = periodLabel
+    }
+}
+
 /// What one posting changed in the ledger.
 public struct PostingSummary: Sendable, Equatable {
     public var created = 0
@@ -62,6 +75,8 @@ public struct PostingSummary: Sendable, Equatable {
     /// 追回 entries written.
     public var clawbacks = 0
     public var flagged = 0
+    /// Open flags closed because this run found the holder eligible again.
+    public var resolved = 0
     /// Eligible entities not posted because their payee (户主 / 监护人) is unknown in the data.
     public var withoutPayee: [String] = []
 
@@ -126,10 +141,17 @@ public struct PaymentConfirmation: Sendable {
 /// What a run posts to the grants ledger, written with the run in one transaction.
 public struct GrantPostings: Sendable {
     public var postings: [GrantPosting]
+    /// Holders no longer eligible: a review flag each.
     public var flags: [GrantFlagging]
+    /// Holders eligible again: their open flags resolved by the run.
+    public var cleared: [GrantFlagging]
+    /// The (policy, period) pairs the run posts (an older run than the latest posted is refused).
+    public var periods: [PostedPeriod]
 
-    public init(postings: [GrantPosting], flags: [GrantFlagging]) {
+    public init(postings: [GrantPosting], flags: [GrantFlagging] = [], cleared: [GrantFlagging] = [], periods: [PostedPeriod] = []) {
         self.postings = postings
         self.flags = flags
+        self.cleared = cleared
+        self.periods = periods
     }
 }

@@ -50,6 +50,23 @@ enum GrantTables {
         CREATE INDEX grant_flags_by_grant ON grant_flags(grant_id, status);
         """
 
+    /// How a review flag was closed — by a person (`closed_by`, `reason`) or by a later run that
+    /// found the holder eligible again (`resolved_run_id`) — and which runs posted which (policy,
+    /// period), so that an older run is never posted over a newer one.
+    static let flagClosing = """
+        ALTER TABLE grant_flags ADD COLUMN closed_at TEXT;
+        ALTER TABLE grant_flags ADD COLUMN closed_by TEXT;
+        ALTER TABLE grant_flags ADD COLUMN reason TEXT;
+        ALTER TABLE grant_flags ADD COLUMN resolved_run_id INTEGER;
+        CREATE TABLE grant_posts (
+            policy_id TEXT NOT NULL,
+            period TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            posted_at TEXT NOT NULL,
+            PRIMARY KEY (policy_id, period, run_id)
+        );
+        """
+
     /// Every application written by `applications generate` (the latest offer per number), and
     /// the statuses the 一体化政务服务平台 sent back for it.
     static let applicationSchema = """

@@ -102,6 +102,9 @@ enum Migrations {
                 CREATE INDEX review_items_decided ON review_items (policy_id, entity_id) WHERE status = 'decided';
                 """)
         }
+        migrator.registerMigration("v9c-grant-flag-closing") { db in
+            try db.execute(sql: GrantTables.flagClosing)
+        }
         migrator.registerMigration("v11-nightly") { db in
             try db.execute(sql: NightlyTables.schema)
         }

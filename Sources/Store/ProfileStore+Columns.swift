@@ -99,15 +99,17 @@ struct ColumnParts {
     }
 
     /// The populations: 居民 and 家庭 from the residents and their households, 企业, each with
-    /// the licences it holds.
+    /// the licences it holds (none at all, nil, when licences were never imported).
     func assemble() -> ColumnSet {
+        // Before any licence import, licences are missing data: no population gets a (empty) list.
+        let licencesKnown = (generations[.licences] ?? 0) > 0
         var subjects: [String: SubjectColumns] = [:]
         var residentTable = ColumnTable(count: 0, columns: [:])
         if let rows = residents {
             residentTable = rows.table
             let index = rows.households
             var households = PartReader.group(index.householdOf, groups: index.ids.count)
-            let ownLicences = PartReader.join(rows.keys, licences.holders)
+            let ownLicences = licencesKnown ? PartReader.join(rows.keys, licences.holders) : nil
             if request.subjects.contains("居民") {
                 subjects["居民"] = SubjectColumns(
                     subject: "居民", ids: rows.keys, fields: rows.table, members: households.gathering(index.householdOf),
@@ -119,14 +121,14 @@ struct ColumnParts {
                 let standing = index.order.map { index.heads[Int($0)] }
                 subjects["家庭"] = SubjectColumns(
                     subject: "家庭", ids: index.order.map { index.ids[Int($0)] ?? "" }, fields: rows.table.gathering(standing),
-                    members: households, licences: ownLicences.gathering(standing)
+                    members: households, licences: ownLicences?.gathering(standing)
                 )
             }
         }
         if let rows = enterprises {
             subjects["企业"] = SubjectColumns(
                 subject: "企业", ids: rows.keys, fields: rows.table, members: .empty(count: rows.keys.count),
-                licences: PartReader.join(rows.keys, licences.holders)
+                licences: licencesKnown ? PartReader.join(rows.keys, licences.holders) : nil
             )
         }
         return ColumnSet(

@@ -11,16 +11,22 @@ extension ProfileStore {
 
     /// Posts grants in one transaction: a new key gets a grant and a 发放 entry; a known key whose
     /// net amount differs gets a 补发 or 追回 entry for the difference; the same amount writes
-    /// nothing. Each flagging opens a review flag on its grant unless one is open already.
-    public func postGrants(_ postings: [GrantPosting], flags: [GrantFlagging], runID: Int64?) throws -> PostingSummary {
+    /// nothing. Each flagging opens a review flag on its grant unless one is pending (open, or
+    /// closed by hand with no eligible run since; see `flaggedEntities`); each of `cleared`
+    /// (eligible again) closes its grant's open flag as resolved by the run. A run posting
+    /// `periods` older than the latest run posted for one of them is refused (`GrantLedgerError`)
+    /// and nothing is written.
+    public func postGrants(_ grants: GrantPostings, runID: Int64?) throws -> PostingSummary {
         try guarded("写入发放台账") {
-            try pool.write { db in try Self.post(db, postings, flags: flags, runID: runID) }
+            try pool.write { db in try Self.post(db, grants, runID: runID) }
         }
     }
 
-    static func post(_ db: Database, _ postings: [GrantPosting], flags: [GrantFlagging], runID: Int64?) throws -> PostingSummary {
+    static func post(_ db: Database, _ grants: GrantPostings, runID: Int64?) throws -> PostingSummary {
         let now = Self.timestamp()
         var summary = PostingSummary()
+        if let runID { try Self.recordPosts(grants.periods, runID: runID, at: now, db) }
+        summary.resolved = try Self.resolveFlags(grants.cleared, runID: runID, at: now, db)
         let insertGrant = try db.makeStatement(sql: """
             INSERT INTO grants (number, policy_id, policy_title, entity_id, period, period_label, payee_id, source,
                 application_number, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -30,7 +36,7 @@ extension ProfileStore {
             """)
         // What each (policy, period) already holds, read once per group rather than per posting.
         var held: [String: [String: Held]] = [:]
-        for p in postings {
+        for p in grants.postings {
             let b = p.benefit
             let group = b.policyID + "\u{1F}" + b.period
             if held[group] == nil { held[group] = try Self.held(db, policyID: b.policyID, period: b.period) }
@@ -58,11 +64,12 @@ extension ProfileStore {
             }
         }
         let find = try db.makeStatement(sql: "SELECT id FROM grants WHERE policy_id = ? AND entity_id = ? AND period = ?")
-        let open = try db.makeStatement(sql: "SELECT 1 FROM grant_flags WHERE grant_id = ? AND status = 'open'")
+        // Not while a flag is open, or closed by a person with no eligible run since.
+        let open = try db.makeStatement(sql: "SELECT 1 FROM grant_flags WHERE grant_id = ? AND resolved_run_id IS NULL LIMIT 1")
         let insertFlag = try db.makeStatement(sql: """
             INSERT INTO grant_flags (grant_id, run_id, outcome, created_at) VALUES (?, ?, ?, ?)
             """)
-        for f in flags {
+        for f in grants.flags {
             guard let id = try Int64.fetchOne(find, arguments: [f.policyID, f.entityID, f.period]),
                   try Bool.fetchOne(open, arguments: [id]) != true else { continue }
             try insertFlag.execute(arguments: [id, runID ?? 0, f.outcome, now])
@@ -127,41 +134,30 @@ extension ProfileStore {
         }
     }
 
-    /// Entry ids (发放编号) among `ids` that the ledger does not hold.
-    public func unknownEntryIDs(_ ids: [String]) throws -> Set<String> {
-        try guarded("读取发放台账") {
-            try pool.read { db in
-                let find = try db.makeStatement(sql: """
-                    SELECT 1 FROM grant_entries e JOIN grants g ON g.id = e.grant_id WHERE g.number = ? AND e.seq = ?
-                    """)
-                var unknown: Set<String> = []
-                for id in Set(ids) {
-                    guard let (number, seq) = Self.splitEntryID(id), try Bool.fetchOne(find, arguments: [number, seq]) == true else {
-                        unknown.insert(id)
-                        continue
-                    }
-                }
-                return unknown
-            }
-        }
-    }
-
-    /// Records the finance office's statuses (all ids must be known: see `unknownEntryIDs`).
-    public func confirmPayments(_ confirmations: [PaymentConfirmation]) throws -> Int {
+    /// Records the finance office's statuses in one transaction. The ids are looked up in it
+    /// first; `rejecting` is given those the ledger does not hold (possibly none) and may throw,
+    /// which records nothing.
+    public func confirmPayments(
+        _ confirmations: [PaymentConfirmation], rejecting: ([PaymentConfirmation]) throws -> Void
+    ) throws -> Int {
         let now = Self.timestamp()
         return try guarded("写入发放结果") {
             try pool.write { db in
                 let find = try db.makeStatement(sql: """
                     SELECT e.id FROM grant_entries e JOIN grants g ON g.id = e.grant_id WHERE g.number = ? AND e.seq = ?
                     """)
+                var entries: [String: Int64] = [:]
+                for id in Set(confirmations.map(\.entryID)) {
+                    if let (number, seq) = Self.splitEntryID(id), let entry = try Int64.fetchOne(find, arguments: [number, seq]) { entries[id] = entry }
+                }
+                try rejecting(confirmations.filter { entries[$0.entryID] == nil })
                 let latest = try db.makeStatement(sql: "SELECT status, time FROM grant_payments WHERE entry_id = ? ORDER BY id DESC LIMIT 1")
                 let insert = try db.makeStatement(sql: """
                     INSERT INTO grant_payments (entry_id, status, time, note, file, line, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
                 var recorded = 0
                 for c in confirmations {
-                    guard let (number, seq) = Self.splitEntryID(c.entryID),
-                          let entry = try Int64.fetchOne(find, arguments: [number, seq]) else { continue }
+                    guard let entry = entries[c.entryID] else { continue }
                     // The same file confirmed twice records nothing new.
                     if let row = try Row.fetchOne(latest, arguments: [entry]), row[0] == c.status, (row[1] as String?) == c.time { continue }
                     try insert.execute(arguments: [entry, c.status, c.time, c.note, c.file, c.line, now])

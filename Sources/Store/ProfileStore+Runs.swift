@@ -15,7 +15,7 @@ extension ProfileStore {
             try pool.write { db in
                 let id = try Self.insertRun(db, run)
                 let reviews = try Self.applyReviewChanges(db, reviewChanges, run: id)
-                let posted = try grants.map { try Self.post(db, $0.postings, flags: $0.flags, runID: id) }
+                let posted = try grants.map { try Self.post(db, $0, runID: id) }
                 return SavedRun(runID: id, reviews: reviews, posted: posted)
             }
         }

@@ -8,8 +8,9 @@ public struct StoredEntity: Sendable {
     public var fields: [String: FieldValue]
     /// The active members of the entity's household (itself included); empty for enterprises.
     public var household: [[String: FieldValue]]
-    /// The licences held under the entity's key (统一社会信用代码 or 身份证号).
-    public var licences: [[String: FieldValue]]
+    /// The licences held under the entity's key (统一社会信用代码 or 身份证号); nil when no
+    /// licence data was ever imported (whether the entity holds any is unknown, not “none”).
+    public var licences: [[String: FieldValue]]?
     /// False once a full extract no longer lists the entity; scans yield active entities only.
     public var active = true
 }
@@ -29,7 +30,7 @@ extension ProfileStore {
     public func scan(_ kind: DatasetKind, unit: ScanUnit = .each, _ body: (StoredEntity) throws -> Void) throws {
         try guarded("读取档案") {
             try pool.read { db in
-                let licences = try licencesByHolder(db)
+                let licences = try Self.everImported(.licences, db) ? licencesByHolder(db) : nil
                 let schema = schemas[kind]
                 let grouped = kind == .residents
                 let householdColumn = grouped ? schema.index(of: "household_id") : nil
@@ -44,7 +45,7 @@ extension ProfileStore {
                     for member in chosen {
                         try body(StoredEntity(
                             key: member.key, fields: member.fields,
-                            household: grouped ? members : [], licences: licences[member.key] ?? []
+                            household: grouped ? members : [], licences: licences.map { $0[member.key] ?? [] }
                         ))
                     }
                 }
@@ -85,7 +86,7 @@ extension ProfileStore {
                     } else if kind == .residents {
                         household = [fields]
                     }
-                    let held = try licences(heldBy: key, db)
+                    let held = try Self.everImported(.licences, db) ? licences(heldBy: key, db) : nil
                     let active: Bool = row[schema.fields.count] ?? false
                     let entity = StoredEntity(key: key, fields: fields, household: household, licences: held, active: active)
                     return (kind, entity, represents)
@@ -93,6 +94,12 @@ extension ProfileStore {
                 return nil
             }
         }
+    }
+
+    /// Whether any import of `kind` was ever recorded: before one, that kind of record is
+    /// missing data rather than an empty list.
+    static func everImported(_ kind: DatasetKind, _ db: Database) throws -> Bool {
+        try ColumnCache.generation(of: kind, db) > 0
     }
 
     private func licencesByHolder(_ db: Database) throws -> [String: [[String: FieldValue]]] {

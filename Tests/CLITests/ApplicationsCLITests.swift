@@ -221,6 +221,52 @@ final class ApplicationsCLITests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("times.csv:3") && refused.stderr.contains("时间“2025/12/8 16:00”无法识别"), refused.stderr)
         let good = try dir.write("good.csv", "application_no,status,time\n\(number),已确认,2025-12-03T09:00\n")
         XCTAssertTrue(try run(["applications", "import-status", good]).stdout.contains("新记录 1 条"), "nothing of the refused file was kept")
+        // GB18030, as the platform's exports often are: read as the import reads it.
+        let gb = dir.file("gb.csv")
+        try Data(Transcode.encode("申请编号,状态,时间\n\(number),已受理,2025-12-04T09:00\n", to: "GB18030")).write(to: URL(fileURLWithPath: gb))
+        let fromGB = try run(["applications", "import-status", gb])
+        XCTAssertEqual(fromGB.status, 0, fromGB.stderr)
+        XCTAssertTrue(fromGB.stdout.contains("读取 1 条申请状态，新记录 1 条"), fromGB.stdout)
+    }
+
+    /// Forms are checked against the policies that exist: an older run without a policy added
+    /// since (that has a form) still gets its applications, none for the policy it lacks.
+    func testAnOlderRunWithoutAPolicyThatHasAFormStillGenerates() throws {
+        let rules = try copyRules()
+        for name in ["普通高中国家助学金.policy", "普通高中国家助学金.test.yaml"] {
+            try FileManager.default.removeItem(atPath: rules + "/助学/" + name)
+        }
+        let older = try run(["run", "--as-of", "2025-12-01"], rules: rules)
+        XCTAssertEqual(older.status, 0, older.stdout + older.stderr)
+        let result = try generate("older", rules: RepositoryPaths.rules, ["--run", "2"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("QY-KGBZ 一次性扩岗补助　39 份"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("ZX-GZZX"), result.stdout)
+    }
+
+    /// The payee is worked out as the grants ledger works it out: a student paid to the 监护人
+    /// whose household the data do not give gets no application naming the student as payee.
+    func testAnApplicationWhosePayeeTheDataDoNotGiveIsListedNotAddressedToTheEntity() throws {
+        let eligible = try run(["results", "--policy", "ZX-GZZX", "--outcome", "eligible", "--format", "csv"]).stdout
+        let students = eligible.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) }
+        XCTAssertEqual(students.count, 2, eligible)
+        let student = try XCTUnwrap(students.first)
+        // The import requires a 户号, so the store is edited directly (as a record left without one
+        // by an older store would be), the column cache dropped with it.
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [dir.file("apps.db"), "UPDATE residents SET household_id = NULL WHERE id_number = '\(student)'; DELETE FROM column_cache;"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        XCTAssertEqual(sqlite.terminationStatus, 0)
+        XCTAssertEqual(try run(["run", "--as-of", "2025-12-01"]).status, 0)
+        let still = try run(["results", "--policy", "ZX-GZZX", "--outcome", "eligible", "--format", "csv"]).stdout
+        XCTAssertTrue(still.contains(student), "still eligible (a household of one): " + still)
+        let result = try generate("apps")
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("ZX-GZZX 普通高中国家助学金　1 份"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("领取人在档案中缺失、未生成：1 份"), result.stdout)
+        XCTAssertFalse(result.stdout.contains(student), "masked")
     }
 
     func testAPolicyThatIsNotByApplicationIsAUsageError() throws {

@@ -123,6 +123,64 @@ final class GrantsCLITests: XCTestCase {
         XCTAssertFalse(table.contains(a), "ID numbers are masked")
     }
 
+    /// A flag is resolved by a later run that finds the holder eligible again, or closed by a person
+    /// (audited); a run older than the latest posted for the period is not posted over it.
+    func testFlagsCloseByHandOrWhenEligibleAgainAndAnOlderRunIsRefused() throws {
+        try publish()
+        try evaluate()  // run 1
+        try publish(ageLimit: 81)
+        XCTAssertTrue(try evaluate().stdout.contains("标记待复核 1 个"))  // run 2
+        let open = try run(["grants", "flags", "list"]).stdout
+        XCTAssertTrue(open.contains("T-GL") && open.contains("待复核"), open)
+        XCTAssertFalse(open.contains(a), "ID numbers are masked")
+
+        // Eligible again: the run resolves the flag and says so.
+        try publish()
+        let again = try evaluate().stdout  // run 3
+        XCTAssertTrue(again.contains("再次符合、解除标记 1 个"), again)
+        XCTAssertEqual(try ledger(["--flagged"]).count, 0)
+        XCTAssertTrue(try run(["grants", "flags", "list", "--all"]).stdout.contains("运行 3 再次符合，已解除"))
+
+        // Flagged again, then closed by hand: once, with reason and operator in the audit log.
+        try publish(ageLimit: 81)
+        XCTAssertTrue(try evaluate().stdout.contains("标记待复核 1 个"))  // run 4
+        let id = try sqlite(dir.file("g.db"), "SELECT MAX(id) FROM grant_flags WHERE status = 'open'").trimmingCharacters(in: .whitespacesAndNewlines)
+        let closed = try run(["grants", "flags", "close", id, "--reason", "已核实，本月已足额发放", "--operator", "王五"])
+        XCTAssertEqual(closed.status, 0, closed.stderr)
+        XCTAssertEqual(try ledger(["--flagged"]).count, 0)
+        XCTAssertEqual(try run(["grants", "flags", "close", id, "--reason", "再关", "--operator", "王五"]).status, 64)
+        XCTAssertEqual(try run(["grants", "flags", "close", "999", "--reason", "无", "--operator", "王五"]).status, 64)
+        let audit = try run(["audit", "list", "--operator", "王五"]).stdout
+        XCTAssertTrue(audit.contains("grants flags close"), audit)
+        XCTAssertTrue(try evaluate().stdout.contains("标记待复核 0 个"), "a closed flag is not raised again by the same outcome")  // run 5
+
+        // Run 1 (limit 80) is older than run 5 for the same period: posting it would undo run 5.
+        let before = try ledger()
+        let older = try run(["grants", "post", "--run", "1"])
+        XCTAssertEqual(older.status, 64, older.stdout)
+        XCTAssertTrue(older.stderr.contains("早于已记账的运行 5"), older.stderr)
+        XCTAssertEqual(try ledger(), before, "nothing written")
+        XCTAssertEqual(try run(["grants", "post", "--run", "5"]).status, 0, "the latest run may be posted again")
+    }
+
+    /// A payee gone from the residents table has no name: the payment is listed as needing
+    /// attention (masked) and left out of the file, never written with an empty name.
+    func testAPaymentWhosePayeeHasNoNameIsListedNotWrittenWithAnEmptyName() throws {
+        try publish()
+        try evaluate()
+        _ = try sqlite(dir.file("g.db"), "DELETE FROM residents WHERE id_number = '\(b)'")
+        let export = try run(["grants", "export", "--period", "一次性", "--out", dir.file("pay.csv")])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        XCTAssertTrue(export.stdout.contains("导出 4 笔"), export.stdout)
+        XCTAssertTrue(export.stdout.contains("需核实：1 笔（合计 10.00 元）的收款人在档案中没有姓名"), export.stdout)
+        XCTAssertFalse(export.stdout.contains(b), "masked")
+        let text = String(decoding: try XCTUnwrap(FileManager.default.contents(atPath: dir.file("pay.csv"))), as: UTF8.self)
+        XCTAssertFalse(text.contains(b), text)
+        let names = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[3] }
+        XCTAssertEqual(names.count, 4)
+        XCTAssertFalse(names.contains { $0.isEmpty }, text)
+    }
+
     func testTheBudgetCountsWhatTheLedgerGrantedEarlierInThePeriod() throws {
         // Night 1: only E (82) is old enough; E is granted 100 元 a month (1200 of the 1500 a year).
         try publish(ageLimit: 82)
@@ -189,5 +247,14 @@ final class GrantsCLITests: XCTestCase {
         // The next payment file leaves out what was paid, and resends what failed.
         XCTAssertTrue(try run(["grants", "export", "--period", "一次性", "--out", dir.file("pay2.csv")]).stdout.contains("导出 4 笔"))
         XCTAssertTrue(try run(["grants", "export", "--period", "一次性", "--all", "--out", dir.file("pay3.csv")]).stdout.contains("导出 5 笔"))
+
+        // A return file in GB18030, as district systems write it, is read as the import reads one.
+        let third = lines[2][0]
+        let gbFile = dir.file("back-gb.csv")
+        try Data(Transcode.encode("发放编号,状态,时间,说明\n\(third),已发放,2026-12-06,已到账\n", to: "GB18030")).write(to: URL(fileURLWithPath: gbFile))
+        let gb = try run(["grants", "confirm", gbFile])
+        XCTAssertEqual(gb.status, 0, gb.stderr)
+        XCTAssertTrue(gb.stdout.contains("读取 1 条发放结果，新记录 1 条"), gb.stdout)
+        XCTAssertTrue(try ledger().contains { $0[0] == third && $0[9] == "paid" })
     }
 }

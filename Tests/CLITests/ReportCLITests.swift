@@ -84,7 +84,7 @@ final class ReportCLITests: XCTestCase {
         let summary = try table(out, "summary")
         XCTAssertTrue(summary.contains(["符合（项次，不含提醒）", String(benefits)]), "\(summary)")
         XCTAssertTrue(try table(out, "quarantine").contains(["居民", "bad_check_digit", "校验码错误", "居民身份证号", "1"]))
-        XCTAssertTrue(try table(out, "warnings").contains(["居民", "unknown_division", "街道代码不在二七区街道名单中", "户籍地", "410103099", "1"]))
+        XCTAssertTrue(try table(out, "warnings").contains(["居民", "unknown_division", "区划代码不在人工维护的名单中（二七区街道或郑州区县）", "户籍地", "410103099", "1"]))
         XCTAssertEqual(try table(out, "changes").count, 1, "the first run has nothing to compare with")
     }
 

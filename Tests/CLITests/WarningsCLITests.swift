@@ -44,7 +44,7 @@ final class WarningsCLITests: XCTestCase {
         XCTAssertEqual(bad.stdout, "file,line,field,reason_code,value,message\n", "warnings are not bad rows")
         let json = try run("quarantine", "list", "--warnings", "--format", "json")
         XCTAssertEqual(json.stdout.split(separator: "\n").count, rows)
-        XCTAssertTrue(try run("quarantine", "list", "--warnings").stdout.contains("unknown_division（街道代码不在二七区街道名单中）"))
+        XCTAssertTrue(try run("quarantine", "list", "--warnings").stdout.contains("unknown_division（区划代码不在人工维护的名单中（二七区街道或郑州区县））"))
 
         let info = try run("db", "info")
         XCTAssertTrue(info.stdout.contains("数据质量警告 \(rows) 条"), info.stdout)

@@ -60,7 +60,14 @@ final class ValueParsingTests: XCTestCase {
         XCTAssertNil(catalog.validate("410105003"), "another 郑州 district: valid")
         XCTAssertNil(catalog.validate("320102001"), "outside 郑州: only the province is checked")
         XCTAssertEqual(catalog.validate("990103001"), .unknownProvince("99"))
-        XCTAssertEqual(catalog.validate("410199001"), .unknownZhengzhouCounty("410199"))
+        XCTAssertEqual(catalog.validate("410100001"), .unknownZhengzhouCounty("410100"), "郑州市本级 is no county")
+        // A 郑州 county the hand-kept list lacks: valid structure, only unlisted (like a street).
+        XCTAssertNil(catalog.validate("410199001"))
+        XCTAssertTrue(catalog.isUnlisted("410199001"))
+        XCTAssertTrue(catalog.isUnlisted("410103015"))
+        XCTAssertFalse(catalog.isUnlisted("410102015"), "listed county, no street list")
+        XCTAssertFalse(catalog.isUnlisted("410100001"))
+        XCTAssertFalse(catalog.isUnlisted("320102001"), "outside 郑州 nothing is listed")
         XCTAssertEqual(catalog.validate("41010300"), .notNineDigits)
         // GB/T 10114: 001–099 街道, 100–199 镇, 200–399 乡, 400–599 政企合一单位.
         XCTAssertEqual(catalog.validate("410103000"), .badTownshipPart("000"))
@@ -88,10 +95,10 @@ final class ValueParsingTests: XCTestCase {
     func testTheFastDivisionCheckAgreesWithTheCatalogue() throws {
         let catalog = try DivisionCatalog.load(path: RepositoryPaths.schemas + "/divisions.yaml")
         let parsing = FieldTypeParsing(divisions: catalog)
-        let codes = ["410103001", "410103015", "410103600", "410103000", "410199001", "990103001", "41010300",
+        let codes = ["410103001", "410103015", "410103600", "410103000", "410199001", "410100001", "990103001", "41010300",
                      "410102001", "320102001", "320102700", "4101030O1", "410103100", "410103599"]
         for code in codes {
-            let expected = catalog.validate(code) != nil ? "rejected" : catalog.isUnlistedErqiTownship(code) ? "warned" : "value"
+            let expected = catalog.validate(code) != nil ? "rejected" : catalog.isUnlisted(code) ? "warned" : "value"
             let got = switch parsing.check(code, type: .division, label: "户籍地", minimum: nil, maximum: nil, membership: .reject) {
             case .value: "value"
             case .warned(_, let reason): reason == .unknownDivision ? "warned" : "other warning"

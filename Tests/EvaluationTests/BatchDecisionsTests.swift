@@ -153,4 +153,19 @@ final class BatchDecisionsTests: XCTestCase {
         BatchDecisions.apply(&spent, policies: program.policies, orderKeys: ["C": [100, 1, 500, 300]], granted: ["C": held])
         XCTAssertEqual(spent.policies[0].outcomes, [.overBudget, .eligible, .ineligible, .overBudget])
     }
+
+    /// Misaligned ledger arrays or order keys are an internal error `apply` stops on, never a
+    /// silent fallback to granting by id or ignoring the ledger.
+    func testMisalignedKeysOrLedgerArraysAreNamed() {
+        let population = BatchPopulation(subject: "居民", ids: ["a", "b", "c", "d"])
+        let result = BatchResult(
+            asOf: Day(daysSinceEpoch: 0), populations: ["居民": population],
+            policies: [batch("C", "居民", [.eligible, .eligible, .ineligible, .eligible], [10_000, 10_000, 0, 10_000])]
+        )
+        XCTAssertNil(BatchDecisions.misalignment(result, orderKeys: ["C": [1, 2, 3, 4], "X": [1]], granted: [:]))
+        let keys = BatchDecisions.misalignment(result, orderKeys: ["C": [1, 2, 3]], granted: [:])
+        XCTAssertEqual(keys, "BatchDecisions：政策 C 的发放顺序键有 3 个，对象有 4 个（未与对象对齐）。")
+        let held = BatchDecisions.misalignment(result, orderKeys: [:], granted: ["C": BatchDecisions.Granted(totalFen: 0, held: [nil])])
+        XCTAssertEqual(held, "BatchDecisions：政策 C 的台账已发放数组有 1 项，对象有 4 个（未与对象对齐）。")
+    }
 }

@@ -104,8 +104,12 @@ final class ListsDatesAndInputsTests: XCTestCase {
         let inputs = try XCTUnwrap(result.conditions.first).inputs
         XCTAssertEqual(inputs.map(\.field), ["证照.expiry_date", "证照.license_type"])
         XCTAssertEqual(inputs.map(\.value), ["9999-12-31、未知", "营业执照、高新技术企业证书"])
-        let none = try evaluate("T-GX", EntityFacts(fields: [:]))
+        let none = try evaluate("T-GX", EntityFacts(fields: [:], related: [.licences: []]))
         XCTAssertEqual(none.conditions.first?.inputs.map(\.value), ["无", "无"])
+        // Licences never imported (no entry) are missing, shown as unknown, not as none.
+        let missing = try evaluate("T-GX", EntityFacts(fields: [:]))
+        XCTAssertEqual(missing.conditions.first?.inputs.map(\.value), ["", ""])
+        XCTAssertEqual(missing.conditions.first?.value, .unknown)
         let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
         XCTAssertEqual(NameTable.input("证照.expiry_date", subject: .enterprises, schemas: schemas).label, "证照.有效期至")
         XCTAssertEqual(NameTable.input("employees", subject: .enterprises, schemas: schemas).label, "从业人数")

@@ -32,7 +32,7 @@ final class InactiveLicenceTests: XCTestCase {
         let evaluator = ReferenceEvaluator(program: try XCTUnwrap(output.program))
         let asOf = try XCTUnwrap(Day.parse("2026-06-01"))
         func held(_ entity: StoredEntity) -> Truth? {
-            let facts = EntityFacts(fields: entity.fields, related: [.licences: entity.licences])
+            let facts = EntityFacts(fields: entity.fields, related: [.licences: entity.licences ?? []])
             return evaluator.evaluate(policy: "QY-T", for: facts, asOf: asOf)?.conditions.first { $0.name == "持证" }?.value
         }
         func scanned() throws -> StoredEntity? {
@@ -50,7 +50,7 @@ final class InactiveLicenceTests: XCTestCase {
         _ = try importer.run(ImportRequest(kind: .licences, path: extract, maxBadRate: 0.5, full: true))
 
         let lookedUp = try XCTUnwrap(store.entity(key: firm)?.entity)
-        XCTAssertFalse(lookedUp.licences.contains { $0["license_no"] == .text(certificate) }, "inactive, so not read")
+        XCTAssertFalse((lookedUp.licences ?? []).contains { $0["license_no"] == .text(certificate) }, "inactive, so not read")
         XCTAssertEqual(held(lookedUp), .no)
         XCTAssertEqual(held(try XCTUnwrap(scanned())), .no)
     }

@@ -94,6 +94,22 @@ final class LanguageAdditionsCheckTests: XCTestCase {
         XCTAssertEqual(codes(policy("  条件 甲：持有有效证照(1)", subject: "企业", mode: "提醒")), ["E202"])
     }
 
+    /// The licence types are a hand-kept list (`membership: warn`): a lookup table keyed by one
+    /// outside it, or a comparison with one, is the warning W204 like 持有有效证照; a list that is
+    /// all the values (学段) stays the error E207.
+    func testALicenceTypeOutsideTheListIsAWarningInLookupTablesAndComparisonsToo() {
+        let keyed = { (key: String) in
+            self.policy("  条件 甲：任一(证照, 按 证照.证照类型 取值\n    \(key): 是\n    其他: 否\n  结束)", subject: "企业", mode: "提醒")
+        }
+        XCTAssertEqual(codes(keyed("高新技术企业证书")), [])
+        let output = compile(keyed("高新证书"))
+        XCTAssertEqual(output.diagnostics.map(\.code), ["W204"])
+        XCTAssertNotNil(output.program, "a warning does not stop compilation")
+        XCTAssertEqual(codes(policy("  条件 甲：任一(证照, 证照.证照类型 = 高新证书)", subject: "企业", mode: "提醒")), ["W204"])
+        XCTAssertEqual(codes(policy("  条件 甲：任一(证照, 证照.证照类型 属于 (高新证书, 营业执照))", subject: "企业", mode: "提醒")), ["W204"])
+        XCTAssertEqual(codes(policy("  条件 甲：学段 = 幼儿园")), ["E207"], "a complete list still rejects")
+    }
+
     // MARK: Lookup tables
 
     func testALookupTableIsCheckedAgainstTheFieldsValues() {

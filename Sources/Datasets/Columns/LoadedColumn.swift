@@ -81,15 +81,16 @@ public struct ColumnTable: Sendable {
 
 /// The population of one subject (居民, 家庭, 企业): its ids in ascending order, its own fields
 /// (for 家庭 those of the member standing for the household), its household members (rows of the
-/// residents table) and its licences (rows of the licences table).
+/// residents table) and its licences (rows of the licences table; nil when no licence data was
+/// ever imported: then what an entity holds is unknown, not nothing).
 public struct SubjectColumns: Sendable {
     public var subject: String
     public var ids: [String]
     public var fields: ColumnTable
     public var members: RelatedRows
-    public var licences: RelatedRows
+    public var licences: RelatedRows?
 
-    public init(subject: String, ids: [String], fields: ColumnTable, members: RelatedRows, licences: RelatedRows) {
+    public init(subject: String, ids: [String], fields: ColumnTable, members: RelatedRows, licences: RelatedRows?) {
         self.subject = subject
         self.ids = ids
         self.fields = fields

@@ -23,11 +23,12 @@ public struct DivisionCatalog: Sendable {
     public var provinceCodes: Set<Int> { Set(provinces.keys) }
 
     /// What is wrong with a code by its own structure (these reject the row as bad_division).
-    /// A 二七区 code missing from the erqi list is not a problem: the list is kept by hand and
-    /// may be stale, so such a code is stored and warned about (`isUnlistedErqiTownship`).
+    /// A code missing from a hand-kept list (a 二七区 street, a 郑州 county) is not a problem: the
+    /// lists may be stale, so such a code is stored and warned about (`isUnlisted`).
     public enum Problem: Error, Hashable, Sendable {
         case notNineDigits
         case unknownProvince(String)
+        /// 4101 followed by 00: the city itself (市辖区 of GB/T 2260), never a county.
         case unknownZhengzhouCounty(String)
         /// The last three digits are outside GB/T 10114's ranges: 001–099 街道, 100–199 镇,
         /// 200–399 乡, 400–599 政企合一单位 (000 and 600–999 do not exist).
@@ -43,17 +44,23 @@ public struct DivisionCatalog: Sendable {
         guard bytes.count == 9, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return .notNineDigits }
         let province = Int(bytes[0] - 0x30) * 10 + Int(bytes[1] - 0x30)
         guard provinces[province] != nil else { return .unknownProvince(String(code.prefix(2))) }
-        let county = String(code.prefix(6))
-        if code.hasPrefix(Self.cityPrefix), zhengzhouCounties[county] == nil { return .unknownZhengzhouCounty(county) }
+        if code.hasPrefix(Self.cityPrefix), bytes[4] == 0x30, bytes[5] == 0x30 { return .unknownZhengzhouCounty(String(code.prefix(6))) }
         let part = bytes[6...].reduce(0) { $0 * 10 + Int($1 - 0x30) }
         guard Self.townshipParts.contains(part) else { return .badTownshipPart(String(code.suffix(3))) }
         return nil
     }
 
-    /// A structurally valid code inside 二七区 that the erqi list does not hold: stored, and
-    /// recorded as an `unknown_division` warning.
+    /// A structurally valid code inside 二七区 that the erqi list does not hold.
     public func isUnlistedErqiTownship(_ code: String) -> Bool {
         code.utf8.count == 9 && code.hasPrefix(Self.districtCode) && erqiTownships[code] == nil && validate(code) == nil
+    }
+
+    /// A structurally valid code that a hand-kept list does not hold — a 二七区 township missing
+    /// from the erqi list, or a 郑州 county missing from the zhengzhou list: stored, and recorded
+    /// as an `unknown_division` warning.
+    public func isUnlisted(_ code: String) -> Bool {
+        guard code.utf8.count == 9, code.hasPrefix(Self.cityPrefix), validate(code) == nil else { return false }
+        return zhengzhouCounties[String(code.prefix(6))] == nil || isUnlistedErqiTownship(code)
     }
 
     /// The Chinese name of a 二七区 township, or of the county, or nil. A 二七区 township code

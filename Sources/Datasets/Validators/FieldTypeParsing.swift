@@ -53,13 +53,13 @@ public struct FieldTypeParsing: Sendable {
     enum DivisionVerdict {
         /// Valid, and in the list where there is one (二七区's streets).
         case valid
-        /// Valid by structure, a 二七区 township missing from the hand-kept list: a warning.
+        /// Valid by structure, missing from a hand-kept list (二七区's streets, 郑州's counties): a warning.
         case unlisted
         /// Wrong by structure: the catalogue says why (bad_division).
         case invalid
     }
 
-    /// The same verdict as `DivisionCatalog.validate` and `isUnlistedErqiTownship`, fast.
+    /// The same verdict as `DivisionCatalog.validate` and `isUnlisted`, fast.
     func divisionVerdict(_ code: String) -> DivisionVerdict {
         var code = code
         guard code.utf8.count == 9 else { return .invalid }
@@ -74,7 +74,8 @@ public struct FieldTypeParsing: Sendable {
             let county = value / 1000
             // DivisionCatalog.cityPrefix 4101 and districtCode 410103.
             guard county / 100 == 4101 else { return .valid }
-            guard countyNumbers.contains(county) else { return .invalid }
+            // 4101 00 is the city itself; another county the list lacks is only unlisted.
+            guard countyNumbers.contains(county) else { return county % 100 == 0 ? .invalid : .unlisted }
             return county != 410_103 || townshipNumbers.contains(value) ? .valid : .unlisted
         }
     }
@@ -259,7 +260,7 @@ public struct FieldTypeParsing: Sendable {
         case .unknownProvince(let code):
             "\(label)前两位 \(code) 不是 GB/T 2260 中的省级代码。"
         case .unknownZhengzhouCounty(let code):
-            "\(label)的县级代码 \(code) 不是郑州市的区县（GB/T 2260）。"
+            "\(label)的县级代码 \(code) 是郑州市本级，不是区县（GB/T 2260）。"
         case .badTownshipPart(let part):
             "\(label)末三位 \(part) 不是 GB/T 10114 的乡级代码（001–099 街道，100–199 镇，200–399 乡，400–599 政企合一单位）。"
         }
@@ -270,8 +271,8 @@ public struct FieldTypeParsing: Sendable {
     public static func warningMessage(_ code: WarningCode, label: String) -> String {
         switch code {
         case .unknownDivision:
-            "\(label)的街道代码结构正确，但不在 Rules/schemas/divisions.yaml 的二七区街道名单中（该名单待核）；"
-                + "已按原值导入，显示为“未知街道（代码）”，“属于 二七区”仍成立。请核对名单。"
+            "\(label)的区划代码结构正确，但不在 Rules/schemas/divisions.yaml 人工维护的名单中（二七区街道或郑州区县，名单待核）；"
+                + "已按原值导入（二七区的街道显示为“未知街道（代码）”，“属于 二七区”仍成立）。请核对名单。"
         case .unknownIndustry:
             "\(label)的门类字母正确，但该大类不在 GB/T 4754-2017 该门类的大类名单中（名单由人工维护）；已按原值导入。请核对。"
         case .unknownValue:

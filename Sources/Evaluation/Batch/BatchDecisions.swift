@@ -29,9 +29,12 @@ public enum BatchDecisions {
     /// Applies 互斥组 then budgets. `policies` are the compiled policies of `result.policies`
     /// (found by id). A policy with a 发放顺序 and a budget needs its keys in `orderKeys`;
     /// without them it grants by entity id.
+    /// The ledger arrays and order keys must be aligned to their policy's population (internal
+    /// invariants, see `misalignment`): a misaligned one stops the run rather than being ignored.
     public static func apply(
         _ result: inout BatchResult, policies: [CompiledPolicy], orderKeys: OrderKeys = [:], granted: [String: Granted] = [:]
     ) {
+        if let problem = misalignment(result, orderKeys: orderKeys, granted: granted) { preconditionFailure(problem) }
         let compiled = Dictionary(policies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         exclude(&result, compiled)
         for index in result.policies.indices {
@@ -40,6 +43,22 @@ public enum BatchDecisions {
             spend(&result.policies[index], budgetFen: budget, perYear: policy.period == "月" ? 12 : 1, keys: keys,
                   descending: policy.grantOrder?.descending ?? false, granted: granted[policy.id])
         }
+    }
+
+    /// What breaks the invariant of `apply`: order keys or a ledger's holdings for a policy of the
+    /// result whose count is not its population's (built for another run or population). Nil
+    /// when all are aligned; keys for a policy the result does not hold are not looked at.
+    public static func misalignment(_ result: BatchResult, orderKeys: OrderKeys, granted: [String: Granted]) -> String? {
+        for batch in result.policies {
+            let count = batch.outcomes.count
+            if let keys = orderKeys[batch.policyID], keys.count != count {
+                return "BatchDecisions：政策 \(batch.policyID) 的发放顺序键有 \(keys.count) 个，对象有 \(count) 个（未与对象对齐）。"
+            }
+            if let held = granted[batch.policyID]?.held, held.count != count {
+                return "BatchDecisions：政策 \(batch.policyID) 的台账已发放数组有 \(held.count) 项，对象有 \(count) 个（未与对象对齐）。"
+            }
+        }
+        return nil
     }
 
     /// 互斥组 alone (what `rules try` shows: who is granted and who loses in a group; budgets are
@@ -100,7 +119,7 @@ public enum BatchDecisions {
     ) {
         var spent: Int64 = 0
         var held: [Int64?]? = nil
-        if let granted, granted.held.count == batch.outcomes.count {
+        if let granted {  // aligned: checked by `apply`
             held = granted.held
             spent = granted.totalFen.multipliedReportingOverflow(by: perYear).partialValue
             for entity in batch.outcomes.indices where batch.outcomes[entity] == .eligible {
@@ -109,7 +128,7 @@ public enum BatchDecisions {
             }
         }
         var order = batch.outcomes.indices.filter { batch.outcomes[$0] == .eligible && held?[$0] == nil }
-        if let keys, keys.count == batch.outcomes.count {
+        if let keys {  // aligned: checked by `apply`
             order.sort { a, b in
                 switch (keys[a], keys[b]) {
                 case let (x?, y?) where x != y: return descending ? x > y : x < y

@@ -143,11 +143,12 @@ extension ChunkEvaluator {
         if case .list(let tag) = kindOf(a.index, f), case .relatedField(_, let name, _) = plan.program.nodes[a.index].operation {
             // A related field outside an aggregate is filled when every record has it (and
             // there is at least one).
-            let csr = tag == .licences ? plan.columns.licences : plan.columns.members
+            // A collection never imported has no records: none is filled.
+            let csr = plan.relatedRows(tag == .licences ? EnginePlan.licences : EnginePlan.members)
             let column = plan.related[tag == .licences ? EnginePlan.licences : EnginePlan.members].columns[name]
             for i in 0..<frame.count {
-                let records = csr.range(of: start + i)
-                let all = !records.isEmpty && records.allSatisfy { column?.isValid(Int(csr.rows[$0])) ?? false }
+                let records = csr?.range(of: start + i) ?? 0..<0
+                let all = !records.isEmpty && records.allSatisfy { column?.isValid(Int(csr?.rows[$0] ?? 0)) ?? false }
                 if all == filled { out.truth[i >> 6] |= 1 << UInt64(i & 63) }
             }
             return

@@ -6,14 +6,15 @@ internal import RuleLanguage
 /// and 持有有效证照.
 extension ChunkEvaluator {
     func aggregate(_ aggregate: Aggregate, _ collection: DatasetKind, _ operand: NodeID?, _ kind: SlotKind, _ out: Slot, _ n: Int) {
-        let csr = collection == .licences ? plan.columns.licences : plan.columns.members
+        let f = collection == .licences ? EnginePlan.licences : EnginePlan.members
+        // Over a collection never imported nothing is known: `out` stays unknown.
+        guard let csr = plan.relatedRows(f) else { return }
         guard let operand else {
             guard aggregate == .count else { return }
             fillValid(out, n)
             for e in 0..<n { out.ints[e] = Int64(csr.range(of: start + e).count) }
             return
         }
-        let f = collection == .licences ? EnginePlan.licences : EnginePlan.members
         let frame = frames[f]
         let x = frame.slot(operand.index)
         let inner = self.kindOf(operand.index, f)
@@ -76,6 +77,7 @@ extension ChunkEvaluator {
     /// 持有有效证照: 是 when a licence of the type is certainly valid on the evaluation date, 未知
     /// when one might be, else 否 (`ReferenceEvaluator.holdsValidLicence`).
     func validLicence(_ type: String, _ out: Slot, _ n: Int) {
+        guard let licences = plan.relatedRows(EnginePlan.licences) else { return }  // never imported: unknown
         let table = plan.related[EnginePlan.licences]
         let code = plan.dictionary.existingCode(type) ?? -1
         let asOf = Int64(plan.asOf.daysSinceEpoch)
@@ -83,8 +85,8 @@ extension ChunkEvaluator {
         for e in 0..<n {
             var undecided = false
             var holds = false
-            for index in plan.columns.licences.range(of: start + e) {
-                let row = Int(plan.columns.licences.rows[index])
+            for index in licences.range(of: start + e) {
+                let row = Int(licences.rows[index])
                 let a = types.flatMap { $0.isValid(row) && $0.type != .date ? $0.values[row] == code : nil }
                 let b = issued.flatMap { $0.isValid(row) && $0.type == .date ? $0.values[row] <= asOf : nil }
                 let c = expires.flatMap { $0.isValid(row) && $0.type == .date ? asOf <= $0.values[row] : nil }

@@ -26,7 +26,7 @@ final class ChunkEvaluator {
         self.start = start
         frames[0].reset(count: count)
         for frame in 1..<3 where usesFrame[frame] {
-            setRelated(frames[frame], frame == EnginePlan.licences ? plan.columns.licences : plan.columns.members, count: count)
+            setRelated(frames[frame], plan.relatedRows(frame), count: count)
         }
         for (node, frame) in plan.order { evaluate(node, frames[frame], frame) }
         // An overflow among an entity's records sends the entity to the reference evaluator.
@@ -39,11 +39,17 @@ final class ChunkEvaluator {
         }
     }
 
-    private func setRelated(_ frame: Frame, _ csr: RelatedRows, count: Int) {
+    /// A missing collection (nil) has no records to compute on; its aggregates stay unknown.
+    private func setRelated(_ frame: Frame, _ csr: RelatedRows?, count: Int) {
         frame.tableRows.removeAll(keepingCapacity: true)
         frame.parents.removeAll(keepingCapacity: true)
         frame.segments.removeAll(keepingCapacity: true)
         frame.segments.append(0)
+        guard let csr else {
+            frame.segments.append(contentsOf: repeatElement(0, count: count))
+            frame.reset(count: 0)
+            return
+        }
         for entity in 0..<count {
             for row in csr.range(of: start + entity) {
                 frame.tableRows.append(csr.rows[row])

@@ -4,6 +4,7 @@ extension ColumnSet {
     /// Columns built from entities' facts (household members and licences included), in the
     /// order given: for evaluating hand-made cases column-wise (tests, one entity's trial).
     /// `ids` must be ascending for a population proper; 家庭 and 居民 read the residents schema.
+    /// When no entity has a licences entry, the population's licences are missing (nil).
     public init(subject: String, ids: [String], facts: [EntityFacts], schemas: SchemaSet) {
         var dictionary = TextDictionary()
         let own = subject == "企业" ? schemas.enterprises : schemas.residents
@@ -22,7 +23,9 @@ extension ColumnSet {
         let population = SubjectColumns(
             subject: subject, ids: ids, fields: fields,
             members: RelatedRows(offsets: memberOffsets, rows: (0..<members.count).map(Int32.init)),
-            licences: RelatedRows(offsets: licenceOffsets, rows: (0..<licences.count).map(Int32.init))
+            // Licences are missing data only when no entity's facts have them.
+            licences: facts.allSatisfy { $0.related[.licences] == nil }
+                ? nil : RelatedRows(offsets: licenceOffsets, rows: (0..<licences.count).map(Int32.init))
         )
         self.init(dictionary: dictionary, subjects: [subject: population], residents: residents, licences: licenceTable)
     }

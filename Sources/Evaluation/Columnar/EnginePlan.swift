@@ -49,6 +49,12 @@ struct EnginePlan {
         buildTables()
     }
 
+    /// The related records of a collection (frame `members` or `licences`); nil when the
+    /// collection is missing data (licences never imported): every aggregate over it is unknown.
+    func relatedRows(_ frame: Int) -> RelatedRows? {
+        frame == Self.licences ? columns.licences : columns.members
+    }
+
     // MARK: What is computed where
 
     private mutating func need(_ node: Int, _ frame: Int) {

@@ -8,13 +8,15 @@ struct FactsFromColumns {
     let columns: SubjectColumns
 
     func facts(_ entity: Int) -> EntityFacts {
-        EntityFacts(
+        var facts = EntityFacts(
             fields: record(columns.fields, entity),
-            related: [
-                .residents: columns.members.range(of: entity).map { record(set.residents, Int(columns.members.rows[$0])) },
-                .licences: columns.licences.range(of: entity).map { record(set.licences, Int(columns.licences.rows[$0])) },
-            ]
+            related: [.residents: columns.members.range(of: entity).map { record(set.residents, Int(columns.members.rows[$0])) }]
         )
+        // Licences never imported stay missing (no entry), as the store's facts leave them.
+        if let licences = columns.licences {
+            facts.related[.licences] = licences.range(of: entity).map { record(set.licences, Int(licences.rows[$0])) }
+        }
+        return facts
     }
 
     private func record(_ table: ColumnTable, _ row: Int) -> [String: FieldValue] {

@@ -9,4 +9,17 @@ public enum TextInput {
         case .gb18030: return (try TranscodingByteStream(source: file, from: .gb18030, path: path), .gb18030)
         }
     }
+
+    /// A whole (small) file as UTF-8 bytes, detected and transcoded as `open` does (a UTF-8 BOM
+    /// is kept): for files read at once, such as the statuses sent back to us.
+    public static func readAll(path: String, encoding: TextEncoding? = nil) throws -> [UInt8] {
+        let (stream, _) = try open(path: path, encoding: encoding)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = try chunk.withUnsafeMutableBytes { try stream.read(into: $0) }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
 }

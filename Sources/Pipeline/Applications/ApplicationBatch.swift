@@ -12,7 +12,7 @@ public import Store
 public enum ApplicationBatch {
     public static let indexName = "index.csv"
 
-    /// The 依申请 policies of a run by id, with their 对象: what forms may be written for.
+    /// The 依申请 policies of a run by id, with their 对象: what applications are generated for.
     public static func applicationPolicies(_ run: LoadedRun) -> [String: String] {
         var out: [String: String] = [:]
         for (id, info) in run.info where info.mode == "依申请" { out[id] = info.subject }
@@ -51,6 +51,8 @@ public enum ApplicationBatch {
             var made = false
             var kept: Set<String> = []
             let period = BenefitPeriod(cycle: info.period, asOf: run.result.asOf)
+            // The payees as the grants ledger works them out (one function): nil, the entities themselves.
+            let payees = try GrantLedger.payees(batch, info, ids, store)
             for (entity, outcome) in batch.outcomes.enumerated() where outcome == .eligible && entity < ids.count {
                 let id = ids[entity]
                 let number = ApplicationNumber.make(policyID: policyID, entityID: id, period: period)
@@ -67,7 +69,15 @@ public enum ApplicationBatch {
                     ))
                     continue
                 }
-                let app = filler.application(entityID: id, amountFen: batch.amountFen[entity], records: records)
+                // Paid to 户主 / 监护人 whom the data do not give: no application naming someone else.
+                guard let payee = payees.map({ $0[entity] }) ?? id else {
+                    summary.withoutPayee.append(.init(
+                        number: number, policyID: policyID, entity: batch.subject == "居民" ? Masking.maskID(id) : id,
+                        problems: ["领取人（户主 / 监护人）在档案中缺失（缺 household_id 或户主），未生成；补齐后重新运行再生成。"]
+                    ))
+                    continue
+                }
+                let app = filler.application(number: number, entityID: id, amountFen: batch.amountFen[entity], records: records)
                 guard let xml = ApplicationXML.render(app) else {
                     summary.failed.append(.init(number: app.number, policyID: policyID, entity: app.applicant.id, problems: ["libxml2 写 XML 失败。"]))
                     continue
@@ -91,7 +101,6 @@ public enum ApplicationBatch {
                 try ApplicationFile.write(xml, to: output + "/" + xmlName)
                 try ApplicationFile.write(Data(ApplicationPage.render(app).utf8), to: output + "/" + htmlName)
                 kept.formUnion([app.number + ".xml", app.number + ".html"])
-                let payee = payeeID(id, subject: batch.subject, records: records, store: store)
                 offers.append(ApplicationOffer(
                     benefit: GrantLedger.benefit(policyID: policyID, title: info.title, entityID: id, period: period, payeeID: payee),
                     amountFen: batch.amountFen[entity]
@@ -106,12 +115,6 @@ public enum ApplicationBatch {
         try ApplicationFile.write(Data(ApplicationIndex.csv(summary.written).utf8), to: output + "/" + indexName)
         try store.recordApplications(offers, runID: run.record.id)
         return summary
-    }
-
-    /// The payee's id in full (the application shows it masked): a firm or 本人 is the entity.
-    static func payeeID(_ id: String, subject: String, records: ApplicationRecords, store: ProfileStore) -> String {
-        guard subject != "企业", case .text(let key)? = records.payee?[store.schemas[.residents].key.name] else { return id }
-        return key
     }
 
     /// Applications of this policy left in the directory by an earlier generation that this one

@@ -23,13 +23,14 @@ struct ApplicationFiller {
 
     private var subjectSchema: Schema { info.subject == "企业" ? schemas.enterprises : schemas.residents }
 
-    func application(entityID: String, amountFen: Int64, records: ApplicationRecords) -> Application {
+    /// `number`: the application number, worked out once by the caller (`ApplicationNumber.make`).
+    func application(number: String, entityID: String, amountFen: Int64, records: ApplicationRecords) -> Application {
         let subject = records.subject
         let fields = form.fields.map { field in
             fill(field, from: field.source == .payee ? records.payee : subject)
         }
         return Application(
-            number: ApplicationNumber.make(policyID: form.policyID, entityID: entityID, period: period),
+            number: number,
             form: form,
             policy: .init(id: form.policyID, title: info.title, department: info.department, basis: info.basis),
             period: period.label, asOf: run.result.asOf,

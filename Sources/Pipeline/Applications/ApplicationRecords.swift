@@ -20,6 +20,6 @@ struct ApplicationRecords {
         // Gone, or retired (注销/迁出) by a full extract since the run: nothing to fill a form from.
         guard let found, found.active else { return ApplicationRecords(subject: nil, payee: nil, licences: []) }
         let head = subject == "居民" && (payee ?? "本人") != "本人" ? found.household.first : nil
-        return ApplicationRecords(subject: found.fields, payee: head ?? found.fields, licences: found.licences)
+        return ApplicationRecords(subject: found.fields, payee: head ?? found.fields, licences: found.licences ?? [])
     }
 }

@@ -50,7 +50,7 @@ public enum ApplicationStatusImport {
         let postings = completed.map { o in
             GrantPosting(benefit: o.benefit, source: "依申请", applicationNumber: o.benefit.number, amountFen: o.amountFen)
         }
-        summary.granted = try store.postGrants(postings, flags: [], runID: nil)
+        summary.granted = try store.postGrants(GrantPostings(postings: postings), runID: nil)
         return summary
     }
 }

@@ -31,6 +31,8 @@ public struct ApplicationSummary: Sendable {
     /// Eligible in the run but gone from the profiles since (retired by a later import): not written.
     public var gone: [Failed] = []
     public var failed: [Failed] = []
+    /// Eligible, but paid to a 户主 / 监护人 the data do not give (as the grants ledger leaves them): not written.
+    public var withoutPayee: [Failed] = []
     /// 依申请 policies of the run without a form in `Rules/forms/`.
     public var withoutForm: [String] = []
     /// Application numbers not offered again: the applicant declined (已拒绝) this benefit for its period.

@@ -68,7 +68,7 @@ public enum EngineVerification {
                     return
                 }
                 seen += 1
-                let facts = EntityFacts(fields: stored.fields, related: [.residents: stored.household, .licences: stored.licences])
+                let facts = EntityFacts(stored)
                 for (policy, batch) in zip(compiled, batches) {
                     let expected = evaluator.evaluate(policy, for: facts, asOf: asOf, explaining: true)
                     if let detail = batch.difference(from: expected, at: index) {

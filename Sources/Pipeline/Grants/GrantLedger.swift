@@ -25,12 +25,13 @@ public enum GrantLedger {
     }
 
     /// Posts a run's 直接兑现 grants: every eligible (entity, policy) for the policy's period, an
-    /// adjustment where the amount changed, a review flag for a holder no longer eligible. A run
-    /// with drafts (a trial) never posts.
+    /// adjustment where the amount changed, a review flag for a holder no longer eligible, and
+    /// the open flag of a holder eligible again resolved. A run with drafts (a trial) never posts;
+    /// a run older than one already posted for the same period is refused (`GrantLedgerError`).
     public static func post(run: LoadedRun, store: ProfileStore) throws -> PostingSummary {
         guard !run.record.includeDrafts else { return PostingSummary() }
         let plan = try plan(run: run, store: store)
-        return plan.completing(try store.postGrants(plan.postings.postings, flags: plan.postings.flags, runID: run.record.id))
+        return plan.completing(try store.postGrants(plan.postings, runID: run.record.id))
     }
 
     /// What posting `run` writes (the store writes it: alone, or with the run in one transaction),
@@ -52,6 +53,8 @@ public enum GrantLedger {
     static func plan(run: LoadedRun, store: ProfileStore) throws -> Plan {
         var postings: [GrantPosting] = []
         var flags: [GrantFlagging] = []
+        var cleared: [GrantFlagging] = []
+        var periods: [PostedPeriod] = []
         var unchanged = 0
         var missingPayees: [String] = []
         for batch in run.result.policies {
@@ -60,9 +63,14 @@ public enum GrantLedger {
             let period = BenefitPeriod(cycle: info.period, asOf: run.result.asOf)
             // Read once: a rerun finds most grants unchanged and builds nothing for them.
             let held = try store.grantedInPeriod(policyID: batch.policyID, period: period.code)
+            let flagged = try store.flaggedEntities(policyID: batch.policyID, period: period.code)
+            periods.append(PostedPeriod(policyID: batch.policyID, period: period.code, periodLabel: period.label))
             var changed: [Int] = []
             var anyNew = false
             for (entity, outcome) in batch.outcomes.enumerated() where outcome == .eligible && entity < ids.count {
+                if !flagged.isEmpty, flagged.contains(ids[entity]) {
+                    cleared.append(GrantFlagging(policyID: batch.policyID, entityID: ids[entity], period: period.code, outcome: outcome.code))
+                }
                 let amount = held[ids[entity]]
                 if amount == batch.amountFen[entity] {
                     unchanged += 1
@@ -90,7 +98,10 @@ public enum GrantLedger {
                 flags.append(GrantFlagging(policyID: batch.policyID, entityID: id, period: period.code, outcome: outcome?.code ?? "absent"))
             }
         }
-        return Plan(postings: GrantPostings(postings: postings, flags: flags), unchanged: unchanged, missingPayees: missingPayees)
+        return Plan(
+            postings: GrantPostings(postings: postings, flags: flags, cleared: cleared, periods: periods), unchanged: unchanged,
+            missingPayees: missingPayees
+        )
     }
 
     /// The benefit of (policy, entity, period): its number is the application number.

@@ -5,20 +5,30 @@ public import Store
 /// The payment file of a period and the finance office's confirmations coming back.
 public enum GrantPayments {
     /// The ledger's entries of the period not yet confirmed paid (all with `includePaid`), as
-    /// payment lines with the payee's name, and their total in 分.
+    /// payment lines with the payee's name, and their total in 分. An entry whose payee has no
+    /// name in the profiles (gone from the residents or enterprises table, or never named) is not
+    /// written with an empty name: it is listed in `withoutName` for the office to resolve.
     public static func lines(
         period: String, policyID: String?, includePaid: Bool, store: ProfileStore
-    ) throws -> (lines: [PaymentLine], totalFen: Int64) {
+    ) throws -> (lines: [PaymentLine], totalFen: Int64, withoutName: [GrantEntryRow]) {
         let rows = try store.grantEntries(GrantQuery(period: period, policyID: policyID, unpaidOnly: !includePaid))
         let names = try store.names(of: rows.map(\.benefit.payeeID))
-        let lines = rows.map { r in
+        var lines: [PaymentLine] = []
+        var withoutName: [GrantEntryRow] = []
+        var totalFen: Int64 = 0
+        for r in rows {
             let b = r.benefit
-            return PaymentLine(
-                entryID: r.entryID, number: b.number, payeeID: b.payeeID, payeeName: names[b.payeeID] ?? "", policyID: b.policyID,
+            guard let name = names[b.payeeID], !name.isEmpty else {
+                withoutName.append(r)
+                continue
+            }
+            lines.append(PaymentLine(
+                entryID: r.entryID, number: b.number, payeeID: b.payeeID, payeeName: name, policyID: b.policyID,
                 policyTitle: b.policyTitle, period: b.period, periodLabel: b.periodLabel, kind: r.kind, amount: Money.yuan(r.amountFen)
-            )
+            ))
+            totalFen += r.amountFen
         }
-        return (lines, rows.reduce(0) { $0 + $1.amountFen })
+        return (lines, totalFen, withoutName)
     }
 
     public static let statuses: [String: String] = ["paid": "paid", "已发放": "paid", "failed": "failed", "发放失败": "failed"]
@@ -50,11 +60,11 @@ public enum GrantPayments {
                 file: path, line: record.line
             ))
         }
-        let unknown = try store.unknownEntryIDs(confirmations.map(\.entryID))
-        for c in confirmations where unknown.contains(c.entryID) {
-            problems.append((c.line, "发放编号 \(c.entryID) 不在发放台账中（grants list 查看）。"))
+        // The ids are checked where they are recorded, in one transaction: a wrong line records nothing.
+        let recorded = try store.confirmPayments(confirmations) { unknown in
+            let all = problems + unknown.map { ($0.line, "发放编号 \($0.entryID) 不在发放台账中（grants list 查看）。") }
+            try ReturnFileError.check(all.sorted { $0.line < $1.line }, path: path)
         }
-        try ReturnFileError.check(problems.sorted { $0.line < $1.line }, path: path)
-        return (try store.confirmPayments(confirmations), confirmations.count)
+        return (recorded, confirmations.count)
     }
 }

@@ -5,7 +5,8 @@ internal import Ingest
 
 /// A file sent back to us (payment statuses from the finance office, application statuses from
 /// the 一体化政务服务平台): CSV with a header, or JSON Lines (`.jsonl`, `.ndjson`, or a first
-/// character `{`). Each record is its cells by column name, with the line it starts on.
+/// character `{`). Each record is its cells by column name, with the line it starts on. UTF-8 or
+/// GB18030, detected as the import detects it (`TextInput`).
 struct ReturnFile {
     struct Record {
         var line: Int
@@ -24,15 +25,15 @@ struct ReturnFile {
     var records: [Record]
 
     static func read(_ path: String) throws -> ReturnFile {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReturnFileError(path: path, line: nil, message: "无法读取文件。") }
-        let text = String(decoding: data, as: UTF8.self)
+        guard FileManager.default.isReadableFile(atPath: path) else { throw ReturnFileError(path: path, line: nil, message: "无法读取文件。") }
+        let text = String(decoding: try TextInput.readAll(path: path), as: UTF8.self)
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let json = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") || body.first == "{"
         return ReturnFile(path: path, records: json ? try jsonLines(body, path) : try csv(path))
     }
 
     private static func csv(_ path: String) throws -> [Record] {
-        let reader = try CSVReader(path: path)
+        let reader = CSVReader(stream: try TextInput.open(path: path, encoding: nil).stream)
         var record = CSVRecord()
         guard try reader.next(into: &record) else { return [] }
         let header = (0..<record.count).map { record.lossyString($0).trimmingCharacters(in: .whitespaces) }

@@ -91,8 +91,8 @@ public enum ReminderCollector {
     static func causes(_ policy: CompiledPolicy, _ stored: StoredEntity, evaluator: ReferenceEvaluator, asOf: Day) -> [Reminder.Licence] {
         var facts = EntityFacts(stored)
         facts.related[.licences] = []
-        guard !stored.licences.isEmpty, evaluator.evaluate(policy, for: facts, asOf: asOf, explaining: false).outcome != .eligible else { return [] }
-        return stored.licences.compactMap { licence in
+        guard let held = stored.licences, !held.isEmpty, evaluator.evaluate(policy, for: facts, asOf: asOf, explaining: false).outcome != .eligible else { return [] }
+        return held.compactMap { licence in
             facts.related[.licences] = [licence]
             guard evaluator.evaluate(policy, for: facts, asOf: asOf, explaining: false).outcome == .eligible else { return nil }
             let expiry: Day? = if case .date(let day)? = licence["expiry_date"] { day } else { nil }

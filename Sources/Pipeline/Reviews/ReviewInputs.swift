@@ -16,6 +16,8 @@ struct ReviewInputs {
         var column: LoadedColumn?
         /// For a related field: the entity's records in `column`'s table.
         var related: RelatedRows?
+        /// A related field of a collection never imported (licences): written as missing.
+        var missingCollection = false
     }
 
     private let reads: [Read]
@@ -28,7 +30,10 @@ struct ReviewInputs {
             let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
             if parts.count == 2, let kind = NameTable.collections[parts[0]] {
                 let rows = kind == .licences ? population.licences : population.members
-                return Read(key: key, label: Array(key.utf8) + [0x3D], column: columns.related(kind).columns[parts[1]], related: rows)
+                return Read(
+                    key: key, label: Array(key.utf8) + [0x3D], column: columns.related(kind).columns[parts[1]], related: rows,
+                    missingCollection: rows == nil
+                )
             }
             return Read(key: key, label: Array(key.utf8) + [0x3D], column: population.fields.columns[key], related: nil)
         }
@@ -46,7 +51,9 @@ struct ReviewInputs {
         bytes.removeAll(keepingCapacity: true)
         for read in reads {
             bytes.append(contentsOf: read.label)
-            if let related = read.related {
+            if read.missingCollection {
+                append(UInt64.max, to: &bytes)  // no count: unlike none, which is a count of 0
+            } else if let related = read.related {
                 let range = related.range(of: entity)
                 append(UInt64(range.count), to: &bytes)
                 for position in range { append(read.column, Int(related.rows[position]), to: &bytes) }

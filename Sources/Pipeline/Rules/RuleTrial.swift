@@ -231,7 +231,9 @@ extension RuleTrial.Tally {
 }
 
 extension EntityFacts {
+    /// A stored entity's facts; licences never imported stay missing (no entry), not none.
     init(_ stored: StoredEntity) {
-        self.init(fields: stored.fields, related: [.residents: stored.household, .licences: stored.licences])
+        self.init(fields: stored.fields, related: [.residents: stored.household])
+        related[.licences] = stored.licences
     }
 }

@@ -26,7 +26,7 @@ extension Checker {
                 function, found: arguments.first.map { "“\(scope.source.text($0.range))”" } ?? "空",
                 at: location(call, scope), length: length(call, scope)
             ))
-        } else if let argument = arguments.first, let spec = presenceField(argument, scope),
+        } else if let argument = arguments.first, let spec = schemaField(argument, scope),
                   case .value(let value, let label, nil) = spec.empty {
             // The import stores a stated value for every empty cell of this field: it is never empty.
             report(CheckerMessage.alwaysFilled(
@@ -37,8 +37,9 @@ extension Checker {
         return .bool
     }
 
-    /// The schema field `已填`/`未填` asks about: the entity's own, or a related record's.
-    private func presenceField(_ argument: Expr, _ scope: Scope) -> FieldSpec? {
+    /// The schema field an expression names: the entity's own, or a related record's (nil for
+    /// anything else). `已填`/`未填` ask about it; a list it is checked against may be kept by hand.
+    func schemaField(_ argument: Expr, _ scope: Scope) -> FieldSpec? {
         switch argument.kind {
         case .name(let name):
             if case .field(_, let spec)? = names.resolve(name.text, subject: scope.subject, local: scope.local) { return spec }

@@ -30,7 +30,7 @@ extension Checker {
                 }
             }
         case .text, .enumeration, .division, .error:
-            for item in items { checkValue(item, against: t, &scope) }
+            for item in items { checkValue(item, against: t, field: schemaField(lhs, scope), &scope) }
         default:
             report(CheckerMessage.typeMismatch(
                 expected: "文字、取值、行政区划或数值", found: t, at: location(lhs, scope), length: length(lhs, scope),

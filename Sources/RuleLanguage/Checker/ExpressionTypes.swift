@@ -187,7 +187,7 @@ extension Checker {
         let l = type(of: lhs, &scope)
         let ordering = op != .equal && op != .notEqual
         if case .enumeration = l {
-            checkValue(rhs, against: l, &scope)
+            checkValue(rhs, against: l, field: schemaField(lhs, scope), &scope)
             if ordering { report(CheckerMessage.unordered(l, at: location(lhs, scope), length: length(lhs, scope))) }
             return .bool
         }
@@ -220,8 +220,9 @@ extension Checker {
         return .bool
     }
 
-    /// A value compared with, or listed for, a field of type `t`: enum values may be bare words.
-    mutating func checkValue(_ item: Expr, against t: RuleType, _ scope: inout Scope) {
+    /// A value compared with, or listed for, a field of type `t` (the schema's `field`, when the
+    /// left side names one): enum values may be bare words.
+    mutating func checkValue(_ item: Expr, against t: RuleType, field: FieldSpec? = nil, _ scope: inout Scope) {
         switch (t, item.kind) {
         case (.error, _):
             return
@@ -232,10 +233,7 @@ extension Checker {
             default: ""
             }
             if !values.contains(text) {
-                report(CheckerMessage.notAllowed(
-                    "此字段的取值", text, allowed: values, at: location(item, scope), length: length(item, scope),
-                    closest: Suggest.closest(to: text, among: values)
-                ))
+                report(unlisted("此字段的取值", text, allowed: values, field: field, at: location(item, scope), length: length(item, scope)))
             }
         case (.division, .name(let name)):
             if DivisionNames.prefix(of: name.text, in: schemas.divisions) == nil {

@@ -17,9 +17,9 @@ extension Checker {
             }
             listed[name.text] = name
             if case .enumeration(let values) = keyType, !values.contains(name.text) {
-                report(CheckerMessage.notAllowed(
-                    "取值表的键", name.text, allowed: values, at: scope.source.location(of: name.range.lowerBound),
-                    length: scope.source.characterCount(name.range), closest: Suggest.closest(to: name.text, among: values)
+                report(unlisted(
+                    "取值表的键", name.text, allowed: values, field: schemaField(key, scope),
+                    at: scope.source.location(of: name.range.lowerBound), length: scope.source.characterCount(name.range)
                 ))
             }
         }
@@ -69,5 +69,18 @@ extension Checker {
             }
         }
         return result ?? .error
+    }
+}
+
+extension Checker {
+    /// A value a field's list of values does not hold: an error (E207), unless the schema keeps
+    /// that list by hand (`membership: warn`, the licence types): then values outside it are
+    /// imported, so rules may name them, and it is the warning W204, as for 持有有效证照.
+    func unlisted(_ what: String, _ value: String, allowed: [String], field: FieldSpec?, at location: SourceLocation, length: Int) -> Diagnostic {
+        let closest = Suggest.closest(to: value, among: allowed)
+        if field?.membership == .warn {
+            return CheckerMessage.unlistedLicenceType(value, allowed: allowed, at: location, length: length, closest: closest)
+        }
+        return CheckerMessage.notAllowed(what, value, allowed: allowed, at: location, length: length, closest: closest)
     }
 }

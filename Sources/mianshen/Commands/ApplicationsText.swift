@@ -33,6 +33,10 @@ enum ApplicationsText {
             Swift.print("档案中已没有、未生成：\(summary.gone.count) 份")
             for f in summary.gone { Swift.print("  \(f.number)　\(f.entity)：\(f.problems.joined(separator: "；"))") }
         }
+        if !summary.withoutPayee.isEmpty {
+            Swift.print("领取人在档案中缺失、未生成：\(summary.withoutPayee.count) 份")
+            for f in summary.withoutPayee { Swift.print("  \(f.number)　\(f.entity)：\(f.problems.joined(separator: "；"))") }
+        }
         if !summary.failed.isEmpty {
             Swift.print("未通过 XSD 校验、未保存：\(summary.failed.count) 份")
             for f in summary.failed {

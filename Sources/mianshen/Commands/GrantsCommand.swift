@@ -15,9 +15,10 @@ struct GrantsCommand: ParsableCommand {
             mianshen run（只评估已发布的政策时）在保存运行后另起一个事务，把直接兑现政策的每个符合条件的对象记入台账，
             键为（政策，对象，受益期）；受益期按政策的周期（月、年、一次性）与评估日确定，与申请编号相同。
             同一受益期重跑不会重复记账；金额变化记一笔补发或追回，历史不改；本受益期已记账、此次不再符合的对象
-            标记待复核（grants list --flagged）。--include-drafts 的试算运行和 run --no-grants 不记账。
+            标记待复核（grants list --flagged，grants flags list）；之后再次符合时自动解除，核实后可用 grants flags close 关闭。
+            早于本受益期已记账运行的运行不能再记账（会把金额按旧数据调回）。--include-drafts 的试算运行和 run --no-grants 不记账。
             """,
-        subcommands: [List.self, Export.self, Confirm.self, Post.self]
+        subcommands: [List.self, Export.self, Confirm.self, Post.self, GrantsFlagsCommand.self]
     )
 
     struct List: ParsableCommand {
@@ -82,7 +83,7 @@ struct GrantsCommand: ParsableCommand {
             try reportingErrors {
                 let profiles = try store.openExistingStore()
                 let code = try GrantsCommand.periodCode(period) ?? period
-                let (lines, totalFen) = try GrantPayments.lines(period: code, policyID: policy, includePaid: all, store: profiles)
+                let (lines, totalFen, withoutName) = try GrantPayments.lines(period: code, policyID: policy, includePaid: all, store: profiles)
                 let total = Money.yuan(totalFen)
                 let data: Data
                 switch format {
@@ -99,6 +100,7 @@ struct GrantsCommand: ParsableCommand {
                 )
                 try data.write(to: URL(fileURLWithPath: out))
                 print("受益期 \(period)：导出 \(lines.count) 笔，合计 \(total) 元，写入 \(out)")
+                if !withoutName.isEmpty { print(GrantsText.withoutName(withoutName)) }
             }
         }
     }
@@ -204,8 +206,16 @@ enum GrantsText {
         ["ineligible": "不符合", "unknown": "待人工复核", "excluded": "互斥未享", "over_budget": "超出预算", "absent": "已不在档案中"][code] ?? code
     }
 
+    /// Entries left out of a payment file because the payee has no name in the profiles.
+    static func withoutName(_ rows: [GrantEntryRow]) -> String {
+        let shown = rows.prefix(5).map { "\($0.entryID)（收款人 \(Masking.maskID($0.benefit.payeeID))）" }.joined(separator: "、")
+        let total = Money.yuan(rows.reduce(Int64(0)) { $0 + $1.amountFen })
+        return "需核实：\(rows.count) 笔（合计 \(total) 元）的收款人在档案中没有姓名（已不在居民或企业表中），未写入发放文件："
+            + "\(shown)\(rows.count > 5 ? " 等" : "")。核实收款人后重新导出。"
+    }
+
     static func posting(_ s: PostingSummary, runID: Int64) -> String {
-        var text = "发放台账（运行 \(runID)）：新记账 \(s.created) 笔，未变 \(s.unchanged) 笔，补发 \(s.topUps) 笔，追回 \(s.clawbacks) 笔，标记待复核 \(s.flagged) 个。"
+        var text = "发放台账（运行 \(runID)）：新记账 \(s.created) 笔，未变 \(s.unchanged) 笔，补发 \(s.topUps) 笔，追回 \(s.clawbacks) 笔，标记待复核 \(s.flagged) 个\(s.resolved > 0 ? "，再次符合、解除标记 \(s.resolved) 个" : "")。"
         if !s.withoutPayee.isEmpty {
             let shown = s.withoutPayee.prefix(5).map { entry in
                 let parts = entry.split(separator: " ", maxSplits: 1).map(String.init)

@@ -115,11 +115,11 @@ enum ImportSummaryText {
         }
         if s.rowsWithUnknownDivision > 0 {
             lines.append(
-                "  注意：\(s.rowsWithUnknownDivision) 行的街道代码不在二七区街道名单中（名单待核，见 Rules/schemas/divisions.yaml），"
-                    + "已导入，显示为“未知街道（代码）”；查看：mianshen quarantine list --warnings"
+                "  注意：\(s.rowsWithUnknownDivision) 行的区划代码不在人工维护的名单中（二七区街道或郑州区县，名单待核，见 Rules/schemas/divisions.yaml），"
+                    + "已导入，二七区的显示为“未知街道（代码）”；查看：mianshen quarantine list --warnings"
             )
             let codes = s.unknownDivisionCodes.map { "\($0.code)（\($0.rows) 行）" }.joined(separator: "、")
-            lines.append("  名单外最多的街道代码：\(codes)")
+            lines.append("  名单外最多的区划代码：\(codes)")
         }
         if s.rejected {
             lines.append("  状态：已拒绝。\(r.message ?? "")")

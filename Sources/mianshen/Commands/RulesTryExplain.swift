@@ -68,7 +68,7 @@ extension RulesCommand.Try {
             guard let index = licenceSchema.index(of: name) else { return "" }
             return licence[name]?.display(for: licenceSchema.fields[index]) ?? ""
         }
-        let licences = found.entity.licences.map { licence in
+        let licences = (found.entity.licences ?? []).map { licence in
             let expiry = text(licence, "expiry_date")
             return "\(text(licence, "license_type"))（有效期至 \(expiry.isEmpty ? "未填" : expiry)）"
         }
