@@ -93,6 +93,9 @@ enum Migrations {
         migrator.registerMigration("v9-audit") { db in
             try db.execute(sql: AuditTables.schema)
         }
+        migrator.registerMigration("v10-push") { db in
+            try db.execute(sql: PushTables.schema)
+        }
         return migrator
     }
 

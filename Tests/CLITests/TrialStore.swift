@@ -75,6 +75,31 @@ enum TrialStore {
         return enterprises.dropFirst().map { String($0.prefix { $0 != "," }) }.sorted()
     }
 
+    /// approvals.yaml approving, by two departments, every policy of the latest run in `probe`
+    /// (a store where the rules were run with --include-drafts).
+    static func approvals(probe: String) throws -> String {
+        var yaml = ""
+        for line in try sqlite(probe, "SELECT policy_id || ' ' || sha256 FROM run_policies WHERE run_id = (SELECT MAX(id) FROM runs)").split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            for department in ["区民政局", "区财政局"] {
+                yaml += "- policy: \(parts[0])\n  sha256: \(parts[1])\n  department: \(department)\n  reviewer: 测试\n  at: '2026-11-27T00:00:00Z'\n"
+            }
+        }
+        return yaml
+    }
+
+    static func sqlite(_ db: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [db, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// 17 digits plus the GB 11643 check character (ISO 7064 MOD 11-2). The sequence digit's
     /// parity must match the sex.
     static func id(_ body: String, _ sex: String) -> String {

@@ -26,7 +26,7 @@ final class ProfileStoreTests: XCTestCase {
 
     func testMigrationsAreRecorded() throws {
         let store = try makeStore()
-        XCTAssertEqual(try store.schemaVersion(), ["v1-ledger", "v1-profiles", "v2-full-extracts", "v3-warnings", "v4-conditional-empty", "v5-runs", "v6-column-cache", "v7-grants", "v7b-application-status", "v8-reviews", "v9-audit"])
+        XCTAssertEqual(try store.schemaVersion(), ["v1-ledger", "v1-profiles", "v10-push", "v2-full-extracts", "v3-warnings", "v4-conditional-empty", "v5-runs", "v6-column-cache", "v7-grants", "v7b-application-status", "v8-reviews", "v9-audit"])
     }
 
     func testUpsertInsertsUpdatesAndRecordsChanges() throws {
