@@ -68,6 +68,7 @@ final class PushCLITests: XCTestCase {
         var extra: [String] = []
         if gateway != nil || !config.isEmpty {
             var toml = "[gateway]\nurl = \"\(gateway?.url ?? "http://127.0.0.1:9/messages")\"\ntimeout_seconds = 2\nmax_attempts = 3\nbackoff_seconds = 0\n"
+            if let seconds = config["timeout"] { toml = toml.replacingOccurrences(of: "timeout_seconds = 2", with: "timeout_seconds = \(seconds)") }
             if let limit = config["sms"] { toml += "[push.rate_limit_per_hour]\nsms = \(limit)\n" }
             extra = ["--config", try dir.write("m.toml", toml)]
         }
@@ -176,6 +177,22 @@ final class PushCLITests: XCTestCase {
         XCTAssertEqual(refused.status, 69)
         XCTAssertEqual(stranger.keys("unsigned").count, 1)
         XCTAssertTrue(try run(["push", "status", "--history"]).stdout.contains("HTTP 401"))
+    }
+
+    /// The gateway accepts but answers after the client's timeout: the retry carries the same key,
+    /// so the gateway logs a duplicate and still has each message accepted exactly once.
+    func testATimeoutIsRetriedWithTheSameKeyAndTheGatewayDedups() throws {
+        try prepare()
+        let slow = try TestGatewayProcess(log: dir.file("slow.log"), secret: secret, arguments: ["--timeout-rate", "1", "--stall-seconds", "3"])
+        let timedOut = try run(["push", "dispatch", "--now", "2026-11-28T08:30:00+08:00"], gateway: slow, config: ["timeout": "0.5"])
+        XCTAssertEqual(timedOut.status, 69, timedOut.stdout + timedOut.stderr)
+        XCTAssertEqual(Set(slow.keys("accepted")).count, 2)
+        XCTAssertEqual(slow.keys("accepted").count, 2, "each key accepted once")
+        // The retries that reached the gateway before the client gave up on them are duplicates (a
+        // retry can time out while still waiting for the stalled connection, so not all 4 arrive).
+        XCTAssertFalse(slow.keys("duplicate").isEmpty)
+        XCTAssertTrue(Set(slow.keys("duplicate")).isSubset(of: Set(slow.keys("accepted"))))
+        XCTAssertTrue(try run(["push", "status", "--history"]).stdout.contains("网关超时"))
     }
 
     func testTheSecretComesOnlyFromTheEnvironment() throws {
