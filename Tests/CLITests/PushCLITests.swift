@@ -129,6 +129,7 @@ final class PushCLITests: XCTestCase {
         XCTAssertEqual(gateway.keys("accepted").count, 2)
         XCTAssertEqual(gateway.keys("unsigned"), [])
         XCTAssertTrue(try run(["push", "status"]).stdout.contains("delivered"))
+        XCTAssertTrue(try run(["audit", "list"]).stdout.contains("push dispatch"), "the messages carried phones and names")
 
         // The next night, nothing changed: nothing new. Then the amount changes: 金额变化.
         try evaluate(asOf: "2026-11-28")

@@ -62,8 +62,9 @@ public enum PushQueue {
                 continue
             }
             for channel in channels {
-                // SMS and email carry the masked name; the app (a signed-in account) the full name.
-                let name = channel == "app" ? contact.name : Masking.maskName(contact.name)
+                // SMS and email carry a person's masked name; the app (a signed-in account) the full
+                // name. A firm's name is not personal data.
+                let name = channel == "app" || payee.kind == .enterprises ? contact.name : Masking.maskName(contact.name)
                 drafts.append(PushDraft(
                     key: digestKey(payee: payee.id, channel: channel, night: clock.night, items: items), night: clock.night, payeeID: payee.id,
                     channel: channel, address: contact.addresses[channel], body: templates.digest(name: name, lines: lines, channel: channel),

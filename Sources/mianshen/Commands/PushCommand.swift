@@ -69,6 +69,7 @@ struct PushCommand: ParsableCommand {
 
         @OptionGroup var options: Options
         @OptionGroup var store: StoreOptions
+        @OptionGroup var audit: AuditOptions
 
         func run() async throws {
             try await reportingErrors {
@@ -76,6 +77,10 @@ struct PushCommand: ParsableCommand {
                 let clock = try options.clock()
                 let gateway = try HTTPGateway(settings: clock.settings, secret: try HTTPGateway.secret(clock.settings))
                 let summary = try await PushDispatcher.dispatch(store: profiles, gateway: gateway, clock: clock)
+                if summary.delivered + summary.failed > 0 {
+                    // The messages carry phone numbers and names to the gateway.
+                    try audit.record(profiles, command: "push dispatch", scope: AuditScope("发往网关的消息 \(summary.delivered + summary.failed) 条（送达 \(summary.delivered) 条）"))
+                }
                 print(PushText.dispatched(summary))
                 if summary.failed > 0 { throw ExitCode(69) }
             }
