@@ -38,7 +38,7 @@ printf '[gateway]\nurl = "http://127.0.0.1:%s/messages"\nbackoff_seconds = 0.01\
   "$(cut -d' ' -f2 "$work/gateway.port")" > "$work/push.toml"
 
 timed "push queue" "$bin" push queue --now 2026-11-27T20:00:00+08:00
-timed "push queue（同一夜再次）" "$bin" push queue --now 2026-11-27T20:10:00+08:00 | head -n 1
+timed "push queue（同一夜再次）" "$bin" push queue --now 2026-11-27T20:10:00+08:00
 timed "push dispatch" "$bin" push dispatch --now 2026-11-28T08:30:00+08:00 --config "$work/push.toml"
 echo "网关接受 $(grep -c '^accepted' "$work/gateway.log") 条，注入 500 共 $(grep -c '^fault' "$work/gateway.log") 次，重复 $(grep -c '^duplicate' "$work/gateway.log" || true) 次"
 "$bin" push status

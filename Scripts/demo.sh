@@ -115,7 +115,7 @@ printf '[gateway]\nurl = "http://127.0.0.1:%s/messages"\nbackoff_seconds = 0.05\
 printf '13800000000,T,2025-12-01 10:00\n' > "$report_dir/optout.csv"
 "$bin" push optout import "$report_dir/optout.csv"
 "$bin" push queue --now 2025-12-10T20:00:00+08:00
-"$bin" push queue --now 2025-12-10T20:05:00+08:00 | head -n 1
+"$bin" push queue --now 2025-12-10T20:05:00+08:00 | sed -n 1p
 "$bin" push preview --limit 2
 "$bin" push dispatch --now 2025-12-10T22:00:00+08:00 --config "$report_dir/push.toml"
 "$bin" push dispatch --now 2025-12-11T08:30:00+08:00 --config "$report_dir/push.toml" || true
