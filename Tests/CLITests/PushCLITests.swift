@@ -69,6 +69,7 @@ final class PushCLITests: XCTestCase {
         if gateway != nil || !config.isEmpty {
             var toml = "[gateway]\nurl = \"\(gateway?.url ?? "http://127.0.0.1:9/messages")\"\ntimeout_seconds = 2\nmax_attempts = 3\nbackoff_seconds = 0\n"
             if let seconds = config["timeout"] { toml = toml.replacingOccurrences(of: "timeout_seconds = 2", with: "timeout_seconds = \(seconds)") }
+            if let consent = config["unknown_consent"] { toml += "[push]\nunknown_consent = \"\(consent)\"\n" }
             if let limit = config["sms"] { toml += "[push.rate_limit_per_hour]\nsms = \(limit)\n" }
             extra = ["--config", try dir.write("m.toml", toml)]
         }
@@ -194,6 +195,17 @@ final class PushCLITests: XCTestCase {
         XCTAssertFalse(slow.keys("duplicate").isEmpty)
         XCTAssertTrue(Set(slow.keys("duplicate")).isSubset(of: Set(slow.keys("accepted"))))
         XCTAssertTrue(try run(["push", "status", "--history"]).stdout.contains("网关超时"))
+    }
+
+    /// An empty consent_push is unknown: sent by default, held back with unknown_consent = "hold"
+    /// (and then not remembered as told, so a later night without the hold tells it).
+    func testUnknownConsentCanBeHeld() throws {
+        try evaluate()
+        let held = try run(["push", "queue", "--now", "2026-11-27T20:00:00+08:00"], config: ["unknown_consent": "hold"])
+        XCTAssertEqual(held.status, 0, held.stderr)
+        XCTAssertTrue(held.stdout.contains("写入待发消息 2 条") && held.stdout.contains("同意情况未知 1 人"), held.stdout)
+        let later = try queue("2026-11-28T20:00:00+08:00")
+        XCTAssertTrue(later.contains("写入待发消息 1 条"), "D's item, held before, is told now: \(later)")
     }
 
     func testTheSecretComesOnlyFromTheEnvironment() throws {
