@@ -79,5 +79,7 @@ final class PushSettingsTests: XCTestCase {
         let table = try TOMLTable(string: "db = \"x.db\"\n[nightly]\nsteps = 3\n[push]\nchannels = [\"app\"]\n")
         XCTAssertEqual(try PushSettings(table: table, file: "n.toml").channels, ["app"])
         XCTAssertThrowsError(try PushSettings(table: table, file: "n.toml", ignoringOthers: false))
+        let shared = try dir.write("shared.toml", "db = \"x.db\"\n[nightly]\nsteps = 3\n[gateway]\nmax_attempts = 2\n")
+        XCTAssertEqual(try PushSettings(file: shared).maxAttempts, 2, "the nightly's file serves push dispatch --config too")
     }
 }
