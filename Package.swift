@@ -21,7 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // libxml2, as GRDB wraps SQLite: a modulemap and a shim header only.
@@ -83,7 +85,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The push dispatcher's HTTP client is FoundationNetworking's URLSession, not
+        // async-http-client: first debug build of a one-file package POSTing with each, on this
+        // 2-core machine while other builds ran (load average 7–10), 2026-11-30:
+        // URLSession 18.6 s; async-http-client 1.37.0 (swift-nio, -ssl, -http2, BoringSSL) 1,143.9 s.
+        // Mianshen already builds swift-crypto, so the gateway's HMAC adds nothing.
+        // A webhook gateway for tests and demos: loopback, verifies the HMAC, dedups by key,
+        // logs accepted and duplicate keys, injects faults (500s, timeouts, a 400 recipient).
+        .executableTarget(
+            name: "mianshen-test-gateway",
+            dependencies: [
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -113,6 +132,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CLITests", dependencies: ["MianshenTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PushTests",
+            dependencies: ["Pipeline", "Store", "Datasets", "MianshenTesting", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "RuleLanguageTests", dependencies: ["RuleLanguage", "Diagnostics", "Datasets", "MianshenTesting"],
             swiftSettings: strictSettings

@@ -12,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 swift build -c release --product mianshen
+swift build -c release --product mianshen-test-gateway
 bin=.build/release/mianshen
 db=${MIANSHEN_DB:-demo.db}
 rm -f "$db" "$db-wal" "$db-shm"
@@ -104,6 +105,23 @@ app_policy=$(sed -n 2p "$apps_dir/index.csv" | cut -d, -f2)
 printf 'application_no,status,time\n%s,已确认,2025-12-03T09:00\n%s,已办结,2025-12-08T16:00\n' "$app" "$app" > "$report_dir/status.csv"
 "$bin" applications import-status "$report_dir/status.csv"
 "$bin" grants list --policy "$app_policy"
+echo
+echo "== 推送：当晚事项写入待发箱（一个事务），免打扰时段不发，早上发往测试网关（HMAC 签名、幂等键；30 % 的 500 自动重试）"
+export MIANSHEN_GATEWAY_SECRET="demo-$RANDOM$RANDOM"
+.build/release/mianshen-test-gateway --port 0 --log "$report_dir/gateway.log" --fail-rate 0.3 --seed 7 > "$report_dir/gateway.port" &
+gateway_pid=$!
+for _ in $(seq 50); do [ -s "$report_dir/gateway.port" ] && break; sleep 0.1; done
+printf '[gateway]\nurl = "http://127.0.0.1:%s/messages"\nbackoff_seconds = 0.05\nmax_attempts = 8\n' "$(cut -d' ' -f2 "$report_dir/gateway.port")" > "$report_dir/push.toml"
+printf '13800000000,T,2025-12-01 10:00\n' > "$report_dir/optout.csv"
+"$bin" push optout import "$report_dir/optout.csv"
+"$bin" push queue --now 2025-12-10T20:00:00+08:00
+"$bin" push queue --now 2025-12-10T20:05:00+08:00 | sed -n 1p
+"$bin" push preview --limit 2
+"$bin" push dispatch --now 2025-12-10T22:00:00+08:00 --config "$report_dir/push.toml"
+"$bin" push dispatch --now 2025-12-11T08:30:00+08:00 --config "$report_dir/push.toml" || true
+"$bin" push status
+kill "$gateway_pid"
+echo "   网关接受 $(grep -c '^accepted' "$report_dir/gateway.log") 条、注入 500 共 $(grep -c '^fault' "$report_dir/gateway.log") 次（$report_dir/gateway.log）"
 echo
 echo "== 人工复核：每个待人工复核的（对象，政策）各有一个复核事项（运行 1 开立，之后同样的输入不再开立）"
 echo "   待复核 $("$bin" review list --format csv | tail -n +2 | wc -l) 项；ZY-JMYB 的："

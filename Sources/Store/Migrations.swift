@@ -105,6 +105,9 @@ enum Migrations {
         migrator.registerMigration("v9c-grant-flag-closing") { db in
             try db.execute(sql: GrantTables.flagClosing)
         }
+        migrator.registerMigration("v10-push") { db in
+            try db.execute(sql: PushTables.schema)
+        }
         migrator.registerMigration("v11-nightly") { db in
             try db.execute(sql: NightlyTables.schema)
         }

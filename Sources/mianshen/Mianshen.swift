@@ -2,7 +2,7 @@ import ArgumentParser
 import Diagnostics
 
 @main
-struct Mianshen: ParsableCommand {
+struct Mianshen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mianshen",
         abstract: "免申即享批处理引擎：导入企业与居民数据，建立一人一档、一企一档，按政策批量评估并保存、解释结果。",
@@ -20,6 +20,7 @@ struct Mianshen: ParsableCommand {
             ReportCommand.self, RemindersCommand.self,
             ApplicationsCommand.self, AuditCommand.self, ReviewCommand.self, GrantsCommand.self,
             NightlyCommand.self,
+            PushCommand.self,
         ]
     )
 }

@@ -27,15 +27,7 @@ final class GrantsCLITests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir.file("approvals.yaml"))
         let trial = try run(["run", "--as-of", "2026-11-27", "--include-drafts"], db: "probe.db")
         XCTAssertEqual(trial.status, 0, trial.stderr)
-        let hashes = try sqlite(dir.file("probe.db"), "SELECT policy_id || ' ' || sha256 FROM run_policies WHERE run_id = (SELECT MAX(id) FROM runs)")
-        var yaml = ""
-        for line in hashes.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            for department in ["区民政局", "区财政局"] {
-                yaml += "- policy: \(parts[0])\n  sha256: \(parts[1])\n  department: \(department)\n  reviewer: 测试\n  at: '2026-11-27T00:00:00Z'\n"
-            }
-        }
-        try dir.write("approvals.yaml", yaml)
+        try dir.write("approvals.yaml", try TrialStore.approvals(probe: dir.file("probe.db")))
     }
 
     private func sqlite(_ db: String, _ sql: String) throws -> String {

@@ -75,6 +75,19 @@ enum TrialStore {
         return enterprises.dropFirst().map { String($0.prefix { $0 != "," }) }.sorted()
     }
 
+    /// approvals.yaml approving, by two departments, every policy of the latest run in `probe`
+    /// (a store where the rules were run with --include-drafts).
+    static func approvals(probe: String) throws -> String {
+        var yaml = ""
+        for line in try SQLiteShell.query(probe, "SELECT policy_id || ' ' || sha256 FROM run_policies WHERE run_id = (SELECT MAX(id) FROM runs)").split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            for department in ["区民政局", "区财政局"] {
+                yaml += "- policy: \(parts[0])\n  sha256: \(parts[1])\n  department: \(department)\n  reviewer: 测试\n  at: '2026-11-27T00:00:00Z'\n"
+            }
+        }
+        return yaml
+    }
+
     /// 17 digits plus the GB 11643 check character (ISO 7064 MOD 11-2). The sequence digit's
     /// parity must match the sex.
     static func id(_ body: String, _ sex: String) -> String {

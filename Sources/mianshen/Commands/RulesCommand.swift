@@ -36,6 +36,7 @@ struct RulesCommand: ParsableCommand {
                     let nodes = program.nodes.count
                     let ms = Double(result.compileTime.components.attoseconds) / 1e15 + Double(result.compileTime.components.seconds) * 1000
                     summary += String(format: "编译得到 %d 项政策、%d 个计算节点，用时 %.1f 毫秒。", policies, nodes, ms)
+                    for warning in RuleCheck.templateWarnings(rulesDirectory: location.directory, program: program) { print("警告：\(warning)") }
                 }
                 print(summary)
                 if result.errorCount > 0 { throw ExitCode(1) }

@@ -11,19 +11,34 @@ func reportingErrors(_ body: () throws -> Void) throws {
     restrictFileModes()
     do {
         try body()
-    } catch let exit as ExitCode {
-        throw exit
     } catch {
-        let category: ErrorCategory
-        switch error {
-        case let categorized as any CategorizedError: category = categorized.category
-        case is SchemaError: category = .inputRejected
-        case is CocoaError, is POSIXError: category = .io
-        default: category = .io
-        }
-        printError("错误：\(error)")
-        throw ExitCode(category.rawValue)
+        throw exitCode(for: error)
     }
+}
+
+/// The same for async command bodies (push dispatch).
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    bootstrapLogging()
+    restrictFileModes()
+    do {
+        try await body()
+    } catch {
+        throw exitCode(for: error)
+    }
+}
+
+/// Prints the error as a Chinese sentence (not an `ExitCode`) and gives the exit code of its category.
+private func exitCode(for error: any Error) -> ExitCode {
+    if let exit = error as? ExitCode { return exit }
+    let category: ErrorCategory
+    switch error {
+    case let categorized as any CategorizedError: category = categorized.category
+    case is SchemaError: category = .inputRejected
+    case is CocoaError, is POSIXError: category = .io
+    default: category = .io
+    }
+    printError("错误：\(error)")
+    return ExitCode(category.rawValue)
 }
 
 func printError(_ text: String) {
