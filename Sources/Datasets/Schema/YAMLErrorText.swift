@@ -14,6 +14,9 @@ enum YAMLErrorText {
     static func describe(_ error: any Error, text: String) -> (line: Int?, message: String) {
         switch error {
         case let error as YamlError: describe(error)
+        // YAMLDecoder reports a syntax error as data corrupted, with libyaml's error underneath.
+        case DecodingError.dataCorrupted(let context) where context.underlyingError is YamlError:
+            describe(context.underlyingError ?? error, text: text)
         case let error as DecodingError: describe(error, text: text)
         default: (nil, "YAML 格式错误：\(error)")
         }
