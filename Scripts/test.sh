@@ -14,6 +14,8 @@ bin=$(swift build --show-bin-path)/mianshen
 "$bin" rules check Rules
 "$bin" rules test Rules
 
+# A real import killed with SIGKILL at several moments leaves the store as it was (issue 14).
+Scripts/check-import-kill.sh "$bin"
 # The fixtures' applications, each checked with xmllint against Rules/forms/applications.xsd.
 Scripts/check-applications.sh "$bin"
 # The analyst report rendered in a real headless Chromium (installs chromium and fonts when missing).

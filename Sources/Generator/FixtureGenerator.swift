@@ -35,6 +35,9 @@ public struct FixtureGenerator: Sendable {
         guard options.unlistedStreetRate >= 0, options.unlistedStreetRate <= 1 else {
             throw FixtureError("名单外街道代码比例应在 0 到 1 之间，实际为 \(options.unlistedStreetRate)。")
         }
+        guard options.night >= 0 else {
+            throw FixtureError("第几晚不能为负数，实际为 \(options.night)。")
+        }
         self.schemas = schemas
         self.options = options
     }
@@ -53,7 +56,7 @@ public struct FixtureGenerator: Sendable {
 
         // Enterprises first, so the licences file lists enterprise licences, then 残疾人证.
         try enterprises.generate(count: options.enterprises)
-        try residents.generate(count: options.residents)
+        try residents.generate(count: residents.night.generatedCount)
         try residents.finish()
         try enterprises.finish()
         try licences.finish()

@@ -52,6 +52,9 @@ public struct FixtureOptions: Sendable {
     /// structurally valid one missing from divisions.yaml (0–1, default 0): they must import
     /// with an `unknown_division` warning, never be rejected.
     public var unlistedStreetRate: Double
+    /// "The next night" of the resident extract (0: the extract itself), see `NightChanges`:
+    /// each night about 1 % of residents change, 0.2 % are new and 0.2 % gone.
+    public var night: Int
 
     /// 2026-11-27, the statistics date of the committed fixtures.
     public static let defaultAsOf = Day(daysSinceEpoch: 20_784)
@@ -59,7 +62,7 @@ public struct FixtureOptions: Sendable {
     public init(
         residents: Int, enterprises: Int, outputDirectory: String, seed: UInt64 = 1, badRate: Double = 0,
         format: FixtureFormat = .csv, encoding: FixtureEncoding = .utf8, asOf: Day = FixtureOptions.defaultAsOf,
-        unlistedStreetRate: Double = 0
+        unlistedStreetRate: Double = 0, night: Int = 0
     ) {
         self.residents = residents
         self.enterprises = enterprises
@@ -70,6 +73,7 @@ public struct FixtureOptions: Sendable {
         self.encoding = encoding
         self.asOf = asOf
         self.unlistedStreetRate = unlistedStreetRate
+        self.night = night
     }
 }
 

@@ -75,6 +75,7 @@ final class ResidentMaker: RecordEmitter {
     private let seedKey: UInt64
     private let licences: LicenceMaker
     private var unlisted: UnlistedStreets
+    let night: NightChanges
 
     /// 户籍 townships: 二七区's (sorted), other 郑州 districts', other provinces'.
     private let erqiTownships: [[UInt8]]
@@ -103,6 +104,7 @@ final class ResidentMaker: RecordEmitter {
         asOf = options.asOf
         seedKey = SplitMix64.mix(options.seed ^ 0x1D1D)
         self.licences = licences
+        night = NightChanges(seed: options.seed, night: options.night, baseCount: options.residents)
 
         let catalogue = schemas.divisions
         unlisted = UnlistedStreets(catalogue: catalogue, rate: options.unlistedStreetRate, seed: options.seed, stream: 11)
@@ -422,6 +424,11 @@ final class ResidentMaker: RecordEmitter {
     // MARK: Corruption and writing
 
     private func write(index: Int) throws {
+        if night.night > 0 {
+            // After every draw of the record, so the other rows stay those of night 0.
+            if night.isGone(index) { return }
+            if slots.income >= 0, let cents = night.changedIncome(index) { record.set(slots.income, cents: cents, trim: true) }
+        }
         if try emitCurrent(index: index, corrupt: corrupt), dice.badRate > 0 {
             lastClean.copy(from: record)
             hasClean = true

@@ -24,7 +24,9 @@ public final class ImportWriter {
     let select: Statement
     let update: Statement
     let recordChange: Statement
-    private var markSeenStatement: Statement?
+    /// The keys a full extract contains (good and bad rows), kept in memory: a temporary table
+    /// of a million keys spilled to a temp file and was the steady state's main I/O.
+    private var seen = KeySet()
     /// Indexes dropped for a first load into an empty table, recreated by `finish()`.
     private var droppedIndexes: [String] = []
     private var newValues: [DatabaseValue] = []
@@ -73,27 +75,37 @@ public final class ImportWriter {
 
     /// Notes that a full extract contains this key (its row may have been good or bad).
     public func markSeen(_ key: String) throws {
-        if markSeenStatement == nil {
-            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS seen_keys (key TEXT PRIMARY KEY) WITHOUT ROWID")
-            try db.execute(sql: "DELETE FROM temp.seen_keys")
-            markSeenStatement = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.seen_keys (key) VALUES (?)")
-        }
-        try markSeenStatement?.execute(arguments: [key])
+        seen.insert(key)
     }
 
     /// After a full extract: every active entity whose key was not seen is marked inactive
-    /// (注销/迁出/死亡), never deleted; each is recorded in the change history. Returns how many.
+    /// (注销/迁出/死亡), never deleted; each is recorded in the change history, in table order.
+    /// Returns how many.
     public func deactivateUnseen() throws -> Int {
-        if markSeenStatement == nil { _ = try markSeen("") }
         let table = ColumnMapping.quote(schema.kind.rawValue)
         let key = ColumnMapping.quote(schema.key.name)
-        let unseen = "active = 1 AND \(key) NOT IN (SELECT key FROM temp.seen_keys)"
-        try db.execute(sql: """
-            INSERT INTO changes (kind, entity_key, field, old_value, new_value, import_id)
-            SELECT ?, \(key), 'active', '是', '否', ? FROM \(table) WHERE \(unseen)
-            """, arguments: [schema.kind.rawValue, importID])
-        try db.execute(sql: "UPDATE \(table) SET active = 0, last_import_id = ? WHERE \(unseen)", arguments: [importID])
-        return db.changesCount
+        var unseen: [String] = []
+        let scan = try db.makeStatement(sql: "SELECT \(key) FROM \(table) WHERE active = 1")
+        let handle = scan.sqliteStatement
+        while true {
+            let code = sqlite3_step(handle) & 0xFF
+            guard code == SQLITE_ROW else {
+                guard code == SQLITE_DONE else {
+                    throw StoreError("读取\(schema.label)失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                }
+                break
+            }
+            guard let text = sqlite3_column_text(handle, 0) else { continue }
+            let value = String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 0))), as: UTF8.self)
+            if !seen.contains(value) { unseen.append(value) }
+        }
+        sqlite3_reset(handle)
+        let retire = try db.makeStatement(sql: "UPDATE \(table) SET active = 0, last_import_id = ? WHERE \(key) = ?")
+        for value in unseen {
+            try recordChange.execute(arguments: [schema.kind.rawValue, value, "active", "是", "否", importID])
+            try retire.execute(arguments: [importID, value])
+        }
+        return unseen.count
     }
 
     /// Inserts a new profile, or updates an existing one and records each changed field.
@@ -122,10 +134,18 @@ public final class ImportWriter {
         newValues.removeAll(keepingCapacity: true)
         for value in values { newValues.append(ColumnMapping.databaseValue(value)) }
         let key = newValues[schema.keyIndex]
-        if let existing = try Row.fetchOne(select, arguments: [key]) {
+        // Step the look-up by hand: a GRDB Row and cursor per row were a tenth of a steady-state night.
+        try select.setArguments([key])
+        let found = select.sqliteStatement
+        defer { sqlite3_reset(found) }
+        let step = sqlite3_step(found) & 0xFF
+        guard step == SQLITE_ROW || step == SQLITE_DONE else {
+            throw StoreError("读取\(schema.label)失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+        }
+        if step == SQLITE_ROW {
             var changed = false
             for (i, field) in schema.fields.enumerated() {
-                let old: DatabaseValue = existing[i]
+                let old = DatabaseValue(sqliteStatement: found, index: Int32(i))
                 guard old != newValues[i] else { continue }
                 changed = true
                 try recordChange.execute(arguments: [
@@ -134,7 +154,8 @@ public final class ImportWriter {
                     values[base + i].describe(for: field), importID,
                 ])
             }
-            let wasActive: Bool = existing[schema.fields.count]
+            let wasActive = sqlite3_column_int64(found, Int32(schema.fields.count)) != 0
+            sqlite3_reset(found)
             if !wasActive {
                 changed = true
                 try recordChange.execute(arguments: [schema.kind.rawValue, key, "active", "否", "是", importID])

@@ -36,7 +36,7 @@ public enum SchemaLoader {
         do {
             raw = try YAMLDecoder().decode(RawSchema.self, from: text)
         } catch {
-            throw SchemaError(file: path, message: "YAML 格式错误：\(error)")
+            throw YAMLErrorText.schemaError(error, text: text, file: path)
         }
         guard raw.kind == kind.rawValue else {
             throw SchemaError(file: path, message: "kind 应为 \(kind.rawValue)，实际为 \(raw.kind)。")

@@ -163,6 +163,8 @@ public struct Importer: Sendable {
             counts.inserted = 0
             counts.updated = 0
             counts.unchanged = 0
+            // Nothing was imported: the warnings must not say their rows were.
+            warnings = warnings.map(Self.notImported)
         }
         return ImportDecision(accepted: accepted, counts: counts, quarantine: quarantine, warnings: warnings, message: message)
     }
@@ -187,6 +189,17 @@ public struct Importer: Sendable {
         case .xml: 540
         }
         return Int(min(size / bytesPerRow, 50_000_000))
+    }
+
+    /// A warning of a rejected import: its row was not imported after all.
+    static func notImported(_ warning: DataWarning) -> DataWarning {
+        var warning = warning
+        let imported = "已按原值导入"
+        let notImported = "本次导入因坏行比例超限已整批拒绝，该行未导入"
+        warning.message = warning.message.contains(imported)
+            ? warning.message.replacingOccurrences(of: imported, with: notImported)
+            : warning.message + "（\(notImported)）"
+        return warning
     }
 
     public static func percent(_ rate: Double) -> String {

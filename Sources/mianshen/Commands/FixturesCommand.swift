@@ -44,6 +44,12 @@ struct FixturesCommand: ParsableCommand {
         ))
         var unlistedStreetRate = 0.0
 
+        @Option(name: .long, help: ArgumentHelp(
+            "生成同一份居民名单的“第 K 晚”（默认 0 即名单本身）：每过一晚约 1% 的居民年收入变化、0.2% 新增、0.2% 离开（全量名单中没有）；企业和证照不变。",
+            valueName: "K"
+        ))
+        var night = 0
+
         @Option(name: .long, help: "文件格式：csv、jsonl（JSON Lines）或 xml。")
         var format: FileFormat = .csv
 
@@ -91,6 +97,9 @@ struct FixturesCommand: ParsableCommand {
             guard (0...1).contains(unlistedStreetRate) else {
                 throw ValidationError("--unlisted-street-rate 应在 0 到 1 之间，例如 0.15 表示 15%。")
             }
+            guard night >= 0 else {
+                throw ValidationError("--night 不能为负数，例如 1 表示第二天晚上的名单。")
+            }
             guard Day.parse(asOf) != nil else {
                 throw ValidationError("--as-of 应为真实日期，格式 YYYY-MM-DD，例如 2026-11-27。")
             }
@@ -102,7 +111,8 @@ struct FixturesCommand: ParsableCommand {
                 let options = FixtureOptions(
                     residents: residents, enterprises: enterprises, outputDirectory: out, seed: seed, badRate: badRate,
                     format: format.fixtureFormat, encoding: encoding.fixtureEncoding,
-                    asOf: Day.parse(asOf) ?? FixtureOptions.defaultAsOf, unlistedStreetRate: unlistedStreetRate
+                    asOf: Day.parse(asOf) ?? FixtureOptions.defaultAsOf, unlistedStreetRate: unlistedStreetRate,
+                    night: night
                 )
                 let clock = ContinuousClock()
                 let started = clock.now
@@ -120,6 +130,7 @@ enum FixtureReportText {
         var out = "已生成模拟数据（种子 \(o.seed)，坏行比例 \(percent(o.badRate))，格式 \(o.format.rawValue)，"
             + "编码 \(o.encoding.rawValue)，基准日 \(o.asOf)"
             + (o.unlistedStreetRate > 0 ? "，名单外街道代码比例 \(percent(o.unlistedStreetRate))" : "")
+            + (o.night > 0 ? "，居民名单第 \(o.night) 晚" : "")
             + "）\n输出目录：\(o.outputDirectory)\n\n"
 
         var files = TextTable(["文件", "内容", "记录数", "坏行", "大小"])

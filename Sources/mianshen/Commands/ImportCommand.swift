@@ -111,9 +111,10 @@ enum ImportSummaryText {
         }
         if c.warnings > 0 {
             let all = s.warningReasons.map { "\($0.reason.rawValue)（\($0.reason.label)）\($0.count) 条" }
-            lines.append("  数据质量警告 \(c.warnings) 条（照常导入，不计入坏行比例）：\(all.joined(separator: "，"))")
+            let note = s.rejected ? "本次导入已拒绝，这些行也未导入" : "照常导入，不计入坏行比例"
+            lines.append("  数据质量警告 \(c.warnings) 条（\(note)）：\(all.joined(separator: "，"))")
         }
-        if s.rowsWithUnknownDivision > 0 {
+        if s.rowsWithUnknownDivision > 0, !s.rejected {
             lines.append(
                 "  注意：\(s.rowsWithUnknownDivision) 行的区划代码不在人工维护的名单中（二七区街道或郑州区县，名单待核，见 Rules/schemas/divisions.yaml），"
                     + "已导入，二七区的显示为“未知街道（代码）”；查看：mianshen quarantine list --warnings"

@@ -9,8 +9,10 @@ import Logging
 func reportingErrors(_ body: () throws -> Void) throws {
     bootstrapLogging()
     restrictFileModes()
+    ignoreBrokenPipes()
     do {
         try body()
+        try checkStandardOutput()
     } catch {
         throw exitCode(for: error)
     }
@@ -20,8 +22,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
 func reportingErrors(_ body: () async throws -> Void) async throws {
     bootstrapLogging()
     restrictFileModes()
+    ignoreBrokenPipes()
     do {
         try await body()
+        try checkStandardOutput()
     } catch {
         throw exitCode(for: error)
     }
@@ -57,4 +61,18 @@ private let loggingBootstrap: Void = {
 /// Bootstraps swift-log once (stderr; level from MIANSHEN_LOG_LEVEL, default warning).
 func bootstrapLogging() {
     _ = loggingBootstrap
+}
+
+/// A closed stdout (`| head`) must not kill the process in the middle of its work (an import
+/// that has committed, a run being saved): writes to it fail instead, noticed at the end.
+func ignoreBrokenPipes() {
+    signal(SIGPIPE, SIG_IGN)
+}
+
+/// After the work is done: when stdout could not take the output (closed pipe, full disk),
+/// says so on stderr and exits 74 (I/O) instead of reporting success.
+func checkStandardOutput() throws {
+    guard fflush(nil) != 0 else { return }
+    printError("错误：标准输出已关闭或无法写入（例如输出接了 | head），输出没有写完；命令本身的工作已经完成。")
+    throw ExitCode(ErrorCategory.io.rawValue)
 }
