@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Chaos test of `mianshen nightly`: on a generated night, kill the nightly with SIGKILL at seeded
 # random moments, rerun until it completes, then compare what the night produced with one clean
-# run in another store — results, grants, applications, reminders — and check that the nightly
-# ledger and the import ledger hold each step once. Any difference fails the script with a diff.
+# run in another store — results, grants, applications, reminders, and the messages the push
+# gateway accepted — and check that the nightly ledger and the import ledger hold each step once.
+# Any difference fails the script with a diff.
+#
+# Each store pushes to its own mianshen-test-gateway (loopback). The killed store's gateway
+# answers 30 % of requests with HTTP 500 and some after the client's timeout, and refuses one
+# recipient with a 400 (a number the clean night delivered to): at the end every message the
+# clean gateway accepted is accepted by the other exactly once, but that one, failed with its reason.
 #
 # Kills are spread over the clean run's timeline: kill j aims at a seeded moment in the j-th of
 # CHAOS_KILLS equal slices of it — a step and how far into it — and lands there in the killed
@@ -27,11 +33,34 @@ enterprises=$((residents / 5))
 bin=${MIANSHEN_BIN:-$(swift build --show-bin-path)/mianshen}
 [ -x "$bin" ] || { echo "找不到 $bin：先 swift build" >&2; exit 1; }
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+gateway_bin=$(dirname "$bin")/mianshen-test-gateway
+[ -x "$gateway_bin" ] || { echo "找不到 $gateway_bin：先 swift build" >&2; exit 1; }
 rules=$(pwd)/Rules
 work=$(mktemp -d "${TMPDIR:-/tmp}/chaos-nightly.XXXXXX")
-if [ "${CHAOS_KEEP:-}" = 1 ]; then echo "工作目录 $work（保留）"; else trap 'rm -rf "$work"' EXIT; fi
+gateways=()
+cleanup() {
+    for g in "${gateways[@]}"; do kill "$g" 2>/dev/null || true; done
+    [ "${CHAOS_KEEP:-}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
+[ "${CHAOS_KEEP:-}" = 1 ] && echo "工作目录 $work（保留）"
+export MIANSHEN_GATEWAY_SECRET=chaos-secret-$seed
 
-# The night: a fixed clock, so both stores run the same night with the same evaluation day.
+# A test gateway on a free loopback port, logging to $work/gateway-$1.log; prints the port.
+start_gateway() { # $1: name; the rest: fault flags
+    local name=$1
+    shift
+    "$gateway_bin" --port 0 --log "$work/gateway-$name.log" --secret-env MIANSHEN_GATEWAY_SECRET "$@" >"$work/gateway-$name.out" 2>&1 &
+    gateways+=($!)
+    for _ in $(seq 100); do
+        grep -q '^port ' "$work/gateway-$name.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    sed -n 's/^port //p' "$work/gateway-$name.out" | head -1
+}
+
+# The night: a fixed clock, so both stores run the same night with the same evaluation day;
+# quiet hours end at 01:00 so the night's dispatch step sends.
 now=2026-11-28T02:00:00+08:00
 night=2026-11-28
 as_of=2026-11-27
@@ -40,7 +69,7 @@ echo "== 生成 $residents 名居民、$enterprises 户企业（种子 $seed）"
 "$bin" fixtures generate --residents "$residents" --enterprises "$enterprises" --seed "$seed" --as-of "$as_of" \
     --out "$work/in" --rules "$rules" >/dev/null
 
-config() { # $1: name
+config() { # $1: name, $2: its gateway's port
     cat >"$work/$1.toml" <<TOML
 as_of = "$as_of"
 rules = "$rules"
@@ -57,10 +86,18 @@ file = "in/licences.csv"
 kind = "licences"
 [outputs]
 dir = "out-$1"
+[push]
+quiet_hours = "21:00-01:00"
+[push.rate_limit_per_hour]
+sms = 1000000
+[gateway]
+url = "http://127.0.0.1:$2/messages"
+timeout_seconds = 1
+max_attempts = 12
+backoff_seconds = 0.01
 TOML
 }
-config clean
-config chaos
+config clean "$(start_gateway clean)"
 
 nightly() { # $1: name; the rest: extra arguments
     local name=$1
@@ -89,6 +126,10 @@ while IFS='|' read -r position step status attempts started ended; do
     timeline+=("$step $(echo "$s - $launched" | bc) $(echo "$e - $launched" | bc)")
 done < <(ledger clean)
 total=$(echo "$finished - $launched" | bc)
+# The killed store's gateway: faults, and a 400 for one number the clean night delivered to.
+marked=$(sqlite3 "$work/clean.db" "SELECT address FROM push_messages WHERE status = 'delivered' AND channel = 'sms' ORDER BY key LIMIT 1")
+[ -n "$marked" ] || { echo "对照运行没有送达任何短信，无法选出被网关拒收的号码" >&2; exit 1; }
+config chaos "$(start_gateway chaos --fail-rate 0.3 --timeout-rate 0.02 --stall-seconds 2 --seed "$seed" --reject-to "$marked")"
 printf '   用时 %.1f 秒；各步骤（开始 结束，秒）：\n' "$total"
 printf '     %s\n' "${timeline[@]}"
 startup=$(echo "${timeline[0]}" | cut -d' ' -f2)
@@ -205,6 +246,7 @@ for name in clean chaos; do
     sqlite3 "$work/$name.db" "SELECT COUNT(*), COUNT(DISTINCT number), SUM(amount_fen) FROM applications" >"$work/cmp-$name/applications.txt"
     sqlite3 "$work/$name.db" "SELECT COUNT(*) FROM grant_entries" >"$work/cmp-$name/grant-entries.txt"
     ledger "$name" | cut -d'|' -f1-3 >"$work/cmp-$name/ledger.txt"
+    sed -n 's/^accepted //p' "$work/gateway-$name.log" | sort >"$work/cmp-$name/accepted.txt"
 done
 compare "运行（只有一次）" "$work/cmp-clean/runs.csv" "$work/cmp-chaos/runs.csv"
 compare "评估结果 results --all" "$work/cmp-clean/results.csv" "$work/cmp-chaos/results.csv"
@@ -218,15 +260,33 @@ compare "申请表文件（XML、HTML、index.csv）" "$work/out-clean/$night/ap
 compare "提醒 reminders.csv" "$work/out-clean/$night/reminders.csv" "$work/out-chaos/$night/reminders.csv"
 compare "夜间台账（每步一次，全部完成）" "$work/cmp-clean/ledger.txt" "$work/cmp-chaos/ledger.txt"
 
-# ── 推送网关比较（由负责人接入）：比较两次运行中网关接受的幂等键（每条应发消息恰好一次），
-#    以及标记为 400 的收件人记为失败并附原因。
-# compare "网关接受的键" "$work/gateway-clean/accepted.txt" "$work/gateway-chaos/accepted.txt"
+# The gateways: every message the clean night delivered is accepted by the chaos gateway exactly
+# once, except the marked number's, which the chaos store records as failed with the 400's reason.
+sqlite3 "$work/clean.db" "SELECT key FROM push_messages WHERE address = '$marked' AND channel = 'sms' ORDER BY key" >"$work/cmp-clean/rejected.txt"
+grep -vxF -f "$work/cmp-clean/rejected.txt" "$work/cmp-clean/accepted.txt" >"$work/cmp-clean/deliverable.txt" || true
+compare "网关接受的消息（每条恰好一次，被拒收的号码除外）" "$work/cmp-clean/deliverable.txt" "$work/cmp-chaos/accepted.txt"
+sed -n 's/^rejected \([^ ]*\) .*/\1/p' "$work/gateway-chaos.log" | sort -u >"$work/cmp-chaos/rejected.txt"
+compare "网关拒收（400）的消息" "$work/cmp-clean/rejected.txt" "$work/cmp-chaos/rejected.txt"
+failed=$(sqlite3 "$work/chaos.db" "SELECT COUNT(*) FROM push_messages WHERE address = '$marked' AND channel = 'sms' AND (status <> 'failed' OR COALESCE(reason, '') = '')")
+if [ "$failed" = 0 ]; then
+    echo "   相同：被拒收的消息记为失败并附原因（$(sqlite3 "$work/chaos.db" "SELECT reason FROM push_messages WHERE address = '$marked' AND channel = 'sms' LIMIT 1")）"
+else
+    echo "   不同：被拒收的 $failed 条消息没有记为失败并附原因" >&2
+    fail=1
+fi
+for name in clean chaos; do
+    sqlite3 "$work/$name.db" "SELECT key, channel, status FROM push_messages WHERE NOT (address = '$marked' AND channel = 'sms') ORDER BY key" >"$work/cmp-$name/messages.txt"
+done
+compare "待发箱（其余消息的状态）" "$work/cmp-clean/messages.txt" "$work/cmp-chaos/messages.txt"
+printf '   网关：对照 %s 条；混沌 %s 条接受、%s 次重复收到（重发）、%s 次 500\n' "$(wc -l <"$work/cmp-clean/accepted.txt")" \
+    "$(wc -l <"$work/cmp-chaos/accepted.txt")" "$(grep -c '^duplicate ' "$work/gateway-chaos.log" || true)" \
+    "$(grep -c '^fault ' "$work/gateway-chaos.log" || true)"
 
 echo "== 中断过的库的夜间台账（步骤、状态、尝试次数）"
 ledger chaos | cut -d'|' -f2-4 | sed 's/^/   /'
 if [ "$fail" != 0 ]; then
     echo "混沌测试失败：中断后重跑的结果与一次不中断的运行不同（工作目录 $work）。" >&2
-    trap - EXIT
+    CHAOS_KEEP=1
     exit 1
 fi
-echo "混沌测试通过：$landed 次 kill -9（计划 $kills 次）后，结果、发放台账、申请表与一次不中断的运行完全相同。"
+echo "混沌测试通过：$landed 次 kill -9（计划 $kills 次）后，结果、发放台账、申请表、网关收到的消息与一次不中断的运行完全相同。"

@@ -54,6 +54,42 @@ final class NightlyCLITests: XCTestCase {
             .split(separator: "\n").map(String.init)
     }
 
+    /// A night run outside the quiet hours sends through the gateway: every queued message is
+    /// accepted once, signed; the night's rerun sends nothing again. Without the signing secret
+    /// the night still completes (report written) and exits 69.
+    func testANightOutsideQuietHoursSendsEachMessageOnce() throws {
+        let secret = "nightly-test-secret"
+        let gateway = try TestGatewayProcess(log: dir.file("gw.log"), secret: secret)
+        try writeConfig(extra: "")
+        let config = try String(contentsOfFile: dir.file("nightly.toml"), encoding: .utf8)
+        try dir.write("nightly.toml", config + "\n[gateway]\nurl = \"\(gateway.url)\"\nmax_attempts = 2\nbackoff_seconds = 0.01\n")
+        let day = ["nightly", "--config", dir.file("nightly.toml"), "--db", dir.file("n.db"), "--now", "2025-12-02T09:00:00+08:00"]
+        let unsigned = try CLIRunner.run(day, environment: ["MIANSHEN_GATEWAY_SECRET": ""])
+        XCTAssertEqual(unsigned.status, 69, unsigned.stdout + unsigned.stderr)
+        XCTAssertTrue(unsigned.stdout.contains("MIANSHEN_GATEWAY_SECRET"), unsigned.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("out/\(night)/report.html")))
+        XCTAssertEqual(gateway.keys("accepted"), [])
+        // The night is complete; the morning dispatch (cron's second line) sends what waited.
+        let queued = Int(try sqlite("SELECT COUNT(*) FROM push_messages WHERE status = 'queued'")) ?? 0
+        XCTAssertGreaterThan(queued, 0)
+        let morning = try CLIRunner.run(
+            ["push", "dispatch", "--config", dir.file("nightly.toml"), "--db", dir.file("n.db"), "--now", "2025-12-02T09:05:00+08:00"],
+            environment: ["MIANSHEN_GATEWAY_SECRET": secret]
+        )
+        XCTAssertEqual(morning.status, 0, morning.stdout + morning.stderr)
+        XCTAssertEqual(gateway.keys("accepted").count, queued)
+        XCTAssertEqual(Set(gateway.keys("accepted")).count, queued, "each message accepted once")
+        XCTAssertEqual(gateway.keys("unsigned"), [])
+        // The next night on the same data tells nobody again.
+        let next = try CLIRunner.run(
+            ["nightly", "--config", dir.file("nightly.toml"), "--db", dir.file("n.db"), "--now", "2025-12-03T09:00:00+08:00"],
+            environment: ["MIANSHEN_GATEWAY_SECRET": secret]
+        )
+        XCTAssertEqual(next.status, 0, next.stdout + next.stderr)
+        XCTAssertTrue(next.stdout.contains("写入待发消息 0 条"), next.stdout)
+        XCTAssertEqual(gateway.keys("accepted").count, queued)
+    }
+
     /// The residents file is named after an ID number, which the importer logs: masked in the log.
     func testANightRunsEveryStepOnceAndARerunSaysItIsComplete() throws {
         let named = dir.file("410103193712182418.csv")
@@ -62,7 +98,10 @@ final class NightlyCLITests: XCTestCase {
         let first = try nightly(["--log-format", "json"])
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
         XCTAssertEqual(try ledger(), steps.map { "\($0) done 1" })
-        XCTAssertTrue(first.stdout.contains("推送模块未接入"), first.stdout)
+        // 02:00 is within the quiet hours: the outbox is written, nothing is sent.
+        XCTAssertTrue(first.stdout.contains("写入待发消息"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("免打扰时段（21:00–08:00）"), first.stdout)
+        XCTAssertNotEqual(try sqlite("SELECT COUNT(*) FROM push_messages WHERE status = 'queued'"), "0")
         for line in first.stderr.split(separator: "\n") {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             XCTAssertNotNil(object?["time"] as? String, String(line))

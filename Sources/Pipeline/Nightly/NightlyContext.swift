@@ -54,6 +54,11 @@ public final class NightlyContext {
         return (catalog.entries, program)
     }
 
+    /// The `[push]` and `[gateway]` tables of the night's configuration (defaults when absent).
+    public func pushSettings() throws -> PushSettings {
+        try PushSettings(table: config.table, file: config.path)
+    }
+
     /// The night's run (the run step must be done).
     public func run() throws -> LoadedRun {
         if let loadedRun { return loadedRun }

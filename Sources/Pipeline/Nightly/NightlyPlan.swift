@@ -116,17 +116,50 @@ public enum NightlyPlan {
         }
     }
 
-    // MARK: push — the lead wires PushQueue (outbox) and PushDispatcher (dispatch, outside quiet hours) here.
+    // MARK: push
 
+    /// The night's benefit items as digests in the outbox, in one transaction; queueing the same
+    /// run again writes nothing new (a resumed night).
     static var outboxStep: NightlyStep {
-        NightlyStep(name: "outbox", label: "写入推送发件箱") { _, _ in
-            NightlyOutcome(message: "推送模块未接入")
+        NightlyStep(name: "outbox", label: "写入推送发件箱") { context, _ in
+            let run = try context.run()
+            let clock = PushClock(now: context.now, settings: try context.pushSettings())
+            let templates = try PushTemplates(directory: context.config.rulesDirectory + "/templates")
+            let summary = try PushQueue.queue(run: run, store: context.store, templates: templates, clock: clock)
+            try context.audit("outbox", "运行 \(run.record.id) 的推送事项 \(summary.items) 项，消息 \(summary.queued) 条")
+            return NightlyOutcome(
+                produced: "messages \(summary.queued)",
+                message: "推送事项 \(summary.items) 项（已告知且未变 \(summary.alreadyTold) 项），写入待发消息 \(summary.queued) 条，"
+                    + "线下告知 \(summary.offline) 条，不同意推送 \(summary.refused) 项，已退订 \(summary.optedOut) 项"
+            )
         }
     }
 
+    /// Sends what is due, outside quiet hours (a morning `push dispatch` sends what waited). A
+    /// gateway that failed some messages, or no signing secret, lets the night finish with 69.
     static var dispatchStep: NightlyStep {
-        NightlyStep(name: "dispatch", label: "发送推送") { _, _ in
-            NightlyOutcome(message: "推送模块未接入")
+        NightlyStep(name: "dispatch", label: "发送推送") { context, _ in
+            let clock = PushClock(now: context.now, settings: try context.pushSettings())
+            if clock.isQuiet() {
+                let waiting = try context.store.pushMessages(statuses: ["queued", "sending"]).count
+                return NightlyOutcome(message: "免打扰时段（\(clock.settings.quietHoursText)），\(waiting) 条消息等待之后的 push dispatch")
+            }
+            let gateway: HTTPGateway
+            do {
+                gateway = try HTTPGateway(settings: clock.settings, secret: try HTTPGateway.secret(clock.settings))
+            } catch {
+                return NightlyOutcome(message: "未发送：\(error)", problem: .gatewayUnavailable)
+            }
+            let summary = try await PushDispatcher.dispatch(store: context.store, gateway: gateway, clock: clock)
+            if summary.delivered + summary.failed > 0 {
+                try context.audit("dispatch", "发往网关的消息 \(summary.delivered + summary.failed) 条（送达 \(summary.delivered) 条）")
+            }
+            return NightlyOutcome(
+                produced: "delivered \(summary.delivered)",
+                message: "送达 \(summary.delivered) 条，失败 \(summary.failed) 条，过期 \(summary.expired) 条，重试 \(summary.retries) 次，"
+                    + "限速等待 \(summary.waiting) 条",
+                problem: summary.failed > 0 ? .gatewayUnavailable : nil
+            )
         }
     }
 

@@ -21,7 +21,7 @@ public enum NightlyRunner {
         public var problem: ErrorCategory?
     }
 
-    public static func run(_ steps: [NightlyStep], context: NightlyContext) throws -> Summary {
+    public static func run(_ steps: [NightlyStep], context: NightlyContext) async throws -> Summary {
         let store = context.store
         let night = context.night.description
         var recorded = Dictionary(try store.nightlySteps(night: night).map { ($0.step, $0) }, uniquingKeysWith: { $1 })
@@ -48,7 +48,7 @@ public enum NightlyRunner {
             try store.startNightlyStep(night: night, position: position, step: step.name, before: before)
             let outcome: NightlyOutcome
             do {
-                outcome = try step.body(context, before)
+                outcome = try await step.body(context, before)
             } catch {
                 try? store.finishNightlyStep(night: night, step: step.name, status: .failed, produced: nil, message: "\(error)")
                 context.logger.error("\(step.label)：失败：\(error)", metadata: meta)

@@ -11,11 +11,11 @@ public struct NightlyStep {
     /// What the step notes when it first starts (e.g. the latest run id), or nil.
     public var before: (NightlyContext) throws -> String?
     /// The work; `before` is the value noted by the step's first attempt this night.
-    public var body: (NightlyContext, _ before: String?) throws -> NightlyOutcome
+    public var body: (NightlyContext, _ before: String?) async throws -> NightlyOutcome
 
     public init(
         name: String, label: String, before: @escaping (NightlyContext) throws -> String? = { _ in nil },
-        body: @escaping (NightlyContext, _ before: String?) throws -> NightlyOutcome
+        body: @escaping (NightlyContext, _ before: String?) async throws -> NightlyOutcome
     ) {
         self.name = name
         self.label = label

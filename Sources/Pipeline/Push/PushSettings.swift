@@ -9,6 +9,11 @@ public struct PushSettings: Sendable, Equatable {
     /// Quiet hours in local minutes since midnight: from `quietFrom` until `quietTo` (wrapping midnight).
     public var quietFrom = 21 * 60
     public var quietTo = 8 * 60
+    /// `21:00–08:00`, for people.
+    public var quietHoursText: String {
+        func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+        return clock(quietFrom) + "–" + clock(quietTo)
+    }
     public var timeZone = "Asia/Shanghai"
     /// The channels to queue, in order of preference: one digest per payee and channel with a contact.
     public var channels = ["sms"]

@@ -7,7 +7,7 @@ import Pipeline
 import Store
 
 /// `mianshen nightly --config FILE`: the unattended night (cron / systemd timer).
-struct NightlyCommand: ParsableCommand {
+struct NightlyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightly",
         abstract: "夜间任务：按配置文件依次导入 → 评估 → 申请表 → 提醒 → 发放台账 → 推送发件箱 → 发送 → 报告，每步记入夜间台账。",
@@ -41,8 +41,8 @@ struct NightlyCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let settings = try NightlyConfig.load(path: config)
             let database = db ?? ProcessInfo.processInfo.environment["MIANSHEN_DB"] ?? settings.database ?? "mianshen.db"
             let level = ProcessInfo.processInfo.environment["MIANSHEN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -55,7 +55,7 @@ struct NightlyCommand: ParsableCommand {
                 operatorName: audit.resolvedOperator
             )
             logger.info("夜间任务 \(context.night) 开始（评估日 \(context.asOf)，数据库 \(database)）", metadata: ["step": "nightly"])
-            let summary = try NightlyRunner.run(NightlyPlan.steps(settings), context: context)
+            let summary = try await NightlyRunner.run(NightlyPlan.steps(settings), context: context)
             withExtendedLifetime(lock) {}
             print(NightlyText.render(summary))
             if let problem = summary.problem { throw ExitCode(problem.rawValue) }
