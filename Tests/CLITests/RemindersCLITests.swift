@@ -67,6 +67,33 @@ final class RemindersCLITests: XCTestCase {
         return result
     }
 
+    /// The push outbox tells each expiring licence by name, one item per licence keyed by the
+    /// licence and its expiry: told once; the licence renewed and expiring again is told again.
+    func testThePushOutboxNamesEachExpiringLicence() throws {
+        try dir.write("approvals.yaml", try TrialStore.approvals(probe: db))
+        try FileManager.default.copyItem(atPath: RepositoryPaths.rules + "/templates", toPath: dir.file("templates"))
+        try check(["run", "--as-of", "2026-11-01"])
+        try check(["push", "queue", "--now", "2026-11-01T22:00:00+08:00"])
+        let bodies = try SQLiteShell.query(db, "SELECT channel || ' ' || body FROM push_messages WHERE payee_id = '\(a.0)'")
+        XCTAssertTrue(bodies.contains("食品经营许可证（JY-A-60）将于2026-12-31到期"), bodies)
+        XCTAssertTrue(bodies.contains("排污许可证（PW-A-10）将于2026-11-11到期"), bodies)
+        XCTAssertFalse(bodies.contains("JY-B-61"), bodies)
+        let keys = "SELECT period FROM push_told WHERE policy_id = 'TX-ZZDQ' ORDER BY period"
+        XCTAssertEqual(try SQLiteShell.query(db, keys), "排污许可证 PW-A-10 2026-11-11\n食品经营许可证 JY-A-60 2026-12-31\n")
+        // The next night: nothing new. Then PW-A-10 is renewed to expire on 2026-12-20: told again.
+        try check(["run", "--as-of", "2026-11-02"])
+        XCTAssertTrue(try check(["push", "queue", "--now", "2026-11-02T22:00:00+08:00"]).stdout.contains("写入待发消息 0 条"))
+        let renewed = try String(contentsOfFile: dir.file("licences.csv"), encoding: .utf8)
+            .replacingOccurrences(of: "PW-A-10,2021-11-11,2026-11-11", with: "PW-A-10,2021-11-11,2026-12-20")
+        try dir.write("licences.csv", renewed)
+        try check(["import", "licences", dir.file("licences.csv")])
+        try check(["run", "--as-of", "2026-11-03"])
+        try check(["push", "queue", "--now", "2026-11-03T22:00:00+08:00"])
+        let night = try SQLiteShell.query(db, "SELECT body FROM push_messages WHERE payee_id = '\(a.0)' AND night = '2026-11-03'")
+        XCTAssertTrue(night.contains("排污许可证（PW-A-10）将于2026-12-20到期"), night)
+        XCTAssertFalse(night.contains("JY-A-60"), "told before, unchanged: \(night)")
+    }
+
     func testEachLicenceInTheWindowIsOneReminderAndTheDayAfterIsNone() throws {
         let csv = try check(["reminders", "list", "--format", "csv"]).stdout
         XCTAssertEqual(csv.split(separator: "\n").first, "policy_id,holder_id,holder_name,street,license_type,license_no,expiry_date,days_left,office")

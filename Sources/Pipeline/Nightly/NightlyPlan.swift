@@ -125,7 +125,7 @@ public enum NightlyPlan {
             let run = try context.run()
             let clock = PushClock(now: context.now, settings: try context.pushSettings())
             let templates = try PushTemplates(directory: context.config.rulesDirectory + "/templates")
-            let summary = try PushQueue.queue(run: run, store: context.store, templates: templates, clock: clock)
+            let summary = try PushQueue.queue(run: run, store: context.store, templates: templates, clock: clock, rules: try context.rules())
             try context.audit("outbox", "运行 \(run.record.id) 的推送事项 \(summary.items) 项，消息 \(summary.queued) 条")
             return NightlyOutcome(
                 produced: "messages \(summary.queued)",

@@ -1,6 +1,7 @@
 internal import Datasets
 internal import Evaluation
 internal import Outputs
+internal import RuleLanguage
 internal import Store
 
 /// The benefit items of a run worth telling: each eligible (entity, policy) of a 直接兑现 /
@@ -28,7 +29,10 @@ enum PushItems {
 
     static let pendingStatus = "待确认"
 
-    static func collect(run: LoadedRun, store: ProfileStore) throws -> Collected {
+    /// With `rules` (the current catalog), a 提醒 policy about licences gives one item per licence
+    /// that alone makes it hold (`ReminderCollector`, as `reminders list` finds them), keyed by the
+    /// licence and its expiry: a renewed licence expiring again is told again. Without, one per holder.
+    static func collect(run: LoadedRun, store: ProfileStore, rules: (entries: [CatalogEntry], program: Program)? = nil) throws -> Collected {
         let told = try store.pushTold()
         let statuses = try store.latestApplicationStatuses()
         var out = Collected()
@@ -38,6 +42,11 @@ enum PushItems {
             let period = BenefitPeriod(cycle: info.period, asOf: run.result.asOf)
             let payees = try GrantLedger.payees(batch, info, ids, store)
             let aboutLicences = info.conditions.contains { $0.reads.contains(where: ReminderCollector.readsLicence) }
+            var licences: [String: [Reminder.Licence]] = [:]
+            if mode == "提醒", aboutLicences, let rules {
+                let found = try ReminderCollector.collect(run, store: store, entries: rules.entries, program: rules.program, wanted: [batch.policyID])
+                for reminder in found.reminders { if let licence = reminder.licence { licences[reminder.holderID, default: []].append(licence) } }
+            }
             let eligible = batch.outcomes.indices.filter { batch.outcomes[$0] == .eligible && $0 < ids.count }
             let numbers = eligible.map { ApplicationNumber.make(policyID: batch.policyID, entityID: ids[$0], period: period) }
             let notOffered = try mode == "依申请" ? store.unknownApplicationNumbers(numbers) : Set<String>()
@@ -51,28 +60,35 @@ enum PushItems {
                 let topic = mode == "提醒" ? (aboutLicences ? "证照" : "提醒") : "资金"
                 var status = ""
                 if mode == "依申请", !notOffered.contains(number) { status = statuses[number] ?? pendingStatus }
-                let key = PushToldKey(entityID: id, policyID: batch.policyID, period: period.code, topic: topic)
-                let kind: String
-                switch told[key] {
-                case nil:
-                    kind = topic == "证照" ? "证照到期" : status == pendingStatus ? "申请待确认" : "新资格"
-                case let before? where before.amountFen != amount:
-                    kind = "金额变化"
-                case let before? where before.status != status && status == pendingStatus:
-                    kind = "申请待确认"
-                case let before? where before.status != status:
-                    out.silent.append(PushItem(entityID: id, policyID: batch.policyID, period: period.code, kind: "新资格", topic: topic, amountFen: amount, status: status))
-                    continue
-                default:
-                    out.alreadyTold += 1
-                    continue
+                // A licence reminder's "period" is the licence and its expiry; otherwise the benefit period.
+                let keyed: [(period: String, licence: Reminder.Licence?)] = licences[id].map { found in
+                    found.map { ("\($0.type) \($0.number) \($0.expiry)", $0) }
+                } ?? [(period.code, nil)]
+                for (code, licence) in keyed {
+                    let key = PushToldKey(entityID: id, policyID: batch.policyID, period: code, topic: topic)
+                    let kind: String
+                    switch told[key] {
+                    case nil:
+                        kind = topic == "证照" ? "证照到期" : status == pendingStatus ? "申请待确认" : "新资格"
+                    case let before? where before.amountFen != amount:
+                        kind = "金额变化"
+                    case let before? where before.status != status && status == pendingStatus:
+                        kind = "申请待确认"
+                    case let before? where before.status != status:
+                        out.silent.append(PushItem(entityID: id, policyID: batch.policyID, period: code, kind: "新资格", topic: topic, amountFen: amount, status: status))
+                        continue
+                    default:
+                        out.alreadyTold += 1
+                        continue
+                    }
+                    let item = PushItem(entityID: id, policyID: batch.policyID, period: code, kind: kind, topic: topic, amountFen: amount, status: status)
+                    var line = PushLine(
+                        policyID: batch.policyID, title: info.title, kind: kind, amount: amount.map(yuan) ?? "", period: period.label,
+                        number: number, office: info.department ?? ""
+                    )
+                    line.licence = licence
+                    out.items.append(Entry(payee: payee, item: item, line: line))
                 }
-                let item = PushItem(entityID: id, policyID: batch.policyID, period: period.code, kind: kind, topic: topic, amountFen: amount, status: status)
-                let line = PushLine(
-                    policyID: batch.policyID, title: info.title, kind: kind, amount: amount.map(yuan) ?? "", period: period.label,
-                    number: number, office: info.department ?? ""
-                )
-                out.items.append(Entry(payee: payee, item: item, line: line))
             }
         }
         return out

@@ -3,6 +3,7 @@ internal import Datasets
 internal import Evaluation
 internal import Foundation
 internal import Outputs
+public import RuleLanguage
 public import Store
 
 /// `mianshen push queue`: a run's benefit items for the night, as digests in the outbox. Items
@@ -28,11 +29,15 @@ public enum PushQueue {
     }
 
     /// Queues the night of `clock.now` from `run`. Running it again for the same night writes nothing new.
-    public static func queue(run: LoadedRun, store: ProfileStore, templates: PushTemplates, clock: PushClock) throws -> Summary {
+    /// `rules` (the current catalog) lets a licence reminder name its licence (see `PushItems`).
+    public static func queue(
+        run: LoadedRun, store: ProfileStore, templates: PushTemplates, clock: PushClock,
+        rules: (entries: [CatalogEntry], program: Program)? = nil
+    ) throws -> Summary {
         guard !run.record.includeDrafts else { throw PushError("运行 \(run.record.id) 含草稿政策（试算），不推送。") }
         var summary = Summary()
         summary.night = clock.night
-        let collected = try PushItems.collect(run: run, store: store)
+        let collected = try PushItems.collect(run: run, store: store, rules: rules)
         summary.withoutPayee = collected.withoutPayee
         summary.alreadyTold = collected.alreadyTold
         summary.items = collected.items.count

@@ -1,4 +1,5 @@
 internal import Foundation
+public import Outputs
 internal import Mustache
 
 /// The message templates in `Rules/templates/`, rendered with swift-mustache as plain text:
@@ -83,22 +84,35 @@ public struct PushLine: Sendable {
     public var period: String
     public var number: String
     public var office: String
+    /// For a licence reminder: the licence that expires (type, number, expiry, days left).
+    public var licence: Reminder.Licence? = nil
 
     var context: [String: Any] {
-        [
+        var out: [String: Any] = [
             "policy": policyID, "title": title, "kind": kind, "amount": amount, "period": period, "number": number, "office": office,
             "new": kind == "新资格", "changed": kind == "金额变化", "pending": kind == "申请待确认", "licence": kind == "证照到期",
-            "hasAmount": !amount.isEmpty,
+            "hasAmount": !amount.isEmpty, "hasLicence": licence != nil,
         ]
+        if let licence {
+            out["licenceType"] = licence.type
+            out["licenceNumber"] = licence.number
+            out["expiry"] = licence.expiry
+            out["daysLeft"] = licence.daysLeft
+        }
+        return out
     }
 
     /// Each kind with long values (for the length check).
     static func longest(policyID: String, title: String) -> [PushLine] {
         ["新资格", "金额变化", "申请待确认", "证照到期"].map {
-            PushLine(
+            var line = PushLine(
                 policyID: policyID, title: title, kind: $0, amount: "999999.99", period: "2026年12月",
                 number: "\(policyID)-202612-0123456789ABCDEF", office: "区人力资源和社会保障局"
             )
+            if $0 == "证照到期" {
+                line.licence = Reminder.Licence(type: "食品经营许可证", number: "JY14101030123456", expiry: "2026-12-31", daysLeft: 60)
+            }
+            return line
         }
     }
 }

@@ -52,10 +52,13 @@ struct PushCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let profiles = try store.openExistingStore()
+                // The rules name the licence of a 证照到期 reminder, as `reminders list` does.
+                let (profiles, entries, program) = try RulesCommand.open(store)
                 let loaded = try runOptions.load(profiles)
                 let templates = try PushTemplates(directory: PushCommand.templatesDirectory(store))
-                let summary = try PushQueue.queue(run: loaded, store: profiles, templates: templates, clock: try options.clock())
+                let summary = try PushQueue.queue(
+                    run: loaded, store: profiles, templates: templates, clock: try options.clock(), rules: (entries, program)
+                )
                 try audit.record(profiles, command: "push queue", scope: AuditScope("运行 \(loaded.record.id) 的推送事项 \(summary.items) 项，消息 \(summary.queued) 条"))
                 print(PushText.queued(summary, runID: loaded.record.id))
             }
