@@ -19,8 +19,8 @@ final class ReviewCLITests: XCTestCase {
         try importPerson(disability: "")
     }
 
-    private func importPerson(disability: String) throws {
-        let row = "\(person),测试甲,男,1950-01-01,410103001,非农业,HX0000000001,户主,13800000009,是,是,否,\(disability),无,,1000,0,是"
+    private func importPerson(disability: String, insurance: String = "") throws {
+        let row = "\(person),测试甲,男,1950-01-01,410103001,非农业,HX0000000001,户主,13800000009,是,是,否,\(disability),无,\(insurance),1000,0,是"
         let file = try dir.write("person.csv", header + "\n" + row + "\n")
         let result = try CLIRunner.run(["import", "residents", file, "--db", db])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
@@ -126,18 +126,29 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertTrue(explained.contains("人工复核：事项 #\(item) 已决定为“符合”，每期 200.00 元（复核人 李四"), explained)
         XCTAssertTrue(explained.contains("理由：医保局核实已参保城乡居民医保"), explained)
 
+        // 医保类型 filled in (职工: not this benefit's): the engine decides by itself; the decision
+        // is not used, and neither results --wide nor explain present it as the row's reason.
+        try importPerson(disability: "", insurance: "职工")
+        _ = try evaluate()
+        XCTAssertEqual(try row("ZY-JMYB", run: 3), "\(person),ZY-JMYB,ineligible,")
+        let decidedByRules = try cli(["results", "--run", "3", "--policy", "ZY-JMYB", "--all", "--wide", "--format", "csv"]).stdout
+        let ruled = try XCTUnwrap(decidedByRules.split(separator: "\n").first { $0.hasPrefix(person) })
+        XCTAssertFalse(ruled.contains("复核 #"), String(ruled))
+        XCTAssertTrue(try cli(["explain", person, "ZY-JMYB"]).stdout.contains("事项 #\(item) 的决定本次未采用"))
+        try importPerson(disability: "")
+
         // A value ZY-JMYB reads changes (残疾等级; still unknown for want of 医保类型): the item reopens.
         try importPerson(disability: "3")
         let changed = try evaluate()
         XCTAssertTrue(changed.stderr.contains("其中已决定而重新打开 1 项"), changed.stderr)
-        XCTAssertEqual(try row("ZY-JMYB", run: 3), "\(person),ZY-JMYB,unknown,")
+        XCTAssertEqual(try row("ZY-JMYB", run: 4), "\(person),ZY-JMYB,unknown,")
         let reopened = try XCTUnwrap(try items().first { $0["id"] == item })
         XCTAssertEqual(reopened["status"], "open")
-        XCTAssertEqual(reopened["last_run"], "3")
+        XCTAssertEqual(reopened["last_run"], "4")
         XCTAssertEqual(reopened["reviewer"], "", "the decision is history now")
         let history = try cli(["review", "show", item]).stdout
         XCTAssertTrue(history.contains("决定：符合，运行 1，李四：医保局核实已参保城乡居民医保"), history)
-        XCTAssertTrue(history.contains("数据变化，已决定的事项重新打开，运行 3"), history)
+        XCTAssertTrue(history.contains("数据变化，已决定的事项重新打开，运行 4"), history)
     }
 
     func testReopenOnAppealAndErrors() throws {

@@ -24,6 +24,22 @@ extension LoadedRun {
         return (failed, missing.filter { seen.insert($0).inserted })
     }
 
+    /// Whether the engine decided the row from the data itself (a condition failed, or every
+    /// condition held with a known amount), as opposed to a reviewer's decision standing in for
+    /// an unknown: the conditions' stored bits are the engine's, whatever a review decided.
+    public func engineDecided(policy: Int, entity: Int) -> Bool {
+        let batch = result.policies[policy]
+        var undecided = false
+        for bits in batch.conditions {
+            switch bits.value(at: entity) {
+            case .no: return true
+            case .unknown: undecided = true
+            case .yes: break
+            }
+        }
+        return !undecided && batch.amountKnown[entity]
+    }
+
     /// Whether any dataset was imported after the run's inputs (profiles may differ from the run's).
     public func importedSince(_ store: ProfileStore) throws -> Bool {
         for kind in DatasetKind.allCases {

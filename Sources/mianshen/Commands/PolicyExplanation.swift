@@ -40,7 +40,14 @@ struct PolicyExplanation {
             let missing = missingFields(results, info)
             out.append("  待人工复核：缺少数据 \(missing.isEmpty ? "（见标 ? 的条件）" : missing.joined(separator: "、"))")
         }
-        if let review { out.append("  " + ReviewText.explanation(review)) }
+        if let review {
+            let index = run.result.policies.firstIndex { $0.policyID == batch.policyID }
+            if let index, run.engineDecided(policy: index, entity: entity), review.status == .decided {
+                out.append("  人工复核：事项 #\(review.id) 的决定本次未采用——数据已足以由规则判定，按规则的结论报告")
+            } else {
+                out.append("  " + ReviewText.explanation(review))
+            }
+        }
         if current == nil { out.append("  （当前规则中已没有这项政策，或档案已不在数据库中：括号中的数据无法列出）") }
         return out
     }

@@ -19,7 +19,10 @@ struct ResultsWide {
         let info = run.info[row.policyID]
         let (failed, missing) = run.reasons(policy: row.policy, entity: row.entity)
         let street = directory?.division[row.entityID].map(divisions.label(of:)) ?? ""
-        let review = reviews[row.policyID]?[row.entityID].map(ReviewText.summary) ?? ""
+        // An item shows where its decision stands in for the engine's unknown, not where the
+        // data now let the engine decide by itself (the item waits, unused, in `review list`).
+        let item = run.engineDecided(policy: row.policy, entity: row.entity) ? nil : reviews[row.policyID]?[row.entityID]
+        let review = item.map(ReviewText.summary) ?? ""
         return [info?.title ?? "", payee(row, info), street, failed.joined(separator: "；"), missing.joined(separator: "；"), review]
     }
 
