@@ -4,10 +4,12 @@
 # Rules/, evaluate every published policy against the imported profiles (rules try, the
 # reference evaluator) and explain one person's decisions condition by condition; then store a
 # run (mianshen run), export one policy's results, explain from the run, change a rule in a temp
-# copy of Rules/, run again and diff the two runs. Later stages
-# (columnar evaluate → applications → outbox → report) join as they are built. Then the analyst
-# report of run 2 (HTML and CSV, under demo-out/) and, after a run 3 on another day, the licence
-# expiry reminders; last the audit log of every use of personal data and its hash-chain check.
+# copy of Rules/, run again and diff the two runs; applications, the analyst report of run 2
+# (HTML and CSV, under demo-out/), after a run 3 on another day the licence expiry reminders,
+# the grants ledger and the finance office's file round trip, the push outbox sent to a test
+# gateway, manual review, the audit log and its hash-chain check; last the unattended night as
+# cron runs it (mianshen nightly: import → run → applications → reminders → grants → outbox →
+# dispatch → report in one command, on a fresh store), and its rerun finding the night done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -140,4 +142,33 @@ echo "== 审计日志（全程留痕）：查看原文须说明目的；以上�
 "$bin" audit verify
 echo "数据库文件只有所有者可读写：$(stat -c '%A %n' "$db")"
 echo
+echo
+echo "== 夜间任务（cron 每晚运行的一条命令）：在新数据库上导入 → 评估 → 申请表 → 提醒 → 发放台账 → 推送发件箱 → 发送 → 报告"
+night_dir=$report_dir/nightly
+mkdir -p "$night_dir"
+fixtures=$(pwd)/Fixtures
+cat > "$night_dir/mianshen.toml" <<TOML
+db = "nightly.db"
+as_of = "2025-12-10"
+rules = "$(pwd)/Rules"
+[[inputs]]
+file = "$fixtures/residents.csv"
+kind = "residents"
+full = true
+[[inputs]]
+file = "$fixtures/enterprises.csv"
+kind = "enterprises"
+full = true
+[[inputs]]
+file = "$fixtures/licences.csv"
+kind = "licences"
+[outputs]
+dir = "out"
+TOML
+rm -f "$night_dir/nightly.db"*
+(unset MIANSHEN_DB; "$bin" nightly --config "$night_dir/mianshen.toml" --now 2025-12-11T02:00:00+08:00 --operator 定时任务 2>/dev/null)
+echo "   再运行一次（例如 cron 重试）：当晚已完成，不重复做任何事"
+(unset MIANSHEN_DB; "$bin" nightly --config "$night_dir/mianshen.toml" --now 2025-12-11T02:30:00+08:00 --operator 定时任务 2>/dev/null | tail -1)
+echo
 echo "申请表：$apps_dir/（index.csv 为索引）；报告：$report_dir/report.html、$report_dir/report-csv/；发放文件：$report_dir/grants-2025-12.csv、.xml"
+echo "夜间任务：配置 $night_dir/mianshen.toml，当晚的输出在 $night_dir/out/2025-12-11/"
