@@ -69,6 +69,12 @@ final class NightlyCLITests: XCTestCase {
         XCTAssertTrue(unsigned.stdout.contains("MIANSHEN_GATEWAY_SECRET"), unsigned.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("out/\(night)/report.html")))
         XCTAssertEqual(gateway.keys("accepted"), [])
+        // Killed before its last step was recorded: the resumed night still exits 69 for the dispatch
+        // an earlier attempt finished with a problem.
+        _ = try sqlite("UPDATE nightly_steps SET status = 'started', finished_at = NULL WHERE step = 'report'")
+        let resumed = try CLIRunner.run(day, environment: ["MIANSHEN_GATEWAY_SECRET": ""])
+        XCTAssertEqual(resumed.status, 69, resumed.stdout + resumed.stderr)
+        XCTAssertEqual(try sqlite("SELECT step || ' ' || attempts FROM nightly_steps WHERE step IN ('dispatch', 'report') ORDER BY position"), "dispatch 1\nreport 2")
         // The night is complete; the morning dispatch (cron's second line) sends what waited.
         let queued = Int(try sqlite("SELECT COUNT(*) FROM push_messages WHERE status = 'queued'")) ?? 0
         XCTAssertGreaterThan(queued, 0)

@@ -154,11 +154,13 @@ public enum NightlyPlan {
             if summary.delivered + summary.failed > 0 {
                 try context.audit("dispatch", "发往网关的消息 \(summary.delivered + summary.failed) 条（送达 \(summary.delivered) 条）")
             }
+            // The night's failed messages, whichever attempt sent them (one killed mid-dispatch, say).
+            let failed = try context.store.pushMessages(statuses: ["failed"]).filter { $0.night == clock.night }.count
             return NightlyOutcome(
                 produced: "delivered \(summary.delivered)",
                 message: "送达 \(summary.delivered) 条，失败 \(summary.failed) 条，过期 \(summary.expired) 条，重试 \(summary.retries) 次，"
-                    + "限速等待 \(summary.waiting) 条",
-                problem: summary.failed > 0 ? .gatewayUnavailable : nil
+                    + "限速等待 \(summary.waiting) 条" + (failed > summary.failed ? "；当晚共有 \(failed) 条失败（push status）" : ""),
+                problem: failed > 0 ? .gatewayUnavailable : nil
             )
         }
     }

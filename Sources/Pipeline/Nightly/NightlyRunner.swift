@@ -28,7 +28,12 @@ public enum NightlyRunner {
         for record in recorded.values where record.status == .done { absorb(record, into: context) }
         let alreadyComplete = steps.allSatisfy { recorded[$0.name]?.status == .done }
         var skipped: [String] = []
-        var problem: ErrorCategory?
+        // A resumed night still exits with the problems its earlier attempts' steps finished with
+        // (cron must see 69 though the failing dispatch ran before a crash); a night already
+        // complete says so and exits 0.
+        var problem: ErrorCategory? = alreadyComplete ? nil : recorded.values
+            .filter { $0.status == .done }.compactMap { $0.problem.flatMap(ErrorCategory.init(rawValue:)) }
+            .reduce(nil) { worse($0, $1) }
         if alreadyComplete {
             context.logger.notice("夜间任务 \(night) 的全部步骤已完成，无事可做", metadata: ["step": "nightly"])
         }
@@ -54,7 +59,10 @@ public enum NightlyRunner {
                 context.logger.error("\(step.label)：失败：\(error)", metadata: meta)
                 throw error
             }
-            try store.finishNightlyStep(night: night, step: step.name, status: .done, produced: outcome.produced, message: outcome.message)
+            try store.finishNightlyStep(
+                night: night, step: step.name, status: .done, produced: outcome.produced, message: outcome.message,
+                problem: outcome.problem?.rawValue
+            )
             if let p = outcome.problem {
                 problem = worse(problem, p)
                 context.logger.warning("\(step.label)：完成，但有问题：\(outcome.message)", metadata: meta)

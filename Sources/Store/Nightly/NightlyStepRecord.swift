@@ -17,4 +17,6 @@ public struct NightlyStepRecord: Sendable, Equatable {
     /// What it produced, e.g. `run 3` or `import 5`.
     public var produced: String?
     public var message: String?
+    /// The exit code of a problem the step finished with (the night completed, but not cleanly).
+    public var problem: Int32? = nil
 }

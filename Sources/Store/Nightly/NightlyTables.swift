@@ -15,6 +15,8 @@ enum NightlyTables {
             before TEXT,
             produced TEXT,
             message TEXT,
+            -- The exit code of a problem the step finished with (69: some messages failed), or NULL.
+            problem INTEGER,
             UNIQUE (night, step)
         );
         """

@@ -23,7 +23,7 @@ extension ProfileStore {
                     VALUES (?, ?, ?, 'started', 1, ?, ?)
                     ON CONFLICT(night, step) DO UPDATE SET status = 'started', attempts = attempts + 1,
                         started_at = excluded.started_at, finished_at = NULL, before = COALESCE(nightly_steps.before, excluded.before),
-                        produced = NULL, message = NULL, position = excluded.position
+                        produced = NULL, message = NULL, problem = NULL, position = excluded.position
                     """, arguments: [night, position, step, now, before])
             }
         }
@@ -31,15 +31,15 @@ extension ProfileStore {
 
     /// Marks a started step done or failed, with what it produced and a sentence for people.
     public func finishNightlyStep(
-        night: String, step: String, status: NightlyStepRecord.Status, produced: String?, message: String?
+        night: String, step: String, status: NightlyStepRecord.Status, produced: String?, message: String?, problem: Int32? = nil
     ) throws {
         let now = Self.preciseTimestamp()
         try guarded("写入夜间任务记录") {
             try pool.write { db in
                 try db.execute(sql: """
-                    UPDATE nightly_steps SET status = ?, finished_at = ?, produced = ?, message = ?
+                    UPDATE nightly_steps SET status = ?, finished_at = ?, produced = ?, message = ?, problem = ?
                     WHERE night = ? AND step = ?
-                    """, arguments: [status.rawValue, now, produced, message, night, step])
+                    """, arguments: [status.rawValue, now, produced, message, problem, night, step])
             }
         }
     }
@@ -56,7 +56,7 @@ extension ProfileStore {
             night: row["night"], position: row["position"], step: row["step"],
             status: NightlyStepRecord.Status(rawValue: row["status"]) ?? .failed, attempts: row["attempts"],
             startedAt: row["started_at"], finishedAt: row["finished_at"], before: row["before"],
-            produced: row["produced"], message: row["message"]
+            produced: row["produced"], message: row["message"], problem: row["problem"]
         )
     }
 }
