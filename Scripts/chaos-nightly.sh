@@ -10,8 +10,8 @@
 # recipient with a 400 (a number the clean night delivered to): at the end every message the
 # clean gateway accepted is accepted by the other exactly once, but that one, failed with its reason.
 #
-# Kills are spread over the clean run's timeline: kill j aims at a seeded moment in the j-th of
-# CHAOS_KILLS equal slices of it — a step and how far into it — and lands there in the killed
+# Kills are spread over the clean run's timeline (the first always in the first import): kill j
+# aims at a seeded moment in the j-th of CHAOS_KILLS equal slices of it — a step and how far into it — and lands there in the killed
 # store's night (the script watches its ledger), so kills fall in every step in proportion to its
 # length (imports, run, applications, grants, …); a step cut short is redone from its start.
 # Each kill prints the step the ledger shows as started.
@@ -169,7 +169,13 @@ last=$(echo "${timeline[-1]}" | cut -d' ' -f1)
 landed=0
 for ((j = 0; j < kills; j++)); do
     target=$(echo "$total * ($j + $RANDOM / 32768) / $kills" | bc -l)
-    if (($(echo "$target < $startup" | bc))); then
+    if [ "$j" = 0 ]; then
+        # The first kill always lands in the first import (on a release build the imports are a
+        # small part of the night, and a slice of it may miss them), at a seeded point in it.
+        aim=import-1
+        read -r _ a b < <(printf '%s\n' "${timeline[@]}" | grep "^$aim ")
+        into=$(echo "($b - $a) * $RANDOM / 32768" | bc -l)
+    elif (($(echo "$target < $startup" | bc))); then
         aim=startup; into=$target
     else
         read -r aim into < <(locate "$target")
