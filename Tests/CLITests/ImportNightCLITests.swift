@@ -93,6 +93,27 @@ final class ImportNightCLITests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("已跳过"), "the import had committed: " + again.stdout)
     }
 
+    /// The machine export writes raw bytes (not `print`): a closed stdout there is exit 74 with
+    /// the sentence too, not a trap in Foundation's FileHandle.
+    func testAClosedStdoutDuringTheResultsExportExits74() throws {
+        _ = try run("import", "residents", try generate(night: 0, into: "n0"))
+        _ = try run("run", "--as-of", "2025-12-01", "--include-drafts")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIRunner.binary)
+        process.arguments = ["results", "--all", "--format", "csv", "--db", db]
+        process.currentDirectoryURL = URL(fileURLWithPath: RepositoryPaths.root)
+        let out = Pipe(), err = Pipe()
+        try out.fileHandleForReading.close()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit, stderr)
+        XCTAssertEqual(process.terminationStatus, 74, stderr)
+        XCTAssertTrue(stderr.contains("标准输出已关闭"), stderr)
+    }
+
     func testABrokenSchemaFileIsReportedInChineseWithFileAndLine() throws {
         try dir.copySchemas()
         let path = dir.file("schemas/residents.yaml")

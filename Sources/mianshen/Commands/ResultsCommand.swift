@@ -58,7 +58,7 @@ struct ResultsCommand: ParsableCommand {
             if format == .csv, !wide, streetCodes == nil {
                 // The contract's export: the very bytes the run's ledger hashed.
                 let (chosen, codes) = (policies.isEmpty ? nil : Set(policies), wanted.isEmpty ? nil : wanted)
-                ResultsExport.csv(loaded.result, all: all, policies: chosen, outcomes: codes) { FileHandle.standardOutput.write(Data($0)) }
+                ResultsExport.csv(loaded.result, all: all, policies: chosen, outcomes: codes) { writeStandardOutput(Data($0)) }
                 try recordUse(profiles, loaded, rows: ResultsExport.count(loaded.result, all: all, policies: chosen, outcomes: codes))
                 return
             }
@@ -155,7 +155,7 @@ struct OutputBuffer {
     }
 
     mutating func flush() {
-        FileHandle.standardOutput.write(data)
+        writeStandardOutput(data)
         data.removeAll(keepingCapacity: true)
     }
 }

@@ -46,7 +46,36 @@ private func exitCode(for error: any Error) -> ExitCode {
 }
 
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    writeStandardError(Data((text + "\n").utf8))
+}
+
+/// Raw bytes to stdout (exports that bypass `print`). Foundation's `FileHandle.write(_:)` traps
+/// on a closed pipe (`try!` inside): a failed write is remembered instead, and
+/// `checkStandardOutput` turns it into exit 74 once the work is done.
+func writeStandardOutput(_ data: Data) {
+    do {
+        try FileHandle.standardOutput.write(contentsOf: data)
+    } catch {
+        StandardStreams.outputFailed.set()
+    }
+}
+
+/// Bytes to stderr; a closed stderr loses the message, never the process.
+func writeStandardError(_ data: Data) {
+    try? FileHandle.standardError.write(contentsOf: data)
+}
+
+enum StandardStreams {
+    static let outputFailed = Flag()
+
+    /// A flag set once, read at the end (writes may come from any thread).
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var raised = false
+
+        func set() { lock.withLock { raised = true } }
+        var value: Bool { lock.withLock { raised } }
+    }
 }
 
 private let loggingBootstrap: Void = {
@@ -72,7 +101,7 @@ func ignoreBrokenPipes() {
 /// After the work is done: when stdout could not take the output (closed pipe, full disk),
 /// says so on stderr and exits 74 (I/O) instead of reporting success.
 func checkStandardOutput() throws {
-    guard fflush(nil) != 0 else { return }
+    guard fflush(nil) != 0 || StandardStreams.outputFailed.value else { return }
     printError("错误：标准输出已关闭或无法写入（例如输出接了 | head），输出没有写完；命令本身的工作已经完成。")
     throw ExitCode(ErrorCategory.io.rawValue)
 }

@@ -42,7 +42,7 @@ struct NightlyLogHandler: LogHandler {
             let extra = values.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
             line = "\(time) \(Self.label(event.level)) [\(step)] \(message)\(extra)"
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        writeStandardError(Data((line + "\n").utf8))
     }
 
     static func label(_ level: Logger.Level) -> String {

@@ -17,7 +17,7 @@ enum TerminalProgress {
             let line = String(
                 format: "\r已读 %d 行，%.0f 行/秒，%.0f%%，预计还需 %.0f 秒   ", progress.rows, rate, fraction * 100, remaining
             )
-            FileHandle.standardError.write(Data(line.utf8))
+            writeStandardError(Data(line.utf8))
         }
     }
 
@@ -28,11 +28,11 @@ enum TerminalProgress {
         return { subject, evaluated in
             let seconds = Date().timeIntervalSince(started)
             let line = String(format: "\r%@：%@已评估 %d 个，用时 %.0f 秒   ", doing, subject, evaluated, seconds)
-            FileHandle.standardError.write(Data(line.utf8))
+            writeStandardError(Data(line.utf8))
         }
     }
 
     static func finish() {
-        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if isTerminal { writeStandardError(Data("\r\u{1B}[K".utf8)) }
     }
 }
