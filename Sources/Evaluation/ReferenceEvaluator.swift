@@ -199,6 +199,9 @@ public struct ReferenceEvaluator: Sendable {
             guard case .number(let n) = eval(operand, entity, asOf, record: record) else { return .unknown }
             return .number(conversion == .percentToFraction ? n / 100 : n * 10000)
         case .present(let field, let filled):
+            // Records of a collection never imported (licences) may or may not exist: unknown,
+            // as aggregates over it are; an empty value of a known record is simply not filled.
+            if record == nil, case .relatedField(let kind, _, _) = program[field].operation, entity.related[kind] == nil { return .unknown }
             return .bool(Self.isPresent(eval(field, entity, asOf, record: record)) == filled)
         case .extreme(let largest, let operands):
             return Self.extreme(operands.map { eval($0, entity, asOf, record: record) }, largest: largest)

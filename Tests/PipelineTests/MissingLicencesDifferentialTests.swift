@@ -46,6 +46,30 @@ final class MissingLicencesDifferentialTests: XCTestCase {
             XCTAssertFalse(batch.outcomes.contains(.eligible), policy)
             XCTAssertTrue(batch.outcomes.contains(.unknown), policy)
         }
+        // 已填 / 未填 of a licence field are unknown too (nobody knows whether records exist), in both.
+        let rules = dir.file("rules")
+        try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: RepositoryPaths.schemas, toPath: rules + "/schemas")
+        try """
+            政策 T-YT “证照有效期已填”
+              领域 惠企
+              部门 “区政务服务和大数据管理局”
+              对象 企业
+              方式 提醒
+              条件 有期限 “证照都写明有效期”：已填(证照.有效期至)
+              条件 缺期限 “有证照未写有效期”：未填(证照.有效期至)
+            结束
+            """.write(toFile: rules + "/t.policy", atomically: true, encoding: .utf8)
+        let filled = try RuleCatalog.entries(rulesDirectory: rules, schemas: schemas)
+        let filledReport = try EngineVerification.run(
+            policies: filled.entries.map(\.policy), program: try XCTUnwrap(filled.program), store: store, asOf: day
+        )
+        XCTAssertEqual(filledReport.mismatches.count, 0)
+        let present = try XCTUnwrap(filledReport.result.policies.first)
+        for condition in present.conditions {
+            XCTAssertTrue((0..<present.outcomes.count).allSatisfy { condition.value(at: $0) == .unknown }, condition.name)
+        }
+
         // Once licences are imported (even an extract that lists none for most firms) they are known.
         _ = try importer.run(ImportRequest(kind: .licences, path: out + "/\(DatasetKind.licences.rawValue).csv", maxBadRate: 0.2))
         let after = try EngineVerification.run(policies: policies, program: program, store: store, asOf: day)

@@ -142,13 +142,15 @@ extension ChunkEvaluator {
         let x = slot(a, frame)
         if case .list(let tag) = kindOf(a.index, f), case .relatedField(_, let name, _) = plan.program.nodes[a.index].operation {
             // A related field outside an aggregate is filled when every record has it (and
-            // there is at least one).
-            // A collection never imported has no records: none is filled.
-            let csr = plan.relatedRows(tag == .licences ? EnginePlan.licences : EnginePlan.members)
+            // there is at least one). Of a collection never imported nobody knows: unknown.
+            guard let csr = plan.relatedRows(tag == .licences ? EnginePlan.licences : EnginePlan.members) else {
+                for w in 0..<frame.words { out.valid[w] = 0 }
+                return
+            }
             let column = plan.related[tag == .licences ? EnginePlan.licences : EnginePlan.members].columns[name]
             for i in 0..<frame.count {
-                let records = csr?.range(of: start + i) ?? 0..<0
-                let all = !records.isEmpty && records.allSatisfy { column?.isValid(Int(csr?.rows[$0] ?? 0)) ?? false }
+                let records = csr.range(of: start + i)
+                let all = !records.isEmpty && records.allSatisfy { column?.isValid(Int(csr.rows[$0])) ?? false }
                 if all == filled { out.truth[i >> 6] |= 1 << UInt64(i & 63) }
             }
             return
