@@ -71,14 +71,27 @@ extension ProfileStore {
                 }
                 sql += " ORDER BY id"
                 if let limit { sql += " LIMIT \(max(0, limit))" }
-                let itemSQL = try db.makeStatement(sql: "SELECT item_key FROM push_message_items WHERE message_id = ? ORDER BY item_key")
                 return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                    let id: Int64 = row[0]
-                    return PushMessage(
-                        id: id, key: row[1], night: row[2], payeeID: row[3], channel: row[4], address: row[5], body: row[6], status: row[7],
-                        attempts: row[8], reason: row[9], createdAt: row[10], itemKeys: try String.fetchAll(itemSQL, arguments: [id])
+                    PushMessage(
+                        id: row[0], key: row[1], night: row[2], payeeID: row[3], channel: row[4], address: row[5], body: row[6], status: row[7],
+                        attempts: row[8], reason: row[9], createdAt: row[10]
                     )
                 }
+            }
+        }
+    }
+
+    /// How many messages are in any of `statuses`, of one night when `night` is given.
+    public func pushMessageCount(statuses: [String], night: String? = nil) throws -> Int {
+        try guarded("读取推送统计") {
+            try pool.read { db in
+                var sql = "SELECT COUNT(*) FROM push_messages WHERE status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))"
+                var arguments: [any DatabaseValueConvertible] = statuses
+                if let night {
+                    sql += " AND night = ?"
+                    arguments.append(night)
+                }
+                return try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
             }
         }
     }

@@ -87,7 +87,6 @@ public struct PushMessage: Sendable, Equatable {
     public var attempts: Int
     public var reason: String?
     public var createdAt: String
-    public var itemKeys: [String]
 }
 
 /// One status change of a message.

@@ -141,7 +141,7 @@ public enum NightlyPlan {
         NightlyStep(name: "dispatch", label: "发送推送") { context, _ in
             let clock = PushClock(now: context.now, settings: try context.pushSettings())
             if clock.isQuiet() {
-                let waiting = try context.store.pushMessages(statuses: ["queued", "sending"]).count
+                let waiting = try context.store.pushMessageCount(statuses: ["queued", "sending"])
                 return NightlyOutcome(message: "免打扰时段（\(clock.settings.quietHoursText)），\(waiting) 条消息等待之后的 push dispatch")
             }
             let gateway: HTTPGateway
@@ -155,7 +155,7 @@ public enum NightlyPlan {
                 try context.audit("dispatch", "发往网关的消息 \(summary.delivered + summary.failed) 条（送达 \(summary.delivered) 条）")
             }
             // The night's failed messages, whichever attempt sent them (one killed mid-dispatch, say).
-            let failed = try context.store.pushMessages(statuses: ["failed"]).filter { $0.night == clock.night }.count
+            let failed = try context.store.pushMessageCount(statuses: ["failed"], night: clock.night)
             return NightlyOutcome(
                 produced: "delivered \(summary.delivered)",
                 message: "送达 \(summary.delivered) 条，失败 \(summary.failed) 条，过期 \(summary.expired) 条，重试 \(summary.retries) 次，"
