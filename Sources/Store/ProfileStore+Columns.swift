@@ -83,6 +83,8 @@ struct ColumnParts {
     /// Takes in a reader's dictionary, generations and entries (its tables must be set first).
     /// The residents' reader always comes first, so only licences and enterprises are renumbered.
     mutating func add(_ reader: PartReader) {
+        // Residents' codes are never renumbered: a later reader of residents would corrupt them.
+        precondition(dictionary == nil || reader.generations[.residents] == nil, "居民数据列须由第一个读取器装载（字典编码不重排）")
         generations.merge(reader.generations) { _, new in new }
         pending += reader.pending
         guard let existing = dictionary else {

@@ -56,11 +56,15 @@ public struct ReviewPass: Sendable {
         for (index, batch) in result.policies.enumerated() {
             let items = byPolicy[batch.policyID]
             bindings.append(items)
-            guard opensItems || items != nil, let policy = compiled[batch.policyID],
-                  let population = columns.subjects[batch.subject], let ids = result.populations[batch.subject]?.ids,
-                  population.ids.count == ids.count, population.ids.first == ids.first, population.ids.last == ids.last else {
+            guard opensItems || items != nil, let policy = compiled[batch.policyID] else {
                 inputs.append(nil)
                 continue
+            }
+            // The columns and the result come from one load: misaligned, every hash would be of
+            // another entity's values — stop rather than skip the policy's decisions in silence.
+            let population = columns.subjects[batch.subject], ids = result.populations[batch.subject]?.ids ?? []
+            guard let population, population.ids.count == ids.count, population.ids.first == ids.first, population.ids.last == ids.last else {
+                preconditionFailure("人工复核：政策 \(batch.policyID) 的数据列（\(population?.ids.count ?? 0) 个对象）与运行结果（\(ids.count) 个）不一致")
             }
             inputs.append(verified ? nil : ReviewInputs(keys: ReviewInputs.keys(of: policy, in: program), population: population, columns: columns))
             var next = 0
