@@ -1,6 +1,12 @@
 /// Chinese phone numbers: an 11-digit mobile (1[3-9]xxxxxxxxx, optional +86 / 86 prefix) or a
 /// landline with area code (0 + 2–3 digits, optional hyphen, 7–8 digits, e.g. 0371-67881234).
 public enum PhoneNumber {
+    /// Whether a normalised number (as `normalize` gives and profiles store) is a mobile: only a
+    /// mobile can receive SMS; landlines are normalised as `0371-67881234`.
+    public static func isMobile(_ normalized: String) -> Bool {
+        normalized.utf8.count == 11 && normalized.utf8.first == UInt8(ascii: "1")
+    }
+
     /// The normalised number (mobile digits only; landline as `0371-67881234`), or nil.
     public static func normalize(_ text: String) -> String? {
         // The common case, a plain 11-digit mobile, is already normalised: return it as it is

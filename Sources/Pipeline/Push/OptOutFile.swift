@@ -48,7 +48,7 @@ public enum OptOutFile {
 
     /// A mobile number (normalized as profiles store it) or an 18-character ID / credit code.
     static func normalize(_ text: String) -> String? {
-        if let phone = PhoneNumber.normalize(text), phone.count == 11, phone.hasPrefix("1") { return phone }
+        if let phone = PhoneNumber.normalize(text), PhoneNumber.isMobile(phone) { return phone }
         let upper = text.uppercased()
         if upper.count == 18, upper.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }) { return upper }
         return nil

@@ -40,7 +40,7 @@ enum PushContacts {
                 for (channel, values) in addresses {
                     // SMS needs a mobile: a landline on file is no SMS contact.
                     guard case .text(let address)? = values[index], !address.isEmpty else { continue }
-                    if channel == "sms", !(address.count == 11 && address.hasPrefix("1")) { continue }
+                    if channel == "sms", !PhoneNumber.isMobile(address) { continue }
                     contact.addresses[channel] = address
                 }
                 out[PushItems.Payee(kind: kind, id: id)] = contact

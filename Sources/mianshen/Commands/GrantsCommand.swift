@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Evaluation
 import Foundation
 import Outputs
 import Pipeline
@@ -203,7 +204,7 @@ enum GrantsText {
     }
 
     static func outcomeText(_ code: String) -> String {
-        ["ineligible": "不符合", "unknown": "待人工复核", "excluded": "互斥未享", "over_budget": "超出预算", "absent": "已不在档案中"][code] ?? code
+        BatchOutcome(code: code)?.label ?? (code == "absent" ? "已不在档案中" : code)
     }
 
     /// Entries left out of a payment file because the payee has no name in the profiles.
