@@ -118,6 +118,11 @@ struct ColumnCache {
         return out
     }
 
+    /// One entry of encoded `bytes` (none before the kind's first import).
+    func entry(_ name: String, bytes: [UInt8]) -> [Entry] {
+        generation > 0 ? [Entry(kind: kind, generation: generation, name: name, bytes: bytes)] : []
+    }
+
     /// Writes `entries` for the kinds whose generation is still current (an import may have
     /// committed since they were read), dropping older generations' entries.
     static func save(_ entries: [Entry], _ db: Database) throws {

@@ -178,18 +178,49 @@ extension LoadedColumn {
         guard let dictionary else {
             return ColumnCacheCodec.encode(values: values, validity: validity, count: count, kind: kind)
         }
-        // Global codes → local ones, in order of first appearance.
-        var local = [Int64](repeating: -1, count: dictionary.count)
-        var strings: [String] = []
-        var codes = [Int64](repeating: 0, count: count)
-        for row in 0..<count where isValid(row) {
-            let global = Int(values[row])
-            if local[global] < 0 {
-                local[global] = Int64(strings.count)
-                strings.append(dictionary.strings[global])
+        return ColumnCacheCodec.encode(codes: values, validity: validity, count: count, kind: kind, strings: dictionary.strings)
+    }
+}
+
+extension ColumnCacheCodec {
+    /// A text column whose valid rows hold codes into `strings`, with its own dictionary of only
+    /// the strings used, in order of first appearance (no hashing: one array indexed by code).
+    static func encode(codes: [Int64], validity: [UInt64], count: Int, kind: UInt8, strings: [String]) -> [UInt8] {
+        var local = [Int64](repeating: -1, count: strings.count)
+        var used: [String] = []
+        var out = [Int64](repeating: 0, count: count)
+        for row in 0..<count where validity[row >> 6] & (1 << UInt64(row & 63)) != 0 {
+            let code = Int(codes[row])
+            if local[code] < 0 {
+                local[code] = Int64(used.count)
+                used.append(strings[code])
             }
-            codes[row] = local[global]
+            out[row] = local[code]
         }
-        return ColumnCacheCodec.encode(values: codes, validity: validity, count: count, kind: kind, dictionary: strings)
+        return encode(values: out, validity: validity, count: count, kind: kind, dictionary: used)
+    }
+
+    /// Texts (few distinct: relations) as codes into a dictionary.
+    static func encode(codedTexts texts: [String?]) -> [UInt8] {
+        var dictionary = TextDictionary()
+        var codes = [Int64](repeating: 0, count: texts.count)
+        var validity = [UInt64](repeating: 0, count: (texts.count + 63) >> 6)
+        for (row, text) in texts.enumerated() {
+            guard let text else { continue }
+            codes[row] = dictionary.code(text)
+            validity[row >> 6] |= 1 << UInt64(row & 63)
+        }
+        return encode(values: codes, validity: validity, count: texts.count, kind: 4, dictionary: dictionary.strings)
+    }
+
+    static func decodeCodedTexts(_ bytes: UnsafeRawBufferPointer) -> [String?]? {
+        guard let column = decodeIntegers(bytes), let strings = column.dictionary else { return nil }
+        var out = [String?](repeating: nil, count: column.values.count)
+        for row in out.indices where column.validity[row >> 6] & (1 << UInt64(row & 63)) != 0 {
+            let code = Int(column.values[row])
+            guard code >= 0, code < strings.count else { return nil }
+            out[row] = strings[code]
+        }
+        return out
     }
 }

@@ -47,6 +47,8 @@ struct HouseholdIndex {
     static let idsEntry = ":household_ids"
     static let cacheTexts = [idsEntry]
     static let cacheIntegers = [":household_of", ":household_heads", ":household_order"]
+    /// Each row's relation (dictionary-coded), kept for an import that patches the entries.
+    static let relationsEntry = ":relations"
 
     /// The resident keys and 户号 lists as cache entries.
     func cacheTexts(keys: [String]) -> [String: [String?]] {

@@ -190,8 +190,10 @@ struct PartReader: Sendable {
         if let hit = try cache.read([ColumnCache.holders], into: &dictionary, db), let holders = hit.texts[ColumnCache.holders] {
             return LicenceRows(table: hit.table, holders: holders.map { $0 ?? "" })
         }
-        let (_, table, extra, _) = try read(schemas.licences, extra: ["holder_id"], db, order: "holder_id")
-        pending += cache.entries(table, dictionary: dictionary, texts: [ColumnCache.holders: extra[0]], integers: [:])
+        let (keys, table, extra, _) = try read(schemas.licences, extra: ["holder_id"], db, order: "holder_id")
+        // The licence numbers too, which no run reads: an import patches the entries by them.
+        let texts = [ColumnCache.holders: extra[0], ColumnCache.keys: keys.map { Optional($0) }]
+        pending += cache.entries(table, dictionary: dictionary, texts: texts, integers: [:])
         return LicenceRows(table: table, holders: extra[0].map { $0 ?? "" })
     }
 
@@ -205,18 +207,21 @@ struct PartReader: Sendable {
         }
         // 户号 packed into integers when they fit (they do: H + 15 digits), else as text.
         let packedRead = try read(schemas.residents, extra: ["household_id", "relation"], db, packing: 0)
-        let keys: [String], table: ColumnTable, households: HouseholdIndex
+        let keys: [String], table: ColumnTable, households: HouseholdIndex, relations: [String?]
         if let packed = packedRead.packed {
-            (keys, table) = (packedRead.keys, packedRead.table)
-            households = HouseholdIndex(packed, relations: packedRead.extra[1]) { $0.text }
+            (keys, table, relations) = (packedRead.keys, packedRead.table, packedRead.extra[1])
+            households = HouseholdIndex(packed, relations: relations) { $0.text }
         } else {
             let (k, t, extra, _) = try read(schemas.residents, extra: ["household_id", "relation"], db)
-            (keys, table) = (k, t)
-            households = HouseholdIndex(extra[0], relations: extra[1]) { $0 }
+            (keys, table, relations) = (k, t, extra[1])
+            households = HouseholdIndex(extra[0], relations: relations) { $0 }
         }
         pending += cache.entries(
             table, dictionary: dictionary, texts: households.cacheTexts(keys: keys), integers: households.cacheIntegers
         )
+        // Each row's relation, which no run reads: an import patching the entries recomputes the
+        // households' heads from it.
+        pending += cache.entry(HouseholdIndex.relationsEntry, bytes: ColumnCacheCodec.encode(codedTexts: relations))
         return ResidentRows(keys: keys, table: table, households: households)
     }
 
@@ -336,6 +341,10 @@ struct PartReader: Sendable {
     /// A stored cell as the column's integer, or nil when unknown (NULL, or not of the
     /// column's type: a date that does not parse). Text as `ColumnMapping.fieldValue` reads it.
     private mutating func cell(_ handle: OpaquePointer, _ index: Int32, _ kind: CellKind) -> Int64? {
+        Self.cell(handle, index, kind, dictionary: &dictionary)
+    }
+
+    static func cell(_ handle: OpaquePointer, _ index: Int32, _ kind: CellKind, dictionary: inout TextDictionary) -> Int64? {
         switch (sqlite3_column_type(handle, index), kind) {
         case (SQLITE_NULL, _): return nil
         case (SQLITE_INTEGER, .bool): return sqlite3_column_int64(handle, index) != 0 ? 1 : 0
@@ -394,6 +403,19 @@ struct PackedKey: Hashable, Comparable {
         var high: UInt64 = 0, low: UInt64 = 0
         for i in 0..<16 {
             let byte = i < count ? UInt64(bytes[i]) : 0
+            if i < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
+        }
+        self.high = high
+        self.low = low
+    }
+
+    /// The same key from an id's UTF-8 bytes. Clears `fits` for a value longer than 16 bytes.
+    init<Bytes: Collection<UInt8>>(bytes: Bytes, fits: inout Bool) {
+        if bytes.count > 16 { fits = false }
+        var high: UInt64 = 0, low: UInt64 = 0
+        var iterator = bytes.makeIterator()
+        for i in 0..<16 {
+            let byte = UInt64(iterator.next() ?? 0)
             if i < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
         }
         self.high = high

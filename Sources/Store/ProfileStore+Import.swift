@@ -33,6 +33,8 @@ public final class ImportWriter {
     private var arguments: [DatabaseValue] = []
     /// The current row's texts, bound to `insert` without copies on a first load.
     private var arena = TextArena()
+    /// The keys whose rows this import wrote, for patching the kind's column cache.
+    private(set) var touched = TouchedKeys()
 
     init(db: Database, schema: Schema, importID: Int64, sourcePath: String) throws {
         self.db = db
@@ -52,6 +54,7 @@ public final class ImportWriter {
                 droppedIndexes.append(index["sql"])
             }
         }
+        if tableWasEmpty { touched.overflow() }  // a first load: the next read builds the cache
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
         insert = try db.makeStatement(sql: """
             INSERT INTO \(table) (\(names.joined(separator: ", ")), active, first_import_id, last_import_id)
@@ -102,6 +105,7 @@ public final class ImportWriter {
         sqlite3_reset(handle)
         let retire = try db.makeStatement(sql: "UPDATE \(table) SET active = 0, last_import_id = ? WHERE \(key) = ?")
         for value in unseen {
+            touched.add(value)
             try recordChange.execute(arguments: [schema.kind.rawValue, value, "active", "是", "否", importID])
             try retire.execute(arguments: [importID, value])
         }
@@ -161,6 +165,7 @@ public final class ImportWriter {
                 try recordChange.execute(arguments: [schema.kind.rawValue, key, "active", "否", "是", importID])
             }
             guard changed else { return .unchanged }
+            touched.add(key)
             arguments.removeAll(keepingCapacity: true)
             arguments.append(contentsOf: newValues)
             arguments.append(importID.databaseValue)
@@ -173,6 +178,7 @@ public final class ImportWriter {
         arguments.append(importID.databaseValue)
         arguments.append(importID.databaseValue)
         try insert.execute(arguments: StatementArguments(arguments))
+        touched.add(key)
         return .inserted
     }
 }
@@ -218,6 +224,7 @@ extension ProfileStore {
                 try db.execute(sql: "PRAGMA cache_size = \(populated ? -65536 : -8192)")
                 defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
                 var decision = ImportDecision(accepted: false, counts: ImportCounts(), quarantine: [], message: nil)
+                var touched = TouchedKeys()
                 try db.inSavepoint {
                     let writer = try ImportWriter(db: db, schema: schema, importID: importID, sourcePath: start.path)
                     do {
@@ -235,6 +242,14 @@ extension ProfileStore {
                     }
                     guard decision.accepted else { return .rollback }
                     try writer.finish()
+                    touched = writer.touched
+                    return .commit
+                }
+                // The import's rows are final: bring the kind's column cache to this import
+                // (best effort: a patch that fails leaves it stale, and the import stands).
+                let accepted = decision.accepted && failure == nil
+                try? db.inSavepoint {
+                    try ColumnCachePatch(schema: schema).apply(importID: importID, accepted: accepted, touched: touched, db)
                     return .commit
                 }
                 let insertEntry = try db.makeStatement(sql: """

@@ -25,12 +25,7 @@ final class AuditCLITests: XCTestCase {
     }
 
     private func sqlite(_ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", db, sql]
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, sql)
+        try SQLiteShell.run(db, sql)
     }
 
     /// The entries as JSON objects, in order.

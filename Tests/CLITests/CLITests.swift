@@ -122,8 +122,17 @@ final class CLITests: XCTestCase {
         let cached = try run("db", "info")
         XCTAssertTrue(cached.stdout.contains("列缓存") && cached.stdout.contains("居民 "), cached.stdout)
         XCTAssertFalse(cached.stdout.contains("已过期"), cached.stdout)
+        // The same people under Chinese headers: the import changes no row, the cache stays current.
         let again = try run("import", "residents", "Fixtures/residents_zh.csv")
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertTrue(try run("db", "info").stdout.contains("已过期"), "an import makes the residents' columns stale")
+        XCTAssertFalse(try run("db", "info").stdout.contains("已过期"), "an import that changed nothing")
+        // A cache the import cannot patch (an entry missing) is left stale, and shown so.
+        try SQLiteShell.run(db, "DELETE FROM column_cache WHERE name = ':relations'")
+        let lines = try String(contentsOfFile: RepositoryPaths.fixture("residents.csv"), encoding: .utf8)
+        let changed = try dir.write("changed.csv", lines.replacingOccurrences(of: ",是,否,否,,无,", with: ",是,是,否,,无,"))
+        let third = try run("import", "residents", changed)
+        XCTAssertEqual(third.status, 0, third.stderr)
+        XCTAssertTrue(third.stdout.contains("更新 "), third.stdout)
+        XCTAssertTrue(try run("db", "info").stdout.contains("已过期"), "an import that could not patch the cache")
     }
 }

@@ -31,7 +31,7 @@ final class GrantsCLITests: XCTestCase {
     }
 
     private func sqlite(_ db: String, _ sql: String) throws -> String {
-        try SQLiteShell.query(db, sql)
+        try SQLiteShell.run(db, sql)
     }
 
     @discardableResult

@@ -46,7 +46,7 @@ final class NightlyCLITests: XCTestCase {
     }
 
     private func sqlite(_ sql: String) throws -> String {
-        try SQLiteShell.query(dir.file("n.db"), sql).trimmingCharacters(in: .whitespacesAndNewlines)
+        try SQLiteShell.run(dir.file("n.db"), sql).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func ledger() throws -> [String] {

@@ -74,12 +74,12 @@ final class RemindersCLITests: XCTestCase {
         try FileManager.default.copyItem(atPath: RepositoryPaths.rules + "/templates", toPath: dir.file("templates"))
         try check(["run", "--as-of", "2026-11-01"])
         try check(["push", "queue", "--now", "2026-11-01T22:00:00+08:00"])
-        let bodies = try SQLiteShell.query(db, "SELECT channel || ' ' || body FROM push_messages WHERE payee_id = '\(a.0)'")
+        let bodies = try SQLiteShell.run(db, "SELECT channel || ' ' || body FROM push_messages WHERE payee_id = '\(a.0)'")
         XCTAssertTrue(bodies.contains("食品经营许可证（JY-A-60）将于2026-12-31到期"), bodies)
         XCTAssertTrue(bodies.contains("排污许可证（PW-A-10）将于2026-11-11到期"), bodies)
         XCTAssertFalse(bodies.contains("JY-B-61"), bodies)
         let keys = "SELECT period FROM push_told WHERE policy_id = 'TX-ZZDQ' ORDER BY period"
-        XCTAssertEqual(try SQLiteShell.query(db, keys), "排污许可证 PW-A-10 2026-11-11\n食品经营许可证 JY-A-60 2026-12-31\n")
+        XCTAssertEqual(try SQLiteShell.run(db, keys), "排污许可证 PW-A-10 2026-11-11\n食品经营许可证 JY-A-60 2026-12-31\n")
         // The next night: nothing new. Then PW-A-10 is renewed to expire on 2026-12-20: told again.
         try check(["run", "--as-of", "2026-11-02"])
         XCTAssertTrue(try check(["push", "queue", "--now", "2026-11-02T22:00:00+08:00"]).stdout.contains("写入待发消息 0 条"))
@@ -89,7 +89,7 @@ final class RemindersCLITests: XCTestCase {
         try check(["import", "licences", dir.file("licences.csv")])
         try check(["run", "--as-of", "2026-11-03"])
         try check(["push", "queue", "--now", "2026-11-03T22:00:00+08:00"])
-        let night = try SQLiteShell.query(db, "SELECT body FROM push_messages WHERE payee_id = '\(a.0)' AND night = '2026-11-03'")
+        let night = try SQLiteShell.run(db, "SELECT body FROM push_messages WHERE payee_id = '\(a.0)' AND night = '2026-11-03'")
         XCTAssertTrue(night.contains("排污许可证（PW-A-10）将于2026-12-20到期"), night)
         XCTAssertFalse(night.contains("JY-A-60"), "told before, unchanged: \(night)")
     }

@@ -79,7 +79,7 @@ enum TrialStore {
     /// (a store where the rules were run with --include-drafts).
     static func approvals(probe: String) throws -> String {
         var yaml = ""
-        for line in try SQLiteShell.query(probe, "SELECT policy_id || ' ' || sha256 FROM run_policies WHERE run_id = (SELECT MAX(id) FROM runs)").split(separator: "\n") {
+        for line in try SQLiteShell.run(probe, "SELECT policy_id || ' ' || sha256 FROM run_policies WHERE run_id = (SELECT MAX(id) FROM runs)").split(separator: "\n") {
             let parts = line.split(separator: " ")
             for department in ["区民政局", "区财政局"] {
                 yaml += "- policy: \(parts[0])\n  sha256: \(parts[1])\n  department: \(department)\n  reviewer: 测试\n  at: '2026-11-27T00:00:00Z'\n"

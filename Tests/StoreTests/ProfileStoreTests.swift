@@ -126,19 +126,9 @@ final class ConditionalEmptyMigrationTests: XCTestCase {
         )
     }
 
-    /// The sqlite3 shell (installed by .ci/run): the store's API has no raw SQL, on purpose.
     @discardableResult
     func sqlite(_ path: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", path, sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, sql)
-        return String(decoding: data, as: UTF8.self)
+        try SQLiteShell.run(path, sql)
     }
 }
 

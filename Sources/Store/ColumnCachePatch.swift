@@ -1,0 +1,282 @@
+internal import Datasets
+internal import Foundation
+internal import GRDB
+internal import GRDBSQLite
+
+/// The keys whose rows an import wrote (inserted, updated, re-activated, retired), for patching
+/// its kind's column cache. A first load, or more than `limit` keys, and it keeps none: the
+/// cache is then left to the next read to rebuild from the tables.
+struct TouchedKeys {
+    static let limit = 200_000
+    private(set) var keys: [String] = []
+    private(set) var overflowed = false
+
+    mutating func add(_ key: String) {
+        guard !overflowed else { return }
+        if keys.count >= Self.limit { overflow() } else { keys.append(key) }
+    }
+
+    mutating func add(_ key: DatabaseValue) {
+        if let text = String.fromDatabaseValue(key) { add(text) } else { overflow() }
+    }
+
+    mutating func overflow() {
+        overflowed = true
+        keys = []
+    }
+}
+
+/// An import brings its kind's column cache (`ColumnCache`) to its own generation, in its own
+/// transaction, so that the first run after a nightly import reads the cache like every later
+/// run instead of every row of the table (at 1 M residents: seconds). The previous generation's
+/// entries lose the rows the import touched; those still active are read back by key (through
+/// the key's index: a 1 % night reads 1 % of the rows) and merged in at their place in the
+/// cache's order; the residents' household index is recomputed from every row's 户号 and
+/// relation. The result is what a read from the tables would cache (tested against one).
+///
+/// Cached keys are compared and copied as bytes, and fields are patched one at a time, so that
+/// the patch allocates no string per row and holds one decoded column at a time.
+///
+/// Nothing is patched when there is nothing to patch from (no previous entries, or entries
+/// written before they carried licence numbers and relations), or after a first load or a very
+/// large change: the cache is then stale, as before, and the next read rebuilds it. A rejected
+/// import changed no row: its entries are only relabelled.
+struct ColumnCachePatch {
+    let schema: Schema
+
+    func apply(importID: Int64, accepted: Bool, touched: TouchedKeys, _ db: Database) throws {
+        let kind = schema.kind.rawValue
+        guard let previous = try Int64.fetchOne(
+            db, sql: "SELECT max(id) FROM imports WHERE kind = ? AND id < ?", arguments: [kind, importID]
+        ) else { return }
+        if !accepted || (touched.keys.isEmpty && !touched.overflowed) {
+            try db.execute(sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind, previous])
+            try db.execute(
+                sql: "UPDATE column_cache SET generation = ? WHERE kind = ? AND generation = ?", arguments: [importID, kind, previous]
+            )
+            return
+        }
+        guard !touched.overflowed else { return }
+        let read = try db.makeStatement(sql: "SELECT data FROM column_cache WHERE kind = ? AND generation = ? AND name = ?")
+        func blob(_ name: String) throws -> [UInt8]? {
+            try Data.fetchOne(read, arguments: [kind, previous, name]).map { [UInt8]($0) }
+        }
+        let names = Set(try String.fetchAll(
+            db, sql: "SELECT name FROM column_cache WHERE kind = ? AND generation = ?", arguments: [kind, previous]
+        ))
+        let fields = schema.fields.filter { names.contains(ColumnCache.fieldEntry($0)) }
+        guard let keys = try blob(ColumnCache.keys).flatMap(TextListView.init) else { return }
+        let holders = schema.kind == .licences ? try blob(ColumnCache.holders).flatMap(TextListView.init) : nil
+        guard schema.kind != .licences || holders?.count == keys.count else { return }
+        let delta = try DeltaRows(schema: schema, fields: fields, keys: touched.keys, db)
+        let sources = Self.mergedOrder(keys: keys, holders: holders, delta: delta)
+
+        // Each entry is written as soon as it is made (replacing the previous generation's of the
+        // same name), so one decoded column at a time is held. An entry that cannot be patched
+        // stops the patch: those written are right for this generation, the rest stay stale.
+        let generation = try ColumnCache.generation(of: schema.kind, db)
+        let write = try db.makeStatement(sql: "INSERT OR REPLACE INTO column_cache (kind, name, generation, data) VALUES (?, ?, ?, ?)")
+        func add(_ name: String, _ bytes: [UInt8]) throws {
+            try write.execute(arguments: [kind, name, generation, bytes.withUnsafeBytes { Data($0) }])
+        }
+        if schema.kind == .residents {
+            guard let households = try Self.households(sources, blob, delta) else { return }
+            for (name, list) in households.index.cacheTexts(keys: []) where name != ColumnCache.keys {
+                try add(name, ColumnCacheCodec.encode(texts: list))
+            }
+            for (name, values) in households.index.cacheIntegers {
+                let validity = [UInt64](repeating: ~0, count: (values.count + 63) >> 6)
+                try add(name, ColumnCacheCodec.encode(values: values, validity: validity, count: values.count, kind: 0))
+            }
+            try add(HouseholdIndex.relationsEntry, ColumnCacheCodec.encode(codedTexts: households.relations))
+        }
+        try add(ColumnCache.keys, Self.texts(sources, keys, delta.keyBytes.map { Optional($0) }))
+        if let holders { try add(ColumnCache.holders, Self.texts(sources, holders, delta.holderBytes)) }
+        for (f, spec) in fields.enumerated() {
+            let entry = ColumnCache.fieldEntry(spec)
+            guard let cached = try blob(entry), let bytes = Self.field(spec, cached, sources, delta, column: f) else { return }
+            try add(entry, bytes)
+        }
+        try db.execute(sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind, generation])
+    }
+
+    /// The merged rows in the cache's order (key; licences: holder, NULL first, then key): ≥ 0 a
+    /// cached row kept, < 0 the delta row −(j + 1). Cached rows whose key the import touched go.
+    private static func mergedOrder(keys: TextListView, holders: TextListView?, delta: DeltaRows) -> [Int32] {
+        var touched: [UInt64: [Int]] = [:]
+        for (i, key) in delta.touchedBytes.enumerated() { touched[fnv(key[...]), default: []].append(i) }
+        func removed(_ row: Int) -> Bool {
+            let bytes = keys.bytes(row)
+            guard let candidates = touched[fnv(bytes)] else { return false }
+            return candidates.contains { delta.touchedBytes[$0].elementsEqual(bytes) }
+        }
+        /// Whether delta row `j` sorts before cached row `row`.
+        func before(_ j: Int, _ row: Int) -> Bool {
+            if let holders {
+                let own = delta.holderBytes[j], other = holders.isNull(row) ? nil : holders.bytes(row)
+                switch (own, other) {
+                case (nil, .some): return true
+                case (.some, nil): return false
+                case (let a?, let b?) where !a.elementsEqual(b): return a.lexicographicallyPrecedes(b)
+                default: break
+                }
+            }
+            return delta.keyBytes[j].lexicographicallyPrecedes(keys.bytes(row))
+        }
+        let incoming = delta.keyBytes.indices.sorted { a, b in
+            if holders != nil, delta.holderBytes[a] != delta.holderBytes[b] {
+                guard let x = delta.holderBytes[a] else { return true }
+                guard let y = delta.holderBytes[b] else { return false }
+                return x.lexicographicallyPrecedes(y)
+            }
+            return delta.keyBytes[a].lexicographicallyPrecedes(delta.keyBytes[b])
+        }
+        var sources: [Int32] = []
+        sources.reserveCapacity(keys.count + incoming.count)
+        var next = 0
+        for row in 0..<keys.count where !removed(row) {
+            while next < incoming.count, before(incoming[next], row) {
+                sources.append(Int32(-(incoming[next] + 1)))
+                next += 1
+            }
+            sources.append(Int32(row))
+        }
+        for j in incoming[next...] { sources.append(Int32(-(j + 1))) }
+        return sources
+    }
+
+    /// FNV-1a of an id's bytes.
+    private static func fnv(_ bytes: some Collection<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
+    private static func texts(_ sources: [Int32], _ cached: TextListView, _ fresh: [[UInt8]?]) -> [UInt8] {
+        var out = TextListBuilder(capacity: sources.count, bytes: sources.count * 20)
+        for source in sources {
+            if source >= 0 {
+                let row = Int(source)
+                out.append(cached.isNull(row) ? nil : cached.bytes(row))
+            } else {
+                out.append(fresh[Int(-source - 1)])
+            }
+        }
+        return out.encoded
+    }
+
+    /// The residents' household index and relations, recomputed for the merged rows.
+    private static func households(
+        _ sources: [Int32], _ blob: (String) throws -> [UInt8]?, _ delta: DeltaRows
+    ) throws -> (index: HouseholdIndex, relations: [String?])? {
+        guard let ids = try blob(HouseholdIndex.idsEntry).flatMap(TextListView.init),
+              let of = try blob(HouseholdIndex.cacheIntegers[0]).flatMap({ b in b.withUnsafeBytes { ColumnCacheCodec.decodeIntegers($0) } }),
+              let cachedRelations = try blob(HouseholdIndex.relationsEntry).flatMap({ b in b.withUnsafeBytes { ColumnCacheCodec.decodeCodedTexts($0) } }),
+              of.values.count == cachedRelations.count, of.values.allSatisfy({ 0 <= $0 && $0 < ids.count }) else { return nil }
+        let relations = sources.map { $0 >= 0 ? cachedRelations[Int($0)] : delta.relations[Int(-$0 - 1)] }
+        // 户号 packed as the table read packs them (each cached one once), else as text.
+        var fits = true
+        let packedIDs = (0..<ids.count).map { ids.isNull($0) ? nil : PackedKey(bytes: ids.bytes($0), fits: &fits) }
+        let packedFresh = delta.households.map { $0.map { PackedKey(bytes: $0.utf8, fits: &fits) } }
+        if fits {
+            let rows = sources.map { $0 >= 0 ? packedIDs[Int(of.values[Int($0)])] : packedFresh[Int(-$0 - 1)] }
+            return (HouseholdIndex(rows, relations: relations) { $0.text }, relations)
+        }
+        let texts = (0..<ids.count).map { ids.string($0) }
+        let rows = sources.map { $0 >= 0 ? texts[Int(of.values[Int($0)])] : delta.households[Int(-$0 - 1)] }
+        return (HouseholdIndex(rows, relations: relations) { $0 }, relations)
+    }
+
+    /// One cached field in the merged order (nil if its entry is damaged); the delta's text
+    /// codes become the column's own.
+    private static func field(_ spec: FieldSpec, _ blob: [UInt8], _ sources: [Int32], _ delta: DeltaRows, column: Int) -> [UInt8]? {
+        let cell = CellKind(spec.type)
+        guard let cached = blob.withUnsafeBytes({ ColumnCacheCodec.decodeIntegers($0) }), cached.kind == cell.code,
+              (cell == .text) == (cached.dictionary != nil) else { return nil }
+        let count = sources.count
+        var strings = cached.dictionary ?? []
+        var values = [Int64](repeating: 0, count: count)
+        var validity = [UInt64](repeating: 0, count: (count + 63) >> 6)
+        var local = [Int64](repeating: -1, count: cell == .text ? delta.dictionary.count : 0)
+        for (row, source) in sources.enumerated() {
+            var value: Int64
+            if source >= 0 {
+                let old = Int(source)
+                guard old < cached.values.count else { return nil }
+                guard cached.validity[old >> 6] & (1 << UInt64(old & 63)) != 0 else { continue }
+                value = cached.values[old]
+            } else {
+                guard let fresh = delta.values[column][Int(-source - 1)] else { continue }
+                value = fresh
+                if cell == .text {
+                    let code = Int(fresh)
+                    if local[code] < 0 {
+                        local[code] = Int64(strings.count)
+                        strings.append(delta.dictionary.strings[code])
+                    }
+                    value = local[code]
+                }
+            }
+            values[row] = value
+            validity[row >> 6] |= 1 << UInt64(row & 63)
+        }
+        return cell == .text
+            ? ColumnCacheCodec.encode(codes: values, validity: validity, count: count, kind: cell.code, strings: strings)
+            : ColumnCacheCodec.encode(values: values, validity: validity, count: count, kind: cell.code)
+    }
+}
+
+/// The rows an import touched, as they are now if still active: read by key.
+private struct DeltaRows {
+    var touchedBytes: [[UInt8]]
+    var keyBytes: [[UInt8]] = []
+    var holderBytes: [[UInt8]?] = []
+    var households: [String?] = []
+    var relations: [String?] = []
+    /// Per field, per row: the cell as the column's integer (text: a code into `dictionary`).
+    var values: [[Int64?]]
+    var dictionary = TextDictionary()
+
+    init(schema: Schema, fields: [FieldSpec], keys touched: [String], _ db: Database) throws {
+        let unique = Array(Set(touched))
+        touchedBytes = unique.map { Array($0.utf8) }
+        values = Array(repeating: [], count: fields.count)
+        let structure: [String] = switch schema.kind {
+        case .licences: ["holder_id"]
+        case .residents: ["household_id", "relation"]
+        default: []
+        }
+        let columns = ([schema.key.name] + structure + fields.map(\.name)).map(ColumnMapping.quote).joined(separator: ", ")
+        let statement = try db.makeStatement(sql: """
+            SELECT \(columns) FROM \(ColumnMapping.quote(schema.kind.rawValue))
+            WHERE \(ColumnMapping.quote(schema.key.name)) = ? AND active = 1
+            """)
+        let handle = statement.sqliteStatement
+        let cells = fields.map { CellKind($0.type) }
+        for key in unique {
+            try statement.setArguments([key])
+            defer { sqlite3_reset(handle) }
+            let code = sqlite3_step(handle) & 0xFF
+            guard code == SQLITE_ROW else {
+                guard code == SQLITE_DONE else {
+                    throw StoreError("更新数据列缓存失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                }
+                continue  // retired
+            }
+            keyBytes.append(Array((PartReader.text(handle, 0) ?? key).utf8))
+            switch schema.kind {
+            case .licences:
+                holderBytes.append(PartReader.text(handle, 1).map { Array($0.utf8) })
+            case .residents:
+                holderBytes.append(nil)
+                households.append(PartReader.text(handle, 1))
+                relations.append(PartReader.text(handle, 2))
+            default:
+                holderBytes.append(nil)
+            }
+            for (f, cell) in cells.enumerated() {
+                values[f].append(PartReader.cell(handle, Int32(1 + structure.count + f), cell, dictionary: &dictionary))
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import Datasets
+import Evaluation
+import Foundation
+import Generator
+import Logging
+import MianshenTesting
+import Pipeline
+import RuleLanguage
+import Store
+import XCTest
+
+/// An import brings the column cache up to date itself: the first run after a nightly import
+/// reads the cache, and what it reads is exactly what a read from the tables gives.
+final class ColumnCachePatchTests: XCTestCase {
+    private var schemas: SchemaSet { get throws { try SchemaLoader.load(directory: RepositoryPaths.schemas) } }
+
+    /// Every field of every kind: the cache then holds them all.
+    private func allFields() throws -> ColumnRequest {
+        let schemas = try schemas
+        return ColumnRequest(
+            subjects: ["居民", "家庭", "企业"],
+            fields: Dictionary(uniqueKeysWithValues: DatasetKind.allCases.map { kind in (kind, Set(schemas[kind].fields.map(\.name))) })
+        )
+    }
+
+    private struct Night {
+        var residents: String
+        var enterprises: String
+        var licences: String
+    }
+
+    /// Two nights of a generated district. The residents' second night is the generator's (1 %
+    /// changed, 0.2 % new, 0.2 % gone); enterprises and licences lose rows, change one and gain one.
+    private func nights(_ dir: TemporaryDirectory) throws -> [Night] {
+        var out: [Night] = []
+        for night in 0...1 {
+            let path = dir.file("night-\(night)")
+            _ = try FixtureGenerator(schemas: schemas, options: FixtureOptions(
+                residents: 4_000, enterprises: 400, outputDirectory: path, seed: 11, night: night
+            )).run()
+            out.append(Night(residents: path + "/residents.csv", enterprises: path + "/enterprises.csv", licences: path + "/licences.csv"))
+        }
+        // The generator's night changes residents only; edit the others by hand.
+        for (index, kind) in [(1, "enterprises"), (2, "licences")] {
+            let path = index == 1 ? out[1].enterprises : out[1].licences
+            var lines = try String(contentsOfFile: out[0].residents.replacingOccurrences(of: "residents", with: kind), encoding: .utf8)
+                .split(separator: "\n").map(String.init)
+            lines.remove(at: 5)
+            lines.remove(at: 40)
+            var cells = lines[10].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if kind == "licences" {
+                cells[5] = "2031-01-31"  // expiry_date
+                // A new licence, held by the first enterprise: its number sorts between others.
+                var extra = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                extra[2] = "食品经营许可证"
+                extra[3] = "JY14101030000001"
+                lines.append(extra.joined(separator: ","))
+            } else {
+                cells[5] = "777"  // employees
+                var extra = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                extra[0] = "91410103MA00000011"
+                extra[1] = "郑州新设测试有限公司"
+                lines.append(extra.joined(separator: ","))
+            }
+            lines[10] = cells.joined(separator: ",")
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        return out
+    }
+
+    private func importNight(_ night: Night, into store: ProfileStore, full: Bool) throws {
+        let importer = Importer(store: store, logger: Logger(label: "test"))
+        for (kind, path) in [(DatasetKind.residents, night.residents), (.enterprises, night.enterprises), (.licences, night.licences)] {
+            let summary = try importer.run(ImportRequest(kind: kind, path: path, maxBadRate: 0.5, full: full))
+            XCTAssertEqual(summary.record.status, .ok, "\(kind) \(path)")
+        }
+    }
+
+    private func sql(_ store: ProfileStore, _ statement: String) throws {
+        try SQLiteShell.run(store.path, statement)
+    }
+
+    func testTheFirstLoadAfterAnImportReadsThePatchedCacheAndItEqualsTheTables() throws {
+        let dir = try TemporaryDirectory()
+        let nights = try nights(dir)
+        let patched = try ProfileStore(path: dir.file("patched.db"), schemas: schemas)
+        let fresh = try ProfileStore(path: dir.file("fresh.db"), schemas: schemas)
+        try importNight(nights[0], into: patched, full: false)
+        _ = try patched.loadColumns(try allFields())  // the cache of every field, from the tables
+        try importNight(nights[1], into: patched, full: true)
+        for cache in try patched.info().columnCache {
+            XCTAssertTrue(cache.current, "\(cache.kind): the import patched its cache")
+        }
+        // Behind the store's back: a load from the patched cache cannot see this.
+        try sql(patched, "UPDATE residents SET birth_date = NULL; UPDATE licences SET expiry_date = NULL; UPDATE enterprises SET employees = NULL")
+
+        try importNight(nights[0], into: fresh, full: false)
+        try importNight(nights[1], into: fresh, full: true)
+        let expected = rendered(try fresh.loadColumns(try allFields()))
+        let actual = rendered(try patched.loadColumns(try allFields()))
+        XCTAssertEqual(Set(actual.keys), Set(expected.keys))
+        XCTAssertGreaterThan(expected.count, 20)
+        for (name, values) in expected.sorted(by: { $0.key < $1.key }) {
+            let got = actual[name] ?? []
+            XCTAssertEqual(got.count, values.count, name)
+            if let row = zip(got, values).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
+                XCTFail("\(name) row \(row.offset): patched \(row.element.0), tables \(row.element.1)")
+            }
+        }
+        XCTAssertTrue(expected["企业.employees"]?.contains("777") ?? false, "the enterprise changed by the second night")
+        XCTAssertTrue(expected["licences.license_type"]?.contains("食品经营许可证") ?? false, "the new licence")
+    }
+
+    func testARunAfterTheNightlyImportEqualsOneOnANeverCachedStore() throws {
+        let dir = try TemporaryDirectory()
+        let nights = try nights(dir)
+        let catalog = try RuleCatalog.entries(rulesDirectory: RepositoryPaths.root + "/Rules", schemas: schemas)
+        let program = try XCTUnwrap(catalog.program)
+        let asOf = try XCTUnwrap(Day.parse("2025-12-01"))
+        func run(_ store: ProfileStore) throws -> LoadedRun {
+            try BatchRun.execute(entries: catalog.entries, program: program, store: store, asOf: asOf, includeDrafts: true)
+        }
+        let patched = try ProfileStore(path: dir.file("patched.db"), schemas: schemas)
+        try importNight(nights[0], into: patched, full: false)
+        let before = try run(patched)
+        try importNight(nights[1], into: patched, full: true)
+        let after = try run(patched)
+
+        let fresh = try ProfileStore(path: dir.file("fresh.db"), schemas: schemas)
+        try importNight(nights[0], into: fresh, full: false)
+        try importNight(nights[1], into: fresh, full: true)
+        try sql(fresh, "DELETE FROM column_cache")
+        let expected = try run(fresh)
+        XCTAssertNotEqual(expected.record.resultsSHA256, before.record.resultsSHA256, "the second night changed results")
+        XCTAssertEqual(after.record.resultsSHA256, expected.record.resultsSHA256)
+        for (a, b) in zip(after.result.policies, expected.result.policies) {
+            XCTAssertEqual(a.conditions, b.conditions, a.policyID)
+        }
+        XCTAssertEqual(after.result.populations, expected.result.populations)
+    }
+
+    func testARejectedImportKeepsTheCacheCurrent() throws {
+        let dir = try TemporaryDirectory()
+        let nights = try nights(dir)
+        let store = try ProfileStore(path: dir.file("s.db"), schemas: schemas)
+        try importNight(nights[0], into: store, full: false)
+        _ = try store.loadColumns(try allFields())
+        let header = try String(contentsOfFile: nights[0].residents, encoding: .utf8).prefix { $0 != "\n" }
+        let columns = header.split(separator: ",").count
+        let badRow = Array(repeating: "不是", count: columns).joined(separator: ",")
+        let bad = try dir.write("bad.csv", "\(header)\n\(badRow)\n\(badRow)\n")
+        let importer = Importer(store: store, logger: Logger(label: "test"))
+        _ = try? importer.run(ImportRequest(kind: .residents, path: bad, maxBadRate: 0))
+        XCTAssertEqual(try store.latestImport(kind: .residents)?.id, 1, "the bad file was not imported")
+        XCTAssertEqual(try store.info().recentImports.first?.status, .rejected, "but it is in the ledger")
+        XCTAssertTrue(try store.info().columnCache.allSatisfy(\.current))
+    }
+
+    /// Every subject's ids, members, licences and columns (and the licences' columns), as text.
+    private func rendered(_ set: ColumnSet) -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        func add(_ prefix: String, _ table: ColumnTable) {
+            for (name, column) in table.columns {
+                out["\(prefix).\(name)"] = (0..<table.count).map { row in
+                    guard column.isValid(row) else { return "∅" }
+                    let value = column.values[row]
+                    switch column.type {
+                    case .integer, .decimal, .bool, .date: return String(value)
+                    default: return set.dictionary.strings[Int(value)]
+                    }
+                }
+            }
+        }
+        for (subject, columns) in set.subjects {
+            out["\(subject):ids"] = columns.ids
+            out["\(subject):members"] = (columns.members.offsets + [-1] + columns.members.rows).map(String.init)
+            out["\(subject):licences"] = columns.licences.map { ($0.offsets + [-1] + $0.rows).map(String.init) } ?? ["none"]
+            add(subject, columns.fields)
+        }
+        add("licences", set.licences)
+        return out
+    }
+}
