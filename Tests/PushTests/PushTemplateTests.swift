@@ -62,4 +62,25 @@ final class PushTemplateTests: XCTestCase {
         XCTAssertEqual(answered.errors.count, 1)
         XCTAssertTrue(answered.errors[0].hasPrefix("\(replies):4:"), answered.errors[0])
     }
+
+    /// Columns are named by the header: a list with a name column is still a list (it opted
+    /// nobody out when the column count decided), and a reply file is found by its 回复 column.
+    func testOptOutColumnsAreNamedByTheHeader() throws {
+        let list = try dir.write("named.csv", "\u{FEFF}姓名,手机号\n张三,13800000005\n\"李,四\",13800000006\n")
+        let parsed = try OptOutFile.parse(path: list)
+        XCTAssertEqual(parsed.optOuts.map(\.address), ["13800000005", "13800000006"])
+        XCTAssertEqual(parsed.optOuts.map(\.source), ["名单", "名单"])
+        XCTAssertEqual(parsed.optOuts.map(\.line), [2, 3])
+        XCTAssertEqual(parsed.errors, [])
+
+        // A carrier's reply export in GB18030, quoted, with the reply in its own named column.
+        let text = "时间,手机号,回复内容\n\"2026-12-01 09:00\",13800000007,退订\n2026-12-01 09:01,13800000008,\"好的，谢谢\"\n"
+        let path = dir.file("replies-gb.csv")
+        try Data(Transcode.encode(text, to: "GB18030")).write(to: URL(fileURLWithPath: path))
+        let answered = try OptOutFile.parse(path: path)
+        XCTAssertEqual(answered.optOuts.map(\.address), ["13800000007"])
+        XCTAssertEqual(answered.optOuts.map(\.source), ["回T"])
+        XCTAssertEqual(answered.otherReplies, 1)
+        XCTAssertEqual(answered.errors, [])
+    }
 }
