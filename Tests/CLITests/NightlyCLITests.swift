@@ -108,6 +108,8 @@ final class NightlyCLITests: XCTestCase {
         XCTAssertTrue(first.stdout.contains("写入待发消息"), first.stdout)
         XCTAssertTrue(first.stdout.contains("免打扰时段（21:00–08:00）"), first.stdout)
         XCTAssertNotEqual(try sqlite("SELECT COUNT(*) FROM push_messages WHERE status = 'queued'"), "0")
+        // The messages belong to the nightly's night (the date of 02:00), not to the day before.
+        XCTAssertEqual(try sqlite("SELECT DISTINCT night FROM push_messages"), "2025-12-02")
         for line in first.stderr.split(separator: "\n") {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             XCTAssertNotNil(object?["time"] as? String, String(line))

@@ -185,8 +185,8 @@ final class PushCLITests: XCTestCase {
     /// so the gateway logs a duplicate and still has each message accepted exactly once.
     func testATimeoutIsRetriedWithTheSameKeyAndTheGatewayDedups() throws {
         try prepare()
-        let slow = try TestGatewayProcess(log: dir.file("slow.log"), secret: secret, arguments: ["--timeout-rate", "1", "--stall-seconds", "3"])
-        let timedOut = try run(["push", "dispatch", "--now", "2026-11-28T08:30:00+08:00"], gateway: slow, config: ["timeout": "0.5"])
+        let slow = try TestGatewayProcess(log: dir.file("slow.log"), secret: secret, arguments: ["--timeout-rate", "1", "--stall-seconds", "4"])
+        let timedOut = try run(["push", "dispatch", "--now", "2026-11-28T08:30:00+08:00"], gateway: slow, config: ["timeout": "1.5"])
         XCTAssertEqual(timedOut.status, 69, timedOut.stdout + timedOut.stderr)
         XCTAssertEqual(Set(slow.keys("accepted")).count, 2)
         XCTAssertEqual(slow.keys("accepted").count, 2, "each key accepted once")

@@ -123,7 +123,7 @@ public enum NightlyPlan {
     static var outboxStep: NightlyStep {
         NightlyStep(name: "outbox", label: "写入推送发件箱") { context, _ in
             let run = try context.run()
-            let clock = PushClock(now: context.now, settings: try context.pushSettings())
+            let clock = PushClock(now: context.now, settings: try context.pushSettings(), night: context.night.description)
             let templates = try PushTemplates(directory: context.config.rulesDirectory + "/templates")
             let summary = try PushQueue.queue(run: run, store: context.store, templates: templates, clock: clock, rules: try context.rules())
             try context.audit("outbox", "运行 \(run.record.id) 的推送事项 \(summary.items) 项，消息 \(summary.queued) 条")
@@ -139,7 +139,7 @@ public enum NightlyPlan {
     /// gateway that failed some messages, or no signing secret, lets the night finish with 69.
     static var dispatchStep: NightlyStep {
         NightlyStep(name: "dispatch", label: "发送推送") { context, _ in
-            let clock = PushClock(now: context.now, settings: try context.pushSettings())
+            let clock = PushClock(now: context.now, settings: try context.pushSettings(), night: context.night.description)
             if clock.isQuiet() {
                 let waiting = try context.store.pushMessageCount(statuses: ["queued", "sending"])
                 return NightlyOutcome(message: "免打扰时段（\(clock.settings.quietHoursText)），\(waiting) 条消息等待之后的 push dispatch")

@@ -5,10 +5,13 @@ public import Foundation
 public struct PushClock: Sendable {
     public var now: Date
     public var settings: PushSettings
+    /// The night the caller already decided (the nightly's own), instead of one worked out from `now`.
+    public var decidedNight: String?
 
-    public init(now: Date, settings: PushSettings) {
+    public init(now: Date, settings: PushSettings, night: String? = nil) {
         self.now = now
         self.settings = settings
+        decidedNight = night
     }
 
     var calendar: Calendar {
@@ -26,9 +29,10 @@ public struct PushClock: Sendable {
         return from < to ? (from <= minute && minute < to) : (minute >= from || minute < to)
     }
 
-    /// The night a queue belongs to: the local date 12 hours before `now`, so that 23:00 and
-    /// 02:00 of one night (a resumed nightly) are the same night.
+    /// The night a queue belongs to: the nightly's own night when it queues, else (`push queue`
+    /// by hand) the local date 12 hours before `now`, so that 23:00 and 02:00 are one night.
     public var night: String {
+        if let decidedNight { return decidedNight }
         let parts = calendar.dateComponents([.year, .month, .day], from: now.addingTimeInterval(-12 * 3600))
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
