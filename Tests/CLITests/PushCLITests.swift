@@ -217,4 +217,15 @@ final class PushCLITests: XCTestCase {
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("MIANSHEN_GATEWAY_SECRET"), result.stderr)
     }
+
+    /// A wrong push setting is a usage error (64), named by file and key, as the nightly's are.
+    func testAWrongSettingExitsSixtyFourNamingTheKey() throws {
+        try prepare()
+        for (toml, key) in [("[push]\nquiet_hours = \"半夜\"\n", "quiet_hours"), ("[push]\nfoo = 1\n", "foo"), ("[push\n", "TOML")] {
+            let config = try dir.write("bad.toml", toml)
+            let result = try CLIRunner.run(["push", "dispatch", "--config", config, "--rules", dir.path, "--db", dir.file("p.db")])
+            XCTAssertEqual(result.status, 64, toml + result.stderr)
+            XCTAssertTrue(result.stderr.contains(config) && result.stderr.contains(key), result.stderr)
+        }
+    }
 }

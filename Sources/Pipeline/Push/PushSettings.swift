@@ -40,13 +40,13 @@ public struct PushSettings: Sendable, Equatable {
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
         } catch {
-            throw PushError("无法读取配置文件 \(file)：\(error.localizedDescription)")
+            throw PushError.config("无法读取配置文件 \(file)：\(error.localizedDescription)")
         }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw PushError("\(file):\(error.source.begin.line): TOML 格式错误：\(error.description)")
+            throw PushError.config("\(file):\(error.source.begin.line): TOML 格式错误：\(error.description)")
         }
         // The file is the nightly's too (cron's morning `push dispatch --config mianshen.toml`):
         // its other tables are the nightly's to check.
@@ -58,15 +58,15 @@ public struct PushSettings: Sendable, Equatable {
     public init(table: TOMLTable, file: String, ignoringOthers: Bool = true) throws {
         if !ignoringOthers {
             for key in table.keys where key != "push" && key != "gateway" {
-                throw PushError("\(file): 未知的配置项 \(key)（推送配置只有 [push] 和 [gateway]）")
+                throw PushError.config("\(file): 未知的配置项 \(key)（推送配置只有 [push] 和 [gateway]）")
             }
         }
         if let push = table["push"] {
-            guard let push = push.table else { throw PushError("\(file): push 应为表 [push]") }
+            guard let push = push.table else { throw PushError.config("\(file): push 应为表 [push]") }
             try readPush(push, file: file)
         }
         if let gateway = table["gateway"] {
-            guard let gateway = gateway.table else { throw PushError("\(file): gateway 应为表 [gateway]") }
+            guard let gateway = gateway.table else { throw PushError.config("\(file): gateway 应为表 [gateway]") }
             try readGateway(gateway, file: file)
         }
     }
@@ -78,36 +78,36 @@ public struct PushSettings: Sendable, Equatable {
             switch key {
             case "quiet_hours":
                 guard let text = value.string, let range = Self.quietRange(text) else {
-                    throw PushError("\(file): \(name) 应为 \"HH:MM-HH:MM\"（如 \"21:00-08:00\"）")
+                    throw PushError.config("\(file): \(name) 应为 \"HH:MM-HH:MM\"（如 \"21:00-08:00\"）")
                 }
                 (quietFrom, quietTo) = range
             case "time_zone":
-                guard let text = value.string, TimeZone(identifier: text) != nil else { throw PushError("\(file): \(name) 不是有效的时区名（如 Asia/Shanghai）") }
+                guard let text = value.string, TimeZone(identifier: text) != nil else { throw PushError.config("\(file): \(name) 不是有效的时区名（如 Asia/Shanghai）") }
                 timeZone = text
             case "channels":
-                guard let array = value.array else { throw PushError("\(file): \(name) 应为渠道列表（如 [\"sms\", \"app\"]）") }
+                guard let array = value.array else { throw PushError.config("\(file): \(name) 应为渠道列表（如 [\"sms\", \"app\"]）") }
                 var out: [String] = []
                 for element in array {
                     guard let text = element.string, Self.knownChannels.contains(text) else {
-                        throw PushError("\(file): \(name) 含未知渠道（可用：\(Self.knownChannels.joined(separator: "、"))）")
+                        throw PushError.config("\(file): \(name) 含未知渠道（可用：\(Self.knownChannels.joined(separator: "、"))）")
                     }
                     if !out.contains(text) { out.append(text) }
                 }
                 channels = out
             case "rate_limit_per_hour":
-                guard let limits = value.table else { throw PushError("\(file): \(name) 应为表 [push.rate_limit_per_hour]") }
+                guard let limits = value.table else { throw PushError.config("\(file): \(name) 应为表 [push.rate_limit_per_hour]") }
                 for channel in limits.keys {
-                    guard Self.knownChannels.contains(channel) else { throw PushError("\(file): \(name).\(channel) 是未知渠道") }
-                    guard let limit = limits[channel]?.int, limit > 0 else { throw PushError("\(file): \(name).\(channel) 应为正整数") }
+                    guard Self.knownChannels.contains(channel) else { throw PushError.config("\(file): \(name).\(channel) 是未知渠道") }
+                    guard let limit = limits[channel]?.int, limit > 0 else { throw PushError.config("\(file): \(name).\(channel) 应为正整数") }
                     ratePerHour[channel] = limit
                 }
             case "unknown_consent":
-                guard let text = value.string, ["send", "hold"].contains(text) else { throw PushError("\(file): \(name) 应为 \"send\" 或 \"hold\"") }
+                guard let text = value.string, ["send", "hold"].contains(text) else { throw PushError.config("\(file): \(name) 应为 \"send\" 或 \"hold\"") }
                 unknownConsent = text
             case "expire_hours":
                 expireHours = try Self.positive(value.int, name, file)
             default:
-                throw PushError("\(file): 未知的配置项 \(name)")
+                throw PushError.config("\(file): 未知的配置项 \(name)")
             }
         }
     }
@@ -119,12 +119,12 @@ public struct PushSettings: Sendable, Equatable {
             switch key {
             case "url":
                 guard let text = value.string, let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
-                    throw PushError("\(file): \(name) 应为 http(s) 地址")
+                    throw PushError.config("\(file): \(name) 应为 http(s) 地址")
                 }
                 gatewayURL = text
             case "secret_env":
                 guard let text = value.string, !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-                    throw PushError("\(file): \(name) 应为环境变量名（密钥本身不得写入配置文件）")
+                    throw PushError.config("\(file): \(name) 应为环境变量名（密钥本身不得写入配置文件）")
                 }
                 secretEnv = text
             case "timeout_seconds":
@@ -134,18 +134,18 @@ public struct PushSettings: Sendable, Equatable {
             case "backoff_seconds":
                 backoffSeconds = try Self.seconds(value, name, file)
             default:
-                throw PushError("\(file): 未知的配置项 \(name)")
+                throw PushError.config("\(file): 未知的配置项 \(name)")
             }
         }
     }
 
     private static func positive(_ value: Int?, _ name: String, _ file: String) throws -> Int {
-        guard let value, value > 0 else { throw PushError("\(file): \(name) 应为正整数") }
+        guard let value, value > 0 else { throw PushError.config("\(file): \(name) 应为正整数") }
         return value
     }
 
     private static func seconds(_ value: any TOMLValueConvertible, _ name: String, _ file: String) throws -> Double {
-        guard let seconds = value.double ?? value.int.map(Double.init), seconds >= 0 else { throw PushError("\(file): \(name) 应为非负秒数") }
+        guard let seconds = value.double ?? value.int.map(Double.init), seconds >= 0 else { throw PushError.config("\(file): \(name) 应为非负秒数") }
         return seconds
     }
 
@@ -172,4 +172,7 @@ public struct PushError: CategorizedError, CustomStringConvertible, Sendable {
         self.description = description
         self.category = category
     }
+
+    /// A push or gateway setting that is missing, unknown or wrong: exit 64, as the nightly's.
+    static func config(_ description: String) -> PushError { PushError(description, category: .usage) }
 }
