@@ -67,6 +67,17 @@ public struct PostedPeriod: Sendable, Hashable {
 }
 
 /// What one posting changed in the ledger.
+/// What the ledger holds for one policy and period, seen from a population (`heldGrants`).
+public struct HeldGrants: Sendable {
+    /// Per entity of the population: its grant's net amount in fen; nil without a grant.
+    public var net: [Int64?]
+    /// Grants of entities not in the population (gone, or out of its scope).
+    public var others: [(entityID: String, netFen: Int64)] = []
+    /// Grants in all, and their net total in fen.
+    public var count = 0
+    public var totalFen: Int64 = 0
+}
+
 public struct PostingSummary: Sendable, Equatable {
     public var created = 0
     public var unchanged = 0

@@ -115,6 +115,19 @@ final class GrantsCLITests: XCTestCase {
         XCTAssertFalse(table.contains(a), "ID numbers are masked")
     }
 
+    /// A holder gone from the population (no longer active) is flagged as absent, not reversed.
+    func testAHolderWhoLeftThePopulationIsFlaggedAbsent() throws {
+        try publish()
+        try evaluate()
+        let masked = try XCTUnwrap(try ledger().first { $0[4].hasSuffix(String(a.suffix(4))) }?[4], "A holds grants")
+        let held = try ledger().filter { $0[4] == masked }
+        XCTAssertFalse(held.isEmpty, "A holds grants")
+        _ = try sqlite(dir.file("g.db"), "UPDATE residents SET active = 0 WHERE id_number = '\(a)'; DELETE FROM column_cache")
+        XCTAssertTrue(try evaluate().stdout.contains("标记待复核 \(held.count) 个"))
+        let flagged = try ledger(["--flagged"])
+        XCTAssertEqual(flagged.map { [$0[4], $0[10]] }, Array(repeating: [masked, "absent"], count: held.count))
+    }
+
     /// A flag is resolved by a later run that finds the holder eligible again, or closed by a person
     /// (audited); a run older than the latest posted for the period is not posted over it.
     func testFlagsCloseByHandOrWhenEligibleAgainAndAnOlderRunIsRefused() throws {

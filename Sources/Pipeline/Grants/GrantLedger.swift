@@ -17,9 +17,10 @@ public enum GrantLedger {
         var out: [String: BatchDecisions.Granted] = [:]
         for policy in policies where policy.budget != nil {
             let period = BenefitPeriod(cycle: policy.period, asOf: result.asOf)
-            let held = try store.grantedInPeriod(policyID: policy.id, period: period.code)
-            guard !held.isEmpty, let ids = result.populations[policy.subject ?? "居民"]?.ids else { continue }
-            out[policy.id] = BatchDecisions.Granted(totalFen: held.values.reduce(0, &+), held: ids.map { held[$0] })
+            guard let ids = result.populations[policy.subject ?? "居民"]?.ids else { continue }
+            let held = try store.heldGrants(policyID: policy.id, period: period.code, alignedTo: ids)
+            guard held.count > 0 else { continue }
+            out[policy.id] = BatchDecisions.Granted(totalFen: held.totalFen, held: held.net)
         }
         return out
     }
@@ -62,7 +63,7 @@ public enum GrantLedger {
                   let ids = run.result.populations[batch.subject]?.ids else { continue }
             let period = BenefitPeriod(cycle: info.period, asOf: run.result.asOf)
             // Read once: a rerun finds most grants unchanged and builds nothing for them.
-            let held = try store.grantedInPeriod(policyID: batch.policyID, period: period.code)
+            let held = try store.heldGrants(policyID: batch.policyID, period: period.code, alignedTo: ids)
             let flagged = try store.flaggedEntities(policyID: batch.policyID, period: period.code)
             periods.append(PostedPeriod(policyID: batch.policyID, period: period.code, periodLabel: period.label))
             var changed: [Int] = []
@@ -71,7 +72,7 @@ public enum GrantLedger {
                 if !flagged.isEmpty, flagged.contains(ids[entity]) {
                     cleared.append(GrantFlagging(policyID: batch.policyID, entityID: ids[entity], period: period.code, outcome: outcome.code))
                 }
-                let amount = held[ids[entity]]
+                let amount = held.net[entity]
                 if amount == batch.amountFen[entity] {
                     unchanged += 1
                 } else {
@@ -85,17 +86,19 @@ public enum GrantLedger {
                 let id = ids[entity]
                 // A new grant paid to 户主 / 监护人 whose payee the data does not give is not posted
                 // to the entity itself (a child, say): it is listed for the office to resolve.
-                if let payees, payees[entity] == nil, held[id] == nil {
+                if let payees, payees[entity] == nil, held.net[entity] == nil {
                     missingPayees.append("\(batch.policyID) \(id)")
                     continue
                 }
                 let benefit = Self.benefit(policyID: batch.policyID, title: info.title, entityID: id, period: period, payeeID: payees?[entity] ?? id)
                 postings.append(GrantPosting(benefit: benefit, source: directMode, amountFen: batch.amountFen[entity]))
             }
-            for (id, amount) in held where amount > 0 {
-                let outcome = position(of: id, in: ids).map { batch.outcomes[$0] }
-                guard outcome != .eligible else { continue }
-                flags.append(GrantFlagging(policyID: batch.policyID, entityID: id, period: period.code, outcome: outcome?.code ?? "absent"))
+            // Holders no longer eligible (or gone from the population) are flagged for review.
+            for (entity, amount) in held.net.enumerated() where (amount ?? 0) > 0 && entity < batch.outcomes.count && batch.outcomes[entity] != .eligible {
+                flags.append(GrantFlagging(policyID: batch.policyID, entityID: ids[entity], period: period.code, outcome: batch.outcomes[entity].code))
+            }
+            for other in held.others where other.netFen > 0 {
+                flags.append(GrantFlagging(policyID: batch.policyID, entityID: other.entityID, period: period.code, outcome: "absent"))
             }
         }
         return Plan(
@@ -132,16 +135,6 @@ public enum GrantLedger {
     private static func text(_ value: FieldValue?) -> String? {
         if case .text(let text)? = value { return text }
         return nil
-    }
-
-    /// Binary search in a population's ascending ids.
-    static func position(of id: String, in ids: [String]) -> Int? {
-        var low = 0, high = ids.count
-        while low < high {
-            let mid = (low + high) / 2
-            if ids[mid] < id { low = mid + 1 } else { high = mid }
-        }
-        return low < ids.count && ids[low] == id ? low : nil
     }
 
     /// `2026-12` → 202612, `2026` → 2026, `一次性` / `ONCE` → ONCE; nil for anything else.
