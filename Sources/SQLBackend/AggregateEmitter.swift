@@ -53,7 +53,7 @@ struct AggregateEmitter {
         let empty = emptyValue(operation)
         guard joined else { return empty }
         let collection = collection(kind(operation))
-        return "CASE WHEN \(SQLDialect.quote(collection.countColumn)) IS NULL THEN \(empty) ELSE \(SQLDialect.quote(column(id))) END"
+        return "(CASE WHEN \(SQLDialect.quote(collection.countColumn)) IS NULL THEN \(empty) ELSE \(SQLDialect.quote(column(id))) END)"
     }
 
     /// Over no records: 计数 and 合计 0, 任一 and 持有有效证照 false, 所有 true, 最大/最小 unknown.
