@@ -81,14 +81,16 @@ struct ExpressionEmitter {
 
     /// The amount before rounding: tiers matched top down (0 when none matches), then the cap.
     func amount(_ amount: CompiledAmount, _ context: Context = .entity) throws -> String {
-        let raw: String
-        let cap: NodeID?
+        let (raw, cap) = try uncapped(amount, context)
+        return try cap.map { Self.capped(raw, try emit($0, context)) } ?? raw
+    }
+
+    /// The formula or the matching tier's value, and the cap node if any.
+    func uncapped(_ amount: CompiledAmount, _ context: Context = .entity) throws -> (String, NodeID?) {
         switch amount {
-        case .formula(let node, let c):
-            raw = try emit(node, context)
-            cap = c
-        case .tiers(let by, let tiers, let c):
-            cap = c
+        case .formula(let node, let cap):
+            return (try emit(node, context), cap)
+        case .tiers(let by, let tiers, let cap):
             let x = try emit(by, context)
             var text = "CASE WHEN \(x) IS NULL THEN NULL"
             for tier in tiers {
@@ -96,11 +98,13 @@ struct ExpressionEmitter {
                 if let upper = tier.upper { test += " AND \(x) \(tier.upperInclusive ? "<=" : "<") \(upper)" }
                 text += " WHEN \(test) THEN \(try emit(tier.value, context))"
             }
-            raw = text + " ELSE 0 END"
+            return (text + " ELSE 0 END", cap)
         }
-        guard let cap else { return raw }
-        let limit = try emit(cap, context)
-        return "CASE WHEN (\(raw)) IS NULL OR (\(limit)) IS NULL THEN NULL WHEN (\(raw)) <= (\(limit)) THEN (\(raw)) ELSE (\(limit)) END"
+    }
+
+    /// 上限: the smaller of the two, unknown when either is (SQL's LEAST would skip a NULL).
+    static func capped(_ value: String, _ cap: String) -> String {
+        "CASE WHEN (\(value)) IS NULL OR (\(cap)) IS NULL THEN NULL WHEN (\(value)) <= (\(cap)) THEN (\(value)) ELSE (\(cap)) END"
     }
 
     private func parameter(_ name: String) -> String {

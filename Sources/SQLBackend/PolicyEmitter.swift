@@ -31,16 +31,26 @@ struct PolicyEmitter {
             inner.append("\(try emitter.emit(condition.node)) AS \(SQLDialect.quote(condition.name)) /* \(SQLDialect.comment(condition.label)) */")
             own.append(condition.name)
         }
-        let amount = try policy.amount.map { try emitter.amount($0) }
-        // Without a 金额 (提醒), an eligible row carries 0.00, as the engine's results do.
-        inner.append("\(amount ?? "0") AS raw_amount")
+        // The amount before its cap, and the cap, as columns: the outer SELECT caps them.
+        var amount: String?
+        if let compiled = policy.amount {
+            let (value, cap) = try emitter.uncapped(compiled)
+            inner.append("\(value) AS amount_value")
+            if let cap {
+                inner.append("\(try emitter.emit(cap)) AS amount_cap")
+                amount = ExpressionEmitter.capped("c.amount_value", "c.amount_cap")
+            } else {
+                amount = "c.amount_value"
+            }
+        }
         inner.append("\(try grantRank(policy, emitter)) AS grant_rank")
         let all = own.isEmpty ? "TRUE" : own.map { "c.\(SQLDialect.quote($0))" }.joined(separator: " AND ")
         let outcome = "CASE WHEN (\(all)) IS NULL THEN 'unknown' WHEN NOT (\(all)) THEN 'ineligible'"
-            + (amount == nil ? "" : " WHEN c.raw_amount IS NULL THEN 'unknown'") + " ELSE 'eligible' END"
+            + (amount.map { " WHEN (\($0)) IS NULL THEN 'unknown'" } ?? "") + " ELSE 'eligible' END"
+        // Without a 金额 (提醒), an eligible row carries 0.00, as the engine's results do.
         var outer = [
             "c.entity_id", "\(SQLDialect.text(policy.id)) AS policy_id", "\(outcome) AS outcome",
-            "CASE WHEN (\(all)) THEN CAST(ROUND(c.raw_amount, 2) AS DECIMAL(18, 2)) END AS amount", "c.grant_rank",
+            "CASE WHEN (\(all)) THEN CAST(ROUND(\(amount ?? "0"), 2) AS DECIMAL(18, 2)) END AS amount", "c.grant_rank",
         ]
         for column in conditionColumns {
             outer.append(own.contains(column) ? "c.\(SQLDialect.quote(column))" : "CAST(NULL AS BOOLEAN) AS \(SQLDialect.quote(column))")
