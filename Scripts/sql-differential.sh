@@ -6,7 +6,8 @@
 # (Python duckdb in bench/.venv, created when missing) and into PostgreSQL (a throwaway
 # cluster initialised in a temp directory, on a Unix socket only, run as a non-root user;
 # Debian's postgresql installed with apt-get when missing), runs `mianshen rules sql` in each
-# and compares every (entity, policy) outcome and amount with `mianshen results --all`.
+# and compares every (entity, policy) outcome and amount with `mianshen results --all`. The rules
+# are a copy of Rules/ plus Scripts/sql/constructs.policy (what the library does not use).
 # Prints the first differences and exits 1 on any. Trino's script is generated, not run.
 #
 #   Scripts/sql-differential.sh                 # 100,000 residents, 20,000 firms
@@ -57,20 +58,26 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
+# The library, plus one policy per subject using what the library does not (Scripts/sql/constructs.policy).
+rules="$work/Rules"
+cp -r Rules "$rules"
+mkdir -p "$rules/测试"
+cp Scripts/sql/constructs.policy "$rules/测试/构造.policy"
+
 t0=$(now)
 "$bin" fixtures generate --residents "$N" --enterprises "$M" --seed "$SEED" --bad-rate 0.01 --as-of "$AS_OF" \
-  --out "$work/data" >/dev/null
+  --out "$work/data" --rules "$rules" >/dev/null
 for kind in residents enterprises licences; do
-  "$bin" import "$kind" "$work/data/$kind.csv" --db "$work/m.db" >/dev/null
+  "$bin" import "$kind" "$work/data/$kind.csv" --db "$work/m.db" --rules "$rules" >/dev/null
 done
 t1=$(now)
-"$bin" run --as-of "$AS_OF" --include-drafts --db "$work/m.db" >/dev/null
-"$bin" results --all --format csv --db "$work/m.db" >"$work/mianshen.csv"
+"$bin" run --as-of "$AS_OF" --include-drafts --db "$work/m.db" --rules "$rules" >/dev/null
+"$bin" results --all --format csv --db "$work/m.db" --rules "$rules" >"$work/mianshen.csv"
 t2=$(now)
-"$bin" export --dir "$work/export" --db "$work/m.db" >/dev/null
+"$bin" export --dir "$work/export" --db "$work/m.db" --rules "$rules" >/dev/null
 for dialect in duckdb postgres trino; do
-  "$bin" rules sql --dialect "$dialect" --as-of "$AS_OF" --include-drafts --out "$work/$dialect.sql" 2>/dev/null
-  "$bin" rules sql --ddl --dialect "$dialect" --out "$work/$dialect-ddl.sql" 2>/dev/null
+  "$bin" rules sql --dialect "$dialect" --as-of "$AS_OF" --include-drafts --rules "$rules" --out "$work/$dialect.sql" 2>/dev/null
+  "$bin" rules sql --ddl --dialect "$dialect" --rules "$rules" --out "$work/$dialect-ddl.sql" 2>/dev/null
 done
 t3=$(now)
 echo "居民 $N、企业 $M（种子 $SEED，评估日 $AS_OF）：生成与导入 $(seconds "$t0" "$t1") 秒，mianshen run 与导出结果 $(seconds "$t1" "$t2") 秒，export 与 rules sql $(seconds "$t2" "$t3") 秒" >&2
