@@ -64,6 +64,8 @@ let package = Package(
             name: "Evaluation", dependencies: ["RuleLanguage", "Datasets"],
             swiftSettings: strictSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // The compiled program as SQL (DuckDB, PostgreSQL, Trino) for the engine a province runs.
+        .target(name: "SQLBackend", dependencies: ["RuleLanguage", "Datasets"], swiftSettings: strictSettings),
         // Realistic synthetic district data with a manifest of the rows it corrupted.
         .target(name: "Generator", dependencies: ["Datasets"], swiftSettings: strictSettings),
         // What a run produces for people: applications (XML via libxml2's xmlTextWriter, HTML via
@@ -111,6 +113,7 @@ let package = Package(
             name: "mianshen",
             dependencies: [
                 "Pipeline", "Store", "Datasets", "Ingest", "Generator", "RuleLanguage", "Evaluation", "Diagnostics", "Outputs",
+                "SQLBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -22,3 +22,5 @@ Scripts/check-applications.sh "$bin"
 Scripts/check-report.sh
 # The nightly killed with SIGKILL at seeded moments, resumed, and compared with a clean run (short mode).
 CHAOS_KILLS=5 MIANSHEN_BIN="$bin" Scripts/chaos-nightly.sh
+# The policies as SQL in DuckDB and PostgreSQL equal `mianshen run` (issue 15; short mode, 5,000 residents).
+MIANSHEN_BIN="$bin" Scripts/sql-differential.sh --short

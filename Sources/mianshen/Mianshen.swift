@@ -20,7 +20,7 @@ struct Mianshen: AsyncParsableCommand {
             ReportCommand.self, RemindersCommand.self,
             ApplicationsCommand.self, AuditCommand.self, ReviewCommand.self, GrantsCommand.self,
             NightlyCommand.self,
-            PushCommand.self,
+            PushCommand.self, ExportCommand.self,
         ]
     )
 }

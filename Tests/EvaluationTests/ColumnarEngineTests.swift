@@ -191,6 +191,27 @@ final class ColumnarEngineTests: XCTestCase {
         }
     }
 
+    /// Dates are ordered as in the reference (they were compared for equality only: every
+    /// `出生日期 < 1960-01-01` was unknown in the engine; found by Scripts/sql-differential.sh).
+    func testDatesCompareInOrder() throws {
+        let rules = """
+            政策 T-6 “日期”
+              领域 养老
+              对象 居民
+              方式 直接兑现
+              条件 早 “1960 年前出生”：出生日期 < 1960-01-01
+              条件 晚 “最早出生者不早于 1950 年”：最小(家庭成员.出生日期) >= 1950-01-01
+            结束
+            """
+        func born(_ text: String) throws -> FieldValue { .date(try XCTUnwrap(Day.parse(text))) }
+        let entities = try ["1955-06-01", "1960-01-01", "1949-12-31"].map { day in
+            EntityFacts(fields: ["birth_date": try born(day)], related: [.residents: [["birth_date": try born(day)]]])
+        } + [EntityFacts(fields: ["birth_date": .null], related: [.residents: []])]
+        let batch = try agreeing(rules, entities, asOf: "2025-06-30")["T-6"]
+        XCTAssertEqual((0..<4).map { condition(batch, "早", $0) }, [.yes, .no, .yes, .unknown])
+        XCTAssertEqual((0..<4).map { condition(batch, "晚", $0) }, [.yes, .yes, .no, .unknown])
+    }
+
     /// Fixed-point overflow: the row is decided by the reference evaluator (exact Decimal),
     /// never from a wrapped integer.
     func testOverflowingRowsAreDecidedExactly() throws {

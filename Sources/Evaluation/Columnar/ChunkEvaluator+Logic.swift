@@ -40,7 +40,11 @@ extension ChunkEvaluator {
                 out.truth[w] = known & (op == .equal ? ~differ : differ)
             }
             return
-        case (.date, .date) where equality, (.code, .code) where equality:
+        // Dates are ordered (出生日期 < 1960-01-01), as in the reference; codes only compare equal.
+        // (Dates were equality-only here: every date ordering was unknown, unlike the reference.)
+        case (.date, .date):
+            break
+        case (.code, .code) where equality:
             break
         case let (x, y) where x.isNumber && y.isNumber:
             break

@@ -1,4 +1,5 @@
 internal import Datasets
+internal import Diagnostics
 
 /// Turns checked rule files into a `Program`. Runs only after the checker found no error,
 /// so every name resolves; identical operations are interned once (hash-consing), which is
@@ -27,15 +28,16 @@ public struct Lowering {
             }
         }
         var parameters: [String: CompiledParameter] = [:]
-        for (name, (parameter, _)) in names.parameters {
-            parameters[name] = CompiledParameter(
-                name: name, unit: parameter.unit?.text,
-                values: parameter.values.map { value in
-                    // A value in 万元 of a parameter in 元 is converted exactly, as 预算 is.
-                    let converted = parameter.unit?.text == "元" && value.unit?.text == "万元"
-                    return (value.from.value, converted ? Self.yuan(fromWan: value.value.value) : value.value.value)
-                }.sorted { $0.0 < $1.0 }
-            )
+        for (name, (parameter, file)) in names.parameters {
+            let values = parameter.values.map { value in
+                // A value in 万元 of a parameter in 元 is converted exactly, as 预算 is.
+                let converted = parameter.unit?.text == "元" && value.unit?.text == "万元"
+                let line = file.location(of: value.from.range.lowerBound).line
+                return (value.from.value, converted ? Self.yuan(fromWan: value.value.value) : value.value.value, "\(file.name):\(line)")
+            }.sorted { $0.0 < $1.0 }
+            var compiled = CompiledParameter(name: name, unit: parameter.unit?.text, values: values.map { ($0.0, $0.1) })
+            compiled.sources = values.map(\.2)
+            parameters[name] = compiled
         }
         var program = Program(nodes: nodes, policies: policies, parameters: parameters)
         program.names = namedNodes

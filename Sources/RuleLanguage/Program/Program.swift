@@ -162,6 +162,8 @@ public struct CompiledParameter: Sendable {
     public var unit: String?
     /// Values from each date on, sorted by date.
     public var values: [(from: Day, value: String)]
+    /// Where each value is written (`Rules/助医/城乡居民医保缴费资助.policy:2`), aligned with `values`.
+    public var sources: [String] = []
 }
 
 public struct CompiledPolicy: Sendable {

@@ -9,7 +9,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "政策规则：检查、测试、列出、展示、试算、审核。",
-        subcommands: [Check.self, Test.self, List.self, Show.self, Try.self, Approve.self]
+        subcommands: [Check.self, Test.self, List.self, Show.self, Try.self, Approve.self, RulesSQLCommand.self]
     )
 
     struct Check: ParsableCommand {

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The compiled policies as SQL, checked against our engine on real SQL engines (issue 15):
+# generates a population (missing values, households, licences, bad rows the import
+# quarantines), imports it, runs `mianshen run --include-drafts` (the whole library, with its
+# 互斥组 and 预算), exports the active records (`mianshen export`), loads them into DuckDB
+# (Python duckdb in bench/.venv, created when missing) and into PostgreSQL (a throwaway
+# cluster initialised in a temp directory, on a Unix socket only, run as a non-root user;
+# Debian's postgresql installed with apt-get when missing), runs `mianshen rules sql` in each
+# and compares every (entity, policy) outcome and amount with `mianshen results --all`. The rules
+# are a copy of Rules/ plus Scripts/sql/constructs.policy (what the library does not use).
+# Prints the first differences and exits 1 on any. Trino's script is generated, not run.
+#
+#   Scripts/sql-differential.sh                 # 100,000 residents, 20,000 firms
+#   Scripts/sql-differential.sh --short         # 5,000 residents (Scripts/test.sh)
+#   N=1000000 AS_OF=2026-11-27 MIANSHEN_BIN=.build/release/mianshen Scripts/sql-differential.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${N:-100000}
+if [ "${1:-}" = "--short" ]; then N=5000; fi
+M=${M:-$((N / 5))}
+SEED=${SEED:-11}
+# Every policy of the library is in force on 2025-06-30 (two end on 2025-12-31).
+AS_OF=${AS_OF:-2025-06-30}
+bin=${MIANSHEN_BIN:-}
+if [ -z "$bin" ]; then
+  swift build --product mianshen >&2
+  bin=$(swift build --show-bin-path)/mianshen
+fi
+venv=${BENCH_VENV:-bench/.venv}
+
+missing=()
+[ -n "$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || missing+=(postgresql)
+python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+py="$venv/bin/python"
+"$py" -c 'import duckdb' 2>/dev/null || "$venv/bin/pip" install --quiet duckdb >&2
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mianshen-sql.XXXXXX")
+pgdir=""
+pguser=""
+cleanup() {
+  if [ -n "$pgdir" ] && [ -f "$pgdir/data/postmaster.pid" ]; then
+    runuser -u "$pguser" -- "$pgbin/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  [ -n "$pgdir" ] && rm -rf "$pgdir"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# The library, plus one policy per subject using what the library does not (Scripts/sql/constructs.policy).
+rules="$work/Rules"
+cp -r Rules "$rules"
+mkdir -p "$rules/测试"
+cp Scripts/sql/constructs.policy "$rules/测试/构造.policy"
+
+t0=$(now)
+"$bin" fixtures generate --residents "$N" --enterprises "$M" --seed "$SEED" --bad-rate 0.01 --as-of "$AS_OF" \
+  --out "$work/data" --rules "$rules" >/dev/null
+for kind in residents enterprises licences; do
+  "$bin" import "$kind" "$work/data/$kind.csv" --db "$work/m.db" --rules "$rules" >/dev/null
+done
+t1=$(now)
+"$bin" run --as-of "$AS_OF" --include-drafts --db "$work/m.db" --rules "$rules" >/dev/null
+"$bin" results --all --format csv --db "$work/m.db" --rules "$rules" >"$work/mianshen.csv"
+t2=$(now)
+"$bin" export --dir "$work/export" --db "$work/m.db" --rules "$rules" >/dev/null
+for dialect in duckdb postgres trino; do
+  "$bin" rules sql --dialect "$dialect" --as-of "$AS_OF" --include-drafts --rules "$rules" --out "$work/$dialect.sql" 2>/dev/null
+  "$bin" rules sql --ddl --dialect "$dialect" --rules "$rules" --out "$work/$dialect-ddl.sql" 2>/dev/null
+done
+t3=$(now)
+echo "居民 $N、企业 $M（种子 $SEED，评估日 $AS_OF）：生成与导入 $(seconds "$t0" "$t1") 秒，mianshen run 与导出结果 $(seconds "$t1" "$t2") 秒，export 与 rules sql $(seconds "$t2" "$t3") 秒" >&2
+
+failed=0
+# DuckDB
+"$py" Scripts/sql/duckdb_run.py --ddl "$work/duckdb-ddl.sql" --data "$work/export" --script "$work/duckdb.sql" \
+  --out "$work/duckdb.csv"
+"$py" Scripts/sql/compare_results.py --engine DuckDB --expected "$work/mianshen.csv" --actual "$work/duckdb.csv" || failed=1
+
+# PostgreSQL: a cluster of our own, owned by a non-root user, reachable only on a socket in its directory.
+pguser=postgres
+id -u "$pguser" >/dev/null 2>&1 || pguser=nobody
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/mianshen-pg.XXXXXX")
+chown "$pguser" "$pgdir"
+runuser -u "$pguser" -- "$pgbin/initdb" -D "$pgdir/data" -U mianshen --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+runuser -u "$pguser" -- "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w \
+  -o "-k $pgdir -c listen_addresses='' -c work_mem=64MB" start >/dev/null
+psql=("$pgbin/psql" -h "$pgdir" -U mianshen -d postgres -v ON_ERROR_STOP=1 -q -X)
+p0=$(now)
+"${psql[@]}" -f "$work/postgres-ddl.sql"
+for table in residents enterprises licences; do
+  "${psql[@]}" -c "\\copy $table FROM '$work/export/$table.csv' CSV HEADER"
+done
+p1=$(now)
+{ echo "COPY ("; sed '$ s/;$//' "$work/postgres.sql"; echo ") TO STDOUT (FORMAT csv, HEADER);"; } >"$work/postgres-copy.sql"
+"${psql[@]}" -f "$work/postgres-copy.sql" >"$work/postgres.csv"
+p2=$(now)
+echo "PostgreSQL $("${psql[@]}" -A -t -c 'SHOW server_version')：装载 $(seconds "$p0" "$p1") 秒，脚本 $(seconds "$p1" "$p2") 秒" >&2
+"$py" Scripts/sql/compare_results.py --engine PostgreSQL --expected "$work/mianshen.csv" --actual "$work/postgres.csv" || failed=1
+
+echo "Trino：脚本已生成（$(wc -l <"$work/trino.sql") 行），此处没有 Trino 服务，未运行。" >&2
+exit "$failed"
