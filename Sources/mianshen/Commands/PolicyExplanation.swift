@@ -34,11 +34,15 @@ struct PolicyExplanation {
         }
         var out = [head]
         if let basis = info?.basis { out.append("  依据 \(basis)") }
-        let results = conditions(info)
-        out += results.map { ExplanationText.conditionLine($0, kind: kind, schemas: schemas, unmask: masking.unmask) }
-        if outcome == .unknown {
-            let missing = missingFields(results, info)
-            out.append("  待人工复核：缺少数据 \(missing.isEmpty ? "（见标 ? 的条件）" : missing.joined(separator: "、"))")
+        if info?.explainable == false {
+            out.append("  该运行由 results import 导入，结果文件没有这项政策的条件列：无法逐条解释各条件，只有上面的结论。")
+        } else {
+            let results = conditions(info)
+            out += results.map { ExplanationText.conditionLine($0, kind: kind, schemas: schemas, unmask: masking.unmask) }
+            if outcome == .unknown {
+                let missing = missingFields(results, info)
+                out.append("  待人工复核：缺少数据 \(missing.isEmpty ? "（见标 ? 的条件）" : missing.joined(separator: "、"))")
+            }
         }
         if let review {
             let index = run.result.policies.firstIndex { $0.policyID == batch.policyID }
