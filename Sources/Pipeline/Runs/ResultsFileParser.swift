@@ -38,6 +38,7 @@ struct ResultsFileParser {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             throw refuse(line, "文件以 BOM（EF BB BF）开头：结果文件应为不带 BOM 的 UTF-8。")
         }
+        if bytes.last == 0x0D { throw refuse(line, "行尾是 CRLF：结果文件的行尾应为 LF。") }
         let text = try self.text(bytes, line: line)
         let names = text.split(separator: ",", omittingEmptySubsequences: false).map { field -> String in
             field.count >= 2 && field.hasPrefix("\"") && field.hasSuffix("\"") ? String(field.dropFirst().dropLast()) : String(field)
