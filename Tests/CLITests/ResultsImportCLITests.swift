@@ -143,6 +143,41 @@ final class ResultsImportCLITests: XCTestCase {
         XCTAssertEqual(try importFile(Data(csv.utf8)).status, 0)
     }
 
+    /// On the repository's library and fixtures: the imported run's application files are the
+    /// engine run's (a run's own results brought back are the same benefits to apply for).
+    func testApplicationsFromAnImportedRunAreTheEngineRunsOnes() throws {
+        func library(_ arguments: [String]) throws -> CLIResult {
+            try CLIRunner.run(arguments + ["--db", dir.file("lib.db"), "--rules", RepositoryPaths.rules])
+        }
+        for kind in ["residents", "enterprises", "licences"] {
+            XCTAssertEqual(try library(["import", kind, RepositoryPaths.fixture("\(kind).csv")]).status, 0)
+        }
+        XCTAssertEqual(try library(["run", "--as-of", "2025-12-01", "--no-grants"]).status, 0)
+        let csv = try library(["results", "--all", "--format", "csv"]).stdout
+        try dir.write("lib-results.csv", csv)
+        let imported = try library(["results", "import", dir.file("lib-results.csv"), "--as-of", "2025-12-01", "--no-grants"])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertEqual(try library(["results", "--all", "--format", "csv", "--run", "2"]).stdout, csv)
+        var generated: [[String: Data]] = []
+        for run in ["1", "2"] {
+            let result = try library(["applications", "generate", "--run", run, "--out", dir.file("apps-\(run)")])
+            XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+            var found: [String: Data] = [:]
+            let root = dir.file("apps-\(run)")
+            for case let name as String in FileManager.default.enumerator(atPath: root) ?? NSEnumerator() {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                found[name] = FileManager.default.contents(atPath: root + "/" + name)
+            }
+            generated.append(found)
+        }
+        XCTAssertFalse(generated[0].isEmpty)
+        XCTAssertEqual(generated[0].keys.sorted(), generated[1].keys.sorted())
+        for (name, data) in generated[0] where generated[1][name] != data {
+            XCTFail("\(name) differs between the engine run and the imported run")
+        }
+    }
+
     private static func sha256Hex(_ data: Data) -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
