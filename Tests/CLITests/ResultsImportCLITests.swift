@@ -73,6 +73,11 @@ final class ResultsImportCLITests: XCTestCase {
         XCTAssertTrue(explain.stdout.contains("T-YB 居民医保试算：符合，金额 10.00 元"), explain.stdout)
         XCTAssertTrue(explain.stdout.contains("无法逐条解释"), explain.stdout)
         XCTAssertFalse(try run(["explain", a, "T-YB", "--run", "1"]).stdout.contains("无法逐条解释"))
+        // The file has no amount on an excluded row: the imported run does not invent one.
+        let firm = try XCTUnwrap(csv.split(separator: "\n").first { $0.contains(",T-Q1,excluded,") }?.split(separator: ",").first)
+        let excluded = try run(["explain", String(firm), "T-Q1", "--run", "2"]).stdout
+        XCTAssertTrue(excluded.contains("T-Q1 企业甲：互斥未享；"), excluded)
+        XCTAssertTrue(try run(["explain", String(firm), "T-Q1", "--run", "1"]).stdout.contains("互斥未享，按本项应得 100.00 元"))
     }
 
     func testConditionColumnsMakeTheImportedRunExplainable() throws {

@@ -27,7 +27,10 @@ struct PolicyExplanation {
         var head = "\(batch.policyID) \(info?.title ?? "")：\(outcome.label)"
         switch outcome {
         case .eligible where !reminder: head += "，金额 \(amount) 元"
-        case .excluded: head += (reminder ? "" : "，按本项应得 \(amount) 元") + "；\(winnerText(info))"
+        case .excluded:
+            // An imported run's file has no amount on excluded rows (the results contract): none is shown.
+            let imported = run.record.engine == ResultsImport.engineVersion
+            head += (reminder || imported ? "" : "，按本项应得 \(amount) 元") + "；\(winnerText(info))"
         case .overBudget:
             head += "\(reminder ? "" : "，按本项应得 \(amount) 元")；年度预算 \(info?.budget ?? "") 元已按发放顺序（\(info?.grantOrder ?? "按对象编号升序")）用完，本次未发放"
         default: break
