@@ -31,19 +31,8 @@ SEED=${SEED:-7}
 RSS_SIZES=${RSS_SIZES-"100000 300000 1000000"}
 work=${BENCH_DIR:-bench/eval}
 venv=${BENCH_VENV:-bench/.venv}
-mkdir -p "$work"
-command -v /usr/bin/time >/dev/null || { echo "需要 /usr/bin/time（apt-get install -y time）" >&2; exit 74; }
-
-# Python duckdb in a virtual environment of our own.
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-py="$venv/bin/python"
-"$py" -c 'import duckdb' 2>/dev/null || "$venv/bin/pip" install --quiet duckdb >&2
-echo "DuckDB $("$py" -c 'import duckdb; print(duckdb.__version__)')" >&2
-
-if [ -z "${MIANSHEN_BIN:-}" ]; then
-  swift build -c release --product mianshen >&2
-fi
-bin=${MIANSHEN_BIN:-.build/release/mianshen}
+# shellcheck source=Scripts/bench/setup.sh
+. Scripts/bench/setup.sh
 
 # data SIZE → the directory holding residents.csv, enterprises.csv, licences.csv of that size.
 data() {
@@ -66,14 +55,6 @@ store() {
     "$bin" import "$kind" "$1/$kind.csv" --db "$db" >/dev/null
   done
   echo "$db"
-}
-
-# timed OUT CMD… → "seconds peak_kib"; stdout of CMD into OUT.
-timed() {
-  local out=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$out" 2>"$work/stderr.txt" || {
-    cat "$work/stderr.txt" >&2; echo "失败：$*" >&2; exit 1; }
-  cat "$work/time.txt"
 }
 
 # `mianshen X --help` for an unknown X prints the top-level help: look for run's own option.

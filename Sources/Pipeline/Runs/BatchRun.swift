@@ -68,38 +68,11 @@ public enum BatchRun {
         timing?.lap("互斥组与预算")
         let infos = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, RunPolicyInfo($0, program: program, schemas: store.schemas)) })
         let hashes = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.sha256) })
-        // The results hash (one pass over the CSV bytes) runs beside the per-policy encoding and the
-        // populations' hashes; the ids' bytes are built once for both hashes.
-        let decided = result
-        let subjects = result.populations.keys.sorted()
-        let idBytes = Dictionary(uniqueKeysWithValues: zip(subjects, parallelMap(subjects.count) { i in
-            IDBytes(decided.populations[subjects[i]]?.ids ?? [])
-        }))
-        let tasks = 1 + subjects.count + result.policies.count
-        let encoded = parallelMap(tasks) { task -> (policy: RunPolicy?, hash: String?) in
-            if task == 0 { return (nil, ResultsExport.sha256(decided, ids: idBytes)) }
-            if task <= subjects.count {
-                let subject = subjects[task - 1]
-                return (nil, populationSHA256(subject, idBytes[subject] ?? IDBytes([])))
-            }
-            let batch = decided.policies[task - 1 - subjects.count]
-            return (runPolicy(batch, info: infos[batch.policyID], sha256: hashes[batch.policyID] ?? ""), nil)
-        }
-        let resultsSHA256 = encoded[0].hash ?? ""
-        let populationHashes = Dictionary(uniqueKeysWithValues: zip(subjects, encoded[1...subjects.count].map { $0.hash ?? "" }))
-        timing?.lap("结果哈希与编码")
-        var record = RunRecord(
-            asOf: asOf.description, startedAt: timestamp(started), finishedAt: timestamp(Date()),
-            engine: engine.engineVersion, includeDrafts: includeDrafts, rulesSHA256: rulesSHA256, inputs: inputs,
-            resultsSHA256: resultsSHA256,
-            populations: result.populations.values.sorted { $0.subject < $1.subject }.map { population in
-                RunPopulation(
-                    subject: population.subject, ids: population.ids,
-                    sha256: populationHashes[population.subject] ?? ""
-                )
-            },
-            policies: encoded.compactMap(\.policy)
+        var record = ledgerRecord(
+            result, infos: infos, hashes: hashes, started: started, engine: engine.engineVersion, includeDrafts: includeDrafts,
+            rulesSHA256: rulesSHA256, inputs: inputs
         )
+        timing?.lap("结果哈希与编码")
         record.reviewed = opensReviewItems
         var run = LoadedRun(record: record, result: result, info: infos)
         let changes = review?.changes(for: run) ?? []
@@ -112,6 +85,39 @@ public enum BatchRun {
         run.reviews = review
         run.posted = saved.posted.map { plan?.completing($0) ?? $0 }
         return run
+    }
+
+    /// The ledger record of a decided result: the results hash (one pass over the CSV bytes) runs
+    /// beside the per-policy encoding and the populations' hashes; the ids' bytes are built once
+    /// for both hashes. `hashes`: the policies' content hashes by id.
+    static func ledgerRecord(
+        _ decided: BatchResult, infos: [String: RunPolicyInfo], hashes: [String: String], started: Date, engine: String,
+        includeDrafts: Bool, rulesSHA256: String, inputs: [RunInput]
+    ) -> RunRecord {
+        let subjects = decided.populations.keys.sorted()
+        let idBytes = Dictionary(uniqueKeysWithValues: zip(subjects, parallelMap(subjects.count) { i in
+            IDBytes(decided.populations[subjects[i]]?.ids ?? [])
+        }))
+        let tasks = 1 + subjects.count + decided.policies.count
+        let encoded = parallelMap(tasks) { task -> (policy: RunPolicy?, hash: String?) in
+            if task == 0 { return (nil, ResultsExport.sha256(decided, ids: idBytes)) }
+            if task <= subjects.count {
+                let subject = subjects[task - 1]
+                return (nil, populationSHA256(subject, idBytes[subject] ?? IDBytes([])))
+            }
+            let batch = decided.policies[task - 1 - subjects.count]
+            return (runPolicy(batch, info: infos[batch.policyID], sha256: hashes[batch.policyID] ?? ""), nil)
+        }
+        let populationHashes = Dictionary(uniqueKeysWithValues: zip(subjects, encoded[1...subjects.count].map { $0.hash ?? "" }))
+        return RunRecord(
+            asOf: decided.asOf.description, startedAt: timestamp(started), finishedAt: timestamp(Date()),
+            engine: engine, includeDrafts: includeDrafts, rulesSHA256: rulesSHA256, inputs: inputs,
+            resultsSHA256: encoded[0].hash ?? "",
+            populations: decided.populations.values.sorted { $0.subject < $1.subject }.map { population in
+                RunPopulation(subject: population.subject, ids: population.ids, sha256: populationHashes[population.subject] ?? "")
+            },
+            policies: encoded.compactMap(\.policy)
+        )
     }
 
     /// The inputs a run made now would read: the latest import of each kind.

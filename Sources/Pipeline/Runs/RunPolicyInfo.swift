@@ -36,6 +36,9 @@ public struct RunPolicyInfo: Codable, Sendable {
     public var amountFormula: String?
     /// The dated parameters the amount reads, with all their values (older runs: nil).
     public var amountParameters: [Parameter]?
+    /// False for a policy of an imported run whose file had no column for some condition: its
+    /// conditions are unknown to the run and cannot be explained. Nil (explainable) otherwise.
+    public var explainable: Bool?
 
     /// A dated parameter as the run read it: its values from each date on (`from` as yyyy-mm-dd).
     public struct Parameter: Codable, Sendable {

@@ -27,18 +27,25 @@ struct PolicyExplanation {
         var head = "\(batch.policyID) \(info?.title ?? "")：\(outcome.label)"
         switch outcome {
         case .eligible where !reminder: head += "，金额 \(amount) 元"
-        case .excluded: head += (reminder ? "" : "，按本项应得 \(amount) 元") + "；\(winnerText(info))"
+        case .excluded:
+            // An imported run's file has no amount on excluded rows (the results contract): none is shown.
+            let imported = run.record.engine == ResultsImport.engineVersion
+            head += (reminder || imported ? "" : "，按本项应得 \(amount) 元") + "；\(winnerText(info))"
         case .overBudget:
             head += "\(reminder ? "" : "，按本项应得 \(amount) 元")；年度预算 \(info?.budget ?? "") 元已按发放顺序（\(info?.grantOrder ?? "按对象编号升序")）用完，本次未发放"
         default: break
         }
         var out = [head]
         if let basis = info?.basis { out.append("  依据 \(basis)") }
-        let results = conditions(info)
-        out += results.map { ExplanationText.conditionLine($0, kind: kind, schemas: schemas, unmask: masking.unmask) }
-        if outcome == .unknown {
-            let missing = missingFields(results, info)
-            out.append("  待人工复核：缺少数据 \(missing.isEmpty ? "（见标 ? 的条件）" : missing.joined(separator: "、"))")
+        if info?.explainable == false {
+            out.append("  该运行由 results import 导入，结果文件没有这项政策的条件列：无法逐条解释各条件，只有上面的结论。")
+        } else {
+            let results = conditions(info)
+            out += results.map { ExplanationText.conditionLine($0, kind: kind, schemas: schemas, unmask: masking.unmask) }
+            if outcome == .unknown {
+                let missing = missingFields(results, info)
+                out.append("  待人工复核：缺少数据 \(missing.isEmpty ? "（见标 ? 的条件）" : missing.joined(separator: "、"))")
+            }
         }
         if let review {
             let index = run.result.policies.firstIndex { $0.policyID == batch.policyID }

@@ -15,7 +15,9 @@ struct ResultsCommand: ParsableCommand {
             CSV 表头固定为 entity_id,policy_id,outcome,amount；outcome 为 eligible（符合）、ineligible（不符合）、
             unknown（待人工复核）、excluded（互斥未享）、over_budget（超出预算）；amount 以元计、两位小数，只在
             eligible 和 over_budget 行填写。CSV 和 JSON 中的编号是全文（机器导出），table 中身份证号脱敏。
-            """
+            在别处按同一契约计算的结果用 results import 导入为一次运行。
+            """,
+        subcommands: [ResultsImportCommand.self]
     )
 
     @OptionGroup var runOptions: RunOptions
