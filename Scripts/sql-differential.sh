@@ -109,5 +109,18 @@ p2=$(now)
 echo "PostgreSQL $("${psql[@]}" -A -t -c 'SHOW server_version')：装载 $(seconds "$p0" "$p1") 秒，脚本 $(seconds "$p1" "$p2") 秒" >&2
 "$py" Scripts/sql/compare_results.py --engine PostgreSQL --expected "$work/mianshen.csv" --actual "$work/postgres.csv" || failed=1
 
+# The way back: PostgreSQL's result file (with its condition columns, booleans as t / f) imported
+# as a run is the engine's run, byte for byte, and explains condition by condition.
+if ! "$bin" results import "$work/postgres.csv" --as-of "$AS_OF" --include-drafts --db "$work/m.db" --rules "$rules" >/dev/null; then
+  echo "results import：PostgreSQL 的结果文件被拒绝" >&2
+  failed=1
+elif "$bin" results --all --format csv --db "$work/m.db" --rules "$rules" >"$work/imported.csv" \
+  && cmp -s "$work/mianshen.csv" "$work/imported.csv"; then
+  echo "results import：PostgreSQL 的结果文件导入为一次运行，与 mianshen run 的结果逐字节相同" >&2
+else
+  echo "results import：导入的运行与 mianshen run 的结果不同" >&2
+  failed=1
+fi
+
 echo "Trino：脚本已生成（$(wc -l <"$work/trino.sql") 行），此处没有 Trino 服务，未运行。" >&2
 exit "$failed"

@@ -50,7 +50,7 @@ final class ResultsImportCLITests: XCTestCase {
         let again = try run(["results", "--run", "2", "--all", "--format", "csv"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(again.stdout, csv, "byte-identical")
-        let ledger = try SQLiteShell.query(dir.file("r.db"), "SELECT engine, results_sha256, rules_sha256, as_of, inputs FROM runs ORDER BY id")
+        let ledger = try SQLiteShell.run(dir.file("r.db"), "SELECT engine, results_sha256, rules_sha256, as_of, inputs FROM runs ORDER BY id")
             .split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
         XCTAssertEqual(ledger.count, 2)
         XCTAssertEqual(ledger[1][0], "imported")
@@ -143,7 +143,7 @@ final class ResultsImportCLITests: XCTestCase {
             }
         }
         XCTAssertEqual(try run(["runs", "list", "--format", "csv"]).stdout, before, "nothing imported")
-        XCTAssertEqual(try SQLiteShell.query(dir.file("r.db"), "SELECT COUNT(*) FROM grants").trimmingCharacters(in: .whitespacesAndNewlines), "0")
+        XCTAssertEqual(try SQLiteShell.run(dir.file("r.db"), "SELECT COUNT(*) FROM grants").trimmingCharacters(in: .whitespacesAndNewlines), "0")
         // The untouched file still imports (the refusals were about the file, not the store).
         XCTAssertEqual(try importFile(Data(csv.utf8)).status, 0)
     }

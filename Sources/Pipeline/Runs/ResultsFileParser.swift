@@ -136,13 +136,14 @@ struct ResultsFileParser {
             guard let column else { continue }
             let value = field(bytes, column)
             if value.isEmpty { continue }
-            if value.elementsEqual("true".utf8) {
+            // PostgreSQL's COPY writes booleans as t / f; DuckDB and Trino as true / false.
+            if value.elementsEqual("true".utf8) || value.elementsEqual("t".utf8) {
                 policies[current].known[position][entity] = true
                 policies[current].truth[position][entity] = true
-            } else if value.elementsEqual("false".utf8) {
+            } else if value.elementsEqual("false".utf8) || value.elementsEqual("f".utf8) {
                 policies[current].known[position][entity] = true
             } else {
-                throw refuse(line, "条件列“\(header[column])”的值“\(String(decoding: value, as: UTF8.self))”应为 true、false 或空（未知）。")
+                throw refuse(line, "条件列“\(header[column])”的值“\(String(decoding: value, as: UTF8.self))”应为 true、false（或 PostgreSQL 的 t、f）或空（未知）。")
             }
         }
     }

@@ -16,17 +16,19 @@ public enum ResultsImport {
     public static let inputKind = "results_file"
     static let contractColumns = ["entity_id", "policy_id", "outcome", "amount"]
 
-    /// Reads and checks the file at `path` against the published policies valid on `asOf`
+    /// Reads and checks the file at `path` against the published policies valid on `asOf` (and
+    /// the drafts, with `includeDrafts`: a trial computed elsewhere, never posted)
     /// (every active entity of each policy's subject exactly once), then stores the run — with
     /// `postsGrants`, its 直接兑现 grants — in one transaction, as `run` does. Imported outcomes
     /// are the source's decisions (互斥组 and budgets included): nothing is decided again, and no
     /// review item is opened or applied (its binding hashes inputs that live where the file was
     /// computed). Condition columns, when the file has them, make the run explainable.
     public static func execute(
-        path: String, entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day, postsGrants: Bool
+        path: String, entries: [CatalogEntry], program: Program, store: ProfileStore, asOf: Day, postsGrants: Bool,
+        includeDrafts: Bool = false
     ) throws -> LoadedRun {
         let started = Date()
-        let selected = BatchRun.select(entries, asOf: asOf, includeDrafts: false)
+        let selected = BatchRun.select(entries, asOf: asOf, includeDrafts: includeDrafts)
         let policies = selected.map(\.policy)
         var infos = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, RunPolicyInfo($0, program: program, schemas: store.schemas)) })
         let subjects = Set(policies.map { $0.subject ?? "居民" })
@@ -54,10 +56,11 @@ public enum ResultsImport {
         let inputs = try BatchRun.currentInputs(store) + [RunInput(kind: inputKind, importID: 0, sha256: lines.sha256())]
         let record = BatchRun.ledgerRecord(
             result, infos: infos, hashes: Dictionary(uniqueKeysWithValues: selected.map { ($0.policy.id, $0.sha256) }),
-            started: started, engine: engineVersion, includeDrafts: false, rulesSHA256: BatchRun.rulesHash(selected), inputs: inputs
+            started: started, engine: engineVersion, includeDrafts: includeDrafts, rulesSHA256: BatchRun.rulesHash(selected), inputs: inputs
         )
         var run = LoadedRun(record: record, result: result, info: infos)
-        let plan = postsGrants ? try GrantLedger.plan(run: run, store: store) : nil
+        // A trial (drafts included) never posts, as with `run`.
+        let plan = postsGrants && !includeDrafts ? try GrantLedger.plan(run: run, store: store) : nil
         let saved = try store.saveRun(record, reviewChanges: [], grants: plan?.postings)
         run.record.id = saved.runID
         run.posted = saved.posted.map { plan?.completing($0) ?? $0 }

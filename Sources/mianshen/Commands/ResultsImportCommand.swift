@@ -12,7 +12,7 @@ struct ResultsImportCommand: ParsableCommand {
         abstract: "导入在别处计算的结果（如在省级数据中心运行 rules sql 的脚本），保存为一次运行。",
         discussion: """
             文件须符合结果契约：UTF-8（不带 BOM）、LF 行尾，表头 entity_id,policy_id,outcome,amount，其后可接
-            以政策条件名称命名的条件列（true、false 或空）。评估日的每项已发布有效政策与其对象中的每个有效档案
+            以政策条件名称命名的条件列（true、false 或空；PostgreSQL 的 t、f 亦可）。评估日的每项已发布有效政策与其对象中的每个有效档案
             恰好一行（含 ineligible）。任何一行不符合即整个文件被拒绝（退出码 65，指出文件和行号），什么也不导入。
             导入的运行与 mianshen run 的运行一样可用于 results、explain、diff、applications、grants、push；
             互斥组与预算按文件中的结论，不再重新决定，也不开启人工复核事项。文件有全部条件列时 explain 逐条解释，
@@ -28,6 +28,9 @@ struct ResultsImportCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("说明这批结果的来源（记入审计日志），如“省大数据中心 2026-12 批次”。", valueName: "TEXT"))
     var note: String?
+
+    @Flag(name: .customLong("include-drafts"), help: "也包括草稿政策（与 run --include-drafts 相同：试算，不记入发放台账）。")
+    var includeDrafts = false
 
     @Flag(name: .customLong("no-grants"), help: "不把导入的运行记入发放台账（默认与 mianshen run 相同：在同一事务中记入直接兑现政策的发放）。")
     var noGrants = false
@@ -45,12 +48,13 @@ struct ResultsImportCommand: ParsableCommand {
         try reportingErrors {
             let (profiles, entries, program) = try RulesCommand.open(store)
             let day = asOf.flatMap { Day.parse($0) } ?? RunCommand.todayInShanghai()
-            guard !BatchRun.select(entries, asOf: day, includeDrafts: false).isEmpty else {
+            guard !BatchRun.select(entries, asOf: day, includeDrafts: includeDrafts).isEmpty else {
                 printError("没有已发布且在 \(day) 有效的政策，无法导入结果。")
                 throw ExitCode(1)
             }
             let run = try ResultsImport.execute(
-                path: file, entries: entries, program: program, store: profiles, asOf: day, postsGrants: !noGrants
+                path: file, entries: entries, program: program, store: profiles, asOf: day, postsGrants: !noGrants,
+                includeDrafts: includeDrafts
             )
             let source = note.map { "，来源：\($0)" } ?? ""
             try audit.record(
