@@ -100,6 +100,26 @@ final class RunsCLITests: XCTestCase {
         XCTAssertEqual(street.dropFirst().map { String($0.prefix(18)) }, [e, e], "E only: T-GL and T-YB")
     }
 
+    /// `--wide` names the fields actually missing for the entity: E has a 户籍地 but no 医保类型,
+    /// and the one condition reads both.
+    func testWideNamesOnlyTheFieldsTheEntityLacks() throws {
+        try dir.write("试算.policy", Self.rules() + """
+
+            政策 T-HB “户籍与医保”
+              领域 助医
+              对象 居民
+              方式 直接兑现
+              条件 参保 “户籍在二七区且参加城乡居民医保”：户籍地 属于 二七区 且 医保类型 = 城乡居民
+              金额 10 元
+            结束
+            """)
+        try evaluate()
+        let result = try run(["results", "--policy", "T-HB", "--wide", "--format", "csv"])
+        let wide = result.stdout.split(separator: "\n")
+        let row = try XCTUnwrap(wide.first { $0.hasPrefix(e + ",T-HB,unknown") }, result.stdout + result.stderr)
+        XCTAssertEqual(row.split(separator: ",", omittingEmptySubsequences: false)[8], "医保类型", String(row))
+    }
+
     func testRunSummaryForMachines() throws {
         let json = try run(["run", "--as-of", "2026-11-27", "--include-drafts", "--format", "json"])
         XCTAssertEqual(json.status, 0, json.stderr)

@@ -5,8 +5,9 @@ public import Store
 extension LoadedRun {
     /// Why an (entity, policy) of the run is what it is: the labels of the conditions that failed,
     /// and the fields the undecided conditions (or, for an unknown, the amount) read — what is
-    /// missing. `policy` indexes `result.policies`, `entity` its population.
-    public func reasons(policy: Int, entity: Int) -> (failed: [String], missing: [String]) {
+    /// missing (with `present`, only those the entity has no value for). `policy` indexes
+    /// `result.policies`, `entity` its population.
+    public func reasons(policy: Int, entity: Int, present: PresentFields? = nil) -> (failed: [String], missing: [String]) {
         let batch = result.policies[policy]
         let info = info[batch.policyID]
         let conditions = info?.conditions ?? []
@@ -21,7 +22,11 @@ extension LoadedRun {
         }
         if batch.outcomes[entity] == .unknown, !batch.amountKnown[entity] { missing += info?.amountReads ?? [] }
         var seen: Set<String> = []
-        return (failed, missing.filter { seen.insert($0).inserted })
+        missing = missing.filter { seen.insert($0).inserted }
+        if let present {
+            missing.removeAll { present.isPresent($0, subject: batch.subject, entity: entity) }
+        }
+        return (failed, missing)
     }
 
     /// Whether the engine decided the row from the data itself (a condition failed, or every

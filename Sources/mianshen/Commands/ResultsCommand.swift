@@ -52,7 +52,9 @@ struct ResultsCommand: ParsableCommand {
             let streetCodes = try streetCodes(profiles.schemas.divisions)
             let wanted = Set(outcomes.compactMap { BatchOutcome(code: $0.rawValue) })
             let context = ResultsWide(
-                run: loaded, directory: directory, divisions: profiles.schemas.divisions, reviews: wide ? try ResultsWide.reviews(profiles, policies: policies) : [:]
+                run: loaded, directory: directory, divisions: profiles.schemas.divisions,
+                reviews: wide ? try ResultsWide.reviews(profiles, policies: policies) : [:],
+                present: wide ? try loaded.presentFields(profiles) : nil
             )
             var table = TextTable(
                 ["对象", "政策", "结果", "金额（元）"] + (wide ? ["政策名称", "领取人", "街道", "不满足的条件", "缺失数据的字段", "人工复核"] : [])

@@ -14,10 +14,12 @@ struct ResultsWide {
     var divisions: DivisionCatalog
     /// By policy id, then entity id.
     var reviews: [String: [String: ReviewItem]] = [:]
+    /// The entities' current values (nil after an import since the run: every field read is listed).
+    var present: PresentFields?
 
     func columns(_ row: ResultsExport.Row) -> [String] {
         let info = run.info[row.policyID]
-        let (failed, missing) = run.reasons(policy: row.policy, entity: row.entity)
+        let (failed, missing) = run.reasons(policy: row.policy, entity: row.entity, present: present)
         let street = directory?.division[row.entityID].map(divisions.label(of:)) ?? ""
         // An item shows where its decision stands in for the engine's unknown, not where the
         // data now let the engine decide by itself (the item waits, unused, in `review list`).
