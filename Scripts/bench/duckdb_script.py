@@ -71,6 +71,8 @@ def main():
         con.execute(f"SET threads = {args.threads}")
     if args.memory_limit:
         con.execute(f"SET memory_limit = '{args.memory_limit}'")
+    # Spills beside the output (bench/…), not in the working directory's .tmp (the repository).
+    con.execute(f"SET temp_directory = '{os.path.join(os.path.dirname(os.path.abspath(args.out)), 'duckdb-tmp')}'")
     with open(args.ddl, encoding="utf-8") as f:
         for statement in statements(f.read()):
             con.execute(statement)
