@@ -7,6 +7,8 @@ struct RowBatch: Sendable {
     /// Valid rows, each key once, flat: row r is `values[r * fieldCount ..< (r + 1) * fieldCount]`
     /// in schema order. One array per batch instead of one per row.
     var values: [FieldValue] = []
+    /// Row r's `FieldValue.fingerprint(of:)`, stored with it (`row_fingerprint`).
+    var fingerprints: [Int64] = []
     /// Exact repeats of an earlier row of the same file: counted as unchanged, not written.
     var repeats = 0
     /// Rows that failed validation, with the key they carried (a full extract keeps those entities).
@@ -71,7 +73,8 @@ struct RowProducer: Sendable {
                     } else if case .text(let key) = values[schema.keyIndex] {
                         // Within one file the first row with a key wins; an identical repeat is
                         // unchanged; a different one is quarantined.
-                        let outcome = repeats.check(key, fingerprint: FieldValue.fingerprint(of: values))
+                        let fingerprint = FieldValue.fingerprint(of: values)
+                        let outcome = repeats.check(key, fingerprint: fingerprint)
                         if batch.warnings.count > warningsBefore {
                             // A repeat is not written again, so its warnings were already counted.
                             if outcome != .first {
@@ -83,6 +86,7 @@ struct RowProducer: Sendable {
                         switch outcome {
                         case .first:
                             batch.values.append(contentsOf: values)
+                            batch.fingerprints.append(fingerprint)
                         case .identical:
                             batch.repeats += 1
                         case .conflicting:
