@@ -112,7 +112,10 @@ public struct Importer: Sendable {
             }
         }
         reading: while true {
-            switch channel.take() {
+            switch channel.next() {
+            case nil:
+                // Only this thread cancels the channel, after its last look.
+                throw StoreError("导入的读取线程意外停止")
             case .failed(let box):
                 throw box.error
             case .finished(let ignoredColumns):

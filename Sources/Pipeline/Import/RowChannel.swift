@@ -25,11 +25,12 @@ final class RowChannel<Message: Sendable>: @unchecked Sendable {
         return true
     }
 
-    /// Waits for and removes the next message.
-    func take() -> Message {
+    /// Waits for and removes the next message; nil once cancelled with nothing waiting.
+    func next() -> Message? {
         condition.lock()
         defer { condition.unlock() }
-        while queue.count == head { condition.wait() }
+        while queue.count == head, !cancelled { condition.wait() }
+        guard queue.count > head else { return nil }
         let message = queue[head]
         head += 1
         if head > 64, head * 2 > queue.count {
