@@ -28,7 +28,7 @@ struct ValidatedBatch: Sendable {
     var bytesRead = 0
 }
 
-/// What travels between the stages of the reading side.
+/// What travels between the stages of the reading side, and from it to the writer.
 enum StageMessage<Batch: Sendable>: Sendable {
     case batch(Batch)
     case finished(ignoredColumns: [String])

@@ -21,12 +21,8 @@ struct RowBatch: Sendable {
     var bytesRead = 0
 }
 
-/// The end of the reading thread's work.
-enum ProducerMessage: Sendable {
-    case batch(RowBatch)
-    case finished(ignoredColumns: [String])
-    case failed(ErrorBox)
-}
+/// What the reading side hands the writer.
+typealias ProducerMessage = StageMessage<RowBatch>
 
 /// Carries an error from the reading thread to the writing one. Errors thrown by readers are
 /// value types (IngestError is Sendable); the box only satisfies the compiler for `any Error`.
