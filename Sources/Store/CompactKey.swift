@@ -19,23 +19,11 @@ public struct CompactKey: Hashable, Sendable {
         }
         guard fitted else { return nil }
     }
-}
 
-/// A set of keys, compact for the usual short ones.
-public struct KeySet: Sendable {
-    private var compact: Set<CompactKey>
-    private var long: Set<String> = []
-
-    public init(minimumCapacity: Int = 0) {
-        compact = Set(minimumCapacity: minimumCapacity)
-    }
-
-    public mutating func insert(_ key: String) {
-        if let k = CompactKey(key) { compact.insert(k) } else { long.insert(key) }
-    }
-
-    public func contains(_ key: String) -> Bool {
-        if let k = CompactKey(key) { return compact.contains(k) }
-        return long.contains(key)
+    /// The key as text again.
+    var string: String {
+        withUnsafeBytes(of: self) { raw in
+            String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<Int(raw[23])]), as: UTF8.self)
+        }
     }
 }

@@ -111,6 +111,14 @@ enum Migrations {
         migrator.registerMigration("v11-nightly") { db in
             try db.execute(sql: NightlyTables.schema)
         }
+        migrator.registerMigration("v12-row-fingerprint") { db in
+            // Each profile row's `FieldValue.fingerprint(of:)`, written by imports: the next
+            // import skips an unchanged row by comparing it. NULL (rows written before) means
+            // compare the fields. Anything else that changes profile values must set it NULL.
+            for kind in DatasetKind.allCases {
+                try db.execute(sql: "ALTER TABLE \(quote(kind.rawValue)) ADD COLUMN row_fingerprint INTEGER")
+            }
+        }
         return migrator
     }
 

@@ -27,7 +27,7 @@ final class ProfileStoreTests: XCTestCase {
     func testMigrationsAreRecorded() throws {
         let store = try makeStore()
         // In the order they were registered (the store lists them sorted by name).
-        let registered = ["v1-ledger", "v1-profiles", "v2-full-extracts", "v3-warnings", "v4-conditional-empty", "v5-runs", "v6-column-cache", "v7-grants", "v7b-application-status", "v8-reviews", "v9-audit", "v9b-runs-reviewed", "v9c-grant-flag-closing", "v10-push", "v11-nightly"]
+        let registered = ["v1-ledger", "v1-profiles", "v2-full-extracts", "v3-warnings", "v4-conditional-empty", "v5-runs", "v6-column-cache", "v7-grants", "v7b-application-status", "v8-reviews", "v9-audit", "v9b-runs-reviewed", "v9c-grant-flag-closing", "v10-push", "v11-nightly", "v12-row-fingerprint"]
         XCTAssertEqual(try store.schemaVersion(), registered.sorted())
     }
 
@@ -125,11 +125,12 @@ final class ConditionalEmptyMigrationTests: XCTestCase {
             "91110000100000000A=NULL\n91110000100000002A=2021\n9111000010000001XA=0\n91350100M000100Y43=NULL\n"
         )
     }
+}
 
-    @discardableResult
-    func sqlite(_ path: String, _ sql: String) throws -> String {
-        try SQLiteShell.run(path, sql)
-    }
+/// The sqlite3 shell (installed by .ci/run): the store's API has no raw SQL, on purpose.
+@discardableResult
+func sqlite(_ path: String, _ sql: String) throws -> String {
+    try SQLiteShell.run(path, sql)
 }
 
 /// The store's files while it is open: database, WAL and SHM are owner-only whatever the umask.

@@ -112,7 +112,10 @@ public struct Importer: Sendable {
             }
         }
         reading: while true {
-            switch channel.take() {
+            switch channel.next() {
+            case nil:
+                // Only this thread cancels the channel, after its last look.
+                throw StoreError("导入的读取线程意外停止")
             case .failed(let box):
                 throw box.error
             case .finished(let ignoredColumns):
@@ -127,12 +130,9 @@ public struct Importer: Sendable {
                 outcome.rowsWithUnknownDivision += batch.rowsWithUnknownDivision
                 counts.unchanged += batch.repeats
                 let width = schema.fields.count
-                for start in stride(from: 0, to: batch.values.count, by: width) {
-                    let values = batch.values[start..<(start + width)]
-                    if request.full, case .text(let key) = values[start + schema.keyIndex] {
-                        try writer.markSeen(key)
-                    }
-                    switch try writer.upsert(values) {
+                for (row, start) in stride(from: 0, to: batch.values.count, by: width).enumerated() {
+                    // The upsert notes the row's key as seen by a full extract.
+                    switch try writer.upsert(batch.values[start..<(start + width)], fingerprint: batch.fingerprints[row]) {
                     case .inserted: counts.inserted += 1
                     case .updated: counts.updated += 1
                     case .unchanged: counts.unchanged += 1

@@ -12,15 +12,15 @@ struct RepeatDetector {
         case conflicting
     }
 
-    private var inline: [CompactKey: Int]
-    private var long: [String: Int] = [:]
+    private var inline: [CompactKey: Int64]
+    private var long: [String: Int64] = [:]
 
     init(expectedRows: Int) {
         inline = Dictionary(minimumCapacity: max(16, expectedRows))
     }
 
     /// Records `key` with the row's fingerprint, or says how it repeats an earlier row.
-    mutating func check(_ key: String, fingerprint: Int) -> Outcome {
+    mutating func check(_ key: String, fingerprint: Int64) -> Outcome {
         if let compact = CompactKey(key) {
             if let earlier = inline[compact] { return earlier == fingerprint ? .identical : .conflicting }
             inline[compact] = fingerprint

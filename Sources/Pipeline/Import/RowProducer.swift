@@ -7,6 +7,8 @@ struct RowBatch: Sendable {
     /// Valid rows, each key once, flat: row r is `values[r * fieldCount ..< (r + 1) * fieldCount]`
     /// in schema order. One array per batch instead of one per row.
     var values: [FieldValue] = []
+    /// Row r's `FieldValue.fingerprint(of:)`, stored with it (`row_fingerprint`).
+    var fingerprints: [Int64] = []
     /// Exact repeats of an earlier row of the same file: counted as unchanged, not written.
     var repeats = 0
     /// Rows that failed validation, with the key they carried (a full extract keeps those entities).
@@ -19,12 +21,8 @@ struct RowBatch: Sendable {
     var bytesRead = 0
 }
 
-/// The end of the reading thread's work.
-enum ProducerMessage: Sendable {
-    case batch(RowBatch)
-    case finished(ignoredColumns: [String])
-    case failed(ErrorBox)
-}
+/// What the reading side hands the writer.
+typealias ProducerMessage = StageMessage<RowBatch>
 
 /// Carries an error from the reading thread to the writing one. Errors thrown by readers are
 /// value types (IngestError is Sendable); the box only satisfies the compiler for `any Error`.
@@ -32,7 +30,10 @@ struct ErrorBox: @unchecked Sendable {
     let error: any Error
 }
 
-/// Reads one file and validates every record, on its own thread.
+/// Reads one file and validates every record, off the writing thread: one thread reads and
+/// splits records, `validators` threads validate alternate batches (validation is most of the
+/// reading side's work), and a sequencer puts them back in file order and resolves repeats.
+/// The writer sees the same batches as from a single reading thread.
 struct RowProducer: Sendable {
     var format: InputFormat
     var path: String
@@ -43,68 +44,63 @@ struct RowProducer: Sendable {
     var batchSize = 1024
     /// A guess of the row count (file size / typical row), to size the key table once.
     var expectedRows = 0
+    var validators = 2
 
     func start(into channel: RowChannel<ProducerMessage>) {
-        let thread = Thread { self.run(into: channel) }
-        thread.name = "mianshen-import-reader"
+        let raw = (0..<validators).map { _ in RowChannel<StageMessage<RawBatch>>(capacity: 2) }
+        let validated = (0..<validators).map { _ in RowChannel<StageMessage<ValidatedBatch>>(capacity: 2) }
+        let worker = ValidationWorker(schema: schema, divisions: divisions, path: path)
+        let sequencer = RowSequencer(schema: schema, path: path, expectedRows: expectedRows)
+        Self.spawn("mianshen-import-reader") { self.read(into: raw) }
+        for (input, output) in zip(raw, validated) {
+            Self.spawn("mianshen-import-validate") { worker.run(from: input, to: output) }
+        }
+        Self.spawn("mianshen-import-sequence") {
+            sequencer.run(from: validated, to: channel)
+            // However the sequencer ended (done, or the writer gave up), nothing waits on these any more.
+            for stage in raw { stage.cancel() }
+            for stage in validated { stage.cancel() }
+        }
+    }
+
+    private static func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: body)
+        thread.name = name
         thread.start()
     }
 
-    func run(into channel: RowChannel<ProducerMessage>) {
+    /// Reads the file into raw batches, dealt to the validators in turn; the end (or an error)
+    /// goes first to the validator whose turn it is (the sequencer takes it from there), then
+    /// to the others so that they stop.
+    func read(into stages: [RowChannel<StageMessage<RawBatch>>]) {
+        var turn = 0
+        func deal(_ message: StageMessage<RawBatch>) -> Bool {
+            defer { turn = (turn + 1) % stages.count }
+            return stages[turn].put(message)
+        }
+        func end(_ message: StageMessage<RawBatch>) {
+            for _ in stages { _ = deal(message) }
+        }
         do {
             let source = try format.open(path: path, schema: schema, userMap: userMap, encoding: encoding)
-            var validator = RowValidator(schema: schema, divisions: divisions, file: path)
             var cells: [RawCell] = []
-            var values: [FieldValue] = []
-            var batch = RowBatch()
-            var repeats = RepeatDetector(expectedRows: expectedRows)
+            var batch = RawBatch()
             while let record = try source.next(cells: &cells) {
-                batch.rowsRead += 1
-                switch record {
-                case .malformed(let entry, let key):
-                    batch.quarantine.append((entry, key))
-                case .row(let line):
-                    let warningsBefore = batch.warnings.count
-                    if let entry = validator.validate(cells, line: line, into: &values, warnings: &batch.warnings) {
-                        let key: String? = if case .text(let raw) = cells[schema.keyIndex] { raw } else { nil }
-                        batch.quarantine.append((entry, key))
-                    } else if case .text(let key) = values[schema.keyIndex] {
-                        // Within one file the first row with a key wins; an identical repeat is
-                        // unchanged; a different one is quarantined.
-                        let outcome = repeats.check(key, fingerprint: FieldValue.fingerprint(of: values))
-                        if batch.warnings.count > warningsBefore {
-                            // A repeat is not written again, so its warnings were already counted.
-                            if outcome != .first {
-                                batch.warnings.removeSubrange(warningsBefore...)
-                            } else if batch.warnings[warningsBefore...].contains(where: { $0.reason == .unknownDivision }) {
-                                batch.rowsWithUnknownDivision += 1
-                            }
-                        }
-                        switch outcome {
-                        case .first:
-                            batch.values.append(contentsOf: values)
-                        case .identical:
-                            batch.repeats += 1
-                        case .conflicting:
-                            batch.quarantine.append((QuarantineEntry(
-                                file: path, line: line, field: schema.key.name, reason: .duplicateKey, value: key,
-                                message: "\(schema.key.label)与本文件前面一行相同，但其他内容不同；保留前一行。"
-                            ), nil))
-                        }
-                    }
-                }
-                if batch.rowsRead == batchSize {
+                batch.records.append(record)
+                if case .row = record { batch.cells.append(contentsOf: cells) }
+                if batch.records.count == batchSize {
                     batch.bytesRead = source.bytesRead
-                    guard channel.put(.batch(batch)) else { return }
-                    batch = RowBatch()
-                    batch.values.reserveCapacity(batchSize * schema.fields.count)
+                    guard deal(.batch(batch)) else { return }
+                    batch = RawBatch()
+                    batch.records.reserveCapacity(batchSize)
+                    batch.cells.reserveCapacity(batchSize * schema.fields.count)
                 }
             }
             batch.bytesRead = source.bytesRead
-            guard channel.put(.batch(batch)) else { return }
-            _ = channel.put(.finished(ignoredColumns: source.ignoredColumns))
+            guard deal(.batch(batch)) else { return }
+            end(.finished(ignoredColumns: source.ignoredColumns))
         } catch {
-            _ = channel.put(.failed(ErrorBox(error: error)))
+            end(.failed(ErrorBox(error: error)))
         }
     }
 }

@@ -1,0 +1,150 @@
+internal import Datasets
+internal import Foundation
+internal import Ingest
+
+/// Records as the reader split them, not yet validated: `RowProducer`'s reading thread hands
+/// these to the validating threads.
+struct RawBatch: Sendable {
+    var records: [SourceRecord] = []
+    /// The cells of the `.row` records, flat, one per schema field each.
+    var cells: [RawCell] = []
+    var bytesRead = 0
+}
+
+/// A raw batch after validation, rows still in file order; the file's repeats are not
+/// resolved yet (that needs every earlier row: `RowSequencer`).
+struct ValidatedBatch: Sendable {
+    enum Row: Sendable {
+        /// Malformed or invalid, with the key it carried.
+        case bad(QuarantineEntry, key: String?)
+        /// Valid: values at `values[valueStart ..< valueStart + fieldCount]`, its warnings at
+        /// `warnings[warnings]`; `key` nil when the key cell was not text.
+        case good(line: Int, key: String?, fingerprint: Int64, valueStart: Int, warnings: Range<Int>)
+    }
+
+    var rows: [Row] = []
+    var values: [FieldValue] = []
+    var warnings: [DataWarning] = []
+    var bytesRead = 0
+}
+
+/// What travels between the stages of the reading side, and from it to the writer.
+enum StageMessage<Batch: Sendable>: Sendable {
+    case batch(Batch)
+    case finished(ignoredColumns: [String])
+    case failed(ErrorBox)
+}
+
+/// One validating thread: validates every batch its input channel brings, in order.
+struct ValidationWorker: Sendable {
+    var schema: Schema
+    var divisions: DivisionCatalog
+    var path: String
+
+    func run(from input: RowChannel<StageMessage<RawBatch>>, to output: RowChannel<StageMessage<ValidatedBatch>>) {
+        var validator = RowValidator(schema: schema, divisions: divisions, file: path)
+        let width = schema.fields.count
+        var cells: [RawCell] = []
+        var values: [FieldValue] = []
+        while let message = input.next() {
+            switch message {
+            case .finished(let ignored):
+                _ = output.put(.finished(ignoredColumns: ignored))
+                return
+            case .failed(let box):
+                _ = output.put(.failed(box))
+                return
+            case .batch(let raw):
+                var out = ValidatedBatch()
+                out.bytesRead = raw.bytesRead
+                out.rows.reserveCapacity(raw.records.count)
+                out.values.reserveCapacity(raw.records.count * width)
+                var cellStart = 0
+                for record in raw.records {
+                    switch record {
+                    case .malformed(let entry, let key):
+                        out.rows.append(.bad(entry, key: key))
+                    case .row(let line):
+                        cells.removeAll(keepingCapacity: true)
+                        cells.append(contentsOf: raw.cells[cellStart..<(cellStart + width)])
+                        cellStart += width
+                        let warningsBefore = out.warnings.count
+                        if let entry = validator.validate(cells, line: line, into: &values, warnings: &out.warnings) {
+                            let key: String? = if case .text(let raw) = cells[schema.keyIndex] { raw } else { nil }
+                            out.rows.append(.bad(entry, key: key))
+                            continue
+                        }
+                        let key: String? = if case .text(let key) = values[schema.keyIndex] { key } else { nil }
+                        out.rows.append(.good(
+                            line: line, key: key, fingerprint: FieldValue.fingerprint(of: values),
+                            valueStart: out.values.count, warnings: warningsBefore..<out.warnings.count
+                        ))
+                        out.values.append(contentsOf: values)
+                    }
+                }
+                guard output.put(.batch(out)) else { return }
+            }
+        }
+    }
+}
+
+/// Puts validated batches back in file order (the workers take turns) and resolves the
+/// file's repeats: the first row with a key wins, an identical repeat is unchanged, a
+/// different one is quarantined. Its batches are exactly what one thread reading and
+/// validating in turn produced.
+struct RowSequencer {
+    var schema: Schema
+    var path: String
+    var expectedRows: Int
+
+    func run(from inputs: [RowChannel<StageMessage<ValidatedBatch>>], to channel: RowChannel<ProducerMessage>) {
+        var repeats = RepeatDetector(expectedRows: expectedRows)
+        let width = schema.fields.count
+        var turn = 0
+        while let message = inputs[turn].next() {
+            turn = (turn + 1) % inputs.count
+            switch message {
+            case .finished(let ignored):
+                _ = channel.put(.finished(ignoredColumns: ignored))
+                return
+            case .failed(let box):
+                _ = channel.put(.failed(box))
+                return
+            case .batch(let validated):
+                var batch = RowBatch()
+                batch.rowsRead = validated.rows.count
+                batch.bytesRead = validated.bytesRead
+                batch.values.reserveCapacity(validated.values.count)
+                for row in validated.rows {
+                    switch row {
+                    case .bad(let entry, let key):
+                        batch.quarantine.append((entry, key))
+                    case .good(let line, let key, let fingerprint, let start, let warnings):
+                        guard let key else {
+                            batch.warnings.append(contentsOf: validated.warnings[warnings])
+                            continue
+                        }
+                        switch repeats.check(key, fingerprint: fingerprint) {
+                        case .first:
+                            // A repeat is not written again, so only a first row's warnings count.
+                            batch.warnings.append(contentsOf: validated.warnings[warnings])
+                            if validated.warnings[warnings].contains(where: { $0.reason == .unknownDivision }) {
+                                batch.rowsWithUnknownDivision += 1
+                            }
+                            batch.values.append(contentsOf: validated.values[start..<(start + width)])
+                            batch.fingerprints.append(fingerprint)
+                        case .identical:
+                            batch.repeats += 1
+                        case .conflicting:
+                            batch.quarantine.append((QuarantineEntry(
+                                file: path, line: line, field: schema.key.name, reason: .duplicateKey, value: key,
+                                message: "\(schema.key.label)与本文件前面一行相同，但其他内容不同；保留前一行。"
+                            ), nil))
+                        }
+                    }
+                }
+                guard channel.put(.batch(batch)) else { return }
+            }
+        }
+    }
+}
