@@ -8,6 +8,8 @@ struct Decisions {
     let policies: [CompiledPolicy]
     let dialect: SQLDialect
     let conditionColumns: [String]
+    /// Whether the final SELECT sorts by policy and entity.
+    var ordered = true
 
     private var columns: [String] {
         ["entity_id", "policy_id", "outcome", "amount", "grant_rank"] + conditionColumns.map(SQLDialect.quote)
@@ -98,8 +100,7 @@ struct Decisions {
             SELECT \(selected.joined(separator: ", "))
             FROM (
                 \(from)
-            ) r
-            ORDER BY \(dialect.binary("policy_id")), \(dialect.binary("entity_id"))
+            ) r\(ordered ? "\nORDER BY \(dialect.binary("policy_id")), \(dialect.binary("entity_id"))" : "")
             """
     }
 }

@@ -11,6 +11,10 @@ public struct ScriptWriter {
     public let schemas: SchemaSet
     public let dialect: SQLDialect
     public let asOf: Day
+    /// Whether the results end sorted by policy and entity (the contract's order). Without the
+    /// sort a 1 M-resident script ran in 9.1 s instead of 13.7 s in DuckDB (3.1 instead of 4.3 GB):
+    /// for an engine that writes the result file unsorted (`results import` takes any order).
+    public var ordered = true
 
     public init(program: Program, schemas: SchemaSet, dialect: SQLDialect, asOf: Day) {
         self.program = program
@@ -81,7 +85,8 @@ public struct ScriptWriter {
             }
         }
         base.columns = [:]
-        let decisions = Decisions(policies: policies, dialect: dialect, conditionColumns: conditionColumns)
+        var decisions = Decisions(policies: policies, dialect: dialect, conditionColumns: conditionColumns)
+        decisions.ordered = ordered
         ctes += decisions.ctes()
         return header(policies) + "WITH\n" + ctes.joined(separator: ",\n") + "\n" + decisions.finalSelect() + ";\n"
     }

@@ -41,6 +41,11 @@ final class RulesSQLCLITests: XCTestCase {
         let postgres = try sql(["--dialect", "postgres", "--as-of", "2025-06-30"])
         XCTAssertEqual(postgres.status, 0, postgres.stderr)
         XCTAssertTrue(postgres.stdout.contains("ORDER BY policy_id COLLATE \"C\", entity_id COLLATE \"C\""))
+        // --unordered leaves the sort of every result row to whoever needs it (results import does not).
+        let unordered = try sql(["--dialect", "postgres", "--as-of", "2025-06-30", "--unordered"])
+        XCTAssertEqual(unordered.status, 0, unordered.stderr)
+        XCTAssertFalse(unordered.stdout.contains("ORDER BY policy_id"))
+        XCTAssertTrue(unordered.stdout.hasSuffix(") r;\n"), String(unordered.stdout.suffix(40)))
         XCTAssertTrue(postgres.stdout.contains("(l.\"expiry_date\" - DATE '2025-06-30')"))
         let trino = try sql(["--dialect", "trino", "--as-of", "2025-06-30"])
         XCTAssertEqual(trino.status, 0, trino.stderr)

@@ -33,6 +33,9 @@ struct RulesSQLCommand: ParsableCommand {
     @Flag(name: .customLong("include-drafts"), help: "同时包括草稿和已审核未发布的政策。")
     var includeDrafts = false
 
+    @Flag(name: .long, help: "结果不按政策、对象排序（省去对全部结果的排序；results import 接受任意顺序）。")
+    var unordered = false
+
     @Flag(name: .long, help: "只输出脚本读取的表的 CREATE TABLE 语句。")
     var ddl = false
 
@@ -72,7 +75,8 @@ struct RulesSQLCommand: ParsableCommand {
                 printError("没有\(includeDrafts ? "" : "已发布且")在 \(day) 有效的政策。\(includeDrafts ? "" : "草稿可加 --include-drafts。")")
                 throw ExitCode(1)
             }
-            let writer = ScriptWriter(program: program, schemas: schemas, dialect: dialect, asOf: day)
+            var writer = ScriptWriter(program: program, schemas: schemas, dialect: dialect, asOf: day)
+            writer.ordered = !unordered
             do {
                 try emit(try writer.script(chosen))
             } catch let refusal as SQLRefusal {
