@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Outputs
 import Pipeline
 import RuleLanguage
 import SQLBackend
@@ -72,7 +73,9 @@ struct RulesSQLCommand: ParsableCommand {
                 printError("没有\(includeDrafts ? "" : "已发布且")在 \(day) 有效的政策。\(includeDrafts ? "" : "草稿可加 --include-drafts。")")
                 throw ExitCode(1)
             }
-            let writer = ScriptWriter(program: program, schemas: schemas, dialect: dialect, asOf: day)
+            let writer = ScriptWriter(program: program, schemas: schemas, dialect: dialect, asOf: day) { policy in
+                BenefitPeriod(cycle: policy.period, asOf: day).code
+            }
             do {
                 try emit(try writer.script(chosen))
             } catch let refusal as SQLRefusal {
