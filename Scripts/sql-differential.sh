@@ -8,18 +8,24 @@
 # Debian's postgresql installed with apt-get when missing), runs `mianshen rules sql` in each
 # and compares every (entity, policy) outcome and amount with `mianshen results --all`. The rules
 # are a copy of Rules/ plus Scripts/sql/constructs.policy (what the library does not use).
+# Before the compared run the published library runs once (posting its grants) and the next night's
+# residents are imported, so budgets start from the grants ledger (grants_held in the export).
 # Prints the first differences and exits 1 on any. Trino's script is generated, not run.
 #
 #   Scripts/sql-differential.sh                 # 100,000 residents, 20,000 firms
-#   Scripts/sql-differential.sh --short         # 5,000 residents (Scripts/test.sh)
+#   Scripts/sql-differential.sh --short         # 5,000 residents, seed 12 (Scripts/test.sh)
 #   N=1000000 AS_OF=2026-11-27 MIANSHEN_BIN=.build/release/mianshen Scripts/sql-differential.sh
+#   EMPTY_LEDGER=1 Scripts/sql-differential.sh --short   # must fail: the ledger changes budgets
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${N:-100000}
-if [ "${1:-}" = "--short" ]; then N=5000; fi
+short_seed=11
+# Seed 12: at 5,000 residents the next night brings a 101-year-old and the ledger decides who keeps
+# 高龄津贴 (with an empty grants_held the check fails: EMPTY_LEDGER=1).
+if [ "${1:-}" = "--short" ]; then N=5000 short_seed=12; fi
 M=${M:-$((N / 5))}
-SEED=${SEED:-11}
+SEED=${SEED:-$short_seed}
 # Every policy of the library is in force on 2025-06-30 (two end on 2025-12-31).
 AS_OF=${AS_OF:-2025-06-30}
 bin=${MIANSHEN_BIN:-}
@@ -64,23 +70,44 @@ cp -r Rules "$rules"
 mkdir -p "$rules/测试"
 cp Scripts/sql/constructs.policy "$rules/测试/构造.policy"
 
+# The grants ledger matters to 预算: YL-GLJT (直接兑现, 按月) posts grants and has the library's only
+# budget a run posts. Its 3,600,000 元 a year is for 100,000 residents; in the copy it is scaled to N
+# (so that it binds at every size) and the changed content approved again by its two departments.
+if [ "$N" -ne 100000 ]; then
+  sed -i "s/^  预算 3600000 元/  预算 $((3600000 * N / 100000)) 元/" "$rules/养老/高龄津贴.policy"
+  for department in 区民政局 区财政局; do
+    "$bin" rules approve YL-GLJT --department "$department" --reviewer 差分测试 --rules "$rules" >/dev/null
+  done
+fi
+
 t0=$(now)
-"$bin" fixtures generate --residents "$N" --enterprises "$M" --seed "$SEED" --bad-rate 0.01 --as-of "$AS_OF" \
-  --out "$work/data" --rules "$rules" >/dev/null
+generate() {
+  "$bin" fixtures generate --residents "$N" --enterprises "$M" --seed "$SEED" --bad-rate 0.01 --as-of "$AS_OF" \
+    --rules "$rules" "$@" >/dev/null
+}
+generate --out "$work/data"
 for kind in residents enterprises licences; do
   "$bin" import "$kind" "$work/data/$kind.csv" --db "$work/m.db" --rules "$rules" >/dev/null
 done
+# The published library runs once and posts its 直接兑现 grants; the next night's residents (some
+# gone, some new) are imported; the compared run (with drafts, posting nothing) then finds holders.
+"$bin" run --as-of "$AS_OF" --db "$work/m.db" --rules "$rules" >/dev/null
+generate --out "$work/night" --night "${NIGHT:-1}"
+"$bin" import residents "$work/night/residents.csv" --full --db "$work/m.db" --rules "$rules" >/dev/null
 t1=$(now)
 "$bin" run --as-of "$AS_OF" --include-drafts --db "$work/m.db" --rules "$rules" >/dev/null
 "$bin" results --all --format csv --db "$work/m.db" --rules "$rules" >"$work/mianshen.csv"
 t2=$(now)
 "$bin" export --dir "$work/export" --db "$work/m.db" --rules "$rules" >/dev/null
+# EMPTY_LEDGER=1 loads an empty grants_held (budgets as if nothing was granted): then the check
+# must fail, which shows the ledger changes budget outcomes in this data.
+if [ "${EMPTY_LEDGER:-0}" = 1 ]; then head -n 1 "$work/export/grants_held.csv" >"$work/held" && mv "$work/held" "$work/export/grants_held.csv"; fi
 for dialect in duckdb postgres trino; do
   "$bin" rules sql --dialect "$dialect" --as-of "$AS_OF" --include-drafts --rules "$rules" --out "$work/$dialect.sql" 2>/dev/null
   "$bin" rules sql --ddl --dialect "$dialect" --rules "$rules" --out "$work/$dialect-ddl.sql" 2>/dev/null
 done
 t3=$(now)
-echo "居民 $N、企业 $M（种子 $SEED，评估日 $AS_OF）：生成与导入 $(seconds "$t0" "$t1") 秒，mianshen run 与导出结果 $(seconds "$t1" "$t2") 秒，export 与 rules sql $(seconds "$t2" "$t3") 秒" >&2
+echo "居民 $N、企业 $M（种子 $SEED，评估日 $AS_OF）：生成、导入、发布库的运行与次晚导入 $(seconds "$t0" "$t1") 秒，mianshen run 与导出结果 $(seconds "$t1" "$t2") 秒，export 与 rules sql $(seconds "$t2" "$t3") 秒" >&2
 
 failed=0
 # DuckDB
@@ -99,7 +126,7 @@ runuser -u "$pguser" -- "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" 
 psql=("$pgbin/psql" -h "$pgdir" -U mianshen -d postgres -v ON_ERROR_STOP=1 -q -X)
 p0=$(now)
 "${psql[@]}" -f "$work/postgres-ddl.sql"
-for table in residents enterprises licences; do
+for table in residents enterprises licences grants_held; do
   "${psql[@]}" -c "\\copy $table FROM '$work/export/$table.csv' CSV HEADER"
 done
 p1=$(now)

@@ -2,7 +2,8 @@ public import Datasets
 
 /// The tables a script reads (`mianshen rules sql --ddl`, `mianshen export`): one per kind of
 /// record, named as the kind (residents, enterprises, licences), with the schema's fields in
-/// schema order except personal data the rules never read (names, phones).
+/// schema order except personal data the rules never read (names, phones); and grants_held,
+/// the ledger's grants with their net amounts (for budgets).
 public enum TypeMapping {
     /// The columns of a kind's table, in order.
     public static func columns(_ schema: Schema) -> [FieldSpec] {
@@ -38,6 +39,22 @@ public enum TypeMapping {
             }
             out += ");\n"
         }
+        let text = dialect.textType
+        out += """
+
+            -- 发放台账（mianshen export 的 grants_held.csv）：每笔发放一行，净额 = 发放 + 补发 − 追回。
+            -- 有预算的政策先保留本期已发放对象，本期已发总额从年度预算中扣除。
+            CREATE TABLE \(grantsHeld) (
+                policy_id \(text) NOT NULL,  -- 政策编号
+                period \(text) NOT NULL,  -- 期间（ONCE、2025、202506）
+                entity_id \(text) NOT NULL,  -- 对象编号
+                net_amount DECIMAL(18, 2) NOT NULL  -- 净额（元）
+            );
+
+            """
         return out
     }
+
+    /// The grants ledger's table (`mianshen export` writes it as grants_held.csv).
+    public static let grantsHeld = "grants_held"
 }

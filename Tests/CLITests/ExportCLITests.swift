@@ -45,4 +45,33 @@ final class ExportCLITests: XCTestCase {
         let licences = try String(contentsOfFile: dir.file("out/licences.csv"), encoding: .utf8)
         XCTAssertTrue(licences.hasPrefix("holder_id,holder_kind,license_type,license_no,issue_date,expiry_date\n"), licences)
     }
+
+    /// grants_held.csv: every grant of the ledger with its net amount in 元, what the budgets of
+    /// `rules sql` start from; the DDL declares the same columns.
+    func testExportWritesTheLedgersGrantsWithTheirNetAmounts() throws {
+        let dir = try TemporaryDirectory()
+        func run(_ arguments: [String]) throws -> CLIResult {
+            try CLIRunner.run(arguments + ["--db", dir.file("e.db"), "--rules", RepositoryPaths.rules])
+        }
+        XCTAssertEqual(try run(["import", "residents", RepositoryPaths.fixture("residents.csv")]).status, 0)
+        let empty = try run(["export", "--dir", dir.file("before")])
+        XCTAssertEqual(empty.status, 0, empty.stderr)
+        XCTAssertEqual(try String(contentsOfFile: dir.file("before/grants_held.csv"), encoding: .utf8), "policy_id,period,entity_id,net_amount\n")
+        XCTAssertTrue(empty.stdout.contains("grants_held：0 行"), empty.stdout)
+
+        let posted = try run(["run", "--as-of", "2025-06-30"])
+        XCTAssertEqual(posted.status, 0, posted.stderr)
+        let exported = try run(["export", "--dir", dir.file("out")])
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        let rows = try String(contentsOfFile: dir.file("out/grants_held.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(rows.first, "policy_id,period,entity_id,net_amount")
+        // A resident of 91 holds June's 高龄津贴 of 200 元.
+        XCTAssertTrue(rows.contains("YL-GLJT,202506,410103193308042472,200.00"), rows.joined(separator: "\n"))
+        let ledger = try run(["grants", "list", "--format", "csv"]).stdout.split(separator: "\n").dropFirst()
+        XCTAssertGreaterThan(ledger.count, 1)
+        XCTAssertEqual(rows.count - 1, ledger.count, "one row per grant (each has one 发放 entry)")
+        XCTAssertTrue(exported.stdout.contains("grants_held：\(ledger.count) 行"), exported.stdout)
+        let ddl = try CLIRunner.run(["rules", "sql", "--ddl", "--dialect", "duckdb", "--rules", RepositoryPaths.rules]).stdout
+        XCTAssertEqual(RulesSQLCLITests.columns(of: "grants_held", in: ddl).map(\.name), rows[0].split(separator: ",").map(String.init))
+    }
 }

@@ -116,6 +116,37 @@ final class RulesSQLCLITests: XCTestCase {
         XCTAssertTrue(duck.stdout.contains("    id_number VARCHAR NOT NULL,"), duck.stdout)
     }
 
+    /// Every dialect declares the ledger's table; a budget's CTE reads it for the period of the
+    /// as-of date (a literal computed when the script is written), keeps its holders and spends
+    /// from the period's total.
+    func testTheBudgetStartsFromTheGrantsHeldInTheAsOfPeriod() throws {
+        for dialect in ["duckdb", "postgres", "trino"] {
+            let ddl = try CLIRunner.run(["rules", "sql", "--ddl", "--dialect", dialect, "--rules", RepositoryPaths.rules])
+            let text = dialect == "postgres" ? "TEXT" : "VARCHAR"
+            XCTAssertEqual(
+                Self.columns(of: "grants_held", in: ddl.stdout).map { "\($0.name) \($0.type)" },
+                ["policy_id \(text) NOT NULL", "period \(text) NOT NULL", "entity_id \(text) NOT NULL", "net_amount DECIMAL(18, 2) NOT NULL"],
+                dialect
+            )
+            for (day, month) in [("2025-06-30", "202506"), ("2026-01-01", "202601")] {
+                let script = try CLIRunner.run([
+                    "rules", "sql", "YL-GLJT", "QY-GXRD", "--dialect", dialect, "--as-of", day, "--rules", RepositoryPaths.rules,
+                ])
+                XCTAssertEqual(script.status, 0, script.stderr)
+                let sql = script.stdout
+                // 高龄津贴 is paid by the month, 高新技术企业认定奖励 once.
+                XCTAssertTrue(sql.contains("\"台账_YL-GLJT\" AS ("), sql)
+                XCTAssertTrue(sql.contains("FROM grants_held\n    WHERE policy_id = 'YL-GLJT' AND period = '\(month)'\n"), sql)
+                XCTAssertTrue(sql.contains("WHERE policy_id = 'QY-GXRD' AND period = 'ONCE'"), sql)
+                XCTAssertTrue(sql.contains("期间 \(month) 由评估日 \(day) 在生成时算出"), sql)
+                XCTAssertTrue(sql.contains("(SELECT COALESCE(SUM(net_amount), 0) FROM \"台账_YL-GLJT\") * 12"), sql)
+                XCTAssertTrue(sql.contains("THEN (amount - held) * 12 ELSE 0 END) OVER ()"), sql)
+                XCTAssertTrue(sql.contains("CASE WHEN outcome = 'eligible' AND held IS NULL AND MAX("), "holders are never over_budget")
+                XCTAssertTrue(sql.contains("LEFT JOIN \"台账_QY-GXRD\" h ON h.entity_id = g.entity_id"), sql)
+            }
+        }
+    }
+
     /// `name TYPE` of each column of `CREATE TABLE table (…)`.
     static func columns(of table: String, in ddl: String) -> [(name: String, type: String)] {
         guard let start = ddl.range(of: "CREATE TABLE \(table) (\n") else { return [] }

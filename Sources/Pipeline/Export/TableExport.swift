@@ -13,37 +13,58 @@ public enum TableExport {
         public var rows: Int
     }
 
-    /// Writes `<directory>/<table>.csv` for each table, `columns` by kind.
+    /// The ledger's table: every grant with the net of its entries in 元 (what the budgets of
+    /// `rules sql` start from for the run's period).
+    public static let grantsHeldTable = "grants_held"
+
+    /// Writes `<directory>/<table>.csv` for each table, `columns` by kind, then
+    /// `<directory>/grants_held.csv` (policy_id, period, entity_id, net_amount).
     public static func write(
         store: ProfileStore, directory: String, columns: [(DatasetKind, [FieldSpec])]
     ) throws -> [Written] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written: [Written] = []
         for (kind, specs) in columns {
-            let path = (directory as NSString).appendingPathComponent("\(kind.rawValue).csv")
-            guard FileManager.default.createFile(atPath: path, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: path) else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-            }
-            defer { try? handle.close() }
-            var buffer = specs.map(\.name).joined(separator: ",") + "\n"
-            var rows = 0
-            try store.activeRows(kind, columns: specs.map(\.name)) { values in
-                for (index, value) in values.enumerated() {
-                    if index > 0 { buffer += "," }
-                    buffer += cell(value, specs[index].type)
+            written.append(try file(directory, kind.rawValue, header: specs.map(\.name)) { emit in
+                try store.activeRows(kind, columns: specs.map(\.name)) { values in
+                    try emit(values.enumerated().map { index, value in cell(value, specs[index].type) })
                 }
-                buffer += "\n"
-                rows += 1
-                if buffer.utf8.count >= 1 << 20 {
-                    try handle.write(contentsOf: Data(buffer.utf8))
-                    buffer = ""
-                }
-            }
-            try handle.write(contentsOf: Data(buffer.utf8))
-            written.append(Written(table: kind.rawValue, path: path, rows: rows))
+            })
         }
+        written.append(try file(directory, grantsHeldTable, header: ["policy_id", "period", "entity_id", "net_amount"]) { emit in
+            try store.netGrants { grant in
+                try emit([
+                    cell(.text(grant.policyID), .text), cell(.text(grant.period), .text), cell(.text(grant.entityID), .text),
+                    ScaledDecimal(units: grant.netFen, scale: 2).description,
+                ])
+            }
+        })
         return written
+    }
+
+    /// `<directory>/<table>.csv`: the header, then each row `rows` emits (cells already written),
+    /// flushed by the megabyte.
+    private static func file(
+        _ directory: String, _ table: String, header: [String], rows: ((([String]) throws -> Void)) throws -> Void
+    ) throws -> Written {
+        let path = (directory as NSString).appendingPathComponent("\(table).csv")
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? handle.close() }
+        var buffer = header.joined(separator: ",") + "\n"
+        var count = 0
+        try rows { cells in
+            buffer += cells.joined(separator: ",") + "\n"
+            count += 1
+            if buffer.utf8.count >= 1 << 20 {
+                try handle.write(contentsOf: Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        try handle.write(contentsOf: Data(buffer.utf8))
+        return Written(table: table, path: path, rows: count)
     }
 
     /// One CSV cell: empty for NULL; text quoted when it holds a comma, quote or line break.

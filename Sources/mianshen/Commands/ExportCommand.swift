@@ -9,7 +9,7 @@ import Store
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "把数据库中的有效档案导出为 CSV（residents.csv、enterprises.csv、licences.csv），供 rules sql 生成的脚本在其他数据库中使用。",
+        abstract: "把数据库中的有效档案导出为 CSV（residents.csv、enterprises.csv、licences.csv）与发放台账（grants_held.csv：政策、期间、对象、净额），供 rules sql 生成的脚本在其他数据库中使用。",
         discussion: """
             列与类型同 mianshen rules sql --ddl（表头为列名；空单元格为 NULL；日期 YYYY-MM-DD；是/否为 true/false）。
             DuckDB：COPY residents FROM 'OUT/residents.csv' (HEADER)；PostgreSQL：\\copy residents FROM 'OUT/residents.csv' CSV HEADER。

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Outputs
 import Pipeline
 import RuleLanguage
 import SQLBackend
@@ -75,7 +76,9 @@ struct RulesSQLCommand: ParsableCommand {
                 printError("没有\(includeDrafts ? "" : "已发布且")在 \(day) 有效的政策。\(includeDrafts ? "" : "草稿可加 --include-drafts。")")
                 throw ExitCode(1)
             }
-            var writer = ScriptWriter(program: program, schemas: schemas, dialect: dialect, asOf: day)
+            var writer = ScriptWriter(program: program, schemas: schemas, dialect: dialect, asOf: day) { policy in
+                BenefitPeriod(cycle: policy.period, asOf: day).code
+            }
             writer.ordered = !unordered
             do {
                 try emit(try writer.script(chosen))
