@@ -136,6 +136,13 @@ entity=$("$bin" review list --policy ZY-JMYB --status all --format csv | awk -F,
 "$bin" explain "$entity" ZY-JMYB | grep -E "^ZY-JMYB|人工复核"
 "$bin" review show "$item"
 echo
+echo "== 把政策带到数据所在之处：政策编译为 SQL（DuckDB 方言；PostgreSQL、Trino 同理），参数按评估日写成常量并注明出处"
+"$bin" rules sql --dialect duckdb --as-of "$as_of" --out "$report_dir/policies.sql" >/dev/null
+echo "   $report_dir/policies.sql：$(wc -l <"$report_dir/policies.sql") 行，每个共用条件一个 CTE、每项政策一个 CTE，最后是结果契约的 SELECT；例如"
+grep -m1 "/\* 参数" "$report_dir/policies.sql" | sed 's/^ *//' | cut -c1-150
+"$bin" export --dir "$report_dir/export"
+echo "   （数据中心按 rules sql --ddl 建表装入这些文件，运行脚本，结果文件用 mianshen results import 带回；见 README“省级规模”）"
+echo
 echo "== 审计日志（全程留痕）：查看原文须说明目的；以上每次使用个人信息都已记录，哈希链可校验"
 "$bin" profile 410103193712182418 --unmask --purpose "核实高龄津贴申诉" --operator 张三 > /dev/null
 "$bin" audit list --since "$(date -u +%Y-%m-%d)"
