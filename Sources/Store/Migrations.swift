@@ -119,6 +119,10 @@ enum Migrations {
                 try db.execute(sql: "ALTER TABLE \(quote(kind.rawValue)) ADD COLUMN row_fingerprint INTEGER")
             }
         }
+        migrator.registerMigration("v13-id-list-deltas") { db in
+            // A run's population ids kept as the difference from a full list (`IDListStorage`).
+            try db.execute(sql: "ALTER TABLE run_id_lists ADD COLUMN base_sha256 TEXT")
+        }
         return migrator
     }
 

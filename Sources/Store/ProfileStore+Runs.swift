@@ -35,10 +35,10 @@ extension ProfileStore {
             // A list already kept (the same population as an earlier run) is not built again.
             let kept = try Bool.fetchOne(db, sql: "SELECT 1 FROM run_id_lists WHERE sha256 = ?", arguments: [population.sha256]) ?? false
             if !kept {
-                let ids = Data(population.ids.joined(separator: "\n").utf8)
+                let (ids, base) = try IDListStorage.encode(population.ids, subject: population.subject, db)
                 try db.execute(
-                    sql: "INSERT INTO run_id_lists (sha256, count, ids) VALUES (?, ?, ?)",
-                    arguments: [population.sha256, population.ids.count, ids]
+                    sql: "INSERT INTO run_id_lists (sha256, count, ids, base_sha256) VALUES (?, ?, ?, ?)",
+                    arguments: [population.sha256, population.ids.count, ids, base]
                 )
             }
             try db.execute(
@@ -97,12 +97,11 @@ extension ProfileStore {
                 var run = Self.run(row)
                 run.policies = try Self.policies(db, run: id, blobs: true)
                 run.populations = try Row.fetchAll(db, sql: """
-                    SELECT p.subject, p.ids_sha256, l.ids FROM run_populations p JOIN run_id_lists l ON l.sha256 = p.ids_sha256
+                    SELECT p.subject, p.ids_sha256, l.ids, l.base_sha256 FROM run_populations p
+                    JOIN run_id_lists l ON l.sha256 = p.ids_sha256
                     WHERE p.run_id = ? ORDER BY p.subject
                     """, arguments: [id]).map { row in
-                    let data: Data = row["ids"] ?? Data()
-                    let text = String(decoding: data, as: UTF8.self)
-                    let ids = text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    let ids = try IDListStorage.decode(row["ids"] ?? Data(), base: row["base_sha256"], db)
                     return RunPopulation(subject: row["subject"], ids: ids, sha256: row["ids_sha256"])
                 }
                 return run
