@@ -49,10 +49,16 @@ struct AggregateEmitter {
     }
 
     /// The value for an entity: the group's column, or the value over no records when it has none.
+    /// Over no licences that value holds only if licences were loaded at all: an empty `licences`
+    /// table (a store that never imported them exports none) leaves every licence fact unknown,
+    /// as the engine does, instead of "holds none".
     static func entityValue(_ id: NodeID, _ operation: Operation, joined: Bool) -> String {
-        let empty = emptyValue(operation)
-        guard joined else { return empty }
         let collection = collection(kind(operation))
+        var empty = emptyValue(operation)
+        if collection.kind == .licences, empty != "NULL" {
+            empty = "(CASE WHEN EXISTS (SELECT 1 FROM \(collection.table)) THEN \(empty) END)"
+        }
+        guard joined else { return empty }
         return "(CASE WHEN \(SQLDialect.quote(collection.countColumn)) IS NULL THEN \(empty) ELSE \(SQLDialect.quote(column(id))) END)"
     }
 

@@ -16,10 +16,6 @@ struct TouchedKeys {
         if keys.count >= Self.limit { overflow() } else { keys.append(key) }
     }
 
-    mutating func add(_ key: DatabaseValue) {
-        if let text = String.fromDatabaseValue(key) { add(text) } else { overflow() }
-    }
-
     mutating func overflow() {
         overflowed = true
         keys = []

@@ -38,6 +38,9 @@ final class RulesSQLCLITests: XCTestCase {
             XCTAssertTrue(duck.stdout.contains(expected), expected)
         }
         XCTAssertFalse(duck.stdout.contains("COLLATE"))
+        // Over no licences, a licence fact holds only when licences were loaded at all (never
+        // imported: an empty table, and the fact is unknown, not "holds none").
+        XCTAssertTrue(duck.stdout.contains("(CASE WHEN EXISTS (SELECT 1 FROM licences) THEN FALSE END)"), duck.stdout)
         let postgres = try sql(["--dialect", "postgres", "--as-of", "2025-06-30"])
         XCTAssertEqual(postgres.status, 0, postgres.stderr)
         XCTAssertTrue(postgres.stdout.contains("ORDER BY policy_id COLLATE \"C\", entity_id COLLATE \"C\""))

@@ -32,7 +32,7 @@ struct ExportCommand: ParsableCommand {
             let written = try TableExport.write(store: profiles, directory: dir, columns: columns)
             for file in written { print("\(file.table)：\(file.rows) 行 → \(file.path)") }
             if try profiles.latestImport(kind: .licences) == nil {
-                printError("注意：本库从未导入证照。mianshen run 把证照条件当作未知（待人工复核），rules sql 的脚本读到空的 licences 表则按“没有证照”计算，两者会不同；先导入证照再比较。")
+                printError("注意：本库从未导入证照，licences.csv 为空。mianshen run 与 rules sql 的脚本都把证照条件当作未知（待人工复核）。")
             }
         }
     }
