@@ -17,7 +17,7 @@ struct ColumnCache {
     static let keys = ":key"
     static let holders = ":holder"
 
-    struct Entry {
+    struct Entry: Sendable {
         var kind: DatasetKind
         var generation: Int64
         var name: String

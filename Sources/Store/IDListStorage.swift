@@ -14,9 +14,10 @@ internal import GRDB
 enum IDListStorage {
     static let marker = "Δ"
 
-    /// The blob to keep for `ids` of `subject`, and its base (nil: kept in full).
-    static func encode(_ ids: [String], subject: String, _ db: Database) throws -> (blob: Data, base: String?) {
-        let full = (Data(ids.joined(separator: "\n").utf8), nil as String?)
+    /// The blob to keep for `ids` of `subject`, and its base (nil: kept in full). `joined`: the
+    /// ids joined by "\n" if already built (the full list is only built when it is kept).
+    static func encode(_ ids: [String], subject: String, joined: [UInt8]? = nil, _ db: Database) throws -> (blob: Data, base: String?) {
+        var full: (Data, String?) { (joined.map { Data($0) } ?? Data(ids.joined(separator: "\n").utf8), nil) }
         guard ids.count >= 1000, let row = try Row.fetchOne(db, sql: """
             SELECT l.sha256, l.ids FROM run_populations p JOIN run_id_lists l ON l.sha256 = p.ids_sha256
             WHERE p.subject = ? AND l.base_sha256 IS NULL ORDER BY p.run_id DESC LIMIT 1

@@ -1,5 +1,7 @@
+internal import Datasets
 internal import Foundation
 internal import GRDB
+internal import GRDBSQLite
 
 /// Manual review items: read, opened and rebound by runs (in one transaction, one prepared
 /// statement per kind of change), decided and reopened by people. History is only appended.
@@ -116,8 +118,24 @@ extension ProfileStore {
             case .open(let policy, let subject, let entity):
                 // Its opening is the item itself (opened_run, opened_at): no event row, half the writes.
                 // A run beside this one may have opened it meanwhile: then it is left as it is.
-                try insert.execute(arguments: [policy, subject, entity, change.inputsSHA256, missing, change.needsAmount, run, run, now])
-                counts.opened += db.changesCount
+                // Bound straight to the statement: a first run opens 142 k items at 1 M residents,
+                // and GRDB's arguments array per row took half of their 0.7 s.
+                let handle = insert.sqliteStatement
+                SQLiteBinding.bind(.text(policy), at: 1, to: handle)
+                SQLiteBinding.bind(.text(subject), at: 2, to: handle)
+                SQLiteBinding.bind(.text(entity), at: 3, to: handle)
+                SQLiteBinding.bind(.text(change.inputsSHA256), at: 4, to: handle)
+                SQLiteBinding.bind(.text(missing), at: 5, to: handle)
+                sqlite3_bind_int64(handle, 6, change.needsAmount ? 1 : 0)
+                sqlite3_bind_int64(handle, 7, run)
+                sqlite3_bind_int64(handle, 8, run)
+                SQLiteBinding.bind(.text(now), at: 9, to: handle)
+                let code = sqlite3_step(handle) & 0xFF
+                sqlite3_reset(handle)
+                guard code == SQLITE_DONE else {
+                    throw StoreError("保存复核事项失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                }
+                counts.opened += Int(sqlite3_changes(db.sqliteConnection))
             case .inputsChanged(let id):
                 let decided = try Bool.fetchOne(wasDecided, arguments: [id]) ?? false
                 try rebind.execute(arguments: [change.inputsSHA256, missing, change.needsAmount, run, id])

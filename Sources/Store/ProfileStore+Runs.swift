@@ -35,7 +35,7 @@ extension ProfileStore {
             // A list already kept (the same population as an earlier run) is not built again.
             let kept = try Bool.fetchOne(db, sql: "SELECT 1 FROM run_id_lists WHERE sha256 = ?", arguments: [population.sha256]) ?? false
             if !kept {
-                let (ids, base) = try IDListStorage.encode(population.ids, subject: population.subject, db)
+                let (ids, base) = try IDListStorage.encode(population.ids, subject: population.subject, joined: population.joinedIDs, db)
                 try db.execute(
                     sql: "INSERT INTO run_id_lists (sha256, count, ids, base_sha256) VALUES (?, ?, ?, ?)",
                     arguments: [population.sha256, population.ids.count, ids, base]

@@ -1,4 +1,5 @@
 public import Datasets
+internal import Dispatch
 internal import Foundation
 internal import GRDB
 
@@ -9,6 +10,9 @@ public final class ProfileStore: Sendable {
     public let path: String
     public let schemas: SchemaSet
     let pool: DatabasePool
+    /// Writes the store finishes on its own (the column cache after a read from the tables);
+    /// waited for before the store goes away.
+    let background = DispatchGroup()
 
     public init(path: String, schemas: SchemaSet) throws {
         self.path = path
@@ -28,6 +32,8 @@ public final class ProfileStore: Sendable {
             throw StoreError("无法打开数据库 \(path)：\(error.message ?? error.description)")
         }
     }
+
+    deinit { background.wait() }
 
     /// Runs `body` and turns GRDB's errors into `StoreError`s that name what failed.
     func guarded<T>(_ what: String, _ body: () throws -> T) throws -> T {

@@ -54,11 +54,15 @@ public struct RunPopulation: Sendable {
     public var subject: String
     public var ids: [String]
     public var sha256: String
+    /// The ids joined by "\n" when the caller has built them already (for the hash): saving a
+    /// new full list then writes these bytes instead of joining a million strings again.
+    public var joinedIDs: [UInt8]?
 
-    public init(subject: String, ids: [String], sha256: String) {
+    public init(subject: String, ids: [String], sha256: String, joinedIDs: [UInt8]? = nil) {
         self.subject = subject
         self.ids = ids
         self.sha256 = sha256
+        self.joinedIDs = joinedIDs
     }
 }
 

@@ -114,7 +114,10 @@ public enum BatchRun {
             engine: engine, includeDrafts: includeDrafts, rulesSHA256: rulesSHA256, inputs: inputs,
             resultsSHA256: encoded[0].hash ?? "",
             populations: decided.populations.values.sorted { $0.subject < $1.subject }.map { population in
-                RunPopulation(subject: population.subject, ids: population.ids, sha256: populationHashes[population.subject] ?? "")
+                RunPopulation(
+                    subject: population.subject, ids: population.ids, sha256: populationHashes[population.subject] ?? "",
+                    joinedIDs: idBytes[population.subject].map { Array($0.joined) }
+                )
             },
             policies: encoded.compactMap(\.policy)
         )
