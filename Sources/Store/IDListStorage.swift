@@ -15,15 +15,17 @@ enum IDListStorage {
     static let marker = "Δ"
 
     /// The blob to keep for `ids` of `subject`, and its base (nil: kept in full). `joined`: the
-    /// ids joined by "\n" if already built (the full list is only built when it is kept).
+    /// ids joined by "\n" if already built (else built here, once).
     static func encode(_ ids: [String], subject: String, joined: [UInt8]? = nil, _ db: Database) throws -> (blob: Data, base: String?) {
-        var full: (Data, String?) { (joined.map { Data($0) } ?? Data(ids.joined(separator: "\n").utf8), nil) }
+        let bytes = joined ?? Array(ids.joined(separator: "\n").utf8)
         guard ids.count >= 1000, let row = try Row.fetchOne(db, sql: """
             SELECT l.sha256, l.ids FROM run_populations p JOIN run_id_lists l ON l.sha256 = p.ids_sha256
             WHERE p.subject = ? AND l.base_sha256 IS NULL ORDER BY p.run_id DESC LIMIT 1
-            """, arguments: [subject]) else { return full }
+            """, arguments: [subject]) else { return (Data(bytes), nil) }
         let data: Data = row["ids"] ?? Data()
-        guard let delta = difference(from: data, to: ids, limit: ids.count / 20) else { return full }
+        guard let delta = bytes.withUnsafeBytes({ new in
+            data.withUnsafeBytes { base in difference(from: base, to: new, limit: ids.count / 20) }
+        }) else { return (Data(bytes), nil) }
         return (Data(delta.utf8), row["sha256"])
     }
 
@@ -64,43 +66,45 @@ enum IDListStorage {
         return out
     }
 
-    /// Removed base positions and inserted new positions, when both lists are in the same order
-    /// (ids ascending by bytes, empty ids last, as populations are) and they differ in at most
-    /// `limit` places; nil otherwise. The base is read in place (its lines as bytes, no string
-    /// per id): splitting a million ids into strings made the difference slower than the write.
-    static func difference(from base: Data, to ids: [String], limit: Int) -> String? {
-        base.withUnsafeBytes { raw -> String? in
-            var removed: [String] = [], inserted: [String] = []
-            var position = 0  // of the next base line
-            var i = 0, j = 0
-            var line: UnsafeRawBufferPointer? = nextLine(raw, &position)
-            var previous = ""
-            while line != nil || j < ids.count {
-                if j < ids.count, j > 0, order(ids[j], previous) < 0 { return nil }  // not in order
-                let c: Int
-                if let current = line, j < ids.count {
-                    c = order(current, ids[j])
-                } else {
-                    c = line == nil ? 1 : -1
-                }
-                if c == 0 {
-                    previous = ids[j]
-                    i += 1
-                    j += 1
-                    line = nextLine(raw, &position)
-                } else if c < 0 {
-                    removed.append("-\(i)")
-                    i += 1
-                    line = nextLine(raw, &position)
-                } else {
-                    inserted.append("+\(j)\t\(ids[j])")
-                    previous = ids[j]
-                    j += 1
-                }
-                if removed.count + inserted.count > limit { return nil }
+    /// Removed base positions and inserted new positions, when both lists (ids joined by "\n")
+    /// are in the same order (ids ascending by bytes, empty ids last, as populations are) and
+    /// they differ in at most `limit` places; nil otherwise. Both are read in place, a line at a
+    /// time: no string per id (splitting a million ids into strings made the difference slower
+    /// than the write, and walking the new list's strings was a tenth of a nightly run's save).
+    static func difference(from base: UnsafeRawBufferPointer, to new: UnsafeRawBufferPointer, limit: Int) -> String? {
+        var removed: [String] = [], inserted: [String] = []
+        var basePosition = 0, newPosition = 0  // of the next line of each
+        var i = 0, j = 0
+        var line = nextLine(base, &basePosition)
+        var id = nextLine(new, &newPosition)
+        var previous: UnsafeRawBufferPointer? = nil
+        while line != nil || id != nil {
+            if let current = id, let before = previous, order(current, before) < 0 { return nil }  // not in order
+            let c: Int
+            if let current = line, let next = id {
+                c = order(current, next)
+            } else {
+                c = line == nil ? 1 : -1
             }
-            return ([marker] + removed + inserted).joined(separator: "\n")
+            if c == 0 {
+                previous = id
+                i += 1
+                j += 1
+                line = nextLine(base, &basePosition)
+                id = nextLine(new, &newPosition)
+            } else if c < 0 {
+                removed.append("-\(i)")
+                i += 1
+                line = nextLine(base, &basePosition)
+            } else {
+                inserted.append("+\(j)\t" + String(decoding: id ?? UnsafeRawBufferPointer(start: nil, count: 0), as: UTF8.self))
+                previous = id
+                j += 1
+                id = nextLine(new, &newPosition)
+            }
+            if removed.count + inserted.count > limit { return nil }
         }
+        return ([marker] + removed + inserted).joined(separator: "\n")
     }
 
     /// The next "\n"-separated line of `raw` from `position` (nil past the end).
@@ -114,16 +118,6 @@ enum IDListStorage {
     }
 
     /// Bytes order, empty last.
-    private static func order(_ a: UnsafeRawBufferPointer, _ b: String) -> Int {
-        var b = b
-        return b.withUTF8 { order(a, UnsafeRawBufferPointer($0)) }
-    }
-
-    private static func order(_ a: String, _ b: String) -> Int {
-        var a = a
-        return a.withUTF8 { order(UnsafeRawBufferPointer($0), b) }
-    }
-
     private static func order(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
         if a.isEmpty != b.isEmpty { return a.isEmpty ? 1 : -1 }
         for k in 0..<min(a.count, b.count) where a[k] != b[k] { return a[k] < b[k] ? -1 : 1 }

@@ -40,16 +40,26 @@ extension ProfileStore {
                     SELECT entity_id, id, inputs_sha256, CASE WHEN status = 'decided' THEN outcome END, amount_fen
                     FROM review_items WHERE policy_id = ? \(decidedOnly ? "AND status = 'decided'" : "") ORDER BY entity_id
                     """)
+                // Read by column position straight from the statement (no `Row`, no hex string
+                // per item): 142 k items at 1 M residents are read before every nightly run.
+                let handle = statement.sqliteStatement
                 for policy in policies {
                     var bindings = PolicyReviewBindings()
-                    let rows = try Row.fetchCursor(statement, arguments: [policy])
-                    while let row = try rows.next() {
-                        let outcome: String? = row[3]
+                    try statement.setArguments([policy])
+                    while true {
+                        let code = sqlite3_step(handle) & 0xFF
+                        if code == SQLITE_DONE { break }
+                        guard code == SQLITE_ROW else {
+                            throw StoreError("读取复核事项失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                        }
+                        let outcome = PartReader.text(handle, 3).flatMap(ReviewItem.Outcome.init(rawValue:))
+                        let hex = UnsafeRawBufferPointer(start: sqlite3_column_text(handle, 2), count: Int(sqlite3_column_bytes(handle, 2)))
                         bindings.append(
-                            entityID: row[0], itemID: row[1], sha256: row[2], decided: outcome.flatMap(ReviewItem.Outcome.init(rawValue:)),
-                            amountFen: row[4]
+                            entityID: PartReader.text(handle, 0) ?? "", itemID: sqlite3_column_int64(handle, 1), sha256: hex, decided: outcome,
+                            amountFen: sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, 4)
                         )
                     }
+                    sqlite3_reset(handle)
                     if bindings.count > 0 { out[policy] = bindings }
                 }
                 return out

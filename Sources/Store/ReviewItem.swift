@@ -87,36 +87,42 @@ public struct PolicyReviewBindings: Sendable {
     /// inputs hash to: the run binds the item to its current inputs (a decision reopens).
     @discardableResult
     public mutating func append(entityID: String, itemID: Int64, sha256: String, decided: ReviewItem.Outcome?, amountFen: Int64?) -> Bool {
+        var hex = sha256
+        return hex.withUTF8 { append(entityID: entityID, itemID: itemID, sha256: UnsafeRawBufferPointer($0), decided: decided, amountFen: amountFen) }
+    }
+
+    /// The same with the hash's hex digits as bytes (as SQLite hands them over).
+    @discardableResult
+    mutating func append(entityID: String, itemID: Int64, sha256 hex: UnsafeRawBufferPointer, decided: ReviewItem.Outcome?, amountFen: Int64?) -> Bool {
         guard entityIDs.last.map({ $0 < entityID }) ?? true else { return false }
         entityIDs.append(entityID)
         itemIDs.append(itemID)
-        digests.append(contentsOf: Self.bytes(hex: sha256) ?? [UInt8](repeating: 0, count: 32))
+        let start = digests.count
+        digests.append(contentsOf: repeatElement(0, count: 32))
+        if !Self.decode(hex: hex, into: &digests, at: start) {
+            for k in start..<start + 32 { digests[k] = 0 }
+        }
         self.decided.append(decided)
         self.amountFen.append(amountFen)
         return true
     }
 
-    /// The 32 bytes of a SHA-256 written in 64 hex digits; nil for anything else.
-    static func bytes(hex: String) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        var high: UInt8? = nil
-        for c in hex.utf8 {
-            let nibble: UInt8
+    /// Writes the 32 bytes of a SHA-256 given in 64 hex digits at `start`; false for anything else.
+    private static func decode(hex: UnsafeRawBufferPointer, into bytes: inout [UInt8], at start: Int) -> Bool {
+        guard hex.count == 64 else { return false }
+        func nibble(_ c: UInt8) -> UInt8? {
             switch c {
-            case 0x30...0x39: nibble = c - 0x30
-            case 0x61...0x66: nibble = c - 0x61 + 10
-            case 0x41...0x46: nibble = c - 0x41 + 10
-            default: return nil
-            }
-            if let h = high {
-                bytes.append(h << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
+            case 0x30...0x39: c - 0x30
+            case 0x61...0x66: c - 0x61 + 10
+            case 0x41...0x46: c - 0x41 + 10
+            default: nil
             }
         }
-        return bytes.count == 32 && high == nil ? bytes : nil
+        for k in 0..<32 {
+            guard let high = nibble(hex[2 * k]), let low = nibble(hex[2 * k + 1]) else { return false }
+            bytes[start + k] = high << 4 | low
+        }
+        return true
     }
 }
 

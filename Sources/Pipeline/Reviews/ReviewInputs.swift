@@ -21,11 +21,22 @@ struct ReviewInputs {
     }
 
     private let reads: [Read]
-    private let dictionary: TextDictionary
+    /// Every dictionary text's UTF-8 bytes end to end, and where each starts (`starts[code]
+    /// ..< starts[code + 1]`): a row's text is copied from here, with no `String` touched.
+    private let texts: [UInt8]
+    private let starts: [Int]
 
     /// `keys` as program nodes name their reads (`birth_date`, `家庭成员.annual_income`).
     init(keys: [String], population: SubjectColumns, columns: ColumnSet) {
-        dictionary = columns.dictionary
+        var texts: [UInt8] = []
+        var starts = [0]
+        starts.reserveCapacity(columns.dictionary.count + 1)
+        for text in columns.dictionary.strings {
+            texts.append(contentsOf: text.utf8)
+            starts.append(texts.count)
+        }
+        self.texts = texts
+        self.starts = starts
         reads = keys.sorted().map { key in
             let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
             if parts.count == 2, let kind = NameTable.collections[parts[0]] {
@@ -76,14 +87,16 @@ struct ReviewInputs {
             bytes.append(1)
             append(UInt64(bitPattern: value), to: &bytes)
         default:
-            let text = dictionary.strings.indices.contains(Int(value)) ? dictionary.strings[Int(value)] : ""
+            let code = Int(value)
+            let range = code >= 0 && code + 1 < starts.count ? starts[code] ..< starts[code + 1] : 0 ..< 0
             bytes.append(2)
-            append(UInt64(text.utf8.count), to: &bytes)
-            bytes.append(contentsOf: text.utf8)
+            append(UInt64(range.count), to: &bytes)
+            bytes.append(contentsOf: texts[range])
         }
     }
 
+    /// Big-endian.
     private func append(_ value: UInt64, to bytes: inout [UInt8]) {
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 }
