@@ -13,7 +13,7 @@ internal import GRDBSQLite
 /// entries of an older generation are never read. A migration that changes profile rows must
 /// clear the cache. A field's entry also names how its cells were read (`CellKind`): a field
 /// whose type changed in the schema is read from the table again.
-struct ColumnCache {
+struct ColumnCache: Sendable {
     static let keys = ":key"
     static let holders = ":holder"
 

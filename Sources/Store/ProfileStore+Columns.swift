@@ -29,7 +29,7 @@ extension ProfileStore {
             if !pending.isEmpty {
                 background.enter()
                 let background = background
-                pool.asyncWrite({ db in try ColumnCache.save(pending, db) }, completion: { _, _ in background.leave() })
+                pool.asyncWrite({ db in try ColumnCache.save(pending.flatMap { $0() }, db) }, completion: { _, _ in background.leave() })
             }
             return try parts.assemble()
         }
@@ -83,7 +83,7 @@ struct ColumnParts {
     var enterprises: EnterpriseRows?
     var dictionary: TextDictionary?
     var generations: [DatasetKind: Int64] = [:]
-    var pending: [ColumnCache.Entry] = []
+    var pending: [@Sendable () -> [ColumnCache.Entry]] = []
 
     init(request: ColumnRequest) { self.request = request }
 
@@ -183,8 +183,9 @@ struct PartReader: Sendable {
     /// `dictionary`'s codes by the texts' bytes (see `ByteCodes`).
     private var byteCodes = ByteCodes()
     var generations: [DatasetKind: Int64] = [:]
-    /// Cache entries to write after the read (kinds read from their tables).
-    var pending: [ColumnCache.Entry] = []
+    /// Cache entries to write after the read (kinds read from their tables), encoded by the
+    /// background write rather than on the read's critical path.
+    var pending: [@Sendable () -> [ColumnCache.Entry]] = []
 
     init(schemas: SchemaSet, request: ColumnRequest) {
         self.schemas = schemas
@@ -199,7 +200,8 @@ struct PartReader: Sendable {
             return EnterpriseRows(keys: keys.map { $0 ?? "" }, table: hit.table)
         }
         let read = try read(schema, extra: [], db)
-        pending += cache.entries(read.table, dictionary: dictionary, texts: [ColumnCache.keys: read.keys], integers: [:])
+        let dictionary = dictionary
+        pending.append { cache.entries(read.table, dictionary: dictionary, texts: [ColumnCache.keys: read.keys], integers: [:]) }
         return EnterpriseRows(keys: read.keys, table: read.table)
     }
 
@@ -212,8 +214,10 @@ struct PartReader: Sendable {
         }
         let (keys, table, extra, _) = try read(schemas.licences, extra: ["holder_id"], db, order: "holder_id")
         // The licence numbers too, which no run reads: an import patches the entries by them.
-        let texts = [ColumnCache.holders: extra[0], ColumnCache.keys: keys.map { Optional($0) }]
-        pending += cache.entries(table, dictionary: dictionary, texts: texts, integers: [:])
+        let dictionary = dictionary, holders = extra[0]
+        pending.append {
+            cache.entries(table, dictionary: dictionary, texts: [ColumnCache.holders: holders, ColumnCache.keys: keys.map { Optional($0) }], integers: [:])
+        }
         return LicenceRows(table: table, holders: extra[0].map { $0 ?? "" })
     }
 
@@ -236,12 +240,13 @@ struct PartReader: Sendable {
             (keys, table, relations) = (k, t, extra[1])
             households = HouseholdIndex(extra[0], relations: relations) { $0 }
         }
-        pending += cache.entries(
-            table, dictionary: dictionary, texts: households.cacheTexts(keys: keys), integers: households.cacheIntegers
-        )
-        // Each row's relation, which no run reads: an import patching the entries recomputes the
-        // households' heads from it.
-        pending += cache.entry(HouseholdIndex.relationsEntry, bytes: ColumnCacheCodec.encode(codedTexts: relations))
+        let dictionary = dictionary, index = households
+        pending.append {
+            cache.entries(table, dictionary: dictionary, texts: index.cacheTexts(keys: keys), integers: index.cacheIntegers)
+                // Each row's relation, which no run reads: an import patching the entries
+                // recomputes the households' heads from it.
+                + cache.entry(HouseholdIndex.relationsEntry, bytes: ColumnCacheCodec.encode(codedTexts: relations))
+        }
         return ResidentRows(keys: keys, table: table, households: households)
     }
 

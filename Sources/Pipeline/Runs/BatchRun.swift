@@ -68,51 +68,69 @@ public enum BatchRun {
         timing?.lap("互斥组与预算")
         let infos = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, RunPolicyInfo($0, program: program, schemas: store.schemas)) })
         let hashes = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.sha256) })
-        var record = ledgerRecord(
+        let (ledger, hashing) = deferredLedgerRecord(
             result, infos: infos, hashes: hashes, started: started, engine: engine.engineVersion, includeDrafts: includeDrafts,
             rulesSHA256: rulesSHA256, inputs: inputs
         )
-        timing?.lap("结果哈希与编码")
+        timing?.lap("编码（结果哈希在后台）")
+        var record = ledger
         record.reviewed = opensReviewItems
         var run = LoadedRun(record: record, result: result, info: infos)
         let changes = review?.changes(for: run) ?? []
         let plan = postsGrants && !includeDrafts ? try GrantLedger.plan(run: run, store: store) : nil
         timing?.lap("复核事项与发放台账")
-        let saved = try store.saveRun(record, reviewChanges: changes, grants: plan?.postings)
-        timing?.lap("保存")
+        let saved = try store.saveRun(record, reviewChanges: changes, grants: plan?.postings, resultsSHA256: hashing.wait)
+        timing?.lap("保存（含等待结果哈希）")
         run.record.id = saved.runID
+        run.record.resultsSHA256 = hashing.wait()
         review?.recorded(saved.reviews)
         run.reviews = review
         run.posted = saved.posted.map { plan?.completing($0) ?? $0 }
         return run
     }
 
-    /// The ledger record of a decided result: the results hash (one pass over the CSV bytes) runs
-    /// beside the per-policy encoding and the populations' hashes; the ids' bytes are built once
-    /// for both hashes. `hashes`: the policies' content hashes by id.
+    /// The ledger record of a decided result, with its results hash.
     static func ledgerRecord(
         _ decided: BatchResult, infos: [String: RunPolicyInfo], hashes: [String: String], started: Date, engine: String,
         includeDrafts: Bool, rulesSHA256: String, inputs: [RunInput]
     ) -> RunRecord {
+        let (record, hashing) = deferredLedgerRecord(
+            decided, infos: infos, hashes: hashes, started: started, engine: engine, includeDrafts: includeDrafts,
+            rulesSHA256: rulesSHA256, inputs: inputs
+        )
+        var complete = record
+        complete.resultsSHA256 = hashing.wait()
+        return complete
+    }
+
+    /// The ledger record of a decided result, its results hash still being computed: that one
+    /// pass over the CSV bytes (340 MB at 1 M residents) runs beside the per-policy encoding and
+    /// the populations' hashes, and then beside whatever the caller does until it waits (the
+    /// review items and the save, which fill in the hash last). The ids' bytes are built once
+    /// for both hashes. `hashes`: the policies' content hashes by id.
+    static func deferredLedgerRecord(
+        _ decided: BatchResult, infos: [String: RunPolicyInfo], hashes: [String: String], started: Date, engine: String,
+        includeDrafts: Bool, rulesSHA256: String, inputs: [RunInput]
+    ) -> (record: RunRecord, hashing: ResultsHashing) {
         let subjects = decided.populations.keys.sorted()
         let idBytes = Dictionary(uniqueKeysWithValues: zip(subjects, parallelMap(subjects.count) { i in
             IDBytes(decided.populations[subjects[i]]?.ids ?? [])
         }))
-        let tasks = 1 + subjects.count + decided.policies.count
+        let hashing = ResultsHashing(decided, ids: idBytes)
+        let tasks = subjects.count + decided.policies.count
         let encoded = parallelMap(tasks) { task -> (policy: RunPolicy?, hash: String?) in
-            if task == 0 { return (nil, ResultsExport.sha256(decided, ids: idBytes)) }
-            if task <= subjects.count {
-                let subject = subjects[task - 1]
+            if task < subjects.count {
+                let subject = subjects[task]
                 return (nil, populationSHA256(subject, idBytes[subject] ?? IDBytes([])))
             }
-            let batch = decided.policies[task - 1 - subjects.count]
+            let batch = decided.policies[task - subjects.count]
             return (runPolicy(batch, info: infos[batch.policyID], sha256: hashes[batch.policyID] ?? ""), nil)
         }
-        let populationHashes = Dictionary(uniqueKeysWithValues: zip(subjects, encoded[1...subjects.count].map { $0.hash ?? "" }))
-        return RunRecord(
+        let populationHashes = Dictionary(uniqueKeysWithValues: zip(subjects, encoded[0..<subjects.count].map { $0.hash ?? "" }))
+        let record = RunRecord(
             asOf: decided.asOf.description, startedAt: timestamp(started), finishedAt: timestamp(Date()),
             engine: engine, includeDrafts: includeDrafts, rulesSHA256: rulesSHA256, inputs: inputs,
-            resultsSHA256: encoded[0].hash ?? "",
+            resultsSHA256: "",
             populations: decided.populations.values.sorted { $0.subject < $1.subject }.map { population in
                 RunPopulation(
                     subject: population.subject, ids: population.ids, sha256: populationHashes[population.subject] ?? "",
@@ -121,6 +139,7 @@ public enum BatchRun {
             },
             policies: encoded.compactMap(\.policy)
         )
+        return (record, hashing)
     }
 
     /// The inputs a run made now would read: the latest import of each kind.

@@ -16,8 +16,13 @@ final class HashPipe: @unchecked Sendable {
     private let depth = 8
     private let group = DispatchGroup()
 
+    /// The consumer has a thread of its own (a dispatch worker may not be free: see `ResultsHashing`).
     init() {
-        DispatchQueue.global().async(group: group) { self.consume() }
+        group.enter()
+        Thread {
+            self.consume()
+            self.group.leave()
+        }.start()
     }
 
     /// Queues a copy of `bytes`, waiting while `depth` pieces are queued.
