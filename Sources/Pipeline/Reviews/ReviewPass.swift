@@ -52,6 +52,7 @@ public struct ReviewPass: Sendable {
         // ids and the items' together (no dictionary look-up per row).
         var unknowns: [Unknown] = []
         var inputs: [ReviewInputs?] = []
+        let text = verified ? ([], [0]) : ReviewInputs.textBytes(columns.dictionary)
         var bindings: [PolicyReviewBindings?] = []
         for (index, batch) in result.policies.enumerated() {
             let items = byPolicy[batch.policyID]
@@ -66,7 +67,7 @@ public struct ReviewPass: Sendable {
             guard let population, population.ids.count == ids.count, population.ids.first == ids.first, population.ids.last == ids.last else {
                 preconditionFailure("人工复核：政策 \(batch.policyID) 的数据列（\(population?.ids.count ?? 0) 个对象）与运行结果（\(ids.count) 个）不一致")
             }
-            inputs.append(verified ? nil : ReviewInputs(keys: ReviewInputs.keys(of: policy, in: program), population: population, columns: columns))
+            inputs.append(verified ? nil : ReviewInputs(keys: ReviewInputs.keys(of: policy, in: program), population: population, columns: columns, text: text))
             var next = 0
             for entity in batch.outcomes.indices where batch.outcomes[entity] == .unknown {
                 var item: Int32 = -1
@@ -78,22 +79,31 @@ public struct ReviewPass: Sendable {
                 unknowns.append(Unknown(policy: Int32(index), entity: Int32(entity), item: item))
             }
         }
-        // Hashed on every core in equal chunks; a row whose inputs hash to its item's needs no hex.
-        let work = unknowns, hashers = inputs, known = bindings
-        let chunk = max(1024, (work.count + 15) / 16)
-        let hashed = parallelMap((work.count + chunk - 1) / chunk) { part -> [String?] in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(256)
-            return work[part * chunk ..< min(work.count, (part + 1) * chunk)].map { row -> String? in
-                // Verified (no hasher): the row's item, if any, is bound to these inputs.
-                guard let hasher = hashers[Int(row.policy)] else { return nil }
-                let digest = hasher.digest(Int(row.entity), using: &bytes)
-                if row.item >= 0, let items = known[Int(row.policy)], Self.digest(digest, equals: items.digests, at: Int(row.item)) {
-                    return nil
+        // Hashed on every core in equal chunks, through the columns held in place; a row whose
+        // inputs hash to its item's needs no hex.
+        let work = unknowns
+        let hashed = ReviewInputs.withPinned(inputs, extra: bindings.map { $0?.digests ?? [] }) { pinned, digests in
+            let shared = SharedDigests(pointers: digests)
+            let chunk = max(1024, (work.count + 15) / 16)
+            return parallelMap((work.count + chunk - 1) / chunk) { part -> [String?] in
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(256)
+                // Rows come policy by policy: the policy's inputs are taken once per run of rows.
+                var policy: Int32 = -1
+                var current: ReviewInputs.Pinned? = nil
+                return work[part * chunk ..< min(work.count, (part + 1) * chunk)].map { row -> String? in
+                    if row.policy != policy {
+                        policy = row.policy
+                        current = pinned[Int(row.policy)]
+                    }
+                    // Verified (no hasher): the row's item, if any, is bound to these inputs.
+                    guard let hasher = current else { return nil }
+                    let digest = hasher.digest(Int(row.entity), using: &bytes)
+                    if row.item >= 0, Self.digest(digest, equals: shared.pointers[Int(row.policy)], at: Int(row.item)) { return nil }
+                    return ResultsExport.hex(digest)
                 }
-                return ResultsExport.hex(digest)
-            }
-        }.joined()
+            }.joined()
+        }
         for (row, sha256) in zip(work, hashed) {
             let index = Int(row.policy), entity = Int(row.entity)
             guard row.item >= 0, let items = bindings[index] else {
@@ -116,8 +126,13 @@ public struct ReviewPass: Sendable {
         return pass
     }
 
+    /// The items' stored digests in place, one buffer per policy (see `ReviewInputs.withPinned`).
+    private struct SharedDigests: @unchecked Sendable {
+        let pointers: [UnsafeBufferPointer<UInt8>]
+    }
+
     /// Whether `digest` equals the 32 bytes at `item` in `digests`.
-    private static func digest(_ digest: SHA256.Digest, equals digests: [UInt8], at item: Int) -> Bool {
+    private static func digest(_ digest: SHA256.Digest, equals digests: UnsafeBufferPointer<UInt8>, at item: Int) -> Bool {
         digest.withUnsafeBytes { bytes in
             let base = item * 32
             guard bytes.count == 32, base + 32 <= digests.count else { return false }
