@@ -58,17 +58,25 @@ enum ColumnCacheCodec {
         let base = Int64(bitPattern: baseBits)
         let words = (count + 63) >> 6
         guard let validity = reader.words(words), let packed = reader.slice(count * width) else { return nil }
-        var values = [Int64](repeating: base, count: count)
-        if width > 0 {
-            values.withUnsafeMutableBufferPointer { out in
-                for row in 0..<count {
-                    var offset: UInt64 = 0
-                    for b in 0..<width { offset |= UInt64(packed[row * width + b]) << UInt64(8 * b) }
-                    out[row] = base &+ Int64(bitPattern: offset)
+        // One pass per width with whole little-endian loads (a loop over each value's bytes was
+        // most of a cached run's column load), unknown rows zeroed as they are written.
+        let values = [Int64](unsafeUninitializedCapacity: count) { out, initialized in
+            validity.withUnsafeBufferPointer { valid in
+                func fill(_ offset: (Int) -> UInt64) {
+                    for row in 0..<count {
+                        out[row] = valid[row >> 6] & (1 << UInt64(row & 63)) == 0 ? 0 : base &+ Int64(bitPattern: offset(row))
+                    }
+                }
+                switch width {
+                case 0: fill { _ in 0 }
+                case 1: fill { UInt64(packed[$0]) }
+                case 2: fill { UInt64(UInt16(littleEndian: packed.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) }
+                case 4: fill { UInt64(UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+                default: fill { UInt64(littleEndian: packed.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
                 }
             }
+            initialized = count
         }
-        for row in 0..<count where validity[row >> 6] & (1 << UInt64(row & 63)) == 0 { values[row] = 0 }
         var dictionary: [String]?
         if hasDictionary == 1 {
             guard let list = reader.textList() else { return nil }
@@ -143,9 +151,9 @@ struct ByteSource {
 
     mutating func words(_ count: Int) -> [UInt64]? {
         guard count >= 0, position + count * 8 <= bytes.count else { return nil }
-        var out = [UInt64](repeating: 0, count: count)
-        for i in 0..<count { out[i] = u64() ?? 0 }
-        return out
+        let start = position
+        position += count * 8
+        return (0..<count).map { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start + $0 * 8, as: UInt64.self)) }
     }
 
     mutating func slice(_ count: Int) -> UnsafeRawBufferPointer? {

@@ -46,18 +46,27 @@ public enum BatchRun {
     ) throws -> LoadedRun {
         let started = Date()
         let policies = entries.map(\.policy)
-        var output = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress, timing: timing)
-        var result = output.result
-        let inputs = try currentInputs(store)
         let rulesSHA256 = rulesHash(entries)
         // The same night again (same inputs, rules, day and engine as the last run that bound every
         // unknown): every item's binding holds, so only decisions are read and nothing is hashed.
-        let verified = try store.latestReviewedRun().map {
-            $0.asOf == asOf.description && $0.engine == engine.engineVersion && $0.rulesSHA256 == rulesSHA256 && $0.inputs == inputs
-        } ?? false
+        let reviewed = try store.latestReviewedRun()
+        let engineVersion = engine.engineVersion
+        func holds(_ inputs: [RunInput]) -> Bool {
+            reviewed.map {
+                $0.asOf == asOf.description && $0.engine == engineVersion && $0.rulesSHA256 == rulesSHA256 && $0.inputs == inputs
+            } ?? false
+        }
+        // The review items are read while the engine evaluates (their read was a serial step after it).
+        let predicted = holds(try currentInputs(store))
+        let ids = policies.map(\.id)
+        let prefetch = BackgroundTask { try store.reviewBindings(policies: ids, decidedOnly: predicted) }
+        var output = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress, timing: timing)
+        var result = output.result
+        let inputs = try currentInputs(store)
+        let verified = holds(inputs)
         var review = try reviewPass(
             &result, output.columns, policies: policies, program: program, store: store, opensItems: opensReviewItems, verified: verified,
-            timing: timing
+            prefetched: verified == predicted ? prefetch : nil, timing: timing
         )
         output.columns = nil
         if review != nil { timing?.lap("人工复核") }
@@ -79,10 +88,10 @@ public enum BatchRun {
         let changes = review?.changes(for: run) ?? []
         let plan = postsGrants && !includeDrafts ? try GrantLedger.plan(run: run, store: store) : nil
         timing?.lap("复核事项与发放台账")
-        let saved = try store.saveRun(record, reviewChanges: changes, grants: plan?.postings, resultsSHA256: hashing.wait)
+        let saved = try store.saveRun(record, reviewChanges: changes, grants: plan?.postings, resultsSHA256: hashing.digest)
         timing?.lap("保存（含等待结果哈希）")
         run.record.id = saved.runID
-        run.record.resultsSHA256 = hashing.wait()
+        run.record.resultsSHA256 = hashing.digest()
         review?.recorded(saved.reviews)
         run.reviews = review
         run.posted = saved.posted.map { plan?.completing($0) ?? $0 }
@@ -99,7 +108,7 @@ public enum BatchRun {
             rulesSHA256: rulesSHA256, inputs: inputs
         )
         var complete = record
-        complete.resultsSHA256 = hashing.wait()
+        complete.resultsSHA256 = hashing.digest()
         return complete
     }
 
@@ -111,12 +120,12 @@ public enum BatchRun {
     static func deferredLedgerRecord(
         _ decided: BatchResult, infos: [String: RunPolicyInfo], hashes: [String: String], started: Date, engine: String,
         includeDrafts: Bool, rulesSHA256: String, inputs: [RunInput]
-    ) -> (record: RunRecord, hashing: ResultsHashing) {
+    ) -> (record: RunRecord, hashing: BackgroundTask<String>) {
         let subjects = decided.populations.keys.sorted()
         let idBytes = Dictionary(uniqueKeysWithValues: zip(subjects, parallelMap(subjects.count) { i in
             IDBytes(decided.populations[subjects[i]]?.ids ?? [])
         }))
-        let hashing = ResultsHashing(decided, ids: idBytes)
+        let hashing = BackgroundTask { ResultsExport.sha256(decided, ids: idBytes) }
         let tasks = subjects.count + decided.policies.count
         let encoded = parallelMap(tasks) { task -> (policy: RunPolicy?, hash: String?) in
             if task < subjects.count {
@@ -152,11 +161,12 @@ public enum BatchRun {
     /// Nil when there is nothing to do: no item to honour and none to open.
     private static func reviewPass(
         _ result: inout BatchResult, _ columns: ColumnSet?, policies: [CompiledPolicy], program: Program, store: ProfileStore,
-        opensItems: Bool, verified: Bool, timing: PhaseTiming?
+        opensItems: Bool, verified: Bool, prefetched: BackgroundTask<[String: PolicyReviewBindings]>?, timing: PhaseTiming?
     ) throws -> ReviewPass? {
         let unknown = result.policies.filter { $0.outcomes.contains(.unknown) }.map(\.policyID)
         guard !unknown.isEmpty else { return nil }
-        let items = try store.reviewBindings(policies: unknown, decidedOnly: verified)
+        let items = try prefetched.map { task in try task.value().filter { unknown.contains($0.key) } }
+            ?? store.reviewBindings(policies: unknown, decidedOnly: verified)
         timing?.lap("复核：读取事项")
         guard opensItems || !items.isEmpty else { return nil }
         let loaded = try columns ?? store.loadColumns(ColumnarEngine.columnRequest(program: program, policies: policies))
