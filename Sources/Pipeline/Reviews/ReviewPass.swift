@@ -144,15 +144,39 @@ public struct ReviewPass: Sendable {
     /// The items `run` opens and rebinds (missing fields as its reasons name them); the store
     /// writes them with the run.
     func changes(for run: LoadedRun) -> [ReviewChange] {
-        pending.map { p -> ReviewChange in
-            let batch = run.result.policies[p.policy]
-            let missing = run.reasons(policy: p.policy, entity: p.entity).missing
+        // Pending rows come policy by policy. A row's missing fields depend only on which of its
+        // conditions (and whether its amount) are unknown: worked out once per such pattern, not
+        // per row (a first run opens 142 k items at 1 M residents).
+        var out: [ReviewChange] = []
+        out.reserveCapacity(pending.count)
+        var start = 0
+        while start < pending.count {
+            let policy = pending[start].policy
+            var end = start
+            while end < pending.count, pending[end].policy == policy { end += 1 }
+            let batch = run.result.policies[policy]
             let needsAmount = run.info[batch.policyID]?.amountFormula != nil
-            let id = run.result.populations[batch.subject]?.ids[p.entity] ?? ""
-            let kind: ReviewChange.Kind = p.existing.map { .inputsChanged(itemID: $0) }
-                ?? .open(policyID: batch.policyID, subject: batch.subject, entityID: id)
-            return ReviewChange(kind, inputsSHA256: p.sha256, missing: missing, needsAmount: needsAmount)
+            let ids = run.result.populations[batch.subject]?.ids ?? []
+            var missingByPattern: [UInt64: [String]] = [:]
+            for p in pending[start..<end] {
+                var pattern: UInt64 = batch.outcomes[p.entity] == .unknown && !batch.amountKnown[p.entity] ? 1 << 63 : 0
+                for (position, bits) in batch.conditions.enumerated() where position < 63 && bits.value(at: p.entity) == .unknown {
+                    pattern |= 1 << UInt64(position)
+                }
+                let missing: [String]
+                if batch.conditions.count < 63, let known = missingByPattern[pattern] {
+                    missing = known
+                } else {
+                    missing = run.reasons(policy: p.policy, entity: p.entity).missing
+                    missingByPattern[pattern] = missing
+                }
+                let kind: ReviewChange.Kind = p.existing.map { .inputsChanged(itemID: $0) }
+                    ?? .open(policyID: batch.policyID, subject: batch.subject, entityID: p.entity < ids.count ? ids[p.entity] : "")
+                out.append(ReviewChange(kind, inputsSHA256: p.sha256, missing: missing, needsAmount: needsAmount))
+            }
+            start = end
         }
+        return out
     }
 
     /// What the store did with `changes`.
