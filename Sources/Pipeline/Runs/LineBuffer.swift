@@ -9,11 +9,19 @@ final class LineBuffer {
     private var capacity: Int
     private var count = 0
     private let write: (UnsafeRawBufferPointer) -> Void
+    /// When set, a full piece is handed over instead of written (no copy): the buffer given back,
+    /// of `standardCapacity`, is the one to go on in (see `HashPipe.exchange`).
+    private let exchange: ((UnsafeMutablePointer<UInt8>, Int) -> UnsafeMutablePointer<UInt8>)?
     private static let piece = 1 << 20
+    static let standardCapacity = piece + 4096
 
-    init(_ write: @escaping (UnsafeRawBufferPointer) -> Void) {
+    init(
+        _ write: @escaping (UnsafeRawBufferPointer) -> Void,
+        exchange: ((UnsafeMutablePointer<UInt8>, Int) -> UnsafeMutablePointer<UInt8>)? = nil
+    ) {
         self.write = write
-        capacity = Self.piece + 4096
+        self.exchange = exchange
+        capacity = Self.standardCapacity
         storage = .allocate(capacity: capacity)
     }
 
@@ -67,7 +75,11 @@ final class LineBuffer {
 
     func flush() {
         guard count > 0 else { return }
-        write(UnsafeRawBufferPointer(start: storage, count: count))
+        if let exchange, capacity == Self.standardCapacity {
+            storage = exchange(storage, count)
+        } else {
+            write(UnsafeRawBufferPointer(start: storage, count: count))
+        }
         count = 0
     }
 }

@@ -71,7 +71,8 @@ public enum ResultsExport {
     /// As above, with the populations' id bytes when the caller already has them.
     static func csv(
         _ result: BatchResult, all: Bool, policies wanted: Set<String>?, outcomes: Set<BatchOutcome>?,
-        ids known: [String: IDBytes], _ write: (UnsafeRawBufferPointer) -> Void
+        ids known: [String: IDBytes], exchange: ((UnsafeMutablePointer<UInt8>, Int) -> UnsafeMutablePointer<UInt8>)? = nil,
+        _ write: (UnsafeRawBufferPointer) -> Void
     ) {
         var included = [Bool](repeating: false, count: 256)
         var codes = [[UInt8]](repeating: [], count: 256)
@@ -80,7 +81,7 @@ public enum ResultsExport {
             codes[Int(outcome.rawValue)] = Array(("," + outcome.code + ",").utf8)
         }
         withoutActuallyEscaping(write) { write in
-            let out = LineBuffer(write)
+            let out = LineBuffer(write, exchange: exchange)
             out.append(Array((header + "\n").utf8))
             var idBytes = known
             let order = result.policies.indices.sorted { result.policies[$0].policyID < result.policies[$1].policyID }
@@ -116,7 +117,7 @@ public enum ResultsExport {
 
     static func sha256(_ result: BatchResult, ids: [String: IDBytes]) -> String {
         let pipe = HashPipe()
-        csv(result, all: true, policies: nil, outcomes: nil, ids: ids) { pipe.push($0) }
+        csv(result, all: true, policies: nil, outcomes: nil, ids: ids, exchange: pipe.exchange) { pipe.push($0) }
         return hex(pipe.finish())
     }
 
