@@ -25,10 +25,14 @@ public final class ImportWriter {
     let selectByRowID: Statement
     let update: Statement
     let recordFingerprint: Statement
+    let recordRawFingerprint: Statement
     let recordChange: Statement
     /// A full extract into a populated table: the table's rows by key, loaded once (see
     /// `StoredRows`). Otherwise each row is looked up in the key index.
     private var stored: StoredRows?
+    /// With `stored`: its active rows' raw fingerprints, for the reading side to skip the
+    /// records stored before byte for byte (nil when no row has one).
+    public private(set) var rawFingerprints: RawFingerprints?
     /// Indexes dropped for a first load into an empty table, recreated by `finish()`.
     private var droppedIndexes: [String] = []
     private var newValues: [DatabaseValue] = []
@@ -57,21 +61,29 @@ public final class ImportWriter {
                 droppedIndexes.append(index["sql"])
             }
         } else if full {
-            stored = try StoredRows(table: table, keyColumn: key, db: db)
+            let rows = try StoredRows(table: table, keyColumn: key, db: db)
+            stored = rows
+            rawFingerprints = rows.raw.isEmpty ? nil : rows.raw
         }
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
         insert = try db.makeStatement(sql: """
-            INSERT INTO \(table) (\(names.joined(separator: ", ")), active, first_import_id, last_import_id, row_fingerprint)
-            VALUES (\(placeholders), 1, ?, ?, ?)
+            INSERT INTO \(table) (\(names.joined(separator: ", ")), active, first_import_id, last_import_id, row_fingerprint,
+                raw_fingerprint)
+            VALUES (\(placeholders), 1, ?, ?, ?, ?)
             """)
-        select = try db.makeStatement(sql: "SELECT rowid, row_fingerprint, active FROM \(table) WHERE \(key) = ?")
+        select = try db.makeStatement(sql: """
+            SELECT rowid, row_fingerprint, active, raw_fingerprint FROM \(table) WHERE \(key) = ?
+            """)
         selectByRowID = try db.makeStatement(sql: "SELECT \(names.joined(separator: ", ")) FROM \(table) WHERE rowid = ?")
         update = try db.makeStatement(sql: """
             UPDATE \(table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")), active = 1, last_import_id = ?,
-                row_fingerprint = ?
+                row_fingerprint = ?, raw_fingerprint = ?
             WHERE rowid = ?
             """)
-        recordFingerprint = try db.makeStatement(sql: "UPDATE \(table) SET row_fingerprint = ? WHERE rowid = ?")
+        recordFingerprint = try db.makeStatement(sql: """
+            UPDATE \(table) SET row_fingerprint = ?, raw_fingerprint = ? WHERE rowid = ?
+            """)
+        recordRawFingerprint = try db.makeStatement(sql: "UPDATE \(table) SET raw_fingerprint = ? WHERE rowid = ?")
         recordChange = try db.makeStatement(sql: """
             INSERT INTO changes (kind, entity_key, field, old_value, new_value, import_id) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -111,12 +123,15 @@ public final class ImportWriter {
 
     /// Inserts a new profile, or updates an existing one and records each changed field.
     public func upsert(_ values: [FieldValue]) throws -> UpsertOutcome {
-        try upsert(values[...], fingerprint: FieldValue.fingerprint(of: values))
+        try upsert(values[...], fingerprint: FieldValue.fingerprint(of: values), rawFingerprint: nil)
     }
 
     /// The same for one row of a flat batch (values in schema order), with its
-    /// `FieldValue.fingerprint(of:)`.
-    public func upsert(_ values: ArraySlice<FieldValue>, fingerprint: Int64) throws -> UpsertOutcome {
+    /// `FieldValue.fingerprint(of:)` and the raw fingerprint of the record it came from
+    /// (`RecordSource.rawFingerprint`; nil when the record had warnings or the format keeps
+    /// none). The raw fingerprint is stored with the values it validated to, so that the next
+    /// full extract can skip that record unread (`rawFingerprints`).
+    public func upsert(_ values: ArraySlice<FieldValue>, fingerprint: Int64, rawFingerprint: Int64?) throws -> UpsertOutcome {
         let base = values.startIndex
         if tableWasEmpty {
             // Nothing existed before this import and the file's own repeats were resolved by
@@ -126,6 +141,11 @@ public final class ImportWriter {
             sqlite3_bind_int64(raw, Int32(values.count + 1), importID)
             sqlite3_bind_int64(raw, Int32(values.count + 2), importID)
             sqlite3_bind_int64(raw, Int32(values.count + 3), fingerprint)
+            if let rawFingerprint {
+                sqlite3_bind_int64(raw, Int32(values.count + 4), rawFingerprint)
+            } else {
+                sqlite3_bind_null(raw, Int32(values.count + 4))
+            }
             // GRDB turns on extended result codes: compare the primary code (low byte).
             let code = sqlite3_step(raw) & 0xFF
             sqlite3_reset(raw)
@@ -138,8 +158,14 @@ public final class ImportWriter {
             throw StoreError("\(schema.label)缺少\(schema.key.label)，不能写入")
         }
         let existing = try storedRow(keyText)
-        // Unchanged and still active: one integer compared, no page read or written.
-        if let existing, existing.active, existing.fingerprint == fingerprint { return .unchanged }
+        // Unchanged and still active: one integer compared, no page read; written only to
+        // remember new raw bytes for the same values (the first night after v14, a new header…).
+        if let existing, existing.active, existing.fingerprint == fingerprint {
+            if let rawFingerprint, rawFingerprint != existing.rawFingerprint {
+                try recordRawFingerprint.execute(arguments: [rawFingerprint, existing.rowid])
+            }
+            return .unchanged
+        }
         newValues.removeAll(keepingCapacity: true)
         for value in values { newValues.append(ColumnMapping.databaseValue(value)) }
         let key = newValues[schema.keyIndex]
@@ -149,6 +175,7 @@ public final class ImportWriter {
             arguments.append(importID.databaseValue)
             arguments.append(importID.databaseValue)
             arguments.append(fingerprint.databaseValue)
+            arguments.append(rawFingerprint.databaseValue)
             try insert.execute(arguments: StatementArguments(arguments))
             touched.add(keyText)
             return .inserted
@@ -178,13 +205,14 @@ public final class ImportWriter {
         guard changed else {
             // Equal values under another (or no) fingerprint: a row written before
             // v12-row-fingerprint. Record it so the next import compares one integer.
-            try recordFingerprint.execute(arguments: [fingerprint, existing.rowid])
+            try recordFingerprint.execute(arguments: [fingerprint, rawFingerprint, existing.rowid])
             return .unchanged
         }
         arguments.removeAll(keepingCapacity: true)
         arguments.append(contentsOf: newValues)
         arguments.append(importID.databaseValue)
         arguments.append(fingerprint.databaseValue)
+        arguments.append(rawFingerprint.databaseValue)
         arguments.append(existing.rowid.databaseValue)
         try update.execute(arguments: StatementArguments(arguments))
         touched.add(keyText)
@@ -206,6 +234,7 @@ public final class ImportWriter {
         return StoredRow(
             rowid: sqlite3_column_int64(found, 0),
             fingerprint: sqlite3_column_type(found, 1) == SQLITE_NULL ? nil : sqlite3_column_int64(found, 1),
+            rawFingerprint: sqlite3_column_type(found, 3) == SQLITE_NULL ? nil : sqlite3_column_int64(found, 3),
             active: sqlite3_column_int64(found, 2) != 0
         )
     }

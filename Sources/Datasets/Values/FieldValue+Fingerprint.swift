@@ -66,6 +66,14 @@ public struct RowHasher: Sendable {
         combine(UInt64(count))
     }
 
+    /// The fingerprint of one text's UTF-8 bytes.
+    public static func digest(of text: String) -> Int64 {
+        var hasher = RowHasher()
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        return hasher.finalize()
+    }
+
     public func finalize() -> Int64 {
         var h = state
         h ^= h >> 33

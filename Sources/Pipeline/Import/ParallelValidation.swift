@@ -8,6 +8,8 @@ struct RawBatch: Sendable {
     var records: [SourceRecord] = []
     /// The cells of the `.row` records, flat, one per schema field each.
     var cells: [RawCell] = []
+    /// The raw fingerprint of each `.row` record, in order (nil: the source keeps none).
+    var rawFingerprints: [Int64?] = []
     var bytesRead = 0
 }
 
@@ -18,8 +20,11 @@ struct ValidatedBatch: Sendable {
         /// Malformed or invalid, with the key it carried.
         case bad(QuarantineEntry, key: String?)
         /// Valid: values at `values[valueStart ..< valueStart + fieldCount]`, its warnings at
-        /// `warnings[warnings]`; `key` nil when the key cell was not text.
-        case good(line: Int, key: String?, fingerprint: Int64, valueStart: Int, warnings: Range<Int>)
+        /// `warnings[warnings]`; `key` nil when the key cell was not text. `raw` is the record's
+        /// raw fingerprint when it had no warnings (a row with warnings is validated every time).
+        case good(line: Int, key: String?, fingerprint: Int64, raw: Int64?, valueStart: Int, warnings: Range<Int>)
+        /// A stored row holds these raw bytes (`SourceRecord.unchanged`): not validated.
+        case unchanged(line: Int, key: String, fingerprint: Int64)
     }
 
     var rows: [Row] = []
@@ -60,14 +65,19 @@ struct ValidationWorker: Sendable {
                 out.rows.reserveCapacity(raw.records.count)
                 out.values.reserveCapacity(raw.records.count * width)
                 var cellStart = 0
+                var rowIndex = 0
                 for record in raw.records {
                     switch record {
                     case .malformed(let entry, let key):
                         out.rows.append(.bad(entry, key: key))
+                    case .unchanged(let line, let key, let fingerprint):
+                        out.rows.append(.unchanged(line: line, key: key, fingerprint: fingerprint))
                     case .row(let line):
                         cells.removeAll(keepingCapacity: true)
                         cells.append(contentsOf: raw.cells[cellStart..<(cellStart + width)])
                         cellStart += width
+                        let rawFingerprint = raw.rawFingerprints[rowIndex]
+                        rowIndex += 1
                         let warningsBefore = out.warnings.count
                         if let entry = validator.validate(cells, line: line, into: &values, warnings: &out.warnings) {
                             let key: String? = if case .text(let raw) = cells[schema.keyIndex] { raw } else { nil }
@@ -77,6 +87,7 @@ struct ValidationWorker: Sendable {
                         let key: String? = if case .text(let key) = values[schema.keyIndex] { key } else { nil }
                         out.rows.append(.good(
                             line: line, key: key, fingerprint: FieldValue.fingerprint(of: values),
+                            raw: out.warnings.count == warningsBefore ? rawFingerprint : nil,
                             valueStart: out.values.count, warnings: warningsBefore..<out.warnings.count
                         ))
                         out.values.append(contentsOf: values)
@@ -119,7 +130,13 @@ struct RowSequencer {
                     switch row {
                     case .bad(let entry, let key):
                         batch.quarantine.append((entry, key))
-                    case .good(let line, let key, let fingerprint, let start, let warnings):
+                    case .unchanged(let line, let key, let fingerprint):
+                        switch repeats.check(key, fingerprint: fingerprint) {
+                        case .first: batch.unchangedKeys.append(key)
+                        case .identical: batch.repeats += 1
+                        case .conflicting: batch.quarantine.append((duplicate(line: line, key: key), nil))
+                        }
+                    case .good(let line, let key, let fingerprint, let raw, let start, let warnings):
                         guard let key else {
                             batch.warnings.append(contentsOf: validated.warnings[warnings])
                             continue
@@ -133,18 +150,24 @@ struct RowSequencer {
                             }
                             batch.values.append(contentsOf: validated.values[start..<(start + width)])
                             batch.fingerprints.append(fingerprint)
+                            batch.rawFingerprints.append(raw)
                         case .identical:
                             batch.repeats += 1
                         case .conflicting:
-                            batch.quarantine.append((QuarantineEntry(
-                                file: path, line: line, field: schema.key.name, reason: .duplicateKey, value: key,
-                                message: "\(schema.key.label)与本文件前面一行相同，但其他内容不同；保留前一行。"
-                            ), nil))
+                            batch.quarantine.append((duplicate(line: line, key: key), nil))
                         }
                     }
                 }
                 guard channel.put(.batch(batch)) else { return }
             }
         }
+    }
+
+    /// A later row with an earlier row's key but other content.
+    private func duplicate(line: Int, key: String) -> QuarantineEntry {
+        QuarantineEntry(
+            file: path, line: line, field: schema.key.name, reason: .duplicateKey, value: key,
+            message: "\(schema.key.label)与本文件前面一行相同，但其他内容不同；保留前一行。"
+        )
     }
 }
