@@ -8,16 +8,17 @@ public enum SourceRecord: Sendable {
     /// with its key when it could still be read (a full extract must not retire that entity).
     case malformed(QuarantineEntry, key: String?)
     /// A record whose raw bytes a stored row already holds (see `RawRowLookup`): no cells were
-    /// made. `key` is the record's key cell as written; `fingerprint` the stored row's
+    /// made. `slot` is the lookup's name for that stored row; `fingerprint` the stored row's
     /// `FieldValue.fingerprint(of:)`, which validating the record would have given.
-    case unchanged(line: Int, key: String, fingerprint: Int64)
+    case unchanged(line: Int, slot: Int, fingerprint: Int64)
 }
 
 /// Asked by a source, for each record, whether a stored row already holds exactly these raw
 /// bytes: `key` is the record's key cell as written, `raw` the record's raw fingerprint.
-/// Returns the stored row's value fingerprint when the row is active and was stored from a
-/// record with this raw fingerprint and no warnings; nil sends the record down the usual path.
-public typealias RawRowLookup = @Sendable (_ key: UnsafeRawBufferPointer, _ raw: Int64) -> Int64?
+/// Returns the stored row's slot and value fingerprint when the row is active and was stored
+/// from a record with this raw fingerprint and no warnings; nil sends the record down the
+/// usual path.
+public typealias RawRowLookup = @Sendable (_ key: UnsafeRawBufferPointer, _ raw: Int64) -> (slot: Int, fingerprint: Int64)?
 
 /// A reader of one data file in some format, yielding records as cells in schema order.
 /// CSV today; JSON Lines and XML readers conform too.

@@ -6,6 +6,9 @@ public struct CompactKey: Hashable, Sendable {
     private var b: UInt64 = 0
     private var c: UInt64 = 0
 
+    /// The empty key.
+    public init() {}
+
     public init?(_ key: String) {
         var key = key
         guard let made = key.withUTF8({ Self(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }

@@ -28,11 +28,11 @@ public final class ImportWriter {
     let recordRawFingerprint: Statement
     let recordChange: Statement
     /// A full extract into a populated table: the table's rows by key, loaded once (see
-    /// `StoredRows`). Otherwise each row is looked up in the key index.
-    private var stored: StoredRows?
-    /// With `stored`: its active rows' raw fingerprints, for the reading side to skip the
-    /// records stored before byte for byte (nil when no row has one).
-    public private(set) var rawFingerprints: RawFingerprints?
+    /// `StoredRowTable`), also read by the reading side. Otherwise each row is looked up in
+    /// the key index.
+    public let stored: StoredRowTable?
+    /// With `stored`: by slot, whether the file contained the key.
+    private var seen: [Bool] = []
     /// Indexes dropped for a first load into an empty table, recreated by `finish()`.
     private var droppedIndexes: [String] = []
     private var newValues: [DatabaseValue] = []
@@ -51,6 +51,8 @@ public final class ImportWriter {
         let names = schema.fields.map { ColumnMapping.quote($0.name) }
         let key = names[schema.keyIndex]
         tableWasEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table))") ?? true
+        stored = !tableWasEmpty && full ? try StoredRowTable(table: table, keyColumn: key, db: db) : nil
+        seen = Array(repeating: false, count: stored?.count ?? 0)
         if tableWasEmpty {
             touched.overflow()  // a first load: the next read builds the cache
             let indexes = try Row.fetchAll(db, sql: """
@@ -60,10 +62,6 @@ public final class ImportWriter {
                 try db.execute(sql: "DROP INDEX \(ColumnMapping.quote(index["name"]))")
                 droppedIndexes.append(index["sql"])
             }
-        } else if full {
-            let rows = try StoredRows(table: table, keyColumn: key, db: db)
-            stored = rows
-            rawFingerprints = rows.raw.isEmpty ? nil : rows.raw
         }
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
         insert = try db.makeStatement(sql: """
@@ -100,7 +98,13 @@ public final class ImportWriter {
     /// Notes that a full extract contains this key (its row was bad: a good row's `upsert`
     /// notes its key itself).
     public func markSeen(_ key: String) throws {
-        _ = stored?.markSeen(key)
+        if let slot = stored?.slot(of: key) { seen[slot] = true }
+    }
+
+    /// Notes that a full extract contains the stored row in this slot of `stored`: a record
+    /// skipped as unchanged (`StoredRowTable.unchanged`).
+    public func markSeen(slot: Int) {
+        seen[slot] = true
     }
 
     /// After a full extract: every active entity whose key was not seen is marked inactive
@@ -111,7 +115,7 @@ public final class ImportWriter {
         // Into an empty table every row was inserted by this import, so every key was seen.
         guard let stored else { return 0 }
         let table = ColumnMapping.quote(schema.kind.rawValue)
-        let unseen = stored.unseenActive()
+        let unseen = stored.unseenActive(seen)
         let retire = try db.makeStatement(sql: "UPDATE \(table) SET active = 0, last_import_id = ? WHERE rowid = ?")
         for (rowid, key) in unseen {
             touched.add(key)
@@ -222,7 +226,11 @@ public final class ImportWriter {
     /// The stored row with this key, if any (from the full extract's map, else the key index),
     /// noted as seen.
     private func storedRow(_ key: String) throws -> StoredRow? {
-        if stored != nil { return stored?.markSeen(key) }
+        if let stored {
+            guard let slot = stored.slot(of: key) else { return nil }
+            seen[slot] = true
+            return stored.row(at: slot)
+        }
         try select.setArguments([key])
         let found = select.sqliteStatement
         defer { sqlite3_reset(found) }

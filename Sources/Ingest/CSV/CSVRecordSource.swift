@@ -78,10 +78,7 @@ public final class CSVRecordSource: RecordSource {
             if let lookup, let keyColumn {
                 let range = record.range(keyColumn)
                 let stored = record.bytes.withUnsafeBytes { lookup(UnsafeRawBufferPointer(rebasing: $0[range]), raw) }
-                if let stored {
-                    let key = String(decoding: record.bytes[range], as: UTF8.self)
-                    return .unchanged(line: record.startLine, key: key, fingerprint: stored)
-                }
+                if let stored { return .unchanged(line: record.startLine, slot: stored.slot, fingerprint: stored.fingerprint) }
             }
         }
         // Overwrite the cells in place: `removeAll(keepingCapacity:)` and appending went

@@ -100,9 +100,7 @@ public struct Importer: Sendable {
             format: format, path: request.path, schema: schema, divisions: store.schemas.divisions,
             userMap: userMap, encoding: encoding, expectedRows: Self.expectedRows(size: size, format: format)
         )
-        if let stored = writer.rawFingerprints {
-            producer.lookup = { key, raw in stored.valueFingerprint(key: key, raw: raw) }
-        }
+        producer.stored = writer.stored
         producer.start(into: channel)
         var counts = ImportCounts()
         var quarantine: [QuarantineEntry] = []
@@ -136,9 +134,9 @@ public struct Importer: Sendable {
                 outcome.rowsWithUnknownDivision += batch.rowsWithUnknownDivision
                 counts.unchanged += batch.repeats
                 // Stored byte for byte already: noted as seen, nothing read or written.
-                for key in batch.unchangedKeys { try writer.markSeen(key) }
-                counts.unchanged += batch.unchangedKeys.count
-                outcome.unreadUnchanged += batch.unchangedKeys.count
+                for slot in batch.unchangedSlots { writer.markSeen(slot: slot) }
+                counts.unchanged += batch.unchangedSlots.count
+                outcome.unreadUnchanged += batch.unchangedSlots.count
                 let width = schema.fields.count
                 for (row, start) in stride(from: 0, to: batch.values.count, by: width).enumerated() {
                     // The upsert notes the row's key as seen by a full extract.

@@ -1,6 +1,7 @@
 internal import Datasets
 internal import Foundation
 internal import Ingest
+internal import Store
 
 /// Records as the reader split them, not yet validated: `RowProducer`'s reading thread hands
 /// these to the validating threads.
@@ -24,7 +25,7 @@ struct ValidatedBatch: Sendable {
         /// raw fingerprint when it had no warnings (a row with warnings is validated every time).
         case good(line: Int, key: String?, fingerprint: Int64, raw: Int64?, valueStart: Int, warnings: Range<Int>)
         /// A stored row holds these raw bytes (`SourceRecord.unchanged`): not validated.
-        case unchanged(line: Int, key: String, fingerprint: Int64)
+        case unchanged(line: Int, slot: Int, fingerprint: Int64)
     }
 
     var rows: [Row] = []
@@ -70,8 +71,8 @@ struct ValidationWorker: Sendable {
                     switch record {
                     case .malformed(let entry, let key):
                         out.rows.append(.bad(entry, key: key))
-                    case .unchanged(let line, let key, let fingerprint):
-                        out.rows.append(.unchanged(line: line, key: key, fingerprint: fingerprint))
+                    case .unchanged(let line, let slot, let fingerprint):
+                        out.rows.append(.unchanged(line: line, slot: slot, fingerprint: fingerprint))
                     case .row(let line):
                         cells.removeAll(keepingCapacity: true)
                         cells.append(contentsOf: raw.cells[cellStart..<(cellStart + width)])
@@ -107,9 +108,11 @@ struct RowSequencer {
     var schema: Schema
     var path: String
     var expectedRows: Int
+    /// A full extract's stored rows (`RowProducer.stored`): their keys' repeats go by slot.
+    var stored: StoredRowTable?
 
     func run(from inputs: [RowChannel<StageMessage<ValidatedBatch>>], to channel: RowChannel<ProducerMessage>) {
-        var repeats = RepeatDetector(expectedRows: expectedRows)
+        var repeats = RepeatDetector(expectedRows: expectedRows, stored: stored)
         let width = schema.fields.count
         var turn = 0
         while let message = inputs[turn].next() {
@@ -130,11 +133,12 @@ struct RowSequencer {
                     switch row {
                     case .bad(let entry, let key):
                         batch.quarantine.append((entry, key))
-                    case .unchanged(let line, let key, let fingerprint):
-                        switch repeats.check(key, fingerprint: fingerprint) {
-                        case .first: batch.unchangedKeys.append(key)
+                    case .unchanged(let line, let slot, let fingerprint):
+                        switch repeats.check(slot: slot, fingerprint: fingerprint) {
+                        case .first: batch.unchangedSlots.append(slot)
                         case .identical: batch.repeats += 1
-                        case .conflicting: batch.quarantine.append((duplicate(line: line, key: key), nil))
+                        case .conflicting:
+                            batch.quarantine.append((duplicate(line: line, key: stored?.key(at: slot) ?? ""), nil))
                         }
                     case .good(let line, let key, let fingerprint, let raw, let start, let warnings):
                         guard let key else {

@@ -1,6 +1,7 @@
 internal import Datasets
 internal import Foundation
 internal import Ingest
+internal import Store
 
 /// Rows read and validated on the reading thread, handed to the writer in batches.
 struct RowBatch: Sendable {
@@ -12,9 +13,10 @@ struct RowBatch: Sendable {
     /// Row r's raw fingerprint (`RecordSource.rawFingerprint`), nil when it had warnings or the
     /// source keeps none (`raw_fingerprint`).
     var rawFingerprints: [Int64?] = []
-    /// Keys of rows a stored row already holds byte for byte (`SourceRecord.unchanged`), each
-    /// key once: unchanged, not validated nor written, only noted as seen.
-    var unchangedKeys: [String] = []
+    /// Slots (in the writer's `StoredRowTable`) of rows a stored row already holds byte for
+    /// byte (`SourceRecord.unchanged`), each once: unchanged, not validated nor written, only
+    /// noted as seen.
+    var unchangedSlots: [Int] = []
     /// Exact repeats of an earlier row of the same file: counted as unchanged, not written.
     var repeats = 0
     /// Rows that failed validation, with the key they carried (a full extract keeps those entities).
@@ -51,15 +53,15 @@ struct RowProducer: Sendable {
     /// A guess of the row count (file size / typical row), to size the key table once.
     var expectedRows = 0
     var validators = 2
-    /// With a full extract into a populated table: the stored rows' raw fingerprints, so that
-    /// records stored before byte for byte skip validation. Nil: every record is validated.
-    var lookup: RawRowLookup?
+    /// With a full extract into a populated table: the stored rows (`ImportWriter.stored`), so
+    /// that records stored before byte for byte skip validation. Nil: every record is validated.
+    var stored: StoredRowTable?
 
     func start(into channel: RowChannel<ProducerMessage>) {
         let raw = (0..<validators).map { _ in RowChannel<StageMessage<RawBatch>>(capacity: 2) }
         let validated = (0..<validators).map { _ in RowChannel<StageMessage<ValidatedBatch>>(capacity: 2) }
         let worker = ValidationWorker(schema: schema, divisions: divisions, path: path)
-        let sequencer = RowSequencer(schema: schema, path: path, expectedRows: expectedRows)
+        let sequencer = RowSequencer(schema: schema, path: path, expectedRows: expectedRows, stored: stored)
         Self.spawn("mianshen-import-reader") { self.read(into: raw) }
         for (input, output) in zip(raw, validated) {
             Self.spawn("mianshen-import-validate") { worker.run(from: input, to: output) }
@@ -92,6 +94,10 @@ struct RowProducer: Sendable {
         }
         do {
             let source = try format.open(path: path, schema: schema, userMap: userMap, encoding: encoding)
+            var lookup: RawRowLookup?
+            if let stored {
+                lookup = { key, raw in stored.unchanged(key: key, raw: raw) }
+            }
             _ = source.enableRawFingerprints(seed: Self.rawSeed(schema: schema, divisions: divisions, userMap: userMap), lookup: lookup)
             var cells: [RawCell] = []
             var batch = RawBatch()
