@@ -50,7 +50,6 @@ struct ValidationWorker: Sendable {
     func run(from input: RowChannel<StageMessage<RawBatch>>, to output: RowChannel<StageMessage<ValidatedBatch>>) {
         var validator = RowValidator(schema: schema, divisions: divisions, file: path)
         let width = schema.fields.count
-        var cells: [RawCell] = []
         var values: [FieldValue] = []
         while let message = input.next() {
             switch message {
@@ -74,14 +73,13 @@ struct ValidationWorker: Sendable {
                     case .unchanged(let line, let slot, let fingerprint):
                         out.rows.append(.unchanged(line: line, slot: slot, fingerprint: fingerprint))
                     case .row(let line):
-                        cells.removeAll(keepingCapacity: true)
-                        cells.append(contentsOf: raw.cells[cellStart..<(cellStart + width)])
+                        let cells = raw.cells[cellStart..<(cellStart + width)]
                         cellStart += width
                         let rawFingerprint = raw.rawFingerprints[rowIndex]
                         rowIndex += 1
                         let warningsBefore = out.warnings.count
                         if let entry = validator.validate(cells, line: line, into: &values, warnings: &out.warnings) {
-                            let key: String? = if case .text(let raw) = cells[schema.keyIndex] { raw } else { nil }
+                            let key: String? = if case .text(let raw) = cells[cells.startIndex + schema.keyIndex] { raw } else { nil }
                             out.rows.append(.bad(entry, key: key))
                             continue
                         }
@@ -128,7 +126,10 @@ struct RowSequencer {
                 var batch = RowBatch()
                 batch.rowsRead = validated.rows.count
                 batch.bytesRead = validated.bytesRead
-                batch.values.reserveCapacity(validated.values.count)
+                // Where each kept row's values start in the validated batch: when every row
+                // with values is kept (the usual case) the array moves on whole, not copied.
+                var kept: [Int] = []
+                kept.reserveCapacity(validated.rows.count)
                 for row in validated.rows {
                     switch row {
                     case .bad(let entry, let key):
@@ -152,7 +153,7 @@ struct RowSequencer {
                             if validated.warnings[warnings].contains(where: { $0.reason == .unknownDivision }) {
                                 batch.rowsWithUnknownDivision += 1
                             }
-                            batch.values.append(contentsOf: validated.values[start..<(start + width)])
+                            kept.append(start)
                             batch.fingerprints.append(fingerprint)
                             batch.rawFingerprints.append(raw)
                         case .identical:
@@ -161,6 +162,12 @@ struct RowSequencer {
                             batch.quarantine.append((duplicate(line: line, key: key), nil))
                         }
                     }
+                }
+                if kept.count * width == validated.values.count {
+                    batch.values = validated.values
+                } else {
+                    batch.values.reserveCapacity(kept.count * width)
+                    for start in kept { batch.values.append(contentsOf: validated.values[start..<(start + width)]) }
                 }
                 guard channel.put(.batch(batch)) else { return }
             }
