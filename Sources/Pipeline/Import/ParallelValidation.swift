@@ -143,15 +143,17 @@ struct RowSequencer {
                         }
                     case .good(let line, let key, let fingerprint, let raw, let start, let warnings):
                         guard let key else {
-                            batch.warnings.append(contentsOf: validated.warnings[warnings])
+                            if !warnings.isEmpty { batch.warnings.append(contentsOf: validated.warnings[warnings]) }
                             continue
                         }
                         switch repeats.check(key, fingerprint: fingerprint) {
                         case .first:
                             // A repeat is not written again, so only a first row's warnings count.
-                            batch.warnings.append(contentsOf: validated.warnings[warnings])
-                            if validated.warnings[warnings].contains(where: { $0.reason == .unknownDivision }) {
-                                batch.rowsWithUnknownDivision += 1
+                            if !warnings.isEmpty {
+                                batch.warnings.append(contentsOf: validated.warnings[warnings])
+                                if validated.warnings[warnings].contains(where: { $0.reason == .unknownDivision }) {
+                                    batch.rowsWithUnknownDivision += 1
+                                }
                             }
                             kept.append(start)
                             batch.fingerprints.append(fingerprint)
