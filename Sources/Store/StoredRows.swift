@@ -111,10 +111,18 @@ public final class StoredRowTable: Sendable {
 
     /// The slot and value fingerprint (`row_fingerprint`) of the active row with exactly this
     /// key (UTF-8 bytes as the file wrote them), when it was stored from a record with raw
-    /// fingerprint `raw`: validating the record again would give the stored values.
-    public func unchanged(key: UnsafeRawBufferPointer, raw: Int64) -> (slot: Int, fingerprint: Int64)? {
-        let found = if let compact = CompactKey(bytes: key) { slots[compact] } else {
-            longSlots[String(decoding: key, as: UTF8.self)]
+    /// fingerprint `raw`: validating the record again would give the stored values. The slot
+    /// after `previous` is tried before the hash table: a file in the table's order (the usual
+    /// night) then reads the table in sequence instead of probing it at random.
+    public func unchanged(key: UnsafeRawBufferPointer, raw: Int64, after previous: Int = -1) -> (slot: Int, fingerprint: Int64)? {
+        // No stored key is empty, and an empty one would equal a long key's placeholder.
+        guard !key.isEmpty else { return nil }
+        let found: Int32?
+        if let compact = CompactKey(bytes: key) {
+            let next = previous + 1
+            found = next >= 0 && next < keys.count && keys[next] == compact ? Int32(next) : slots[compact]
+        } else {
+            found = longSlots[String(decoding: key, as: UTF8.self)]
         }
         guard let found else { return nil }
         let row = rows[Int(found)]

@@ -96,7 +96,7 @@ struct RowProducer: Sendable {
             let source = try format.open(path: path, schema: schema, userMap: userMap, encoding: encoding)
             var lookup: RawRowLookup?
             if let stored {
-                lookup = { key, raw in stored.unchanged(key: key, raw: raw) }
+                lookup = { key, raw, previous in stored.unchanged(key: key, raw: raw, after: previous) }
             }
             _ = source.enableRawFingerprints(seed: Self.rawSeed(schema: schema, divisions: divisions, userMap: userMap), lookup: lookup)
             var cells: [RawCell] = []
