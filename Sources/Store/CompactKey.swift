@@ -6,18 +6,23 @@ public struct CompactKey: Hashable, Sendable {
     private var b: UInt64 = 0
     private var c: UInt64 = 0
 
+    /// The empty key.
+    public init() {}
+
     public init?(_ key: String) {
         var key = key
-        let fitted = key.withUTF8 { source -> Bool in
-            guard source.count <= 23 else { return false }
-            withUnsafeMutableBytes(of: &self) { raw in
-                raw.copyMemory(from: UnsafeRawBufferPointer(source))
-                // The length goes in the last byte, so "A" and "A\0" differ.
-                raw[23] = UInt8(truncatingIfNeeded: source.count)
-            }
-            return true
+        guard let made = key.withUTF8({ Self(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = made
+    }
+
+    /// The same from the key's UTF-8 bytes.
+    public init?(bytes source: UnsafeRawBufferPointer) {
+        guard source.count <= 23 else { return nil }
+        withUnsafeMutableBytes(of: &self) { raw in
+            raw.copyMemory(from: source)
+            // The length goes in the last byte, so "A" and "A\0" differ.
+            raw[23] = UInt8(truncatingIfNeeded: source.count)
         }
-        guard fitted else { return nil }
     }
 
     /// The key as text again.

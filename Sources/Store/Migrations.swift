@@ -123,6 +123,16 @@ enum Migrations {
             // A run's population ids kept as the difference from a full list (`IDListStorage`).
             try db.execute(sql: "ALTER TABLE run_id_lists ADD COLUMN base_sha256 TEXT")
         }
+        migrator.registerMigration("v14-raw-fingerprint") { db in
+            // Each profile row's raw fingerprint: a hash of the record's bytes as the file wrote
+            // them, seeded with what gives them their meaning (`RowProducer.rawSeed`), kept only
+            // for rows that validated without warnings. A full extract skips a record whose key
+            // and raw fingerprint match an active row, unvalidated. Anything else that changes
+            // profile values must set it NULL (as row_fingerprint).
+            for kind in DatasetKind.allCases {
+                try db.execute(sql: "ALTER TABLE \(quote(kind.rawValue)) ADD COLUMN raw_fingerprint INTEGER")
+            }
+        }
         return migrator
     }
 

@@ -25,10 +25,14 @@ public final class ImportWriter {
     let selectByRowID: Statement
     let update: Statement
     let recordFingerprint: Statement
+    let recordRawFingerprint: Statement
     let recordChange: Statement
     /// A full extract into a populated table: the table's rows by key, loaded once (see
-    /// `StoredRows`). Otherwise each row is looked up in the key index.
-    private var stored: StoredRows?
+    /// `StoredRowTable`), also read by the reading side. Otherwise each row is looked up in
+    /// the key index.
+    public let stored: StoredRowTable?
+    /// With `stored`: by slot, whether the file contained the key.
+    private var seen: [Bool] = []
     /// Indexes dropped for a first load into an empty table, recreated by `finish()`.
     private var droppedIndexes: [String] = []
     private var newValues: [DatabaseValue] = []
@@ -47,6 +51,8 @@ public final class ImportWriter {
         let names = schema.fields.map { ColumnMapping.quote($0.name) }
         let key = names[schema.keyIndex]
         tableWasEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table))") ?? true
+        stored = !tableWasEmpty && full ? try StoredRowTable(table: table, keyColumn: key, db: db) : nil
+        seen = Array(repeating: false, count: stored?.count ?? 0)
         if tableWasEmpty {
             touched.overflow()  // a first load: the next read builds the cache
             let indexes = try Row.fetchAll(db, sql: """
@@ -56,22 +62,26 @@ public final class ImportWriter {
                 try db.execute(sql: "DROP INDEX \(ColumnMapping.quote(index["name"]))")
                 droppedIndexes.append(index["sql"])
             }
-        } else if full {
-            stored = try StoredRows(table: table, keyColumn: key, db: db)
         }
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
         insert = try db.makeStatement(sql: """
-            INSERT INTO \(table) (\(names.joined(separator: ", ")), active, first_import_id, last_import_id, row_fingerprint)
-            VALUES (\(placeholders), 1, ?, ?, ?)
+            INSERT INTO \(table) (\(names.joined(separator: ", ")), active, first_import_id, last_import_id, row_fingerprint,
+                raw_fingerprint)
+            VALUES (\(placeholders), 1, ?, ?, ?, ?)
             """)
-        select = try db.makeStatement(sql: "SELECT rowid, row_fingerprint, active FROM \(table) WHERE \(key) = ?")
+        select = try db.makeStatement(sql: """
+            SELECT rowid, row_fingerprint, active, raw_fingerprint FROM \(table) WHERE \(key) = ?
+            """)
         selectByRowID = try db.makeStatement(sql: "SELECT \(names.joined(separator: ", ")) FROM \(table) WHERE rowid = ?")
         update = try db.makeStatement(sql: """
             UPDATE \(table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")), active = 1, last_import_id = ?,
-                row_fingerprint = ?
+                row_fingerprint = ?, raw_fingerprint = ?
             WHERE rowid = ?
             """)
-        recordFingerprint = try db.makeStatement(sql: "UPDATE \(table) SET row_fingerprint = ? WHERE rowid = ?")
+        recordFingerprint = try db.makeStatement(sql: """
+            UPDATE \(table) SET row_fingerprint = ?, raw_fingerprint = ? WHERE rowid = ?
+            """)
+        recordRawFingerprint = try db.makeStatement(sql: "UPDATE \(table) SET raw_fingerprint = ? WHERE rowid = ?")
         recordChange = try db.makeStatement(sql: """
             INSERT INTO changes (kind, entity_key, field, old_value, new_value, import_id) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -88,7 +98,13 @@ public final class ImportWriter {
     /// Notes that a full extract contains this key (its row was bad: a good row's `upsert`
     /// notes its key itself).
     public func markSeen(_ key: String) throws {
-        _ = stored?.markSeen(key)
+        if let slot = stored?.slot(of: key) { seen[slot] = true }
+    }
+
+    /// Notes that a full extract contains the stored row in this slot of `stored`: a record
+    /// skipped as unchanged (`StoredRowTable.unchanged`).
+    public func markSeen(slot: Int) {
+        seen[slot] = true
     }
 
     /// After a full extract: every active entity whose key was not seen is marked inactive
@@ -99,7 +115,7 @@ public final class ImportWriter {
         // Into an empty table every row was inserted by this import, so every key was seen.
         guard let stored else { return 0 }
         let table = ColumnMapping.quote(schema.kind.rawValue)
-        let unseen = stored.unseenActive()
+        let unseen = stored.unseenActive(seen)
         let retire = try db.makeStatement(sql: "UPDATE \(table) SET active = 0, last_import_id = ? WHERE rowid = ?")
         for (rowid, key) in unseen {
             touched.add(key)
@@ -111,12 +127,15 @@ public final class ImportWriter {
 
     /// Inserts a new profile, or updates an existing one and records each changed field.
     public func upsert(_ values: [FieldValue]) throws -> UpsertOutcome {
-        try upsert(values[...], fingerprint: FieldValue.fingerprint(of: values))
+        try upsert(values[...], fingerprint: FieldValue.fingerprint(of: values), rawFingerprint: nil)
     }
 
     /// The same for one row of a flat batch (values in schema order), with its
-    /// `FieldValue.fingerprint(of:)`.
-    public func upsert(_ values: ArraySlice<FieldValue>, fingerprint: Int64) throws -> UpsertOutcome {
+    /// `FieldValue.fingerprint(of:)` and the raw fingerprint of the record it came from
+    /// (`RecordSource.rawFingerprint`; nil when the record had warnings or the format keeps
+    /// none). The raw fingerprint is stored with the values it validated to, so that the next
+    /// full extract can skip that record unread (`rawFingerprints`).
+    public func upsert(_ values: ArraySlice<FieldValue>, fingerprint: Int64, rawFingerprint: Int64?) throws -> UpsertOutcome {
         let base = values.startIndex
         if tableWasEmpty {
             // Nothing existed before this import and the file's own repeats were resolved by
@@ -126,6 +145,11 @@ public final class ImportWriter {
             sqlite3_bind_int64(raw, Int32(values.count + 1), importID)
             sqlite3_bind_int64(raw, Int32(values.count + 2), importID)
             sqlite3_bind_int64(raw, Int32(values.count + 3), fingerprint)
+            if let rawFingerprint {
+                sqlite3_bind_int64(raw, Int32(values.count + 4), rawFingerprint)
+            } else {
+                sqlite3_bind_null(raw, Int32(values.count + 4))
+            }
             // GRDB turns on extended result codes: compare the primary code (low byte).
             let code = sqlite3_step(raw) & 0xFF
             sqlite3_reset(raw)
@@ -138,8 +162,14 @@ public final class ImportWriter {
             throw StoreError("\(schema.label)缺少\(schema.key.label)，不能写入")
         }
         let existing = try storedRow(keyText)
-        // Unchanged and still active: one integer compared, no page read or written.
-        if let existing, existing.active, existing.fingerprint == fingerprint { return .unchanged }
+        // Unchanged and still active: one integer compared, no page read; written only to
+        // remember new raw bytes for the same values (the first night after v14, a new header…).
+        if let existing, existing.active, existing.fingerprint == fingerprint {
+            if let rawFingerprint, rawFingerprint != existing.rawFingerprint {
+                try recordRawFingerprint.execute(arguments: [rawFingerprint, existing.rowid])
+            }
+            return .unchanged
+        }
         newValues.removeAll(keepingCapacity: true)
         for value in values { newValues.append(ColumnMapping.databaseValue(value)) }
         let key = newValues[schema.keyIndex]
@@ -149,6 +179,7 @@ public final class ImportWriter {
             arguments.append(importID.databaseValue)
             arguments.append(importID.databaseValue)
             arguments.append(fingerprint.databaseValue)
+            arguments.append(rawFingerprint.databaseValue)
             try insert.execute(arguments: StatementArguments(arguments))
             touched.add(keyText)
             return .inserted
@@ -178,13 +209,14 @@ public final class ImportWriter {
         guard changed else {
             // Equal values under another (or no) fingerprint: a row written before
             // v12-row-fingerprint. Record it so the next import compares one integer.
-            try recordFingerprint.execute(arguments: [fingerprint, existing.rowid])
+            try recordFingerprint.execute(arguments: [fingerprint, rawFingerprint, existing.rowid])
             return .unchanged
         }
         arguments.removeAll(keepingCapacity: true)
         arguments.append(contentsOf: newValues)
         arguments.append(importID.databaseValue)
         arguments.append(fingerprint.databaseValue)
+        arguments.append(rawFingerprint.databaseValue)
         arguments.append(existing.rowid.databaseValue)
         try update.execute(arguments: StatementArguments(arguments))
         touched.add(keyText)
@@ -194,7 +226,11 @@ public final class ImportWriter {
     /// The stored row with this key, if any (from the full extract's map, else the key index),
     /// noted as seen.
     private func storedRow(_ key: String) throws -> StoredRow? {
-        if stored != nil { return stored?.markSeen(key) }
+        if let stored {
+            guard let slot = stored.slot(of: key) else { return nil }
+            seen[slot] = true
+            return stored.row(at: slot)
+        }
         try select.setArguments([key])
         let found = select.sqliteStatement
         defer { sqlite3_reset(found) }
@@ -206,6 +242,7 @@ public final class ImportWriter {
         return StoredRow(
             rowid: sqlite3_column_int64(found, 0),
             fingerprint: sqlite3_column_type(found, 1) == SQLITE_NULL ? nil : sqlite3_column_int64(found, 1),
+            rawFingerprint: sqlite3_column_type(found, 3) == SQLITE_NULL ? nil : sqlite3_column_int64(found, 3),
             active: sqlite3_column_int64(found, 2) != 0
         )
     }

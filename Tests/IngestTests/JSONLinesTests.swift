@@ -17,6 +17,7 @@ final class JSONLinesTests: XCTestCase {
             switch record {
             case .row(let line): rows.append((line, cells))
             case .malformed(let entry, _): bad.append(entry)
+            case .unchanged: XCTFail("no lookup was given")
             }
         }
         return (rows, bad, source.ignoredColumns)

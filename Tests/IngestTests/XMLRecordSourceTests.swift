@@ -33,6 +33,8 @@ final class XMLRecordSourceTests: XCTestCase {
                     outcome.rows.append((line, cells))
                 case .malformed:
                     XCTFail("an XML reader rejects the whole file rather than single records")
+                case .unchanged:
+                    XCTFail("no lookup was given")
                 }
             }
         } catch {

@@ -9,6 +9,9 @@ public struct Schema: Hashable, Sendable {
     public var inactiveLabel: String
     /// Where the schema came from, for messages.
     public var sourcePath: String
+    /// A fixed-seed hash of the schema file's text (`RowHasher`), 0 for a schema built in code:
+    /// what a record's raw bytes mean depends on it (imports seed raw fingerprints with it).
+    public var contentDigest: Int64 = 0
 
     public init(
         kind: DatasetKind, label: String, keyIndex: Int, fields: [FieldSpec], inactiveLabel: String,

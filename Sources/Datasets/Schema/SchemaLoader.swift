@@ -82,9 +82,11 @@ public enum SchemaLoader {
         guard fields[keyIndex].required else {
             throw SchemaError(file: path, message: "主键字段 \(raw.key) 必须是必填（required: true）。")
         }
-        return Schema(
+        var schema = Schema(
             kind: kind, label: raw.label, keyIndex: keyIndex, fields: fields,
             inactiveLabel: raw.inactive_label ?? "已注销", sourcePath: path
         )
+        schema.contentDigest = RowHasher.digest(of: text)
+        return schema
     }
 }

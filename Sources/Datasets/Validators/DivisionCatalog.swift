@@ -10,6 +10,9 @@ public struct DivisionCatalog: Sendable {
     public var zhengzhouCounties: [String: String]
     /// Nine-digit township code inside 二七区 → name.
     public var erqiTownships: [String: String]
+    /// A fixed-seed hash of `divisions.yaml`'s text, 0 for a catalogue built in code: which
+    /// codes warn depends on it (imports seed raw fingerprints with it).
+    public var contentDigest: Int64 = 0
 
     public static let cityPrefix = "4101"
     public static let districtCode = "410103"
@@ -120,6 +123,8 @@ public struct DivisionCatalog: Sendable {
         guard !provinces.isEmpty, !counties.isEmpty, !townships.isEmpty else {
             throw SchemaError(file: path, message: "需要 provinces、zhengzhou、erqi 三个分组。")
         }
-        return DivisionCatalog(provinces: provinces, zhengzhouCounties: counties, erqiTownships: townships)
+        var catalog = DivisionCatalog(provinces: provinces, zhengzhouCounties: counties, erqiTownships: townships)
+        catalog.contentDigest = RowHasher.digest(of: text)
+        return catalog
     }
 }

@@ -11,6 +11,12 @@ public final class CSVRecordSource: RecordSource {
     private let keyColumn: Int?
     /// The header's cells, to name a column in a message.
     private let headerCells: [String]
+    /// Set by `enableRawFingerprints`: the seeded hasher every record's hash starts from.
+    private var rawSeed: RowHasher?
+    private var lookup: RawRowLookup?
+    /// The slot of the last record `lookup` recognised.
+    private var previousSlot = -1
+    public private(set) var rawFingerprint: Int64?
 
     /// Opens `path` and resolves its header against `schema`; throws when the file cannot
     /// be used at all (no header, missing required columns).
@@ -33,8 +39,21 @@ public final class CSVRecordSource: RecordSource {
     public var ignoredColumns: [String] { header.ignoredColumns }
     public var bytesRead: Int { reader.bytesRead }
 
+    public func enableRawFingerprints(seed: RowHasher, lookup: RawRowLookup?) -> Bool {
+        var hasher = seed
+        for part in [format, encoding] + headerCells {
+            var part = part
+            part.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+        for column in header.columnOfField { hasher.combine(UInt64(bitPattern: Int64(column ?? -1))) }
+        rawSeed = hasher
+        self.lookup = lookup
+        return true
+    }
+
     public func next(cells: inout [RawCell]) throws -> SourceRecord? {
         guard try reader.next(into: &record) else { return nil }
+        rawFingerprint = nil
         guard record.count == header.columnCount else {
             // Cells before an unclosed quote are this line's; after it they are later lines'.
             let readable = min(record.count, record.openQuoteField ?? record.count)
@@ -51,6 +70,23 @@ public final class CSVRecordSource: RecordSource {
                 file: file, line: record.startLine, field: "", reason: .wrongColumnCount, value: "",
                 message: "本行有 \(record.count) 列，表头有 \(header.columnCount) 列（引号未闭合或行被截断时也会如此）。"
             ), key: key)
+        }
+        if var hasher = rawSeed {
+            // The cells' bytes and where each ends: the record as the file wrote it, unquoted.
+            record.bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            record.ends.withUnsafeBytes { hasher.combine(bytes: $0) }
+            let raw = hasher.finalize()
+            rawFingerprint = raw
+            if let lookup, let keyColumn {
+                let range = record.range(keyColumn)
+                let stored = record.bytes.withUnsafeBytes {
+                    lookup(UnsafeRawBufferPointer(rebasing: $0[range]), raw, previousSlot)
+                }
+                if let stored {
+                    previousSlot = stored.slot
+                    return .unchanged(line: record.startLine, slot: stored.slot, fingerprint: stored.fingerprint)
+                }
+            }
         }
         // Overwrite the cells in place: `removeAll(keepingCapacity:)` and appending went
         // through the generic replaceSubrange, 2 % of an import in perf.

@@ -43,7 +43,16 @@ public struct RowValidator: Sendable {
     public mutating func validate(
         _ cells: [RawCell], line: Int, into values: inout [FieldValue], warnings: inout [DataWarning]
     ) -> QuarantineEntry? {
+        validate(cells[...], line: line, into: &values, warnings: &warnings)
+    }
+
+    /// The same for one row of a flat batch of cells (one per schema field, in schema order):
+    /// the batch's cells are read in place, not copied into a row array first.
+    public mutating func validate(
+        _ cells: ArraySlice<RawCell>, line: Int, into values: inout [FieldValue], warnings: inout [DataWarning]
+    ) -> QuarantineEntry? {
         values.removeAll(keepingCapacity: true)
+        let base = cells.startIndex
         let warningsBefore = warnings.count
         for i in parsedIDs.indices { parsedIDs[i] = nil }
         // The cell check is not `mutating` (the parsed IDs are moved out for the row and back
@@ -53,7 +62,7 @@ public struct RowValidator: Sendable {
         defer { swap(&ids, &parsedIDs) }
         for index in fields.indices {
             if let entry = validate(
-                cells[index], index: index, line: line, into: &values, parsedIDs: &ids, warnings: &warnings
+                cells[base + index], index: index, line: line, into: &values, parsedIDs: &ids, warnings: &warnings
             ) {
                 if warnings.count > warningsBefore { warnings.removeSubrange(warningsBefore...) }
                 return entry

@@ -21,6 +21,10 @@ public struct ImportSummary: Sendable {
     public var rowsWithUnknownDivision = 0
     /// The unlisted street codes seen most often (at most five), to check against the official list.
     public var unknownDivisionCodes: [(code: String, rows: Int)] = []
+    /// Unchanged rows of a full extract whose record the store held byte for byte (same key,
+    /// same raw fingerprint, no warnings): counted unchanged without being validated. Part of
+    /// `record.counts.unchanged`; not kept in the ledger.
+    public var unreadUnchanged = 0
 
     public var rejected: Bool { !isNoOp && record.status != .ok }
 

@@ -60,12 +60,13 @@ public struct Importer: Sendable {
             maxBadRate: request.maxBadRate, schemaInactiveLabel: schema.inactiveLabel,
             warningReasons: outcome.warningCounts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
                 .map { ($0.key, $0.value) },
-            rowsWithUnknownDivision: outcome.rowsWithUnknownDivision, unknownDivisionCodes: outcome.unknownDivisionCodes
+            rowsWithUnknownDivision: outcome.rowsWithUnknownDivision, unknownDivisionCodes: outcome.unknownDivisionCodes,
+            unreadUnchanged: outcome.unreadUnchanged
         )
         logger.info("导入结束", metadata: [
             "file": "\(request.path)", "import": "\(record.id)", "status": "\(record.status.rawValue)",
             "rows": "\(record.counts.rowsRead)", "quarantined": "\(record.counts.quarantined)",
-            "warnings": "\(record.counts.warnings)",
+            "warnings": "\(record.counts.warnings)", "unread_unchanged": "\(outcome.unreadUnchanged)",
         ])
         return summary
     }
@@ -78,6 +79,7 @@ public struct Importer: Sendable {
         var rowsWithUnknownDivision = 0
         /// The unlisted street codes seen most often, with their row counts (at most five).
         var unknownDivisionCodes: [(code: String, rows: Int)] = []
+        var unreadUnchanged = 0
     }
 
     /// Inside the import's transaction: reads and validates on a second thread, writes here,
@@ -94,10 +96,12 @@ public struct Importer: Sendable {
         if format == .xml { XMLRecordSource.prepareLibrary() }
         let channel = RowChannel<ProducerMessage>(capacity: 2)
         defer { channel.cancel() }
-        RowProducer(
+        var producer = RowProducer(
             format: format, path: request.path, schema: schema, divisions: store.schemas.divisions,
             userMap: userMap, encoding: encoding, expectedRows: Self.expectedRows(size: size, format: format)
-        ).start(into: channel)
+        )
+        producer.stored = writer.stored
+        producer.start(into: channel)
         var counts = ImportCounts()
         var quarantine: [QuarantineEntry] = []
         var warnings: [DataWarning] = []
@@ -129,10 +133,17 @@ public struct Importer: Sendable {
                 warnings.append(contentsOf: batch.warnings)
                 outcome.rowsWithUnknownDivision += batch.rowsWithUnknownDivision
                 counts.unchanged += batch.repeats
+                // Stored byte for byte already: noted as seen, nothing read or written.
+                for slot in batch.unchangedSlots { writer.markSeen(slot: slot) }
+                counts.unchanged += batch.unchangedSlots.count
+                outcome.unreadUnchanged += batch.unchangedSlots.count
                 let width = schema.fields.count
                 for (row, start) in stride(from: 0, to: batch.values.count, by: width).enumerated() {
                     // The upsert notes the row's key as seen by a full extract.
-                    switch try writer.upsert(batch.values[start..<(start + width)], fingerprint: batch.fingerprints[row]) {
+                    switch try writer.upsert(
+                        batch.values[start..<(start + width)], fingerprint: batch.fingerprints[row],
+                        rawFingerprint: batch.rawFingerprints[row]
+                    ) {
                     case .inserted: counts.inserted += 1
                     case .updated: counts.updated += 1
                     case .unchanged: counts.unchanged += 1
@@ -163,6 +174,7 @@ public struct Importer: Sendable {
             counts.inserted = 0
             counts.updated = 0
             counts.unchanged = 0
+            outcome.unreadUnchanged = 0
             // Nothing was imported: the warnings must not say their rows were.
             warnings = warnings.map(Self.notImported)
         }

@@ -1,6 +1,7 @@
 internal import Datasets
 internal import Foundation
 internal import Ingest
+internal import Store
 
 /// Records as the reader split them, not yet validated: `RowProducer`'s reading thread hands
 /// these to the validating threads.
@@ -8,6 +9,8 @@ struct RawBatch: Sendable {
     var records: [SourceRecord] = []
     /// The cells of the `.row` records, flat, one per schema field each.
     var cells: [RawCell] = []
+    /// The raw fingerprint of each `.row` record, in order (nil: the source keeps none).
+    var rawFingerprints: [Int64?] = []
     var bytesRead = 0
 }
 
@@ -18,8 +21,11 @@ struct ValidatedBatch: Sendable {
         /// Malformed or invalid, with the key it carried.
         case bad(QuarantineEntry, key: String?)
         /// Valid: values at `values[valueStart ..< valueStart + fieldCount]`, its warnings at
-        /// `warnings[warnings]`; `key` nil when the key cell was not text.
-        case good(line: Int, key: String?, fingerprint: Int64, valueStart: Int, warnings: Range<Int>)
+        /// `warnings[warnings]`; `key` nil when the key cell was not text. `raw` is the record's
+        /// raw fingerprint when it had no warnings (a row with warnings is validated every time).
+        case good(line: Int, key: String?, fingerprint: Int64, raw: Int64?, valueStart: Int, warnings: Range<Int>)
+        /// A stored row holds these raw bytes (`SourceRecord.unchanged`): not validated.
+        case unchanged(line: Int, slot: Int, fingerprint: Int64)
     }
 
     var rows: [Row] = []
@@ -44,7 +50,6 @@ struct ValidationWorker: Sendable {
     func run(from input: RowChannel<StageMessage<RawBatch>>, to output: RowChannel<StageMessage<ValidatedBatch>>) {
         var validator = RowValidator(schema: schema, divisions: divisions, file: path)
         let width = schema.fields.count
-        var cells: [RawCell] = []
         var values: [FieldValue] = []
         while let message = input.next() {
             switch message {
@@ -60,23 +65,28 @@ struct ValidationWorker: Sendable {
                 out.rows.reserveCapacity(raw.records.count)
                 out.values.reserveCapacity(raw.records.count * width)
                 var cellStart = 0
+                var rowIndex = 0
                 for record in raw.records {
                     switch record {
                     case .malformed(let entry, let key):
                         out.rows.append(.bad(entry, key: key))
+                    case .unchanged(let line, let slot, let fingerprint):
+                        out.rows.append(.unchanged(line: line, slot: slot, fingerprint: fingerprint))
                     case .row(let line):
-                        cells.removeAll(keepingCapacity: true)
-                        cells.append(contentsOf: raw.cells[cellStart..<(cellStart + width)])
+                        let cells = raw.cells[cellStart..<(cellStart + width)]
                         cellStart += width
+                        let rawFingerprint = raw.rawFingerprints[rowIndex]
+                        rowIndex += 1
                         let warningsBefore = out.warnings.count
                         if let entry = validator.validate(cells, line: line, into: &values, warnings: &out.warnings) {
-                            let key: String? = if case .text(let raw) = cells[schema.keyIndex] { raw } else { nil }
+                            let key: String? = if case .text(let raw) = cells[cells.startIndex + schema.keyIndex] { raw } else { nil }
                             out.rows.append(.bad(entry, key: key))
                             continue
                         }
                         let key: String? = if case .text(let key) = values[schema.keyIndex] { key } else { nil }
                         out.rows.append(.good(
                             line: line, key: key, fingerprint: FieldValue.fingerprint(of: values),
+                            raw: out.warnings.count == warningsBefore ? rawFingerprint : nil,
                             valueStart: out.values.count, warnings: warningsBefore..<out.warnings.count
                         ))
                         out.values.append(contentsOf: values)
@@ -96,9 +106,11 @@ struct RowSequencer {
     var schema: Schema
     var path: String
     var expectedRows: Int
+    /// A full extract's stored rows (`RowProducer.stored`): their keys' repeats go by slot.
+    var stored: StoredRowTable?
 
     func run(from inputs: [RowChannel<StageMessage<ValidatedBatch>>], to channel: RowChannel<ProducerMessage>) {
-        var repeats = RepeatDetector(expectedRows: expectedRows)
+        var repeats = RepeatDetector(expectedRows: expectedRows, stored: stored)
         let width = schema.fields.count
         var turn = 0
         while let message = inputs[turn].next() {
@@ -114,37 +126,61 @@ struct RowSequencer {
                 var batch = RowBatch()
                 batch.rowsRead = validated.rows.count
                 batch.bytesRead = validated.bytesRead
-                batch.values.reserveCapacity(validated.values.count)
+                // Where each kept row's values start in the validated batch: when every row
+                // with values is kept (the usual case) the array moves on whole, not copied.
+                var kept: [Int] = []
+                kept.reserveCapacity(validated.rows.count)
                 for row in validated.rows {
                     switch row {
                     case .bad(let entry, let key):
                         batch.quarantine.append((entry, key))
-                    case .good(let line, let key, let fingerprint, let start, let warnings):
+                    case .unchanged(let line, let slot, let fingerprint):
+                        switch repeats.check(slot: slot, fingerprint: fingerprint) {
+                        case .first: batch.unchangedSlots.append(slot)
+                        case .identical: batch.repeats += 1
+                        case .conflicting:
+                            batch.quarantine.append((duplicate(line: line, key: stored?.key(at: slot) ?? ""), nil))
+                        }
+                    case .good(let line, let key, let fingerprint, let raw, let start, let warnings):
                         guard let key else {
-                            batch.warnings.append(contentsOf: validated.warnings[warnings])
+                            if !warnings.isEmpty { batch.warnings.append(contentsOf: validated.warnings[warnings]) }
                             continue
                         }
                         switch repeats.check(key, fingerprint: fingerprint) {
                         case .first:
                             // A repeat is not written again, so only a first row's warnings count.
-                            batch.warnings.append(contentsOf: validated.warnings[warnings])
-                            if validated.warnings[warnings].contains(where: { $0.reason == .unknownDivision }) {
-                                batch.rowsWithUnknownDivision += 1
+                            if !warnings.isEmpty {
+                                batch.warnings.append(contentsOf: validated.warnings[warnings])
+                                if validated.warnings[warnings].contains(where: { $0.reason == .unknownDivision }) {
+                                    batch.rowsWithUnknownDivision += 1
+                                }
                             }
-                            batch.values.append(contentsOf: validated.values[start..<(start + width)])
+                            kept.append(start)
                             batch.fingerprints.append(fingerprint)
+                            batch.rawFingerprints.append(raw)
                         case .identical:
                             batch.repeats += 1
                         case .conflicting:
-                            batch.quarantine.append((QuarantineEntry(
-                                file: path, line: line, field: schema.key.name, reason: .duplicateKey, value: key,
-                                message: "\(schema.key.label)与本文件前面一行相同，但其他内容不同；保留前一行。"
-                            ), nil))
+                            batch.quarantine.append((duplicate(line: line, key: key), nil))
                         }
                     }
+                }
+                if kept.count * width == validated.values.count {
+                    batch.values = validated.values
+                } else {
+                    batch.values.reserveCapacity(kept.count * width)
+                    for start in kept { batch.values.append(contentsOf: validated.values[start..<(start + width)]) }
                 }
                 guard channel.put(.batch(batch)) else { return }
             }
         }
+    }
+
+    /// A later row with an earlier row's key but other content.
+    private func duplicate(line: Int, key: String) -> QuarantineEntry {
+        QuarantineEntry(
+            file: path, line: line, field: schema.key.name, reason: .duplicateKey, value: key,
+            message: "\(schema.key.label)与本文件前面一行相同，但其他内容不同；保留前一行。"
+        )
     }
 }

@@ -3,8 +3,10 @@ internal import Store
 /// Remembers every key of the file being read, to tell a row whose key came earlier in the
 /// same file: an identical repeat (harmless) or a conflicting one (duplicate_key).
 ///
-/// Keys up to 23 bytes are kept inline (`CompactKey`: a memcmp was 4 % of an import in perf);
-/// longer keys fall back to a String dictionary.
+/// A full extract's keys that the store holds are tracked by their slot in its
+/// `StoredRowTable` (an array index: the records skipped as unchanged arrive as slots, and no
+/// second key table is built for them); other keys up to 23 bytes are kept inline
+/// (`CompactKey`: a memcmp was 4 % of an import in perf), longer ones in a String dictionary.
 struct RepeatDetector {
     enum Outcome {
         case first
@@ -12,15 +14,21 @@ struct RepeatDetector {
         case conflicting
     }
 
+    private let stored: StoredRowTable?
+    /// By slot of `stored`: the fingerprint of the file's first row with that key, if any yet.
+    private var bySlot: [Int64?]
     private var inline: [CompactKey: Int64]
     private var long: [String: Int64] = [:]
 
-    init(expectedRows: Int) {
-        inline = Dictionary(minimumCapacity: max(16, expectedRows))
+    init(expectedRows: Int, stored: StoredRowTable? = nil) {
+        self.stored = stored
+        bySlot = Array(repeating: nil, count: stored?.count ?? 0)
+        inline = Dictionary(minimumCapacity: max(16, expectedRows - (stored?.count ?? 0)))
     }
 
     /// Records `key` with the row's fingerprint, or says how it repeats an earlier row.
     mutating func check(_ key: String, fingerprint: Int64) -> Outcome {
+        if let slot = stored?.slot(of: key) { return check(slot: slot, fingerprint: fingerprint) }
         if let compact = CompactKey(key) {
             if let earlier = inline[compact] { return earlier == fingerprint ? .identical : .conflicting }
             inline[compact] = fingerprint
@@ -28,6 +36,13 @@ struct RepeatDetector {
         }
         if let earlier = long[key] { return earlier == fingerprint ? .identical : .conflicting }
         long[key] = fingerprint
+        return .first
+    }
+
+    /// The same for the key of a slot of the stored rows.
+    mutating func check(slot: Int, fingerprint: Int64) -> Outcome {
+        if let earlier = bySlot[slot] { return earlier == fingerprint ? .identical : .conflicting }
+        bySlot[slot] = fingerprint
         return .first
     }
 }

@@ -1,6 +1,7 @@
 internal import Datasets
 internal import Foundation
 internal import Ingest
+internal import Store
 
 /// Rows read and validated on the reading thread, handed to the writer in batches.
 struct RowBatch: Sendable {
@@ -9,6 +10,13 @@ struct RowBatch: Sendable {
     var values: [FieldValue] = []
     /// Row r's `FieldValue.fingerprint(of:)`, stored with it (`row_fingerprint`).
     var fingerprints: [Int64] = []
+    /// Row r's raw fingerprint (`RecordSource.rawFingerprint`), nil when it had warnings or the
+    /// source keeps none (`raw_fingerprint`).
+    var rawFingerprints: [Int64?] = []
+    /// Slots (in the writer's `StoredRowTable`) of rows a stored row already holds byte for
+    /// byte (`SourceRecord.unchanged`), each once: unchanged, not validated nor written, only
+    /// noted as seen.
+    var unchangedSlots: [Int] = []
     /// Exact repeats of an earlier row of the same file: counted as unchanged, not written.
     var repeats = 0
     /// Rows that failed validation, with the key they carried (a full extract keeps those entities).
@@ -45,12 +53,15 @@ struct RowProducer: Sendable {
     /// A guess of the row count (file size / typical row), to size the key table once.
     var expectedRows = 0
     var validators = 2
+    /// With a full extract into a populated table: the stored rows (`ImportWriter.stored`), so
+    /// that records stored before byte for byte skip validation. Nil: every record is validated.
+    var stored: StoredRowTable?
 
     func start(into channel: RowChannel<ProducerMessage>) {
         let raw = (0..<validators).map { _ in RowChannel<StageMessage<RawBatch>>(capacity: 2) }
         let validated = (0..<validators).map { _ in RowChannel<StageMessage<ValidatedBatch>>(capacity: 2) }
         let worker = ValidationWorker(schema: schema, divisions: divisions, path: path)
-        let sequencer = RowSequencer(schema: schema, path: path, expectedRows: expectedRows)
+        let sequencer = RowSequencer(schema: schema, path: path, expectedRows: expectedRows, stored: stored)
         Self.spawn("mianshen-import-reader") { self.read(into: raw) }
         for (input, output) in zip(raw, validated) {
             Self.spawn("mianshen-import-validate") { worker.run(from: input, to: output) }
@@ -83,11 +94,19 @@ struct RowProducer: Sendable {
         }
         do {
             let source = try format.open(path: path, schema: schema, userMap: userMap, encoding: encoding)
+            var lookup: RawRowLookup?
+            if let stored {
+                lookup = { key, raw, previous in stored.unchanged(key: key, raw: raw, after: previous) }
+            }
+            _ = source.enableRawFingerprints(seed: Self.rawSeed(schema: schema, divisions: divisions, userMap: userMap), lookup: lookup)
             var cells: [RawCell] = []
             var batch = RawBatch()
             while let record = try source.next(cells: &cells) {
                 batch.records.append(record)
-                if case .row = record { batch.cells.append(contentsOf: cells) }
+                if case .row = record {
+                    batch.cells.append(contentsOf: cells)
+                    batch.rawFingerprints.append(source.rawFingerprint)
+                }
                 if batch.records.count == batchSize {
                     batch.bytesRead = source.bytesRead
                     guard deal(.batch(batch)) else { return }
@@ -102,5 +121,26 @@ struct RowProducer: Sendable {
         } catch {
             end(.failed(ErrorBox(error: error)))
         }
+    }
+
+    /// Bump when validation changes in code (not in the schema files) so that no raw bytes
+    /// stored before are trusted to mean the same values.
+    static let validationVersion: UInt64 = 1
+
+    /// Everything besides the record itself that decides what its bytes validate to: the
+    /// validation code's version, the schema and division list files (hand-kept lists
+    /// included), and the user's header map. The source adds format, encoding and header.
+    static func rawSeed(schema: Schema, divisions: DivisionCatalog, userMap: [String: String]) -> RowHasher {
+        var hasher = RowHasher()
+        hasher.combine(validationVersion)
+        hasher.combine(UInt64(bitPattern: schema.contentDigest))
+        hasher.combine(UInt64(bitPattern: divisions.contentDigest))
+        for (from, to) in userMap.sorted(by: { $0.key < $1.key }) {
+            for part in [from, to] {
+                var part = part
+                part.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+        }
+        return hasher
     }
 }
