@@ -35,6 +35,10 @@ public final class ProfileStore: Sendable {
 
     deinit { background.wait() }
 
+    /// Waits for the writes the store finishes on its own (before a process ends with `exit`,
+    /// which runs no deinit).
+    public func finishBackgroundWrites() { background.wait() }
+
     /// Runs `body` and turns GRDB's errors into `StoreError`s that name what failed.
     func guarded<T>(_ what: String, _ body: () throws -> T) throws -> T {
         do {
