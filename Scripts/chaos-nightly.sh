@@ -37,9 +37,11 @@ gateway_bin=$(dirname "$bin")/mianshen-test-gateway
 [ -x "$gateway_bin" ] || { echo "找不到 $gateway_bin：先 swift build" >&2; exit 1; }
 rules=$(pwd)/Rules
 work=$(mktemp -d "${TMPDIR:-/tmp}/chaos-nightly.XXXXXX")
-gateways=()
 cleanup() {
-    for g in "${gateways[@]}"; do kill "$g" 2>/dev/null || true; done
+    # start_gateway runs in a command substitution (a subshell): its pids are kept in a file.
+    if [ -f "$work/gateway.pids" ]; then
+        while read -r g; do kill "$g" 2>/dev/null || true; done <"$work/gateway.pids"
+    fi
     [ "${CHAOS_KEEP:-}" = 1 ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -51,7 +53,7 @@ start_gateway() { # $1: name; the rest: fault flags
     local name=$1
     shift
     "$gateway_bin" --port 0 --log "$work/gateway-$name.log" --secret-env MIANSHEN_GATEWAY_SECRET "$@" >"$work/gateway-$name.out" 2>&1 &
-    gateways+=($!)
+    echo $! >>"$work/gateway.pids"
     for _ in $(seq 100); do
         grep -q '^port ' "$work/gateway-$name.out" 2>/dev/null && break
         sleep 0.1
