@@ -111,8 +111,8 @@ echo "居民 $N、企业 $M（种子 $SEED，评估日 $AS_OF）：生成、导�
 
 failed=0
 # DuckDB
-"$py" Scripts/sql/duckdb_run.py --ddl "$work/duckdb-ddl.sql" --data "$work/export" --script "$work/duckdb.sql" \
-  --out "$work/duckdb.csv"
+"$py" Scripts/bench/duckdb_script.py --ddl "$work/duckdb-ddl.sql" --data "$work/export" --script "$work/duckdb.sql" \
+  --out "$work/duckdb.csv" >&2
 "$py" Scripts/sql/compare_results.py --engine DuckDB --expected "$work/mianshen.csv" --actual "$work/duckdb.csv" || failed=1
 
 # PostgreSQL: a cluster of our own, owned by a non-root user, reachable only on a socket in its directory.
@@ -159,8 +159,8 @@ done
 "$bin" run --as-of "$AS_OF" --include-drafts --db "$nolic/m.db" --rules "$rules" >/dev/null
 "$bin" results --all --format csv --db "$nolic/m.db" --rules "$rules" >"$nolic/mianshen.csv"
 "$bin" export --dir "$nolic/export" --db "$nolic/m.db" --rules "$rules" >/dev/null 2>&1
-"$py" Scripts/sql/duckdb_run.py --ddl "$work/duckdb-ddl.sql" --data "$nolic/export" --script "$work/duckdb.sql" \
-  --out "$nolic/duckdb.csv" 2>/dev/null
+"$py" Scripts/bench/duckdb_script.py --ddl "$work/duckdb-ddl.sql" --data "$nolic/export" --script "$work/duckdb.sql" \
+  --out "$nolic/duckdb.csv" >/dev/null
 "$py" Scripts/sql/compare_results.py --engine "DuckDB（从未导入证照）" --expected "$nolic/mianshen.csv" --actual "$nolic/duckdb.csv" || failed=1
 
 echo "Trino：脚本已生成（$(wc -l <"$work/trino.sql") 行），此处没有 Trino 服务，未运行。" >&2

@@ -1,12 +1,15 @@
-"""Runs an emitted SQL script (mianshen rules sql --dialect duckdb) in DuckDB over generated CSVs.
+"""Runs an emitted SQL script (mianshen rules sql --dialect duckdb) in DuckDB over CSVs: the
+benchmark's generated files (Scripts/bench-sql.sh) and `mianshen export` directories
+(Scripts/sql-differential.sh) alike.
 
     python duckdb_script.py --ddl DDL.sql --script SCRIPT.sql --data DIR --out RESULTS.csv
         [--threads N] [--memory-limit 4GB]
 
 DDL.sql (mianshen rules sql --ddl --dialect duckdb) creates the tables the script reads; each
-table T is loaded from DIR/T.csv (a `fixtures generate` file) with read_csv, every cell read as
-text and cast to the column's DDL type (是/否 → BOOLEAN; an empty cell is NULL). Columns of the
-CSV the table does not have are ignored; a table without a CSV stays empty.
+table T is loaded from DIR/T.csv (a `fixtures generate` or `export` file) with read_csv, every cell
+read as text and cast to the column's DDL type (是/否 or true/false → BOOLEAN; an empty cell is
+NULL). Columns of the CSV the table does not have are ignored; a table without a CSV stays empty
+(grants_held of an export from before the ledger was exported: budgets start from nothing).
 The script's statements are separated by `;` at line ends and its last is the SELECT of the
 results: it is written with COPY (…) TO RESULTS.csv.
 Prints `load_seconds S`, `query_seconds S`, `rows N` and `tables T:rows …`.
