@@ -42,7 +42,6 @@ public final class XMLRecordSource: RecordSource {
     private let fieldCount: Int
     private let file: String
     private let fileSize: Int
-    private var fieldOfName: [String: Int?] = [:]
     /// Element names already resolved, end to end as bytes (`nameStarts[k] ..< nameStarts[k + 1]`),
     /// with their fields: an element is matched by comparing its bytes where libxml2 holds them,
     /// starting after the last match (fields come in order), with no `String` and no hashing
@@ -235,11 +234,10 @@ public final class XMLRecordSource: RecordSource {
         return index
     }
 
-    /// The schema field an element name stands for; unknown names are noted once.
+    /// The schema field an element name stands for (asked once per name while `nameBytes` has
+    /// room); unknown names are noted once.
     private func fieldIndex(named name: String) -> Int? {
-        if let known = fieldOfName[name] { return known }
         let index = names.field(for: name)
-        if fieldOfName.count < Self.maxCachedNames { fieldOfName[name] = .some(index) }
         if index == nil, ignoredColumns.count < Self.maxIgnoredColumns, !ignoredColumns.contains(name) {
             ignoredColumns.append(name)
         }
