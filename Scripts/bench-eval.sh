@@ -61,9 +61,10 @@ store() {
 if "$bin" run --help 2>/dev/null | grep -q -- '--as-of'; then engine=run; else engine=try; fi
 
 # evaluate DB OUT → "seconds peak_kib cold_seconds" of the evaluation; per-policy or per-entity
-# CSV in OUT. `run` twice: the first after the import reads the columns from the tables and
-# writes the column cache (cold), the second reads the cache (warm, what every later run, trial
-# and what-if on the same imports does); seconds are the warm run's, peak memory the larger.
+# CSV in OUT. `run` twice: the first after the import (cold: a first load saves the engine's
+# columns, so it reads the column cache too, but opens every review item and stores the
+# population lists), the second on the same inputs (warm, what every later run, trial and what-if
+# on the same imports does); seconds are the warm run's, peak memory the larger.
 evaluate() {
   local db=$1 out=$2 measured cold
   if [ "$engine" = run ]; then
@@ -121,7 +122,7 @@ echo "居民 $N、企业 $M（含证照），评估日 $AS_OF，全部已发布�
 label=$([ "$engine" = run ] && echo "mianshen run" || echo "mianshen rules try")
 printf '%8.2f 秒  %s\n' "$import_s" "mianshen import 三个文件到新库（不计入比较）"
 if [ "$engine" = run ]; then
-  printf '%8.2f 秒  %s\n' "$cold_s" "(a) $label，端到端，导入后第一次（从表中读列并写入列缓存）"
+  printf '%8.2f 秒  %s\n' "$cold_s" "(a) $label，端到端，导入后第一次（首次导入已写入列缓存）"
   printf '%8.2f 秒  %s\n' "$ours_s" "(a) $label，端到端，之后每次（列缓存）"
   echo "    各阶段（导入后第一次）：$(tr '\n' ' ' <"$work/run-cold-phases-$N.txt")"
   echo "    各阶段（列缓存）：$(tr '\n' ' ' <"$work/run-warm-phases-$N.txt")"

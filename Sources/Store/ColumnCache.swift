@@ -43,6 +43,14 @@ struct ColumnCache: Sendable {
         generation = try Self.generation(of: kind, db)
     }
 
+    /// The same for a known generation (an import's own, before it commits).
+    init(kind: DatasetKind, schema: Schema, request: ColumnRequest, generation: Int64) {
+        self.kind = kind
+        let wanted = request.fields[kind] ?? []
+        specs = schema.fields.filter { wanted.contains($0.name) }
+        self.generation = generation
+    }
+
     static func generation(of kind: DatasetKind, _ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM imports WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
     }

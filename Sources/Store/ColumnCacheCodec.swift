@@ -32,10 +32,26 @@ enum ColumnCacheCodec {
         let words = (count + 63) >> 6
         for w in 0..<words { out.u64(validity[w]) }
         if width > 0 {
-            for row in 0..<count {
-                let offset = UInt64(bitPattern: values[row] &- base)
-                let stored = validity[row >> 6] & (1 << UInt64(row & 63)) != 0 ? offset : 0
-                for b in 0..<width { out.byte(UInt8(truncatingIfNeeded: stored >> UInt64(8 * b))) }
+            // Whole little-endian stores into room made once (a byte at a time was most of it).
+            let start = out.bytes.count
+            out.bytes.append(contentsOf: repeatElement(0, count: count * width))
+            out.bytes.withUnsafeMutableBytes { raw in
+                values.withUnsafeBufferPointer { values in
+                    validity.withUnsafeBufferPointer { valid in
+                        func store<T: FixedWidthInteger>(_: T.Type) {
+                            for row in 0..<count where valid[row >> 6] & (1 << UInt64(row & 63)) != 0 {
+                                let offset = T(truncatingIfNeeded: UInt64(bitPattern: values[row] &- base))
+                                raw.storeBytes(of: offset.littleEndian, toByteOffset: start + row * width, as: T.self)
+                            }
+                        }
+                        switch width {
+                        case 1: store(UInt8.self)
+                        case 2: store(UInt16.self)
+                        case 4: store(UInt32.self)
+                        default: store(UInt64.self)
+                        }
+                    }
+                }
             }
         }
         if let dictionary { out.textList(dictionary.map { Optional($0) }) }

@@ -176,7 +176,7 @@ struct ColumnCachePatch {
         let packedFresh = delta.households.map { $0.map { PackedKey(bytes: $0.utf8, fits: &fits) } }
         if fits {
             let rows = sources.map { $0 >= 0 ? packedIDs[Int(of.values[Int($0)])] : packedFresh[Int(-$0 - 1)] }
-            return (HouseholdIndex(rows, relations: relations) { $0.text }, relations)
+            return (HouseholdIndex(rows, relations: relations), relations)
         }
         let texts = (0..<ids.count).map { ids.string($0) }
         let rows = sources.map { $0 >= 0 ? texts[Int(of.values[Int($0)])] : delta.households[Int(-$0 - 1)] }

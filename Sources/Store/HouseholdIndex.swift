@@ -27,6 +27,47 @@ struct HouseholdIndex {
                 householdOf[row] = code
             }
         }
+        self.init(householdOf: householdOf, distinct: distinct, relations: relations, name: name)
+    }
+
+    /// The same for 户号 packed into integers (see `PackedKey`), grouped by an open-addressing
+    /// table of its own: Swift's `Dictionary` hashing two integers per row with SipHash was most
+    /// of this at 1 M residents.
+    init(_ householdKeys: [PackedKey?], relations: [String?]) {
+        let count = householdKeys.count
+        var householdOf = [Int32](repeating: 0, count: count)
+        var distinct: [PackedKey?] = []
+        var capacity = 1024
+        while capacity < count * 2 { capacity <<= 1 }
+        var slots = [Int32](repeating: -1, count: capacity)
+        let mask = capacity - 1
+        for row in 0..<count {
+            guard let id = householdKeys[row] else {
+                householdOf[row] = Int32(distinct.count)
+                distinct.append(nil)
+                continue
+            }
+            let mixed = (id.high &* 0x9E37_79B9_7F4A_7C15) ^ (id.low &* 0xC2B2_AE3D_27D4_EB4F)
+            var slot = Int(truncatingIfNeeded: mixed ^ (mixed >> 29)) & mask
+            while true {
+                let code = slots[slot]
+                if code < 0 {
+                    slots[slot] = Int32(distinct.count)
+                    householdOf[row] = Int32(distinct.count)
+                    distinct.append(id)
+                    break
+                }
+                if distinct[Int(code)] == id {
+                    householdOf[row] = code
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        self.init(householdOf: householdOf, distinct: distinct, relations: relations) { $0.text }
+    }
+
+    private init<Key: Comparable>(householdOf: [Int32], distinct: [Key?], relations: [String?], name: (Key) -> String) {
         let grouped = PartReader.group(householdOf, groups: distinct.count)
         heads = (0..<distinct.count).map { household in
             let members = grouped.rows[grouped.range(of: household)]

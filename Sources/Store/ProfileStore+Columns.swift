@@ -234,7 +234,7 @@ struct PartReader: Sendable {
         let keys: [String], table: ColumnTable, households: HouseholdIndex, relations: [String?]
         if let packed = packedRead.packed {
             (keys, table, relations) = (packedRead.keys, packedRead.table, packedRead.extra[1])
-            households = HouseholdIndex(packed, relations: relations) { $0.text }
+            households = HouseholdIndex(packed, relations: relations)
         } else {
             let (k, t, extra, _) = try read(schemas.residents, extra: ["household_id", "relation"], db)
             (keys, table, relations) = (k, t, extra[1])
@@ -242,12 +242,20 @@ struct PartReader: Sendable {
         }
         let dictionary = dictionary, index = households
         pending.append {
-            cache.entries(table, dictionary: dictionary, texts: index.cacheTexts(keys: keys), integers: index.cacheIntegers)
-                // Each row's relation, which no run reads: an import patching the entries
-                // recomputes the households' heads from it.
-                + cache.entry(HouseholdIndex.relationsEntry, bytes: ColumnCacheCodec.encode(codedTexts: relations))
+            Self.residentEntries(cache, table: table, dictionary: dictionary, keys: keys, households: index, relations: relations)
         }
         return ResidentRows(keys: keys, table: table, households: households)
+    }
+
+    /// The residents' cache entries: their fields, keys and household index, and each row's
+    /// relation, which no run reads: an import patching the entries recomputes the households'
+    /// heads from it.
+    static func residentEntries(
+        _ cache: ColumnCache, table: ColumnTable, dictionary: TextDictionary, keys: [String], households: HouseholdIndex,
+        relations: [String?]
+    ) -> [ColumnCache.Entry] {
+        cache.entries(table, dictionary: dictionary, texts: households.cacheTexts(keys: keys), integers: households.cacheIntegers)
+            + cache.entry(HouseholdIndex.relationsEntry, bytes: ColumnCacheCodec.encode(codedTexts: relations))
     }
 
     /// Rows (`0..<groups.count`) grouped by their group, in row order within a group.

@@ -1,6 +1,8 @@
-internal import Datasets
+public import Datasets
+internal import Evaluation
 internal import Foundation
 internal import Ingest
+public import RuleLanguage
 public import Logging
 public import Store
 
@@ -13,6 +15,10 @@ public struct Importer: Sendable {
     public let logger: Logger
     /// How often (in rows) progress is reported.
     public var progressInterval = 20_000
+    /// The fields the rule library reads, per kind of record (`engineFields(rulesDirectory:)`):
+    /// a first load saves them as the engine's columns, so the first run reads no row of the
+    /// table. Nil: none saved (the first run reads the tables, as it would anyway).
+    public var engineFields: [DatasetKind: Set<String>]?
 
     public init(store: ProfileStore, logger: Logger) {
         self.store = store
@@ -45,7 +51,10 @@ public struct Importer: Sendable {
             encoding: encoding?.rawValue ?? "按 XML 声明", full: request.full
         )
         var outcome = RowsOutcome()
-        let record = try store.performImport(start, kind: request.kind) { writer in
+        let fields = engineFields.map { $0[request.kind] ?? [] }
+        let record = try store.performImport(
+            start, kind: request.kind, engineFields: fields, expectedRows: Self.expectedRows(size: size, format: format)
+        ) { writer in
             try writeRows(
                 request, format: format, encoding: encoding, userMap: userMap, size: size, writer: writer,
                 progress: progress, outcome: &outcome
@@ -102,6 +111,9 @@ public struct Importer: Sendable {
         )
         producer.stored = writer.stored
         producer.start(into: channel)
+        // Ends before the decision is returned (and the writer finishes): the columns are complete.
+        let written = WrittenBatches(columns: writer.engineColumns, width: schema.fields.count)
+        defer { written.finish() }
         var counts = ImportCounts()
         var quarantine: [QuarantineEntry] = []
         var warnings: [DataWarning] = []
@@ -149,6 +161,7 @@ public struct Importer: Sendable {
                     case .unchanged: counts.unchanged += 1
                     }
                 }
+                written.hand(batch.values)
                 if let progress, counts.rowsRead >= nextProgress {
                     nextProgress = counts.rowsRead + progressInterval
                     progress(ImportProgress(
@@ -179,6 +192,20 @@ public struct Importer: Sendable {
             warnings = warnings.map(Self.notImported)
         }
         return ImportDecision(accepted: accepted, counts: counts, quarantine: quarantine, warnings: warnings, message: message)
+    }
+
+    /// The fields every policy of the rules under `rulesDirectory` reads (drafts too: a trial
+    /// reads them), as a run asks for them; nil when the rules do not compile (an import does
+    /// not depend on the rules, and the next run reads the tables).
+    public static func engineFields(rulesDirectory: String, schemas: SchemaSet) -> [DatasetKind: Set<String>]? {
+        guard let catalog = try? RuleCatalog.entries(rulesDirectory: rulesDirectory, schemas: schemas),
+              catalog.compiled.errorCount == 0, let program = catalog.program else { return nil }
+        return engineFields(program: program, entries: catalog.entries)
+    }
+
+    /// The same from rules already compiled.
+    public static func engineFields(program: Program, entries: [CatalogEntry]) -> [DatasetKind: Set<String>] {
+        ColumnarEngine.columnRequest(program: program, policies: entries.map(\.policy)).fields
     }
 
     /// The same content was imported before, and nothing since could make importing it again

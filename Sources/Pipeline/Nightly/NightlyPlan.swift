@@ -20,7 +20,9 @@ public enum NightlyPlan {
         NightlyStep(name: "import-\(number)", label: "导入 \(number)（\(request.kind.label) \((request.path as NSString).lastPathComponent)）") { context, _ in
             var logger = context.logger
             logger[metadataKey: "step"] = "import-\(number)"
-            let summary = try Importer(store: context.store, logger: logger).run(request)
+            var importer = Importer(store: context.store, logger: logger)
+            importer.engineFields = (try? context.rules()).map { Importer.engineFields(program: $0.program, entries: $0.entries) }
+            let summary = try importer.run(request)
             let r = summary.record
             if summary.rejected {
                 throw NightlyStepError("导入 #\(r.id) \(request.path) 被拒绝：\(r.message ?? "")（查看原因：mianshen quarantine list --import \(r.id)）", category: .inputRejected)

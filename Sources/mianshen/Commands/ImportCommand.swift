@@ -64,7 +64,8 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let profiles = try store.openStore()
-            let importer = Importer(store: profiles, logger: Logger(label: "mianshen.import"))
+            var importer = Importer(store: profiles, logger: Logger(label: "mianshen.import"))
+            importer.engineFields = Importer.engineFields(rulesDirectory: store.rulesDirectory, schemas: profiles.schemas)
             let summary = try importer.run(
                 ImportRequest(
                     kind: kind, path: file, maxBadRate: maxBadRate, mapPath: map, format: inputFormat,

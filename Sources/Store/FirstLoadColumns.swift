@@ -1,0 +1,410 @@
+public import Datasets
+
+/// The engine's columns of a first load (an import into an empty table), collected from the rows
+/// as the import writes them and saved as the kind's column-cache entries (`ColumnCache`) in the
+/// import's own transaction: the first run after a first load then reads a few blobs, like every
+/// later run, instead of every row of the table again (at 1 M residents, about 2 s of that run).
+///
+/// Which fields: those the rule library reads (the importer's caller passes the engine's column
+/// request); a run that reads a field not collected reads the table, as before. The entries are
+/// exactly what `PartReader` caches after reading the table (tested byte for byte): each cell as
+/// SQLite hands it back (`cell`), rows in key order (licences: holder, NULL first, then key), the
+/// residents' household index from the same code.
+///
+/// Collecting costs the writing thread a few appends per row and keeps no `String` (keys and
+/// holders go into a byte arena); ordering and encoding run beside the index rebuild at the end
+/// (`entries`), when the other core is idle.
+struct FirstLoadColumns: Sendable {
+    let schema: Schema
+    let request: ColumnRequest
+    /// The collected fields: index into the schema, and how a run reads its cells.
+    private let fields: [Field]
+    private let household: Int?
+    private let relation: Int?
+    private let holder: Int?
+    private var count = 0
+    private var keys = ByteList()
+    private var columns: [CollectedColumn]
+    private var dictionary = TextDictionary()
+    private var byteCodes = ByteCodes()
+    /// Residents: each row's 户号 packed while every one fits (see `PackedKey`), then as text.
+    private var packedHouseholds: [PackedKey?] = []
+    private var householdTexts: [String?]?
+    /// Residents: each row's relation, coded (−1 for none).
+    private var relations: [Int32] = []
+    private var relationCodes = ByteCodes()
+    private var relationTexts: [String] = []
+    /// Licences: each row's holder.
+    private var holders = ByteList()
+
+    private struct Field: Sendable {
+        var index: Int
+        var spec: FieldSpec
+        var kind: CellKind
+    }
+
+    /// Nil when the schema lacks what the engine's structure needs (residents: 户号 and relation;
+    /// licences: the holder). Room is made for a tenth more than `expectedRows` (the importer's
+    /// low guess from the file's size), so that no buffer doubles past what it needs.
+    init?(schema: Schema, fields wanted: Set<String>, expectedRows: Int) {
+        self.schema = schema
+        request = ColumnRequest(subjects: [], fields: [schema.kind: wanted])
+        fields = schema.fields.enumerated().filter { wanted.contains($0.element.name) }
+            .map { Field(index: $0.offset, spec: $0.element, kind: CellKind($0.element.type)) }
+        columns = Array(repeating: CollectedColumn(), count: fields.count)
+        household = schema.kind == .residents ? schema.index(of: "household_id") : nil
+        relation = schema.kind == .residents ? schema.index(of: "relation") : nil
+        holder = schema.kind == .licences ? schema.index(of: "holder_id") : nil
+        guard schema.kind != .residents || (household != nil && relation != nil) else { return nil }
+        guard schema.kind != .licences || holder != nil else { return nil }
+        let room = expectedRows + expectedRows / 10
+        keys.reserve(rows: room, bytes: room * 18)
+        for c in columns.indices { columns[c].reserve(room) }
+        if household != nil { packedHouseholds.reserveCapacity(room) }
+        if relation != nil { relations.reserveCapacity(room) }
+    }
+
+    /// Written rows, `width` values each in schema order.
+    mutating func append(rows values: [FieldValue], width: Int) {
+        guard width > 0 else { return }
+        for start in stride(from: 0, to: values.count - width + 1, by: width) { append(values[start..<(start + width)]) }
+    }
+
+    /// One written row (values in schema order).
+    mutating func append(_ row: ArraySlice<FieldValue>) {
+        let base = row.startIndex
+        keys.append(row[base + schema.keyIndex])
+        if let household { appendHousehold(row[base + household]) }
+        if let relation { appendRelation(row[base + relation]) }
+        if let holder { holders.append(row[base + holder]) }
+        for c in fields.indices {
+            columns[c].append(cell(row[base + fields[c].index], fields[c].kind), row: count)
+        }
+        count += 1
+    }
+
+    private mutating func appendRelation(_ value: FieldValue) {
+        guard var text = Self.storedText(value) else {
+            relations.append(-1)
+            return
+        }
+        let code = text.withUTF8 { bytes in
+            relationCodes.code(bytes) { bytes in
+                relationTexts.append(String(decoding: bytes, as: UTF8.self))
+                return Int64(relationTexts.count - 1)
+            }
+        }
+        relations.append(Int32(code))
+    }
+
+    private mutating func appendHousehold(_ value: FieldValue) {
+        if householdTexts != nil {
+            householdTexts?.append(Self.storedText(value))
+            return
+        }
+        var fits = true
+        let packed: PackedKey?
+        if case .text(var text) = value {
+            packed = text.withUTF8 { PackedKey(bytes: $0, fits: &fits) }
+        } else {
+            packed = Self.storedText(value).map { PackedKey(bytes: $0.utf8, fits: &fits) }
+        }
+        if fits {
+            packedHouseholds.append(packed)
+        } else {
+            householdTexts = packedHouseholds.map { $0?.text } + [Self.storedText(value)]
+            packedHouseholds = []
+        }
+    }
+
+    /// The cache entries for `generation` (the import's id), rows in the order a read from the
+    /// table gives. Consumes the columns: each is encoded on its own and dropped, so that one
+    /// column's 64-bit copy is held at a time.
+    mutating func entries(generation: Int64) -> [ColumnCache.Entry] {
+        let cache = ColumnCache(kind: schema.kind, schema: schema, request: request, generation: generation)
+        let order = ordering()
+        var out = cache.entry(ColumnCache.keys, bytes: keys.encoded(order))
+        keys = ByteList()
+        if schema.kind == .licences {
+            out += cache.entry(ColumnCache.holders, bytes: holders.encoded(order))
+            holders = ByteList()
+        }
+        for (c, field) in fields.enumerated() {
+            let column = columns[c].gathering(order, name: field.spec.name, type: field.spec.type)
+            columns[c] = CollectedColumn()
+            let table = ColumnTable(count: count, columns: [field.spec.name: column])
+            out += cache.entries(table, dictionary: dictionary, texts: [:], integers: [:])
+        }
+        guard schema.kind == .residents else { return out }
+        let codes = relations, texts = relationTexts
+        let relations = order.map { codes[Int($0)] < 0 ? nil : texts[Int(codes[Int($0)])] }
+        let index: HouseholdIndex
+        if let texts = householdTexts {
+            index = HouseholdIndex(order.map { texts[Int($0)] }, relations: relations) { (id: String) in id }
+        } else {
+            index = HouseholdIndex(order.map { packedHouseholds[Int($0)] }, relations: relations)
+        }
+        let none = ColumnTable(count: count, columns: [:])
+        return out + cache.entries(none, dictionary: dictionary, texts: [HouseholdIndex.idsEntry: index.ids], integers: index.cacheIntegers)
+            + cache.entry(HouseholdIndex.relationsEntry, bytes: ColumnCacheCodec.encode(codedTexts: relations))
+    }
+
+    /// Rows in key order (licences: by holder, NULL first, then key), as SQLite's BINARY
+    /// collation orders them, compared by their first 24 bytes packed into integers and only on
+    /// a tie by all their bytes.
+    private func ordering() -> [Int32] {
+        let keys = keys, holders = holders
+        guard schema.kind == .licences else {
+            // Keys only (unique, never NULL): 32 bytes an item, compared as integers.
+            struct Item {
+                var key: (UInt64, UInt64, UInt64)
+                var row: Int32
+            }
+            var items = (0..<count).map { Item(key: keys.prefix($0).words, row: Int32($0)) }
+            items.sort { a, b in
+                if a.key != b.key { return a.key < b.key }
+                return keys.compare(Int(a.row), keys.prefix(Int(a.row)), Int(b.row), keys.prefix(Int(b.row))) < 0
+            }
+            return items.map(\.row)
+        }
+        struct Item {
+            var holder: ByteList.Prefix
+            var key: ByteList.Prefix
+            var row: Int32
+        }
+        var items = (0..<count).map { Item(holder: holders.prefix($0), key: keys.prefix($0), row: Int32($0)) }
+        items.sort { a, b in
+            let order = holders.compare(Int(a.row), a.holder, Int(b.row), b.holder)
+            if order != 0 { return order < 0 }
+            return keys.compare(Int(a.row), a.key, Int(b.row), b.key) < 0
+        }
+        return items.map(\.row)
+    }
+
+    /// A written value as `PartReader.cell` reads its stored cell back (see `ColumnMapping`:
+    /// integers, decimals and 是/否 stored as INTEGER, dates and texts as TEXT).
+    private mutating func cell(_ value: FieldValue, _ kind: CellKind) -> Int64? {
+        switch (value, kind) {
+        case (.null, _): return nil
+        case (.integer(let i), .integer), (.decimal(let i), .integer): return i
+        case (.integer(let i), .bool), (.decimal(let i), .bool): return i != 0 ? 1 : 0
+        case (.bool(let b), .integer), (.bool(let b), .bool): return b ? 1 : 0
+        case (.date(let day), .date): return Int64(day.daysSinceEpoch)
+        case (.text(var text), .date): return text.withUTF8 { Day.parse(utf8: $0) }.map { Int64($0.daysSinceEpoch) }
+        case (_, .integer), (_, .bool), (_, .date): return nil
+        case (.text(var text), .text):
+            return text.withUTF8 { bytes in byteCodes.code(bytes) { dictionary.code(String(decoding: $0, as: UTF8.self)) } }
+        case (_, .text): return Self.storedText(value).map { dictionary.code($0) }
+        }
+    }
+
+    /// The text SQLite hands back for a written value (`sqlite3_column_text`); nil for NULL.
+    static func storedText(_ value: FieldValue) -> String? {
+        switch value {
+        case .null: nil
+        case .text(let text): text
+        case .integer(let i), .decimal(let i): String(i)
+        case .bool(let b): b ? "1" : "0"
+        case .date(let day): day.description
+        }
+    }
+}
+
+/// One collected field, row by row in file order: values in 32 bits while they fit (codes, days,
+/// 是/否 and most amounts), widened to 64 at the first that does not.
+private struct CollectedColumn: Sendable {
+    var narrow: [Int32] = []
+    var wide: [Int64]?
+    var validity: [UInt64] = []
+
+    mutating func reserve(_ rows: Int) {
+        narrow.reserveCapacity(rows)
+        validity.reserveCapacity((rows + 63) >> 6)
+    }
+
+    mutating func append(_ value: Int64?, row: Int) {
+        if row & 63 == 0 { validity.append(0) }
+        guard let value else {
+            if wide != nil { wide?.append(0) } else { narrow.append(0) }
+            return
+        }
+        validity[row >> 6] |= 1 << UInt64(row & 63)
+        if wide != nil {
+            wide?.append(value)
+        } else if let small = Int32(exactly: value) {
+            narrow.append(small)
+        } else {
+            wide = narrow.map(Int64.init) + [value]
+            narrow = []
+        }
+    }
+
+    /// The rows at `order`, in that order, as the engine's column.
+    func gathering(_ order: [Int32], name: String, type: FieldType) -> LoadedColumn {
+        var bits = [UInt64](repeating: 0, count: (order.count + 63) >> 6)
+        let values = [Int64](unsafeUninitializedCapacity: order.count) { out, initialized in
+            validity.withUnsafeBufferPointer { valid in
+                bits.withUnsafeMutableBufferPointer { bits in
+                    func gather(_ value: (Int) -> Int64) {
+                        for (i, row) in order.enumerated() {
+                            let r = Int(row)
+                            if valid[r >> 6] & (1 << UInt64(r & 63)) != 0 {
+                                out[i] = value(r)
+                                bits[i >> 6] |= 1 << UInt64(i & 63)
+                            } else {
+                                out[i] = 0
+                            }
+                        }
+                    }
+                    if let wide {
+                        wide.withUnsafeBufferPointer { source in gather { source[$0] } }
+                    } else {
+                        narrow.withUnsafeBufferPointer { source in gather { Int64(source[$0]) } }
+                    }
+                }
+            }
+            initialized = order.count
+        }
+        return LoadedColumn(name: name, type: type, values: values, validity: bits)
+    }
+}
+
+/// A first load's engine columns while they are collected: rows are added by one thread (the
+/// importer's, off the writing thread) and taken once, after the last row, by `ImportWriter.finish`.
+public final class EngineColumnCollector: @unchecked Sendable {
+    fileprivate var columns: FirstLoadColumns?
+
+    init(_ columns: FirstLoadColumns) { self.columns = columns }
+
+    /// Rows as written, `width` values each in schema order.
+    public func append(_ values: [FieldValue], width: Int) {
+        columns?.append(rows: values, width: width)
+    }
+
+    func take() -> FirstLoadColumns? { columns.take() }
+}
+
+/// Hands the collected columns to the thread that encodes them, which then holds the only
+/// reference: each column it drops is freed (a copy captured by the closure would keep them all).
+final class FirstLoadHandOver: @unchecked Sendable {
+    private var columns: FirstLoadColumns?
+
+    init(_ columns: FirstLoadColumns) { self.columns = columns }
+
+    /// Once, from the encoding thread.
+    func entries(generation: Int64) -> [ColumnCache.Entry] {
+        guard var columns = columns.take() else { return [] }
+        return columns.entries(generation: generation)
+    }
+}
+
+/// Texts (or NULLs) one after another in one byte buffer, as SQLite hands back the written
+/// values: no `String` per row.
+struct ByteList: Sendable {
+    private var bytes: [UInt8] = []
+    /// Row `i`'s bytes are `bytes[starts[i] ..< starts[i + 1]]`; NULL rows have `nulls` set.
+    private var starts: [Int] = [0]
+    private var nulls: [Bool] = []
+
+    mutating func reserve(rows: Int, bytes count: Int) {
+        bytes.reserveCapacity(count)
+        starts.reserveCapacity(rows + 1)
+        nulls.reserveCapacity(rows)
+    }
+
+    mutating func append(_ value: FieldValue) {
+        switch value {
+        case .null:
+            nulls.append(true)
+        case .text(var text):
+            nulls.append(false)
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        default:
+            nulls.append(false)
+            FirstLoadColumns.storedText(value).map { bytes.appendUTF8($0) }
+        }
+        starts.append(bytes.count)
+    }
+
+    /// The first 24 bytes of row `i`, packed big-endian and zero-padded (ids hold no NUL byte,
+    /// so packed prefixes order as the bytes do); `.null` for NULL, which sorts first.
+    struct Prefix: Equatable, Comparable {
+        var isNull: Bool
+        var words: (UInt64, UInt64, UInt64)
+
+        static let null = Prefix(isNull: true, words: (0, 0, 0))
+
+        static func == (a: Prefix, b: Prefix) -> Bool {
+            a.isNull == b.isNull && a.words == b.words
+        }
+
+        static func < (a: Prefix, b: Prefix) -> Bool {
+            if a.isNull != b.isNull { return a.isNull }
+            if a.words.0 != b.words.0 { return a.words.0 < b.words.0 }
+            if a.words.1 != b.words.1 { return a.words.1 < b.words.1 }
+            return a.words.2 < b.words.2
+        }
+    }
+
+    func prefix(_ row: Int) -> Prefix {
+        guard !nulls[row] else { return .null }
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let start = starts[row], end = starts[row + 1]
+        for k in 0..<24 {
+            let byte = start + k < end ? UInt64(bytes[start + k]) : 0
+            switch k >> 3 {
+            case 0: words.0 = words.0 << 8 | byte
+            case 1: words.1 = words.1 << 8 | byte
+            default: words.2 = words.2 << 8 | byte
+            }
+        }
+        return Prefix(isNull: false, words: words)
+    }
+
+    /// Longer than its prefix: equal prefixes say nothing about its order.
+    func isLong(_ row: Int) -> Bool { starts[row + 1] - starts[row] > 24 }
+
+    /// Rows `i` and `j` in BINARY order (NULL first): < 0, 0 or > 0.
+    func compare(_ i: Int, _ p: Prefix, _ j: Int, _ q: Prefix) -> Int {
+        if p != q { return p < q ? -1 : 1 }
+        if p.isNull { return 0 }
+        let a = bytes[starts[i]..<starts[i + 1]], b = bytes[starts[j]..<starts[j + 1]]
+        if a.elementsEqual(b) { return 0 }
+        return a.lexicographicallyPrecedes(b) ? -1 : 1
+    }
+
+    /// The rows in `order` as a cache text list (`ColumnCacheCodec.encode(texts:)`), written in
+    /// place into room made once.
+    func encoded(_ order: [Int32]) -> [UInt8] {
+        let count = order.count
+        let words = (count + 63) >> 6
+        var total = 0
+        for row in order { total += starts[Int(row) + 1] - starts[Int(row)] }
+        let size = 1 + 8 + (count + 1) * 8 + words * 8 + total
+        return [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
+            let raw = UnsafeMutableRawBufferPointer(out)
+            raw.initializeMemory(as: UInt8.self, repeating: 0)
+            raw[0] = ColumnCacheCodec.format
+            raw.storeBytes(of: UInt64(count).littleEndian, toByteOffset: 1, as: UInt64.self)
+            let offsets = 9, nullWords = 9 + (count + 1) * 8, text = nullWords + words * 8
+            var offset = 0
+            bytes.withUnsafeBufferPointer { source in
+                for (i, row) in order.enumerated() {
+                    let r = Int(row)
+                    if nulls[r] {
+                        let word = nullWords + (i >> 6) * 8
+                        let bits = raw.loadUnaligned(fromByteOffset: word, as: UInt64.self)
+                        raw.storeBytes(of: (UInt64(littleEndian: bits) | 1 << UInt64(i & 63)).littleEndian, toByteOffset: word, as: UInt64.self)
+                    } else {
+                        let length = starts[r + 1] - starts[r]
+                        UnsafeMutableRawBufferPointer(rebasing: raw[(text + offset)..<(text + offset + length)])
+                            .copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: source[starts[r]..<starts[r + 1]])))
+                        offset += length
+                    }
+                    raw.storeBytes(of: UInt64(offset).littleEndian, toByteOffset: offsets + (i + 1) * 8, as: UInt64.self)
+                }
+            }
+            initialized = size
+        }
+    }
+}
