@@ -273,6 +273,19 @@ public final class ImportWriter {
 }
 
 extension ProfileStore {
+    /// Whether a file of this size was imported before (successfully, as this kind): a file
+    /// of another size cannot be the same content, so its hash need not be known before the
+    /// import starts (see `performImport`'s `digest`).
+    public func hasImport(kind: DatasetKind, size: Int64) throws -> Bool {
+        try guarded("查询导入记录") {
+            try pool.read { db in
+                try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM imports WHERE kind = ? AND size = ? AND status = 'ok')
+                    """, arguments: [kind.rawValue, size]) ?? false
+            }
+        }
+    }
+
     /// The ledger entry of an earlier successful import of the same content and kind.
     public func previousImport(kind: DatasetKind, sha256: String) throws -> ImportRecord? {
         try guarded("查询导入记录") {
@@ -289,8 +302,11 @@ extension ProfileStore {
     /// Accepted: rows, quarantine and ledger commit together. Rejected (bad rate, or `body`
     /// threw a file-level error): the rows roll back, the ledger entry and the quarantine
     /// stay so people can see why, and the error, if any, is rethrown after the commit.
+    /// `digest`, when given, is the file's SHA-256 still being computed beside the import: the
+    /// ledger entry gets it last, before the commit (`start.sha256` is then a placeholder).
     public func performImport(
         _ start: ImportStart, kind: DatasetKind, engineFields: Set<String>? = nil, expectedRows: Int = 0,
+        digest: (() throws -> String)? = nil,
         body: (ImportWriter) throws -> ImportDecision
     ) throws -> ImportRecord {
         let schema = schemas[kind]
@@ -368,6 +384,9 @@ extension ProfileStore {
                             importID, warning.file, warning.line, warning.field, warning.reason.rawValue, warning.value,
                             warning.message,
                         ])
+                    }
+                    if let digest {
+                        try db.execute(sql: "UPDATE imports SET sha256 = ? WHERE id = ?", arguments: [try digest(), importID])
                     }
                     let status: ImportRecord.Status = decision.accepted && failure == nil ? .ok : .rejected
                     let counts = decision.counts
