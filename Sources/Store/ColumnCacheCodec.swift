@@ -125,10 +125,13 @@ struct ByteSink {
     mutating func byte(_ value: UInt8) { bytes.append(value) }
 
     mutating func u64(_ value: UInt64) {
-        for b in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(8 * b))) }
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     mutating func textList(_ texts: [String?]) {
+        var total = 0
+        for text in texts { total += text?.utf8.count ?? 0 }
+        bytes.reserveCapacity(bytes.count + 8 * (texts.count + 2) + 8 * ((texts.count + 63) >> 6) + total)
         u64(UInt64(texts.count))
         var offset: UInt64 = 0
         u64(0)
@@ -182,8 +185,10 @@ struct ByteSource {
         guard let count64 = u64(), count64 < UInt64(Int32.max) else { return nil }
         let count = Int(count64)
         guard position + (count + 1) * 8 <= bytes.count else { return nil }
-        var offsets = [Int](repeating: 0, count: count + 1)
-        for i in 0...count { offsets[i] = Int(truncatingIfNeeded: u64() ?? 0) }
+        // Whole little-endian loads (a byte at a time was a third of decoding a million keys).
+        let start = position
+        let offsets = (0...count).map { Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start + $0 * 8, as: UInt64.self))) }
+        position += (count + 1) * 8
         guard let nulls = words((count + 63) >> 6), let total = offsets.last, total >= 0,
               let text = slice(total) else { return nil }
         var out = [String?](repeating: nil, count: count)

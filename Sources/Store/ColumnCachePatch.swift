@@ -75,16 +75,13 @@ struct ColumnCachePatch {
         func add(_ name: String, _ bytes: [UInt8]) throws {
             try write.execute(arguments: [kind, name, generation, bytes.withUnsafeBytes { Data($0) }])
         }
+        // The residents' households are recomputed on a thread of their own (a third of the patch
+        // at 1 M residents) while this one merges the keys and fields.
+        var households: BackgroundTask<[(String, [UInt8])]?>?
         if schema.kind == .residents {
-            guard let households = try Self.households(sources, blob, delta) else { return }
-            for (name, list) in households.index.cacheTexts(keys: []) where name != ColumnCache.keys {
-                try add(name, ColumnCacheCodec.encode(texts: list))
-            }
-            for (name, values) in households.index.cacheIntegers {
-                let validity = [UInt64](repeating: ~0, count: (values.count + 63) >> 6)
-                try add(name, ColumnCacheCodec.encode(values: values, validity: validity, count: values.count, kind: 0))
-            }
-            try add(HouseholdIndex.relationsEntry, ColumnCacheCodec.encode(codedTexts: households.relations))
+            let cached = (try blob(HouseholdIndex.idsEntry), try blob(HouseholdIndex.cacheIntegers[0]), try blob(HouseholdIndex.relationsEntry))
+            guard let ids = cached.0, let of = cached.1, let relations = cached.2 else { return }
+            households = BackgroundTask { [sources, delta] in Self.households(sources, ids: ids, of: of, relations: relations, delta) }
         }
         try add(ColumnCache.keys, Self.texts(sources, keys, delta.keyBytes.map { Optional($0) }))
         if let holders { try add(ColumnCache.holders, Self.texts(sources, holders, delta.holderBytes)) }
@@ -92,6 +89,10 @@ struct ColumnCachePatch {
             let entry = ColumnCache.fieldEntry(spec)
             guard let cached = try blob(entry), let bytes = Self.field(spec, cached, sources, delta, column: f) else { return }
             try add(entry, bytes)
+        }
+        if let households {
+            guard let entries = try households.value() else { return }
+            for (name, bytes) in entries { try add(name, bytes) }
         }
         try db.execute(sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind, generation])
     }
@@ -150,37 +151,81 @@ struct ColumnCachePatch {
 
     private static func texts(_ sources: [Int32], _ cached: TextListView, _ fresh: [[UInt8]?]) -> [UInt8] {
         var out = TextListBuilder(capacity: sources.count, bytes: sources.count * 20)
-        for source in sources {
-            if source >= 0 {
-                let row = Int(source)
-                out.append(cached.isNull(row) ? nil : cached.bytes(row))
-            } else {
+        var i = 0
+        while i < sources.count {
+            let source = sources[i]
+            guard source >= 0 else {
                 out.append(fresh[Int(-source - 1)])
+                i += 1
+                continue
             }
+            // A run of consecutive cached rows, copied at once.
+            var end = i + 1
+            while end < sources.count, sources[end] == sources[end - 1] + 1 { end += 1 }
+            out.append(rows: Int(source)..<(Int(source) + end - i), of: cached)
+            i = end
         }
         return out.encoded
     }
 
-    /// The residents' household index and relations, recomputed for the merged rows.
+    /// The residents' household index and relations entries, recomputed for the merged rows
+    /// from the previous generation's entries (nil when one is damaged).
+    /// Relations stay codes into the cached entry's few texts (a `String` hashed per row was
+    /// most of the patch's time at 1 M residents).
     private static func households(
-        _ sources: [Int32], _ blob: (String) throws -> [UInt8]?, _ delta: DeltaRows
-    ) throws -> (index: HouseholdIndex, relations: [String?])? {
-        guard let ids = try blob(HouseholdIndex.idsEntry).flatMap(TextListView.init),
-              let of = try blob(HouseholdIndex.cacheIntegers[0]).flatMap({ b in b.withUnsafeBytes { ColumnCacheCodec.decodeIntegers($0) } }),
-              let cachedRelations = try blob(HouseholdIndex.relationsEntry).flatMap({ b in b.withUnsafeBytes { ColumnCacheCodec.decodeCodedTexts($0) } }),
-              of.values.count == cachedRelations.count, of.values.allSatisfy({ 0 <= $0 && $0 < ids.count }) else { return nil }
-        let relations = sources.map { $0 >= 0 ? cachedRelations[Int($0)] : delta.relations[Int(-$0 - 1)] }
+        _ sources: [Int32], ids idsBlob: [UInt8], of ofBlob: [UInt8], relations relationsBlob: [UInt8], _ delta: DeltaRows
+    ) -> [(String, [UInt8])]? {
+        guard let ids = TextListView(idsBlob),
+              let of = ofBlob.withUnsafeBytes({ ColumnCacheCodec.decodeIntegers($0) }),
+              let cached = relationsBlob.withUnsafeBytes({ ColumnCacheCodec.decodeIntegers($0) }),
+              var strings = cached.dictionary, of.values.count == cached.values.count,
+              of.values.allSatisfy({ 0 <= $0 && $0 < ids.count }) else { return nil }
+        let count = sources.count
+        var codes = [Int64](repeating: 0, count: count)
+        var validity = [UInt64](repeating: 0, count: (count + 63) >> 6)
+        for (row, source) in sources.enumerated() {
+            let code: Int64
+            if source >= 0 {
+                let old = Int(source)
+                guard cached.validity[old >> 6] & (1 << UInt64(old & 63)) != 0 else { continue }
+                code = cached.values[old]
+                guard code >= 0, code < strings.count else { return nil }
+            } else {
+                guard let text = delta.relations[Int(-source - 1)] else { continue }
+                if let known = strings.firstIndex(of: text) {
+                    code = Int64(known)
+                } else {
+                    code = Int64(strings.count)
+                    strings.append(text)
+                }
+            }
+            codes[row] = code
+            validity[row >> 6] |= 1 << UInt64(row & 63)
+        }
+        let headCode = strings.firstIndex(of: HouseholdIndex.head).map(Int64.init) ?? -1
+        let isHead = (0..<count).map { validity[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 && codes[$0] == headCode }
+        let relations = ColumnCacheCodec.encode(codes: codes, validity: validity, count: count, kind: 4, strings: strings)
         // 户号 packed as the table read packs them (each cached one once), else as text.
         var fits = true
         let packedIDs = (0..<ids.count).map { ids.isNull($0) ? nil : PackedKey(bytes: ids.bytes($0), fits: &fits) }
         let packedFresh = delta.households.map { $0.map { PackedKey(bytes: $0.utf8, fits: &fits) } }
+        let index: HouseholdIndex
         if fits {
             let rows = sources.map { $0 >= 0 ? packedIDs[Int(of.values[Int($0)])] : packedFresh[Int(-$0 - 1)] }
-            return (HouseholdIndex(rows, relations: relations), relations)
+            index = HouseholdIndex(rows, isHead: isHead)
+        } else {
+            let texts = (0..<ids.count).map { ids.string($0) }
+            let rows = sources.map { $0 >= 0 ? texts[Int(of.values[Int($0)])] : delta.households[Int(-$0 - 1)] }
+            let names = (0..<count).map { isHead[$0] ? HouseholdIndex.head : nil }
+            index = HouseholdIndex(rows, relations: names) { $0 }
         }
-        let texts = (0..<ids.count).map { ids.string($0) }
-        let rows = sources.map { $0 >= 0 ? texts[Int(of.values[Int($0)])] : delta.households[Int(-$0 - 1)] }
-        return (HouseholdIndex(rows, relations: relations) { $0 }, relations)
+        var entries: [(String, [UInt8])] = [(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))]
+        for (name, values) in index.cacheIntegers {
+            let validity = [UInt64](repeating: ~0, count: (values.count + 63) >> 6)
+            entries.append((name, ColumnCacheCodec.encode(values: values, validity: validity, count: values.count, kind: 0)))
+        }
+        entries.append((HouseholdIndex.relationsEntry, relations))
+        return entries
     }
 
     /// One cached field in the merged order (nil if its entry is damaged); the delta's text

@@ -10,6 +10,8 @@ struct HouseholdIndex {
     var heads: [Int32]
     var order: [Int32]
 
+    static let head = "户主"
+
     init<Key: Hashable & Comparable>(_ householdKeys: [Key?], relations: [String?], name: (Key) -> String) {
         let count = householdKeys.count
         var householdOf = [Int32](repeating: 0, count: count)
@@ -27,13 +29,25 @@ struct HouseholdIndex {
                 householdOf[row] = code
             }
         }
-        self.init(householdOf: householdOf, distinct: distinct, relations: relations, name: name)
+        let order = distinct.indices.sorted { a, b in
+            switch (distinct[a], distinct[b]) {
+            case (let x?, let y?): x < y
+            case (.some, nil): true
+            case (nil, .some): false
+            case (nil, nil): a < b
+            }
+        }.map { Int32($0) }
+        self.init(householdOf: householdOf, ids: distinct.map { $0.map(name) }, order: order, isHead: relations.map { $0 == Self.head })
     }
 
-    /// The same for 户号 packed into integers (see `PackedKey`), grouped by an open-addressing
-    /// table of its own: Swift's `Dictionary` hashing two integers per row with SipHash was most
-    /// of this at 1 M residents.
     init(_ householdKeys: [PackedKey?], relations: [String?]) {
+        self.init(householdKeys, isHead: relations.map { $0 == Self.head })
+    }
+
+    /// The same for 户号 packed into integers (see `PackedKey`) and whether each row is a 户主:
+    /// grouped by an open-addressing table of its own (Swift's `Dictionary` hashing two integers
+    /// per row with SipHash was most of this at 1 M residents), the households sorted as pairs.
+    init(_ householdKeys: [PackedKey?], isHead: [Bool]) {
         let count = householdKeys.count
         var householdOf = [Int32](repeating: 0, count: count)
         var distinct: [PackedKey?] = []
@@ -64,24 +78,29 @@ struct HouseholdIndex {
                 slot = (slot + 1) & mask
             }
         }
-        self.init(householdOf: householdOf, distinct: distinct, relations: relations) { $0.text }
+        // Ascending 户号 (distinct, so no ties), then those without one in order of appearance.
+        struct Pair {
+            var key: PackedKey
+            var household: Int32
+        }
+        var pairs: [Pair] = []
+        pairs.reserveCapacity(distinct.count)
+        var none: [Int32] = []
+        for (household, id) in distinct.enumerated() {
+            if let id { pairs.append(Pair(key: id, household: Int32(household))) } else { none.append(Int32(household)) }
+        }
+        pairs.sort { $0.key < $1.key }
+        self.init(householdOf: householdOf, ids: distinct.map { $0?.text }, order: pairs.map(\.household) + none, isHead: isHead)
     }
 
-    private init<Key: Comparable>(householdOf: [Int32], distinct: [Key?], relations: [String?], name: (Key) -> String) {
-        let grouped = PartReader.group(householdOf, groups: distinct.count)
-        heads = (0..<distinct.count).map { household in
+    private init(householdOf: [Int32], ids: [String?], order: [Int32], isHead: [Bool]) {
+        let grouped = PartReader.group(householdOf, groups: ids.count)
+        heads = (0..<ids.count).map { household in
             let members = grouped.rows[grouped.range(of: household)]
-            return members.first { relations[Int($0)] == "户主" } ?? members.first ?? 0
+            return members.first { isHead[Int($0)] } ?? members.first ?? 0
         }
-        order = distinct.indices.sorted { a, b in
-            switch (distinct[a], distinct[b]) {
-            case (let x?, let y?): x < y
-            case (.some, nil): true
-            case (nil, .some): false
-            case (nil, nil): a < b
-            }
-        }.map { Int32($0) }
-        ids = distinct.map { $0.map(name) }
+        self.order = order
+        self.ids = ids
         self.householdOf = householdOf
     }
 

@@ -21,15 +21,23 @@ struct TextListView {
         guard blob.first == ColumnCacheCodec.format else { return nil }
         position = 1
         guard let count64 = u64(), count64 < UInt64(Int32.max) else { return nil }
-        count = Int(count64)
+        let count = Int(count64)
+        self.count = count
         guard position + (count + 1) * 8 <= blob.count else { return nil }
-        var offsets = [Int](repeating: 0, count: count + 1)
-        for i in 0...count { offsets[i] = Int(truncatingIfNeeded: u64() ?? 0) }
-        var nulls = [UInt64](repeating: 0, count: (count + 63) >> 6)
-        for w in nulls.indices {
-            guard let word = u64() else { return nil }
-            nulls[w] = word
+        // Whole little-endian loads, not a byte at a time.
+        let start = position
+        let (offsets, nulls): ([Int], [UInt64]) = blob.withUnsafeBytes { raw in
+            let words = (count + 63) >> 6
+            let offsets = (0...count).map {
+                Int(truncatingIfNeeded: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start + $0 * 8, as: UInt64.self)))
+            }
+            let nullStart = start + (count + 1) * 8
+            guard nullStart + words * 8 <= raw.count else { return ([], []) }
+            let nulls = (0..<words).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: nullStart + $0 * 8, as: UInt64.self)) }
+            return (offsets, nulls)
         }
+        guard offsets.count == count + 1, nulls.count == (count + 63) >> 6 else { return nil }
+        position += (count + 1) * 8 + nulls.count * 8
         textStart = position
         guard let total = offsets.last, blob.count == textStart + total else { return nil }
         for i in 0..<count where !(0 <= offsets[i] && offsets[i] <= offsets[i + 1]) { return nil }
@@ -43,6 +51,14 @@ struct TextListView {
     /// The bytes of entry `i` (empty for a null one).
     func bytes(_ i: Int) -> ArraySlice<UInt8> {
         storage[(textStart + offsets[i])..<(textStart + offsets[i + 1])]
+    }
+
+    /// Where entry `i` starts in the text (the end of the list for `i == count`).
+    func offset(_ i: Int) -> Int { offsets[i] }
+
+    /// The bytes of entries `first..<end`, one after another.
+    func bytes(from first: Int, to end: Int) -> ArraySlice<UInt8> {
+        storage[(textStart + offsets[first])..<(textStart + offsets[end])]
     }
 
     func string(_ i: Int) -> String? {
@@ -67,6 +83,20 @@ struct TextListBuilder {
         if let bytes { text.append(contentsOf: bytes) } else { nulls[count >> 6] |= 1 << UInt64(count & 63) }
         offsets.append(UInt64(text.count))
         count += 1
+    }
+
+    /// Rows `range` of `view`, their bytes copied at once (a night's merge copies long runs of
+    /// unchanged rows: a slice per row was most of rewriting a million keys).
+    mutating func append(rows range: Range<Int>, of view: TextListView) {
+        guard !range.isEmpty else { return }
+        let base = UInt64(text.count) &- UInt64(view.offset(range.lowerBound))
+        text.append(contentsOf: view.bytes(from: range.lowerBound, to: range.upperBound))
+        for row in range {
+            if count & 63 == 0 { nulls.append(0) }
+            if view.isNull(row) { nulls[count >> 6] |= 1 << UInt64(count & 63) }
+            offsets.append(base &+ UInt64(view.offset(row + 1)))
+            count += 1
+        }
     }
 
     var encoded: [UInt8] {
