@@ -25,10 +25,64 @@ public struct CompactKey: Hashable, Sendable {
         }
     }
 
+    /// A well-mixed hash of the three words, for `CompactKeySlots` (Swift's `Hasher` over the
+    /// 24 bytes was most of building a million-key table).
+    var mixed: UInt64 {
+        let m = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ (c &* 0x1656_67B1_9E37_79F9)
+        return m ^ (m >> 29)
+    }
+
     /// The key as text again.
     var string: String {
         withUnsafeBytes(of: self) { raw in
             String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<Int(raw[23])]), as: UTF8.self)
+        }
+    }
+}
+
+/// Keys → their index in a list of keys, by open addressing over that list (which holds the
+/// keys themselves): 4 bytes a slot, no second copy of the keys.
+struct CompactKeySlots: Sendable {
+    private var table: [Int32]
+    private var mask: Int
+    private var count = 0
+
+    /// Room for `capacity` keys without growing (a guess: the table doubles when half full).
+    init(capacity: Int) {
+        var size = 1024
+        while size < min(capacity, 1 << 28) * 2 { size <<= 1 }
+        table = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    /// Adds `keys[index]` (a key not added before).
+    mutating func insert(index: Int32, of keys: [CompactKey]) {
+        if (count + 1) * 2 > table.count { grow(keys) }
+        place(index, keys)
+        count += 1
+    }
+
+    private mutating func place(_ index: Int32, _ keys: [CompactKey]) {
+        var slot = Int(truncatingIfNeeded: keys[Int(index)].mixed) & mask
+        while table[slot] >= 0 { slot = (slot + 1) & mask }
+        table[slot] = index
+    }
+
+    private mutating func grow(_ keys: [CompactKey]) {
+        let old = table
+        table = [Int32](repeating: -1, count: old.count * 2)
+        mask = table.count - 1
+        for index in old where index >= 0 { place(index, keys) }
+    }
+
+    /// The index of `key` in `keys`, if it was added.
+    func find(_ key: CompactKey, in keys: [CompactKey]) -> Int32? {
+        var slot = Int(truncatingIfNeeded: key.mixed) & mask
+        while true {
+            let index = table[slot]
+            if index < 0 { return nil }
+            if keys[Int(index)] == key { return index }
+            slot = (slot + 1) & mask
         }
     }
 }

@@ -26,7 +26,7 @@ struct StoredRow {
 /// rows and keys; 1M residents: a night peaks at about 250 MiB).
 public final class StoredRowTable: Sendable {
     /// Key → slot (index into `rows`) for keys of up to 23 bytes, and for longer ones.
-    private let slots: [CompactKey: Int32]
+    private let slots: CompactKeySlots
     private let longSlots: [String: Int32]
     /// In table (rowid) order.
     private let rows: [Packed]
@@ -55,7 +55,7 @@ public final class StoredRowTable: Sendable {
     /// One scan of `table` (rowid order) reading its key, fingerprints and active flag.
     init(table: String, keyColumn: String, db: Database) throws {
         let capacity = try Int.fetchOne(db, sql: "SELECT max(rowid) FROM \(table)") ?? 0
-        var slots = [CompactKey: Int32](minimumCapacity: max(16, capacity))
+        var slots = CompactKeySlots(capacity: capacity)
         var longSlots: [String: Int32] = [:]
         var rows: [Packed] = []
         var keys: [CompactKey] = []
@@ -86,8 +86,8 @@ public final class StoredRowTable: Sendable {
                 rawFingerprint: sqlite3_column_int64(handle, 4), flags: flags
             ))
             if let key = CompactKey(bytes: bytes) {
-                slots[key] = slot
                 keys.append(key)
+                slots.insert(index: slot, of: keys)
             } else {
                 let key = String(decoding: bytes, as: UTF8.self)
                 longSlots[key] = slot
@@ -106,7 +106,7 @@ public final class StoredRowTable: Sendable {
 
     /// The slot of the stored row with this key, if any.
     public func slot(of key: String) -> Int? {
-        if let compact = CompactKey(key) { return slots[compact].map(Int.init) }
+        if let compact = CompactKey(key) { return slots.find(compact, in: keys).map(Int.init) }
         return longSlots[key].map(Int.init)
     }
 
@@ -121,7 +121,7 @@ public final class StoredRowTable: Sendable {
         let found: Int32?
         if let compact = CompactKey(bytes: key) {
             let next = previous + 1
-            found = next >= 0 && next < keys.count && keys[next] == compact ? Int32(next) : slots[compact]
+            found = next >= 0 && next < keys.count && keys[next] == compact ? Int32(next) : slots.find(compact, in: keys)
         } else {
             found = longSlots[String(decoding: key, as: UTF8.self)]
         }
