@@ -25,8 +25,7 @@ public struct CompactKey: Hashable, Sendable {
         }
     }
 
-    /// A well-mixed hash of the three words, for `CompactKeySlots` (Swift's `Hasher` over the
-    /// 24 bytes was most of building a million-key table).
+    /// A well-mixed hash of the three words, for `KeySlots`.
     var mixed: UInt64 {
         let m = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ (c &* 0x1656_67B1_9E37_79F9)
         return m ^ (m >> 29)
@@ -40,9 +39,18 @@ public struct CompactKey: Hashable, Sendable {
     }
 }
 
+/// A key that hashes itself into one well-mixed word (for `KeySlots`).
+protocol MixedHashing: Equatable {
+    var mixed: UInt64 { get }
+}
+
+extension CompactKey: MixedHashing {}
+
 /// Keys → their index in a list of keys, by open addressing over that list (which holds the
-/// keys themselves): 4 bytes a slot, no second copy of the keys.
-struct CompactKeySlots: Sendable {
+/// keys themselves): 4 bytes a slot, no second copy of the keys, and no `Hasher` (Swift's
+/// `Dictionary` hashing 16 or 24 bytes with SipHash per key was most of building a table of a
+/// million stored keys, or of grouping a million residents by 户号).
+struct KeySlots<Key: MixedHashing>: Sendable {
     private var table: [Int32]
     private var mask: Int
     private var count = 0
@@ -56,19 +64,19 @@ struct CompactKeySlots: Sendable {
     }
 
     /// Adds `keys[index]` (a key not added before).
-    mutating func insert(index: Int32, of keys: [CompactKey]) {
+    mutating func insert(index: Int32, of keys: [Key]) {
         if (count + 1) * 2 > table.count { grow(keys) }
         place(index, keys)
         count += 1
     }
 
-    private mutating func place(_ index: Int32, _ keys: [CompactKey]) {
+    private mutating func place(_ index: Int32, _ keys: [Key]) {
         var slot = Int(truncatingIfNeeded: keys[Int(index)].mixed) & mask
         while table[slot] >= 0 { slot = (slot + 1) & mask }
         table[slot] = index
     }
 
-    private mutating func grow(_ keys: [CompactKey]) {
+    private mutating func grow(_ keys: [Key]) {
         let old = table
         table = [Int32](repeating: -1, count: old.count * 2)
         mask = table.count - 1
@@ -76,7 +84,7 @@ struct CompactKeySlots: Sendable {
     }
 
     /// The index of `key` in `keys`, if it was added.
-    func find(_ key: CompactKey, in keys: [CompactKey]) -> Int32? {
+    func find(_ key: Key, in keys: [Key]) -> Int32? {
         var slot = Int(truncatingIfNeeded: key.mixed) & mask
         while true {
             let index = table[slot]

@@ -45,37 +45,26 @@ struct HouseholdIndex {
     }
 
     /// The same for 户号 packed into integers (see `PackedKey`) and whether each row is a 户主:
-    /// grouped by an open-addressing table of its own (Swift's `Dictionary` hashing two integers
-    /// per row with SipHash was most of this at 1 M residents), the households sorted as pairs.
+    /// grouped through `KeySlots`, the households sorted as pairs.
     init(_ householdKeys: [PackedKey?], isHead: [Bool]) {
         let count = householdKeys.count
         var householdOf = [Int32](repeating: 0, count: count)
         var distinct: [PackedKey?] = []
-        var capacity = 1024
-        while capacity < count * 2 { capacity <<= 1 }
-        var slots = [Int32](repeating: -1, count: capacity)
-        let mask = capacity - 1
+        var known: [PackedKey] = []
+        var knownHousehold: [Int32] = []
+        var slots = KeySlots<PackedKey>(capacity: count / 2)
         for row in 0..<count {
-            guard let id = householdKeys[row] else {
-                householdOf[row] = Int32(distinct.count)
-                distinct.append(nil)
+            if let id = householdKeys[row], let index = slots.find(id, in: known) {
+                householdOf[row] = knownHousehold[Int(index)]
                 continue
             }
-            let mixed = (id.high &* 0x9E37_79B9_7F4A_7C15) ^ (id.low &* 0xC2B2_AE3D_27D4_EB4F)
-            var slot = Int(truncatingIfNeeded: mixed ^ (mixed >> 29)) & mask
-            while true {
-                let code = slots[slot]
-                if code < 0 {
-                    slots[slot] = Int32(distinct.count)
-                    householdOf[row] = Int32(distinct.count)
-                    distinct.append(id)
-                    break
-                }
-                if distinct[Int(code)] == id {
-                    householdOf[row] = code
-                    break
-                }
-                slot = (slot + 1) & mask
+            let household = Int32(distinct.count)
+            householdOf[row] = household
+            distinct.append(householdKeys[row])
+            if let id = householdKeys[row] {
+                known.append(id)
+                knownHousehold.append(household)
+                slots.insert(index: Int32(known.count - 1), of: known)
             }
         }
         // Ascending 户号 (distinct, so no ties), then those without one in order of appearance.

@@ -428,7 +428,7 @@ enum CellKind {
 /// An id of at most 16 bytes packed big-endian into two integers, zero-padded: equal ids give
 /// equal keys, and keys order as the ids' bytes (SQLite's BINARY order), so grouping and sorting
 /// a million 户号 needs no string hashing or comparison. Ids never contain a NUL byte.
-struct PackedKey: Hashable, Comparable {
+struct PackedKey: Hashable, Comparable, MixedHashing {
     var high: UInt64
     var low: UInt64
 
@@ -457,6 +457,11 @@ struct PackedKey: Hashable, Comparable {
         }
         self.high = high
         self.low = low
+    }
+
+    var mixed: UInt64 {
+        let m = (high &* 0x9E37_79B9_7F4A_7C15) ^ (low &* 0xC2B2_AE3D_27D4_EB4F)
+        return m ^ (m >> 29)
     }
 
     static func < (a: PackedKey, b: PackedKey) -> Bool {

@@ -26,7 +26,7 @@ struct StoredRow {
 /// rows and keys; 1M residents: a night peaks at about 250 MiB).
 public final class StoredRowTable: Sendable {
     /// Key → slot (index into `rows`) for keys of up to 23 bytes, and for longer ones.
-    private let slots: CompactKeySlots
+    private let slots: KeySlots<CompactKey>
     private let longSlots: [String: Int32]
     /// In table (rowid) order.
     private let rows: [Packed]
@@ -55,7 +55,7 @@ public final class StoredRowTable: Sendable {
     /// One scan of `table` (rowid order) reading its key, fingerprints and active flag.
     init(table: String, keyColumn: String, db: Database) throws {
         let capacity = try Int.fetchOne(db, sql: "SELECT max(rowid) FROM \(table)") ?? 0
-        var slots = CompactKeySlots(capacity: capacity)
+        var slots = KeySlots<CompactKey>(capacity: capacity)
         var longSlots: [String: Int32] = [:]
         var rows: [Packed] = []
         var keys: [CompactKey] = []
