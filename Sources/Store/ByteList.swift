@@ -1,0 +1,112 @@
+internal import Datasets
+
+/// Texts (or NULLs) one after another in one byte buffer, as SQLite hands back the written
+/// values: no `String` per row.
+struct ByteList: Sendable {
+    private var bytes: [UInt8] = []
+    /// Row `i`'s bytes are `bytes[starts[i] ..< starts[i + 1]]`; NULL rows have `nulls` set.
+    private var starts: [Int] = [0]
+    private var nulls: [Bool] = []
+
+    mutating func reserve(rows: Int, bytes count: Int) {
+        bytes.reserveCapacity(count)
+        starts.reserveCapacity(rows + 1)
+        nulls.reserveCapacity(rows)
+    }
+
+    mutating func append(_ value: FieldValue) {
+        switch value {
+        case .null:
+            nulls.append(true)
+        case .text(var text):
+            nulls.append(false)
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        default:
+            nulls.append(false)
+            FirstLoadColumns.storedText(value).map { bytes.appendUTF8($0) }
+        }
+        starts.append(bytes.count)
+    }
+
+    /// The first 24 bytes of row `i`, packed big-endian and zero-padded (ids hold no NUL byte,
+    /// so packed prefixes order as the bytes do); `.null` for NULL, which sorts first.
+    struct Prefix: Equatable, Comparable {
+        var isNull: Bool
+        var words: (UInt64, UInt64, UInt64)
+
+        static let null = Prefix(isNull: true, words: (0, 0, 0))
+
+        static func == (a: Prefix, b: Prefix) -> Bool {
+            a.isNull == b.isNull && a.words == b.words
+        }
+
+        static func < (a: Prefix, b: Prefix) -> Bool {
+            if a.isNull != b.isNull { return a.isNull }
+            if a.words.0 != b.words.0 { return a.words.0 < b.words.0 }
+            if a.words.1 != b.words.1 { return a.words.1 < b.words.1 }
+            return a.words.2 < b.words.2
+        }
+    }
+
+    func prefix(_ row: Int) -> Prefix {
+        guard !nulls[row] else { return .null }
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let start = starts[row], end = starts[row + 1]
+        for k in 0..<24 {
+            let byte = start + k < end ? UInt64(bytes[start + k]) : 0
+            switch k >> 3 {
+            case 0: words.0 = words.0 << 8 | byte
+            case 1: words.1 = words.1 << 8 | byte
+            default: words.2 = words.2 << 8 | byte
+            }
+        }
+        return Prefix(isNull: false, words: words)
+    }
+
+    /// Longer than its prefix: equal prefixes say nothing about its order.
+    func isLong(_ row: Int) -> Bool { starts[row + 1] - starts[row] > 24 }
+
+    /// Rows `i` and `j` in BINARY order (NULL first): < 0, 0 or > 0.
+    func compare(_ i: Int, _ p: Prefix, _ j: Int, _ q: Prefix) -> Int {
+        if p != q { return p < q ? -1 : 1 }
+        if p.isNull { return 0 }
+        let a = bytes[starts[i]..<starts[i + 1]], b = bytes[starts[j]..<starts[j + 1]]
+        if a.elementsEqual(b) { return 0 }
+        return a.lexicographicallyPrecedes(b) ? -1 : 1
+    }
+
+    /// The rows in `order` as a cache text list (`ColumnCacheCodec.encode(texts:)`), written in
+    /// place into room made once.
+    func encoded(_ order: [Int32]) -> [UInt8] {
+        let count = order.count
+        let words = (count + 63) >> 6
+        var total = 0
+        for row in order { total += starts[Int(row) + 1] - starts[Int(row)] }
+        let size = 1 + 8 + (count + 1) * 8 + words * 8 + total
+        return [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
+            let raw = UnsafeMutableRawBufferPointer(out)
+            raw.initializeMemory(as: UInt8.self, repeating: 0)
+            raw[0] = ColumnCacheCodec.format
+            raw.storeBytes(of: UInt64(count).littleEndian, toByteOffset: 1, as: UInt64.self)
+            let offsets = 9, nullWords = 9 + (count + 1) * 8, text = nullWords + words * 8
+            var offset = 0
+            bytes.withUnsafeBufferPointer { source in
+                for (i, row) in order.enumerated() {
+                    let r = Int(row)
+                    if nulls[r] {
+                        let word = nullWords + (i >> 6) * 8
+                        let bits = raw.loadUnaligned(fromByteOffset: word, as: UInt64.self)
+                        raw.storeBytes(of: (UInt64(littleEndian: bits) | 1 << UInt64(i & 63)).littleEndian, toByteOffset: word, as: UInt64.self)
+                    } else {
+                        let length = starts[r + 1] - starts[r]
+                        UnsafeMutableRawBufferPointer(rebasing: raw[(text + offset)..<(text + offset + length)])
+                            .copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: source[starts[r]..<starts[r + 1]])))
+                        offset += length
+                    }
+                    raw.storeBytes(of: UInt64(offset).littleEndian, toByteOffset: offsets + (i + 1) * 8, as: UInt64.self)
+                }
+            }
+            initialized = size
+        }
+    }
+}
