@@ -1,0 +1,53 @@
+import Datasets
+import MianshenTesting
+import Store
+import XCTest
+
+/// A full extract into a large table reads the stored rows in two halves at once (the upper on a
+/// connection of its own): every key is found in either half, long keys included, and what the
+/// file no longer lists is retired, exactly as with one scan.
+final class StoredRowTableTests: XCTestCase {
+    private let long = "LONG-LICENCE-NUMBER-000000001"  // longer than a CompactKey holds
+
+    private func licence(_ no: String, expiry: Int = 1) -> [FieldValue] {
+        [
+            .text("91350100M000100Y43"), .text("企业"), .text("营业执照"), .text(no),
+            .date(Day(year: 2020, month: 1, day: 1)!), .date(Day(year: 2030, month: 1, day: expiry)!),
+        ]
+    }
+
+    private func start(_ sha: String) -> ImportStart {
+        ImportStart(path: "x.csv", size: 1, sha256: sha, kind: "licences", format: "csv", encoding: "utf-8", full: true)
+    }
+
+    func testAFullExtractIntoALargeTableFindsEveryKeyInBothHalves() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("s.db")
+        let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
+        let numbers = (0..<250_000).map { String(format: "L%06d", $0) } + [long]
+        _ = try store.performImport(start("a"), kind: .licences) { writer in
+            for no in numbers { _ = try writer.upsert(self.licence(no)) }
+            return ImportDecision(accepted: true, counts: ImportCounts(), quarantine: [], message: nil)
+        }
+        // Tonight: one change in each half and in the long key, one licence gone from the upper half.
+        let changed: Set<String> = ["L000010", "L200000", long]
+        var counts = ImportCounts()
+        let record = try store.performImport(start("b"), kind: .licences) { writer in
+            for no in numbers where no != "L240000" {
+                switch try writer.upsert(self.licence(no, expiry: changed.contains(no) ? 2 : 1)) {
+                case .inserted: counts.inserted += 1
+                case .updated: counts.updated += 1
+                case .unchanged: counts.unchanged += 1
+                }
+            }
+            counts.deactivated = try writer.deactivateUnseen()
+            return ImportDecision(accepted: true, counts: counts, quarantine: [], message: nil)
+        }
+        XCTAssertEqual(record.status, .ok)
+        XCTAssertEqual([counts.inserted, counts.updated, counts.unchanged, counts.deactivated], [0, 3, 249_997, 1])
+        XCTAssertEqual(
+            try sqlite(path, "SELECT entity_key || ' ' || field || ' ' || ifnull(new_value, '') FROM changes ORDER BY entity_key"),
+            "L000010 expiry_date 2030-01-02\nL200000 expiry_date 2030-01-02\nL240000 active 否\n\(long) expiry_date 2030-01-02\n"
+        )
+    }
+}
