@@ -23,7 +23,7 @@ struct ByteList: Sendable {
             text.withUTF8 { bytes.append(contentsOf: $0) }
         default:
             nulls.append(false)
-            FirstLoadColumns.storedText(value).map { bytes.appendUTF8($0) }
+            ColumnMapping.storedText(value).map { bytes.appendUTF8($0) }
         }
         starts.append(bytes.count)
     }
@@ -75,38 +75,17 @@ struct ByteList: Sendable {
         return a.lexicographicallyPrecedes(b) ? -1 : 1
     }
 
-    /// The rows in `order` as a cache text list (`ColumnCacheCodec.encode(texts:)`), written in
-    /// place into room made once.
+    /// The rows in `order` as a cache text list (`TextListBuilder`, `ColumnCacheCodec`'s layout).
     func encoded(_ order: [Int32]) -> [UInt8] {
-        let count = order.count
-        let words = (count + 63) >> 6
         var total = 0
         for row in order { total += starts[Int(row) + 1] - starts[Int(row)] }
-        let size = 1 + 8 + (count + 1) * 8 + words * 8 + total
-        return [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
-            let raw = UnsafeMutableRawBufferPointer(out)
-            raw.initializeMemory(as: UInt8.self, repeating: 0)
-            raw[0] = ColumnCacheCodec.format
-            raw.storeBytes(of: UInt64(count).littleEndian, toByteOffset: 1, as: UInt64.self)
-            let offsets = 9, nullWords = 9 + (count + 1) * 8, text = nullWords + words * 8
-            var offset = 0
-            bytes.withUnsafeBufferPointer { source in
-                for (i, row) in order.enumerated() {
-                    let r = Int(row)
-                    if nulls[r] {
-                        let word = nullWords + (i >> 6) * 8
-                        let bits = raw.loadUnaligned(fromByteOffset: word, as: UInt64.self)
-                        raw.storeBytes(of: (UInt64(littleEndian: bits) | 1 << UInt64(i & 63)).littleEndian, toByteOffset: word, as: UInt64.self)
-                    } else {
-                        let length = starts[r + 1] - starts[r]
-                        UnsafeMutableRawBufferPointer(rebasing: raw[(text + offset)..<(text + offset + length)])
-                            .copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: source[starts[r]..<starts[r + 1]])))
-                        offset += length
-                    }
-                    raw.storeBytes(of: UInt64(offset).littleEndian, toByteOffset: offsets + (i + 1) * 8, as: UInt64.self)
-                }
+        var out = TextListBuilder(capacity: order.count, bytes: total)
+        bytes.withUnsafeBufferPointer { source in
+            for row in order {
+                let r = Int(row)
+                out.append(nulls[r] ? nil : UnsafeBufferPointer(rebasing: source[starts[r]..<starts[r + 1]]))
             }
-            initialized = size
         }
+        return out.encoded
     }
 }

@@ -181,7 +181,10 @@ struct ByteSource {
         return UnsafeRawBufferPointer(rebasing: bytes[position..<position + count])
     }
 
-    mutating func textList() -> [String?]? {
+    /// A text list's count, offsets (count + 1, checked to ascend within the text) and null
+    /// bitmap, leaving `position` at its text; nil when they do not fit the blob. Shared by
+    /// `textList()` and `TextListView`.
+    mutating func textListLayout() -> (offsets: [Int], nulls: [UInt64])? {
         guard let count64 = u64(), count64 < UInt64(Int32.max) else { return nil }
         let count = Int(count64)
         guard position + (count + 1) * 8 <= bytes.count else { return nil }
@@ -190,12 +193,16 @@ struct ByteSource {
         let offsets = (0...count).map { Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start + $0 * 8, as: UInt64.self))) }
         position += (count + 1) * 8
         guard let nulls = words((count + 63) >> 6), let total = offsets.last, total >= 0,
-              let text = slice(total) else { return nil }
-        var out = [String?](repeating: nil, count: count)
-        for i in 0..<count where nulls[i >> 6] & (1 << UInt64(i & 63)) == 0 {
-            let start = offsets[i], end = offsets[i + 1]
-            guard 0 <= start, start <= end, end <= total else { return nil }
-            out[i] = String(decoding: UnsafeRawBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
+              position + total <= bytes.count else { return nil }
+        for i in 0..<count where !(0 <= offsets[i] && offsets[i] <= offsets[i + 1]) { return nil }
+        return (offsets, nulls)
+    }
+
+    mutating func textList() -> [String?]? {
+        guard let (offsets, nulls) = textListLayout(), let total = offsets.last, let text = slice(total) else { return nil }
+        var out = [String?](repeating: nil, count: offsets.count - 1)
+        for i in out.indices where nulls[i >> 6] & (1 << UInt64(i & 63)) == 0 {
+            out[i] = String(decoding: UnsafeRawBufferPointer(rebasing: text[offsets[i]..<offsets[i + 1]]), as: UTF8.self)
         }
         return out
     }

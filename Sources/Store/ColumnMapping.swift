@@ -24,6 +24,18 @@ enum ColumnMapping {
         }
     }
 
+    /// The text SQLite hands back for a stored value (`sqlite3_column_text`, as `databaseValue`
+    /// stores it); nil for NULL. For reading written values back without asking SQLite.
+    static func storedText(_ value: FieldValue) -> String? {
+        switch value {
+        case .null: nil
+        case .text(let text): text
+        case .integer(let i), .decimal(let i): String(i)
+        case .bool(let b): b ? "1" : "0"
+        case .date(let day): day.description
+        }
+    }
+
     static func fieldValue(_ value: DatabaseValue, type: FieldType) -> FieldValue {
         switch value.storage {
         case .null: return .null

@@ -85,7 +85,7 @@ struct FirstLoadColumns: Sendable {
     }
 
     private mutating func appendRelation(_ value: FieldValue) {
-        guard var text = Self.storedText(value) else {
+        guard var text = ColumnMapping.storedText(value) else {
             relations.append(-1)
             return
         }
@@ -100,7 +100,7 @@ struct FirstLoadColumns: Sendable {
 
     private mutating func appendHousehold(_ value: FieldValue) {
         if householdTexts != nil {
-            householdTexts?.append(Self.storedText(value))
+            householdTexts?.append(ColumnMapping.storedText(value))
             return
         }
         var fits = true
@@ -108,12 +108,12 @@ struct FirstLoadColumns: Sendable {
         if case .text(var text) = value {
             packed = text.withUTF8 { PackedKey(bytes: $0, fits: &fits) }
         } else {
-            packed = Self.storedText(value).map { PackedKey(bytes: $0.utf8, fits: &fits) }
+            packed = ColumnMapping.storedText(value).map { PackedKey(bytes: $0.utf8, fits: &fits) }
         }
         if fits {
             packedHouseholds.append(packed)
         } else {
-            householdTexts = packedHouseholds.map { $0?.text } + [Self.storedText(value)]
+            householdTexts = packedHouseholds.map { $0?.text } + [ColumnMapping.storedText(value)]
             packedHouseholds = []
         }
     }
@@ -195,18 +195,7 @@ struct FirstLoadColumns: Sendable {
         case (_, .integer), (_, .bool), (_, .date): return nil
         case (.text(var text), .text):
             return text.withUTF8 { bytes in byteCodes.code(bytes) { dictionary.code(String(decoding: $0, as: UTF8.self)) } }
-        case (_, .text): return Self.storedText(value).map { dictionary.code($0) }
-        }
-    }
-
-    /// The text SQLite hands back for a written value (`sqlite3_column_text`); nil for NULL.
-    static func storedText(_ value: FieldValue) -> String? {
-        switch value {
-        case .null: nil
-        case .text(let text): text
-        case .integer(let i), .decimal(let i): String(i)
-        case .bool(let b): b ? "1" : "0"
-        case .date(let day): day.description
+        case (_, .text): return ColumnMapping.storedText(value).map { dictionary.code($0) }
         }
     }
 }
@@ -240,33 +229,11 @@ private struct CollectedColumn: Sendable {
         }
     }
 
-    /// The rows at `order`, in that order, as the engine's column.
+    /// The rows at `order`, in that order, as the engine's column (widened to 64 bits, then
+    /// `LoadedColumn.gathering`).
     func gathering(_ order: [Int32], name: String, type: FieldType) -> LoadedColumn {
-        var bits = [UInt64](repeating: 0, count: (order.count + 63) >> 6)
-        let values = [Int64](unsafeUninitializedCapacity: order.count) { out, initialized in
-            validity.withUnsafeBufferPointer { valid in
-                bits.withUnsafeMutableBufferPointer { bits in
-                    func gather(_ value: (Int) -> Int64) {
-                        for (i, row) in order.enumerated() {
-                            let r = Int(row)
-                            if valid[r >> 6] & (1 << UInt64(r & 63)) != 0 {
-                                out[i] = value(r)
-                                bits[i >> 6] |= 1 << UInt64(i & 63)
-                            } else {
-                                out[i] = 0
-                            }
-                        }
-                    }
-                    if let wide {
-                        wide.withUnsafeBufferPointer { source in gather { source[$0] } }
-                    } else {
-                        narrow.withUnsafeBufferPointer { source in gather { Int64(source[$0]) } }
-                    }
-                }
-            }
-            initialized = order.count
-        }
-        return LoadedColumn(name: name, type: type, values: values, validity: bits)
+        let values = wide ?? narrow.map(Int64.init)
+        return LoadedColumn(name: name, type: type, values: values, validity: validity).gathering(order)
     }
 }
 

@@ -10,40 +10,20 @@ struct TextListView {
 
     /// Nil when `blob` is not a well-formed text list.
     init?(_ blob: [UInt8]) {
-        var position = 0
-        func u64() -> UInt64? {
-            guard position + 8 <= blob.count else { return nil }
-            var value: UInt64 = 0
-            for b in 0..<8 { value |= UInt64(blob[position + b]) << UInt64(8 * b) }
-            position += 8
-            return value
-        }
         guard blob.first == ColumnCacheCodec.format else { return nil }
-        position = 1
-        guard let count64 = u64(), count64 < UInt64(Int32.max) else { return nil }
-        let count = Int(count64)
-        self.count = count
-        guard position + (count + 1) * 8 <= blob.count else { return nil }
-        // Whole little-endian loads, not a byte at a time.
-        let start = position
-        let (offsets, nulls): ([Int], [UInt64]) = blob.withUnsafeBytes { raw in
-            let words = (count + 63) >> 6
-            let offsets = (0...count).map {
-                Int(truncatingIfNeeded: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start + $0 * 8, as: UInt64.self)))
-            }
-            let nullStart = start + (count + 1) * 8
-            guard nullStart + words * 8 <= raw.count else { return ([], []) }
-            let nulls = (0..<words).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: nullStart + $0 * 8, as: UInt64.self)) }
-            return (offsets, nulls)
+        let layout: (offsets: [Int], nulls: [UInt64], textStart: Int)? = blob.withUnsafeBytes { raw in
+            var reader = ByteSource(raw)
+            reader.position = 1
+            guard let (offsets, nulls) = reader.textListLayout(), let total = offsets.last,
+                  raw.count == reader.position + total else { return nil }
+            return (offsets, nulls, reader.position)
         }
-        guard offsets.count == count + 1, nulls.count == (count + 63) >> 6 else { return nil }
-        position += (count + 1) * 8 + nulls.count * 8
-        textStart = position
-        guard let total = offsets.last, blob.count == textStart + total else { return nil }
-        for i in 0..<count where !(0 <= offsets[i] && offsets[i] <= offsets[i + 1]) { return nil }
+        guard let layout else { return nil }
         storage = blob
-        self.offsets = offsets
-        self.nulls = nulls
+        offsets = layout.offsets
+        nulls = layout.nulls
+        textStart = layout.textStart
+        count = layout.offsets.count - 1
     }
 
     func isNull(_ i: Int) -> Bool { nulls[i >> 6] & (1 << UInt64(i & 63)) != 0 }
