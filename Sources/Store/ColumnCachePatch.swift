@@ -202,9 +202,7 @@ struct ColumnCachePatch {
             codes[row] = code
             validity[row >> 6] |= 1 << UInt64(row & 63)
         }
-        let headCode = strings.firstIndex(of: HouseholdIndex.head).map(Int64.init) ?? -1
-        let isHead = (0..<count).map { validity[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 && codes[$0] == headCode }
-        let relations = ColumnCacheCodec.encode(codes: codes, validity: validity, count: count, kind: 4, strings: strings)
+        let (relations, isHead) = HouseholdIndex.relations(codes: codes, validity: validity, strings: strings)
         // 户号 packed as the table read packs them (each cached one once), else as text.
         var fits = true
         let packedIDs = (0..<ids.count).map { ids.isNull($0) ? nil : PackedKey(bytes: ids.bytes($0), fits: &fits) }
@@ -216,8 +214,7 @@ struct ColumnCachePatch {
         } else {
             let texts = (0..<ids.count).map { ids.string($0) }
             let rows = sources.map { $0 >= 0 ? texts[Int(of.values[Int($0)])] : delta.households[Int(-$0 - 1)] }
-            let names = (0..<count).map { isHead[$0] ? HouseholdIndex.head : nil }
-            index = HouseholdIndex(rows, relations: names) { $0 }
+            index = HouseholdIndex(rows, isHead: isHead) { $0 }
         }
         var entries: [(String, [UInt8])] = [(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))]
         for (name, values) in index.cacheIntegers {

@@ -137,17 +137,22 @@ struct FirstLoadColumns: Sendable {
             out += cache.entries(table, dictionary: dictionary, texts: [:], integers: [:])
         }
         guard schema.kind == .residents else { return out }
-        let codes = relations, texts = relationTexts
-        let relations = order.map { codes[Int($0)] < 0 ? nil : texts[Int(codes[Int($0)])] }
+        var codes = [Int64](repeating: 0, count: count)
+        var valid = [UInt64](repeating: 0, count: (count + 63) >> 6)
+        for (i, row) in order.enumerated() where relations[Int(row)] >= 0 {
+            codes[i] = Int64(relations[Int(row)])
+            valid[i >> 6] |= 1 << UInt64(i & 63)
+        }
+        let (relationsEntry, isHead) = HouseholdIndex.relations(codes: codes, validity: valid, strings: relationTexts)
         let index: HouseholdIndex
         if let texts = householdTexts {
-            index = HouseholdIndex(order.map { texts[Int($0)] }, relations: relations) { (id: String) in id }
+            index = HouseholdIndex(order.map { texts[Int($0)] }, isHead: isHead) { (id: String) in id }
         } else {
-            index = HouseholdIndex(order.map { packedHouseholds[Int($0)] }, relations: relations)
+            index = HouseholdIndex(order.map { packedHouseholds[Int($0)] }, isHead: isHead)
         }
         let none = ColumnTable(count: count, columns: [:])
         return out + cache.entries(none, dictionary: dictionary, texts: [HouseholdIndex.idsEntry: index.ids], integers: index.cacheIntegers)
-            + cache.entry(HouseholdIndex.relationsEntry, bytes: ColumnCacheCodec.encode(codedTexts: relations))
+            + cache.entry(HouseholdIndex.relationsEntry, bytes: relationsEntry)
     }
 
     /// Rows in key order (licences: by holder, NULL first, then key), as SQLite's BINARY

@@ -13,6 +13,10 @@ struct HouseholdIndex {
     static let head = "户主"
 
     init<Key: Hashable & Comparable>(_ householdKeys: [Key?], relations: [String?], name: (Key) -> String) {
+        self.init(householdKeys, isHead: relations.map { $0 == Self.head }, name: name)
+    }
+
+    init<Key: Hashable & Comparable>(_ householdKeys: [Key?], isHead: [Bool], name: (Key) -> String) {
         let count = householdKeys.count
         var householdOf = [Int32](repeating: 0, count: count)
         var distinct: [Key?] = []
@@ -37,7 +41,7 @@ struct HouseholdIndex {
             case (nil, nil): a < b
             }
         }.map { Int32($0) }
-        self.init(householdOf: householdOf, ids: distinct.map { $0.map(name) }, order: order, isHead: relations.map { $0 == Self.head })
+        self.init(householdOf: householdOf, ids: distinct.map { $0.map(name) }, order: order, isHead: isHead)
     }
 
     init(_ householdKeys: [PackedKey?], relations: [String?]) {
@@ -91,6 +95,14 @@ struct HouseholdIndex {
         self.order = order
         self.ids = ids
         self.householdOf = householdOf
+    }
+
+    /// Relations as codes into `strings` (rows whose validity bit is clear have none): the
+    /// relations cache entry, and whether each row is a 户主. No `String` is hashed per row.
+    static func relations(codes: [Int64], validity: [UInt64], strings: [String]) -> (entry: [UInt8], isHead: [Bool]) {
+        let headCode = strings.firstIndex(of: head).map(Int64.init) ?? -1
+        let isHead = codes.indices.map { validity[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 && codes[$0] == headCode }
+        return (ColumnCacheCodec.encode(codes: codes, validity: validity, count: codes.count, kind: 4, strings: strings), isHead)
     }
 
     static let idsEntry = ":household_ids"
