@@ -133,6 +133,10 @@ enum Migrations {
                 try db.execute(sql: "ALTER TABLE \(quote(kind.rawValue)) ADD COLUMN raw_fingerprint INTEGER")
             }
         }
+        migrator.registerMigration("v15-review-segments") { db in
+            // A run's new review items stored per policy (`ReviewSegment`), not a row each.
+            try db.execute(sql: ReviewTables.segments)
+        }
         return migrator
     }
 

@@ -21,17 +21,29 @@ extension ProfileStore {
         let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         return try guarded("读取复核事项") {
             try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT \(Self.reviewColumns) FROM review_items \(filter) ORDER BY id", arguments: arguments).map(Self.reviewItem)
+                var items = try Row.fetchAll(db, sql: "SELECT \(Self.reviewColumns) FROM review_items \(filter) ORDER BY id", arguments: arguments)
+                    .map(Self.reviewItem)
+                // Items still in their segments are open.
+                guard status != .decided else { return items }
+                for segment in try ReviewSegment.read(db, policy: policy) {
+                    let shadowed = try ReviewSegment.materialized(in: segment.items, db)
+                    for index in 0..<segment.count where !shadowed.contains(segment.firstItem + Int64(index)) {
+                        items.append(segment.item(index))
+                    }
+                }
+                items.sort { $0.id < $1.id }
+                return items
             }
         }
     }
 
     /// What a run needs of every item of `policies`, by policy id: one ordered read per policy
     /// through the (policy, entity) index, read by column position into flat arrays (a night with a
-    /// hundred thousand items must build neither records nor a dictionary per item). An item
-    /// whose stored hash is damaged is left out: the run treats its row as having no item and
-    /// opens one (which the store then ignores) — never a decision applied to unknown inputs.
-    /// With `decidedOnly`, only decided items (a run whose items' bindings are known to hold).
+    /// hundred thousand items must build neither records nor a dictionary per item), merged in
+    /// entity order with the items still in segments. An item whose stored hash is damaged is
+    /// left out: the run treats its row as having no item and opens one (which the store then
+    /// ignores) — never a decision applied to unknown inputs. With `decidedOnly`, only decided
+    /// items (a run whose items' bindings are known to hold; segments hold open items only).
     public func reviewBindings(policies: [String], decidedOnly: Bool = false) throws -> [String: PolicyReviewBindings] {
         try guarded("读取复核事项") {
             try pool.read { db in
@@ -44,7 +56,7 @@ extension ProfileStore {
                 // per item): 142 k items at 1 M residents are read before every nightly run.
                 let handle = statement.sqliteStatement
                 for policy in policies {
-                    var bindings = PolicyReviewBindings()
+                    var rows = PolicyReviewBindings()
                     try statement.setArguments([policy])
                     while true {
                         let code = sqlite3_step(handle) & 0xFF
@@ -54,15 +66,58 @@ extension ProfileStore {
                         }
                         let outcome = PartReader.text(handle, 3).flatMap(ReviewItem.Outcome.init(rawValue:))
                         let hex = UnsafeRawBufferPointer(start: sqlite3_column_text(handle, 2), count: Int(sqlite3_column_bytes(handle, 2)))
-                        bindings.append(
+                        rows.append(
                             entityID: PartReader.text(handle, 0) ?? "", itemID: sqlite3_column_int64(handle, 1), sha256: hex, decided: outcome,
                             amountFen: sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, 4)
                         )
                     }
                     sqlite3_reset(handle)
+                    let bindings = decidedOnly ? rows : Self.merged(rows, try ReviewSegment.read(db, policy: policy))
                     if bindings.count > 0 { out[policy] = bindings }
                 }
                 return out
+            }
+        }
+    }
+
+    /// One policy's item rows and its segments' entries (those not shadowed by a row) in one
+    /// ascending entity order: each list ascends, so the merge walks them once.
+    static func merged(_ rows: PolicyReviewBindings, _ segments: [ReviewSegment]) -> PolicyReviewBindings {
+        guard !segments.isEmpty else { return rows }
+        let shadowed = Set(rows.itemIDs)
+        var out = PolicyReviewBindings()
+        var row = 0
+        var cursors = [Int](repeating: 0, count: segments.count)
+        func skipShadowed(_ s: Int) {
+            while cursors[s] < segments[s].count, shadowed.contains(segments[s].firstItem + Int64(cursors[s])) { cursors[s] += 1 }
+        }
+        for s in segments.indices { skipShadowed(s) }
+        while true {
+            // The smallest head: the rows' or a segment's.
+            var best: Int? = nil
+            var entity = row < rows.count ? rows.entityIDs[row] : nil
+            for s in segments.indices where cursors[s] < segments[s].count {
+                let candidate = segments[s].entities[cursors[s]]
+                if entity.map({ candidate < $0 }) ?? true {
+                    entity = candidate
+                    best = s
+                }
+            }
+            guard entity != nil else { return out }
+            if let s = best {
+                let segment = segments[s], index = cursors[s]
+                out.append(
+                    entityID: segment.entities[index], itemID: segment.firstItem + Int64(index),
+                    digest: segment.digests[32 * index ..< 32 * index + 32], decided: nil, amountFen: nil
+                )
+                cursors[s] += 1
+                skipShadowed(s)
+            } else {
+                out.append(
+                    entityID: rows.entityIDs[row], itemID: rows.itemIDs[row], digest: rows.digests[32 * row ..< 32 * row + 32],
+                    decided: rows.decided[row], amountFen: rows.amountFen[row]
+                )
+                row += 1
             }
         }
     }
@@ -71,15 +126,21 @@ extension ProfileStore {
     public func reviewItems(entity: String) throws -> [ReviewItem] {
         try guarded("读取复核事项") {
             try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT \(Self.reviewColumns) FROM review_items WHERE entity_id = ? ORDER BY policy_id", arguments: [entity])
+                var items = try Row.fetchAll(db, sql: "SELECT \(Self.reviewColumns) FROM review_items WHERE entity_id = ? ORDER BY policy_id", arguments: [entity])
                     .map(Self.reviewItem)
+                // A row of the same policy is the entity's item (the segment's entry became it).
+                let rows = Set(items.map(\.policyID))
+                for segment in try ReviewSegment.read(db) where !rows.contains(segment.policyID) {
+                    if let index = segment.index(of: entity) { items.append(segment.item(index)) }
+                }
+                return items.sorted { ($0.policyID, $0.id) < ($1.policyID, $1.id) }
             }
         }
     }
 
     public func reviewItem(_ id: Int64) throws -> ReviewItem? {
         try guarded("读取复核事项") {
-            try pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.reviewColumns) FROM review_items WHERE id = ?", arguments: [id]).map(Self.reviewItem) }
+            try pool.read { db in try Self.item(id, db) }
         }
     }
 
@@ -97,21 +158,19 @@ extension ProfileStore {
     /// Applies a run's changes in one transaction; returns how many items were opened and how
     /// many were bound to new inputs (of which `reopened` had been decided).
     @discardableResult
-    public func recordReviewChanges(_ changes: [ReviewChange], run: Int64) throws -> (opened: Int, changed: Int, reopened: Int) {
-        guard !changes.isEmpty else { return (0, 0, 0) }
+    public func recordReviewChanges(_ changes: [ReviewChange], openings: [ReviewOpenings] = [], run: Int64) throws -> (opened: Int, changed: Int, reopened: Int) {
+        guard !changes.isEmpty || !openings.isEmpty else { return (0, 0, 0) }
         return try guarded("保存复核事项") {
-            try pool.write { db in try Self.applyReviewChanges(db, changes, run: run) }
+            try pool.write { db in try Self.applyReviewChanges(db, changes, openings: openings, run: run) }
         }
     }
 
-    static func applyReviewChanges(_ db: Database, _ changes: [ReviewChange], run: Int64) throws -> (opened: Int, changed: Int, reopened: Int) {
-        guard !changes.isEmpty else { return (0, 0, 0) }
+    /// `changes` (items bound to new inputs) and `openings` (a run's new items, a segment per policy).
+    static func applyReviewChanges(
+        _ db: Database, _ changes: [ReviewChange], openings: [ReviewOpenings], run: Int64
+    ) throws -> (opened: Int, changed: Int, reopened: Int) {
+        guard !changes.isEmpty || !openings.isEmpty else { return (0, 0, 0) }
         let now = Self.timestamp()
-        let insert = try db.makeStatement(sql: """
-            INSERT OR IGNORE INTO review_items (policy_id, subject, entity_id, inputs_sha256, missing, needs_amount, status,
-                opened_run, last_run, opened_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
-            """)
         let rebind = try db.makeStatement(sql: """
             UPDATE review_items SET inputs_sha256 = ?, missing = ?, needs_amount = ?, status = 'open', outcome = NULL,
                 amount_fen = NULL, reason = NULL, reviewer = NULL, decided_at = NULL, last_run = ?
@@ -122,39 +181,34 @@ extension ProfileStore {
             INSERT INTO review_events (item_id, at, action, run_id, inputs_sha256) VALUES (?, ?, ?, ?, ?)
             """)
         var counts = (opened: 0, changed: 0, reopened: 0)
+        var segments = SegmentCache()
         for change in changes {
-            let missing = change.missing.joined(separator: "\n")
-            switch change.kind {
-            case .open(let policy, let subject, let entity):
-                // Its opening is the item itself (opened_run, opened_at): no event row, half the writes.
-                // A run beside this one may have opened it meanwhile: then it is left as it is.
-                // Bound straight to the statement: a first run opens 142 k items at 1 M residents,
-                // and GRDB's arguments array per row took half of their 0.7 s.
-                let handle = insert.sqliteStatement
-                SQLiteBinding.bind(.text(policy), at: 1, to: handle)
-                SQLiteBinding.bind(.text(subject), at: 2, to: handle)
-                SQLiteBinding.bind(.text(entity), at: 3, to: handle)
-                SQLiteBinding.bind(.text(change.inputsSHA256), at: 4, to: handle)
-                SQLiteBinding.bind(.text(missing), at: 5, to: handle)
-                sqlite3_bind_int64(handle, 6, change.needsAmount ? 1 : 0)
-                sqlite3_bind_int64(handle, 7, run)
-                sqlite3_bind_int64(handle, 8, run)
-                SQLiteBinding.bind(.text(now), at: 9, to: handle)
-                let code = sqlite3_step(handle) & 0xFF
-                sqlite3_reset(handle)
-                guard code == SQLITE_DONE else {
-                    throw StoreError("保存复核事项失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-                }
-                counts.opened += Int(sqlite3_changes(db.sqliteConnection))
-            case .inputsChanged(let id):
-                let decided = try Bool.fetchOne(wasDecided, arguments: [id]) ?? false
-                try rebind.execute(arguments: [change.inputsSHA256, missing, change.needsAmount, run, id])
-                try event.execute(arguments: [id, now, decided ? "reopened_inputs_changed" : "inputs_changed", run, change.inputsSHA256])
-                counts.changed += 1
-                if decided { counts.reopened += 1 }
-            }
+            let id = change.itemID
+            try materialize(id, db, &segments)
+            let decided = try Bool.fetchOne(wasDecided, arguments: [id]) ?? false
+            try rebind.execute(arguments: [change.inputsSHA256, change.missing.joined(separator: "\n"), change.needsAmount, run, id])
+            try event.execute(arguments: [id, now, decided ? "reopened_inputs_changed" : "inputs_changed", run, change.inputsSHA256])
+            counts.changed += 1
+            if decided { counts.reopened += 1 }
+        }
+        for group in openings {
+            counts.opened += try open(group, run: run, at: now, db)
         }
         return counts
+    }
+
+    /// Stores `openings` as a segment; returns how many items it holds. A run beside this one
+    /// may have opened some meanwhile: those are left as they are (the first run's segments are
+    /// written without looking: there is nothing to look at).
+    private static func open(_ openings: ReviewOpenings, run: Int64, at now: String, _ db: Database) throws -> Int {
+        guard openings.count > 0 else { return 0 }
+        let existing = try ReviewSegment.read(db, policy: openings.policyID)
+        let rows = Set(try String.fetchAll(db, sql: "SELECT entity_id FROM review_items WHERE policy_id = ?", arguments: [openings.policyID]))
+        let fresh = existing.isEmpty && rows.isEmpty
+            ? openings : openings.without { entity in rows.contains(entity) || existing.contains { $0.index(of: entity) != nil } }
+        guard fresh.count > 0 else { return 0 }
+        try ReviewSegment.insert(fresh, firstItem: try ReviewSegment.nextItemID(db), run: run, at: now, db)
+        return fresh.count
     }
 
     /// Records a reviewer's decision on an open item.
@@ -212,11 +266,56 @@ extension ProfileStore {
         }
     }
 
+    /// Item `id` as a row (made one from its segment entry first), for a change to it.
     private static func existingItem(_ id: Int64, _ db: Database) throws -> ReviewItem {
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.reviewColumns) FROM review_items WHERE id = ?", arguments: [id]) else {
-            throw ReviewError.noSuchItem(id)
+        var segments = SegmentCache(once: true)
+        try materialize(id, db, &segments)
+        guard let item = try item(id, db) else { throw ReviewError.noSuchItem(id) }
+        return item
+    }
+
+    /// Item `id`: its row, or else its segment's entry.
+    static func item(_ id: Int64, _ db: Database) throws -> ReviewItem? {
+        if let row = try Row.fetchOne(db, sql: "SELECT \(Self.reviewColumns) FROM review_items WHERE id = ?", arguments: [id]) {
+            return reviewItem(row)
         }
-        return reviewItem(row)
+        return try ReviewSegment.holding(id, db).map { $0.item(Int(id - $0.firstItem)) }
+    }
+
+    /// The segments a transaction has read, kept for its next look-up (a night rebinds thousands
+    /// of items of a few segments: each decoded once).
+    /// With `once`, a single look-up: only the segment holding the item is read.
+    struct SegmentCache {
+        private var loaded: [ReviewSegment]?
+        private let once: Bool
+
+        init(once: Bool = false) {
+            self.once = once
+        }
+
+        mutating func holding(_ id: Int64, _ db: Database) throws -> ReviewSegment? {
+            if once { return try ReviewSegment.holding(id, db) }
+            if loaded == nil { loaded = try ReviewSegment.read(db) }
+            return loaded?.last { $0.firstItem <= id }.flatMap { $0.items.contains(id) ? $0 : nil }
+        }
+    }
+
+    /// Makes item `id` a row if it is still a segment's entry (nothing if it is a row or none).
+    static func materialize(_ id: Int64, _ db: Database, _ segments: inout SegmentCache) throws {
+        guard try Int64.fetchOne(db, sql: "SELECT id FROM review_items WHERE id = ?", arguments: [id]) == nil,
+              let segment = try segments.holding(id, db) else { return }
+        let item = segment.item(Int(id - segment.firstItem))
+        try db.execute(
+            sql: """
+                INSERT INTO review_items (id, policy_id, subject, entity_id, inputs_sha256, missing, needs_amount, status,
+                    opened_run, last_run, opened_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+                """,
+            arguments: [
+                id, item.policyID, item.subject, item.entityID, item.inputsSHA256, item.missing.joined(separator: "\n"), item.needsAmount,
+                item.openedRun, item.lastRun, item.openedAt,
+            ]
+        )
     }
 
     /// The columns `reviewItem` reads, by position (a name look-up per column and row costs more than the query).

@@ -13,12 +13,13 @@ extension ProfileStore {
     /// `resultsSHA256`, when given, is asked for last (the hash may still be being computed while
     /// everything else is written) and replaces the record's.
     public func saveRun(
-        _ run: RunRecord, reviewChanges: [ReviewChange], grants: GrantPostings?, resultsSHA256: (@Sendable () -> String)? = nil
+        _ run: RunRecord, reviewChanges: [ReviewChange], openings: [ReviewOpenings] = [], grants: GrantPostings?,
+        resultsSHA256: (@Sendable () -> String)? = nil
     ) throws -> SavedRun {
         try guarded("保存运行结果") {
             try pool.write { db in
                 let id = try Self.insertRun(db, run)
-                let reviews = try Self.applyReviewChanges(db, reviewChanges, run: id)
+                let reviews = try Self.applyReviewChanges(db, reviewChanges, openings: openings, run: id)
                 let posted = try grants.map { try Self.post(db, $0, runID: id) }
                 if let resultsSHA256 {
                     try db.execute(sql: "UPDATE runs SET results_sha256 = ? WHERE id = ?", arguments: [resultsSHA256(), id])

@@ -107,8 +107,18 @@ public struct PolicyReviewBindings: Sendable {
         return true
     }
 
+    /// The same with the hash as its 32 bytes (a segment's entry).
+    mutating func append(entityID: String, itemID: Int64, digest: ArraySlice<UInt8>, decided: ReviewItem.Outcome?, amountFen: Int64?) {
+        guard entityIDs.last.map({ $0 < entityID }) ?? true, digest.count == 32 else { return }
+        entityIDs.append(entityID)
+        itemIDs.append(itemID)
+        digests.append(contentsOf: digest)
+        self.decided.append(decided)
+        self.amountFen.append(amountFen)
+    }
+
     /// Writes the 32 bytes of a SHA-256 given in 64 hex digits at `start`; false for anything else.
-    private static func decode(hex: UnsafeRawBufferPointer, into bytes: inout [UInt8], at start: Int) -> Bool {
+    static func decode(hex: UnsafeRawBufferPointer, into bytes: inout [UInt8], at start: Int) -> Bool {
         guard hex.count == 64 else { return false }
         func nibble(_ c: UInt8) -> UInt8? {
             switch c {
@@ -126,21 +136,16 @@ public struct PolicyReviewBindings: Sendable {
     }
 }
 
-/// What a run does to the review items: open a new one, or bind an existing one to new inputs
-/// (an open item stays open; a decided one reopens, its decision kept in the history).
+/// An existing item a run binds to new inputs (an open item stays open; a decided one reopens,
+/// its decision kept in the history). Items a run opens are `ReviewOpenings`.
 public struct ReviewChange: Sendable {
-    public enum Kind: Sendable {
-        case open(policyID: String, subject: String, entityID: String)
-        case inputsChanged(itemID: Int64)
-    }
-
-    public var kind: Kind
+    public var itemID: Int64
     public var inputsSHA256: String
     public var missing: [String]
     public var needsAmount: Bool
 
-    public init(_ kind: Kind, inputsSHA256: String, missing: [String], needsAmount: Bool) {
-        self.kind = kind
+    public init(itemID: Int64, inputsSHA256: String, missing: [String], needsAmount: Bool) {
+        self.itemID = itemID
         self.inputsSHA256 = inputsSHA256
         self.missing = missing
         self.needsAmount = needsAmount

@@ -35,4 +35,25 @@ enum ReviewTables {
         );
         CREATE INDEX review_events_item ON review_events (item_id);
         """
+
+    /// The items a run opens, one row per policy and run (`ReviewSegment`): item ids
+    /// `first_item ..< first_item + count`; entity ids (a text list, ascending), inputs hashes (32
+    /// bytes each) and missing fields (coded texts) as `ColumnCacheCodec` blobs. An item that is
+    /// decided or bound to new inputs becomes a `review_items` row with its id.
+    static let segments = """
+        CREATE TABLE review_segments (
+            id INTEGER PRIMARY KEY,
+            policy_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            first_item INTEGER NOT NULL UNIQUE,
+            count INTEGER NOT NULL,
+            entities BLOB NOT NULL,
+            digests BLOB NOT NULL,
+            missing BLOB NOT NULL,
+            needs_amount INTEGER NOT NULL,
+            opened_run INTEGER NOT NULL,
+            opened_at TEXT NOT NULL
+        );
+        CREATE INDEX review_segments_policy ON review_segments (policy_id);
+        """
 }

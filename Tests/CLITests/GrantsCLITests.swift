@@ -79,11 +79,11 @@ final class GrantsCLITests: XCTestCase {
     func testARunWhoseGrantsCannotBeWrittenLeavesNothing() throws {
         try publish()
         _ = try sqlite(dir.file("g.db"), "CREATE TRIGGER refuse BEFORE INSERT ON grant_entries BEGIN SELECT RAISE(ABORT, '测试：拒绝写入'); END;")
-        let before = try sqlite(dir.file("g.db"), "SELECT (SELECT COUNT(*) FROM runs) || ' ' || (SELECT COUNT(*) FROM review_items)")
+        let before = try sqlite(dir.file("g.db"), "SELECT (SELECT COUNT(*) FROM runs) || ' ' || (SELECT COUNT(*) FROM review_items) || (SELECT COUNT(*) FROM review_segments)")
         let failed = try run(["run", "--as-of", "2026-11-27"])
         XCTAssertNotEqual(failed.status, 0, failed.stdout)
         XCTAssertTrue(failed.stderr.contains("测试：拒绝写入"), failed.stderr)
-        XCTAssertEqual(try sqlite(dir.file("g.db"), "SELECT (SELECT COUNT(*) FROM runs) || ' ' || (SELECT COUNT(*) FROM review_items)"), before)
+        XCTAssertEqual(try sqlite(dir.file("g.db"), "SELECT (SELECT COUNT(*) FROM runs) || ' ' || (SELECT COUNT(*) FROM review_items) || (SELECT COUNT(*) FROM review_segments)"), before)
         XCTAssertEqual(try sqlite(dir.file("g.db"), "SELECT COUNT(*) FROM grants"), "0\n")
         // Without the trigger the same night posts, once.
         _ = try sqlite(dir.file("g.db"), "DROP TRIGGER refuse;")

@@ -57,7 +57,8 @@ final class ReviewCLITests: XCTestCase {
         // One item's binding damaged behind the store's back: the same night does not look at it…
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [db, "UPDATE review_items SET inputs_sha256 = '\(String(repeating: "0", count: 64))' WHERE id = 1"]
+        // (Item 1 is the first entry of the first run's first segment: its 32 bytes of hash zeroed.)
+        sqlite.arguments = [db, "UPDATE review_segments SET digests = CAST(zeroblob(32) || substr(digests, 33) AS BLOB) WHERE first_item = 1"]
         try sqlite.run()
         sqlite.waitUntilExit()
         XCTAssertEqual(sqlite.terminationStatus, 0)

@@ -14,8 +14,25 @@ public struct ReviewPass: Sendable {
     struct Pending: Sendable {
         var policy: Int
         var entity: Int
-        var sha256: String
+        var digest: Digest
         var existing: Int64?
+    }
+
+    /// A SHA-256 held inline (the library's digest is not `Sendable`).
+    struct Digest: Sendable {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+        init(_ digest: SHA256.Digest) {
+            withUnsafeMutableBytes(of: &words) { out in
+                digest.withUnsafeBytes { bytes in
+                    for k in 0..<min(32, bytes.count) { out[k] = bytes[k] }
+                }
+            }
+        }
+
+        func withBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+            withUnsafeBytes(of: words, body)
+        }
     }
 
     var pending: [Pending] = []
@@ -85,13 +102,13 @@ public struct ReviewPass: Sendable {
         let hashed = ReviewInputs.withPinned(inputs, extra: bindings.map { $0?.digests ?? [] }) { pinned, digests in
             let shared = SharedDigests(pointers: digests)
             let chunk = max(1024, (work.count + 15) / 16)
-            return parallelMap((work.count + chunk - 1) / chunk) { part -> [String?] in
+            return parallelMap((work.count + chunk - 1) / chunk) { part -> [Digest?] in
                 var bytes: [UInt8] = []
                 bytes.reserveCapacity(256)
                 // Rows come policy by policy: the policy's inputs are taken once per run of rows.
                 var policy: Int32 = -1
                 var current: ReviewInputs.Pinned? = nil
-                return work[part * chunk ..< min(work.count, (part + 1) * chunk)].map { row -> String? in
+                return work[part * chunk ..< min(work.count, (part + 1) * chunk)].map { row -> Digest? in
                     if row.policy != policy {
                         policy = row.policy
                         current = pinned[Int(row.policy)]
@@ -100,19 +117,19 @@ public struct ReviewPass: Sendable {
                     guard let hasher = current else { return nil }
                     let digest = hasher.digest(Int(row.entity), using: &bytes)
                     if row.item >= 0, Self.digest(digest, equals: shared.pointers[Int(row.policy)], at: Int(row.item)) { return nil }
-                    return ResultsExport.hex(digest)
+                    return Digest(digest)
                 }
             }.joined()
         }
-        for (row, sha256) in zip(work, hashed) {
+        for (row, digest) in zip(work, hashed) {
             let index = Int(row.policy), entity = Int(row.entity)
             guard row.item >= 0, let items = bindings[index] else {
-                if opensItems, let sha256 { pass.pending.append(Pending(policy: index, entity: entity, sha256: sha256, existing: nil)) }
+                if opensItems, let digest { pass.pending.append(Pending(policy: index, entity: entity, digest: digest, existing: nil)) }
                 continue
             }
             let item = Int(row.item)
-            if let sha256 {
-                if opensItems { pass.pending.append(Pending(policy: index, entity: entity, sha256: sha256, existing: items.itemIDs[item])) }
+            if let digest {
+                if opensItems { pass.pending.append(Pending(policy: index, entity: entity, digest: digest, existing: items.itemIDs[item])) }
                 continue
             }
             guard let outcome = items.decided[item] else { continue }
@@ -141,14 +158,14 @@ public struct ReviewPass: Sendable {
         }
     }
 
-    /// The items `run` opens and rebinds (missing fields as its reasons name them); the store
-    /// writes them with the run.
-    func changes(for run: LoadedRun) -> [ReviewChange] {
+    /// The items `run` rebinds and, per policy, the items it opens (missing fields as its
+    /// reasons name them); the store writes them with the run.
+    func changes(for run: LoadedRun) -> (rebinds: [ReviewChange], openings: [ReviewOpenings]) {
         // Pending rows come policy by policy. A row's missing fields depend only on which of its
         // conditions (and whether its amount) are unknown: worked out once per such pattern, not
         // per row (a first run opens 142 k items at 1 M residents).
-        var out: [ReviewChange] = []
-        out.reserveCapacity(pending.count)
+        var rebinds: [ReviewChange] = []
+        var openings: [ReviewOpenings] = []
         var start = 0
         while start < pending.count {
             let policy = pending[start].policy
@@ -157,26 +174,35 @@ public struct ReviewPass: Sendable {
             let batch = run.result.policies[policy]
             let needsAmount = run.info[batch.policyID]?.amountFormula != nil
             let ids = run.result.populations[batch.subject]?.ids ?? []
-            var missingByPattern: [UInt64: [String]] = [:]
+            var opening = ReviewOpenings(policyID: batch.policyID, subject: batch.subject, needsAmount: needsAmount)
+            opening.reserve(end - start)
+            var missingByPattern: [UInt64: (fields: [String], code: Int64)] = [:]
             for p in pending[start..<end] {
                 var pattern: UInt64 = batch.outcomes[p.entity] == .unknown && !batch.amountKnown[p.entity] ? 1 << 63 : 0
                 for (position, bits) in batch.conditions.enumerated() where position < 63 && bits.value(at: p.entity) == .unknown {
                     pattern |= 1 << UInt64(position)
                 }
-                let missing: [String]
+                let missing: (fields: [String], code: Int64)
                 if batch.conditions.count < 63, let known = missingByPattern[pattern] {
                     missing = known
                 } else {
-                    missing = run.reasons(policy: p.policy, entity: p.entity).missing
+                    let fields = run.reasons(policy: p.policy, entity: p.entity).missing
+                    missing = (fields, opening.code(missing: fields))
                     missingByPattern[pattern] = missing
                 }
-                let kind: ReviewChange.Kind = p.existing.map { .inputsChanged(itemID: $0) }
-                    ?? .open(policyID: batch.policyID, subject: batch.subject, entityID: p.entity < ids.count ? ids[p.entity] : "")
-                out.append(ReviewChange(kind, inputsSHA256: p.sha256, missing: missing, needsAmount: needsAmount))
+                if let existing = p.existing {
+                    rebinds.append(ReviewChange(
+                        itemID: existing, inputsSHA256: p.digest.withBytes { ResultsExport.hex($0) }, missing: missing.fields, needsAmount: needsAmount
+                    ))
+                } else {
+                    let entity = p.entity < ids.count ? ids[p.entity] : ""
+                    p.digest.withBytes { _ = opening.append(entityID: entity, digest: $0, missing: missing.code) }
+                }
             }
+            if opening.count > 0 { openings.append(opening) }
             start = end
         }
-        return out
+        return (rebinds, openings)
     }
 
     /// What the store did with `changes`.

@@ -85,10 +85,12 @@ public enum BatchRun {
         var record = ledger
         record.reviewed = opensReviewItems
         var run = LoadedRun(record: record, result: result, info: infos)
-        let changes = review?.changes(for: run) ?? []
+        let changes = review?.changes(for: run) ?? (rebinds: [], openings: [])
         let plan = postsGrants && !includeDrafts ? try GrantLedger.plan(run: run, store: store) : nil
         timing?.lap("复核事项与发放台账")
-        let saved = try store.saveRun(record, reviewChanges: changes, grants: plan?.postings, resultsSHA256: hashing.digest)
+        let saved = try store.saveRun(
+            record, reviewChanges: changes.rebinds, openings: changes.openings, grants: plan?.postings, resultsSHA256: hashing.digest
+        )
         timing?.lap("保存（含等待结果哈希）")
         run.record.id = saved.runID
         run.record.resultsSHA256 = hashing.digest()

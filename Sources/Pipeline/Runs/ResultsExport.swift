@@ -1,5 +1,6 @@
 public import Evaluation
 internal import Crypto
+internal import Datasets
 internal import Foundation
 internal import Outputs
 
@@ -121,17 +122,6 @@ public enum ResultsExport {
         return hex(pipe.finish())
     }
 
-    /// Lower-case hex, from bytes (a string per byte made this a tenth of a run's review pass,
-    /// which hashes every unknown row: 142 k at 1 M residents).
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    /// Lower-case hex (`Hex.lowercase`).
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 { Hex.lowercase(digest) }
 }
