@@ -9,16 +9,24 @@ internal import GRDBSQLite
 struct TouchedKeys {
     static let limit = 200_000
     private(set) var keys: [String] = []
+    /// Each key's row (inserted, updated or retired), for reading the rows back in table order.
+    private(set) var rowids: [Int64] = []
     private(set) var overflowed = false
 
-    mutating func add(_ key: String) {
+    mutating func add(_ key: String, rowid: Int64) {
         guard !overflowed else { return }
-        if keys.count >= Self.limit { overflow() } else { keys.append(key) }
+        if keys.count >= Self.limit {
+            overflow()
+        } else {
+            keys.append(key)
+            rowids.append(rowid)
+        }
     }
 
     mutating func overflow() {
         overflowed = true
         keys = []
+        rowids = []
     }
 }
 
@@ -64,7 +72,7 @@ struct ColumnCachePatch {
         guard let keys = try blob(ColumnCache.keys).flatMap(TextListView.init) else { return }
         let holders = schema.kind == .licences ? try blob(ColumnCache.holders).flatMap(TextListView.init) : nil
         guard schema.kind != .licences || holders?.count == keys.count else { return }
-        let delta = try DeltaRows(schema: schema, fields: fields, keys: touched.keys, db)
+        let delta = try DeltaRows(schema: schema, fields: fields, touched: touched, db)
         let sources = Self.mergedOrder(keys: keys, holders: holders, delta: delta)
 
         // Each entry is written as soon as it is made (replacing the previous generation's of the
@@ -264,7 +272,8 @@ struct ColumnCachePatch {
     }
 }
 
-/// The rows an import touched, as they are now if still active: read by key.
+/// The rows an import touched, as they are now if still active: read by rowid, ascending (a
+/// walk along the table; by key through its index, 12 k rows of a 1 % night took 0.11 s).
 private struct DeltaRows {
     var touchedBytes: [[UInt8]]
     var keyBytes: [[UInt8]] = []
@@ -275,9 +284,8 @@ private struct DeltaRows {
     var values: [[Int64?]]
     var dictionary = TextDictionary()
 
-    init(schema: Schema, fields: [FieldSpec], keys touched: [String], _ db: Database) throws {
-        let unique = Array(Set(touched))
-        touchedBytes = unique.map { Array($0.utf8) }
+    init(schema: Schema, fields: [FieldSpec], touched: TouchedKeys, _ db: Database) throws {
+        touchedBytes = Set(touched.keys).map { Array($0.utf8) }
         values = Array(repeating: [], count: fields.count)
         let structure: [String] = switch schema.kind {
         case .licences: ["holder_id"]
@@ -287,12 +295,12 @@ private struct DeltaRows {
         let columns = ([schema.key.name] + structure + fields.map(\.name)).map(ColumnMapping.quote).joined(separator: ", ")
         let statement = try db.makeStatement(sql: """
             SELECT \(columns) FROM \(ColumnMapping.quote(schema.kind.rawValue))
-            WHERE \(ColumnMapping.quote(schema.key.name)) = ? AND active = 1
+            WHERE rowid = ? AND active = 1
             """)
         let handle = statement.sqliteStatement
         let cells = fields.map { CellKind($0.type) }
-        for key in unique {
-            try statement.setArguments([key])
+        for rowid in Set(touched.rowids).sorted() {
+            sqlite3_bind_int64(handle, 1, rowid)
             defer { sqlite3_reset(handle) }
             let code = sqlite3_step(handle) & 0xFF
             guard code == SQLITE_ROW else {
@@ -301,7 +309,8 @@ private struct DeltaRows {
                 }
                 continue  // retired
             }
-            keyBytes.append(Array((PartReader.text(handle, 0) ?? key).utf8))
+            guard let key = PartReader.text(handle, 0) else { continue }  // the key column is NOT NULL
+            keyBytes.append(Array(key.utf8))
             switch schema.kind {
             case .licences:
                 holderBytes.append(PartReader.text(handle, 1).map { Array($0.utf8) })

@@ -142,7 +142,7 @@ public final class ImportWriter {
         let unseen = stored.unseenActive(seen)
         let retire = try db.makeStatement(sql: "UPDATE \(table) SET active = 0, last_import_id = ? WHERE rowid = ?")
         for (rowid, key) in unseen {
-            touched.add(key)
+            touched.add(key, rowid: rowid)
             try recordChange.execute(arguments: [schema.kind.rawValue, key, "active", "是", "否", importID])
             try retire.execute(arguments: [importID, rowid])
         }
@@ -205,7 +205,7 @@ public final class ImportWriter {
             arguments.append(fingerprint.databaseValue)
             arguments.append(rawFingerprint.databaseValue)
             try insert.execute(arguments: StatementArguments(arguments))
-            touched.add(keyText)
+            touched.add(keyText, rowid: db.lastInsertedRowID)
             return .inserted
         }
         try selectByRowID.setArguments([existing.rowid])
@@ -243,7 +243,7 @@ public final class ImportWriter {
         arguments.append(rawFingerprint.databaseValue)
         arguments.append(existing.rowid.databaseValue)
         try update.execute(arguments: StatementArguments(arguments))
-        touched.add(keyText)
+        touched.add(keyText, rowid: existing.rowid)
         return .updated
     }
 
