@@ -52,6 +52,7 @@ struct TextListBuilder {
     private var nulls: [UInt64] = []
     private var text: [UInt8] = []
     private var count = 0
+    private var width = TextListLayout.Width()
 
     init(capacity: Int, bytes: Int) {
         offsets.reserveCapacity(capacity + 1)
@@ -61,6 +62,7 @@ struct TextListBuilder {
     mutating func append<Bytes: Collection<UInt8>>(_ bytes: Bytes?) {
         if count & 63 == 0 { nulls.append(0) }
         if let bytes { text.append(contentsOf: bytes) } else { nulls[count >> 6] |= 1 << UInt64(count & 63) }
+        width.add(bytes.map { _ in text.count - Int(offsets[count]) })
         offsets.append(UInt64(text.count))
         count += 1
     }
@@ -74,6 +76,7 @@ struct TextListBuilder {
         for row in range {
             if count & 63 == 0 { nulls.append(0) }
             if view.isNull(row) { nulls[count >> 6] |= 1 << UInt64(count & 63) }
+            width.add(view.isNull(row) ? nil : view.offset(row + 1) - view.offset(row))
             offsets.append(base &+ UInt64(view.offset(row + 1)))
             count += 1
         }
@@ -81,6 +84,14 @@ struct TextListBuilder {
 
     var encoded: [UInt8] {
         var out = ByteSink()
+        if let fixed = width.fixed {
+            out.bytes.reserveCapacity(17 + text.count)
+            out.byte(ColumnCacheCodec.format)
+            out.u64(UInt64(count) | TextListLayout.fixedFlag)
+            out.u64(UInt64(fixed))
+            out.bytes.append(contentsOf: text)
+            return out.bytes
+        }
         out.bytes.reserveCapacity(9 + offsets.count * 8 + nulls.count * 8 + text.count)
         out.byte(ColumnCacheCodec.format)
         out.u64(UInt64(count))

@@ -46,6 +46,13 @@ final class ColumnCacheTests: XCTestCase {
     func testARunReadsTheCacheUntilAnImportChangesTheData() throws {
         let s = try setUp("c.db")
         let first = try s.run()
+        // 身份证号 all of one length: the cached key list keeps no offsets (format byte, count,
+        // width, then the bytes: `ColumnCacheCodec`'s fixed-width text list).
+        s.store.finishBackgroundWrites()
+        XCTAssertEqual(try SQLiteShell.run(s.store.path, """
+            SELECT length(data) - 17 - 18 * (SELECT count(*) FROM residents WHERE active = 1)
+            FROM column_cache WHERE kind = 'residents' AND name = ':key'
+            """), "0\n")
         // Behind the store's back (no import): a cached load cannot see this, a table read would.
         try s.sql("UPDATE residents SET birth_date = NULL, disability_level = NULL; UPDATE licences SET expiry_date = '2000-01-01'")
         let cached = try s.run()
