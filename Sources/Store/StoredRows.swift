@@ -55,8 +55,9 @@ public final class StoredRowTable: Sendable {
 
     /// One scan of `table` (rowid order) reading its key, fingerprints and active flag. A large
     /// table is scanned in two halves at once, the upper one on a read-only connection of its own
-    /// (WAL: it sees the table as it was committed, which is what this import starts from; the
-    /// import has written nothing to the table yet). At 1 M residents the scan was 0.5 s before
+    /// (it sees the table as it was committed, which is what this import starts from: the WAL
+    /// snapshot, or under the rollback journal an import alone uses, the file, where nothing of
+    /// this import's transaction is written yet). At 1 M residents the scan was 0.5 s before
     /// any record could be read.
     init(table: String, keyColumn: String, db: Database) throws {
         let capacity = try Int.fetchOne(db, sql: "SELECT max(rowid) FROM \(table)") ?? 0
@@ -66,7 +67,7 @@ public final class StoredRowTable: Sendable {
             """
         let middle = Int64(capacity / 2)
         var upper: BackgroundTask<Part>?
-        if capacity >= 200_000, let path = Self.path(db), try Self.walMode(db) {
+        if capacity >= 200_000, let path = Self.path(db) {
             upper = BackgroundTask { try Self.scan(path: path, sql: sql, from: middle, to: Int64.max, table: table) }
         }
         var rows = Part()
@@ -165,10 +166,6 @@ public final class StoredRowTable: Sendable {
         guard let name = sqlite3_db_filename(db.sqliteConnection, "main") else { return nil }
         let path = String(cString: name)
         return path.isEmpty ? nil : path
-    }
-
-    private static func walMode(_ db: Database) throws -> Bool {
-        try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() == "wal"
     }
 
     public var count: Int { rows.count }
