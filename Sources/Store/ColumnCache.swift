@@ -119,9 +119,7 @@ struct ColumnCache: Sendable {
             out.append(Entry(kind: kind, generation: generation, name: name, bytes: ColumnCacheCodec.encode(texts: list)))
         }
         for (name, values) in integers {
-            let validity = [UInt64](repeating: ~0, count: (values.count + 63) >> 6)
-            let bytes = ColumnCacheCodec.encode(values: values, validity: validity, count: values.count, kind: 0)
-            out.append(Entry(kind: kind, generation: generation, name: name, bytes: bytes))
+            out.append(Entry(kind: kind, generation: generation, name: name, bytes: ColumnCacheCodec.encode(present: values, kind: 0)))
         }
         return out
     }

@@ -60,6 +60,12 @@ enum ColumnCacheCodec {
         return out.bytes
     }
 
+    /// `values` with every row present (indexes, codes: nothing missing to mark).
+    static func encode(present values: [Int64], kind: UInt8, dictionary: [String]? = nil) -> [UInt8] {
+        let validity = [UInt64](repeating: ~0, count: (values.count + 63) >> 6)
+        return encode(values: values, validity: validity, count: values.count, kind: kind, dictionary: dictionary)
+    }
+
     struct IntegerColumn {
         var kind: UInt8
         var values: [Int64]

@@ -225,10 +225,7 @@ struct ColumnCachePatch {
             index = HouseholdIndex(rows, isHead: isHead) { $0 }
         }
         var entries: [(String, [UInt8])] = [(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))]
-        for (name, values) in index.cacheIntegers {
-            let validity = [UInt64](repeating: ~0, count: (values.count + 63) >> 6)
-            entries.append((name, ColumnCacheCodec.encode(values: values, validity: validity, count: values.count, kind: 0)))
-        }
+        for (name, values) in index.cacheIntegers { entries.append((name, ColumnCacheCodec.encode(present: values, kind: 0))) }
         entries.append((HouseholdIndex.relationsEntry, relations))
         return entries
     }

@@ -242,20 +242,12 @@ struct PartReader: Sendable {
         }
         let dictionary = dictionary, index = households
         pending.append {
-            Self.residentEntries(cache, table: table, dictionary: dictionary, keys: keys, households: index, relations: relations)
+            cache.entries(table, dictionary: dictionary, texts: index.cacheTexts(keys: keys), integers: index.cacheIntegers)
+                // Each row's relation, which no run reads: an import patching the entries
+                // recomputes the households' heads from it.
+                + cache.entry(HouseholdIndex.relationsEntry, bytes: ColumnCacheCodec.encode(codedTexts: relations))
         }
         return ResidentRows(keys: keys, table: table, households: households)
-    }
-
-    /// The residents' cache entries: their fields, keys and household index, and each row's
-    /// relation, which no run reads: an import patching the entries recomputes the households'
-    /// heads from it.
-    static func residentEntries(
-        _ cache: ColumnCache, table: ColumnTable, dictionary: TextDictionary, keys: [String], households: HouseholdIndex,
-        relations: [String?]
-    ) -> [ColumnCache.Entry] {
-        cache.entries(table, dictionary: dictionary, texts: households.cacheTexts(keys: keys), integers: households.cacheIntegers)
-            + cache.entry(HouseholdIndex.relationsEntry, bytes: ColumnCacheCodec.encode(codedTexts: relations))
     }
 
     /// Rows (`0..<groups.count`) grouped by their group, in row order within a group.

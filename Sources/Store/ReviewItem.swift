@@ -118,7 +118,7 @@ public struct PolicyReviewBindings: Sendable {
     }
 
     /// Writes the 32 bytes of a SHA-256 given in 64 hex digits at `start`; false for anything else.
-    static func decode(hex: UnsafeRawBufferPointer, into bytes: inout [UInt8], at start: Int) -> Bool {
+    private static func decode(hex: UnsafeRawBufferPointer, into bytes: inout [UInt8], at start: Int) -> Bool {
         guard hex.count == 64 else { return false }
         func nibble(_ c: UInt8) -> UInt8? {
             switch c {

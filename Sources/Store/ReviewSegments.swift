@@ -73,10 +73,7 @@ struct ReviewSegment {
 
     /// Stores `openings` as a segment whose items are `firstItem...`.
     static func insert(_ openings: ReviewOpenings, firstItem: Int64, run: Int64, at now: String, _ db: Database) throws {
-        let missing = ColumnCacheCodec.encode(
-            values: openings.missing, validity: [UInt64](repeating: ~0, count: (openings.count + 63) >> 6), count: openings.count, kind: 4,
-            dictionary: openings.missingLists
-        )
+        let missing = ColumnCacheCodec.encode(present: openings.missing, kind: 4, dictionary: openings.missingLists)
         try db.execute(
             sql: "INSERT INTO review_segments (\(Self.columns), count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [

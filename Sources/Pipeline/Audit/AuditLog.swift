@@ -1,4 +1,5 @@
 internal import Crypto
+internal import Datasets
 internal import Foundation
 public import Store
 
@@ -72,7 +73,7 @@ public struct AuditLog: Sendable {
             String(entry.id), entry.at, entry.operatorName, entry.command, entry.scope, entry.entity, entry.purpose,
             entry.unmasked ? "1" : "0", entry.previousHash,
         ].map(field).joined()
-        return ResultsExport.hex(SHA256.hash(data: Data(canonical.utf8)))
+        return Hex.lowercase(SHA256.hash(data: Data(canonical.utf8)))
     }
 }
 

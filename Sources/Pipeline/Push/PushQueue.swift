@@ -88,6 +88,6 @@ public enum PushQueue {
     /// SHA-256 (hex) of the payee, the channel, the night and the sorted item keys, one per line.
     public static func digestKey(payee: String, channel: String, night: String, items: [PushItem]) -> String {
         let text = ([payee, channel, night] + items.map(\.key).sorted()).joined(separator: "\n")
-        return ResultsExport.hex(SHA256.hash(data: Array(text.utf8)))
+        return Hex.lowercase(SHA256.hash(data: Array(text.utf8)))
     }
 }

@@ -192,11 +192,15 @@ public struct ReviewPass: Sendable {
                 }
                 if let existing = p.existing {
                     rebinds.append(ReviewChange(
-                        itemID: existing, inputsSHA256: p.digest.withBytes { ResultsExport.hex($0) }, missing: missing.fields, needsAmount: needsAmount
+                        itemID: existing, inputsSHA256: p.digest.withBytes { Hex.lowercase($0) }, missing: missing.fields, needsAmount: needsAmount
                     ))
                 } else {
                     let entity = p.entity < ids.count ? ids[p.entity] : ""
-                    p.digest.withBytes { _ = opening.append(entityID: entity, digest: $0, missing: missing.code) }
+                    // Population ids ascend and are unique: an item that cannot be appended would be
+                    // an unknown left without review in silence — stop instead.
+                    guard p.digest.withBytes({ opening.append(entityID: entity, digest: $0, missing: missing.code) }) else {
+                        preconditionFailure("人工复核：政策 \(batch.policyID) 的对象编号 \(entity) 不在升序中，无法开立复核事项")
+                    }
                 }
             }
             if opening.count > 0 { openings.append(opening) }

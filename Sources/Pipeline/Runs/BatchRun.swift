@@ -259,7 +259,7 @@ public enum BatchRun {
         var hasher = SHA256()
         hasher.update(data: Array((subject + "\n").utf8))
         ids.joined.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return ResultsExport.hex(hasher.finalize())
+        return Hex.lowercase(hasher.finalize())
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -119,9 +119,7 @@ public enum ResultsExport {
     static func sha256(_ result: BatchResult, ids: [String: IDBytes]) -> String {
         let pipe = HashPipe()
         csv(result, all: true, policies: nil, outcomes: nil, ids: ids, exchange: pipe.exchange) { pipe.push($0) }
-        return hex(pipe.finish())
+        return Hex.lowercase(pipe.finish())
     }
 
-    /// Lower-case hex (`Hex.lowercase`).
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 { Hex.lowercase(digest) }
 }

@@ -1,4 +1,5 @@
 internal import Crypto
+internal import Datasets
 internal import Ingest
 
 /// The lines of a results file, streamed (one chunk and one line in memory whatever the size),
@@ -48,7 +49,7 @@ final class ResultsFileLines {
 
     /// The SHA-256 of every byte read (call after the last line).
     func sha256() -> String {
-        ResultsExport.hex(hasher.finalize())
+        Hex.lowercase(hasher.finalize())
     }
 
     private func refill() throws {
