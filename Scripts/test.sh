@@ -14,7 +14,7 @@ bin=$(swift build --show-bin-path)/mianshen
 "$bin" rules check Rules
 "$bin" rules test Rules
 
-# A real import killed with SIGKILL at several moments leaves the store as it was (issue 14).
+# A real import, and a run, killed with SIGKILL at several moments leave the store as it was (issues 14, 10).
 Scripts/check-import-kill.sh "$bin"
 # The fixtures' applications, each checked with xmllint against Rules/forms/applications.xsd.
 Scripts/check-applications.sh "$bin"

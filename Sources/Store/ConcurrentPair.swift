@@ -2,18 +2,16 @@ internal import Datasets
 
 /// Two pieces of work of different result types at once (`parallelMap` over two tasks).
 enum ConcurrentPair {
-    private enum Either<A: Sendable, B: Sendable>: Sendable {
-        case first(A), second(B)
-    }
-
+    /// `second` on a thread of its own while `first` runs on the caller's. Not one
+    /// `concurrentPerform` of two: work either side spreads over the cores itself
+    /// (`parallelMap`), and a `concurrentPerform` nested in another runs on one thread only.
     static func run<A: Sendable, B: Sendable>(
-        _ first: @Sendable () throws -> A, _ second: @Sendable () throws -> B
+        _ first: @Sendable () throws -> A, _ second: @escaping @Sendable () throws -> B
     ) throws -> (A, B) {
-        let results = try parallelMap(2) { index -> Either<A, B> in index == 0 ? .first(try first()) : .second(try second()) }
-        guard case .first(let a) = results[0], case .second(let b) = results[1] else {
-            throw StoreError("装载数据列失败：并行读取未完成")
-        }
-        return (a, b)
+        let other = BackgroundTask(second)
+        let a = Result { try first() }
+        let b = try other.value()
+        return (try a.get(), b)
     }
 }
 

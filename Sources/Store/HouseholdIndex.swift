@@ -122,7 +122,7 @@ struct HouseholdIndex {
 
     /// Read back from the cache; nil if an entry is missing or inconsistent.
     init?(cached hit: ColumnCache.Hit) {
-        guard let ids = hit.texts[Self.idsEntry], let keys = hit.texts[ColumnCache.keys] else { return nil }
+        guard let ids = hit.texts[Self.idsEntry], let keys = hit.strings[ColumnCache.keys] else { return nil }
         let arrays = Self.cacheIntegers.map { hit.integers[$0] }
         guard let of = arrays[0], let heads = arrays[1], let order = arrays[2], of.count == keys.count,
               heads.count == ids.count, order.count == ids.count,

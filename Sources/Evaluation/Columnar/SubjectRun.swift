@@ -81,12 +81,16 @@ final class BatchOutputs: @unchecked Sendable {
     }
 
     func batches(policies: [CompiledPolicy], subject: String, asOf: Day) -> [PolicyBatch] {
-        func bits(_ p: UnsafeMutablePointer<UInt64>) -> Bitset {
+        @Sendable func bits(_ p: UnsafeMutablePointer<UInt64>) -> Bitset {
             Bitset(count: count, words: Array(UnsafeBufferPointer(start: p, count: words)))
         }
-        var shared: [Int: (Bitset, Bitset)] = [:]
-        for (node, k) in known { if let t = truth[node] { shared[node] = (bits(k), bits(t)) } }
-        return policies.enumerated().map { index, policy in
+        var bitsets: [Int: (Bitset, Bitset)] = [:]
+        for (node, k) in known { if let t = truth[node] { bitsets[node] = (bits(k), bits(t)) } }
+        let shared = bitsets
+        // Policy by policy on every core: ten million outcomes copied one by one on one core were
+        // 40 ms of every run at 1 M residents, with the other core idle.
+        return parallelMap(policies.count) { index in
+            let policy = policies[index]
             var conditions: [ConditionBits] = []
             if let validity = policy.validity {
                 let inForce = validity.from <= asOf && asOf <= validity.to

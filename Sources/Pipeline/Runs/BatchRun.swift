@@ -62,6 +62,10 @@ public enum BatchRun {
         let prefetch = BackgroundTask { try store.reviewBindings(policies: ids, decidedOnly: predicted) }
         var output = try engine.evaluate(policies: policies, program: program, store: store, asOf: asOf, progress: progress, timing: timing)
         var result = output.result
+        // The populations are what they will be saved as: their ids' bytes and hashes are made
+        // beside the review pass, which leaves a core idle while it matches unknowns with items.
+        let populations = result.populations
+        let digests = BackgroundTask { PopulationDigests(populations) }
         let inputs = try currentInputs(store)
         let verified = holds(inputs)
         var review = try reviewPass(
@@ -79,7 +83,7 @@ public enum BatchRun {
         let hashes = Dictionary(uniqueKeysWithValues: entries.map { ($0.policy.id, $0.sha256) })
         let (ledger, hashing) = deferredLedgerRecord(
             result, infos: infos, hashes: hashes, started: started, engine: engine.engineVersion, includeDrafts: includeDrafts,
-            rulesSHA256: rulesSHA256, inputs: inputs
+            rulesSHA256: rulesSHA256, inputs: inputs, populations: try digests.value()
         )
         timing?.lap("编码（结果哈希在后台）")
         var record = ledger
@@ -121,23 +125,16 @@ public enum BatchRun {
     /// for both hashes. `hashes`: the policies' content hashes by id.
     static func deferredLedgerRecord(
         _ decided: BatchResult, infos: [String: RunPolicyInfo], hashes: [String: String], started: Date, engine: String,
-        includeDrafts: Bool, rulesSHA256: String, inputs: [RunInput]
+        includeDrafts: Bool, rulesSHA256: String, inputs: [RunInput], populations digests: PopulationDigests? = nil
     ) -> (record: RunRecord, hashing: BackgroundTask<String>) {
-        let subjects = decided.populations.keys.sorted()
-        let idBytes = Dictionary(uniqueKeysWithValues: zip(subjects, parallelMap(subjects.count) { i in
-            IDBytes(decided.populations[subjects[i]]?.ids ?? [])
-        }))
+        let populations = digests ?? PopulationDigests(decided.populations)
+        let idBytes = populations.idBytes
         let hashing = BackgroundTask { ResultsExport.sha256(decided, ids: idBytes) }
-        let tasks = subjects.count + decided.policies.count
-        let encoded = parallelMap(tasks) { task -> (policy: RunPolicy?, hash: String?) in
-            if task < subjects.count {
-                let subject = subjects[task]
-                return (nil, populationSHA256(subject, idBytes[subject] ?? IDBytes([])))
-            }
-            let batch = decided.policies[task - subjects.count]
-            return (runPolicy(batch, info: infos[batch.policyID], sha256: hashes[batch.policyID] ?? ""), nil)
+        let policies = parallelMap(decided.policies.count) { index in
+            let batch = decided.policies[index]
+            return runPolicy(batch, info: infos[batch.policyID], sha256: hashes[batch.policyID] ?? "")
         }
-        let populationHashes = Dictionary(uniqueKeysWithValues: zip(subjects, encoded[0..<subjects.count].map { $0.hash ?? "" }))
+        let populationHashes = populations.hashes
         let record = RunRecord(
             asOf: decided.asOf.description, startedAt: timestamp(started), finishedAt: timestamp(Date()),
             engine: engine, includeDrafts: includeDrafts, rulesSHA256: rulesSHA256, inputs: inputs,
@@ -148,7 +145,7 @@ public enum BatchRun {
                     joinedIDs: idBytes[population.subject].map { Array($0.joined) }
                 )
             },
-            policies: encoded.compactMap(\.policy)
+            policies: policies
         )
         return (record, hashing)
     }
@@ -255,6 +252,22 @@ public enum BatchRun {
     }
 
     /// SHA-256 of the subject and its ids, one per line (no trailing line end).
+    /// Each population's ids as bytes (for the results hash and the stored lists) and its hash.
+    struct PopulationDigests: Sendable {
+        var idBytes: [String: IDBytes]
+        var hashes: [String: String]
+
+        init(_ populations: [String: BatchPopulation]) {
+            let subjects = populations.keys.sorted()
+            let made = parallelMap(subjects.count) { i -> (IDBytes, String) in
+                let bytes = IDBytes(populations[subjects[i]]?.ids ?? [])
+                return (bytes, BatchRun.populationSHA256(subjects[i], bytes))
+            }
+            idBytes = Dictionary(uniqueKeysWithValues: zip(subjects, made.map(\.0)))
+            hashes = Dictionary(uniqueKeysWithValues: zip(subjects, made.map(\.1)))
+        }
+    }
+
     static func populationSHA256(_ subject: String, _ ids: IDBytes) -> String {
         var hasher = SHA256()
         hasher.update(data: Array((subject + "\n").utf8))

@@ -44,6 +44,15 @@ final class LineBuffer {
         count += bytes.count
     }
 
+    /// Two runs of bytes, one after the other, with one check for room (a results row: its id,
+    /// then what follows the id).
+    func append(_ first: UnsafePointer<UInt8>, count firstCount: Int, then second: UnsafePointer<UInt8>, count secondCount: Int) {
+        reserve(firstCount + secondCount)
+        (storage + count).update(from: first, count: firstCount)
+        (storage + count + firstCount).update(from: second, count: secondCount)
+        count += firstCount + secondCount
+    }
+
     func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }
@@ -109,6 +118,12 @@ struct IDBytes: Sendable {
     /// The id's bytes (without its line end).
     func range(_ index: Int) -> Range<Int> { offsets[index]..<(offsets[index + 1] - 1) }
     func length(_ index: Int) -> Int { offsets[index + 1] - offsets[index] - 1 }
+
+    /// The bytes and the offsets (`count + 1` of them; each id ends one byte before the next
+    /// offset, at its line end), for loops over millions of ids.
+    func withUnsafeBuffers<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { bytes in try offsets.withUnsafeBufferPointer { try body(bytes, $0) } }
+    }
 
     /// The ids one per line, without the last line end.
     var joined: ArraySlice<UInt8> { bytes[0..<max(0, bytes.count - 1)] }

@@ -75,12 +75,12 @@ public enum ResultsExport {
         ids known: [String: IDBytes], exchange: ((UnsafeMutablePointer<UInt8>, Int) -> UnsafeMutablePointer<UInt8>)? = nil,
         _ write: (UnsafeRawBufferPointer) -> Void
     ) {
-        var included = [Bool](repeating: false, count: 256)
-        var codes = [[UInt8]](repeating: [], count: 256)
-        for outcome in BatchOutcome.allCases {
-            included[Int(outcome.rawValue)] = (all || outcome != .ineligible) && (outcomes?.contains(outcome) ?? true)
-            codes[Int(outcome.rawValue)] = Array(("," + outcome.code + ",").utf8)
+        var included: UInt32 = 0
+        for outcome in BatchOutcome.allCases
+        where (all || outcome != .ineligible) && (outcomes?.contains(outcome) ?? true) {
+            included |= 1 << UInt32(outcome.rawValue)
         }
+        let withAmount: UInt32 = 1 << UInt32(BatchOutcome.eligible.rawValue) | 1 << UInt32(BatchOutcome.overBudget.rawValue)
         withoutActuallyEscaping(write) { write in
             let out = LineBuffer(write, exchange: exchange)
             out.append(Array((header + "\n").utf8))
@@ -91,19 +91,37 @@ public enum ResultsExport {
                 if let wanted, !wanted.contains(batch.policyID) { continue }
                 let ids = idBytes[batch.subject] ?? IDBytes(result.populations[batch.subject]?.ids ?? [])
                 idBytes[batch.subject] = ids
-                let policy = Array(("," + batch.policyID).utf8)
-                ids.bytes.withUnsafeBufferPointer { idBuffer in
-                    for entity in 0..<ids.count {
-                        let raw = Int(batch.outcomes[entity].rawValue)
-                        guard included[raw] else { continue }
-                        out.reserve(ids.length(entity) + policy.count + 32)
-                        out.append(UnsafeBufferPointer(rebasing: idBuffer[ids.range(entity)]))
-                        out.append(policy)
-                        out.append(codes[raw])
-                        if raw == Int(BatchOutcome.eligible.rawValue) || raw == Int(BatchOutcome.overBudget.rawValue) {
-                            out.appendYuan(batch.amountFen[entity])
+                // What follows the id, per outcome: ",POLICY,code," and, where no amount
+                // follows, the line end; one copy per row (the rows of a run number millions).
+                var tails: [UInt8] = [], tailStart = [Int](repeating: 0, count: 33)
+                for raw in 0..<32 {
+                    tailStart[raw] = tails.count
+                    if let outcome = BatchOutcome(rawValue: UInt8(raw)) {
+                        tails += Array(",\(batch.policyID),\(outcome.code),".utf8)
+                        if withAmount & 1 << UInt32(raw) == 0 { tails.append(0x0A) }
+                    }
+                }
+                tailStart[32] = tails.count
+                ids.withUnsafeBuffers { idBuffer, offsets in
+                    batch.outcomes.withUnsafeBufferPointer { outcomes in
+                        batch.amountFen.withUnsafeBufferPointer { fen in
+                            tails.withUnsafeBufferPointer { tails in
+                                guard let idBase = idBuffer.baseAddress, let tailBase = tails.baseAddress else { return }
+                                for entity in 0..<min(outcomes.count, offsets.count - 1) {
+                                    let raw = Int(outcomes[entity].rawValue)
+                                    guard included & 1 << UInt32(raw) != 0 else { continue }
+                                    let start = offsets[entity]
+                                    out.append(
+                                        idBase + start, count: offsets[entity + 1] - 1 - start,
+                                        then: tailBase + tailStart[raw], count: tailStart[raw + 1] - tailStart[raw]
+                                    )
+                                    if withAmount & 1 << UInt32(raw) != 0 {
+                                        out.appendYuan(fen[entity])
+                                        out.append(0x0A)
+                                    }
+                                }
+                            }
                         }
-                        out.append(0x0A)
                     }
                 }
             }

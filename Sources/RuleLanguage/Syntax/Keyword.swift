@@ -62,16 +62,22 @@ public enum Keyword: String, CaseIterable, Sendable {
         }
     }
 
-    /// The keyword a word spells, in Chinese or English.
+    /// The keyword a word spells, in Chinese or English (any case). The lexer asks this of every
+    /// word of every rule file: one table look-up, not a comparison with each keyword.
     public init?(word: String) {
-        if let keyword = Keyword(rawValue: word) {
+        if let keyword = Self.spellings[word] {
             self = keyword
-        } else if let keyword = Keyword.allCases.first(where: { $0.english == word.lowercased() }) {
+        } else if word.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }),
+                  let keyword = Self.spellings[word.lowercased()] {
             self = keyword
         } else {
             return nil
         }
     }
+
+    private static let spellings: [String: Keyword] = Dictionary(
+        allCases.flatMap { [($0.rawValue, $0), ($0.english, $0)] }, uniquingKeysWith: { first, _ in first }
+    )
 
     /// Keywords that begin a line inside a policy.
     public static let policyLines: [Keyword] = [
