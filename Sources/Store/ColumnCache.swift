@@ -27,8 +27,9 @@ struct ColumnCache: Sendable {
     /// What a read found: the requested fields as a table, and the structure entries asked for.
     struct Hit {
         var table: ColumnTable
-        /// Keys and holders (`keys`, `holders`).
+        /// Keys and holders (`keys`, `holders`), and the same as bytes.
         var strings: [String: [String]]
+        var idBytes: [String: IDBytes] = [:]
         var texts: [String: [String?]]
         var integers: [String: [Int64]]
     }
@@ -89,19 +90,22 @@ struct ColumnCache: Sendable {
                     return ColumnCacheCodec.decodeIntegers(bytes).map { .integers($0) } ?? .damaged
                 }
                 if name == Self.keys || name == Self.holders {
-                    return ColumnCacheCodec.decodeStrings(bytes).map { .strings($0) } ?? .damaged
+                    return ColumnCacheCodec.decodeStrings(bytes).map { .strings($0.strings, $0.ids) } ?? .damaged
                 }
                 return ColumnCacheCodec.decodeTexts(bytes).map { .texts($0) } ?? .damaged
             }
         }
         var strings: [String: [String]] = [:]
+        var idBytes: [String: IDBytes] = [:]
         var texts: [String: [String?]] = [:]
         var integers: [String: [Int64]] = [:]
         var columns: [(entry: String, column: ColumnCacheCodec.IntegerColumn)] = []
         for (entry, value) in zip(entries, decoded) {
             switch value {
             case .damaged: return nil
-            case .strings(let list): strings[entry.name] = list
+            case .strings(let list, let ids):
+                strings[entry.name] = list
+                idBytes[entry.name] = ids
             case .texts(let list): texts[entry.name] = list
             case .integers(let column) where fields[entry.name] != nil: columns.append((entry.name, column))
             case .integers(let column): integers[entry.name] = column.values
@@ -141,13 +145,13 @@ struct ColumnCache: Sendable {
             guard let column else { return nil }
             table[column.name] = column
         }
-        return Hit(table: ColumnTable(count: rows, columns: table), strings: strings, texts: texts, integers: integers)
+        return Hit(table: ColumnTable(count: rows, columns: table), strings: strings, idBytes: idBytes, texts: texts, integers: integers)
     }
 
     /// One cache entry decoded.
     private enum Decoded: Sendable {
         case integers(ColumnCacheCodec.IntegerColumn)
-        case strings([String])
+        case strings([String], IDBytes?)
         case texts([String?])
         case damaged
     }

@@ -105,7 +105,7 @@ struct ColumnParts {
         dictionary = merged
         if reader.generations[.licences] != nil { licences.table = licences.table.recoded(codes) }
         if reader.generations[.enterprises] != nil, let rows = enterprises {
-            enterprises = EnterpriseRows(keys: rows.keys, table: rows.table.recoded(codes))
+            enterprises = EnterpriseRows(keys: rows.keys, table: rows.table.recoded(codes), keyBytes: rows.keyBytes)
         }
     }
 
@@ -120,7 +120,7 @@ struct ColumnParts {
             enterprises.map { rows in
                 SubjectColumns(
                     subject: "企业", ids: rows.keys, fields: rows.table, members: .empty(count: rows.keys.count),
-                    licences: licencesKnown ? PartReader.join(rows.keys, holders) : nil
+                    licences: licencesKnown ? PartReader.join(rows.keys, holders) : nil, idBytes: rows.keyBytes
                 )
             }
         }
@@ -133,7 +133,8 @@ struct ColumnParts {
             )
             let (people, families) = try ConcurrentPair.run({ () -> (SubjectColumns?, SubjectColumns?) in
                 let people = request.subjects.contains("居民") ? SubjectColumns(
-                    subject: "居民", ids: rows.keys, fields: rows.table, members: grouped.gathering(index.householdOf), licences: own
+                    subject: "居民", ids: rows.keys, fields: rows.table, members: grouped.gathering(index.householdOf), licences: own,
+                    idBytes: rows.keyBytes
                 ) : nil
                 return (people, firms())
             }, { () -> SubjectColumns? in
@@ -161,6 +162,8 @@ struct ResidentRows: Sendable {
     var keys: [String]
     var table: ColumnTable
     var households: HouseholdIndex
+    /// `keys` as bytes, when read from the column cache.
+    var keyBytes: IDBytes? = nil
 }
 
 struct LicenceRows: Sendable {
@@ -172,6 +175,8 @@ struct LicenceRows: Sendable {
 struct EnterpriseRows: Sendable {
     var keys: [String]
     var table: ColumnTable
+    /// `keys` as bytes, when read from the column cache.
+    var keyBytes: IDBytes? = nil
 }
 
 /// Reads kinds of record in one snapshot, from the column cache or the tables, with its own
@@ -197,7 +202,7 @@ struct PartReader: Sendable {
         let cache = try ColumnCache(kind: .enterprises, schema: schema, request: request, db)
         generations[.enterprises] = cache.generation
         if let hit = try cache.read([ColumnCache.keys], into: &dictionary, db), let keys = hit.strings[ColumnCache.keys] {
-            return EnterpriseRows(keys: keys, table: hit.table)
+            return EnterpriseRows(keys: keys, table: hit.table, keyBytes: hit.idBytes[ColumnCache.keys])
         }
         let read = try read(schema, extra: [], db)
         let dictionary = dictionary
@@ -227,7 +232,7 @@ struct PartReader: Sendable {
         let structure = [ColumnCache.keys] + HouseholdIndex.cacheTexts + HouseholdIndex.cacheIntegers
         if let hit = try cache.read(structure, into: &dictionary, db), let keys = hit.strings[ColumnCache.keys],
            let households = HouseholdIndex(cached: hit) {
-            return ResidentRows(keys: keys, table: hit.table, households: households)
+            return ResidentRows(keys: keys, table: hit.table, households: households, keyBytes: hit.idBytes[ColumnCache.keys])
         }
         // 户号 packed into integers when they fit (they do: H + 15 digits), else as text.
         let packedRead = try read(schemas.residents, extra: ["household_id", "relation"], db, packing: 0)

@@ -118,13 +118,19 @@ public struct SubjectColumns: Sendable {
     public var fields: ColumnTable
     public var members: RelatedRows
     public var licences: RelatedRows?
+    /// `ids` as bytes when the loader had them so (the column cache): the run's hashes and
+    /// stored lists are made from these rather than from a million strings.
+    public var idBytes: IDBytes?
 
-    public init(subject: String, ids: [String], fields: ColumnTable, members: RelatedRows, licences: RelatedRows?) {
+    public init(
+        subject: String, ids: [String], fields: ColumnTable, members: RelatedRows, licences: RelatedRows?, idBytes: IDBytes? = nil
+    ) {
         self.subject = subject
         self.ids = ids
         self.fields = fields
         self.members = members
         self.licences = licences
+        self.idBytes = idBytes.flatMap { $0.count == ids.count ? $0 : nil }
     }
 }
 

@@ -25,13 +25,20 @@ public struct BatchPopulation: Sendable, Equatable {
     public var subject: String
     /// 身份证号 for 居民, 户号 (household_id) for 家庭, 统一社会信用代码 for 企业; ascending.
     public var ids: [String]
+    /// `ids` as bytes, when the columns came with them (not part of equality: the same ids).
+    public var idBytes: IDBytes?
 
-    public init(subject: String, ids: [String]) {
+    public init(subject: String, ids: [String], idBytes: IDBytes? = nil) {
         self.subject = subject
         self.ids = ids
+        self.idBytes = idBytes.flatMap { $0.count == ids.count ? $0 : nil }
     }
 
     public var count: Int { ids.count }
+
+    public static func == (lhs: BatchPopulation, rhs: BatchPopulation) -> Bool {
+        lhs.subject == rhs.subject && lhs.ids == rhs.ids
+    }
 }
 
 /// The outcome of one (entity, policy): the codes of the results contract.

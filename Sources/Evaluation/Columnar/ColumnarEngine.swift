@@ -85,7 +85,7 @@ public struct ColumnarEngine: Sendable {
                 subject: subject, ids: [], fields: ColumnTable(count: 0, columns: [:]), members: .empty(count: 0),
                 licences: .empty(count: 0)
             )
-            populations[subject] = BatchPopulation(subject: subject, ids: population.ids)
+            populations[subject] = BatchPopulation(subject: subject, ids: population.ids, idBytes: population.idBytes)
             let chosen = indices.map { policies[$0] }
             let results = SubjectRun(engine: self, policies: chosen, asOf: asOf, columns: population, set: columns).run()
             for (index, batch) in zip(indices, results) { batches[index] = batch }

@@ -260,7 +260,8 @@ public enum BatchRun {
         init(_ populations: [String: BatchPopulation]) {
             let subjects = populations.keys.sorted()
             let made = parallelMap(subjects.count) { i -> (IDBytes, String) in
-                let bytes = IDBytes(populations[subjects[i]]?.ids ?? [])
+                let population = populations[subjects[i]]
+                let bytes = population?.idBytes ?? IDBytes(population?.ids ?? [])
                 return (bytes, BatchRun.populationSHA256(subjects[i], bytes))
             }
             idBytes = Dictionary(uniqueKeysWithValues: zip(subjects, made.map(\.0)))

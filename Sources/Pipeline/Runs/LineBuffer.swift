@@ -92,39 +92,3 @@ final class LineBuffer {
         count = 0
     }
 }
-
-/// A population's ids as one contiguous UTF-8 buffer, each followed by a line end, with
-/// offsets (one allocation, not one array per id): the CSV's id cells and the population's hash
-/// come from the same bytes.
-struct IDBytes: Sendable {
-    let bytes: [UInt8]
-    private let offsets: [Int]
-
-    init(_ ids: [String]) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(ids.count * 19)
-        var offsets = [0]
-        offsets.reserveCapacity(ids.count + 1)
-        for id in ids {
-            bytes.appendUTF8(id)
-            bytes.append(0x0A)
-            offsets.append(bytes.count)
-        }
-        self.bytes = bytes
-        self.offsets = offsets
-    }
-
-    var count: Int { offsets.count - 1 }
-    /// The id's bytes (without its line end).
-    func range(_ index: Int) -> Range<Int> { offsets[index]..<(offsets[index + 1] - 1) }
-    func length(_ index: Int) -> Int { offsets[index + 1] - offsets[index] - 1 }
-
-    /// The bytes and the offsets (`count + 1` of them; each id ends one byte before the next
-    /// offset, at its line end), for loops over millions of ids.
-    func withUnsafeBuffers<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBufferPointer { bytes in try offsets.withUnsafeBufferPointer { try body(bytes, $0) } }
-    }
-
-    /// The ids one per line, without the last line end.
-    var joined: ArraySlice<UInt8> { bytes[0..<max(0, bytes.count - 1)] }
-}
