@@ -330,7 +330,7 @@ extension ProfileStore {
         let outcome: String? = row[8]
         return ReviewItem(
             id: row[0], policyID: row[1], subject: row[2], entityID: row[3], inputsSHA256: row[4],
-            missing: missing.isEmpty ? [] : missing.components(separatedBy: "\n"), needsAmount: row[6],
+            missing: missing.isEmpty ? [] : missing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), needsAmount: row[6],
             status: ReviewItem.Status(rawValue: status) ?? .open, outcome: outcome.flatMap(ReviewItem.Outcome.init(rawValue:)),
             amountFen: row[9], reason: row[10], reviewer: row[11], decidedAt: row[12], openedRun: row[13], lastRun: row[14],
             openedAt: row[15]

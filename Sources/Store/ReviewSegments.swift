@@ -54,7 +54,7 @@ struct ReviewSegment {
         return ReviewItem(
             id: firstItem + Int64(index), policyID: policyID, subject: subject, entityID: entities[index],
             inputsSHA256: Hex.lowercase(digests[32 * index ..< 32 * index + 32]),
-            missing: fields.isEmpty ? [] : fields.components(separatedBy: "\n"), needsAmount: needsAmount, status: .open,
+            missing: fields.isEmpty ? [] : fields.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), needsAmount: needsAmount, status: .open,
             openedRun: openedRun, lastRun: openedRun, openedAt: openedAt
         )
     }

@@ -176,6 +176,20 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertTrue(ineligibleAmount.stderr.contains("只用于 --outcome eligible"), ineligibleAmount.stderr)
     }
 
+    /// A reason written over two lines stays on its item's one line of the table (the break shown
+    /// as ⏎), and the machine formats keep it as written.
+    func testALineBreakInAReasonKeepsTheTableOneLineAnItem() throws {
+        _ = try evaluate()
+        let item = try XCTUnwrap(try items().first { $0["entity_id"] == person && $0["policy_id"] == "ZY-JMYB" }?["id"])
+        _ = try cli(["review", "decide", item, "--outcome", "ineligible", "--reason", "未参保\n本人确认", "--operator", "李四"])
+        let table = try cli(["review", "list", "--status", "decided"]).stdout
+        let line = try XCTUnwrap(table.split(separator: "\n").first { $0.hasPrefix(item + " ") }, table)
+        XCTAssertTrue(line.contains("未参保⏎本人确认"), table)
+        XCTAssertFalse(table.split(separator: "\n").contains { $0.hasPrefix("本人确认") }, table)
+        let json = try cli(["review", "list", "--status", "decided", "--format", "json"]).stdout
+        XCTAssertTrue(json.contains(#"未参保\n本人确认"#), json)
+    }
+
     /// A 家庭 policy's hash covers its members' values: a member's income (which FR-QNBT does not
     /// read) leaves the item alone; the member's 低保对象 going missing rebinds the open item.
     func testHouseholdItemsFollowTheMembersValuesThePolicyReads() throws {
