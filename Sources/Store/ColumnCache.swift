@@ -27,7 +27,7 @@ struct ColumnCache: Sendable {
     /// What a read found: the requested fields as a table, and the structure entries asked for.
     struct Hit {
         var table: ColumnTable
-        /// Keys and holders (`keys`, `holders`), and the same as bytes.
+        /// Keys and holders (`keys`, `holders`); the keys as bytes too (`idBytes[keys]`).
         var strings: [String: [String]]
         var idBytes: [String: IDBytes] = [:]
         var texts: [String: [String?]]
@@ -90,7 +90,8 @@ struct ColumnCache: Sendable {
                     return ColumnCacheCodec.decodeIntegers(bytes).map { .integers($0) } ?? .damaged
                 }
                 if name == Self.keys || name == Self.holders {
-                    return ColumnCacheCodec.decodeStrings(bytes).map { .strings($0.strings, $0.ids) } ?? .damaged
+                    let decoded = ColumnCacheCodec.decodeStrings(bytes, withIDs: name == Self.keys)
+                    return decoded.map { .strings($0.strings, $0.ids) } ?? .damaged
                 }
                 return ColumnCacheCodec.decodeTexts(bytes).map { .texts($0) } ?? .damaged
             }

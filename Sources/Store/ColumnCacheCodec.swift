@@ -119,22 +119,20 @@ enum ColumnCacheCodec {
         return out.bytes
     }
 
-    /// A text list without nulls (keys), nulls read as empty strings, and the same as `IDBytes`
-    /// (made from the bytes in order, not from the strings). A long one (a million residents'
-    /// keys: a string allocated per key, the load's longest single piece of work) is made in
-    /// two halves side by side, on a thread of its own beside whatever else decodes.
-    static func decodeStrings(_ bytes: UnsafeRawBufferPointer) -> (strings: [String], ids: IDBytes?)? {
+    /// A text list without nulls (keys, holders), nulls read as empty strings; `withIDs`, the same
+    /// as `IDBytes` too (a population's keys: made from the bytes in order, not from the strings).
+    /// A long one (a million residents' keys: a string allocated per key, the load's longest
+    /// single piece of work) is made in two halves side by side.
+    static func decodeStrings(_ bytes: UnsafeRawBufferPointer, withIDs: Bool) -> (strings: [String], ids: IDBytes?)? {
         var reader = ByteSource(bytes)
         guard reader.byte() == format, let (offsets, _) = reader.textListLayout(), let total = offsets.last,
               let text = reader.slice(total), reader.atEnd else { return nil }
         let source = StringSource(text: text, offsets: offsets)
         let count = offsets.count - 1
-        guard count >= 200_000 else { return (source.strings(0..<count), IDBytes(concatenated: text, offsets: offsets)) }
-        let made = try? ConcurrentPair.run(
-            { (source.strings(0..<count / 2), IDBytes(concatenated: source.text, offsets: source.offsets)) },
-            { source.strings(count / 2..<count) }
-        )
-        return made.map { ($0.0.0 + $0.1, $0.0.1) }
+        let ids = withIDs ? IDBytes(concatenated: text, offsets: offsets) : nil
+        guard count >= 200_000 else { return (source.strings(0..<count), ids) }
+        let halves = try? ConcurrentPair.run({ source.strings(0..<count / 2) }, { source.strings(count / 2..<count) })
+        return halves.map { ($0.0 + $0.1, ids) }
     }
 
     /// A text list's bytes and offsets, shared by the threads making its strings (the bytes

@@ -1,6 +1,6 @@
 internal import Datasets
 
-/// Two pieces of work of different result types at once (`parallelMap` over two tasks).
+/// Two pieces of work of different result types at once.
 enum ConcurrentPair {
     /// `second` on a thread of its own while `first` runs on the caller's. Not one
     /// `concurrentPerform` of two: work either side spreads over the cores itself

@@ -312,97 +312,90 @@ extension ProfileStore {
         let schema = schemas[kind]
         var failure: (any Error)?
         let record = try guarded("写入导入结果") {
-            // An import leaves WAL mode when it can (`enterRollbackJournal`), which SQLite allows
-            // only to the one connection open: close the idle readers, and let no read start meanwhile.
-            pool.invalidateReadOnlyConnections()
-            return try pool.barrierWriteWithoutTransaction { db -> ImportRecord in
-                let rollbackJournal = Self.enterRollbackJournal(db)
-                defer { if rollbackJournal { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
-                return try db.inTransaction(returning: { () -> ImportRecord in
-                    try db.execute(sql: """
-                        INSERT INTO imports (path, size, sha256, kind, format, encoding, full, started_at, status)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')
-                        """, arguments: [
-                            start.path, start.size, start.sha256, start.kind, start.format, start.encoding, start.full,
-                            Self.timestamp(),
-                        ])
-                    let importID = db.lastInsertedRowID
-                    // Upserts into a populated table look up random keys: keep index pages in
-                    // memory. A first load appends and sorts once, and needs little.
-                    let populated = try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM \(ColumnMapping.quote(kind.rawValue)))"
-                    ) ?? false
-                    try db.execute(sql: "PRAGMA cache_size = \(populated ? -65536 : -8192)")
-                    defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
-                    var decision = ImportDecision(accepted: false, counts: ImportCounts(), quarantine: [], message: nil)
-                    var touched = TouchedKeys()
-                    try db.inSavepoint {
-                        let writer = try ImportWriter(
-                            db: db, schema: schema, importID: importID, sourcePath: start.path, full: start.full,
-                            engineFields: engineFields, expectedRows: expectedRows
-                        )
-                        do {
-                            decision = try body(writer)
-                        } catch let error as DatabaseError {
-                            throw error
-                        } catch {
-                            failure = error
-                            decision.message = String(describing: error)
-                            if let entry = (error as? any QuarantinableError)?.quarantineEntry {
-                                decision.quarantine.append(entry)
-                                decision.counts.quarantined += 1
-                            }
-                            return .rollback
+            try writeAlone { db -> ImportRecord in
+                try db.execute(sql: """
+                    INSERT INTO imports (path, size, sha256, kind, format, encoding, full, started_at, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')
+                    """, arguments: [
+                        start.path, start.size, start.sha256, start.kind, start.format, start.encoding, start.full,
+                        Self.timestamp(),
+                    ])
+                let importID = db.lastInsertedRowID
+                // Upserts into a populated table look up random keys: keep index pages in
+                // memory. A first load appends and sorts once, and needs little.
+                let populated = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM \(ColumnMapping.quote(kind.rawValue)))"
+                ) ?? false
+                try db.execute(sql: "PRAGMA cache_size = \(populated ? -65536 : -8192)")
+                defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
+                var decision = ImportDecision(accepted: false, counts: ImportCounts(), quarantine: [], message: nil)
+                var touched = TouchedKeys()
+                try db.inSavepoint {
+                    let writer = try ImportWriter(
+                        db: db, schema: schema, importID: importID, sourcePath: start.path, full: start.full,
+                        engineFields: engineFields, expectedRows: expectedRows
+                    )
+                    do {
+                        decision = try body(writer)
+                    } catch let error as DatabaseError {
+                        throw error
+                    } catch {
+                        failure = error
+                        decision.message = String(describing: error)
+                        if let entry = (error as? any QuarantinableError)?.quarantineEntry {
+                            decision.quarantine.append(entry)
+                            decision.counts.quarantined += 1
                         }
-                        guard decision.accepted else { return .rollback }
-                        try writer.finish()
-                        touched = writer.touched
-                        return .commit
+                        return .rollback
                     }
-                    // The import's rows are final: bring the kind's column cache to this import
-                    // (best effort: a patch that fails leaves it stale, and the import stands).
-                    let accepted = decision.accepted && failure == nil
-                    try? db.inSavepoint {
-                        try ColumnCachePatch(schema: schema).apply(importID: importID, accepted: accepted, touched: touched, db)
-                        return .commit
-                    }
-                    let insertEntry = try db.makeStatement(sql: """
-                        INSERT INTO quarantine (import_id, file, line, field, reason_code, value, message)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """)
-                    for entry in decision.quarantine {
-                        try insertEntry.execute(arguments: [
-                            importID, entry.file, entry.line, entry.field, entry.reason.rawValue, entry.value, entry.message,
-                        ])
-                    }
-                    let insertWarning = try db.makeStatement(sql: """
-                        INSERT INTO warnings (import_id, file, line, field, reason_code, value, message)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """)
-                    for warning in decision.warnings {
-                        try insertWarning.execute(arguments: [
-                            importID, warning.file, warning.line, warning.field, warning.reason.rawValue, warning.value,
-                            warning.message,
-                        ])
-                    }
-                    if let digest {
-                        try db.execute(sql: "UPDATE imports SET sha256 = ? WHERE id = ?", arguments: [try digest(), importID])
-                    }
-                    let status: ImportRecord.Status = decision.accepted && failure == nil ? .ok : .rejected
-                    let counts = decision.counts
-                    try db.execute(sql: """
-                        UPDATE imports SET finished_at = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?,
-                            quarantined = ?, deactivated = ?, warnings = ?, status = ?, message = ? WHERE id = ?
-                        """, arguments: [
-                            Self.timestamp(), counts.rowsRead, counts.inserted, counts.updated, counts.unchanged,
-                            counts.quarantined, status == .ok ? counts.deactivated : 0, decision.warnings.count,
-                            status.rawValue, decision.message, importID,
-                        ])
-                    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM imports WHERE id = ?", arguments: [importID]) else {
-                        throw StoreError("导入记录 \(importID) 写入后读不到")
-                    }
-                    return ImportRecord(row: row)
-                })
+                    guard decision.accepted else { return .rollback }
+                    try writer.finish()
+                    touched = writer.touched
+                    return .commit
+                }
+                // The import's rows are final: bring the kind's column cache to this import
+                // (best effort: a patch that fails leaves it stale, and the import stands).
+                let accepted = decision.accepted && failure == nil
+                try? db.inSavepoint {
+                    try ColumnCachePatch(schema: schema).apply(importID: importID, accepted: accepted, touched: touched, db)
+                    return .commit
+                }
+                let insertEntry = try db.makeStatement(sql: """
+                    INSERT INTO quarantine (import_id, file, line, field, reason_code, value, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for entry in decision.quarantine {
+                    try insertEntry.execute(arguments: [
+                        importID, entry.file, entry.line, entry.field, entry.reason.rawValue, entry.value, entry.message,
+                    ])
+                }
+                let insertWarning = try db.makeStatement(sql: """
+                    INSERT INTO warnings (import_id, file, line, field, reason_code, value, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for warning in decision.warnings {
+                    try insertWarning.execute(arguments: [
+                        importID, warning.file, warning.line, warning.field, warning.reason.rawValue, warning.value,
+                        warning.message,
+                    ])
+                }
+                if let digest {
+                    try db.execute(sql: "UPDATE imports SET sha256 = ? WHERE id = ?", arguments: [try digest(), importID])
+                }
+                let status: ImportRecord.Status = decision.accepted && failure == nil ? .ok : .rejected
+                let counts = decision.counts
+                try db.execute(sql: """
+                    UPDATE imports SET finished_at = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?,
+                        quarantined = ?, deactivated = ?, warnings = ?, status = ?, message = ? WHERE id = ?
+                    """, arguments: [
+                        Self.timestamp(), counts.rowsRead, counts.inserted, counts.updated, counts.unchanged,
+                        counts.quarantined, status == .ok ? counts.deactivated : 0, decision.warnings.count,
+                        status.rawValue, decision.message, importID,
+                    ])
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM imports WHERE id = ?", arguments: [importID]) else {
+                    throw StoreError("导入记录 \(importID) 写入后读不到")
+                }
+                return ImportRecord(row: row)
             }
         }
         if let failure { throw failure }
@@ -411,18 +404,24 @@ extension ProfileStore {
 }
 
 extension ProfileStore {
-    /// An import runs under a rollback journal when it has the store to itself. A first load
-    /// into an empty table then writes every page of its rows once, straight into the file
-    /// (pages past the file's old end are not journaled: a rollback cuts the file back). A night
-    /// rewrites its kind's column cache (47 MB at 1 M residents) beside 1 % of the rows: in WAL
-    /// mode every one of those pages went into the WAL and was read back and copied into the
-    /// file by the checkpoint (a night 2.13 / 2.18 s in WAL, 1.93 / 1.88 s so, alternating). A
-    /// kill -9 leaves a hot journal that the next open rolls back, so the import stays
-    /// all-or-nothing (`Scripts/check-import-kill.sh`: a first load and a night). SQLite
-    /// refuses the switch while another connection has the store open (another process): the
-    /// import then runs in WAL mode as before.
-    static func enterRollbackJournal(_ db: Database) -> Bool {
-        (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE"))?.lowercased() == "delete"
+    /// `body` in one transaction with the store to itself (an import, a run's save): idle
+    /// readers closed and no read started meanwhile, under a rollback journal when SQLite allows
+    /// the switch, back in WAL after. Every page is then written once, into the file: a first
+    /// load's new pages past the file's old end are not even journaled (a rollback cuts the file
+    /// back), and a night's rewritten column cache (47 MB at 1 M residents) or a run's results
+    /// are not written into the WAL first and copied into the file by the checkpoint (a night
+    /// 2.13 / 2.18 s in WAL, 1.93 / 1.88 s so; a first run's save 0.33 → 0.22 s; alternating).
+    /// A kill -9 leaves a hot journal that the next open rolls back: still all-or-nothing
+    /// (`Scripts/check-import-kill.sh`: a first load, a night, a run). SQLite refuses the switch
+    /// while another connection has the store open (another process): then WAL as before,
+    /// and while the journal is in use another process opening the store waits (busy timeout).
+    func writeAlone<T>(_ body: (Database) throws -> T) throws -> T {
+        pool.invalidateReadOnlyConnections()
+        return try pool.barrierWriteWithoutTransaction { db in
+            let rollbackJournal = (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE"))?.lowercased() == "delete"
+            defer { if rollbackJournal { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
+            return try db.inTransaction(returning: { try body(db) })
+        }
     }
 }
 

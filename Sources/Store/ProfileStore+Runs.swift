@@ -17,22 +17,14 @@ extension ProfileStore {
         resultsSHA256: (@Sendable () -> String)? = nil
     ) throws -> SavedRun {
         try guarded("保存运行结果") {
-            // Like an import, a run's write leaves WAL mode when it has the store to itself
-            // (`enterRollbackJournal`): its pages are written once, into the file, rather than
-            // into the WAL and then copied by the checkpoint when the store closes.
-            pool.invalidateReadOnlyConnections()
-            return try pool.barrierWriteWithoutTransaction { db in
-                let rollbackJournal = Self.enterRollbackJournal(db)
-                defer { if rollbackJournal { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
-                return try db.inTransaction(returning: { () -> SavedRun in
-                    let id = try Self.insertRun(db, run)
-                    let reviews = try Self.applyReviewChanges(db, reviewChanges, openings: openings, run: id)
-                    let posted = try grants.map { try Self.post(db, $0, runID: id) }
-                    if let resultsSHA256 {
-                        try db.execute(sql: "UPDATE runs SET results_sha256 = ? WHERE id = ?", arguments: [resultsSHA256(), id])
-                    }
-                    return SavedRun(runID: id, reviews: reviews, posted: posted)
-                })
+            try writeAlone { db in
+                let id = try Self.insertRun(db, run)
+                let reviews = try Self.applyReviewChanges(db, reviewChanges, openings: openings, run: id)
+                let posted = try grants.map { try Self.post(db, $0, runID: id) }
+                if let resultsSHA256 {
+                    try db.execute(sql: "UPDATE runs SET results_sha256 = ? WHERE id = ?", arguments: [resultsSHA256(), id])
+                }
+                return SavedRun(runID: id, reviews: reviews, posted: posted)
             }
         }
     }

@@ -36,6 +36,9 @@ public struct BatchPopulation: Sendable, Equatable {
 
     public var count: Int { ids.count }
 
+    /// The ids as bytes: those the columns came with, else made from `ids`.
+    public var bytes: IDBytes { idBytes ?? IDBytes(ids) }
+
     public static func == (lhs: BatchPopulation, rhs: BatchPopulation) -> Bool {
         lhs.subject == rhs.subject && lhs.ids == rhs.ids
     }

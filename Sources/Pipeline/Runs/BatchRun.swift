@@ -251,7 +251,6 @@ public enum BatchRun {
         return LoadedRun(record: slim, result: BatchResult(asOf: asOf, populations: populations, policies: batches), info: infos)
     }
 
-    /// SHA-256 of the subject and its ids, one per line (no trailing line end).
     /// Each population's ids as bytes (for the results hash and the stored lists) and its hash.
     struct PopulationDigests: Sendable {
         var idBytes: [String: IDBytes]
@@ -260,8 +259,7 @@ public enum BatchRun {
         init(_ populations: [String: BatchPopulation]) {
             let subjects = populations.keys.sorted()
             let made = parallelMap(subjects.count) { i -> (IDBytes, String) in
-                let population = populations[subjects[i]]
-                let bytes = population?.idBytes ?? IDBytes(population?.ids ?? [])
+                let bytes = populations[subjects[i]]?.bytes ?? IDBytes([])
                 return (bytes, BatchRun.populationSHA256(subjects[i], bytes))
             }
             idBytes = Dictionary(uniqueKeysWithValues: zip(subjects, made.map(\.0)))
@@ -269,6 +267,7 @@ public enum BatchRun {
         }
     }
 
+    /// SHA-256 of the subject and its ids, one per line (no trailing line end).
     static func populationSHA256(_ subject: String, _ ids: IDBytes) -> String {
         var hasher = SHA256()
         hasher.update(data: Array((subject + "\n").utf8))

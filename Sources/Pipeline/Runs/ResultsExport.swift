@@ -81,6 +81,7 @@ public enum ResultsExport {
             included |= 1 << UInt32(outcome.rawValue)
         }
         let withAmount: UInt32 = 1 << UInt32(BatchOutcome.eligible.rawValue) | 1 << UInt32(BatchOutcome.overBudget.rawValue)
+        let maxRaw = BatchOutcome.allCases.map { Int($0.rawValue) }.max() ?? 0
         withoutActuallyEscaping(write) { write in
             let out = LineBuffer(write, exchange: exchange)
             out.append(Array((header + "\n").utf8))
@@ -89,19 +90,18 @@ public enum ResultsExport {
             for index in order {
                 let batch = result.policies[index]
                 if let wanted, !wanted.contains(batch.policyID) { continue }
-                let ids = idBytes[batch.subject] ?? IDBytes(result.populations[batch.subject]?.ids ?? [])
+                let ids = idBytes[batch.subject] ?? result.populations[batch.subject]?.bytes ?? IDBytes([])
                 idBytes[batch.subject] = ids
                 // What follows the id, per outcome: ",POLICY,code," and, where no amount
                 // follows, the line end; one copy per row (the rows of a run number millions).
-                var tails: [UInt8] = [], tailStart = [Int](repeating: 0, count: 33)
-                for raw in 0..<32 {
-                    tailStart[raw] = tails.count
+                var tails: [UInt8] = [], tailStart = [0]
+                for raw in 0...maxRaw {
                     if let outcome = BatchOutcome(rawValue: UInt8(raw)) {
                         tails += Array(",\(batch.policyID),\(outcome.code),".utf8)
                         if withAmount & 1 << UInt32(raw) == 0 { tails.append(0x0A) }
                     }
+                    tailStart.append(tails.count)
                 }
-                tailStart[32] = tails.count
                 ids.withUnsafeBuffers { idBuffer, offsets in
                     batch.outcomes.withUnsafeBufferPointer { outcomes in
                         batch.amountFen.withUnsafeBufferPointer { fen in
