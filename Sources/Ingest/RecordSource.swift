@@ -33,6 +33,9 @@ public protocol RecordSource: AnyObject {
     var bytesRead: Int { get }
     /// Reads the next record, filling `cells`; nil at the end of the file.
     func next(cells: inout [RawCell]) throws -> SourceRecord?
+    /// The same, appending a `.row` record's cells to `cells` as bytes (nothing for another
+    /// record); `scratch` is for a source that makes `RawCell`s first.
+    func next(into cells: inout ByteCells, scratch: inout [RawCell]) throws -> SourceRecord?
     /// The raw fingerprint of the last `.row` record: a fixed-seed hash of its cells' bytes as
     /// the file wrote them, seeded with what gives them their meaning (see
     /// `enableRawFingerprints`); nil when the source keeps none (JSON Lines, XML).
@@ -44,6 +47,12 @@ public protocol RecordSource: AnyObject {
 }
 
 extension RecordSource {
+    public func next(into cells: inout ByteCells, scratch: inout [RawCell]) throws -> SourceRecord? {
+        let record = try next(cells: &scratch)
+        if case .row = record { for cell in scratch { cells.append(cell) } }
+        return record
+    }
+
     public var rawFingerprint: Int64? { nil }
     public func enableRawFingerprints(seed: RowHasher, lookup: RawRowLookup?) -> Bool { false }
 }

@@ -22,6 +22,8 @@ final class ValueParsingTests: XCTestCase {
         XCTAssertEqual(ScaledDecimal.parse("12.3", scale: 2)?.units, 1230)
         XCTAssertEqual(ScaledDecimal.parse("-0.5", scale: 2)?.units, -50)
         XCTAssertEqual(ScaledDecimal.parse("7", scale: 2)?.description, "7.00")
+        XCTAssertNil(ScaledDecimal.parse("922337203685477.9999", scale: 4), "out of range by its fraction: refused, no trap")
+        XCTAssertEqual(ScaledDecimal.parse("922337203685477.5807", scale: 4)?.units, 9_223_372_036_854_775_807)
         XCTAssertNil(ScaledDecimal.parse("12.345", scale: 2), "a third decimal must not be rounded away")
         XCTAssertNil(ScaledDecimal.parse("1.2.3", scale: 2))
         XCTAssertNil(ScaledDecimal.parse("abc", scale: 2))

@@ -30,7 +30,7 @@ public enum ParsedCell: Sendable {
 /// Turns one non-empty, trimmed cell into a typed value, or says why it cannot.
 public struct FieldTypeParsing: Sendable {
     public let divisions: DivisionCatalog
-    let provinceCodes: Set<Int>
+    public let provinceCodes: Set<Int>
     /// The catalogue's 郑州 county and 二七区 township codes as integers, so a valid division
     /// code is checked from its bytes without building substrings to look up (the import
     /// checks one per row); any code not found here goes the catalogue's way for its message.
@@ -50,7 +50,7 @@ public struct FieldTypeParsing: Sendable {
     }
 
     /// What a division code is, from its bytes, without building substrings to look up.
-    enum DivisionVerdict {
+    public enum DivisionVerdict: Sendable {
         /// Valid, and in the list where there is one (二七区's streets).
         case valid
         /// Valid by structure, missing from a hand-kept list (二七区's streets, 郑州's counties): a warning.
@@ -62,22 +62,25 @@ public struct FieldTypeParsing: Sendable {
     /// The same verdict as `DivisionCatalog.validate` and `isUnlisted`, fast.
     func divisionVerdict(_ code: String) -> DivisionVerdict {
         var code = code
-        guard code.utf8.count == 9 else { return .invalid }
-        return code.withUTF8 { bytes in
-            var value = 0
-            for b in bytes {
-                guard b >= 0x30, b <= 0x39 else { return .invalid }
-                value = value * 10 + Int(b - 0x30)
-            }
-            guard provinceCodes.contains(value / 10_000_000),
-                  DivisionCatalog.townshipParts.contains(value % 1000) else { return .invalid }
-            let county = value / 1000
-            // DivisionCatalog.cityPrefix 4101 and districtCode 410103.
-            guard county / 100 == 4101 else { return .valid }
-            // 4101 00 is the city itself; another county the list lacks is only unlisted.
-            guard countyNumbers.contains(county) else { return county % 100 == 0 ? .invalid : .unlisted }
-            return county != 410_103 || townshipNumbers.contains(value) ? .valid : .unlisted
+        return code.withUTF8 { divisionVerdict(utf8: $0) }
+    }
+
+    /// The same on UTF-8 bytes.
+    public func divisionVerdict(utf8 bytes: UnsafeBufferPointer<UInt8>) -> DivisionVerdict {
+        guard bytes.count == 9 else { return .invalid }
+        var value = 0
+        for b in bytes {
+            guard b >= 0x30, b <= 0x39 else { return .invalid }
+            value = value * 10 + Int(b - 0x30)
         }
+        guard provinceCodes.contains(value / 10_000_000),
+              DivisionCatalog.townshipParts.contains(value % 1000) else { return .invalid }
+        let county = value / 1000
+        // DivisionCatalog.cityPrefix 4101 and districtCode 410103.
+        guard county / 100 == 4101 else { return .valid }
+        // 4101 00 is the city itself; another county the list lacks is only unlisted.
+        guard countyNumbers.contains(county) else { return county % 100 == 0 ? .invalid : .unlisted }
+        return county != 410_103 || townshipNumbers.contains(value) ? .valid : .unlisted
     }
 
     public func parse(_ text: String, as field: FieldSpec) -> Result<FieldValue, FieldProblem> {

@@ -31,24 +31,7 @@ public struct ResidentIDNumber: Hashable, Sendable {
         // copying it into arrays and substrings (three allocations) showed in its profile.
         var text = text
         guard text.utf8.count == 18 else { return .failure(.wrongLength(text.count)) }
-        let checked = text.withUTF8 { bytes -> Result<(birth: Day, lowercaseX: Bool, odd: Bool), Problem> in
-            var last = bytes[17]
-            let lowercaseX = last == UInt8(ascii: "x")
-            if lowercaseX { last = UInt8(ascii: "X") }
-            for i in 0..<17 where !(bytes[i] >= 0x30 && bytes[i] <= 0x39) { return .failure(.badCharacter) }
-            guard (last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X") else { return .failure(.badCharacter) }
-            let province = Int(bytes[0] - 0x30) * 10 + Int(bytes[1] - 0x30)
-            guard provinces.contains(province) else {
-                return .failure(.unknownProvince(String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<2]), as: UTF8.self)))
-            }
-            let birthBytes = UnsafeBufferPointer(rebasing: bytes[6..<14])
-            guard let birth = Day.parse(utf8: birthBytes) else {
-                return .failure(.badBirthDate(String(decoding: birthBytes, as: UTF8.self)))
-            }
-            let expected = checkByte(for: UnsafeBufferPointer(rebasing: bytes[0..<17]))
-            guard last == expected else { return .failure(.badCheckDigit(expected: Character(Unicode.Scalar(expected)))) }
-            return .success((birth, lowercaseX, (bytes[16] - 0x30) % 2 == 1))
-        }
+        let checked = text.withUTF8 { check($0, provinces: provinces) }
         switch checked {
         case .failure(let problem):
             return .failure(problem)
@@ -56,6 +39,36 @@ public struct ResidentIDNumber: Hashable, Sendable {
             if parts.lowercaseX { text = String(decoding: text.utf8.dropLast(), as: UTF8.self) + "X" }
             return .success(ResidentIDNumber(text: text, birthDate: parts.birth, gender: parts.odd ? "男" : "女"))
         }
+    }
+
+    /// The same on UTF-8 bytes for the import's fast path: the number when `bytes` are one as
+    /// written (upper-case X only, as stored), nil otherwise (the caller then takes
+    /// `validate`'s way, for the normalisation or the message).
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, provinces: Set<Int>) -> ResidentIDNumber? {
+        guard bytes.count == 18, case .success(let parts) = check(bytes, provinces: provinces), !parts.lowercaseX else { return nil }
+        return ResidentIDNumber(text: String(decoding: bytes, as: UTF8.self), birthDate: parts.birth, gender: parts.odd ? "男" : "女")
+    }
+
+    /// The checks of 18 bytes, shared by both ways in.
+    private static func check(
+        _ bytes: UnsafeBufferPointer<UInt8>, provinces: Set<Int>
+    ) -> Result<(birth: Day, lowercaseX: Bool, odd: Bool), Problem> {
+        var last = bytes[17]
+        let lowercaseX = last == UInt8(ascii: "x")
+        if lowercaseX { last = UInt8(ascii: "X") }
+        for i in 0..<17 where !(bytes[i] >= 0x30 && bytes[i] <= 0x39) { return .failure(.badCharacter) }
+        guard (last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X") else { return .failure(.badCharacter) }
+        let province = Int(bytes[0] - 0x30) * 10 + Int(bytes[1] - 0x30)
+        guard provinces.contains(province) else {
+            return .failure(.unknownProvince(String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<2]), as: UTF8.self)))
+        }
+        let birthBytes = UnsafeBufferPointer(rebasing: bytes[6..<14])
+        guard let birth = Day.parse(utf8: birthBytes) else {
+            return .failure(.badBirthDate(String(decoding: birthBytes, as: UTF8.self)))
+        }
+        let expected = checkByte(for: UnsafeBufferPointer(rebasing: bytes[0..<17]))
+        guard last == expected else { return .failure(.badCheckDigit(expected: Character(Unicode.Scalar(expected)))) }
+        return .success((birth, lowercaseX, (bytes[16] - 0x30) % 2 == 1))
     }
 
     static func checkByte(for first17: UnsafeBufferPointer<UInt8>) -> UInt8 {

@@ -51,8 +51,9 @@ public struct ScaledDecimal: Hashable, Comparable, Sendable, CustomStringConvert
         var frac = fraction
         for _ in fractionDigits..<scale { frac *= 10 }
         let (m, o) = integer.multipliedReportingOverflow(by: factor)
-        guard !o else { return nil }
-        let units = m + frac
+        // 92233720368547758.99 at scale 2: the fraction tips it over (it trapped before).
+        let (units, o2) = m.addingReportingOverflow(frac)
+        guard !o, !o2 else { return nil }
         return ScaledDecimal(units: negative ? -units : units, scale: scale)
     }
 

@@ -4,13 +4,19 @@ public import Datasets
 /// the typed row or the one reason it is quarantined (the first failing field).
 public struct RowValidator: Sendable {
     public let schema: Schema
-    private let fields: [FieldSpec]
+    let fields: [FieldSpec]
     public let parsing: FieldTypeParsing
     public let file: String
     /// ID numbers parsed in the current row, by field index, for the cross-field checks.
-    private var parsedIDs: [ResidentIDNumber?]
+    var parsedIDs: [ResidentIDNumber?]
     /// Per field, the sentence of the one warning its type can raise (built once, shared by rows).
     private let warningMessages: [String]
+    /// Per field, how its cell is checked from bytes in the common case (`RowValidator+Bytes`).
+    let byteChecks: [ByteCheck]
+    /// Per field, whether it has cross-field checks.
+    let crossChecked: [Bool]
+    /// False: every cell goes the string way (the test that both ways agree sets it).
+    public var byteChecksEnabled = true
 
     public init(schema: Schema, divisions: DivisionCatalog, file: String) {
         self.schema = schema
@@ -18,6 +24,8 @@ public struct RowValidator: Sendable {
         self.parsing = FieldTypeParsing(divisions: divisions)
         self.file = file
         self.parsedIDs = Array(repeating: nil, count: schema.fields.count)
+        self.byteChecks = schema.fields.map(ByteCheck.init)
+        self.crossChecked = schema.fields.map { !$0.crossChecks.isEmpty }
         self.warningMessages = schema.fields.map { field in
             let code: WarningCode? = switch field.type {
             case .division: .unknownDivision
@@ -46,34 +54,17 @@ public struct RowValidator: Sendable {
         validate(cells[...], line: line, into: &values, warnings: &warnings)
     }
 
-    /// The same for one row of a flat batch of cells (one per schema field, in schema order):
-    /// the batch's cells are read in place, not copied into a row array first.
+    /// The same for one row of a flat batch of cells (one per schema field, in schema order).
     public mutating func validate(
         _ cells: ArraySlice<RawCell>, line: Int, into values: inout [FieldValue], warnings: inout [DataWarning]
     ) -> QuarantineEntry? {
-        values.removeAll(keepingCapacity: true)
-        let base = cells.startIndex
-        let warningsBefore = warnings.count
-        for i in parsedIDs.indices { parsedIDs[i] = nil }
-        // The cell check is not `mutating` (the parsed IDs are moved out for the row and back
-        // after), so it can take the field in place.
-        var ids: [ResidentIDNumber?] = []
-        swap(&ids, &parsedIDs)
-        defer { swap(&ids, &parsedIDs) }
-        for index in fields.indices {
-            if let entry = validate(
-                cells[base + index], index: index, line: line, into: &values, parsedIDs: &ids, warnings: &warnings
-            ) {
-                if warnings.count > warningsBefore { warnings.removeSubrange(warningsBefore...) }
-                return entry
-            }
-        }
-        return nil
+        var bytes = ByteCells()
+        for cell in cells { bytes.append(cell) }
+        return validate(bytes, from: 0, line: line, into: &values, warnings: &warnings)
     }
 
     /// One cell of the row; appends its value, or returns why the row is quarantined.
-    @inline(__always)
-    private func validate(
+    func validate(
         _ cell: RawCell, index: Int, line: Int, into values: inout [FieldValue],
         parsedIDs: inout [ResidentIDNumber?], warnings: inout [DataWarning]
     ) -> QuarantineEntry? {
@@ -149,13 +140,13 @@ public struct RowValidator: Sendable {
     }
 
     /// The quarantine entry for a bad cell (not a nested function: capturing the field would copy it).
-    private func reject(
+    func reject(
         _ index: Int, _ line: Int, _ reason: ReasonCode, _ value: String, _ message: String
     ) -> QuarantineEntry {
         QuarantineEntry(file: file, line: line, field: fields[index].name, reason: reason, value: value, message: message)
     }
 
-    private func crossCheck(index: Int, values: [FieldValue], parsedIDs: [ResidentIDNumber?]) -> FieldProblem? {
+    func crossCheck(index: Int, values: [FieldValue], parsedIDs: [ResidentIDNumber?]) -> FieldProblem? {
         for check in fields[index].crossChecks {
             // Checks look back only: a field refers to fields before it in schema order.
             guard check.otherField < index else { continue }

@@ -8,7 +8,7 @@ internal import Store
 struct RawBatch: Sendable {
     var records: [SourceRecord] = []
     /// The cells of the `.row` records, flat, one per schema field each.
-    var cells: [RawCell] = []
+    var cells = ByteCells()
     /// The raw fingerprint of each `.row` record, in order (nil: the source keeps none).
     var rawFingerprints: [Int64?] = []
     var bytesRead = 0
@@ -73,14 +73,13 @@ struct ValidationWorker: Sendable {
                     case .unchanged(let line, let slot, let fingerprint):
                         out.rows.append(.unchanged(line: line, slot: slot, fingerprint: fingerprint))
                     case .row(let line):
-                        let cells = raw.cells[cellStart..<(cellStart + width)]
+                        let first = cellStart
                         cellStart += width
                         let rawFingerprint = raw.rawFingerprints[rowIndex]
                         rowIndex += 1
                         let warningsBefore = out.warnings.count
-                        if let entry = validator.validate(cells, line: line, into: &values, warnings: &out.warnings) {
-                            let key: String? = if case .text(let raw) = cells[cells.startIndex + schema.keyIndex] { raw } else { nil }
-                            out.rows.append(.bad(entry, key: key))
+                        if let entry = validator.validate(raw.cells, from: first, line: line, into: &values, warnings: &out.warnings) {
+                            out.rows.append(.bad(entry, key: raw.cells.string(first + schema.keyIndex)))
                             continue
                         }
                         let key: String? = if case .text(let key) = values[schema.keyIndex] { key } else { nil }

@@ -99,20 +99,20 @@ struct RowProducer: Sendable {
                 lookup = { key, raw, previous in stored.unchanged(key: key, raw: raw, after: previous) }
             }
             _ = source.enableRawFingerprints(seed: Self.rawSeed(schema: schema, divisions: divisions, userMap: userMap), lookup: lookup)
-            var cells: [RawCell] = []
+            var scratch: [RawCell] = []
             var batch = RawBatch()
-            while let record = try source.next(cells: &cells) {
+            var batchBytes = 0
+            while let record = try source.next(into: &batch.cells, scratch: &scratch) {
                 batch.records.append(record)
-                if case .row = record {
-                    batch.cells.append(contentsOf: cells)
-                    batch.rawFingerprints.append(source.rawFingerprint)
-                }
+                if case .row = record { batch.rawFingerprints.append(source.rawFingerprint) }
                 if batch.records.count == batchSize {
                     batch.bytesRead = source.bytesRead
+                    // The next batch's cells take about as many bytes as this one's.
+                    batchBytes = max(batchBytes, batch.cells.bytes.count)
                     guard deal(.batch(batch)) else { return }
                     batch = RawBatch()
                     batch.records.reserveCapacity(batchSize)
-                    batch.cells.reserveCapacity(batchSize * schema.fields.count)
+                    batch.cells.reserve(cells: batchSize * schema.fields.count, bytes: batchBytes + batchBytes / 8)
                 }
             }
             batch.bytesRead = source.bytesRead

@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
+/// The cells of many records as bytes, one after another in schema order: what a reader
+/// hands the validators. A CSV reader copies each cell's bytes as the file had them (no
+/// string per cell: the reading thread is the import's narrowest stage, and making strings
+/// there was half its time in perf); the validators check the UTF-8 and make the strings
+/// they keep.
+public struct ByteCells: Sendable {
+    public enum Kind: UInt8, Sendable {
+        /// The file has no column for this field: the value is unknown.
+        case absent
+        /// Bytes as the file had them, UTF-8 not yet checked.
+        case text
+        /// Bytes that could not be decoded, as their lossy rendering (a reader that decodes).
+        case undecodable
+    }
+
+    public private(set) var bytes: [UInt8] = []
+    /// Where each cell is in `bytes`: cell i spans `starts[i] ..< ends[i]`.
+    public private(set) var starts: [Int] = []
+    public private(set) var ends: [Int] = []
+    public private(set) var kinds: [Kind] = []
+
+    public init() {}
+
+    public var count: Int { ends.count }
+
+    public mutating func reserve(cells: Int, bytes byteCount: Int) {
+        bytes.reserveCapacity(byteCount)
+        starts.reserveCapacity(cells)
+        ends.reserveCapacity(cells)
+        kinds.reserveCapacity(cells)
+    }
+
+    public func range(_ index: Int) -> Range<Int> {
+        starts[index]..<ends[index]
+    }
+
+    public mutating func appendAbsent() {
+        starts.append(bytes.count)
+        ends.append(bytes.count)
+        kinds.append(.absent)
+    }
+
+    public mutating func append(_ cell: UnsafeBufferPointer<UInt8>, kind: Kind = .text) {
+        starts.append(bytes.count)
+        bytes.append(contentsOf: cell)
+        ends.append(bytes.count)
+        kinds.append(kind)
+    }
+
+    /// A record's bytes, copied once, and one cell per field: `columns[field]` is the record's
+    /// cell for that field (nil: absent), cell j spanning `cellEnds[j-1] ..< cellEnds[j]`.
+    public mutating func append(record: UnsafeBufferPointer<UInt8>, cellEnds: [Int], columns: [Int?]) {
+        let base = bytes.count
+        bytes.append(contentsOf: record)
+        for column in columns {
+            if let column {
+                starts.append(base + (column == 0 ? 0 : cellEnds[column - 1]))
+                ends.append(base + cellEnds[column])
+                kinds.append(.text)
+            } else {
+                starts.append(base)
+                ends.append(base)
+                kinds.append(.absent)
+            }
+        }
+    }
+
+    /// A cell a decoding reader made.
+    public mutating func append(_ cell: RawCell) {
+        switch cell {
+        case .absent: appendAbsent()
+        case .text(var text): text.withUTF8 { append($0) }
+        case .undecodable(var lossy): lossy.withUTF8 { append($0, kind: .undecodable) }
+        }
+    }
+
+    /// Cell `index` as text: nil when absent or its bytes are not valid UTF-8.
+    public func string(_ index: Int) -> String? {
+        guard kinds[index] == .text else { return nil }
+        return bytes.withUnsafeBufferPointer { Self.string(UnsafeBufferPointer(rebasing: $0[range(index)])) }
+    }
+
+    /// The bytes as a string when they are valid UTF-8.
+    static func string(_ cell: UnsafeBufferPointer<UInt8>) -> String? {
+        // ASCII (most cells) needs no check: decoding cannot replace anything.
+        if Self.isASCII(cell) { return String(decoding: cell, as: UTF8.self) }
+        // `String(validating:)` is generic and unspecialised here (10 % of an import in perf).
+        // `String(decoding:)` validates anyway and replaces what is invalid, so the bytes are
+        // valid exactly when the result has the same bytes.
+        var text = String(decoding: cell, as: UTF8.self)
+        guard text.utf8.count == cell.count else { return nil }
+        let same = text.withUTF8 { decoded in
+            guard let a = decoded.baseAddress, let b = cell.baseAddress else { return false }
+            return memcmp(a, b, cell.count) == 0
+        }
+        return same ? text : nil
+    }
+
+    @inline(__always)
+    static func isASCII(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        var any: UInt8 = 0
+        for b in cell { any |= b }
+        return any < 0x80
+    }
+
+    public mutating func removeAll(keepingCapacity: Bool) {
+        bytes.removeAll(keepingCapacity: keepingCapacity)
+        starts.removeAll(keepingCapacity: keepingCapacity)
+        ends.removeAll(keepingCapacity: keepingCapacity)
+        kinds.removeAll(keepingCapacity: keepingCapacity)
+    }
+}
