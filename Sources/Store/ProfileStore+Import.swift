@@ -21,6 +21,15 @@ public final class ImportWriter {
     /// and a key conflict can only be a repeat within this file.
     public let tableWasEmpty: Bool
     let insert: Statement
+    /// A first load's insert of `groupRows` rows in one statement: rows are bound as they come
+    /// and stepped once per group (`pending`), so SQLite opens its cursor and checks its
+    /// transaction once per group, not per row: the writing thread's CPU at a 1 M-resident first
+    /// load 4.46–4.72 → 3.77–3.96 s (perf samples, alternating, the same stored rows).
+    let groupInsert: Statement?
+    static let groupRows = 32
+    /// The rows bound to `groupInsert` since its last step: the last, partial group is written
+    /// by `insert` one by one.
+    private var pending: [(values: ArraySlice<FieldValue>, fingerprint: Int64, rawFingerprint: Int64?)] = []
     let select: Statement
     let selectByRowID: Statement
     let update: Statement
@@ -37,7 +46,7 @@ public final class ImportWriter {
     private var droppedIndexes: [String] = []
     private var newValues: [DatabaseValue] = []
     private var arguments: [DatabaseValue] = []
-    /// The current row's texts, bound to `insert` without copies on a first load.
+    /// The texts of the rows bound to `groupInsert` and not yet stepped (a first load).
     private var arena = TextArena()
     /// The keys whose rows this import wrote, for patching the kind's column cache.
     private(set) var touched = TouchedKeys()
@@ -73,11 +82,14 @@ public final class ImportWriter {
             }
         }
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
-        insert = try db.makeStatement(sql: """
-            INSERT INTO \(table) (\(names.joined(separator: ", ")), active, first_import_id, last_import_id, row_fingerprint,
-                raw_fingerprint)
-            VALUES (\(placeholders), 1, ?, ?, ?, ?)
-            """)
+        let columns = "\(names.joined(separator: ", ")), active, first_import_id, last_import_id, row_fingerprint, raw_fingerprint"
+        insert = try db.makeStatement(sql: "INSERT INTO \(table) (\(columns)) VALUES (\(placeholders), 1, ?, ?, ?, ?)")
+        groupInsert = tableWasEmpty
+            ? try db.makeStatement(sql: """
+                INSERT INTO \(table) (\(columns)) VALUES \(Array(repeating: "(\(placeholders), 1, ?, ?, ?, ?)", count: Self.groupRows)
+                    .joined(separator: ", "))
+                """)
+            : nil
         select = try db.makeStatement(sql: """
             SELECT rowid, row_fingerprint, active, raw_fingerprint FROM \(table) WHERE \(key) = ?
             """)
@@ -99,6 +111,7 @@ public final class ImportWriter {
     /// Recreates the indexes a first load dropped and saves its engine columns as the kind's
     /// column cache. Called once, after the last row.
     func finish() throws {
+        try flushPendingRows()
         // The columns are ordered and encoded on a thread of their own while this one builds the
         // indexes (the other core is idle then).
         let importID = importID
@@ -116,6 +129,44 @@ public final class ImportWriter {
                 try ColumnCache.save(entries, db)
                 return .commit
             }
+        }
+    }
+
+    /// Binds a first load's row, and what the import adds to it, to `statement` from parameter `first`.
+    private func bindNew(
+        _ values: ArraySlice<FieldValue>, fingerprint: Int64, rawFingerprint: Int64?, to statement: OpaquePointer, from first: Int32
+    ) {
+        SQLiteBinding.bindRow(values, to: statement, from: first, arena: &arena)
+        let extra = first + Int32(values.count)
+        sqlite3_bind_int64(statement, extra, importID)
+        sqlite3_bind_int64(statement, extra + 1, importID)
+        sqlite3_bind_int64(statement, extra + 2, fingerprint)
+        if let rawFingerprint {
+            sqlite3_bind_int64(statement, extra + 3, rawFingerprint)
+        } else {
+            sqlite3_bind_null(statement, extra + 3)
+        }
+    }
+
+    /// Steps a bound statement (a first load) and forgets the rows and texts bound to it.
+    private func step(_ statement: OpaquePointer) throws {
+        // GRDB turns on extended result codes: compare the primary code (low byte).
+        let code = sqlite3_step(statement) & 0xFF
+        sqlite3_reset(statement)
+        pending.removeAll(keepingCapacity: true)
+        arena.reset()
+        guard code == SQLITE_DONE else {
+            throw StoreError("写入\(schema.label)失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+        }
+    }
+
+    /// Writes the rows of a first load's last, partial group one by one.
+    private func flushPendingRows() throws {
+        guard groupInsert != nil else { return }
+        let single = insert.sqliteStatement, rows = pending
+        for row in rows {
+            bindNew(row.values, fingerprint: row.fingerprint, rawFingerprint: row.rawFingerprint, to: single, from: 1)
+            try step(single)
         }
     }
 
@@ -161,25 +212,13 @@ public final class ImportWriter {
     /// full extract can skip that record unread (`rawFingerprints`).
     public func upsert(_ values: ArraySlice<FieldValue>, fingerprint: Int64, rawFingerprint: Int64?) throws -> UpsertOutcome {
         let base = values.startIndex
-        if tableWasEmpty {
+        if let groupInsert {
             // Nothing existed before this import and the file's own repeats were resolved by
-            // the reader, so every row is new: bind and step, no look-up.
-            let raw = insert.sqliteStatement
-            SQLiteBinding.bindRow(values, to: raw, arena: &arena)
-            sqlite3_bind_int64(raw, Int32(values.count + 1), importID)
-            sqlite3_bind_int64(raw, Int32(values.count + 2), importID)
-            sqlite3_bind_int64(raw, Int32(values.count + 3), fingerprint)
-            if let rawFingerprint {
-                sqlite3_bind_int64(raw, Int32(values.count + 4), rawFingerprint)
-            } else {
-                sqlite3_bind_null(raw, Int32(values.count + 4))
-            }
-            // GRDB turns on extended result codes: compare the primary code (low byte).
-            let code = sqlite3_step(raw) & 0xFF
-            sqlite3_reset(raw)
-            guard code == SQLITE_DONE else {
-                throw StoreError("写入\(schema.label)失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-            }
+            // the reader, so every row is new: bind, and step once a group is bound.
+            let raw = groupInsert.sqliteStatement
+            bindNew(values, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: raw, from: Int32(pending.count * (values.count + 4) + 1))
+            pending.append((values, fingerprint, rawFingerprint))
+            if pending.count == Self.groupRows { try step(raw) }
             return .inserted
         }
         guard case .text(let keyText) = values[base + schema.keyIndex] else {

@@ -9,26 +9,17 @@ enum SQLiteBinding {
     /// a copy (SQLITE_STATIC). With SQLITE_TRANSIENT SQLite mallocs, copies and frees each
     /// text: about ten per resident row. The arena must stay untouched until the statement
     /// has been stepped and reset.
-    static func bindRow(_ values: ArraySlice<FieldValue>, to statement: OpaquePointer, arena: inout TextArena) {
-        var needed = 0
-        for value in values {
-            if case .text(let text) = value { needed += text.utf8.count }
-        }
-        arena.reserve(needed)
-        var offset = 0
+    static func bindRow(
+        _ values: ArraySlice<FieldValue>, to statement: OpaquePointer, from first: Int32 = 1, arena: inout TextArena
+    ) {
         let base = values.startIndex
         for i in values.indices {
-            let index = Int32(i - base + 1)
+            let index = first + Int32(i - base)
             guard case .text(var text) = values[i] else {
                 bind(values[i], at: index, to: statement)
                 continue
             }
-            let start = arena.pointer + offset
-            let count = text.withUTF8 { bytes in
-                if let source = bytes.baseAddress { start.copyMemory(from: source, byteCount: bytes.count) }
-                return bytes.count
-            }
-            offset += count
+            let (start, count) = text.withUTF8 { arena.copy($0) }
             _ = sqlite3_bind_text(
                 statement, index, start.assumingMemoryBound(to: CChar.self), Int32(count), nil  // nil is SQLITE_STATIC: SQLite keeps the pointer
             )
@@ -73,25 +64,44 @@ enum SQLiteBinding {
     }
 }
 
-/// Scratch memory for one row's texts, bound with SQLITE_STATIC; grows, never shrinks.
+/// Scratch memory for the texts of the rows bound to one statement (SQLITE_STATIC): bytes are
+/// copied in and stay where they are until `reset()`, after the statement was stepped (a
+/// grouped insert binds many rows before one step, so a full block is kept, not moved).
 struct TextArena: ~Copyable {
-    private(set) var pointer: UnsafeMutableRawPointer
+    private var block: UnsafeMutableRawPointer
     private var capacity: Int
+    private var used = 0
+    /// Full blocks still bound, freed by `reset()`.
+    private var retired: [UnsafeMutableRawPointer] = []
 
-    init(capacity: Int = 4096) {
+    init(capacity: Int = 64 * 1024) {
         self.capacity = max(capacity, 16)
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
+        block = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
     }
 
-    /// Makes room for `count` bytes; invalidates earlier contents when it grows.
-    mutating func reserve(_ count: Int) {
-        guard count > capacity else { return }
-        pointer.deallocate()
-        capacity = max(count, capacity * 2)
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+    /// Copies `bytes` in; returns where they are and how many.
+    mutating func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> (UnsafeMutableRawPointer, Int) {
+        if used + bytes.count > capacity {
+            retired.append(block)
+            capacity = max(bytes.count, capacity)
+            block = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+            used = 0
+        }
+        let start = block + used
+        if let source = bytes.baseAddress { start.copyMemory(from: source, byteCount: bytes.count) }
+        used += bytes.count
+        return (start, bytes.count)
+    }
+
+    /// Forgets every text: the statement they were bound to has been reset.
+    mutating func reset() {
+        used = 0
+        for old in retired { old.deallocate() }
+        retired.removeAll(keepingCapacity: true)
     }
 
     deinit {
-        pointer.deallocate()
+        block.deallocate()
+        for old in retired { old.deallocate() }
     }
 }

@@ -75,6 +75,29 @@ final class FirstLoadColumnsTests: XCTestCase {
             .split(separator: "\n").map(String.init)
     }
 
+    func testAFirstLoadStoresTheRowsTheOneByOneWayStores() throws {
+        // A first load binds 32 rows to one statement and writes its last, partial group one by
+        // one; an import into a populated table inserts each row itself. Same rows, same order.
+        let dir = try TemporaryDirectory()
+        let files = try district(dir)
+        let residents = try XCTUnwrap(files.first { $0.0 == .residents }?.1)
+        let grouped = try ProfileStore(path: dir.file("grouped.db"), schemas: schemas)
+        try load([(.residents, residents)], into: grouped, engineFields: nil)
+        let single = try ProfileStore(path: dir.file("single.db"), schemas: schemas)
+        let lines = try String(contentsOfFile: residents, encoding: .utf8).split(separator: "\n")
+        let seed = dir.file("seed.csv")
+        // One resident of the file first, so that the table is not empty (left out of the comparison).
+        let key = try XCTUnwrap(lines[5].split(separator: ",").first)
+        try "\(lines[0])\n\(lines[5])\n".write(toFile: seed, atomically: true, encoding: .utf8)
+        try load([(.residents, seed)], into: single, engineFields: nil)
+        try load([(.residents, residents)], into: single, engineFields: nil)
+        let columns = try schemas.residents.fields.map(\.name).joined(separator: ", ")
+        let query = "SELECT \(columns), active, row_fingerprint, raw_fingerprint FROM residents WHERE id_number <> '\(key)' ORDER BY rowid"
+        let a = try SQLiteShell.run(grouped.path, query), b = try SQLiteShell.run(single.path, query)
+        XCTAssertEqual(a.split(separator: "\n").count, 2_999, "3,000 rows (93 groups of 32 and 24 one by one) but the seed")
+        XCTAssertEqual(a, b)
+    }
+
     func testAFirstLoadSavesTheColumnsATableReadWouldSave() throws {
         let dir = try TemporaryDirectory()
         let files = try district(dir)
