@@ -85,7 +85,7 @@ final class ByteChecksTests: XCTestCase {
     }
 
     private func copy(_ cells: ByteCells, _ index: Int, into out: inout ByteCells) {
-        switch cells.kinds[index] {
+        switch cells.kind(index) {
         case .absent: out.appendAbsent()
         case let kind: cells.bytes.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[cells.range(index)]), kind: kind) }
         }

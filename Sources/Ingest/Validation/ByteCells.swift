@@ -19,38 +19,42 @@ public struct ByteCells: Sendable {
         case undecodable
     }
 
+    /// Where one cell is in `bytes`, and what it is.
+    public struct Span: Sendable {
+        var start: Int32
+        var end: Int32
+        var kind: Kind
+    }
+
     public private(set) var bytes: [UInt8] = []
-    /// Where each cell is in `bytes`: cell i spans `starts[i] ..< ends[i]`.
-    public private(set) var starts: [Int] = []
-    public private(set) var ends: [Int] = []
-    public private(set) var kinds: [Kind] = []
+    /// The cells, in order (one array, not three: the reading thread appends 18 per record).
+    public private(set) var spans: [Span] = []
 
     public init() {}
 
-    public var count: Int { ends.count }
+    public var count: Int { spans.count }
 
     public mutating func reserve(cells: Int, bytes byteCount: Int) {
         bytes.reserveCapacity(byteCount)
-        starts.reserveCapacity(cells)
-        ends.reserveCapacity(cells)
-        kinds.reserveCapacity(cells)
+        spans.reserveCapacity(cells)
     }
 
     public func range(_ index: Int) -> Range<Int> {
-        starts[index]..<ends[index]
+        Int(spans[index].start)..<Int(spans[index].end)
+    }
+
+    public func kind(_ index: Int) -> Kind {
+        spans[index].kind
     }
 
     public mutating func appendAbsent() {
-        starts.append(bytes.count)
-        ends.append(bytes.count)
-        kinds.append(.absent)
+        spans.append(Span(start: Int32(bytes.count), end: Int32(bytes.count), kind: .absent))
     }
 
     public mutating func append(_ cell: UnsafeBufferPointer<UInt8>, kind: Kind = .text) {
-        starts.append(bytes.count)
+        let start = Int32(bytes.count)
         bytes.append(contentsOf: cell)
-        ends.append(bytes.count)
-        kinds.append(kind)
+        spans.append(Span(start: start, end: Int32(bytes.count), kind: kind))
     }
 
     /// A record's bytes, copied once, and one cell per field: `columns[field]` is the record's
@@ -60,13 +64,10 @@ public struct ByteCells: Sendable {
         bytes.append(contentsOf: record)
         for column in columns {
             if let column {
-                starts.append(base + (column == 0 ? 0 : cellEnds[column - 1]))
-                ends.append(base + cellEnds[column])
-                kinds.append(.text)
+                let start = base + (column == 0 ? 0 : cellEnds[column - 1])
+                spans.append(Span(start: Int32(start), end: Int32(base + cellEnds[column]), kind: .text))
             } else {
-                starts.append(base)
-                ends.append(base)
-                kinds.append(.absent)
+                spans.append(Span(start: Int32(base), end: Int32(base), kind: .absent))
             }
         }
     }
@@ -82,7 +83,7 @@ public struct ByteCells: Sendable {
 
     /// Cell `index` as text: nil when absent or its bytes are not valid UTF-8.
     public func string(_ index: Int) -> String? {
-        guard kinds[index] == .text else { return nil }
+        guard spans[index].kind == .text else { return nil }
         return bytes.withUnsafeBufferPointer { Self.string(UnsafeBufferPointer(rebasing: $0[range(index)])) }
     }
 
@@ -107,12 +108,5 @@ public struct ByteCells: Sendable {
         var any: UInt8 = 0
         for b in cell { any |= b }
         return any < 0x80
-    }
-
-    public mutating func removeAll(keepingCapacity: Bool) {
-        bytes.removeAll(keepingCapacity: keepingCapacity)
-        starts.removeAll(keepingCapacity: keepingCapacity)
-        ends.removeAll(keepingCapacity: keepingCapacity)
-        kinds.removeAll(keepingCapacity: keepingCapacity)
     }
 }

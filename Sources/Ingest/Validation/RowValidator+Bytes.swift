@@ -57,7 +57,7 @@ extension RowValidator {
                 let cell = first + index
                 let bytes = UnsafeBufferPointer(rebasing: all[cells.range(cell)])
                 let raw: RawCell
-                switch cells.kinds[cell] {
+                switch cells.kind(cell) {
                 case .absent:
                     raw = .absent
                 case .undecodable:
