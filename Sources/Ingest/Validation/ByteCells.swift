@@ -72,6 +72,15 @@ public struct ByteCells: Sendable {
         }
     }
 
+    /// A record's bytes, copied once, and one cell per field at `ranges[field]` in them.
+    public mutating func append(record: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>]) {
+        let base = bytes.count
+        bytes.append(contentsOf: record)
+        for range in ranges {
+            spans.append(Span(start: Int32(base + range.lowerBound), end: Int32(base + range.upperBound), kind: .text))
+        }
+    }
+
     /// A cell a decoding reader made.
     public mutating func append(_ cell: RawCell) {
         switch cell {

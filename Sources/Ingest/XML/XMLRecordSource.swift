@@ -52,6 +52,10 @@ public final class XMLRecordSource: RecordSource {
     private var nameFields: [Int?] = []
     private var nextName = 0
     private var seen: [Bool]
+    /// The current record's cell texts, one after another as libxml2 gave them, and where each
+    /// field's is (empty when the record has no element for it).
+    private var recordBytes: [UInt8] = []
+    private var fieldRanges: [Range<Int>]
     private var finished = false
 
     static let maxIgnoredColumns = 200
@@ -76,6 +80,7 @@ public final class XMLRecordSource: RecordSource {
         names = try FieldNameResolver(schema: schema, userMap: userMap, path: path)
         fieldCount = schema.fields.count
         seen = Array(repeating: false, count: schema.fields.count)
+        fieldRanges = Array(repeating: 0..<0, count: schema.fields.count)
         file = path
         fileSize = try Self.checkReadable(path)
         let session = XMLReaderSession()
@@ -114,8 +119,21 @@ public final class XMLRecordSource: RecordSource {
     public var bytesRead: Int { max(0, Int(xmlTextReaderByteConsumed(reader))) }
 
     public func next(cells: inout [RawCell]) throws -> SourceRecord? {
-        guard !finished else { return nil }
-        return try session.active { try readRecord(into: &cells) }
+        guard !finished, let record = try session.active({ try readRecord() }) else { return nil }
+        if cells.count != fieldCount { cells = Array(repeating: .text(""), count: fieldCount) }
+        recordBytes.withUnsafeBufferPointer { bytes in
+            for i in 0..<fieldCount {
+                cells[i] = .text(String(decoding: UnsafeBufferPointer(rebasing: bytes[fieldRanges[i]]), as: UTF8.self))
+            }
+        }
+        return record
+    }
+
+    /// The same as bytes: no string per cell (the validators make the ones they keep).
+    public func next(into cells: inout ByteCells, scratch: inout [RawCell]) throws -> SourceRecord? {
+        guard !finished, let record = try session.active({ try readRecord() }) else { return nil }
+        recordBytes.withUnsafeBufferPointer { cells.append(record: $0, ranges: fieldRanges) }
+        return record
     }
 
     // MARK: - Reading
@@ -128,23 +146,21 @@ public final class XMLRecordSource: RecordSource {
         }
     }
 
-    /// Reads one record: from a depth-1 start tag to its end tag.
-    private func readRecord(into cells: inout [RawCell]) throws -> SourceRecord? {
+    /// Reads one record, from a depth-1 start tag to its end tag, into `recordBytes` and
+    /// `fieldRanges`.
+    private func readRecord() throws -> SourceRecord? {
         var inRecord = false
         var line = 0  // the record's start line
         var field: Int?  // the field whose element is open
-        var text = ""
+        var start = 0  // where its text starts in `recordBytes`
         while let nodeType = try advance() {
             let depth = xmlTextReaderDepth(reader)
             switch nodeType {
             case NodeType.element where depth == 1:
                 inRecord = true
                 line = recordLine()
-                if cells.count == fieldCount {
-                    for i in 0..<fieldCount { cells[i] = .text("") }
-                } else {
-                    cells = Array(repeating: .text(""), count: fieldCount)
-                }
+                recordBytes.removeAll(keepingCapacity: true)
+                for i in 0..<fieldCount { fieldRanges[i] = 0..<0 }
                 for i in seen.indices { seen[i] = false }
                 if xmlTextReaderIsEmptyElement(reader) == 1 { return .row(line: line) }
             case NodeType.element where depth == 2 && inRecord:
@@ -152,15 +168,16 @@ public final class XMLRecordSource: RecordSource {
                 seen[index] = true
                 if xmlTextReaderIsEmptyElement(reader) != 1 {
                     field = index
-                    text = ""
+                    start = recordBytes.count
                 }
             case NodeType.text, NodeType.cdata, NodeType.whitespace, NodeType.significantWhitespace:
                 if field != nil, let value = xmlTextReaderConstValue(reader) {
-                    if text.isEmpty { text = String(cString: value) } else { text += String(cString: value) }
+                    let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
+                    recordBytes.append(contentsOf: UnsafeBufferPointer(start: value, count: length))
                 }
             case NodeType.endElement where depth == 2:
                 if let open = field {
-                    cells[open] = .text(text)
+                    fieldRanges[open] = start..<recordBytes.count
                     field = nil
                 }
             case NodeType.endElement where depth == 1 && inRecord:
