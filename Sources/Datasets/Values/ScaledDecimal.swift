@@ -51,7 +51,7 @@ public struct ScaledDecimal: Hashable, Comparable, Sendable, CustomStringConvert
         var frac = fraction
         for _ in fractionDigits..<scale { frac *= 10 }
         let (m, o) = integer.multipliedReportingOverflow(by: factor)
-        // 92233720368547758.99 at scale 2: the fraction tips it over (it trapped before).
+        // 922337203685477.9999 at scale 4: the fraction tips it over (it trapped before).
         let (units, o2) = m.addingReportingOverflow(frac)
         guard !o, !o2 else { return nil }
         return ScaledDecimal(units: negative ? -units : units, scale: scale)

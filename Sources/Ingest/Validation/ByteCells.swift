@@ -21,8 +21,8 @@ public struct ByteCells: Sendable {
 
     /// Where one cell is in `bytes`, and what it is.
     public struct Span: Sendable {
-        var start: Int32
-        var end: Int32
+        var start: Int
+        var end: Int
         var kind: Kind
     }
 
@@ -40,7 +40,7 @@ public struct ByteCells: Sendable {
     }
 
     public func range(_ index: Int) -> Range<Int> {
-        Int(spans[index].start)..<Int(spans[index].end)
+        spans[index].start..<spans[index].end
     }
 
     public func kind(_ index: Int) -> Kind {
@@ -48,13 +48,13 @@ public struct ByteCells: Sendable {
     }
 
     public mutating func appendAbsent() {
-        spans.append(Span(start: Int32(bytes.count), end: Int32(bytes.count), kind: .absent))
+        spans.append(Span(start: bytes.count, end: bytes.count, kind: .absent))
     }
 
     public mutating func append(_ cell: UnsafeBufferPointer<UInt8>, kind: Kind = .text) {
-        let start = Int32(bytes.count)
+        let start = bytes.count
         bytes.append(contentsOf: cell)
-        spans.append(Span(start: start, end: Int32(bytes.count), kind: kind))
+        spans.append(Span(start: start, end: bytes.count, kind: kind))
     }
 
     /// A record's bytes, copied once, and one cell per field: `columns[field]` is the record's
@@ -65,9 +65,9 @@ public struct ByteCells: Sendable {
         for column in columns {
             if let column {
                 let start = base + (column == 0 ? 0 : cellEnds[column - 1])
-                spans.append(Span(start: Int32(start), end: Int32(base + cellEnds[column]), kind: .text))
+                spans.append(Span(start: start, end: base + cellEnds[column], kind: .text))
             } else {
-                spans.append(Span(start: Int32(base), end: Int32(base), kind: .absent))
+                spans.append(Span(start: base, end: base, kind: .absent))
             }
         }
     }
@@ -77,7 +77,7 @@ public struct ByteCells: Sendable {
         let base = bytes.count
         bytes.append(contentsOf: record)
         for range in ranges {
-            spans.append(Span(start: Int32(base + range.lowerBound), end: Int32(base + range.upperBound), kind: .text))
+            spans.append(Span(start: base + range.lowerBound, end: base + range.upperBound, kind: .text))
         }
     }
 
