@@ -188,25 +188,33 @@ struct ColumnCache: Sendable {
     static func save(_ entries: [Entry], _ db: Database) throws {
         for (kind, group) in Dictionary(grouping: entries, by: \.kind) {
             guard let generation = group.first?.generation, try Self.generation(of: kind, db) == generation else { continue }
-            try db.execute(
-                sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind.rawValue, generation]
-            )
+            // The new entries first, the other generations' after (see `schema`).
             let insert = try db.makeStatement(
                 sql: "INSERT OR REPLACE INTO column_cache (kind, name, generation, data) VALUES (?, ?, ?, ?)"
             )
             for entry in group {
                 try insert.execute(arguments: [kind.rawValue, entry.name, generation, entry.bytes.withUnsafeBytes { Data($0) }])
             }
+            try db.execute(
+                sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind.rawValue, generation]
+            )
         }
     }
 
+    /// The generation is part of the key so that a new generation's entries are written beside
+    /// the old ones and those deleted after (`save`, `ColumnCachePatch`). Replacing an entry of
+    /// the same name freed its pages first and the new blob reused them, so every page of the old
+    /// cache was copied into the rollback journal before being overwritten: a night at 1 M
+    /// residents journaled 136.7 MB (33,300 pages, strace). Written beside, the new blobs take
+    /// pages that held nothing at the start of the transaction (free since an earlier one, or past
+    /// the file's end), which SQLite does not journal, and the old ones are only freed.
     static let schema = """
         CREATE TABLE column_cache (
             kind TEXT NOT NULL,
             name TEXT NOT NULL,
             generation INTEGER NOT NULL,
             data BLOB NOT NULL,
-            PRIMARY KEY (kind, name)
+            PRIMARY KEY (kind, generation, name)
         )
         """
 }

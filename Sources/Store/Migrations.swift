@@ -137,6 +137,12 @@ enum Migrations {
             // A run's new review items stored per policy (`ReviewSegment`), not a row each.
             try db.execute(sql: ReviewTables.segments)
         }
+        migrator.registerMigration("v16-column-cache-generation-key") { db in
+            // The generation joins the cache's key (see `ColumnCache.schema`). A cache is rebuilt
+            // by the next read, so the table is made anew rather than copied.
+            try db.execute(sql: "DROP TABLE column_cache")
+            try db.execute(sql: ColumnCache.schema)
+        }
         return migrator
     }
 

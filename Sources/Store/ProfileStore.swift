@@ -22,6 +22,12 @@ public final class ProfileStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Debian's SQLite is built with SECURE_DELETE on: every page freed was overwritten with
+            // zeros, so first copied into the rollback journal and then written again. A night
+            // replacing the 47 MB column cache journaled 136.7 MB for it (strace). FAST still
+            // zeroes deleted content on pages written anyway, not whole free pages; the file is
+            // its owner's alone and holds the same personal data in its live rows.
+            try db.execute(sql: "PRAGMA secure_delete = FAST")
         }
         try StoreFiles.createOwnerOnly(path)
         do {

@@ -27,7 +27,7 @@ final class ProfileStoreTests: XCTestCase {
     func testMigrationsAreRecorded() throws {
         let store = try makeStore()
         // In the order they were registered (the store lists them sorted by name).
-        let registered = ["v1-ledger", "v1-profiles", "v2-full-extracts", "v3-warnings", "v4-conditional-empty", "v5-runs", "v6-column-cache", "v7-grants", "v7b-application-status", "v8-reviews", "v9-audit", "v9b-runs-reviewed", "v9c-grant-flag-closing", "v10-push", "v11-nightly", "v12-row-fingerprint", "v13-id-list-deltas", "v14-raw-fingerprint", "v15-review-segments"]
+        let registered = ["v1-ledger", "v1-profiles", "v2-full-extracts", "v3-warnings", "v4-conditional-empty", "v5-runs", "v6-column-cache", "v7-grants", "v7b-application-status", "v8-reviews", "v9-audit", "v9b-runs-reviewed", "v9c-grant-flag-closing", "v10-push", "v11-nightly", "v12-row-fingerprint", "v13-id-list-deltas", "v14-raw-fingerprint", "v15-review-segments", "v16-column-cache-generation-key"]
         XCTAssertEqual(try store.schemaVersion(), registered.sorted())
     }
 
