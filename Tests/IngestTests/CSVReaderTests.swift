@@ -103,6 +103,33 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(small.count, 500)
     }
 
+    func testPlainLinesReadWholeGiveWhatByteByByteReadingGives() throws {
+        // A plain line (no quote) whole in the buffer is copied at once; in 7-byte chunks almost
+        // every line crosses a chunk's end and is read byte by byte. Random lines mixing both
+        // kinds, CRLF and CR inside cells, blank lines, empty cells, Chinese and invalid bytes.
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = ["a", "王芳", "", "12.5", "\r", " ", "\"q\"", "\"x,\ny\"", "1\"2", "h\"\"i"].map { Array($0.utf8) }
+            + [[0xFF], [0x0D]]
+        for _ in 0..<20 {
+            var bytes: [UInt8] = []
+            for _ in 0..<200 {
+                let cells = Int.random(in: 1...6, using: &generator)
+                for c in 0..<cells {
+                    if c > 0 { bytes.append(0x2C) }
+                    for _ in 0..<Int.random(in: 0...3, using: &generator) {
+                        bytes += pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+                    }
+                }
+                bytes += Bool.random(using: &generator) ? [0x0A] : [0x0D, 0x0A]
+                if Int.random(in: 0..<10, using: &generator) == 0 { bytes.append(0x0A) }
+            }
+            let small = try records(bytes, chunkSize: 7)
+            let large = try records(bytes, chunkSize: 1 << 20)
+            XCTAssertEqual(small.map(\.cells), large.map(\.cells))
+            XCTAssertEqual(small.map(\.line), large.map(\.line))
+        }
+    }
+
     func testMissingFileIsAnIOError() {
         XCTAssertThrowsError(try CSVReader(path: "/nonexistent/x.csv")) { error in
             XCTAssertEqual((error as? IngestError)?.category, .io)

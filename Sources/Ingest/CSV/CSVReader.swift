@@ -85,6 +85,13 @@ public final class CSVReader {
                         }
                         started = true
                         record.startLine = lineNumber
+                        // The common record: one line without a quote, whole in the buffer.
+                        if let lineEnd = Self.plainLineEnd(buf, from: p, to: e) {
+                            Self.take(UnsafeBufferPointer(rebasing: buf[p..<lineEnd]), into: &record)
+                            lineNumber += 1
+                            p = lineEnd + 1
+                            return true
+                        }
                     }
                     switch state {
                     case .fieldStart, .unquoted:
@@ -167,6 +174,49 @@ public final class CSVReader {
             line = lineNumber
             if complete { return true }
         }
+    }
+
+    /// Where the line starting at `start` ends (its LF), when it has no quote and ends before
+    /// `end`; nil otherwise (the byte-by-byte way then reads it).
+    @inline(__always)
+    private static func plainLineEnd(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        var q = start
+        while q < end {
+            let b = buf[q]
+            if b == 0x0A { return q }
+            if b == 0x22 { return nil }
+            q += 1
+        }
+        return nil
+    }
+
+    /// A plain line (no quote, LF not included) as a record: its bytes copied at once and the
+    /// commas taken out in place, a CR before the LF dropped, exactly as the byte-by-byte way
+    /// reads it. One copy instead of one per cell: the reading thread is what a night's import
+    /// waits on (its appends were a quarter of that thread in perf).
+    private static func take(_ line: UnsafeBufferPointer<UInt8>, into record: inout CSVRecord) {
+        var line = line
+        if line.last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+        var ends: [Int] = []
+        swap(&ends, &record.ends)
+        let base = record.bytes.count
+        record.bytes.append(contentsOf: line)
+        let kept = record.bytes.withUnsafeMutableBufferPointer { bytes -> Int in
+            var w = base
+            for r in base..<bytes.count {
+                let b = bytes[r]
+                if b == 0x2C {
+                    ends.append(w)
+                } else {
+                    bytes[w] = b
+                    w += 1
+                }
+            }
+            return w
+        }
+        ends.append(kept)
+        record.bytes.removeLast(record.bytes.count - kept)
+        swap(&ends, &record.ends)
     }
 
     /// Goes back to the second physical line of the record just read, which must have run past
