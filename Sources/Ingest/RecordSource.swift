@@ -31,11 +31,9 @@ public protocol RecordSource: AnyObject {
     /// Header cells that matched no schema field.
     var ignoredColumns: [String] { get }
     var bytesRead: Int { get }
-    /// Reads the next record, filling `cells`; nil at the end of the file.
-    func next(cells: inout [RawCell]) throws -> SourceRecord?
-    /// The same, appending a `.row` record's cells to `cells` as bytes (nothing for another
-    /// record); `scratch` is for a source that makes `RawCell`s first.
-    func next(into cells: inout ByteCells, scratch: inout [RawCell]) throws -> SourceRecord?
+    /// Reads the next record, appending a `.row` record's cells to `cells` as bytes, one per
+    /// schema field (nothing for another record); nil at the end of the file.
+    func next(into cells: inout ByteCells) throws -> SourceRecord?
     /// The raw fingerprint of the last `.row` record: a fixed-seed hash of its cells' bytes as
     /// the file wrote them, seeded with what gives them their meaning (see
     /// `enableRawFingerprints`); nil when the source keeps none (JSON Lines, XML).
@@ -47,9 +45,11 @@ public protocol RecordSource: AnyObject {
 }
 
 extension RecordSource {
-    public func next(into cells: inout ByteCells, scratch: inout [RawCell]) throws -> SourceRecord? {
-        let record = try next(cells: &scratch)
-        if case .row = record { for cell in scratch { cells.append(cell) } }
+    /// The same as strings: `cells` is filled with the record's cells (tests, tools).
+    public func next(cells: inout [RawCell]) throws -> SourceRecord? {
+        var bytes = ByteCells()
+        let record = try next(into: &bytes)
+        if case .row = record { cells = (0..<bytes.count).map(bytes.rawCell) }
         return record
     }
 

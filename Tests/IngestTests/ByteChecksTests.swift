@@ -38,9 +38,8 @@ final class ByteChecksTests: XCTestCase {
             for name in names {
                 let source = try CSVRecordSource(path: RepositoryPaths.fixture(name), schema: schema)
                 var cells = ByteCells()
-                var scratch: [RawCell] = []
                 var rows: [Int] = []
-                while let record = try source.next(into: &cells, scratch: &scratch) {
+                while let record = try source.next(into: &cells) {
                     if case .row(let line) = record { rows.append(line) }
                 }
                 for (r, line) in rows.enumerated() {

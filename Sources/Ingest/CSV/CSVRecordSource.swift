@@ -51,28 +51,7 @@ public final class CSVRecordSource: RecordSource {
         return true
     }
 
-    public func next(cells: inout [RawCell]) throws -> SourceRecord? {
-        guard let next = try nextRecord() else { return nil }
-        guard case .row = next else { return next }
-        // Overwrite the cells in place: `removeAll(keepingCapacity:)` and appending went
-        // through the generic replaceSubrange, 2 % of an import in perf.
-        let columns = header.columnOfField
-        if cells.count != columns.count { cells = Array(repeating: .absent, count: columns.count) }
-        for (field, column) in columns.enumerated() {
-            guard let column else {
-                cells[field] = .absent
-                continue
-            }
-            if let text = record.string(column) {
-                cells[field] = .text(text)
-            } else {
-                cells[field] = .undecodable(record.lossyString(column))
-            }
-        }
-        return next
-    }
-
-    public func next(into cells: inout ByteCells, scratch: inout [RawCell]) throws -> SourceRecord? {
+    public func next(into cells: inout ByteCells) throws -> SourceRecord? {
         guard let next = try nextRecord() else { return nil }
         guard case .row = next else { return next }
         record.bytes.withUnsafeBufferPointer { cells.append(record: $0, cellEnds: record.ends, columns: header.columnOfField) }

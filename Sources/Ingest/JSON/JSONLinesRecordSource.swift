@@ -27,8 +27,10 @@ public final class JSONLinesRecordSource: RecordSource {
     }
 
     public var bytesRead: Int { lines.bytesRead }
+    /// The current record's cells as the JSON parser decoded them.
+    private var cells: [RawCell] = []
 
-    public func next(cells: inout [RawCell]) throws -> SourceRecord? {
+    public func next(into out: inout ByteCells) throws -> SourceRecord? {
         while try lines.next() {
             if lines.line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             cells.removeAll(keepingCapacity: true)
@@ -54,6 +56,7 @@ public final class JSONLinesRecordSource: RecordSource {
                     message: "不是有效的 JSON 对象：\(error.message)。"
                 ), key: nil)
             }
+            for cell in cells { out.append(cell) }
             return .row(line: lines.lineNumber)
         }
         return nil

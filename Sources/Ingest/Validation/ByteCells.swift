@@ -96,6 +96,15 @@ public struct ByteCells: Sendable {
         return bytes.withUnsafeBufferPointer { Self.string(UnsafeBufferPointer(rebasing: $0[range(index)])) }
     }
 
+    /// Cell `index` as a decoding reader would have made it.
+    public func rawCell(_ index: Int) -> RawCell {
+        switch spans[index].kind {
+        case .absent: .absent
+        case .text: string(index).map(RawCell.text) ?? .undecodable(String(decoding: bytes[range(index)], as: UTF8.self))
+        case .undecodable: .undecodable(String(decoding: bytes[range(index)], as: UTF8.self))
+        }
+    }
+
     /// The bytes as a string when they are valid UTF-8.
     static func string(_ cell: UnsafeBufferPointer<UInt8>) -> String? {
         // ASCII (most cells) needs no check: decoding cannot replace anything.

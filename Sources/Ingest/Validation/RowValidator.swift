@@ -16,7 +16,7 @@ public struct RowValidator: Sendable {
     /// Per field, whether it has cross-field checks.
     let crossChecked: [Bool]
     /// False: every cell goes the string way (the test that both ways agree sets it).
-    public var byteChecksEnabled = true
+    var byteChecksEnabled = true
 
     public init(schema: Schema, divisions: DivisionCatalog, file: String) {
         self.schema = schema

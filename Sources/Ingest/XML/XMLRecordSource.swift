@@ -118,19 +118,8 @@ public final class XMLRecordSource: RecordSource {
 
     public var bytesRead: Int { max(0, Int(xmlTextReaderByteConsumed(reader))) }
 
-    public func next(cells: inout [RawCell]) throws -> SourceRecord? {
-        guard !finished, let record = try session.active({ try readRecord() }) else { return nil }
-        if cells.count != fieldCount { cells = Array(repeating: .text(""), count: fieldCount) }
-        recordBytes.withUnsafeBufferPointer { bytes in
-            for i in 0..<fieldCount {
-                cells[i] = .text(String(decoding: UnsafeBufferPointer(rebasing: bytes[fieldRanges[i]]), as: UTF8.self))
-            }
-        }
-        return record
-    }
-
-    /// The same as bytes: no string per cell (the validators make the ones they keep).
-    public func next(into cells: inout ByteCells, scratch: inout [RawCell]) throws -> SourceRecord? {
+    /// The record's cells as bytes, no string per cell (the validators make the ones they keep).
+    public func next(into cells: inout ByteCells) throws -> SourceRecord? {
         guard !finished, let record = try session.active({ try readRecord() }) else { return nil }
         recordBytes.withUnsafeBufferPointer { cells.append(record: $0, ranges: fieldRanges) }
         return record

@@ -99,10 +99,9 @@ struct RowProducer: Sendable {
                 lookup = { key, raw, previous in stored.unchanged(key: key, raw: raw, after: previous) }
             }
             _ = source.enableRawFingerprints(seed: Self.rawSeed(schema: schema, divisions: divisions, userMap: userMap), lookup: lookup)
-            var scratch: [RawCell] = []
             var batch = RawBatch()
             var batchBytes = 0
-            while let record = try source.next(into: &batch.cells, scratch: &scratch) {
+            while let record = try source.next(into: &batch.cells) {
                 batch.records.append(record)
                 if case .row = record { batch.rawFingerprints.append(source.rawFingerprint) }
                 if batch.records.count == batchSize {
