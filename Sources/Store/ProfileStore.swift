@@ -22,6 +22,12 @@ public final class ProfileStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // 16 KB pages instead of SQLite's 4 KB (takes effect only when the file is new and
+            // empty; an existing store keeps its size): a quarter of the pages to split, link and
+            // write. A first load of 1 M residents 3.67 → 3.45 s (mean of three, alternating;
+            // the two index rebuilds 1.07 → 0.95 s in the sqlite3 shell), a night 1.80 → 1.68 s:
+            // the night's 1 % of changed rows touch more bytes per page, but fewer pages.
+            try db.execute(sql: "PRAGMA page_size = 16384")
             // Debian's SQLite is built with SECURE_DELETE on: every page freed was overwritten with
             // zeros, so first copied into the rollback journal and then written again. A night
             // replacing the 47 MB column cache journaled 136.7 MB for it (strace). FAST still
