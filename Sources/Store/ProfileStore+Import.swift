@@ -9,6 +9,11 @@ public enum UpsertOutcome: Sendable, Equatable {
     case unchanged
 }
 
+/// An error an import's body throws to abandon the import's whole transaction, ledger entry
+/// included, so that the caller can run it again another way (`performImport` rethrows it as
+/// it is, where any other error is recorded as the import's failure).
+public protocol RestartImport: Error {}
+
 /// Writes the rows of one import inside its transaction. Handed to the pipeline's closure by
 /// `ProfileStore.performImport`; it cannot escape.
 public final class ImportWriter {
@@ -377,6 +382,8 @@ extension ProfileStore {
                     do {
                         decision = try body(writer)
                     } catch let error as DatabaseError {
+                        throw error
+                    } catch let error as any RestartImport {
                         throw error
                     } catch {
                         failure = error

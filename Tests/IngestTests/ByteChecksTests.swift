@@ -75,11 +75,15 @@ final class ByteChecksTests: XCTestCase {
     private func agree(
         _ byBytes: inout RowValidator, _ byStrings: inout RowValidator, _ cells: ByteCells, from first: Int, line: Int
     ) -> (Bool, Bool) {
-        var values1: [FieldValue] = [], values2: [FieldValue] = []
+        // Appended after a batch's earlier values, as the importer validates: the row's own
+        // values follow them, and a bad row leaves them as they were.
+        let before: [FieldValue] = [.text("前一行"), .integer(7), .null]
+        var values1 = before, values2 = before
         var warnings1: [DataWarning] = [], warnings2: [DataWarning] = []
-        let entry1 = byBytes.validate(cells, from: first, line: line, into: &values1, warnings: &warnings1)
-        let entry2 = byStrings.validate(cells, from: first, line: line, into: &values2, warnings: &warnings2)
-        let same = entry1 == entry2 && warnings1 == warnings2 && (entry1 != nil || values1 == values2)
+        let entry1 = byBytes.validate(cells, from: first, line: line, appendingTo: &values1, warnings: &warnings1)
+        let entry2 = byStrings.validate(cells, from: first, line: line, appendingTo: &values2, warnings: &warnings2)
+        let same = entry1 == entry2 && warnings1 == warnings2 && values1 == values2
+            && values1.starts(with: before) && (entry1 == nil ? values1.count == before.count + byBytes.schema.fields.count : values1 == before)
         return (same, entry1 == nil)
     }
 
@@ -100,7 +104,7 @@ final class ByteChecksTests: XCTestCase {
             var values: [FieldValue] = []
             var ids = [ResidentIDNumber?](repeating: nil, count: schema.fields.count)
             return Array(text.utf8).withUnsafeBufferPointer {
-                validator.fast($0, index: schema.index(of: field)!, into: &values, parsedIDs: &ids)
+                validator.fast($0, index: schema.index(of: field)!, into: &values, base: 0, parsedIDs: &ids)
             }
         }
         for (field, text) in [

@@ -35,8 +35,13 @@ extension FieldValue {
     /// The same for an array: the generic version is not specialised across modules, and
     /// iterating through witness tables made it 8 % of a first load in perf.
     public static func fingerprint(of row: [FieldValue]) -> Int64 {
+        fingerprint(of: row, in: row.indices)
+    }
+
+    /// The same for the row at `values[range]` (a batch's values, flat).
+    public static func fingerprint(of values: [FieldValue], in range: Range<Int>) -> Int64 {
         var hasher = RowHasher()
-        for index in row.indices { row[index].fingerprint(into: &hasher) }
+        for index in range { values[index].fingerprint(into: &hasher) }
         return hasher.finalize()
     }
 }

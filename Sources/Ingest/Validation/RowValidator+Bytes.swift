@@ -45,6 +45,16 @@ extension RowValidator {
         _ cells: ByteCells, from first: Int, line: Int, into values: inout [FieldValue], warnings: inout [DataWarning]
     ) -> QuarantineEntry? {
         values.removeAll(keepingCapacity: true)
+        return validate(cells, from: first, line: line, appendingTo: &values, warnings: &warnings)
+    }
+
+    /// The same, appending the row's values after those `values` holds (a batch's values, flat:
+    /// no per-row array to copy from and clear); a bad row leaves `values` as it was.
+    public mutating func validate(
+        _ cells: ByteCells, from first: Int, line: Int, appendingTo values: inout [FieldValue],
+        warnings: inout [DataWarning]
+    ) -> QuarantineEntry? {
+        let base = values.count
         let warningsBefore = warnings.count
         for i in parsedIDs.indices { parsedIDs[i] = nil }
         // The cell checks are not `mutating` (the parsed IDs are moved out for the row and
@@ -63,11 +73,14 @@ extension RowValidator {
                 case .undecodable:
                     raw = .undecodable(String(decoding: bytes, as: UTF8.self))
                 case .text:
-                    if byteChecksEnabled, fast(bytes, index: index, into: &values, parsedIDs: &ids) { continue }
+                    if byteChecksEnabled, fast(bytes, index: index, into: &values, base: base, parsedIDs: &ids) { continue }
                     raw = ByteCells.string(bytes).map(RawCell.text) ?? .undecodable(String(decoding: bytes, as: UTF8.self))
                 }
-                if let entry = validate(raw, index: index, line: line, into: &values, parsedIDs: &ids, warnings: &warnings) {
+                if let entry = validate(
+                    raw, index: index, line: line, into: &values, base: base, parsedIDs: &ids, warnings: &warnings
+                ) {
                     if warnings.count > warningsBefore { warnings.removeSubrange(warningsBefore...) }
+                    values.removeSubrange(base...)
                     return entry
                 }
             }
@@ -79,7 +92,8 @@ extension RowValidator {
     /// appended) for the string way.
     @inline(__always)
     func fast(
-        _ bytes: UnsafeBufferPointer<UInt8>, index: Int, into values: inout [FieldValue], parsedIDs: inout [ResidentIDNumber?]
+        _ bytes: UnsafeBufferPointer<UInt8>, index: Int, into values: inout [FieldValue], base: Int,
+        parsedIDs: inout [ResidentIDNumber?]
     ) -> Bool {
         guard let firstByte = bytes.first, let lastByte = bytes.last else { return false }
         // What the trim could remove starts or ends so (ASCII white space, U+3000, U+FEFF).
@@ -131,7 +145,7 @@ extension RowValidator {
             value = .text(String(decoding: bytes, as: UTF8.self))
         }
         values.append(value)
-        if crossChecked[index], crossCheck(index: index, values: values, parsedIDs: parsedIDs) != nil {
+        if crossChecked[index], crossCheck(index: index, values: values, base: base, parsedIDs: parsedIDs) != nil {
             // The string way says why.
             values.removeLast()
             parsedIDs[index] = nil

@@ -65,7 +65,7 @@ public struct RowValidator: Sendable {
 
     /// One cell of the row; appends its value, or returns why the row is quarantined.
     func validate(
-        _ cell: RawCell, index: Int, line: Int, into values: inout [FieldValue],
+        _ cell: RawCell, index: Int, line: Int, into values: inout [FieldValue], base: Int,
         parsedIDs: inout [ResidentIDNumber?], warnings: inout [DataWarning]
     ) -> QuarantineEntry? {
         let text: String
@@ -82,8 +82,8 @@ public struct RowValidator: Sendable {
             if fields[index].required {
                 return reject(index, line, .missingRequired, "", "\(fields[index].label)为必填项，不能为空。")
             }
-            if let condition = fields[index].requiredWhen, condition.field < values.count,
-               values[condition.field].display(for: fields[condition.field]) == condition.equals {
+            if let condition = fields[index].requiredWhen, base + condition.field < values.count,
+               values[base + condition.field].display(for: fields[condition.field]) == condition.equals {
                 let other = fields[condition.field]
                 return reject(index, line, .missingRequired, "", "\(other.label)为“\(condition.equals)”时，\(fields[index].label)不能为空。")
             }
@@ -94,8 +94,8 @@ public struct RowValidator: Sendable {
                 values.append(value)
             case .value(let value, _, let condition?):
                 // Only where the other field says so (above_scale = 否); otherwise unknown.
-                let holds = condition.field < values.count
-                    && values[condition.field].display(for: fields[condition.field]) == condition.equals
+                let holds = base + condition.field < values.count
+                    && values[base + condition.field].display(for: fields[condition.field]) == condition.equals
                 values.append(holds ? value : .null)
             }
             return nil
@@ -133,7 +133,8 @@ public struct RowValidator: Sendable {
         case .success(let value):
             values.append(value)
         }
-        if !fields[index].crossChecks.isEmpty, let problem = crossCheck(index: index, values: values, parsedIDs: parsedIDs) {
+        if !fields[index].crossChecks.isEmpty,
+           let problem = crossCheck(index: index, values: values, base: base, parsedIDs: parsedIDs) {
             return reject(index, line, problem.reason, text, problem.message)
         }
         return nil
@@ -146,13 +147,14 @@ public struct RowValidator: Sendable {
         QuarantineEntry(file: file, line: line, field: fields[index].name, reason: reason, value: value, message: message)
     }
 
-    func crossCheck(index: Int, values: [FieldValue], parsedIDs: [ResidentIDNumber?]) -> FieldProblem? {
+    /// The cross-field checks of field `index` of the row whose values start at `values[base]`.
+    func crossCheck(index: Int, values: [FieldValue], base: Int, parsedIDs: [ResidentIDNumber?]) -> FieldProblem? {
         for check in fields[index].crossChecks {
             // Checks look back only: a field refers to fields before it in schema order.
             guard check.otherField < index else { continue }
             switch check {
             case .genderOf(let other):
-                guard let id = parsedIDs[other], case .text(let gender) = values[index] else { continue }
+                guard let id = parsedIDs[other], case .text(let gender) = values[base + index] else { continue }
                 if gender != id.gender {
                     return FieldProblem(
                         .genderMismatch,
@@ -160,12 +162,12 @@ public struct RowValidator: Sendable {
                     )
                 }
             case .birthDateOf(let other):
-                guard let id = parsedIDs[other], case .date(let day) = values[index] else { continue }
+                guard let id = parsedIDs[other], case .date(let day) = values[base + index] else { continue }
                 if day != id.birthDate {
                     return FieldProblem(.birthMismatch, "\(fields[index].label)与\(schema.fields[other].label)第 7–14 位的出生日期不一致。")
                 }
             case .holderKindOf(let other):
-                guard case .text(let kind) = values[index], !values[other].isNull else { continue }
+                guard case .text(let kind) = values[base + index], !values[base + other].isNull else { continue }
                 let expected = parsedIDs[other] != nil ? "个人" : "企业"
                 if kind != expected {
                     let code = parsedIDs[other] != nil ? "身份证号" : "统一社会信用代码"
@@ -174,7 +176,7 @@ public struct RowValidator: Sendable {
                     )
                 }
             case .notBefore(let other):
-                guard case .date(let day) = values[index], case .date(let earlier) = values[other] else { continue }
+                guard case .date(let day) = values[base + index], case .date(let earlier) = values[base + other] else { continue }
                 if day < earlier {
                     return FieldProblem(.badDate, "\(fields[index].label)（\(day)）早于\(schema.fields[other].label)（\(earlier)）。")
                 }

@@ -63,14 +63,26 @@ public struct Importer: Sendable {
         )
         var outcome = RowsOutcome()
         let fields = engineFields.map { $0[request.kind] ?? [] }
-        let record = try store.performImport(
-            start, kind: request.kind, engineFields: fields, expectedRows: Self.expectedRows(size: size, format: format),
-            digest: digest.map { task in { try task.value() } }
-        ) { writer in
-            try writeRows(
-                request, format: format, encoding: encoding, userMap: userMap, size: size, writer: writer,
-                progress: progress, outcome: &outcome
-            )
+        func attempt(deferRepeats: Bool) throws -> ImportRecord {
+            outcome = RowsOutcome()
+            return try store.performImport(
+                start, kind: request.kind, engineFields: fields, expectedRows: Self.expectedRows(size: size, format: format),
+                digest: digest.map { task in { try task.value() } }
+            ) { writer in
+                try writeRows(
+                    request, format: format, encoding: encoding, userMap: userMap, size: size, writer: writer,
+                    deferRepeats: deferRepeats && writer.tableWasEmpty, progress: progress, outcome: &outcome
+                )
+            }
+        }
+        let record: ImportRecord
+        do {
+            record = try attempt(deferRepeats: true)
+        } catch is RepeatedKeys {
+            // A first load whose file repeats a key: nothing of it was kept; read it again, telling
+            // each repeat as it comes (see `RepeatDetector`).
+            logger.info("首次导入的文件中有重复的主键，重新读取并逐行核对重复", metadata: ["file": "\(request.path)"])
+            record = try attempt(deferRepeats: false)
         }
         let ignored = outcome.ignoredColumns
         let reasonCounts = outcome.reasonCounts
@@ -107,7 +119,8 @@ public struct Importer: Sendable {
     /// quarantines, and decides whether the bad share allows the import.
     private func writeRows(
         _ request: ImportRequest, format: InputFormat, encoding: TextEncoding?, userMap: [String: String], size: Int64,
-        writer: ImportWriter, progress: (@Sendable (ImportProgress) -> Void)?, outcome: inout RowsOutcome
+        writer: ImportWriter, deferRepeats: Bool, progress: (@Sendable (ImportProgress) -> Void)?,
+        outcome: inout RowsOutcome
     ) throws -> ImportDecision {
         let schema = writer.schema
         let began = Date()
@@ -122,6 +135,7 @@ public struct Importer: Sendable {
             userMap: userMap, encoding: encoding, expectedRows: Self.expectedRows(size: size, format: format)
         )
         producer.stored = writer.stored
+        producer.deferRepeats = deferRepeats
         producer.start(into: channel)
         // Ends before the decision is returned (and the writer finishes): the columns are complete.
         let written = WrittenBatches(columns: writer.engineColumns, width: schema.fields.count)

@@ -50,7 +50,6 @@ struct ValidationWorker: Sendable {
     func run(from input: RowChannel<StageMessage<RawBatch>>, to output: RowChannel<StageMessage<ValidatedBatch>>) {
         var validator = RowValidator(schema: schema, divisions: divisions, file: path)
         let width = schema.fields.count
-        var values: [FieldValue] = []
         while let message = input.next() {
             switch message {
             case .finished(let ignored):
@@ -78,17 +77,20 @@ struct ValidationWorker: Sendable {
                         let rawFingerprint = raw.rawFingerprints[rowIndex]
                         rowIndex += 1
                         let warningsBefore = out.warnings.count
-                        if let entry = validator.validate(raw.cells, from: first, line: line, into: &values, warnings: &out.warnings) {
+                        let start = out.values.count
+                        // Straight into the batch: no row array to copy the values from and clear.
+                        if let entry = validator.validate(
+                            raw.cells, from: first, line: line, appendingTo: &out.values, warnings: &out.warnings
+                        ) {
                             out.rows.append(.bad(entry, key: raw.cells.string(first + schema.keyIndex)))
                             continue
                         }
-                        let key: String? = if case .text(let key) = values[schema.keyIndex] { key } else { nil }
+                        let key: String? = if case .text(let key) = out.values[start + schema.keyIndex] { key } else { nil }
                         out.rows.append(.good(
-                            line: line, key: key, fingerprint: FieldValue.fingerprint(of: values),
+                            line: line, key: key, fingerprint: FieldValue.fingerprint(of: out.values, in: start..<(start + width)),
                             raw: out.warnings.count == warningsBefore ? rawFingerprint : nil,
-                            valueStart: out.values.count, warnings: warningsBefore..<out.warnings.count
+                            valueStart: start, warnings: warningsBefore..<out.warnings.count
                         ))
-                        out.values.append(contentsOf: values)
                     }
                 }
                 guard output.put(.batch(out)) else { return }
@@ -107,16 +109,18 @@ struct RowSequencer {
     var expectedRows: Int
     /// A full extract's stored rows (`RowProducer.stored`): their keys' repeats go by slot.
     var stored: StoredRowTable?
+    /// A first load: repeats are looked for after the last row (`RepeatDetector`, deferred).
+    var deferRepeats = false
 
     func run(from inputs: [RowChannel<StageMessage<ValidatedBatch>>], to channel: RowChannel<ProducerMessage>) {
-        var repeats = RepeatDetector(expectedRows: expectedRows, stored: stored)
+        var repeats = RepeatDetector(expectedRows: expectedRows, stored: stored, deferred: deferRepeats)
         let width = schema.fields.count
         var turn = 0
         while let message = inputs[turn].next() {
             turn = (turn + 1) % inputs.count
             switch message {
             case .finished(let ignored):
-                _ = channel.put(.finished(ignoredColumns: ignored))
+                _ = channel.put(repeats.repeatedKeys() ? .failed(ErrorBox(error: RepeatedKeys())) : .finished(ignoredColumns: ignored))
                 return
             case .failed(let box):
                 _ = channel.put(.failed(box))

@@ -56,12 +56,17 @@ struct RowProducer: Sendable {
     /// With a full extract into a populated table: the stored rows (`ImportWriter.stored`), so
     /// that records stored before byte for byte skip validation. Nil: every record is validated.
     var stored: StoredRowTable?
+    /// A first load (into an empty table): repeats are looked for after the last row, and a file
+    /// with any fails with `RepeatedKeys` for the importer to read again without deferring.
+    var deferRepeats = false
 
     func start(into channel: RowChannel<ProducerMessage>) {
         let raw = (0..<validators).map { _ in RowChannel<StageMessage<RawBatch>>(capacity: 2) }
         let validated = (0..<validators).map { _ in RowChannel<StageMessage<ValidatedBatch>>(capacity: 2) }
         let worker = ValidationWorker(schema: schema, divisions: divisions, path: path)
-        let sequencer = RowSequencer(schema: schema, path: path, expectedRows: expectedRows, stored: stored)
+        let sequencer = RowSequencer(
+            schema: schema, path: path, expectedRows: expectedRows, stored: stored, deferRepeats: deferRepeats
+        )
         Self.spawn("mianshen-import-reader") { self.read(into: raw) }
         for (input, output) in zip(raw, validated) {
             Self.spawn("mianshen-import-validate") { worker.run(from: input, to: output) }

@@ -1,0 +1,115 @@
+import Datasets
+import Foundation
+import Logging
+import MianshenTesting
+@testable import Pipeline
+import Store
+import XCTest
+
+/// A first load looks for repeated keys only after its last row (`RepeatDetector`, deferred) and,
+/// when its file has any, is read again telling each repeat as it comes: the store ends exactly
+/// as if every repeat had been told at once, with one ledger entry.
+final class DeferredRepeatsTests: XCTestCase {
+    func testADeferredDetectorCallsEveryRowFirstAndFindsTheRepeatAfterwards() {
+        var deferred = RepeatDetector(expectedRows: 4, deferred: true)
+        XCTAssertEqual(deferred.check("110101199001011234", fingerprint: 1), .first)
+        XCTAssertEqual(deferred.check("110101199001015678", fingerprint: 2), .first)
+        XCTAssertFalse(deferred.repeatedKeys())
+
+        deferred = RepeatDetector(expectedRows: 4, deferred: true)
+        XCTAssertEqual(deferred.check("110101199001011234", fingerprint: 1), .first)
+        XCTAssertEqual(deferred.check("110101199001011234", fingerprint: 1), .first, "not told yet")
+        XCTAssertTrue(deferred.repeatedKeys())
+
+        var exact = RepeatDetector(expectedRows: 4)
+        XCTAssertEqual(exact.check("110101199001011234", fingerprint: 1), .first)
+        XCTAssertEqual(exact.check("110101199001011234", fingerprint: 1), .identical)
+        XCTAssertEqual(exact.check("110101199001011234", fingerprint: 2), .conflicting)
+        XCTAssertFalse(exact.repeatedKeys(), "an exact detector has told every repeat already")
+    }
+
+    func testKeysLongerThanACompactKeyAreToldAtOnceEvenDeferred() {
+        let long = String(repeating: "许可证号", count: 4)
+        var deferred = RepeatDetector(expectedRows: 4, deferred: true)
+        XCTAssertEqual(deferred.check(long, fingerprint: 1), .first)
+        XCTAssertEqual(deferred.check(long, fingerprint: 2), .conflicting)
+        XCTAssertFalse(deferred.repeatedKeys(), "told already, so no second reading for it")
+    }
+
+    func testRadixSortSortsLikeSort() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 3, 1000, 70_000] {
+            var words = (0..<count).map { _ in UInt64.random(in: .min ... .max, using: &generator) }
+            words += [0, .max, 1 << 63, 0xFFFF, 0x1_0000]
+            words += words.prefix(count / 10)
+            var sorted = words
+            RadixSort.sort(&sorted)
+            XCTAssertEqual(sorted, words.sorted(), "\(count)")
+        }
+    }
+
+    func testAFirstLoadWithRepeatsIsReadAgainAndStoredAsIfToldAtOnce() throws {
+        let dir = try TemporaryDirectory()
+        let lines = try String(contentsOfFile: RepositoryPaths.fixture("residents.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        // Line 302 repeats line 2 exactly; line 303 repeats line 3's key with another phone.
+        var conflicting = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let phone = try XCTUnwrap(header.firstIndex(of: "phone"))
+        conflicting[phone] = conflicting[phone] == "13800000000" ? "13900000000" : "13800000000"
+        let path = try dir.write("r.csv", (lines + [lines[1], conflicting.joined(separator: ",")]).joined(separator: "\n") + "\n")
+        let clean = try dir.write("clean.csv", lines.joined(separator: "\n") + "\n")
+
+        let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
+        let log = LogLines()
+        let store = try ProfileStore(path: dir.file("t.db"), schemas: schemas)
+        let summary = try Importer(store: store, logger: log.logger).run(ImportRequest(kind: .residents, path: path))
+        XCTAssertEqual(log.lines.filter { $0.contains("重复的主键") }.count, 1, "read again once")
+        XCTAssertEqual(summary.record.id, 1)
+        XCTAssertEqual(try store.info().recentImports.count, 1, "the abandoned reading left no ledger entry")
+        XCTAssertEqual(summary.record.counts.inserted, 300)
+        XCTAssertEqual(summary.record.counts.unchanged, 1, "the identical repeat")
+        let quarantine = try store.quarantine(.importID(summary.record.id))
+        XCTAssertEqual(quarantine.map(\.entry.line), [303])
+        XCTAssertEqual(quarantine.map(\.entry.reason), [.duplicateKey])
+
+        // The rows are those of the file without its repeats, and a file without repeats is read once.
+        let cleanLog = LogLines()
+        let other = try ProfileStore(path: dir.file("u.db"), schemas: schemas)
+        _ = try Importer(store: other, logger: cleanLog.logger).run(ImportRequest(kind: .residents, path: clean))
+        XCTAssertEqual(cleanLog.lines.filter { $0.contains("重复的主键") }, [])
+        XCTAssertEqual(try store.allRows(.residents), try other.allRows(.residents))
+    }
+}
+
+/// Collects what a logger was told.
+private final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [String] = []
+
+    var lines: [String] { lock.withLock { collected } }
+
+    var logger: Logger {
+        Logger(label: "test") { _ in Handler(sink: self) }
+    }
+
+    func add(_ line: String) { lock.withLock { collected.append(line) } }
+
+    struct Handler: LogHandler {
+        let sink: LogLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+            function: String, line: UInt
+        ) {
+            sink.add(message.description)
+        }
+    }
+}
