@@ -6,6 +6,9 @@ public struct CompactKey: Hashable, Sendable {
     private var b: UInt64 = 0
     private var c: UInt64 = 0
 
+    /// The most UTF-8 bytes a compact key holds (the 24th is its length).
+    public static let capacity = 23
+
     /// The empty key.
     public init() {}
 
@@ -17,7 +20,7 @@ public struct CompactKey: Hashable, Sendable {
 
     /// The same from the key's UTF-8 bytes.
     public init?(bytes source: UnsafeRawBufferPointer) {
-        guard source.count <= 23 else { return nil }
+        guard source.count <= Self.capacity else { return nil }
         withUnsafeMutableBytes(of: &self) { raw in
             raw.copyMemory(from: source)
             // The length goes in the last byte, so "A" and "A\0" differ.

@@ -105,11 +105,8 @@ private final class LogLines: @unchecked Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
-            sink.add(message.description)
+        func log(event: LogEvent) {
+            sink.add(event.message.description)
         }
     }
 }

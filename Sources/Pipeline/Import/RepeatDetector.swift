@@ -10,9 +10,8 @@ internal import Store
 /// (`CompactKey` in `CompactKeyValues`: a memcmp was 4 % of an import in perf, SipHash of a
 /// `Dictionary` another 4 %), longer ones in a String dictionary.
 ///
-/// A first load (`deferred`) keeps only a 64-bit hash of each compact key and calls every such
-/// row first:
-/// a key table's random probes were the busiest part of a thread of their own (0.4–0.5 s of
+/// A first load (`deferred`) keeps only a 64-bit hash of each key that would be compact and
+/// calls every such row first: a key table's random probes were the busiest part of a thread of their own (0.4–0.5 s of
 /// CPU at 1 M residents, where both cores are busy) and its 40 MB grew with the file. After
 /// the last row, `repeatedKeys` sorts the hashes: no two equal means no key repeated, exactly
 /// (equal keys hash equal). Otherwise the importer starts the import again with the key table
@@ -45,11 +44,11 @@ struct RepeatDetector {
     /// Records `key` with the row's fingerprint, or says how it repeats an earlier row.
     mutating func check(_ key: String, fingerprint: Int64) -> Outcome {
         if let slot = stored?.slot(of: key) { return check(slot: slot, fingerprint: fingerprint) }
+        if hashes != nil, key.utf8.count <= CompactKey.capacity {
+            hashes?.append(UInt64(bitPattern: RowHasher.digest(of: key)))
+            return .first
+        }
         if let compact = CompactKey(key) {
-            if hashes != nil {
-                hashes?.append(UInt64(bitPattern: RowHasher.digest(of: key)))
-                return .first
-            }
             guard let earlier = inline.value(of: compact, keeping: fingerprint) else { return .first }
             return earlier == fingerprint ? .identical : .conflicting
         }
@@ -73,39 +72,6 @@ struct RepeatDetector {
         guard var all = hashes.take() else { return false }
         RadixSort.sort(&all)
         return zip(all, all.dropFirst()).contains { $0 == $1 }
-    }
-}
-
-/// Sorts 64-bit words by their bytes, two at a time (four passes): at the end of a first load the
-/// repeat check sorts a million key hashes, where `sort()` took 80 ms of a thread that the
-/// writer waits for then.
-enum RadixSort {
-    static func sort(_ words: inout [UInt64]) {
-        guard words.count > 1 else { return }
-        var scratch = [UInt64](repeating: 0, count: words.count)
-        var counts = [Int](repeating: 0, count: 1 << 16)
-        for shift in stride(from: UInt64(0), to: 64, by: 16) {
-            words.withUnsafeBufferPointer { source in
-                scratch.withUnsafeMutableBufferPointer { target in
-                    counts.withUnsafeMutableBufferPointer { counts in
-                        for i in counts.indices { counts[i] = 0 }
-                        for word in source { counts[Int(truncatingIfNeeded: word >> shift) & 0xFFFF] += 1 }
-                        var total = 0
-                        for i in counts.indices {
-                            let count = counts[i]
-                            counts[i] = total
-                            total += count
-                        }
-                        for word in source {
-                            let digit = Int(truncatingIfNeeded: word >> shift) & 0xFFFF
-                            target[counts[digit]] = word
-                            counts[digit] += 1
-                        }
-                    }
-                }
-            }
-            swap(&words, &scratch)
-        }
     }
 }
 
