@@ -52,8 +52,7 @@ public final class ImportWriter {
     /// Indexes dropped for a first load into an empty table, recreated by `finish()`.
     private var droppedIndexes: [String] = []
     private var newValues: [DatabaseValue] = []
-    private var arguments: [DatabaseValue] = []
-    /// The texts of the rows bound to `groupInsert` and not yet stepped (a first load).
+    /// The texts bound to `groupInsert`, `insert` or `update` and not yet stepped.
     private var arena = TextArena()
     /// The keys whose rows this import wrote, for patching the kind's column cache.
     private(set) var touched = TouchedKeys()
@@ -155,7 +154,8 @@ public final class ImportWriter {
         }
     }
 
-    /// Steps a bound statement (a first load) and forgets the rows and texts bound to it.
+    /// Steps a bound statement (a first load's group, or any import's insert or update of one
+    /// row) and forgets the rows and texts bound to it.
     private func step(_ statement: OpaquePointer) throws {
         // GRDB turns on extended result codes: compare the primary code (low byte).
         let code = sqlite3_step(statement) & 0xFF
@@ -244,13 +244,9 @@ public final class ImportWriter {
         for value in values { newValues.append(ColumnMapping.databaseValue(value)) }
         let key = newValues[schema.keyIndex]
         guard let existing else {
-            arguments.removeAll(keepingCapacity: true)
-            arguments.append(contentsOf: newValues)
-            arguments.append(importID.databaseValue)
-            arguments.append(importID.databaseValue)
-            arguments.append(fingerprint.databaseValue)
-            arguments.append(rawFingerprint.databaseValue)
-            try insert.execute(arguments: StatementArguments(arguments))
+            let statement = insert.sqliteStatement
+            bindNew(values, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: statement, from: 1)
+            try step(statement)
             touched.add(keyText, rowid: db.lastInsertedRowID)
             return .inserted
         }
@@ -282,13 +278,18 @@ public final class ImportWriter {
             try recordFingerprint.execute(arguments: [fingerprint, rawFingerprint, existing.rowid])
             return .unchanged
         }
-        arguments.removeAll(keepingCapacity: true)
-        arguments.append(contentsOf: newValues)
-        arguments.append(importID.databaseValue)
-        arguments.append(fingerprint.databaseValue)
-        arguments.append(rawFingerprint.databaseValue)
-        arguments.append(existing.rowid.databaseValue)
-        try update.execute(arguments: StatementArguments(arguments))
+        let statement = update.sqliteStatement
+        SQLiteBinding.bindRow(values, to: statement, from: 1, arena: &arena)
+        let extra = 1 + Int32(values.count)
+        sqlite3_bind_int64(statement, extra, importID)
+        sqlite3_bind_int64(statement, extra + 1, fingerprint)
+        if let rawFingerprint {
+            sqlite3_bind_int64(statement, extra + 2, rawFingerprint)
+        } else {
+            sqlite3_bind_null(statement, extra + 2)
+        }
+        sqlite3_bind_int64(statement, extra + 3, existing.rowid)
+        try step(statement)
         touched.add(keyText, rowid: existing.rowid)
         return .updated
     }

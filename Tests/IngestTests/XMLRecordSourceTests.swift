@@ -119,8 +119,11 @@ final class XMLRecordSourceTests: XCTestCase {
         var text = "<?xml version=\"1.0\"?>\r\n<residents>\r\n"
         var line = 3
         var expected: [Int] = []
+        var ids: [RawCell] = []
         for i in 0..<22_000 {
             expected.append(line)
+            ids.append(.text("\(i)"))
+            if i % 3 == 2 { ids.append(.text("x")) }
             switch i % 3 {
             case 0:
                 text += "  <resident>\r\n    <id_number>\(i)</id_number>\r\n\r\n    <name>n</name>\r\n  </resident>\r\n"
@@ -142,6 +145,8 @@ final class XMLRecordSourceTests: XCTestCase {
         XCTAssertEqual(outcome.lines.count, expected.count)
         let wrong = zip(outcome.lines, expected).enumerated().filter { $0.element.0 != $0.element.1 }
         XCTAssertTrue(wrong.isEmpty, "first wrong: \(wrong.prefix(3).map { "record \($0.offset): got \($0.element.0), want \($0.element.1)" })")
+        // 1.6 MB: records cross the parser's 64 KB chunks and come out whole.
+        XCTAssertEqual(outcome.rows.map { $0.cells[0] }, ids)
     }
 
     // MARK: - Broken documents
@@ -161,11 +166,9 @@ final class XMLRecordSourceTests: XCTestCase {
 
             """)
         let outcome = try readAll(path)
-        // libxml2 parses up to 512 bytes ahead and drops what it had not handed out when it
-        // fails, so record 3 (in the same chunk as the break) may not come out.
-        let ids = outcome.rows.map { $0.cells[0] }
-        XCTAssertGreaterThanOrEqual(ids.count, 2)
-        XCTAssertEqual(ids, Array([RawCell.text("1"), .text("2"), .text("3")].prefix(ids.count)))
+        // Every record completed before the break comes out, then the error.
+        XCTAssertEqual(outcome.rows.map { $0.cells[0] }, [.text("1"), .text("2"), .text("3")])
+        XCTAssertEqual(outcome.lines, [3, 4, 5])
         guard case .malformedXML(let file, let line, let column, let message)? = outcome.ingestError else {
             return XCTFail("expected malformedXML, got \(String(describing: outcome.error))")
         }

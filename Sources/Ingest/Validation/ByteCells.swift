@@ -73,7 +73,7 @@ public struct ByteCells: Sendable {
     }
 
     /// A record's bytes, copied once, and one cell per field at `ranges[field]` in them.
-    public mutating func append(record: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>]) {
+    public mutating func append(record: UnsafeBufferPointer<UInt8>, ranges: ArraySlice<Range<Int>>) {
         let base = bytes.count
         bytes.append(contentsOf: record)
         for range in ranges {

@@ -51,9 +51,9 @@ final class LockedCounter: @unchecked Sendable {
     }
 }
 
-/// What libxml2 reported while one reader was reading, and where it was when it built the
-/// nodes that matter. libxml2 calls back into this object through C callbacks whose context
-/// is this object, unretained: the `XMLRecordSource` that owns it outlives every call.
+/// What libxml2 reported while one document was parsed, and where the parse met what it refuses.
+/// libxml2 calls back into this object through the C error callbacks, with this object as
+/// context, unretained: the `XMLRecordSource` that owns it outlives every call.
 final class XMLReaderSession {
     struct Report {
         var level: Int32
@@ -65,16 +65,14 @@ final class XMLReaderSession {
         var message: String
     }
 
-    /// The reader being driven; set once it exists.
-    var reader: OpaquePointer?
     /// The first fatal error: the one that stopped the parser.
     private(set) var firstFatal: Report?
     /// The first report of any level (warnings and recoverable errors included).
     private(set) var first: Report?
-    /// Where the parser was when it built a DOCTYPE node. A DTD can make the parser fail (an
-    /// entity reference loop, say) before the reader hands out the DOCTYPE node, so this is
-    /// recorded as the node is created.
+    /// Where the parser met a DOCTYPE (and stopped, before its DTD).
     private(set) var doctype: (line: Int, column: Int)?
+    /// The entity reference the parser stopped at, if any.
+    private(set) var reference: (name: String, line: Int, column: Int)?
 
     /// The report that explains why the document ended, if libxml2 said anything.
     var decisive: Report? { firstFatal ?? first }
@@ -93,27 +91,13 @@ final class XMLReaderSession {
         if firstFatal == nil, entry.level == Int32(bitPattern: XML_ERR_FATAL.rawValue) { firstFatal = entry }
     }
 
-    /// Called for every node libxml2 creates while this session is active (see `active`).
-    func noteCreated(_ node: UnsafeMutablePointer<xmlNode>) {
-        guard let reader else { return }
-        switch node.pointee.type.rawValue {
-        case Self.elementNode:
-            // libxml2 keeps an element's line in 16 bits and stores 65535 for every line after
-            // that; nightly files are far longer. The parser's line right now is the value it is
-            // about to store (capped); keep it whole in the element's unused `psvi` field.
-            let line = Int(xmlTextReaderGetParserLineNumber(reader))
-            node.pointee.psvi = UnsafeMutableRawPointer(bitPattern: line)
-        case Self.dtdNode:
-            if doctype == nil {
-                doctype = (Int(xmlTextReaderGetParserLineNumber(reader)), Int(xmlTextReaderGetParserColumnNumber(reader)))
-            }
-        default:
-            break
-        }
+    func noteDoctype(line: Int, column: Int) {
+        if doctype == nil { doctype = (line, column) }
     }
 
-    private static let elementNode = XML_ELEMENT_NODE.rawValue
-    private static let dtdNode = XML_DTD_NODE.rawValue
+    func noteReference(_ name: String, line: Int, column: Int) {
+        if reference == nil { reference = (name, line, column) }
+    }
 
     /// libxml2's messages end with a newline and sometimes span two lines ("Bytes: 0x…").
     static func clean(_ message: String) -> String {
@@ -131,38 +115,23 @@ final class XMLReaderSession {
         }
     }
 
-    /// The C node-creation callback. libxml2 gives it no context, so it finds the session in
-    /// this thread's structured-error context, which `active` points at the session.
-    private static var nodeHook: xmlRegisterNodeFunc {
-        { node in
-            guard let node, let slot = __xmlStructuredErrorContext(), let context = slot.pointee else { return }
-            Unmanaged<XMLReaderSession>.fromOpaque(context).takeUnretainedValue().noteCreated(node)
-        }
-    }
-
     var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
-    /// Runs `body` (which drives the reader) with this thread's libxml2 handlers pointing at
-    /// this session: errors that bypass the reader's own handler (iconv and I/O errors, and the
-    /// odd message libxml2 prints directly) are kept rather than printed, and node creation is
-    /// watched for line numbers and DOCTYPEs. Whatever was installed before is restored.
+    /// Runs `body` (which drives the parser) with this thread's libxml2 handlers pointing at
+    /// this session: errors that bypass the parser's own handler (iconv and I/O errors, and the
+    /// odd message libxml2 prints directly) are kept rather than printed. Whatever was
+    /// installed before is restored.
     func active<T>(_ body: () throws -> T) rethrows -> T {
         let saved = mianshen_xml_error_scope_begin(Self.errorHandler, context)
-        let savedHook = xmlRegisterNodeDefault(Self.nodeHook)
-        defer {
-            xmlRegisterNodeDefault(savedHook)
-            mianshen_xml_error_scope_end(saved)
-        }
+        defer { mianshen_xml_error_scope_end(saved) }
         return try body()
     }
 }
 
 extension XMLRecordSource {
     /// Initialises libxml2 on the calling thread. libxml2 2.9 treats the thread that first
-    /// initialises it as its main thread, whose globals (the node-creation hook the reader
-    /// uses for line numbers past 65,535 and DOCTYPE positions) differ from other threads';
-    /// initialising it from a short-lived worker thread left later readers on other threads
-    /// without that hook. Call this from the long-lived thread before starting readers.
+    /// initialises it as its main thread, whose globals differ from other threads'; call this
+    /// from the long-lived thread before starting readers on others.
     public static func prepareLibrary() {
         _ = XMLExternalEntityGuard.installed
     }
