@@ -65,23 +65,29 @@ struct FirstLoadColumns: Sendable {
         if relation != nil { relations.reserveCapacity(room) }
     }
 
-    /// Written rows, `width` values each in schema order.
+    /// Written rows, `width` values each in schema order. Field by field: each column is taken
+    /// out of `columns` while a batch's cells are appended to it, so that the appends check one
+    /// array's uniqueness, not the column array's and the column's for every cell (the collecting
+    /// thread's CPU at a 1 M-resident first load: 1098 → 938 perf samples).
     mutating func append(rows values: [FieldValue], width: Int) {
         guard width > 0 else { return }
-        for start in stride(from: 0, to: values.count - width + 1, by: width) { append(values[start..<(start + width)]) }
-    }
-
-    /// One written row (values in schema order).
-    mutating func append(_ row: ArraySlice<FieldValue>) {
-        let base = row.startIndex
-        keys.append(row[base + schema.keyIndex])
-        if let household { appendHousehold(row[base + household]) }
-        if let relation { appendRelation(row[base + relation]) }
-        if let holder { holders.append(row[base + holder]) }
-        for c in fields.indices {
-            columns[c].append(cell(row[base + fields[c].index], fields[c].kind), row: count)
+        let rows = values.count / width
+        for start in stride(from: 0, to: rows * width, by: width) {
+            keys.append(values[start + schema.keyIndex])
+            if let household { appendHousehold(values[start + household]) }
+            if let relation { appendRelation(values[start + relation]) }
+            if let holder { holders.append(values[start + holder]) }
         }
-        count += 1
+        for c in fields.indices {
+            let index = fields[c].index, kind = fields[c].kind
+            var column = CollectedColumn()
+            swap(&column, &columns[c])
+            for r in 0..<rows {
+                column.append(cell(values[r * width + index], kind), row: count + r)
+            }
+            swap(&column, &columns[c])
+        }
+        count += rows
     }
 
     private mutating func appendRelation(_ value: FieldValue) {
