@@ -50,6 +50,11 @@ outcome() {
 rerun() {
   if [ "$1" = import ]; then outcome import "$2"; else outcome run "$2" | cut -d'|' -f2; fi
 }
+# intact DB — SQLite's own checks hold: every page and index (integrity_check) and every foreign
+# key (an import writes with foreign keys unchecked, its rows pointing at its own ledger entry).
+intact() {
+  [ "$(sqlite3 "$1" 'PRAGMA integrity_check')" = ok ] && [ -z "$(sqlite3 "$1" 'PRAGMA foreign_key_check')" ]
+}
 copy_store() { # from to
   rm -f "$2" "$2-wal" "$2-shm"
   cp "$1" "$2"
@@ -70,6 +75,10 @@ check() {
   "$bin" "$verb" "$@" --db "$tmp/clean.db" >/dev/null 2>&1
   end=$(date +%s%N)
   ms=$(( (end - start) / 1000000 ))
+  if ! intact "$tmp/clean.db"; then
+    echo "失败（$name）：未中断的${noun}后，SQLite 的完整性或外键检查不通过" >&2
+    failures=$((failures + 1))
+  fi
   clean_outcome=$(outcome "$verb" "$tmp/clean.db")
   clean_rerun=$(rerun "$verb" "$tmp/clean.db")
   local killed=0 finished=0 committed=0 journals=0
@@ -102,6 +111,9 @@ check() {
         failures=$((failures + 1))
       elif [ "$(rerun "$verb" "$tmp/work.db")" != "$clean_rerun" ]; then
         echo "失败（$name）：在 ${percent}% 处中断后重新${noun}，结果与未中断的${noun}不同" >&2
+        failures=$((failures + 1))
+      elif ! intact "$tmp/work.db"; then
+        echo "失败（$name）：在 ${percent}% 处中断后重新${noun}，SQLite 的完整性或外键检查不通过" >&2
         failures=$((failures + 1))
       fi
     else
