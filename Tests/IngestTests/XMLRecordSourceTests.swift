@@ -112,6 +112,15 @@ final class XMLRecordSourceTests: XCTestCase {
         let outcome = try readAll(try dir.write("r.xml", "<?xml version=\"1.0\"?>\n<residents/>\n"))
         XCTAssertNil(outcome.error)
         XCTAssertEqual(outcome.rows.count, 0)
+        // Files of at most a few bytes: the parser is created with the first four.
+        for text in ["<r/>", "<r></r>", "<r><x/></r>"] {
+            let tiny = try readAll(try dir.write("tiny.xml", text))
+            XCTAssertNil(tiny.error, text)
+            XCTAssertEqual(tiny.rows.count, text == "<r><x/></r>" ? 1 : 0, text)
+        }
+        guard case .malformedXML? = try readAll(try dir.write("bad.xml", "<r>")).ingestError else {
+            return XCTFail("a 3-byte unfinished document is malformed")
+        }
     }
 
     /// libxml2 keeps element lines in 16 bits (65535 for every later line); nightly files are longer.

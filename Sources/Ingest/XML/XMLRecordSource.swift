@@ -208,9 +208,9 @@ public final class XMLRecordSource: RecordSource {
         fed += count
         let code = session.active {
             (bytes ?? chunk).withUnsafeBufferPointer { buffer in
-                buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }.map {
-                    xmlParseChunk(parser, $0, Int32(count), terminate ? 1 : 0)
-                } ?? -1
+                // No bytes (a file of at most four, or the end): a null chunk, as libxml2 asks.
+                let start = count > 0 ? buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } : nil
+                return xmlParseChunk(parser, start, Int32(count), terminate ? 1 : 0)
             }
         }
         if code != 0 || parser.pointee.wellFormed == 0 {
