@@ -121,6 +121,15 @@ final class XMLRecordSourceTests: XCTestCase {
         guard case .malformedXML? = try readAll(try dir.write("bad.xml", "<r>")).ingestError else {
             return XCTFail("a 3-byte unfinished document is malformed")
         }
+        // The first four bytes tell UTF-16 by its byte-order mark.
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in "<r><x><id_number>张三</id_number></x></r>".utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let wide = try readAll(try writeBytes(dir, "utf16.xml", [utf16]))
+        XCTAssertNil(wide.error)
+        XCTAssertEqual(wide.rows.first?.cells[0], .text("张三"))
+        // A UCS-4 mark followed by UTF-8: refused as an error, not a crash.
+        let odd = try readAll(try writeBytes(dir, "ucs4.xml", [[0x00, 0x00, 0xFE, 0xFF], Array("<r/>".utf8)]))
+        XCTAssertNotNil(odd.ingestError)
     }
 
     /// libxml2 keeps element lines in 16 bits (65535 for every later line); nightly files are longer.

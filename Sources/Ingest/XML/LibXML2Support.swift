@@ -52,8 +52,8 @@ final class LockedCounter: @unchecked Sendable {
 }
 
 /// What libxml2 reported while one document was parsed, and where the parse met what it refuses.
-/// libxml2 calls back into this object through the C error callbacks, with this object as
-/// context, unretained: the `XMLRecordSource` that owns it outlives every call.
+/// libxml2 calls back into this object through the C error and SAX callbacks, with this object
+/// as context, unretained: the `XMLRecordSource` that owns it outlives every call.
 final class XMLReaderSession {
     struct Report {
         var level: Int32
@@ -65,6 +65,9 @@ final class XMLReaderSession {
         var message: String
     }
 
+    /// The source whose parser reports here (set once it is whole; it owns this session and
+    /// frees the parser before it goes, so no callback outlives it).
+    unowned(unsafe) var source: XMLRecordSource?
     /// The first fatal error: the one that stopped the parser.
     private(set) var firstFatal: Report?
     /// The first report of any level (warnings and recoverable errors included).

@@ -128,7 +128,7 @@ public final class XMLRecordSource: RecordSource {
         let created = session.active {
             buffer.withUnsafeBufferPointer { bytes in
                 bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }.flatMap {
-                    xmlCreatePushParserCtxt(&sax, nil, $0, Int32(head), path)
+                    xmlCreatePushParserCtxt(&sax, session.context, $0, Int32(head), path)
                 }
             }
         }
@@ -145,7 +145,7 @@ public final class XMLRecordSource: RecordSource {
         closeOnFailure = false
         xmlCtxtUseOptions(parser, Self.options)
         if let handler { session.active { _ = xmlSwitchToEncoding(parser, handler) } }
-        parser.pointee.userData = Unmanaged.passUnretained(self).toOpaque()
+        session.source = self
         fed = head
         try push(Array(chunk[head..<first]), last: first == 0)
         while !sawRoot, !parsed { try push(nil, last: false) }
@@ -244,15 +244,17 @@ public final class XMLRecordSource: RecordSource {
             XMLRecordSource.source(context)?.refuseReference(name)
         }
         sax.serror = { context, error in
-            guard let error else { return }
-            XMLRecordSource.source(context)?.session.record(error)
+            guard let context, let error else { return }
+            Unmanaged<XMLReaderSession>.fromOpaque(context).takeUnretainedValue().record(error)
         }
         return sax
     }
 
-    /// The source a callback's context points at (the parser's `userData`, set once it exists).
+    /// The source a callback is for. Every callback's context is the parser's `userData`, the
+    /// session, from the moment the parser is created (an error while it is created is kept
+    /// too); the session knows its source once that is whole, before the first byte is parsed.
     private static func source(_ context: UnsafeMutableRawPointer?) -> XMLRecordSource? {
-        context.map { Unmanaged<XMLRecordSource>.fromOpaque($0).takeUnretainedValue() }
+        context.flatMap { Unmanaged<XMLReaderSession>.fromOpaque($0).takeUnretainedValue().source }
     }
 
     private func startElement(_ name: UnsafePointer<xmlChar>?) {
