@@ -20,15 +20,8 @@ struct ByteCodes {
 
     /// The code of the text in `bytes`: found by its bytes, or made by `make` (and remembered).
     mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, make: (UnsafeBufferPointer<UInt8>) -> Int64) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 {
-            let entry = Int(slots[slot])
-            if hashes[entry] == hash, lengths[entry] == bytes.count, equal(entry, bytes) { return codes[entry] }
-            slot = (slot + 1) & mask
-        }
+        let (hash, slot, found) = find(bytes)
+        if let found { return found }
         let code = make(bytes)
         guard codes.count < limit else { return code }
         slots[slot] = Int32(codes.count)
@@ -39,6 +32,25 @@ struct ByteCodes {
         arena.append(contentsOf: bytes)
         if codes.count * 2 > slots.count { grow() }
         return code
+    }
+
+    /// The code of the text in `bytes`, if it was remembered (nothing is added).
+    func code(of bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        find(bytes).code
+    }
+
+    /// The text's hash, and its code or the empty slot where it would go.
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, slot: Int, code: Int64?) {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 {
+            let entry = Int(slots[slot])
+            if hashes[entry] == hash, lengths[entry] == bytes.count, equal(entry, bytes) { return (hash, slot, codes[entry]) }
+            slot = (slot + 1) & mask
+        }
+        return (hash, slot, nil)
     }
 
     private func equal(_ entry: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
