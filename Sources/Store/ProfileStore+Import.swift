@@ -14,6 +14,12 @@ public enum UpsertOutcome: Sendable, Equatable {
 /// it is, where any other error is recorded as the import's failure).
 public protocol RestartImport: Error {}
 
+/// A first load's file repeated a key (`ImportWriter.keyIndexTellsRepeats`): the import is
+/// abandoned, and the importer reads the file again telling each repeat as it comes.
+public struct RepeatedKeys: RestartImport {
+    public init() {}
+}
+
 /// Writes the rows of one import inside its transaction. Handed to the pipeline's closure by
 /// `ProfileStore.performImport`; it cannot escape.
 public final class ImportWriter {
@@ -51,6 +57,12 @@ public final class ImportWriter {
     private var seen: [Bool] = []
     /// Indexes dropped for a first load into an empty table, recreated by `finish()`.
     private var droppedIndexes: [String] = []
+    /// Set by an importer that wrote a first load's rows without looking for repeated keys:
+    /// rebuilding the key's unique index then tells whether the file repeated one, and if it did,
+    /// `finish()` throws `RepeatedKeys` (so does `fileRepeatsAKey()` for an import about to be
+    /// rejected). The index compares keys byte for byte, exactly, and the import holds no key of
+    /// its own for it (a 64-bit hash per row, sorted at the end, was 16 MB at 1 M residents).
+    public var keyIndexTellsRepeats = false
     private var newValues: [DatabaseValue] = []
     /// The texts bound to `groupInsert`, `insert` or `update` and not yet stepped.
     private var arena = TextArena()
@@ -127,7 +139,13 @@ public final class ImportWriter {
         }
         // Single-threaded on purpose: `PRAGMA threads = 2` took 1.6 s instead of 1.2 s of CPU
         // and longer on the clock for a million residents' two indexes (the sorter spills more).
-        for sql in droppedIndexes { try db.execute(sql: sql) }
+        for sql in droppedIndexes {
+            do {
+                try db.execute(sql: sql)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && keyIndexTellsRepeats {
+                throw RepeatedKeys()
+            }
+        }
         droppedIndexes = []
         // Best effort, as every cache write: without it the next read builds the cache.
         if let entries = try building?.value() {
@@ -136,6 +154,18 @@ public final class ImportWriter {
                 return .commit
             }
         }
+    }
+
+    /// With `keyIndexTellsRepeats`, for an import that will not be finished (rejected for its
+    /// bad rows): whether two of the rows written have the same key, as `finish()` would have
+    /// found. The rows are all in the table (a first load writes every good row as it comes).
+    public func fileRepeatsAKey() throws -> Bool {
+        guard keyIndexTellsRepeats, tableWasEmpty else { return false }
+        try flushPendingRows()
+        let key = ColumnMapping.quote(schema.key.name)
+        return try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM \(ColumnMapping.quote(schema.kind.rawValue)) GROUP BY \(key) HAVING COUNT(*) > 1)
+            """) ?? false
     }
 
     /// Binds a first load's row, and what the import adds to it, to `statement` from parameter `first`.

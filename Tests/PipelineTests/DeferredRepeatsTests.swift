@@ -10,42 +10,23 @@ import XCTest
 /// when its file has any, is read again telling each repeat as it comes: the store ends exactly
 /// as if every repeat had been told at once, with one ledger entry.
 final class DeferredRepeatsTests: XCTestCase {
-    func testADeferredDetectorCallsEveryRowFirstAndFindsTheRepeatAfterwards() {
+    func testADeferredDetectorCallsEveryCompactKeyFirst() {
         var deferred = RepeatDetector(expectedRows: 4, deferred: true)
         XCTAssertEqual(deferred.check("110101199001011234", fingerprint: 1), .first)
-        XCTAssertEqual(deferred.check("110101199001015678", fingerprint: 2), .first)
-        XCTAssertFalse(deferred.repeatedKeys())
-
-        deferred = RepeatDetector(expectedRows: 4, deferred: true)
-        XCTAssertEqual(deferred.check("110101199001011234", fingerprint: 1), .first)
-        XCTAssertEqual(deferred.check("110101199001011234", fingerprint: 1), .first, "not told yet")
-        XCTAssertTrue(deferred.repeatedKeys())
+        XCTAssertEqual(deferred.check("110101199001011234", fingerprint: 2), .first, "told by the store's key index")
 
         var exact = RepeatDetector(expectedRows: 4)
         XCTAssertEqual(exact.check("110101199001011234", fingerprint: 1), .first)
         XCTAssertEqual(exact.check("110101199001011234", fingerprint: 1), .identical)
         XCTAssertEqual(exact.check("110101199001011234", fingerprint: 2), .conflicting)
-        XCTAssertFalse(exact.repeatedKeys(), "an exact detector has told every repeat already")
     }
 
     func testKeysLongerThanACompactKeyAreToldAtOnceEvenDeferred() {
         let long = String(repeating: "许可证号", count: 4)
         var deferred = RepeatDetector(expectedRows: 4, deferred: true)
         XCTAssertEqual(deferred.check(long, fingerprint: 1), .first)
+        XCTAssertEqual(deferred.check(long, fingerprint: 1), .identical)
         XCTAssertEqual(deferred.check(long, fingerprint: 2), .conflicting)
-        XCTAssertFalse(deferred.repeatedKeys(), "told already, so no second reading for it")
-    }
-
-    func testRadixSortSortsLikeSort() {
-        var generator = SystemRandomNumberGenerator()
-        for count in [0, 1, 2, 3, 1000, 70_000] {
-            var words = (0..<count).map { _ in UInt64.random(in: .min ... .max, using: &generator) }
-            words += [0, .max, 1 << 63, 0xFFFF, 0x1_0000]
-            words += words.prefix(count / 10)
-            var sorted = words
-            RadixSort.sort(&sorted)
-            XCTAssertEqual(sorted, words.sorted(), "\(count)")
-        }
     }
 
     func testAFirstLoadWithRepeatsIsReadAgainAndStoredAsIfToldAtOnce() throws {
@@ -79,6 +60,32 @@ final class DeferredRepeatsTests: XCTestCase {
         _ = try Importer(store: other, logger: cleanLog.logger).run(ImportRequest(kind: .residents, path: clean))
         XCTAssertEqual(cleanLog.lines.filter { $0.contains("重复的主键") }, [])
         XCTAssertEqual(try store.allRows(.residents), try other.allRows(.residents))
+    }
+
+    /// Rejected for its bad rows, a first load never rebuilds its key index: its repeats are
+    /// still found (and the file read again), so that the ledger counts and quarantines them.
+    func testARejectedFirstLoadStillTellsItsRepeats() throws {
+        let dir = try TemporaryDirectory()
+        let lines = try String(contentsOfFile: RepositoryPaths.fixture("residents.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        var conflicting = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let phone = try XCTUnwrap(header.firstIndex(of: "phone"))
+        conflicting[phone] = conflicting[phone] == "13800000000" ? "13900000000" : "13800000000"
+        let path = try dir.write("r.csv", (lines + [conflicting.joined(separator: ",")]).joined(separator: "\n") + "\n")
+
+        let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
+        let log = LogLines()
+        let store = try ProfileStore(path: dir.file("t.db"), schemas: schemas)
+        let summary = try Importer(store: store, logger: log.logger)
+            .run(ImportRequest(kind: .residents, path: path, maxBadRate: 0))
+        XCTAssertEqual(summary.record.status, .rejected)
+        XCTAssertEqual(log.lines.filter { $0.contains("重复的主键") }.count, 1, "read again once")
+        XCTAssertEqual(try store.info().recentImports.count, 1)
+        let quarantine = try store.quarantine(.importID(summary.record.id))
+        XCTAssertEqual(quarantine.map(\.entry.line), [302])
+        XCTAssertEqual(quarantine.map(\.entry.reason), [.duplicateKey])
+        XCTAssertEqual(try store.allRows(.residents), [], "a rejected import keeps no row")
     }
 }
 

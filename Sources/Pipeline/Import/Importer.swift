@@ -33,14 +33,14 @@ public struct Importer: Sendable {
         let format = try request.format ?? InputFormat.detect(path: request.path)
         // A file of a size never imported cannot repeat an import: its hash is computed beside
         // the import (0.1 s of reading at 1 M residents, no longer before it) and written last.
-        let digest: BackgroundTask<String>?
+        let digest: BackgroundDigest?
         let sha256: String
         if try store.hasImport(kind: request.kind, size: size) {
             digest = nil
             sha256 = try FileDigest.sha256(path: request.path)
         } else {
             let path = request.path
-            digest = BackgroundTask { try FileDigest.sha256(path: path) }
+            digest = BackgroundDigest(path: path)
             sha256 = ""
         }
         if digest == nil, let previous = try store.previousImport(kind: request.kind, sha256: sha256), try isNoOp(request, previous) {
@@ -136,6 +136,7 @@ public struct Importer: Sendable {
         )
         producer.stored = writer.stored
         producer.deferRepeats = deferRepeats
+        writer.keyIndexTellsRepeats = deferRepeats
         producer.start(into: channel)
         // Ends before the decision is returned (and the writer finishes): the columns are complete.
         let written = WrittenBatches(columns: writer.engineColumns, width: schema.fields.count)
@@ -209,6 +210,9 @@ public struct Importer: Sendable {
             counts.deactivated = try writer.deactivateUnseen()
         }
         if !accepted {
+            // Not finished, so its key index is not rebuilt: ask whether the file repeated a key
+            // (its repeats must be told, and counted, as if they had been at once).
+            if try writer.fileRepeatsAKey() { throw RepeatedKeys() }
             message = "坏行比例 \(Self.percent(rate)) 超过上限 \(Self.percent(request.maxBadRate))，本次导入未写入任何数据行。"
             counts.inserted = 0
             counts.updated = 0

@@ -10,12 +10,13 @@ internal import Store
 /// (`CompactKey` in `CompactKeyValues`: a memcmp was 4 % of an import in perf, SipHash of a
 /// `Dictionary` another 4 %), longer ones in a String dictionary.
 ///
-/// A first load (`deferred`) keeps only a 64-bit hash of each key that would be compact and
-/// calls every such row first: a key table's random probes were the busiest part of a thread of their own (0.4–0.5 s of
-/// CPU at 1 M residents, where both cores are busy) and its 40 MB grew with the file. After
-/// the last row, `repeatedKeys` sorts the hashes: no two equal means no key repeated, exactly
-/// (equal keys hash equal). Otherwise the importer starts the import again with the key table
-/// (`RepeatedKeys`), so a file with repeats is read twice but treated exactly as before.
+/// A first load (`deferred`) tracks no key that would be compact and calls every such row first:
+/// a key table's random probes were the busiest part of a thread of their own (0.4–0.5 s of CPU
+/// at 1 M residents, where both cores are busy) and its 40 MB grew with the file. The store's
+/// unique key index, rebuilt once after the last row, tells exactly whether the file repeated
+/// one (`ImportWriter.keyIndexTellsRepeats`); if it did, the importer starts the import again
+/// with the key table (`RepeatedKeys`), so a file with repeats is read twice but treated exactly
+/// as before.
 struct RepeatDetector {
     enum Outcome {
         case first
@@ -28,32 +29,25 @@ struct RepeatDetector {
     private var bySlot: [Int64?]
     private var inline: CompactKeyValues
     private var long: [String: Int64] = [:]
-    /// With `deferred`: each row's key hash, in file order.
-    private var hashes: [UInt64]?
+    private let deferred: Bool
 
     init(expectedRows: Int, stored: StoredRowTable? = nil, deferred: Bool = false) {
         self.stored = stored
         bySlot = Array(repeating: nil, count: stored?.count ?? 0)
         inline = CompactKeyValues(capacity: deferred ? 16 : max(16, expectedRows - (stored?.count ?? 0)))
-        if deferred {
-            hashes = []
-            hashes?.reserveCapacity(expectedRows + expectedRows / 10)
-        }
+        self.deferred = deferred
     }
 
     /// Records `key` with the row's fingerprint, or says how it repeats an earlier row.
     mutating func check(_ key: String, fingerprint: Int64) -> Outcome {
         if let slot = stored?.slot(of: key) { return check(slot: slot, fingerprint: fingerprint) }
-        if hashes != nil, key.utf8.count <= CompactKey.capacity {
-            hashes?.append(UInt64(bitPattern: RowHasher.digest(of: key)))
-            return .first
-        }
+        if deferred, key.utf8.count <= CompactKey.capacity { return .first }
         if let compact = CompactKey(key) {
             guard let earlier = inline.value(of: compact, keeping: fingerprint) else { return .first }
             return earlier == fingerprint ? .identical : .conflicting
         }
         // Longer keys (rare) are told as they come, deferred or not: as `String`s, which compare
-        // by canonical equivalence, where compact keys and their hashes compare by bytes.
+        // by canonical equivalence, where compact keys compare by bytes (and, deferred, by the store's index).
         if let earlier = long[key] { return earlier == fingerprint ? .identical : .conflicting }
         long[key] = fingerprint
         return .first
@@ -65,16 +59,4 @@ struct RepeatDetector {
         bySlot[slot] = fingerprint
         return .first
     }
-
-    /// Deferred: whether two rows may have had the same key (two equal hashes), after the last
-    /// row. False when not deferred (every repeat was told as it came).
-    mutating func repeatedKeys() -> Bool {
-        guard var all = hashes.take() else { return false }
-        RadixSort.sort(&all)
-        return zip(all, all.dropFirst()).contains { $0 == $1 }
-    }
 }
-
-/// A first load found that its file repeats a key (`RepeatDetector.repeatedKeys`): the import's
-/// transaction is abandoned and the importer runs it again telling each repeat as it comes.
-struct RepeatedKeys: RestartImport {}

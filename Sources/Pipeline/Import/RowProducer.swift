@@ -56,8 +56,8 @@ struct RowProducer: Sendable {
     /// With a full extract into a populated table: the stored rows (`ImportWriter.stored`), so
     /// that records stored before byte for byte skip validation. Nil: every record is validated.
     var stored: StoredRowTable?
-    /// A first load (into an empty table): repeats are looked for after the last row, and a file
-    /// with any fails with `RepeatedKeys` for the importer to read again without deferring.
+    /// A first load (into an empty table): compact keys are not told as they come; the store's key
+    /// index tells after the last row (`ImportWriter.keyIndexTellsRepeats`).
     var deferRepeats = false
 
     func start(into channel: RowChannel<ProducerMessage>) {
