@@ -457,6 +457,12 @@ struct PackedKey: Hashable, Comparable, MixedHashing {
         self.low = low
     }
 
+    /// A key from its two halves, as stored.
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
     /// The same key from an id's UTF-8 bytes. Clears `fits` for a value longer than 16 bytes.
     init<Bytes: Collection<UInt8>>(bytes: Bytes, fits: inout Bool) {
         if bytes.count > 16 { fits = false }

@@ -86,8 +86,11 @@ public final class ImportWriter {
         tableWasEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table))") ?? true
         stored = !tableWasEmpty && full ? try StoredRowTable(table: table, keyColumn: key, db: db) : nil
         seen = Array(repeating: false, count: stored?.count ?? 0)
+        let directory = sqlite3_db_filename(db.sqliteConnection, "main").map { SpillFile.directory(ofDatabase: String(cString: $0)) }
         engineColumns = tableWasEmpty
-            ? engineFields.flatMap { FirstLoadColumns(schema: schema, fields: $0, expectedRows: expectedRows) }.map(EngineColumnCollector.init)
+            ? engineFields.flatMap { fields in
+                directory.flatMap { FirstLoadColumns(schema: schema, fields: fields, expectedRows: expectedRows, spillDirectory: $0) }
+            }.map(EngineColumnCollector.init)
             : nil
         if tableWasEmpty {
             touched.overflow()  // a first load: the next read builds the cache
@@ -147,11 +150,11 @@ public final class ImportWriter {
             }
         }
         droppedIndexes = []
-        // Best effort, as every cache write: without it the next read builds the cache.
-        if let entries = try building?.value() {
+        // Best effort, as every cache write: without it the next read builds the cache. One entry
+        // read back from the spill file at a time.
+        if let spilled = try building?.value() ?? nil {
             try? db.inSavepoint {
-                try ColumnCache.save(entries, db)
-                return .commit
+                try spilled.save(db) ? .commit : .rollback
             }
         }
     }
