@@ -62,8 +62,15 @@ struct ColumnCachePatch {
         }
         guard !touched.overflowed else { return }
         let read = try db.makeStatement(sql: "SELECT data FROM column_cache WHERE kind = ? AND generation = ? AND name = ?")
+        // Copied once out of SQLite (through `Data` it was twice: 18 MB more for the keys at 1 M).
         func blob(_ name: String) throws -> [UInt8]? {
-            try Data.fetchOne(read, arguments: [kind, previous, name]).map { [UInt8]($0) }
+            try read.setArguments([kind, previous, name])
+            let handle = read.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            guard sqlite3_step(handle) == SQLITE_ROW else { return nil }
+            let count = Int(sqlite3_column_bytes(handle, 0))
+            guard let base = sqlite3_column_blob(handle, 0) else { return count == 0 ? [] : nil }
+            return Array(UnsafeRawBufferPointer(start: base, count: count))
         }
         let names = Set(try String.fetchAll(
             db, sql: "SELECT name FROM column_cache WHERE kind = ? AND generation = ?", arguments: [kind, previous]
