@@ -49,11 +49,13 @@ struct FirstLoadColumns: Sendable {
         var kind: CellKind
     }
 
-    /// Nil when the schema lacks what the engine's structure needs (residents: 户号 and relation;
-    /// licences: the holder). Room is made for a tenth more than `expectedRows` (the importer's
-    /// low guess from the file's size), so that no buffer doubles past what it needs.
+    /// The file the collected rows wait in (handed over with them, `FirstLoadHandOver`).
     var spillFile: SpillFile { spill }
 
+    /// Nil when the schema lacks what the engine's structure needs (residents: 户号 and relation;
+    /// licences: the holder), or when no spill file can be made in `spillDirectory`. Room for the
+    /// keys is made for a tenth more than `expectedRows` (the importer's low guess from the file's
+    /// size), so that their buffer does not double past what it needs.
     init?(schema: Schema, fields wanted: Set<String>, expectedRows: Int, spillDirectory: String) {
         guard let spill = SpillFile(directory: spillDirectory) else { return nil }
         self.spill = spill

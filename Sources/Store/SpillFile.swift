@@ -7,7 +7,8 @@ internal import Glibc
 /// as they are collected and read back once, one column at a time, when they are ordered and
 /// encoded (`FirstLoadColumns`); the encoded cache entries wait there too until the import saves
 /// them. What waits in it is in the page cache, which the kernel may write out and reclaim, not
-/// in the importing process's memory: at 1 M residents, about 90 MB of collected cells and 46 MB
+/// in the importing process's memory: at 1 M residents, about 120 MB of collected cells (64 bits
+/// each, with validity words) and 46 MB
 /// of entries. It is unlinked as soon as it is made, so it disappears with the process, even
 /// one killed.
 ///
