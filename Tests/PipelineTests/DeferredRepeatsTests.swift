@@ -31,14 +31,9 @@ final class DeferredRepeatsTests: XCTestCase {
 
     func testAFirstLoadWithRepeatsIsReadAgainAndStoredAsIfToldAtOnce() throws {
         let dir = try TemporaryDirectory()
-        let lines = try String(contentsOfFile: RepositoryPaths.fixture("residents.csv"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
+        let (lines, conflicting) = try Self.fixtureWithConflictingRow()
         // Line 302 repeats line 2 exactly; line 303 repeats line 3's key with another phone.
-        var conflicting = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let header = lines[0].split(separator: ",").map(String.init)
-        let phone = try XCTUnwrap(header.firstIndex(of: "phone"))
-        conflicting[phone] = conflicting[phone] == "13800000000" ? "13900000000" : "13800000000"
-        let path = try dir.write("r.csv", (lines + [lines[1], conflicting.joined(separator: ",")]).joined(separator: "\n") + "\n")
+        let path = try dir.write("r.csv", (lines + [lines[1], conflicting]).joined(separator: "\n") + "\n")
         let clean = try dir.write("clean.csv", lines.joined(separator: "\n") + "\n")
 
         let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
@@ -66,13 +61,8 @@ final class DeferredRepeatsTests: XCTestCase {
     /// still found (and the file read again), so that the ledger counts and quarantines them.
     func testARejectedFirstLoadStillTellsItsRepeats() throws {
         let dir = try TemporaryDirectory()
-        let lines = try String(contentsOfFile: RepositoryPaths.fixture("residents.csv"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
-        var conflicting = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let header = lines[0].split(separator: ",").map(String.init)
-        let phone = try XCTUnwrap(header.firstIndex(of: "phone"))
-        conflicting[phone] = conflicting[phone] == "13800000000" ? "13900000000" : "13800000000"
-        let path = try dir.write("r.csv", (lines + [conflicting.joined(separator: ",")]).joined(separator: "\n") + "\n")
+        let (lines, conflicting) = try Self.fixtureWithConflictingRow()
+        let path = try dir.write("r.csv", (lines + [conflicting]).joined(separator: "\n") + "\n")
 
         let schemas = try SchemaLoader.load(directory: RepositoryPaths.schemas)
         let log = LogLines()
@@ -86,6 +76,17 @@ final class DeferredRepeatsTests: XCTestCase {
         XCTAssertEqual(quarantine.map(\.entry.line), [302])
         XCTAssertEqual(quarantine.map(\.entry.reason), [.duplicateKey])
         XCTAssertEqual(try store.allRows(.residents), [], "a rejected import keeps no row")
+    }
+
+    /// The residents fixture's lines, and line 3 with another phone (its key, other content).
+    private static func fixtureWithConflictingRow() throws -> (lines: [String], conflicting: String) {
+        let lines = try String(contentsOfFile: RepositoryPaths.fixture("residents.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        var conflicting = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let phone = try XCTUnwrap(header.firstIndex(of: "phone"))
+        conflicting[phone] = conflicting[phone] == "13800000000" ? "13900000000" : "13800000000"
+        return (lines, conflicting.joined(separator: ","))
     }
 }
 
