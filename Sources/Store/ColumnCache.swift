@@ -158,15 +158,19 @@ struct ColumnCache: Sendable {
     }
 
     /// Entries for a table just read (its fields, `texts` and `integers`), to save after the read.
+    /// With `rows`, the fields' entries hold these rows of the table's columns, in this order.
     func entries(
-        _ table: ColumnTable, dictionary: TextDictionary, texts: [String: [String?]], integers: [String: [Int64]]
+        _ table: ColumnTable, dictionary: TextDictionary, texts: [String: [String?]], integers: [String: [Int32]],
+        rows: [Int32]? = nil
     ) -> [Entry] {
         guard generation > 0 else { return [] }
         var out: [Entry] = []
         for spec in specs {
             guard let column = table.columns[spec.name] else { continue }
             let kind = CellKind(spec.type)
-            let bytes = column.cacheBytes(count: table.count, kind: kind.code, dictionary: kind == .text ? dictionary : nil)
+            let bytes = column.cacheBytes(
+                count: rows?.count ?? table.count, kind: kind.code, dictionary: kind == .text ? dictionary : nil, rows: rows
+            )
             out.append(Entry(kind: self.kind, generation: generation, name: Self.fieldEntry(spec), bytes: bytes))
         }
         for (name, list) in texts {

@@ -14,12 +14,18 @@ enum ColumnCacheCodec {
     // MARK: Integer columns
 
     /// `values` with `validity` (rows `0..<count`), tagged with how its cells were read.
-    static func encode(values: [Int64], validity: [UInt64], count: Int, kind: UInt8, dictionary: [String]? = nil) -> [UInt8] {
+    /// Any integers (`Int32` indexes are encoded without a copy widened to `Int64`). With
+    /// `rows`, row `i` of the entry is row `rows[i]` of `values` (`count` is then `rows.count`):
+    /// a first load's columns are encoded in key order from file order, without a copy in it.
+    static func encode<Value: BinaryInteger>(
+        values: [Value], validity source: [UInt64], count: Int, kind: UInt8, dictionary: [String]? = nil, rows: [Int32]? = nil
+    ) -> [UInt8] {
         var base = Int64.max, top = Int64.min
-        for row in 0..<count where validity[row >> 6] & (1 << UInt64(row & 63)) != 0 {
-            base = min(base, values[row])
-            top = max(top, values[row])
+        for row in 0..<(rows == nil ? count : values.count) where source[row >> 6] & (1 << UInt64(row & 63)) != 0 {
+            base = min(base, Int64(truncatingIfNeeded: values[row]))
+            top = max(top, Int64(truncatingIfNeeded: values[row]))
         }
+        let validity = rows.map { permuted(source, $0) } ?? source
         if base > top { base = 0; top = 0 }
         let range = UInt64(bitPattern: top &- base)
         let width: Int = range == 0 ? 0 : range <= 0xFF ? 1 : range <= 0xFFFF ? 2 : range <= 0xFFFF_FFFF ? 4 : 8
@@ -42,7 +48,8 @@ enum ColumnCacheCodec {
                     validity.withUnsafeBufferPointer { valid in
                         func store<T: FixedWidthInteger>(_: T.Type) {
                             for row in 0..<count where valid[row >> 6] & (1 << UInt64(row & 63)) != 0 {
-                                let offset = T(truncatingIfNeeded: UInt64(bitPattern: values[row] &- base))
+                                let value = values[rows.map { Int($0[row]) } ?? row]
+                                let offset = T(truncatingIfNeeded: UInt64(bitPattern: Int64(truncatingIfNeeded: value) &- base))
                                 raw.storeBytes(of: offset.littleEndian, toByteOffset: start + row * width, as: T.self)
                             }
                         }
@@ -60,8 +67,17 @@ enum ColumnCacheCodec {
         return out.bytes
     }
 
+    /// The validity bits of `rows`, in their order.
+    static func permuted(_ validity: [UInt64], _ rows: [Int32]) -> [UInt64] {
+        var out = [UInt64](repeating: 0, count: (rows.count + 63) >> 6)
+        for (i, row) in rows.enumerated() where validity[Int(row) >> 6] & (1 << UInt64(row & 63)) != 0 {
+            out[i >> 6] |= 1 << UInt64(i & 63)
+        }
+        return out
+    }
+
     /// `values` with every row present (indexes, codes: nothing missing to mark).
-    static func encode(present values: [Int64], kind: UInt8, dictionary: [String]? = nil) -> [UInt8] {
+    static func encode<Value: BinaryInteger>(present values: [Value], kind: UInt8, dictionary: [String]? = nil) -> [UInt8] {
         let validity = [UInt64](repeating: ~0, count: (values.count + 63) >> 6)
         return encode(values: values, validity: validity, count: values.count, kind: kind, dictionary: dictionary)
     }
@@ -286,25 +302,27 @@ struct ByteSource {
 
 extension LoadedColumn {
     /// This column's cache bytes; text columns with the strings of their codes in `dictionary`.
-    func cacheBytes(count: Int, kind: UInt8, dictionary: TextDictionary?) -> [UInt8] {
+    /// With `rows`, the entry's rows are these rows of the column (see `ColumnCacheCodec.encode`).
+    func cacheBytes(count: Int, kind: UInt8, dictionary: TextDictionary?, rows: [Int32]? = nil) -> [UInt8] {
         guard let dictionary else {
-            return ColumnCacheCodec.encode(values: values, validity: validity, count: count, kind: kind)
+            return ColumnCacheCodec.encode(values: values, validity: validity, count: count, kind: kind, rows: rows)
         }
-        return ColumnCacheCodec.encode(codes: values, validity: validity, count: count, kind: kind, strings: dictionary.strings)
+        return ColumnCacheCodec.encode(codes: values, validity: validity, count: count, kind: kind, strings: dictionary.strings, rows: rows)
     }
 }
 
 extension ColumnCacheCodec {
     /// A text column whose valid rows hold codes into `strings`, with its own dictionary of only
     /// the strings used, in order of first appearance (no hashing: one array indexed by code).
-    static func encode(codes: [Int64], validity: [UInt64], count: Int, kind: UInt8, strings: [String]) -> [UInt8] {
-        var local = [Int64](repeating: -1, count: strings.count)
+    static func encode(codes: [Int64], validity source: [UInt64], count: Int, kind: UInt8, strings: [String], rows: [Int32]? = nil) -> [UInt8] {
+        var local = [Int32](repeating: -1, count: strings.count)
         var used: [String] = []
-        var out = [Int64](repeating: 0, count: count)
+        var out = [Int32](repeating: 0, count: count)
+        let validity = rows.map { permuted(source, $0) } ?? source
         for row in 0..<count where validity[row >> 6] & (1 << UInt64(row & 63)) != 0 {
-            let code = Int(codes[row])
+            let code = Int(codes[rows.map { Int($0[row]) } ?? row])
             if local[code] < 0 {
-                local[code] = Int64(used.count)
+                local[code] = Int32(used.count)
                 used.append(strings[code])
             }
             out[row] = local[code]

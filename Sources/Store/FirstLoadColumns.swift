@@ -12,12 +12,15 @@ public import Datasets
 /// residents' household index from the same code.
 ///
 /// Rows are collected off the writing thread (the importer hands each written batch to a thread
-/// of its own, `EngineColumnCollector`) and keep no `String` (keys and holders go into a byte
-/// arena, `ByteList`); ordering and encoding run beside the index rebuild at the end (`entries`),
-/// when the other core is idle. The fields' cells, the relations and the 户号 wait in a
-/// temporary file (`SpillFile`), written a chunk at a time and read back one column at a time
-/// when encoded, and so do the encoded entries until the import saves them: the import's peak
-/// memory at 1 M residents 208–216 → 148–150 MiB (250 k: 101 → 90), the cache saved byte for
+/// of its own, `EngineColumnCollector`) and keep no `String`; ordering and encoding run beside
+/// the index rebuild at the end (`entries`), when the other core is idle. The keys wait in the
+/// temporary file (`SpillFile`) as unsorted runs (`KeyRuns`), and so do the fields' cells, the
+/// relations and the 户号, written a chunk at a time; at the end the runs are sorted and merged
+/// into the rows' key order, and every column is read back on its own and encoded in that order
+/// straight from file order; the households are grouped as their 户号 are read back a chunk at
+/// a time. The encoded entries wait in the file too until the import saves them. The import's
+/// peak memory at 1 M residents 208–216 → 148–150 MiB (250 k: 101 → 90) with the file, then
+/// → 101–107 MiB (250 k: 77–83) with the runs and the encoding in place; the cache saved byte for
 /// byte the same (md5), the time within noise.
 struct FirstLoadColumns: Sendable {
     let schema: Schema
@@ -28,7 +31,10 @@ struct FirstLoadColumns: Sendable {
     private let relation: Int?
     private let holder: Int?
     private var count = 0
-    private var keys = ByteList()
+    /// The keys: sorted in runs as they come (`KeyRuns`); licences', ordered by holder first, in
+    /// `licenceKeys` (a few per enterprise).
+    private var keys = KeyRuns()
+    private var licenceKeys = ByteList()
     private var columns: [CollectedColumn]
     private let spill: SpillFile
     private var dictionary = TextDictionary()
@@ -53,10 +59,8 @@ struct FirstLoadColumns: Sendable {
     var spillFile: SpillFile { spill }
 
     /// Nil when the schema lacks what the engine's structure needs (residents: 户号 and relation;
-    /// licences: the holder), or when no spill file can be made in `spillDirectory`. Room for the
-    /// keys is made for a tenth more than `expectedRows` (the importer's low guess from the file's
-    /// size), so that their buffer does not double past what it needs.
-    init?(schema: Schema, fields wanted: Set<String>, expectedRows: Int, spillDirectory: String) {
+    /// licences: the holder), or when no spill file can be made in `spillDirectory`.
+    init?(schema: Schema, fields wanted: Set<String>, spillDirectory: String) {
         guard let spill = SpillFile(directory: spillDirectory) else { return nil }
         self.spill = spill
         self.schema = schema
@@ -69,8 +73,6 @@ struct FirstLoadColumns: Sendable {
         holder = schema.kind == .licences ? schema.index(of: "holder_id") : nil
         guard schema.kind != .residents || (household != nil && relation != nil) else { return nil }
         guard schema.kind != .licences || holder != nil else { return nil }
-        let room = expectedRows + expectedRows / 10
-        keys.reserve(rows: room, bytes: room * 18)
     }
 
     /// Written rows, `width` values each in schema order. Field by field: each column is taken
@@ -81,7 +83,11 @@ struct FirstLoadColumns: Sendable {
         guard width > 0 else { return }
         let rows = values.count / width
         for start in stride(from: 0, to: rows * width, by: width) {
-            keys.append(values[start + schema.keyIndex])
+            if holder == nil {
+                keys.append(values[start + schema.keyIndex], spill: spill)
+            } else {
+                licenceKeys.append(values[start + schema.keyIndex])
+            }
             if let household { appendHousehold(values[start + household]) }
             if let relation { appendRelation(values[start + relation]) }
             if let holder { holders.append(values[start + holder]) }
@@ -134,69 +140,73 @@ struct FirstLoadColumns: Sendable {
     }
 
     /// The cache entries for `generation` (the import's id), rows in the order a read from the
-    /// table gives, each handed to `emit` as soon as it is made. Consumes the columns: each is
-    /// read back, encoded and dropped on its own. False (and nothing more emitted) when the spill
+    /// table gives, each added to `spilled` as soon as it is made. Consumes the columns: each is
+    /// read back, encoded and dropped on its own. False (and nothing more added) when the spill
     /// file failed.
-    mutating func entries(generation: Int64, emit: (ColumnCache.Entry) -> Void) -> Bool {
+    mutating func entries(generation: Int64, into spilled: inout SpilledEntries) -> Bool {
         let cache = ColumnCache(kind: schema.kind, schema: schema, request: request, generation: generation)
-        let order = ordering()
-        cache.entry(ColumnCache.keys, bytes: keys.encoded(order)).forEach(emit)
-        keys = ByteList()
+        let emit = { (entry: ColumnCache.Entry) in spilled.append(entry) }
+        let order: [Int32]
         if schema.kind == .licences {
+            order = licenceOrder()
+            cache.entry(ColumnCache.keys, bytes: licenceKeys.encoded(order)).forEach(emit)
             cache.entry(ColumnCache.holders, bytes: holders.encoded(order)).forEach(emit)
+            licenceKeys = ByteList()
             holders = ByteList()
+        } else {
+            guard let (merged, extents) = keys.merged(spill) else { return false }
+            keys = KeyRuns()
+            order = merged
+            spilled.append(kind: schema.kind, generation: generation, name: ColumnCache.keys, extents: extents)
         }
         for (c, field) in fields.enumerated() {
             guard let (values, validity) = columns[c].all(spill) else { return false }
             columns[c] = CollectedColumn()
+            // Encoded in key order from file order: a copy in key order held 8 bytes a row more.
             let column = LoadedColumn(name: field.spec.name, type: field.spec.type, values: values, validity: validity)
-                .gathering(order)
             let table = ColumnTable(count: count, columns: [field.spec.name: column])
-            cache.entries(table, dictionary: dictionary, texts: [:], integers: [:]).forEach(emit)
+            cache.entries(table, dictionary: dictionary, texts: [:], integers: [:], rows: order).forEach(emit)
         }
         guard schema.kind == .residents else { return true }
-        guard let (relationCodes, relationValidity) = relations.all(spill) else { return false }
-        relations = CollectedColumn()
-        var codes = [Int64](repeating: 0, count: count)
-        var valid = [UInt64](repeating: 0, count: (count + 63) >> 6)
-        for (i, row) in order.enumerated() where relationValidity[Int(row) >> 6] & (1 << UInt64(row & 63)) != 0 {
-            codes[i] = relationCodes[Int(row)]
-            valid[i >> 6] |= 1 << UInt64(i & 63)
-        }
-        let (relationsEntry, isHead) = HouseholdIndex.relations(codes: codes, validity: valid, strings: relationTexts)
-        let index: HouseholdIndex
+        guard let isHead = relationsEntry(order, cache, emit) else { return false }
         if let texts = householdTexts {
-            index = HouseholdIndex(order.map { texts[Int($0)] }, isHead: isHead) { (id: String) in id }
-        } else {
-            guard let packed = packedHouseholds.all(spill, in: order) else { return false }
-            packedHouseholds = PackedColumn()
-            index = HouseholdIndex(packed, isHead: isHead)
+            let index = HouseholdIndex(order.map { texts[Int($0)] }, isHead: isHead) { (id: String) in id }
+            let none = ColumnTable(count: count, columns: [:])
+            cache.entries(none, dictionary: dictionary, texts: [HouseholdIndex.idsEntry: index.ids], integers: index.cacheIntegers)
+                .forEach(emit)
+            return true
         }
-        let none = ColumnTable(count: count, columns: [:])
-        cache.entries(none, dictionary: dictionary, texts: [HouseholdIndex.idsEntry: index.ids], integers: index.cacheIntegers)
-            .forEach(emit)
-        cache.entry(HouseholdIndex.relationsEntry, bytes: relationsEntry).forEach(emit)
+        // Grouped in file order as the 户号 are read back a chunk at a time, then renumbered in
+        // key order; the 户号 list encoded from the packed keys. Building `HouseholdIndex` from
+        // the 户号 in key order held 16 bytes a row more, and a `String` per household: the
+        // import's peak at 1 M residents was there.
+        guard let groups = packedHouseholds.grouped(spill, count: count)?.reordered(order) else { return false }
+        packedHouseholds = PackedColumn()
+        let heads = HouseholdIndex.heads(householdOf: groups.householdOf, households: groups.keys.count, isHead: isHead)
+        cache.entry(HouseholdIndex.idsEntry, bytes: groups.idsEntry).forEach(emit)
+        for (name, values) in zip(HouseholdIndex.cacheIntegers, [groups.householdOf, heads, groups.ascending]) {
+            cache.entry(name, bytes: ColumnCacheCodec.encode(present: values, kind: 0)).forEach(emit)
+        }
         return true
     }
 
-    /// Rows in key order (licences: by holder, NULL first, then key), as SQLite's BINARY
-    /// collation orders them, compared by their first 24 bytes packed into integers and only on
-    /// a tie by all their bytes.
-    private func ordering() -> [Int32] {
-        let keys = keys, holders = holders
-        guard schema.kind == .licences else {
-            // Keys only (unique, never NULL): 32 bytes an item, compared as integers.
-            struct Item {
-                var key: (UInt64, UInt64, UInt64)
-                var row: Int32
-            }
-            var items = (0..<count).map { Item(key: keys.prefix($0).words, row: Int32($0)) }
-            items.sort { a, b in
-                if a.key != b.key { return a.key < b.key }
-                return keys.compare(Int(a.row), keys.prefix(Int(a.row)), Int(b.row), keys.prefix(Int(b.row))) < 0
-            }
-            return items.map(\.row)
-        }
+    /// Emits the residents' relations entry (rows in `order`) and tells whether each row is a
+    /// 户主; nil when the spill file failed. Its arrays are gone before the households are built.
+    private mutating func relationsEntry(
+        _ order: [Int32], _ cache: ColumnCache, _ emit: (ColumnCache.Entry) -> Void
+    ) -> [Bool]? {
+        guard let (codes, validity) = relations.all(spill) else { return nil }
+        relations = CollectedColumn()
+        let (entry, isHead) = HouseholdIndex.relations(codes: codes, validity: validity, strings: relationTexts, rows: order)
+        cache.entry(HouseholdIndex.relationsEntry, bytes: entry).forEach(emit)
+        return isHead
+    }
+
+    /// Licences in the order a read from the table gives: by holder, NULL first, then key, as
+    /// SQLite's BINARY collation orders them, compared by their first 24 bytes packed into
+    /// integers and only on a tie by all their bytes.
+    private func licenceOrder() -> [Int32] {
+        let keys = licenceKeys, holders = holders
         struct Item {
             var holder: ByteList.Prefix
             var key: ByteList.Prefix
@@ -254,6 +264,16 @@ private struct CollectedColumn: Sendable {
         validity.removeAll(keepingCapacity: true)
     }
 
+    /// Chunk `index`'s values and validity (the chunk being filled after the full ones); nil if
+    /// the spill file failed.
+    func chunk(_ index: Int, _ spill: SpillFile) -> (values: [Int64], validity: [UInt64])? {
+        guard index < chunks.count else { return index == chunks.count ? (values, validity) : nil }
+        var chunkValues: [Int64] = [], chunkValidity: [UInt64] = []
+        guard spill.read(chunks[index].values, appendingTo: &chunkValues),
+              spill.read(chunks[index].validity, appendingTo: &chunkValidity) else { return nil }
+        return (chunkValues, chunkValidity)
+    }
+
     /// Every row's value (0 for none) and validity, read back; nil if the spill file failed.
     func all(_ spill: SpillFile) -> (values: [Int64], validity: [UInt64])? {
         guard !spill.failed else { return nil }
@@ -283,14 +303,35 @@ private struct PackedColumn: Sendable {
         low.append(key.map { Int64(bitPattern: $0.low) }, spill: spill)
     }
 
-    /// Every row's key, read back, in file order or the rows' `order`; nil if the spill file failed.
-    func all(_ spill: SpillFile, in order: [Int32]? = nil) -> [PackedKey?]? {
+    /// Every row's key, read back in file order; nil if the spill file failed.
+    func all(_ spill: SpillFile) -> [PackedKey?]? {
         guard let (highs, valid) = high.all(spill), let (lows, _) = low.all(spill) else { return nil }
-        func key(_ row: Int) -> PackedKey? {
+        return highs.indices.map { row in
             valid[row >> 6] & (1 << UInt64(row & 63)) != 0
                 ? PackedKey(high: UInt64(bitPattern: highs[row]), low: UInt64(bitPattern: lows[row])) : nil
         }
-        return order.map { $0.map { key(Int($0)) } } ?? highs.indices.map(key)
+    }
+
+    /// The `count` rows grouped into households in file order, their keys read back a chunk at
+    /// a time; nil if the spill file failed.
+    func grouped(_ spill: SpillFile, count: Int) -> PackedHouseholds? {
+        var chunk = -1, failed = false
+        var highs: [Int64] = [], lows: [Int64] = [], valid: [UInt64] = []
+        let groups = PackedHouseholds(count: count) { row in
+            let (index, r) = row.quotientAndRemainder(dividingBy: SpillFile.chunkRows)
+            if index != chunk {
+                chunk = index
+                guard let (h, v) = high.chunk(index, spill), let (l, _) = low.chunk(index, spill) else {
+                    failed = true
+                    highs = []
+                    return nil
+                }
+                (highs, lows, valid) = (h, l, v)
+            }
+            guard r < highs.count, valid[r >> 6] & (1 << UInt64(r & 63)) != 0 else { return nil }
+            return PackedKey(high: UInt64(bitPattern: highs[r]), low: UInt64(bitPattern: lows[r]))
+        }
+        return failed ? nil : groups
     }
 }
 
@@ -321,10 +362,7 @@ final class FirstLoadHandOver: @unchecked Sendable {
         guard var columns = columns.take() else { return nil }
         let spill = columns.spillFile
         var spilled = SpilledEntries(spill: spill)
-        let complete = columns.entries(generation: generation) { entry in
-            guard let extent = spill.write(entry.bytes) else { return }
-            spilled.entries.append((entry.kind, entry.generation, entry.name, extent))
-        }
+        let complete = columns.entries(generation: generation, into: &spilled)
         return complete && !spill.failed ? spilled : nil
     }
 }

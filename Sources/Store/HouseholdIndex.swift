@@ -48,61 +48,50 @@ struct HouseholdIndex {
         self.init(householdKeys, isHead: relations.map { $0 == Self.head })
     }
 
-    /// The same for 户号 packed into integers (see `PackedKey`) and whether each row is a 户主:
-    /// grouped through `KeySlots`, the households sorted as pairs.
+    /// The same for 户号 packed into integers (see `PackedKey`) and whether each row is a 户主.
     init(_ householdKeys: [PackedKey?], isHead: [Bool]) {
-        let count = householdKeys.count
-        var householdOf = [Int32](repeating: 0, count: count)
-        var distinct: [PackedKey?] = []
-        var known: [PackedKey] = []
-        var knownHousehold: [Int32] = []
-        var slots = KeySlots<PackedKey>(capacity: count / 2)
-        for row in 0..<count {
-            if let id = householdKeys[row], let index = slots.find(id, in: known) {
-                householdOf[row] = knownHousehold[Int(index)]
-                continue
-            }
-            let household = Int32(distinct.count)
-            householdOf[row] = household
-            distinct.append(householdKeys[row])
-            if let id = householdKeys[row] {
-                known.append(id)
-                knownHousehold.append(household)
-                slots.insert(index: Int32(known.count - 1), of: known)
-            }
-        }
-        // Ascending 户号 (distinct, so no ties), then those without one in order of appearance.
-        struct Pair {
-            var key: PackedKey
-            var household: Int32
-        }
-        var pairs: [Pair] = []
-        pairs.reserveCapacity(distinct.count)
-        var none: [Int32] = []
-        for (household, id) in distinct.enumerated() {
-            if let id { pairs.append(Pair(key: id, household: Int32(household))) } else { none.append(Int32(household)) }
-        }
-        pairs.sort { $0.key < $1.key }
-        self.init(householdOf: householdOf, ids: distinct.map { $0?.text }, order: pairs.map(\.household) + none, isHead: isHead)
+        let groups = PackedHouseholds(count: householdKeys.count) { householdKeys[$0] }
+        self.init(
+            householdOf: groups.householdOf, ids: groups.keys.indices.map { groups.none[$0] ? nil : groups.keys[$0].text },
+            order: groups.ascending, isHead: isHead
+        )
     }
 
     private init(householdOf: [Int32], ids: [String?], order: [Int32], isHead: [Bool]) {
-        let grouped = PartReader.group(householdOf, groups: ids.count)
-        heads = (0..<ids.count).map { household in
-            let members = grouped.rows[grouped.range(of: household)]
-            return members.first { isHead[Int($0)] } ?? members.first ?? 0
-        }
+        heads = Self.heads(householdOf: householdOf, households: ids.count, isHead: isHead)
         self.order = order
         self.ids = ids
         self.householdOf = householdOf
     }
 
+    /// Each household's head: its first 户主, else its first member (rows in order), found in one
+    /// pass (grouping the rows first held two more integers a row).
+    static func heads(householdOf: [Int32], households: Int, isHead: [Bool]) -> [Int32] {
+        var first = [Int32](repeating: -1, count: households)
+        var head = [Int32](repeating: -1, count: households)
+        for (row, household) in householdOf.enumerated() {
+            let h = Int(household)
+            if first[h] < 0 { first[h] = Int32(row) }
+            if head[h] < 0, isHead[row] { head[h] = Int32(row) }
+        }
+        return zip(head, first).map { $0 >= 0 ? $0 : max($1, 0) }
+    }
+
     /// Relations as codes into `strings` (rows whose validity bit is clear have none): the
     /// relations cache entry, and whether each row is a 户主. No `String` is hashed per row.
-    static func relations(codes: [Int64], validity: [UInt64], strings: [String]) -> (entry: [UInt8], isHead: [Bool]) {
+    /// With `rows`, the entry's rows are these rows of `codes` (a first load's, in file order).
+    static func relations(
+        codes: [Int64], validity: [UInt64], strings: [String], rows: [Int32]? = nil
+    ) -> (entry: [UInt8], isHead: [Bool]) {
         let headCode = strings.firstIndex(of: head).map(Int64.init) ?? -1
-        let isHead = codes.indices.map { validity[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 && codes[$0] == headCode }
-        return (ColumnCacheCodec.encode(codes: codes, validity: validity, count: codes.count, kind: 4, strings: strings), isHead)
+        let isHead = (0..<(rows?.count ?? codes.count)).map { i in
+            let row = rows.map { Int($0[i]) } ?? i
+            return validity[row >> 6] & (1 << UInt64(row & 63)) != 0 && codes[row] == headCode
+        }
+        let entry = ColumnCacheCodec.encode(
+            codes: codes, validity: validity, count: rows?.count ?? codes.count, kind: 4, strings: strings, rows: rows
+        )
+        return (entry, isHead)
     }
 
     static let idsEntry = ":household_ids"
@@ -116,8 +105,8 @@ struct HouseholdIndex {
         [ColumnCache.keys: keys.map { Optional($0) }, Self.idsEntry: ids]
     }
 
-    var cacheIntegers: [String: [Int64]] {
-        Dictionary(uniqueKeysWithValues: zip(Self.cacheIntegers, [householdOf, heads, order].map { $0.map(Int64.init) }))
+    var cacheIntegers: [String: [Int32]] {
+        Dictionary(uniqueKeysWithValues: zip(Self.cacheIntegers, [householdOf, heads, order]))
     }
 
     /// Read back from the cache; nil if an entry is missing or inconsistent.

@@ -487,10 +487,16 @@ struct PackedKey: Hashable, Comparable, MixedHashing {
 
     var text: String {
         var bytes: [UInt8] = []
-        for word in [high, low] {
-            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        self.bytes(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The id's bytes, in place of what `bytes` held.
+    func bytes(into bytes: inout [UInt8]) {
+        bytes.removeAll(keepingCapacity: true)
+        for shift in stride(from: 120, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: (shift >= 64 ? high : low) >> UInt64(shift & 63)))
         }
         while bytes.last == 0 { bytes.removeLast() }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

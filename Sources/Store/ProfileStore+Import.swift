@@ -73,8 +73,7 @@ public final class ImportWriter {
     public let engineColumns: EngineColumnCollector?
 
     init(
-        db: Database, schema: Schema, importID: Int64, sourcePath: String, full: Bool, engineFields: Set<String>?,
-        expectedRows: Int
+        db: Database, schema: Schema, importID: Int64, sourcePath: String, full: Bool, engineFields: Set<String>?
     ) throws {
         self.db = db
         self.schema = schema
@@ -89,7 +88,7 @@ public final class ImportWriter {
         let directory = sqlite3_db_filename(db.sqliteConnection, "main").map { SpillFile.directory(ofDatabase: String(cString: $0)) }
         engineColumns = tableWasEmpty
             ? engineFields.flatMap { fields in
-                directory.flatMap { FirstLoadColumns(schema: schema, fields: fields, expectedRows: expectedRows, spillDirectory: $0) }
+                directory.flatMap { FirstLoadColumns(schema: schema, fields: fields, spillDirectory: $0) }
             }.map(EngineColumnCollector.init)
             : nil
         if tableWasEmpty {
@@ -385,7 +384,7 @@ extension ProfileStore {
     /// `digest`, when given, is the file's SHA-256 still being computed beside the import: the
     /// ledger entry gets it last, before the commit (`start.sha256` is then a placeholder).
     public func performImport(
-        _ start: ImportStart, kind: DatasetKind, engineFields: Set<String>? = nil, expectedRows: Int = 0,
+        _ start: ImportStart, kind: DatasetKind, engineFields: Set<String>? = nil,
         digest: (() throws -> String)? = nil,
         body: (ImportWriter) throws -> ImportDecision
     ) throws -> ImportRecord {
@@ -417,7 +416,7 @@ extension ProfileStore {
                 try db.inSavepoint {
                     let writer = try ImportWriter(
                         db: db, schema: schema, importID: importID, sourcePath: start.path, full: start.full,
-                        engineFields: engineFields, expectedRows: expectedRows
+                        engineFields: engineFields
                     )
                     do {
                         decision = try body(writer)

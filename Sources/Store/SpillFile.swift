@@ -52,17 +52,43 @@ final class SpillFile: @unchecked Sendable {
 
     /// Appends the elements' bytes; nil once the file has failed.
     func write<Element: FixedWidthInteger>(_ elements: [Element]) -> Extent? {
+        elements.withUnsafeBytes { write(bytes: $0) }
+    }
+
+    /// Appends raw bytes (a run of plain structs, `KeyRuns`); nil once the file has failed.
+    func write(bytes: UnsafeRawBufferPointer) -> Extent? {
         guard !failed else { return nil }
-        let extent = Extent(offset: end, count: elements.count * MemoryLayout<Element>.stride)
-        let ok = elements.withUnsafeBytes { bytes in
-            transfer(bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }, bytes.count, at: extent.offset) { pwrite($0, $1, $2, $3) }
-        }
-        guard ok else {
+        let extent = Extent(offset: end, count: bytes.count)
+        guard transfer(bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }, bytes.count, at: extent.offset, {
+            pwrite($0, $1, $2, $3)
+        }) else {
             failed = true
             return nil
         }
         end += Int64(extent.count)
         return extent
+    }
+
+    /// Writes `bytes` over what was written at `extent` (as many bytes); false once the file has
+    /// failed.
+    func overwrite(_ extent: Extent, with bytes: UnsafeRawBufferPointer) -> Bool {
+        guard !failed, bytes.count == extent.count else { return false }
+        guard transfer(bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }, bytes.count, at: extent.offset, {
+            pwrite($0, $1, $2, $3)
+        }) else {
+            failed = true
+            return false
+        }
+        return true
+    }
+
+    /// Reads what was written at `extent` into `buffer`, which holds exactly its bytes; false if
+    /// it cannot be read back.
+    func read(_ extent: Extent, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        guard !failed, buffer.count == extent.count else { return false }
+        let ok = transfer(buffer.baseAddress, extent.count, at: extent.offset) { pread($0, $1, $2, $3) }
+        if !ok { failed = true }
+        return ok
     }
 
     /// Appends what was written at `extent` to `elements`; false if it cannot be read back.
@@ -71,11 +97,9 @@ final class SpillFile: @unchecked Sendable {
         guard !failed, extent.count % stride == 0 else { return false }
         let start = elements.count
         elements.append(contentsOf: repeatElement(0, count: extent.count / stride))
-        let ok = elements.withUnsafeMutableBytes { all in
-            transfer(all.baseAddress.map { $0 + start * stride }, extent.count, at: extent.offset) { pread($0, $1, $2, $3) }
+        return elements.withUnsafeMutableBytes { all in
+            read(extent, into: UnsafeMutableRawBufferPointer(rebasing: all[(start * stride)...]))
         }
-        if !ok { failed = true }
-        return ok
     }
 
     /// `count` bytes between memory at `base` and the file at `offset`, by `call` (pread or

@@ -6,7 +6,22 @@ internal import GRDBSQLite
 /// the import's transaction.
 struct SpilledEntries: Sendable {
     let spill: SpillFile
-    var entries: [(kind: DatasetKind, generation: Int64, name: String, bytes: SpillFile.Extent)] = []
+    /// Each entry's bytes: its extents' bytes one after another.
+    private(set) var entries: [(kind: DatasetKind, generation: Int64, name: String, bytes: [SpillFile.Extent])] = []
+
+    init(spill: SpillFile) { self.spill = spill }
+
+    /// An entry made in memory, written to the spill file now (dropped if the write fails: the
+    /// file is then failed, and nothing is saved).
+    mutating func append(_ entry: ColumnCache.Entry) {
+        guard let extent = spill.write(entry.bytes) else { return }
+        entries.append((entry.kind, entry.generation, entry.name, [extent]))
+    }
+
+    /// An entry already in the spill file, as `extents`.
+    mutating func append(kind: DatasetKind, generation: Int64, name: String, extents: [SpillFile.Extent]) {
+        entries.append((kind, generation, name, extents))
+    }
 
     /// Bytes copied from the spill file into a blob at a time.
     static let piece = 1 << 20
@@ -23,7 +38,8 @@ struct SpilledEntries: Sendable {
         var piece: [UInt8] = []
         piece.reserveCapacity(Self.piece)
         for entry in entries {
-            try insert.execute(arguments: [entry.kind.rawValue, entry.name, entry.generation, entry.bytes.count])
+            let size = entry.bytes.reduce(0) { $0 + $1.count }
+            try insert.execute(arguments: [entry.kind.rawValue, entry.name, entry.generation, size])
             var handle: OpaquePointer?
             guard sqlite3_blob_open(db.sqliteConnection, "main", "column_cache", "data", db.lastInsertedRowID, 1, &handle) == SQLITE_OK,
                   let blob = handle else {
@@ -31,17 +47,21 @@ struct SpilledEntries: Sendable {
                 throw StoreError("保存数据列缓存失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
             }
             defer { sqlite3_blob_close(blob) }
-            var done = 0
-            while done < entry.bytes.count {
-                let count = min(Self.piece, entry.bytes.count - done)
-                piece.removeAll(keepingCapacity: true)
-                guard spill.read(SpillFile.Extent(offset: entry.bytes.offset + Int64(done), count: count), appendingTo: &piece) else {
-                    return false
+            var written = 0
+            for extent in entry.bytes {
+                var done = 0
+                while done < extent.count {
+                    let count = min(Self.piece, extent.count - done)
+                    piece.removeAll(keepingCapacity: true)
+                    guard spill.read(SpillFile.Extent(offset: extent.offset + Int64(done), count: count), appendingTo: &piece) else {
+                        return false
+                    }
+                    guard sqlite3_blob_write(blob, piece, Int32(count), Int32(written)) == SQLITE_OK else {
+                        throw StoreError("保存数据列缓存失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                    }
+                    done += count
+                    written += count
                 }
-                guard sqlite3_blob_write(blob, piece, Int32(count), Int32(done)) == SQLITE_OK else {
-                    throw StoreError("保存数据列缓存失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-                }
-                done += count
             }
         }
         try db.execute(

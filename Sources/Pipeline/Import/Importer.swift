@@ -66,7 +66,7 @@ public struct Importer: Sendable {
         func attempt(deferRepeats: Bool) throws -> ImportRecord {
             outcome = RowsOutcome()
             return try store.performImport(
-                start, kind: request.kind, engineFields: fields, expectedRows: Self.expectedRows(size: size, format: format),
+                start, kind: request.kind, engineFields: fields,
                 digest: digest.map { task in { try task.value() } }
             ) { writer in
                 try writeRows(
