@@ -182,11 +182,7 @@ struct FirstLoadColumns: Sendable {
         // import's peak at 1 M residents was there.
         guard let groups = packedHouseholds.grouped(spill, count: count)?.reordered(order) else { return false }
         packedHouseholds = PackedColumn()
-        let heads = HouseholdIndex.heads(householdOf: groups.householdOf, households: groups.keys.count, isHead: isHead)
-        cache.entry(HouseholdIndex.idsEntry, bytes: groups.idsEntry).forEach(emit)
-        for (name, values) in zip(HouseholdIndex.cacheIntegers, [groups.householdOf, heads, groups.ascending]) {
-            cache.entry(name, bytes: ColumnCacheCodec.encode(present: values, kind: 0)).forEach(emit)
-        }
+        for (name, bytes) in groups.cacheEntries(isHead: isHead) { cache.entry(name, bytes: bytes).forEach(emit) }
         return true
     }
 
