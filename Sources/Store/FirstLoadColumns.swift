@@ -20,7 +20,7 @@ public import Datasets
 /// straight from file order; the households are grouped as their 户号 are read back a chunk at
 /// a time. The encoded entries wait in the file too until the import saves them. The import's
 /// peak memory at 1 M residents 208–216 → 148–150 MiB (250 k: 101 → 90) with the file, then
-/// → 101–107 MiB (250 k: 77–83) with the runs and the encoding in place; the cache saved byte for
+/// → 101–114 MiB (250 k: 75–83) with the runs and the encoding in place; the cache saved byte for
 /// byte the same (md5), the time within noise.
 struct FirstLoadColumns: Sendable {
     let schema: Schema
