@@ -86,6 +86,6 @@ struct ByteList: Sendable {
                 out.append(nulls[r] ? nil : UnsafeBufferPointer(rebasing: source[starts[r]..<starts[r + 1]]))
             }
         }
-        return out.encoded
+        return out.finish()
     }
 }

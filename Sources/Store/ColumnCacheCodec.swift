@@ -268,6 +268,15 @@ struct ByteSource {
     /// A text list's count, offsets (count + 1, checked to ascend within the text) and null
     /// bitmap, leaving `position` at its text; nil when they do not fit the blob. Shared by
     /// `textList()` and `TextListView`.
+    /// A text list's count and width when its layout is the fixed one (the reader then stands at
+    /// its text); nil otherwise (the reader has moved: set it back).
+    mutating func fixedTextList() -> (count: Int, width: Int)? {
+        guard let head = u64(), head & TextListLayout.fixedFlag != 0 else { return nil }
+        let count64 = head & ~TextListLayout.fixedFlag
+        guard count64 < UInt64(Int32.max), let width64 = u64(), width64 < UInt64(Int32.max) else { return nil }
+        return (Int(count64), Int(width64))
+    }
+
     mutating func textListLayout() -> (offsets: [Int], nulls: [UInt64])? {
         guard let head = u64() else { return nil }
         let count64 = head & ~TextListLayout.fixedFlag

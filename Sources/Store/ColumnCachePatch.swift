@@ -188,7 +188,7 @@ struct ColumnCachePatch {
             out.append(rows: Int(source)..<(Int(source) + end - i), of: cached)
             i = end
         }
-        return out.encoded
+        return out.finish()
     }
 
     /// The residents' household index and relations entries, recomputed for the merged rows

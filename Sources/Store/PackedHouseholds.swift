@@ -95,6 +95,6 @@ struct PackedHouseholds {
             keys[household].bytes(into: &bytes)
             list.append(bytes)
         }
-        return list.encoded
+        return list.finish()
     }
 }
