@@ -5,12 +5,12 @@ internal import Glibc
 
 /// An unnamed temporary file beside the store that a first load's engine columns are written to
 /// as they are collected and read back once, one column at a time, when they are ordered and
-/// encoded (`FirstLoadColumns`); the encoded cache entries wait there too until the import saves
-/// them. What waits in it is in the page cache, which the kernel may write out and reclaim, not
-/// in the importing process's memory: at 1 M residents, about 120 MB of collected cells (64 bits
-/// each, with validity words) and 46 MB
-/// of entries. It is unlinked as soon as it is made, so it disappears with the process, even
-/// one killed.
+/// encoded (`FirstLoadColumns`); its keys wait there as runs (`KeyRuns`), and the encoded cache
+/// entries until the import saves them. What waits in it is in the page cache, which the kernel
+/// may write out and reclaim, not in the importing process's memory: at 1 M residents, about
+/// 120 MB of collected cells (64 bits each, with validity words), 32 MB of key runs (sorted in
+/// place) and 46 MB of entries. It is unlinked as soon as it is made, so it disappears with the
+/// process, even one killed.
 ///
 /// Written by one thread, then handed over (with the columns) to the one that reads it. A write
 /// or read that fails marks it failed: the columns are then not saved (the cache is best effort:
