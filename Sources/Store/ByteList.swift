@@ -50,17 +50,23 @@ struct ByteList: Sendable {
 
     func prefix(_ row: Int) -> Prefix {
         guard !nulls[row] else { return .null }
-        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
         let start = starts[row], end = starts[row + 1]
+        return Prefix(isNull: false, words: bytes.withUnsafeBufferPointer { Self.words(UnsafeBufferPointer(rebasing: $0[start..<end])) })
+    }
+
+    /// The first 24 of `bytes` packed big-endian, zero-padded (a first load's key runs pack
+    /// their keys the same way, `KeyRuns`).
+    static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64) {
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
         for k in 0..<24 {
-            let byte = start + k < end ? UInt64(bytes[start + k]) : 0
+            let byte = k < bytes.count ? UInt64(bytes[k]) : 0
             switch k >> 3 {
             case 0: words.0 = words.0 << 8 | byte
             case 1: words.1 = words.1 << 8 | byte
             default: words.2 = words.2 << 8 | byte
             }
         }
-        return Prefix(isNull: false, words: words)
+        return words
     }
 
     /// Longer than its prefix: equal prefixes say nothing about its order.

@@ -42,22 +42,14 @@ struct KeyRuns: Sendable {
         case .text(var text):
             text.withUTF8 { add($0, spill) }
         default:
-            var bytes: [UInt8] = []
-            ColumnMapping.storedText(value).map { bytes.appendUTF8($0) }
-            bytes.withUnsafeBufferPointer { add($0, spill) }
+            // Stored as SQLite would text it (never, for a text key column).
+            var text = ColumnMapping.storedText(value) ?? ""
+            text.withUTF8 { add($0, spill) }
         }
     }
 
     private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ spill: SpillFile) {
-        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        for k in 0..<24 {
-            let byte = k < bytes.count ? UInt64(bytes[k]) : 0
-            switch k >> 3 {
-            case 0: words.0 = words.0 << 8 | byte
-            case 1: words.1 = words.1 << 8 | byte
-            default: words.2 = words.2 << 8 | byte
-            }
-        }
+        let words = ByteList.words(bytes)
         if bytes.count > 24 { long[Int32(count)] = Array(bytes) }
         width.add(bytes.count)
         textBytes += bytes.count
@@ -98,18 +90,24 @@ struct KeyRuns: Sendable {
         pending = []
     }
 
-    /// BINARY order, NULL first; equal prefixes compare every byte only when one is longer.
     private static func less(_ a: Item, _ b: Item, _ long: [Int32: [UInt8]]) -> Bool {
-        if a.words.0 != b.words.0 { return a.words.0 < b.words.0 }
-        if a.words.1 != b.words.1 { return a.words.1 < b.words.1 }
-        if a.words.2 != b.words.2 { return a.words.2 < b.words.2 }
-        if a.isNull != b.isNull { return a.isNull }
-        guard a.length > 24 || b.length > 24 else { return false }
-        return bytes(a, long).lexicographicallyPrecedes(bytes(b, long))
+        compare(a, b, long) < 0
+    }
+
+    /// BINARY order, NULL first (< 0, 0 or > 0); equal prefixes compare every byte only when one
+    /// is longer.
+    private static func compare(_ a: Item, _ b: Item, _ long: [Int32: [UInt8]]) -> Int {
+        if a.words.0 != b.words.0 { return a.words.0 < b.words.0 ? -1 : 1 }
+        if a.words.1 != b.words.1 { return a.words.1 < b.words.1 ? -1 : 1 }
+        if a.words.2 != b.words.2 { return a.words.2 < b.words.2 ? -1 : 1 }
+        if a.isNull != b.isNull { return a.isNull ? -1 : 1 }
+        guard a.length > 24 || b.length > 24 else { return 0 }
+        let x = bytes(a, long), y = bytes(b, long)
+        return x == y ? 0 : x.lexicographicallyPrecedes(y) ? -1 : 1
     }
 
     private static func bytes(_ item: Item, _ long: [Int32: [UInt8]]) -> [UInt8] {
-        if let whole = long[item.row] { return whole }
+        if item.length > 24, let whole = long[item.row] { return whole }
         guard !item.isNull else { return [] }
         return (0..<Int(item.length)).map { k in
             let word = k < 8 ? item.words.0 : k < 16 ? item.words.1 : item.words.2
@@ -130,7 +128,8 @@ struct KeyRuns: Sendable {
         var merge = RunMerge(runs: runs, spill: spill, long: long)
         while let item = merge.next() {
             order.append(item.row)
-            if let whole = long[item.row] {
+            // Only a key longer than its item is looked up (not a dictionary probe per row).
+            if item.length > 24, !item.isNull, let whole = long[item.row] {
                 output.append(whole[...], isNull: false)
             } else {
                 var words = (item.words.0.bigEndian, item.words.1.bigEndian, item.words.2.bigEndian)
@@ -183,9 +182,8 @@ struct KeyRuns: Sendable {
         }
 
         private static func less(_ a: Head, _ b: Head, _ long: [Int32: [UInt8]]) -> Bool {
-            if KeyRuns.less(a.item, b.item, long) { return true }
-            if KeyRuns.less(b.item, a.item, long) { return false }
-            return a.item.row < b.item.row
+            let order = KeyRuns.compare(a.item, b.item, long)
+            return order != 0 ? order < 0 : a.item.row < b.item.row
         }
 
         /// Run `run`'s next item, its next block read back when the last is used up; nil when

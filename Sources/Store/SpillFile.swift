@@ -59,12 +59,7 @@ final class SpillFile: @unchecked Sendable {
     func write(bytes: UnsafeRawBufferPointer) -> Extent? {
         guard !failed else { return nil }
         let extent = Extent(offset: end, count: bytes.count)
-        guard transfer(bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }, bytes.count, at: extent.offset, {
-            pwrite($0, $1, $2, $3)
-        }) else {
-            failed = true
-            return nil
-        }
+        guard put(bytes, at: extent.offset) else { return nil }
         end += Int64(extent.count)
         return extent
     }
@@ -73,13 +68,14 @@ final class SpillFile: @unchecked Sendable {
     /// failed.
     func overwrite(_ extent: Extent, with bytes: UnsafeRawBufferPointer) -> Bool {
         guard !failed, bytes.count == extent.count else { return false }
-        guard transfer(bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }, bytes.count, at: extent.offset, {
-            pwrite($0, $1, $2, $3)
-        }) else {
-            failed = true
-            return false
-        }
-        return true
+        return put(bytes, at: extent.offset)
+    }
+
+    /// `bytes` written at `offset`; a failure marks the file failed.
+    private func put(_ bytes: UnsafeRawBufferPointer, at offset: Int64) -> Bool {
+        let ok = transfer(bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }, bytes.count, at: offset) { pwrite($0, $1, $2, $3) }
+        if !ok { failed = true }
+        return ok
     }
 
     /// Reads what was written at `extent` into `buffer`, which holds exactly its bytes; false if
