@@ -18,9 +18,9 @@ struct ByteList: Sendable {
         switch value {
         case .null:
             nulls.append(true)
-        case .text(var text):
+        case .text(let text):
             nulls.append(false)
-            text.withUTF8 { bytes.append(contentsOf: $0) }
+            text.withUTF8Bytes { bytes.append(contentsOf: $0) }
         default:
             nulls.append(false)
             ColumnMapping.storedText(value).map { bytes.appendUTF8($0) }

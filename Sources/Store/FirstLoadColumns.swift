@@ -105,11 +105,11 @@ struct FirstLoadColumns: Sendable {
     }
 
     private mutating func appendRelation(_ value: FieldValue) {
-        guard var text = ColumnMapping.storedText(value) else {
+        guard let text = ColumnMapping.storedText(value) else {
             relations.append(nil, spill: spill)
             return
         }
-        let code = text.withUTF8 { bytes in
+        let code = text.withUTF8Bytes { bytes in
             relationCodes.code(bytes) { bytes in
                 relationTexts.append(String(decoding: bytes, as: UTF8.self))
                 return Int64(relationTexts.count - 1)
@@ -125,8 +125,8 @@ struct FirstLoadColumns: Sendable {
         }
         var fits = true
         let packed: PackedKey?
-        if case .text(var text) = value {
-            packed = text.withUTF8 { PackedKey(bytes: $0, fits: &fits) }
+        if case .text(let text) = value {
+            packed = text.withUTF8Bytes { PackedKey(bytes: $0, fits: &fits) }
         } else {
             packed = ColumnMapping.storedText(value).map { PackedKey(bytes: $0.utf8, fits: &fits) }
         }
@@ -226,10 +226,10 @@ struct FirstLoadColumns: Sendable {
         case (.integer(let i), .bool), (.decimal(let i), .bool): return i != 0 ? 1 : 0
         case (.bool(let b), .integer), (.bool(let b), .bool): return b ? 1 : 0
         case (.date(let day), .date): return Int64(day.daysSinceEpoch)
-        case (.text(var text), .date): return text.withUTF8 { Day.parse(utf8: $0) }.map { Int64($0.daysSinceEpoch) }
+        case (.text(let text), .date): return text.withUTF8Bytes { Day.parse(utf8: $0) }.map { Int64($0.daysSinceEpoch) }
         case (_, .integer), (_, .bool), (_, .date): return nil
-        case (.text(var text), .text):
-            return text.withUTF8 { bytes in byteCodes.code(bytes) { dictionary.code(String(decoding: $0, as: UTF8.self)) } }
+        case (.text(let text), .text):
+            return text.withUTF8Bytes { bytes in byteCodes.code(bytes) { dictionary.code(String(decoding: $0, as: UTF8.self)) } }
         case (_, .text): return ColumnMapping.storedText(value).map { dictionary.code($0) }
         }
     }

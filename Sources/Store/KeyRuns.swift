@@ -39,8 +39,8 @@ struct KeyRuns: Sendable {
         case .null:
             width.add(nil)
             add(Item(words: (0, 0, 0), row: Int32(count), length: Self.null), spill)
-        case .text(var text):
-            text.withUTF8 { add($0, spill) }
+        case .text(let text):
+            text.withUTF8Bytes { add($0, spill) }
         default:
             // Stored as SQLite would text it (never, for a text key column).
             var text = ColumnMapping.storedText(value) ?? ""

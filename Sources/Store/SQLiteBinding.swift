@@ -15,11 +15,11 @@ enum SQLiteBinding {
         let base = values.startIndex
         for i in values.indices {
             let index = first + Int32(i - base)
-            guard case .text(var text) = values[i] else {
+            guard case .text(let text) = values[i] else {
                 bind(values[i], at: index, to: statement)
                 continue
             }
-            let (start, count) = text.withUTF8 { arena.copy($0) }
+            let (start, count) = text.withUTF8Bytes { arena.copy($0) }
             _ = sqlite3_bind_text(
                 statement, index, start.assumingMemoryBound(to: CChar.self), Int32(count), nil  // nil is SQLITE_STATIC: SQLite keeps the pointer
             )

@@ -36,4 +36,22 @@ final class IDNumberTests: XCTestCase {
             ResidentIDNumber.validate("110105194902300021", provinces: provinces), .failure(.badBirthDate("19490230"))
         )
     }
+
+    /// The bit set the import checks with answers as the set it is made from, on both words'
+    /// edges (63, 64) and outside 00–99.
+    func testProvinceCodesAnswerAsTheirSet() {
+        let codes = Set([0, 11, 41, 63, 64, 65, 99])
+        let bits = ProvinceCodes(codes + [100, -1])
+        for code in -3...130 {
+            XCTAssertEqual(bits.contains(code), codes.contains(code), "\(code)")
+        }
+        XCTAssertEqual(
+            ResidentIDNumber.validate("11010519491231002X", provinces: ProvinceCodes(provinces)).map(\.text),
+            .success("11010519491231002X")
+        )
+        XCTAssertEqual(
+            ResidentIDNumber.validate("12010519491231002X", provinces: ProvinceCodes(provinces)),
+            .failure(.unknownProvince("12"))
+        )
+    }
 }

@@ -31,6 +31,8 @@ public enum ParsedCell: Sendable {
 public struct FieldTypeParsing: Sendable {
     public let divisions: DivisionCatalog
     public let provinceCodes: Set<Int>
+    /// The same as a bit set, for the checks made once a row.
+    public let provinces: ProvinceCodes
     /// The catalogue's 郑州 county and 二七区 township codes as integers, so a valid division
     /// code is checked from its bytes without building substrings to look up (the import
     /// checks one per row); any code not found here goes the catalogue's way for its message.
@@ -40,6 +42,7 @@ public struct FieldTypeParsing: Sendable {
     public init(divisions: DivisionCatalog) {
         self.divisions = divisions
         self.provinceCodes = divisions.provinceCodes
+        self.provinces = ProvinceCodes(provinceCodes)
         func numbers(_ codes: Dictionary<String, String>.Keys, digits: Int) -> Set<Int> {
             Set(codes.compactMap { code in
                 code.utf8.count == digits && code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? Int(code) : nil
@@ -73,7 +76,7 @@ public struct FieldTypeParsing: Sendable {
             guard b >= 0x30, b <= 0x39 else { return .invalid }
             value = value * 10 + Int(b - 0x30)
         }
-        guard provinceCodes.contains(value / 10_000_000),
+        guard provinces.contains(value / 10_000_000),
               DivisionCatalog.townshipParts.contains(value % 1000) else { return .invalid }
         let county = value / 1000
         // DivisionCatalog.cityPrefix 4101 and districtCode 410103.
@@ -215,7 +218,7 @@ public struct FieldTypeParsing: Sendable {
 
     /// Parses an ID number, keeping the parsed birth date and gender for cross-checks.
     public func parseID(_ text: String, label: String) -> Result<ResidentIDNumber, FieldProblem> {
-        ResidentIDNumber.validate(text, provinces: provinceCodes).mapError { problem in
+        ResidentIDNumber.validate(text, provinces: provinces).mapError { problem in
             switch problem {
             case .wrongLength(let n):
                 FieldProblem(.badFormat, "\(label)应为 18 位，实际为 \(n) 位。")

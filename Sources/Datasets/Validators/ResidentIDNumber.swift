@@ -27,6 +27,11 @@ public struct ResidentIDNumber: Hashable, Sendable {
 
     /// Validates `text` (a lowercase x is accepted and normalised to X).
     public static func validate(_ text: String, provinces: Set<Int>) -> Result<ResidentIDNumber, Problem> {
+        validate(text, provinces: ProvinceCodes(provinces))
+    }
+
+    /// The same with the provinces as a bit set (the import's way: no hashing per row).
+    public static func validate(_ text: String, provinces: ProvinceCodes) -> Result<ResidentIDNumber, Problem> {
         // Checked on the string's own UTF-8 bytes: the import validates one ID per row, and
         // copying it into arrays and substrings (three allocations) showed in its profile.
         var text = text
@@ -44,14 +49,14 @@ public struct ResidentIDNumber: Hashable, Sendable {
     /// The same on UTF-8 bytes for the import's fast path: the number when `bytes` are one as
     /// written (upper-case X only, as stored), nil otherwise (the caller then takes
     /// `validate`'s way, for the normalisation or the message).
-    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, provinces: Set<Int>) -> ResidentIDNumber? {
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, provinces: ProvinceCodes) -> ResidentIDNumber? {
         guard bytes.count == 18, case .success(let parts) = check(bytes, provinces: provinces), !parts.lowercaseX else { return nil }
         return ResidentIDNumber(text: String(decoding: bytes, as: UTF8.self), birthDate: parts.birth, gender: parts.odd ? "男" : "女")
     }
 
     /// The checks of 18 bytes, shared by both ways in.
     private static func check(
-        _ bytes: UnsafeBufferPointer<UInt8>, provinces: Set<Int>
+        _ bytes: UnsafeBufferPointer<UInt8>, provinces: ProvinceCodes
     ) -> Result<(birth: Day, lowercaseX: Bool, odd: Bool), Problem> {
         var last = bytes[17]
         let lowercaseX = last == UInt8(ascii: "x")

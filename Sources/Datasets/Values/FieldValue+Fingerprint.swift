@@ -6,9 +6,9 @@ extension FieldValue {
         switch self {
         case .null:
             hasher.combine(0)
-        case .text(var text):
+        case .text(let text):
             hasher.combine(1)
-            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         case .integer(let i):
             hasher.combine(2)
             hasher.combine(UInt64(bitPattern: i))

@@ -12,8 +12,10 @@ enum ByteCheck: Sendable {
     case decimal(scale: Int, minimum: Int64?, maximum: Int64?)
     case date
     case bool
-    /// The values' bytes, and the values (a cell equal to one is stored as the schema's string).
-    case enumeration([[UInt8]], [String])
+    /// The field's values in the validator's `EnumerationTable` (a cell equal to one is stored
+    /// as the schema's string). No arrays in the case itself: switching over a field's check
+    /// copied them, a retain and a release a cell on storage both validating threads shared.
+    case enumeration(Range<Int>)
     /// An ID number, also the person case of a holder (a USCC goes the string way).
     case idNumber
     case division
@@ -21,18 +23,51 @@ enum ByteCheck: Sendable {
     /// No byte check (USCC, industry): the string way.
     case none
 
-    init(_ field: FieldSpec) {
+    init(_ field: FieldSpec, enumerations: inout EnumerationTable) {
         switch field.type {
         case .text: self = .text
         case .integer: self = .integer(minimum: field.minimum, maximum: field.maximum)
         case .decimal(let scale) where scale <= 15: self = .decimal(scale: scale, minimum: field.minimum, maximum: field.maximum)
         case .date: self = .date
         case .bool: self = .bool
-        case .enumeration(let values): self = .enumeration(values.map { Array($0.utf8) }, values)
+        case .enumeration(let values): self = .enumeration(enumerations.add(values))
         case .idNumber, .holderID: self = .idNumber
         case .division: self = .division
         case .phone: self = .phone
         case .uscc, .industry, .decimal: self = .none
+        }
+    }
+}
+
+/// Every enumeration's values, flat, for the byte checks: their bytes back to back, where each
+/// ends, and the schema's string for each. Each validator builds its own.
+struct EnumerationTable: Sendable {
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private(set) var names: [String] = []
+
+    /// Adds `values`; returns where they are.
+    mutating func add(_ values: [String]) -> Range<Int> {
+        let first = names.count
+        for value in values {
+            bytes.append(contentsOf: value.utf8)
+            ends.append(bytes.count)
+            // A string of the validator's own (a long one is not shared with the other threads').
+            names.append(String(decoding: Array(value.utf8), as: UTF8.self))
+        }
+        return first..<names.count
+    }
+
+    /// The value among `values` whose bytes are `cell`'s.
+    @inline(__always)
+    func find(_ cell: UnsafeBufferPointer<UInt8>, among values: Range<Int>) -> Int? {
+        bytes.withUnsafeBufferPointer { all in
+            for k in values {
+                let start = k == 0 ? 0 : ends[k - 1]
+                guard ends[k] - start == cell.count else { continue }
+                if UnsafeBufferPointer(rebasing: all[start..<ends[k]]).elementsEqual(cell) { return k }
+            }
+            return nil
         }
     }
 }
@@ -128,11 +163,11 @@ extension RowValidator {
             } else {
                 return false
             }
-        case .enumeration(let encoded, let names):
-            guard let k = encoded.firstIndex(where: { $0.elementsEqual(bytes) }) else { return false }
-            value = .text(names[k])
+        case .enumeration(let values):
+            guard let k = enumerations.find(bytes, among: values) else { return false }
+            value = .text(enumerations.names[k])
         case .idNumber:
-            guard let id = ResidentIDNumber.parse(utf8: bytes, provinces: parsing.provinceCodes) else { return false }
+            guard let id = ResidentIDNumber.parse(utf8: bytes, provinces: parsing.provinces) else { return false }
             parsedIDs[index] = id
             value = .text(id.text)
         case .division:
@@ -145,7 +180,7 @@ extension RowValidator {
             value = .text(String(decoding: bytes, as: UTF8.self))
         }
         values.append(value)
-        if crossChecked[index], crossCheck(index: index, values: values, base: base, parsedIDs: parsedIDs) != nil {
+        if !crossChecks[index].isEmpty, crossCheck(index: index, values: values, base: base, parsedIDs: parsedIDs) != nil {
             // The string way says why.
             values.removeLast()
             parsedIDs[index] = nil

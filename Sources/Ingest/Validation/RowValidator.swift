@@ -13,8 +13,12 @@ public struct RowValidator: Sendable {
     private let warningMessages: [String]
     /// Per field, how its cell is checked from bytes in the common case (`RowValidator+Bytes`).
     let byteChecks: [ByteCheck]
-    /// Per field, whether it has cross-field checks.
-    let crossChecked: [Bool]
+    let enumerations: EnumerationTable
+    /// Per field, where its cross-field checks are in `crossCheckList`: the validator's own
+    /// (reading `fields[index].crossChecks` retained the schema's array, shared by both
+    /// validating threads, for every checked cell).
+    let crossChecks: [Range<Int>]
+    private let crossCheckList: [CrossCheck]
     /// False: every cell goes the string way (the test that both ways agree sets it).
     var byteChecksEnabled = true
 
@@ -24,8 +28,15 @@ public struct RowValidator: Sendable {
         self.parsing = FieldTypeParsing(divisions: divisions)
         self.file = file
         self.parsedIDs = Array(repeating: nil, count: schema.fields.count)
-        self.byteChecks = schema.fields.map(ByteCheck.init)
-        self.crossChecked = schema.fields.map { !$0.crossChecks.isEmpty }
+        var enumerations = EnumerationTable()
+        self.byteChecks = schema.fields.map { ByteCheck($0, enumerations: &enumerations) }
+        self.enumerations = enumerations
+        var list: [CrossCheck] = []
+        self.crossChecks = schema.fields.map { field in
+            list.append(contentsOf: field.crossChecks)
+            return (list.count - field.crossChecks.count)..<list.count
+        }
+        self.crossCheckList = list
         self.warningMessages = schema.fields.map { field in
             let code: WarningCode? = switch field.type {
             case .division: .unknownDivision
@@ -133,7 +144,7 @@ public struct RowValidator: Sendable {
         case .success(let value):
             values.append(value)
         }
-        if !fields[index].crossChecks.isEmpty,
+        if !crossChecks[index].isEmpty,
            let problem = crossCheck(index: index, values: values, base: base, parsedIDs: parsedIDs) {
             return reject(index, line, problem.reason, text, problem.message)
         }
@@ -149,21 +160,23 @@ public struct RowValidator: Sendable {
 
     /// The cross-field checks of field `index` of the row whose values start at `values[base]`.
     func crossCheck(index: Int, values: [FieldValue], base: Int, parsedIDs: [ResidentIDNumber?]) -> FieldProblem? {
-        for check in fields[index].crossChecks {
+        for c in crossChecks[index] {
+            let check = crossCheckList[c]
             // Checks look back only: a field refers to fields before it in schema order.
             guard check.otherField < index else { continue }
             switch check {
             case .genderOf(let other):
-                guard let id = parsedIDs[other], case .text(let gender) = values[base + index] else { continue }
-                if gender != id.gender {
+                // The ID's parts read where they are, not the ID copied out (its text retained).
+                guard let expected = parsedIDs[other]?.gender, case .text(let gender) = values[base + index] else { continue }
+                if gender != expected {
                     return FieldProblem(
                         .genderMismatch,
-                        "\(fields[index].label)为“\(gender)”，但\(schema.fields[other].label)第 17 位表示“\(id.gender)”（奇数为男，偶数为女）。"
+                        "\(fields[index].label)为“\(gender)”，但\(schema.fields[other].label)第 17 位表示“\(expected)”（奇数为男，偶数为女）。"
                     )
                 }
             case .birthDateOf(let other):
-                guard let id = parsedIDs[other], case .date(let day) = values[base + index] else { continue }
-                if day != id.birthDate {
+                guard let birth = parsedIDs[other]?.birthDate, case .date(let day) = values[base + index] else { continue }
+                if day != birth {
                     return FieldProblem(.birthMismatch, "\(fields[index].label)与\(schema.fields[other].label)第 7–14 位的出生日期不一致。")
                 }
             case .holderKindOf(let other):

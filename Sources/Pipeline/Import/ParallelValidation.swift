@@ -20,10 +20,12 @@ struct ValidatedBatch: Sendable {
     enum Row: Sendable {
         /// Malformed or invalid, with the key it carried.
         case bad(QuarantineEntry, key: String?)
-        /// Valid: values at `values[valueStart ..< valueStart + fieldCount]`, its warnings at
-        /// `warnings[warnings]`; `key` nil when the key cell was not text. `raw` is the record's
-        /// raw fingerprint when it had no warnings (a row with warnings is validated every time).
-        case good(line: Int, key: String?, fingerprint: Int64, raw: Int64?, valueStart: Int, warnings: Range<Int>)
+        /// Valid: values at `values[valueStart ..< valueStart + fieldCount]` (its key among them),
+        /// its warnings at `warnings[warnings]`. `raw` is the record's raw fingerprint when it had
+        /// no warnings (a row with warnings is validated every time). No reference in it: the
+        /// sequencer reads a million of these, and a copied key was a retain and a release each,
+        /// on a string another core made.
+        case good(line: Int, fingerprint: Int64, raw: Int64?, valueStart: Int, warnings: Range<Int>)
         /// A stored row holds these raw bytes (`SourceRecord.unchanged`): not validated.
         case unchanged(line: Int, slot: Int, fingerprint: Int64)
     }
@@ -85,9 +87,8 @@ struct ValidationWorker: Sendable {
                             out.rows.append(.bad(entry, key: raw.cells.string(first + schema.keyIndex)))
                             continue
                         }
-                        let key: String? = if case .text(let key) = out.values[start + schema.keyIndex] { key } else { nil }
                         out.rows.append(.good(
-                            line: line, key: key, fingerprint: FieldValue.fingerprint(of: out.values, in: start..<(start + width)),
+                            line: line, fingerprint: FieldValue.fingerprint(of: out.values, in: start..<(start + width)),
                             raw: out.warnings.count == warningsBefore ? rawFingerprint : nil,
                             valueStart: start, warnings: warningsBefore..<out.warnings.count
                         ))
@@ -115,6 +116,7 @@ struct RowSequencer {
     func run(from inputs: [RowChannel<StageMessage<ValidatedBatch>>], to channel: RowChannel<ProducerMessage>) {
         var repeats = RepeatDetector(expectedRows: expectedRows, stored: stored, deferred: deferRepeats)
         let width = schema.fields.count
+        let keyIndex = schema.keyIndex
         var turn = 0
         while let message = inputs[turn].next() {
             turn = (turn + 1) % inputs.count
@@ -144,8 +146,9 @@ struct RowSequencer {
                         case .conflicting:
                             batch.quarantine.append((duplicate(line: line, key: stored?.key(at: slot) ?? ""), nil))
                         }
-                    case .good(let line, let key, let fingerprint, let raw, let start, let warnings):
-                        guard let key else {
+                    case .good(let line, let fingerprint, let raw, let start, let warnings):
+                        // A key cell that is not text (never, for a required key) is not told.
+                        guard case .text(let key) = validated.values[start + keyIndex] else {
                             if !warnings.isEmpty { batch.warnings.append(contentsOf: validated.warnings[warnings]) }
                             continue
                         }
