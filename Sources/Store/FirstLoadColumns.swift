@@ -236,11 +236,12 @@ struct FirstLoadColumns: Sendable {
 }
 
 /// One collected field (or the relations), row by row in file order: the chunk being filled
-/// in memory, the full ones in the spill file (`SpillFile.chunkRows` rows each).
+/// in memory, the full ones in the spill file (`SpillFile.chunkRows` rows each), each written as
+/// narrow as its values allow (`NarrowChunk`).
 private struct CollectedColumn: Sendable {
     private var values: [Int64] = []
     private var validity: [UInt64] = []
-    private var chunks: [(values: SpillFile.Extent, validity: SpillFile.Extent)] = []
+    private var chunks: [(values: NarrowChunk, validity: SpillFile.Extent)] = []
 
     mutating func append(_ value: Int64?, spill: SpillFile) {
         let row = values.count
@@ -253,7 +254,7 @@ private struct CollectedColumn: Sendable {
         }
         guard values.count == SpillFile.chunkRows else { return }
         // After a failed write the chunk is dropped: `all` then fails too.
-        if let written = spill.write(values), let words = spill.write(validity) {
+        if let written = NarrowChunk(values, spill), let words = spill.write(validity) {
             chunks.append((written, words))
         }
         values.removeAll(keepingCapacity: true)
@@ -265,7 +266,7 @@ private struct CollectedColumn: Sendable {
     func chunk(_ index: Int, _ spill: SpillFile) -> (values: [Int64], validity: [UInt64])? {
         guard index < chunks.count else { return index == chunks.count ? (values, validity) : nil }
         var chunkValues: [Int64] = [], chunkValidity: [UInt64] = []
-        guard spill.read(chunks[index].values, appendingTo: &chunkValues),
+        guard chunks[index].values.read(spill, appendingTo: &chunkValues),
               spill.read(chunks[index].validity, appendingTo: &chunkValidity) else { return nil }
         return (chunkValues, chunkValidity)
     }
@@ -278,13 +279,70 @@ private struct CollectedColumn: Sendable {
         allValues.reserveCapacity(rows)
         allValidity.reserveCapacity((rows + 63) >> 6)
         for chunk in chunks {
-            guard spill.read(chunk.values, appendingTo: &allValues), spill.read(chunk.validity, appendingTo: &allValidity) else {
+            guard chunk.values.read(spill, appendingTo: &allValues), spill.read(chunk.validity, appendingTo: &allValidity) else {
                 return nil
             }
         }
         allValues += values
         allValidity += validity
         return (allValues, allValidity)
+    }
+}
+
+/// A chunk of a collected column in the spill file, each value written as its difference from
+/// the chunk's smallest in 1, 2, 4 or 8 bytes, as few as the chunk's range needs. Most engine
+/// fields are codes, flags, dates or small amounts: a first load of 1 M residents wrote 120 MB of
+/// 64-bit cells, and the kernel's copying of them into the page cache was up to 0.45 s of the
+/// collecting thread's CPU (perf), while both cores were busy.
+struct NarrowChunk: Sendable {
+    private var extent: SpillFile.Extent
+    private var base: Int64
+    private(set) var width: Int
+
+    /// `values` written to `spill`; nil once the file has failed.
+    init?(_ values: [Int64], _ spill: SpillFile) {
+        var low = Int64.max, high = Int64.min
+        for value in values {
+            low = min(low, value)
+            high = max(high, value)
+        }
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        let range = overflow || values.isEmpty ? UInt64.max : UInt64(span)
+        let written: SpillFile.Extent?
+        switch range {
+        case ...0xFF:
+            (base, width) = (low, 1)
+            written = spill.write(values.map { UInt8(truncatingIfNeeded: $0 &- low) })
+        case ...0xFFFF:
+            (base, width) = (low, 2)
+            written = spill.write(values.map { UInt16(truncatingIfNeeded: $0 &- low) })
+        case ...0xFFFF_FFFF:
+            (base, width) = (low, 4)
+            written = spill.write(values.map { UInt32(truncatingIfNeeded: $0 &- low) })
+        default:
+            (base, width) = (0, 8)
+            written = spill.write(values)
+        }
+        guard let written else { return nil }
+        extent = written
+    }
+
+    /// Appends the chunk's values, read back, to `values`; false if the spill file failed.
+    func read(_ spill: SpillFile, appendingTo values: inout [Int64]) -> Bool {
+        switch width {
+        case 1: return read(UInt8.self, spill, &values)
+        case 2: return read(UInt16.self, spill, &values)
+        case 4: return read(UInt32.self, spill, &values)
+        default: return spill.read(extent, appendingTo: &values)
+        }
+    }
+
+    private func read<Narrow: FixedWidthInteger>(_: Narrow.Type, _ spill: SpillFile, _ values: inout [Int64]) -> Bool {
+        var narrow: [Narrow] = []
+        guard spill.read(extent, appendingTo: &narrow) else { return false }
+        let base = base
+        values.append(contentsOf: narrow.lazy.map { base &+ Int64(truncatingIfNeeded: $0) })
+        return true
     }
 }
 

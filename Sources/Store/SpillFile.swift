@@ -8,8 +8,8 @@ internal import Glibc
 /// encoded (`FirstLoadColumns`); its keys wait there as runs (`KeyRuns`), and the encoded cache
 /// entries until the import saves them. What waits in it is in the page cache, which the kernel
 /// may write out and reclaim, not in the importing process's memory: at 1 M residents, about
-/// 120 MB of collected cells (64 bits each, with validity words), 32 MB of key runs (sorted in
-/// place) and 46 MB of entries. It is unlinked as soon as it is made, so it disappears with the
+/// 20 MB of collected cells (each chunk as narrow as its values' range, `NarrowChunk`: 120 MB at
+/// 64 bits each), 32 MB of key runs (sorted in place) and 46 MB of entries. It is unlinked as soon as it is made, so it disappears with the
 /// process, even one killed.
 ///
 /// Written by one thread, then handed over (with the columns) to the one that reads it. A write
