@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Import benchmark (issue 14), every ratio measured in the same run. 1,000,000 generated
-# residents (no bad rows), median of RUNS runs on the same file:
+# residents (no bad rows), in RUNS rounds on the same files (each round measures everything
+# once; a ratio is the median of the rounds' ratios):
 #   - first load: `mianshen import residents` (CSV, UTF-8) into an empty store, versus the
 #     sqlite3 shell's `.import` of the same CSV (validates nothing, no index) and DuckDB's typed
 #     `read_csv` into a DuckDB file (Python duckdb in the virtual environment bench-eval.sh uses);
@@ -57,53 +58,46 @@ measure() {
 fresh() { rm -f "$1" "$1-wal" "$1-shm"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-run_ours() { # file [extra import options…] → median seconds, max RSS; the last store stays in m.db
-  local file=$1 times=() rss=0; shift
-  for _ in $(seq "$RUNS"); do
-    fresh "$work/m.db"
-    read -r t m < <(measure "$bin" import residents "$file" --db "$work/m.db" "$@")
-    times+=("$t"); (( m > rss )) && rss=$m
-  done
-  echo "$(printf '%s\n' "${times[@]}" | median) $rss"
-}
+# ours FILE [extra import options…] → "seconds peak_kib" of a first load into a fresh m.db
+ours() { fresh "$work/m.db"; measure "$bin" import residents "$@" --db "$work/m.db"; }
 
-run_timed() { # label CMD… (after a `prepare` hook) → median seconds
-  local times=()
-  for _ in $(seq "$RUNS"); do
-    prepare
-    read -r t _ < <(measure "$@")
-    times+=("$t")
-  done
-  printf '%s\n' "${times[@]}" | median
-}
-
+# Rounds, each measuring everything once in turn, so that every ratio compares runs made within
+# a minute of each other: this VM's speed changes within one run of the script, and measuring
+# all of ours and then all of sqlite3's put a drift into the ratio (a round's ratios, then their
+# median across rounds).
 csv="$work/csv-$N/residents.csv"
-read -r ours ours_rss < <(run_ours "$csv")
-cp "$work/m.db" "$work/yesterday.db"
-prepare() { fresh "$work/s.db"; }
-sqlite=$(run_timed sqlite3 "$work/s.db" -cmd '.mode csv' ".import $csv residents")
-prepare() { rm -f "$work/d.duckdb" "$work/d.duckdb.wal"; }
-duck=$(run_timed "$py" -c "import duckdb, sys; duckdb.connect(sys.argv[1]).execute(
-  \"CREATE TABLE residents AS SELECT * FROM read_csv(?, header = true)\", [sys.argv[2]])" "$work/d.duckdb" "$csv")
-# The steady state: tonight's full extract into a copy of yesterday's store.
-prepare() { fresh "$work/n.db"; cp "$work/yesterday.db" "$work/n.db"; }
-night_times=(); night_rss=0
-for _ in $(seq "$RUNS"); do
-  prepare
-  read -r t m < <(measure "$bin" import residents "$work/night1-$N/residents.csv" --full --db "$work/n.db")
-  night_times+=("$t"); (( m > night_rss )) && night_rss=$m
+: > "$work/rounds.txt"
+for round in $(seq "$RUNS"); do
+  read -r t_ours m_ours < <(ours "$csv")
+  cp "$work/m.db" "$work/yesterday.db"
+  fresh "$work/s.db"
+  read -r t_sqlite _ < <(measure sqlite3 "$work/s.db" -cmd '.mode csv' ".import $csv residents")
+  rm -f "$work/d.duckdb" "$work/d.duckdb.wal"
+  read -r t_duck _ < <(measure "$py" -c "import duckdb, sys; duckdb.connect(sys.argv[1]).execute(
+    \"CREATE TABLE residents AS SELECT * FROM read_csv(?, header = true)\", [sys.argv[2]])" "$work/d.duckdb" "$csv")
+  # The steady state: tonight's full extract into a copy of yesterday's store (this round's).
+  fresh "$work/n.db"; cp "$work/yesterday.db" "$work/n.db"
+  read -r t_night m_night < <(measure "$bin" import residents "$work/night1-$N/residents.csv" --full --db "$work/n.db")
+  read -r t_gb m_gb < <(ours "$work/gb-$N/residents.csv")
+  read -r t_xml m_xml < <(ours "$work/xml-$N/residents.xml")
+  echo "$t_ours $m_ours $t_sqlite $t_duck $t_night $m_night $t_gb $m_gb $t_xml $m_xml" >> "$work/rounds.txt"
+  echo "第 $round 轮：首次导入 $t_ours 秒，sqlite3 $t_sqlite，DuckDB $t_duck，每晚 $t_night，GB18030 $t_gb，XML $t_xml" >&2
 done
-night=$(printf '%s\n' "${night_times[@]}" | median)
 night_counts=$(sqlite3 "$work/n.db" "SELECT inserted || ' 新增，' || updated || ' 更新，' || unchanged || ' 未变，'
   || deactivated || ' 注销' FROM imports ORDER BY id DESC LIMIT 1")
-read -r gb gb_rss < <(run_ours "$work/gb-$N/residents.csv")
-read -r xml xml_rss < <(run_ours "$work/xml-$N/residents.xml")
-read -r _ quarter_rss < <(RUNS=1 run_ours "$work/csv-$quarter/residents.csv")
+column() { awk -v c="$1" '{print $c}' "$work/rounds.txt" | median; }
+peak() { awk -v c="$1" '$c > m {m = $c} END {print m}' "$work/rounds.txt"; }
+ratio() { awk -v a="$1" -v b="$2" '{printf "%.4f\n", $a / $b}' "$work/rounds.txt" | median; }
+ours=$(column 1); sqlite=$(column 3); duck=$(column 4); night=$(column 5); gb=$(column 7); xml=$(column 9)
+ours_rss=$(peak 2); night_rss=$(peak 6); gb_rss=$(peak 8); xml_rss=$(peak 10)
+r_sqlite=$(ratio 1 3); r_duck=$(ratio 4 3); r_night=$(ratio 5 1); r_gb=$(ratio 7 1); r_xml=$(ratio 9 1)
+read -r _ quarter_rss < <(ours "$work/csv-$quarter/residents.csv")
 
 awk -v n="$N" -v q="$quarter" -v ours="$ours" -v sqlite="$sqlite" -v duck="$duck" -v rss="$ours_rss" \
     -v night="$night" -v nrss="$night_rss" -v gb="$gb" -v gbrss="$gb_rss" -v xml="$xml" -v xmlrss="$xml_rss" \
-    -v qrss="$quarter_rss" -v runs="$RUNS" -v counts="$night_counts" 'BEGIN {
-  printf "居民 %d 行，每项取 %d 次的中位数\n", n, runs
+    -v qrss="$quarter_rss" -v runs="$RUNS" -v counts="$night_counts" -v rs="$r_sqlite" -v rd="$r_duck" \
+    -v rn="$r_night" -v rg="$r_gb" -v rx="$r_xml" 'BEGIN {
+  printf "居民 %d 行，%d 轮（每轮各项各测一次），时间取中位数，比值为各轮比值的中位数\n", n, runs
   printf "%-40s %8s %12s %10s\n", "", "秒", "行/秒", "峰值 MiB"
   printf "%-40s %8.2f %12.0f %10.0f\n", "mianshen import 首次导入（CSV，UTF-8）", ours, n / ours, rss / 1024
   printf "%-40s %8.2f %12.0f %10s\n", "sqlite3 .import（不做任何校验）", sqlite, n / sqlite, "-"
@@ -111,8 +105,8 @@ awk -v n="$N" -v q="$quarter" -v ours="$ours" -v sqlite="$sqlite" -v duck="$duck
   printf "%-40s %8.2f %12.0f %10.0f\n", "mianshen import 每晚全量（--full，第 2 晚）", night, n / night, nrss / 1024
   printf "%-40s %8.2f %12.0f %10.0f\n", "mianshen import 首次导入（CSV，GB18030）", gb, n / gb, gbrss / 1024
   printf "%-40s %8.2f %12.0f %10.0f\n", "mianshen import 首次导入（XML）", xml, n / xml, xmlrss / 1024
-  printf "首次导入 / sqlite3 = %.2f（目标 ≤ 1.0）；DuckDB / sqlite3 = %.2f\n", ours / sqlite, duck / sqlite
-  printf "每晚全量 / 首次导入 = %.2f（目标 ≤ 0.5）；第 2 晚：%s\n", night / ours, counts
-  printf "GB18030 / UTF-8 = %.2f（目标 ≤ 1.2）；XML / CSV = %.2f（目标 ≤ 2）\n", gb / ours, xml / ours
+  printf "首次导入 / sqlite3 = %.2f（目标 ≤ 1.0）；DuckDB / sqlite3 = %.2f\n", rs, rd
+  printf "每晚全量 / 首次导入 = %.2f（目标 ≤ 0.5）；第 2 晚：%s\n", rn, counts
+  printf "GB18030 / UTF-8 = %.2f（目标 ≤ 1.2）；XML / CSV = %.2f（目标 ≤ 2）\n", rg, rx
   printf "峰值内存：%d 行 %.0f MiB，%d 行 %.0f MiB（目标 < 500 MiB，且不随文件大小增长）\n", q, qrss / 1024, n, rss / 1024
 }'

@@ -128,7 +128,12 @@ public struct Importer: Sendable {
         // batches of 1,024 rows in flight keep both busy; more only costs memory (eight of
         // 4,096 held 190 MiB more at a million rows for no gain in time).
         if format == .xml { XMLRecordSource.prepareLibrary() }
-        let channel = RowChannel<ProducerMessage>(capacity: 2)
+        // A full extract into a populated table (the night) writes about 1 % of the rows, at
+        // random pages, and waits on the disk whenever SQLite's page cache spills (the rollback
+        // journal is synced before any page of the file is overwritten): more batches in flight
+        // let reading and validating go on meanwhile. Its batches are mostly slots of unchanged
+        // rows, a few kilobytes each.
+        let channel = RowChannel<ProducerMessage>(capacity: writer.stored == nil ? 2 : 16)
         defer { channel.cancel() }
         var producer = RowProducer(
             format: format, path: request.path, schema: schema, divisions: store.schemas.divisions,
