@@ -19,6 +19,7 @@ public final class FileByteStream: ByteStream {
     public let path: String
     private let fd: Int32
     public private(set) var bytesConsumed = 0
+    static let readAhead = 16 << 20
 
     public init(path: String) throws {
         self.path = path
@@ -27,6 +28,9 @@ public final class FileByteStream: ByteStream {
             throw IngestError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
         self.fd = fd
+        // Read front to back once: the kernel may read further ahead (a page evicted since the
+        // file was last read then comes in before the reader asks, not while it waits).
+        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
     }
 
     deinit {
@@ -38,6 +42,9 @@ public final class FileByteStream: ByteStream {
             let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if count >= 0 {
                 bytesConsumed += count
+                // The next few reads' worth asked for now, read by the kernel meanwhile (a no-op
+                // for pages already in the page cache).
+                _ = posix_fadvise(fd, off_t(bytesConsumed), off_t(Self.readAhead), POSIX_FADV_WILLNEED)
                 return count
             }
             if errno == EINTR { continue }
