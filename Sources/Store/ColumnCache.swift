@@ -193,11 +193,9 @@ struct ColumnCache: Sendable {
         for (kind, group) in Dictionary(grouping: entries, by: \.kind) {
             guard let generation = group.first?.generation, try Self.generation(of: kind, db) == generation else { continue }
             // The new entries first, the other generations' after (see `schema`).
-            let insert = try db.makeStatement(
-                sql: "INSERT OR REPLACE INTO column_cache (kind, name, generation, data) VALUES (?, ?, ?, ?)"
-            )
+            let writer = try CacheEntryWriter(db)
             for entry in group {
-                try insert.execute(arguments: [kind.rawValue, entry.name, generation, entry.bytes.withUnsafeBytes { Data($0) }])
+                try writer.write(kind: kind.rawValue, name: entry.name, generation: generation, bytes: entry.bytes)
             }
             try db.execute(
                 sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind.rawValue, generation]

@@ -86,9 +86,9 @@ struct ColumnCachePatch {
         // same name), so one decoded column at a time is held. An entry that cannot be patched
         // stops the patch: those written are right for this generation, the rest stay stale.
         let generation = try ColumnCache.generation(of: schema.kind, db)
-        let write = try db.makeStatement(sql: "INSERT OR REPLACE INTO column_cache (kind, name, generation, data) VALUES (?, ?, ?, ?)")
+        let writer = try CacheEntryWriter(db)
         func add(_ name: String, _ bytes: [UInt8]) throws {
-            try write.execute(arguments: [kind, name, generation, bytes.withUnsafeBytes { Data($0) }])
+            try writer.write(kind: kind, name: name, generation: generation, bytes: bytes)
         }
         // The residents' households are recomputed on a thread of their own (a third of the patch
         // at 1 M residents) while this one merges the keys and fields.

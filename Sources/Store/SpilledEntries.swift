@@ -32,37 +32,27 @@ struct SpilledEntries: Sendable {
     /// the spill file could not be read back: the caller then drops what was written.
     func save(_ db: Database) throws -> Bool {
         guard let first = entries.first, try ColumnCache.generation(of: first.kind, db) == first.generation else { return true }
-        let insert = try db.makeStatement(sql: """
-            INSERT OR REPLACE INTO column_cache (kind, name, generation, data) VALUES (?, ?, ?, zeroblob(?))
-            """)
+        let writer = try CacheEntryWriter(db)
         var piece: [UInt8] = []
         piece.reserveCapacity(Self.piece)
         for entry in entries {
             let size = entry.bytes.reduce(0) { $0 + $1.count }
-            try insert.execute(arguments: [entry.kind.rawValue, entry.name, entry.generation, size])
-            var handle: OpaquePointer?
-            guard sqlite3_blob_open(db.sqliteConnection, "main", "column_cache", "data", db.lastInsertedRowID, 1, &handle) == SQLITE_OK,
-                  let blob = handle else {
-                sqlite3_blob_close(handle)
-                throw StoreError("保存数据列缓存失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-            }
-            defer { sqlite3_blob_close(blob) }
-            var written = 0
-            for extent in entry.bytes {
-                var done = 0
-                while done < extent.count {
-                    let count = min(Self.piece, extent.count - done)
-                    piece.removeAll(keepingCapacity: true)
-                    guard spill.read(SpillFile.Extent(offset: extent.offset + Int64(done), count: count), appendingTo: &piece) else {
-                        return false
+            let complete = try writer.write(kind: entry.kind.rawValue, name: entry.name, generation: entry.generation, size: size) { put in
+                for extent in entry.bytes {
+                    var done = 0
+                    while done < extent.count {
+                        let count = min(Self.piece, extent.count - done)
+                        piece.removeAll(keepingCapacity: true)
+                        guard spill.read(SpillFile.Extent(offset: extent.offset + Int64(done), count: count), appendingTo: &piece) else {
+                            return false
+                        }
+                        try piece.withUnsafeBytes { try put($0) }
+                        done += count
                     }
-                    guard sqlite3_blob_write(blob, piece, Int32(count), Int32(written)) == SQLITE_OK else {
-                        throw StoreError("保存数据列缓存失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-                    }
-                    done += count
-                    written += count
                 }
+                return true
             }
+            guard complete else { return false }
         }
         try db.execute(
             sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [first.kind.rawValue, first.generation]
