@@ -76,11 +76,9 @@ struct ColumnCachePatch {
             db, sql: "SELECT name FROM column_cache WHERE kind = ? AND generation = ?", arguments: [kind, previous]
         ))
         let fields = schema.fields.filter { names.contains(ColumnCache.fieldEntry($0)) }
-        guard let keys = try blob(ColumnCache.keys).flatMap(TextListView.init) else { return }
-        let holders = schema.kind == .licences ? try blob(ColumnCache.holders).flatMap(TextListView.init) : nil
-        guard schema.kind != .licences || holders?.count == keys.count else { return }
+        let householdEntries = [HouseholdIndex.idsEntry, HouseholdIndex.cacheIntegers[0], HouseholdIndex.relationsEntry]
+        guard schema.kind != .residents || householdEntries.allSatisfy(names.contains) else { return }
         let delta = try DeltaRows(schema: schema, fields: fields, touched: touched, db)
-        let sources = Self.mergedOrder(keys: keys, holders: holders, delta: delta)
 
         // Each entry is written as soon as it is made (replacing the previous generation's of the
         // same name), so one decoded column at a time is held. An entry that cannot be patched
@@ -90,16 +88,28 @@ struct ColumnCachePatch {
         func add(_ name: String, _ bytes: [UInt8]) throws {
             try writer.write(kind: kind, name: name, generation: generation, bytes: bytes)
         }
+        // The keys first, on their own: the merged order, then the keys entry (licences: and the
+        // holders'). The cached and the new entry (18 MB each at 1 M residents) are gone, and
+        // handed back to the system, before the households' thread starts: its allocations come
+        // from a heap of its own, which could not reuse what this thread freed.
+        guard let sources = try { () throws -> [Int32]? in
+            guard let keys = try blob(ColumnCache.keys).flatMap(TextListView.init) else { return nil }
+            let holders = schema.kind == .licences ? try blob(ColumnCache.holders).flatMap(TextListView.init) : nil
+            guard schema.kind != .licences || holders?.count == keys.count else { return nil }
+            let sources = Self.mergedOrder(keys: keys, holders: holders, delta: delta)
+            try add(ColumnCache.keys, Self.texts(sources, keys, delta.keyBytes.map { Optional($0) }))
+            if let holders { try add(ColumnCache.holders, Self.texts(sources, holders, delta.holderBytes)) }
+            return sources
+        }() else { return }
+        FreedMemory.handBack()
         // The residents' households are recomputed on a thread of their own (a third of the patch
-        // at 1 M residents) while this one merges the keys and fields.
+        // at 1 M residents) while this one patches the fields.
         var households: BackgroundTask<[(String, [UInt8])]?>?
         if schema.kind == .residents {
-            let cached = (try blob(HouseholdIndex.idsEntry), try blob(HouseholdIndex.cacheIntegers[0]), try blob(HouseholdIndex.relationsEntry))
+            let cached = (try blob(householdEntries[0]), try blob(householdEntries[1]), try blob(householdEntries[2]))
             guard let ids = cached.0, let of = cached.1, let relations = cached.2 else { return }
             households = BackgroundTask { [sources, delta] in Self.households(sources, ids: ids, of: of, relations: relations, delta) }
         }
-        try add(ColumnCache.keys, Self.texts(sources, keys, delta.keyBytes.map { Optional($0) }))
-        if let holders { try add(ColumnCache.holders, Self.texts(sources, holders, delta.holderBytes)) }
         for (f, spec) in fields.enumerated() {
             let entry = ColumnCache.fieldEntry(spec)
             guard let cached = try blob(entry), let bytes = Self.field(spec, cached, sources, delta, column: f) else { return }
@@ -193,16 +203,49 @@ struct ColumnCachePatch {
 
     /// The residents' household index and relations entries, recomputed for the merged rows
     /// from the previous generation's entries (nil when one is damaged).
-    /// Relations stay codes into the cached entry's few texts (a `String` hashed per row was
-    /// most of the patch's time at 1 M residents).
     private static func households(
         _ sources: [Int32], ids idsBlob: [UInt8], of ofBlob: [UInt8], relations relationsBlob: [UInt8], _ delta: DeltaRows
     ) -> [(String, [UInt8])]? {
-        guard let ids = TextListView(idsBlob),
-              let of = ofBlob.withUnsafeBytes({ ColumnCacheCodec.decodeIntegers($0) }),
-              let cached = relationsBlob.withUnsafeBytes({ ColumnCacheCodec.decodeIntegers($0) }),
-              var strings = cached.dictionary, of.values.count == cached.values.count,
-              of.values.allSatisfy({ 0 <= $0 && $0 < ids.count }) else { return nil }
+        // In stages, each one's arrays gone before the next one's are made: this thread runs
+        // beside the fields' patch, and holding every stage's at once (about 50 bytes a row) was
+        // the night's peak (4 M residents: 451 MiB).
+        guard let ids = TextListView(idsBlob), let (relations, isHead, cachedRows) = relationsEntry(sources, relationsBlob, delta),
+              let of = ofBlob.withUnsafeBytes({ ColumnCacheCodec.decodeIntegers($0) }).flatMap({ column in
+                  // Household numbers, 4 bytes a row (decoded as 8).
+                  column.values.allSatisfy({ 0 <= $0 && $0 < ids.count }) ? column.values.map { Int32(truncatingIfNeeded: $0) } : nil
+              }), of.count == cachedRows else { return nil }
+        // 户号 packed as the table read packs them (each cached one once), else as text.
+        var fits = true
+        let packedIDs = (0..<ids.count).map { ids.isNull($0) ? nil : PackedKey(bytes: ids.bytes($0), fits: &fits) }
+        let packedFresh = delta.households.map { $0.map { PackedKey(bytes: $0.utf8, fits: &fits) } }
+        var entries: [(String, [UInt8])]
+        if fits {
+            // Grouped where the keys are, with no copy of them in row order and no `String` per
+            // household (at 1 M residents those were 24 bytes a row and 328 k heap strings).
+            let groups = PackedHouseholds(count: sources.count) { row in
+                let source = sources[row]
+                return source >= 0 ? packedIDs[Int(of[Int(source)])] : packedFresh[Int(-source - 1)]
+            }
+            entries = groups.cacheEntries(isHead: isHead).map { ($0.name, $0.bytes) }
+        } else {
+            let texts = (0..<ids.count).map { ids.string($0) }
+            let rows = sources.map { $0 >= 0 ? texts[Int(of[Int($0)])] : delta.households[Int(-$0 - 1)] }
+            let index = HouseholdIndex(rows, isHead: isHead) { $0 }
+            entries = [(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))]
+            for (name, values) in index.cacheIntegers { entries.append((name, ColumnCacheCodec.encode(present: values, kind: 0))) }
+        }
+        entries.append((HouseholdIndex.relationsEntry, relations))
+        return entries
+    }
+
+    /// The relations entry of the merged rows, whether each is a 户主, and how many rows the
+    /// cached entry had (nil when it is damaged). Relations stay codes into the cached entry's few
+    /// texts (a `String` hashed per row was most of the patch's time at 1 M residents).
+    private static func relationsEntry(
+        _ sources: [Int32], _ relationsBlob: [UInt8], _ delta: DeltaRows
+    ) -> (entry: [UInt8], isHead: [Bool], cachedRows: Int)? {
+        guard let cached = relationsBlob.withUnsafeBytes({ ColumnCacheCodec.decodeIntegers($0) }),
+              var strings = cached.dictionary else { return nil }
         let count = sources.count
         var codes = [Int64](repeating: 0, count: count)
         var validity = [UInt64](repeating: 0, count: (count + 63) >> 6)
@@ -210,6 +253,7 @@ struct ColumnCachePatch {
             let code: Int64
             if source >= 0 {
                 let old = Int(source)
+                guard old < cached.values.count else { return nil }
                 guard cached.validity[old >> 6] & (1 << UInt64(old & 63)) != 0 else { continue }
                 code = cached.values[old]
                 guard code >= 0, code < strings.count else { return nil }
@@ -225,29 +269,8 @@ struct ColumnCachePatch {
             codes[row] = code
             validity[row >> 6] |= 1 << UInt64(row & 63)
         }
-        let (relations, isHead) = HouseholdIndex.relations(codes: codes, validity: validity, strings: strings)
-        // 户号 packed as the table read packs them (each cached one once), else as text.
-        var fits = true
-        let packedIDs = (0..<ids.count).map { ids.isNull($0) ? nil : PackedKey(bytes: ids.bytes($0), fits: &fits) }
-        let packedFresh = delta.households.map { $0.map { PackedKey(bytes: $0.utf8, fits: &fits) } }
-        var entries: [(String, [UInt8])]
-        if fits {
-            // Grouped where the keys are, with no copy of them in row order and no `String` per
-            // household (at 1 M residents those were 24 bytes a row and 328 k heap strings).
-            let groups = PackedHouseholds(count: sources.count) { row in
-                let source = sources[row]
-                return source >= 0 ? packedIDs[Int(of.values[Int(source)])] : packedFresh[Int(-source - 1)]
-            }
-            entries = groups.cacheEntries(isHead: isHead).map { ($0.name, $0.bytes) }
-        } else {
-            let texts = (0..<ids.count).map { ids.string($0) }
-            let rows = sources.map { $0 >= 0 ? texts[Int(of.values[Int($0)])] : delta.households[Int(-$0 - 1)] }
-            let index = HouseholdIndex(rows, isHead: isHead) { $0 }
-            entries = [(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))]
-            for (name, values) in index.cacheIntegers { entries.append((name, ColumnCacheCodec.encode(present: values, kind: 0))) }
-        }
-        entries.append((HouseholdIndex.relationsEntry, relations))
-        return entries
+        let (entry, isHead) = HouseholdIndex.relations(codes: codes, validity: validity, strings: strings)
+        return (entry, isHead, cached.values.count)
     }
 
     /// One cached field in the merged order (nil if its entry is damaged); the delta's text
