@@ -23,103 +23,130 @@ struct StoredRow {
 ///   notes by slot which keys the file contained, and finds the rest without a second scan.
 ///
 /// A hash join rather than a key-order merge: the extract is not sorted, and sorting it
-/// would hold the whole file (or spill it). About 120 bytes per stored row (key table,
-/// rows and keys; 1M residents: a night peaks at about 250 MiB).
+/// would hold the whole file (or spill it). Slots are rowids: rows are never deleted, so a
+/// table's rowids have no gaps, and slot `s` holds the row with rowid `firstRowid + s` (a rowid
+/// with no row is an empty slot). 48 bytes a row besides the key table (24 of them the compact
+/// key); a table with many gaps (not one this program wrote) keeps each slot's rowid as well.
 public final class StoredRowTable: Sendable {
-    /// Key → slot (index into `rows`) for keys of up to 23 bytes, and for longer ones.
+    /// Key → slot for keys of up to 23 bytes, and for longer ones.
     private let slots: KeySlots<CompactKey>
     private let longSlots: [String: Int32]
-    /// In table (rowid) order.
     private let rows: [Packed]
     private let keys: [CompactKey]
     /// Keys longer than `CompactKey` holds, by slot (their `keys` entry is empty).
     private let longKeys: [Int32: String]
+    private let firstRowid: Int64
+    /// Each slot's rowid, when they are not `firstRowid + slot` (a table with many gaps).
+    private let rowids: [Int64]?
 
-    /// One row in 32 bytes (optionals and flag packed).
+    /// One row in 24 bytes (optionals and flags packed; the rowid is the slot's).
     private struct Packed: Sendable {
-        var rowid: Int64
-        var fingerprint: Int64
-        var rawFingerprint: Int64
-        var flags: UInt8
+        var fingerprint: Int64 = 0
+        var rawFingerprint: Int64 = 0
+        var flags: UInt8 = 0
         static let active: UInt8 = 1
         static let hasFingerprint: UInt8 = 2
         static let hasRaw: UInt8 = 4
+        /// A row is in the slot (an empty slot: no row has its rowid).
+        static let present: UInt8 = 8
+    }
 
-        var row: StoredRow {
-            StoredRow(
-                rowid: rowid, fingerprint: flags & Self.hasFingerprint != 0 ? fingerprint : nil,
-                rawFingerprint: flags & Self.hasRaw != 0 ? rawFingerprint : nil, active: flags & Self.active != 0
-            )
-        }
+    /// Where a scan puts the rows it reads (two scans at once write disjoint slots).
+    private struct Sink: @unchecked Sendable {
+        let rows: UnsafeMutableBufferPointer<Packed>
+        let keys: UnsafeMutableBufferPointer<CompactKey>
+        let firstRowid: Int64
     }
 
     /// One scan of `table` (rowid order) reading its key, fingerprints and active flag. A large
     /// table is scanned in two halves at once, the upper one on a read-only connection of its own
     /// (it sees the table as it was committed, which is what this import starts from: the WAL
     /// snapshot, or under the rollback journal an import alone uses, the file, where nothing of
-    /// this import's transaction is written yet). At 1 M residents the scan was 0.5 s before
-    /// any record could be read.
+    /// this import's transaction is written yet), each half straight into its own slots. At 1 M
+    /// residents the scan was 0.5 s before any record could be read; the upper half scanned into
+    /// arrays of its own and appended (at 4 M residents 112 MB more, and the night's peak).
     init(table: String, keyColumn: String, db: Database) throws {
-        let capacity = try Int.fetchOne(db, sql: "SELECT max(rowid) FROM \(table)") ?? 0
         let sql = """
             SELECT rowid, \(keyColumn), row_fingerprint, active, raw_fingerprint FROM \(table)
-            WHERE rowid > ? AND rowid <= ? ORDER BY rowid
+            WHERE rowid >= ? AND rowid <= ? ORDER BY rowid
             """
-        let middle = Int64(capacity / 2)
-        var upper: BackgroundTask<Part>?
-        if capacity >= 200_000, let path = Self.path(db) {
-            upper = BackgroundTask { try Self.scan(path: path, sql: sql, from: middle, to: Int64.max, table: table) }
-        }
-        var rows = Part()
-        rows.reserve(capacity)
-        rows.append(try Self.scan(db.makeStatement(sql: sql), from: Int64.min, to: upper == nil ? Int64.max : middle, table: table, db))
-        if let upper {
-            let part: Part
-            do { part = try upper.value() } catch {
-                // Best effort: the upper half on this connection after all.
-                part = try Self.scan(db.makeStatement(sql: sql), from: middle, to: Int64.max, table: table, db)
+        let bounds = try Row.fetchOne(db, sql: "SELECT min(rowid), max(rowid), count(*) FROM \(table)")
+        let low: Int64 = bounds?[0] ?? 1, high: Int64 = bounds?[1] ?? 0, count: Int = bounds?[2] ?? 0
+        let span = count == 0 ? 0 : Int(high - low) + 1
+        // Gaps (rows deleted by hand) would cost a slot each: past an eighth, slots go in order.
+        let dense = span <= count + count / 8 + 1024
+        var rows = [Packed](repeating: Packed(), count: dense ? span : count)
+        var keys = [CompactKey](repeating: CompactKey(), count: rows.count)
+        var longKeys: [Int32: String] = [:]
+        var rowids: [Int64]?
+        if dense {
+            try rows.withUnsafeMutableBufferPointer { rows in
+                try keys.withUnsafeMutableBufferPointer { keys in
+                    let sink = Sink(rows: rows, keys: keys, firstRowid: low)
+                    let middle = low + Int64(span / 2)
+                    var upper: BackgroundTask<[Int32: String]>?
+                    if span >= 200_000, let path = Self.path(db) {
+                        upper = BackgroundTask { try Self.scan(path: path, sql: sql, from: middle, to: high, table: table, into: sink) }
+                    }
+                    let lower = Result {
+                        try Self.scan(db.makeStatement(sql: sql), from: low, to: upper == nil ? high : middle - 1, table: table, db, into: sink)
+                    }
+                    // The upper half is waited for whatever became of the lower: it writes into
+                    // these buffers, which must outlive it.
+                    var more: [Int32: String] = [:]
+                    if let upper, case .success = lower {
+                        do { more = try upper.value() } catch {
+                            // Best effort: the upper half on this connection after all.
+                            more = try Self.scan(db.makeStatement(sql: sql), from: middle, to: high, table: table, db, into: sink)
+                        }
+                    } else if let upper {
+                        _ = try? upper.value()
+                    }
+                    longKeys = try lower.get().merging(more) { first, _ in first }
+                }
             }
-            rows.append(part)
+        } else {
+            var all: [Int64] = []
+            all.reserveCapacity(count)
+            let statement = try db.makeStatement(sql: sql)
+            try statement.setArguments([low, high])
+            var slot = 0
+            try Self.rows(of: statement.sqliteStatement, table: table, error: { String(cString: sqlite3_errmsg(db.sqliteConnection)) }) {
+                rowid, row, key in
+                guard slot < rows.count else { throw StoreError("读取\(table)失败：行数在读取时变了") }
+                all.append(rowid)
+                rows[slot] = row
+                if let compact = CompactKey(bytes: key) { keys[slot] = compact } else { longKeys[Int32(slot)] = String(decoding: key, as: UTF8.self) }
+                slot += 1
+            }
+            rowids = all
         }
-        var slots = KeySlots<CompactKey>(capacity: rows.keys.count)
-        for slot in rows.keys.indices where rows.longKeys.isEmpty || rows.longKeys[Int32(slot)] == nil {
-            slots.insert(index: Int32(slot), of: rows.keys)
+        var slots = KeySlots<CompactKey>(capacity: count)
+        for slot in rows.indices where rows[slot].flags & Packed.present != 0 {
+            guard longKeys.isEmpty || longKeys[Int32(slot)] == nil else { continue }
+            slots.insert(index: Int32(slot), of: keys)
         }
         var longSlots: [String: Int32] = [:]
-        for (slot, key) in rows.longKeys { longSlots[key] = slot }
+        for (slot, key) in longKeys { longSlots[key] = slot }
         self.slots = slots
         self.longSlots = longSlots
-        self.rows = rows.rows
-        self.keys = rows.keys
-        self.longKeys = rows.longKeys
+        self.rows = rows
+        self.keys = keys
+        self.longKeys = longKeys
+        self.firstRowid = low
+        self.rowids = rowids
     }
 
-    /// Rows of one range of rowids, in rowid order.
-    private struct Part: Sendable {
-        var rows: [Packed] = []
-        var keys: [CompactKey] = []
-        var longKeys: [Int32: String] = [:]
-
-        mutating func reserve(_ count: Int) {
-            rows.reserveCapacity(count)
-            keys.reserveCapacity(count)
-        }
-
-        mutating func append(_ other: Part) {
-            let offset = Int32(rows.count)
-            rows += other.rows
-            keys += other.keys
-            for (slot, key) in other.longKeys { longKeys[slot + offset] = key }
-        }
-    }
-
-    private static func scan(_ statement: Statement, from low: Int64, to high: Int64, table: String, _ db: Database) throws -> Part {
+    /// The rows with rowids `low...high` into their slots; their long keys, by slot.
+    private static func scan(
+        _ statement: Statement, from low: Int64, to high: Int64, table: String, _ db: Database, into sink: Sink
+    ) throws -> [Int32: String] {
         try statement.setArguments([low, high])
-        return try scan(statement.sqliteStatement, table: table) { String(cString: sqlite3_errmsg(db.sqliteConnection)) }
+        return try scan(statement.sqliteStatement, table: table, into: sink) { String(cString: sqlite3_errmsg(db.sqliteConnection)) }
     }
 
     /// The same on a read-only connection of its own.
-    private static func scan(path: String, sql: String, from low: Int64, to high: Int64, table: String) throws -> Part {
+    private static func scan(path: String, sql: String, from low: Int64, to high: Int64, table: String, into sink: Sink) throws -> [Int32: String] {
         var connection: OpaquePointer?
         defer { sqlite3_close_v2(connection) }
         guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
@@ -131,34 +158,43 @@ public final class StoredRowTable: Sendable {
         }
         sqlite3_bind_int64(statement, 1, low)
         sqlite3_bind_int64(statement, 2, high)
-        return try scan(statement, table: table) { String(cString: sqlite3_errmsg(connection)) }
+        return try scan(statement, table: table, into: sink) { String(cString: sqlite3_errmsg(connection)) }
     }
 
-    private static func scan(_ handle: OpaquePointer, table: String, error: () -> String) throws -> Part {
-        var part = Part()
+    private static func scan(_ handle: OpaquePointer, table: String, into sink: Sink, error: () -> String) throws -> [Int32: String] {
+        var longKeys: [Int32: String] = [:]
+        try rows(of: handle, table: table, error: error) { rowid, row, key in
+            let slot = Int(rowid - sink.firstRowid)
+            guard slot >= 0, slot < sink.rows.count else { throw StoreError("读取\(table)失败：行号在读取时变了") }
+            sink.rows[slot] = row
+            if let compact = CompactKey(bytes: key) {
+                sink.keys[slot] = compact
+            } else {
+                longKeys[Int32(slot)] = String(decoding: key, as: UTF8.self)
+            }
+        }
+        return longKeys
+    }
+
+    /// Steps `handle` to its end, handing each row with a key to `body` (rowid, packed row, key bytes).
+    private static func rows(
+        of handle: OpaquePointer, table: String, error: () -> String,
+        _ body: (Int64, Packed, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         defer { sqlite3_reset(handle) }
         while true {
             let code = sqlite3_step(handle) & 0xFF
             guard code == SQLITE_ROW else {
                 guard code == SQLITE_DONE else { throw StoreError("读取\(table)失败：\(error())") }
-                return part
+                return
             }
             guard let text = sqlite3_column_text(handle, 1) else { continue }
             let bytes = UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1)))
-            var flags: UInt8 = sqlite3_column_int64(handle, 3) != 0 ? Packed.active : 0
+            var flags = Packed.present | (sqlite3_column_int64(handle, 3) != 0 ? Packed.active : 0)
             if sqlite3_column_type(handle, 2) != SQLITE_NULL { flags |= Packed.hasFingerprint }
             if sqlite3_column_type(handle, 4) != SQLITE_NULL { flags |= Packed.hasRaw }
-            let slot = Int32(part.rows.count)
-            part.rows.append(Packed(
-                rowid: sqlite3_column_int64(handle, 0), fingerprint: sqlite3_column_int64(handle, 2),
-                rawFingerprint: sqlite3_column_int64(handle, 4), flags: flags
-            ))
-            if let key = CompactKey(bytes: bytes) {
-                part.keys.append(key)
-            } else {
-                part.longKeys[slot] = String(decoding: bytes, as: UTF8.self)
-                part.keys.append(CompactKey())
-            }
+            let row = Packed(fingerprint: sqlite3_column_int64(handle, 2), rawFingerprint: sqlite3_column_int64(handle, 4), flags: flags)
+            try body(sqlite3_column_int64(handle, 0), row, bytes)
         }
     }
 
@@ -204,14 +240,22 @@ public final class StoredRowTable: Sendable {
     }
 
     func row(at slot: Int) -> StoredRow {
-        rows[slot].row
+        let row = rows[slot]
+        return StoredRow(
+            rowid: rowid(at: slot), fingerprint: row.flags & Packed.hasFingerprint != 0 ? row.fingerprint : nil,
+            rawFingerprint: row.flags & Packed.hasRaw != 0 ? row.rawFingerprint : nil, active: row.flags & Packed.active != 0
+        )
+    }
+
+    private func rowid(at slot: Int) -> Int64 {
+        rowids?[slot] ?? firstRowid + Int64(slot)
     }
 
     /// The active rows whose slot is not marked in `seen`, in table (rowid) order.
     func unseenActive(_ seen: [Bool]) -> [(rowid: Int64, key: String)] {
         var out: [(rowid: Int64, key: String)] = []
         for (slot, row) in rows.enumerated() where row.flags & Packed.active != 0 && !seen[slot] {
-            out.append((row.rowid, key(at: slot)))
+            out.append((rowid(at: slot), key(at: slot)))
         }
         return out
     }

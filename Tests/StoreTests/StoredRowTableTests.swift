@@ -50,4 +50,51 @@ final class StoredRowTableTests: XCTestCase {
             "L000010 expiry_date 2030-01-02\nL200000 expiry_date 2030-01-02\nL240000 active 否\n\(long) expiry_date 2030-01-02\n"
         )
     }
+
+    /// Slots are rowids (`firstRowid + slot`): rows deleted by hand leave gaps, empty slots when
+    /// few (the two halves still scanned at once), slots in order with their rowids kept when
+    /// many. Either way every remaining key is found, a deleted one comes back as new, and what
+    /// the file no longer lists is retired.
+    func testGapsInTheRowidsAreEmptySlotsOrKeptRowids() throws {
+        // rowid r holds numbers[r - 1]; the long key is rowid 250,001.
+        try checkNight(deleting: "rowid % 1000 = 0", deleted: { $0 % 1000 == 0 })  // 250 gaps: empty slots
+        try checkNight(deleting: "rowid % 3 = 1", deleted: { $0 % 3 == 1 })  // a third gone: rowids kept
+    }
+
+    private func checkNight(deleting condition: String, deleted: (Int) -> Bool, line: UInt = #line) throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("s.db")
+        let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
+        let numbers = (0..<250_000).map { String(format: "L%06d", $0) } + [long]
+        _ = try store.performImport(start("a"), kind: .licences) { writer in
+            for no in numbers { _ = try writer.upsert(self.licence(no)) }
+            return ImportDecision(accepted: true, counts: ImportCounts(), quarantine: [], message: nil)
+        }
+        try sqlite(path, "DELETE FROM licences WHERE \(condition)")
+        let changed: Set<String> = ["L000010", "L200000", long]
+        let omitted = "L240001"  // rowid 240,002: kept by both deletions
+        var counts = ImportCounts()
+        _ = try store.performImport(start("b"), kind: .licences) { writer in
+            for no in numbers where no != omitted {
+                switch try writer.upsert(self.licence(no, expiry: changed.contains(no) ? 2 : 1)) {
+                case .inserted: counts.inserted += 1
+                case .updated: counts.updated += 1
+                case .unchanged: counts.unchanged += 1
+                }
+            }
+            counts.deactivated = try writer.deactivateUnseen()
+            return ImportDecision(accepted: true, counts: counts, quarantine: [], message: nil)
+        }
+        let gone = Set(numbers.indices.filter { deleted($0 + 1) }.map { numbers[$0] })
+        XCTAssertFalse(gone.contains(omitted), line: line)
+        let updated = changed.subtracting(gone).count
+        XCTAssertEqual(
+            [counts.inserted, counts.updated, counts.unchanged, counts.deactivated],
+            [gone.count, updated, numbers.count - 1 - gone.count - updated, 1], line: line
+        )
+        XCTAssertEqual(
+            try sqlite(path, "SELECT count(*), count(DISTINCT license_no), sum(active) FROM licences"),
+            "\(numbers.count)|\(numbers.count)|\(numbers.count - 1)\n", line: line
+        )
+    }
 }
