@@ -20,8 +20,8 @@ final class StoredRowTableTests: XCTestCase {
         ImportStart(path: "x.csv", size: 1, sha256: sha, kind: "licences", format: "csv", encoding: "utf-8", full: true)
     }
 
-    func testAFullExtractIntoALargeTableFindsEveryKeyInBothHalves() throws {
-        let dir = try TemporaryDirectory()
+    /// 250,000 licences and a long-numbered one (rowid r holds `numbers[r - 1]`) in a new store.
+    private func firstLoad(_ dir: TemporaryDirectory) throws -> (store: ProfileStore, path: String, numbers: [String]) {
         let path = dir.file("s.db")
         let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
         let numbers = (0..<250_000).map { String(format: "L%06d", $0) } + [long]
@@ -29,11 +29,16 @@ final class StoredRowTableTests: XCTestCase {
             for no in numbers { _ = try writer.upsert(self.licence(no)) }
             return ImportDecision(accepted: true, counts: ImportCounts(), quarantine: [], message: nil)
         }
-        // Tonight: one change in each half and in the long key, one licence gone from the upper half.
-        let changed: Set<String> = ["L000010", "L200000", long]
+        return (store, path, numbers)
+    }
+
+    /// Tonight's full extract: every number but `omitted`, those in `changed` with a new expiry.
+    private func night(
+        _ store: ProfileStore, _ numbers: [String], omitting omitted: String, changed: Set<String>
+    ) throws -> (record: ImportRecord, counts: ImportCounts) {
         var counts = ImportCounts()
         let record = try store.performImport(start("b"), kind: .licences) { writer in
-            for no in numbers where no != "L240000" {
+            for no in numbers where no != omitted {
                 switch try writer.upsert(self.licence(no, expiry: changed.contains(no) ? 2 : 1)) {
                 case .inserted: counts.inserted += 1
                 case .updated: counts.updated += 1
@@ -43,6 +48,14 @@ final class StoredRowTableTests: XCTestCase {
             counts.deactivated = try writer.deactivateUnseen()
             return ImportDecision(accepted: true, counts: counts, quarantine: [], message: nil)
         }
+        return (record, counts)
+    }
+
+    func testAFullExtractIntoALargeTableFindsEveryKeyInBothHalves() throws {
+        let dir = try TemporaryDirectory()
+        let (store, path, numbers) = try firstLoad(dir)
+        // Tonight: one change in each half and in the long key, one licence gone from the upper half.
+        let (record, counts) = try night(store, numbers, omitting: "L240000", changed: ["L000010", "L200000", long])
         XCTAssertEqual(record.status, .ok)
         XCTAssertEqual([counts.inserted, counts.updated, counts.unchanged, counts.deactivated], [0, 3, 249_997, 1])
         XCTAssertEqual(
@@ -56,35 +69,17 @@ final class StoredRowTableTests: XCTestCase {
     /// many. Either way every remaining key is found, a deleted one comes back as new, and what
     /// the file no longer lists is retired.
     func testGapsInTheRowidsAreEmptySlotsOrKeptRowids() throws {
-        // rowid r holds numbers[r - 1]; the long key is rowid 250,001.
         try checkNight(deleting: "rowid % 1000 = 0", deleted: { $0 % 1000 == 0 })  // 250 gaps: empty slots
         try checkNight(deleting: "rowid % 3 = 1", deleted: { $0 % 3 == 1 })  // a third gone: rowids kept
     }
 
     private func checkNight(deleting condition: String, deleted: (Int) -> Bool, line: UInt = #line) throws {
         let dir = try TemporaryDirectory()
-        let path = dir.file("s.db")
-        let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
-        let numbers = (0..<250_000).map { String(format: "L%06d", $0) } + [long]
-        _ = try store.performImport(start("a"), kind: .licences) { writer in
-            for no in numbers { _ = try writer.upsert(self.licence(no)) }
-            return ImportDecision(accepted: true, counts: ImportCounts(), quarantine: [], message: nil)
-        }
+        let (store, path, numbers) = try firstLoad(dir)
         try sqlite(path, "DELETE FROM licences WHERE \(condition)")
         let changed: Set<String> = ["L000010", "L200000", long]
         let omitted = "L240001"  // rowid 240,002: kept by both deletions
-        var counts = ImportCounts()
-        _ = try store.performImport(start("b"), kind: .licences) { writer in
-            for no in numbers where no != omitted {
-                switch try writer.upsert(self.licence(no, expiry: changed.contains(no) ? 2 : 1)) {
-                case .inserted: counts.inserted += 1
-                case .updated: counts.updated += 1
-                case .unchanged: counts.unchanged += 1
-                }
-            }
-            counts.deactivated = try writer.deactivateUnseen()
-            return ImportDecision(accepted: true, counts: counts, quarantine: [], message: nil)
-        }
+        let (_, counts) = try night(store, numbers, omitting: omitted, changed: changed)
         let gone = Set(numbers.indices.filter { deleted($0 + 1) }.map { numbers[$0] })
         XCTAssertFalse(gone.contains(omitted), line: line)
         let updated = changed.subtracting(gone).count
