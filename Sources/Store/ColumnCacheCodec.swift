@@ -179,6 +179,18 @@ struct ByteSink {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    /// A text list's header: its count, and for the fixed layout (every entry present and
+    /// `fixed` bytes long) the flag in the count and the width. The one place the layout's head
+    /// is written (`textList`, `TextListBuilder`, a first load's keys entry in `KeyRuns`).
+    mutating func textListHeader(count: Int, fixed: Int?) {
+        if let fixed {
+            u64(UInt64(count) | TextListLayout.fixedFlag)
+            u64(UInt64(fixed))
+        } else {
+            u64(UInt64(count))
+        }
+    }
+
     mutating func textList(_ texts: [String?]) {
         var total = 0
         var width = TextListLayout.Width()
@@ -189,13 +201,12 @@ struct ByteSink {
         }
         if let fixed = width.fixed {
             bytes.reserveCapacity(bytes.count + 16 + total)
-            u64(UInt64(texts.count) | TextListLayout.fixedFlag)
-            u64(UInt64(fixed))
+            textListHeader(count: texts.count, fixed: fixed)
             for text in texts { if let text { bytes.appendUTF8(text) } }
             return
         }
         bytes.reserveCapacity(bytes.count + 8 * (texts.count + 2) + 8 * ((texts.count + 63) >> 6) + total)
-        u64(UInt64(texts.count))
+        textListHeader(count: texts.count, fixed: nil)
         var offset: UInt64 = 0
         u64(0)
         var nulls = [UInt64](repeating: 0, count: (texts.count + 63) >> 6)

@@ -2,8 +2,8 @@ internal import Datasets
 
 /// A first load's keys, written to the spill file a run at a time as they come, then sorted run
 /// by run and merged after the last row (`merged`): the rows' key order, and the keys cache
-/// entry, written to the spill file as it is made. Nothing is held per row while the rows come, and after them only the order, four bytes
-/// a row: at 1 M residents the keys had taken 27 MB while the file was read (a byte arena) and
+/// entry, written to the spill file as it is made. Nothing is held per row while the rows come,
+/// and after them only the order, four bytes a row: at 1 M residents the keys had taken 27 MB while the file was read (a byte arena) and
 /// 59 MB more while they were sorted at the end (32-byte items and the arena).
 ///
 /// Each key is an item of its first 24 bytes packed big-endian (ids hold no NUL byte, so packed
@@ -43,8 +43,7 @@ struct KeyRuns: Sendable {
             text.withUTF8Bytes { add($0, spill) }
         default:
             // Stored as SQLite would text it (never, for a text key column).
-            var text = ColumnMapping.storedText(value) ?? ""
-            text.withUTF8 { add($0, spill) }
+            (ColumnMapping.storedText(value) ?? "").withUTF8Bytes { add($0, spill) }
         }
     }
 
@@ -261,11 +260,8 @@ struct KeyRuns: Sendable {
             self.count = count
             var sink = ByteSink()
             sink.byte(ColumnCacheCodec.format)
-            if let fixed {
-                sink.u64(UInt64(count) | TextListLayout.fixedFlag)
-                sink.u64(UInt64(fixed))
-            } else {
-                sink.u64(UInt64(count))
+            sink.textListHeader(count: count, fixed: fixed)
+            if fixed == nil {
                 offsets.append(0)
                 nulls = Array(repeating: 0, count: (count + 63) >> 6)
             }

@@ -438,8 +438,8 @@ extension ProfileStore {
                     touched = writer.touched
                     return .commit
                 }
-                // The writer is gone, and with it a full extract's `StoredRowTable` (about 64 bytes
-                // a stored row). glibc keeps what is freed for reuse (its mmap threshold rises
+                // The writer is gone, and with it a full extract's `StoredRowTable` (about 56 bytes
+                // a stored row with its hash slots). glibc keeps what is freed for reuse (its mmap threshold rises
                 // after the first large free, so later large arrays come from the heap and stay
                 // there): handed back now, the cache patch below does not stack on it. A night of
                 // 1 M residents peaked at 198–211 MiB.

@@ -9,8 +9,8 @@ internal import Glibc
 /// entries until the import saves them. What waits in it is in the page cache, which the kernel
 /// may write out and reclaim, not in the importing process's memory: at 1 M residents, about
 /// 20 MB of collected cells (each chunk as narrow as its values' range, `NarrowChunk`: 120 MB at
-/// 64 bits each), 32 MB of key runs (sorted in place) and 46 MB of entries. It is unlinked as soon as it is made, so it disappears with the
-/// process, even one killed.
+/// 64 bits each), 32 MB of key runs (sorted in place) and 46 MB of entries. It is unlinked as
+/// soon as it is made, so it disappears with the process, even one killed.
 ///
 /// Written by one thread, then handed over (with the columns) to the one that reads it. A write
 /// or read that fails marks it failed: the columns are then not saved (the cache is best effort:

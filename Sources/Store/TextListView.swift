@@ -121,8 +121,7 @@ struct TextListBuilder {
         if let fixed = width.fixed {
             var head = ByteSink()
             head.byte(ColumnCacheCodec.format)
-            head.u64(UInt64(count) | TextListLayout.fixedFlag)
-            head.u64(UInt64(fixed))
+            head.textListHeader(count: count, fixed: fixed)
             bytes.replaceSubrange(0..<Self.header, with: head.bytes)
             return bytes
         }
@@ -130,7 +129,7 @@ struct TextListBuilder {
         var out = ByteSink()
         out.bytes.reserveCapacity(9 + offsets.count * 8 + nulls.count * 8 + bytes.count - Self.header)
         out.byte(ColumnCacheCodec.format)
-        out.u64(UInt64(count))
+        out.textListHeader(count: count, fixed: nil)
         for offset in offsets { out.u64(offset) }
         for word in nulls { out.u64(word) }
         out.bytes.append(contentsOf: bytes[Self.header...])
