@@ -14,16 +14,11 @@ struct ByteList: Sendable {
         nulls.reserveCapacity(rows)
     }
 
-    mutating func append(_ value: FieldValue) {
-        switch value {
-        case .null:
-            nulls.append(true)
-        case .text(let text):
-            nulls.append(false)
-            text.withUTF8Bytes { bytes.append(contentsOf: $0) }
-        default:
-            nulls.append(false)
-            ColumnMapping.storedText(value).map { bytes.appendUTF8($0) }
+    /// Cell `index` of `values`, as SQLite would hand it back.
+    mutating func append(_ values: FlatValues, _ index: Int) {
+        values.withStoredText(at: index) { text in
+            nulls.append(text == nil)
+            if let text { bytes.append(contentsOf: text) }
         }
         starts.append(bytes.count)
     }

@@ -59,3 +59,15 @@ enum ColumnMapping {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
+
+extension FlatValues {
+    /// Cell `index` as `ColumnMapping.storedText` texts it, as UTF-8 bytes (nil for NULL): a text
+    /// cell read where the batch holds it.
+    func withStoredText<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        switch tag(at: index) {
+        case .null: return try body(nil)
+        case .text: return try withText(at: index) { try body($0) } ?? body(nil)
+        default: return try (ColumnMapping.storedText(self[index]) ?? "").withUTF8Bytes { try body($0) }
+        }
+    }
+}

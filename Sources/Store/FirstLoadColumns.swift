@@ -78,63 +78,57 @@ struct FirstLoadColumns: Sendable {
     /// Written rows, `width` values each in schema order. Field by field: each column is taken
     /// out of `columns` while a batch's cells are appended to it, so that the appends check one
     /// array's uniqueness, not the column array's and the column's for every cell (the collecting
-    /// thread's CPU at a 1 M-resident first load: 1098 → 938 perf samples).
-    mutating func append(rows values: [FieldValue], width: Int) {
+    /// thread's CPU at a 1 M-resident first load: 1098 → 938 perf samples). Texts are read as
+    /// the batch's bytes.
+    mutating func append(rows values: FlatValues, width: Int) {
         guard width > 0 else { return }
         let rows = values.count / width
         for start in stride(from: 0, to: rows * width, by: width) {
             if holder == nil {
-                keys.append(values[start + schema.keyIndex], spill: spill)
+                keys.append(values, start + schema.keyIndex, spill: spill)
             } else {
-                licenceKeys.append(values[start + schema.keyIndex])
+                licenceKeys.append(values, start + schema.keyIndex)
             }
-            if let household { appendHousehold(values[start + household]) }
-            if let relation { appendRelation(values[start + relation]) }
-            if let holder { holders.append(values[start + holder]) }
+            if let household { appendHousehold(values, start + household) }
+            if let relation { appendRelation(values, start + relation) }
+            if let holder { holders.append(values, start + holder) }
         }
         for c in fields.indices {
             let index = fields[c].index, kind = fields[c].kind
             var column = CollectedColumn()
             swap(&column, &columns[c])
             for r in 0..<rows {
-                column.append(cell(values[r * width + index], kind), spill: spill)
+                column.append(cell(values, r * width + index, kind), spill: spill)
             }
             swap(&column, &columns[c])
         }
         count += rows
     }
 
-    private mutating func appendRelation(_ value: FieldValue) {
-        guard let text = ColumnMapping.storedText(value) else {
-            relations.append(nil, spill: spill)
-            return
-        }
-        let code = text.withUTF8Bytes { bytes in
-            relationCodes.code(bytes) { bytes in
-                relationTexts.append(String(decoding: bytes, as: UTF8.self))
-                return Int64(relationTexts.count - 1)
+    private mutating func appendRelation(_ values: FlatValues, _ index: Int) {
+        let code = values.withStoredText(at: index) { bytes in
+            bytes.map { bytes in
+                relationCodes.code(bytes) { bytes in
+                    relationTexts.append(String(decoding: bytes, as: UTF8.self))
+                    return Int64(relationTexts.count - 1)
+                }
             }
         }
         relations.append(code, spill: spill)
     }
 
-    private mutating func appendHousehold(_ value: FieldValue) {
+    private mutating func appendHousehold(_ values: FlatValues, _ index: Int) {
         if householdTexts != nil {
-            householdTexts?.append(ColumnMapping.storedText(value))
+            householdTexts?.append(ColumnMapping.storedText(values[index]))
             return
         }
         var fits = true
-        let packed: PackedKey?
-        if case .text(let text) = value {
-            packed = text.withUTF8Bytes { PackedKey(bytes: $0, fits: &fits) }
-        } else {
-            packed = ColumnMapping.storedText(value).map { PackedKey(bytes: $0.utf8, fits: &fits) }
-        }
+        let packed = values.withStoredText(at: index) { bytes in bytes.map { PackedKey(bytes: $0, fits: &fits) } }
         if fits {
             packedHouseholds.append(packed, spill: spill)
         } else {
             // Rare (a 户号 longer than 16 bytes): the rows so far read back, as text from now on.
-            householdTexts = (packedHouseholds.all(spill) ?? []).map { $0?.text } + [ColumnMapping.storedText(value)]
+            householdTexts = (packedHouseholds.all(spill) ?? []).map { $0?.text } + [ColumnMapping.storedText(values[index])]
             packedHouseholds = PackedColumn()
         }
     }
@@ -219,6 +213,18 @@ struct FirstLoadColumns: Sendable {
 
     /// A written value as `PartReader.cell` reads its stored cell back (see `ColumnMapping`:
     /// integers, decimals and 是/否 stored as INTEGER, dates and texts as TEXT).
+    private mutating func cell(_ values: FlatValues, _ index: Int, _ kind: CellKind) -> Int64? {
+        guard values.tag(at: index) == .text else { return cell(values[index], kind) }
+        return values.withText(at: index) { bytes -> Int64? in
+            switch kind {
+            case .date: Day.parse(utf8: bytes).map { Int64($0.daysSinceEpoch) }
+            case .integer, .bool: nil
+            case .text: byteCodes.code(bytes) { dictionary.code(String(decoding: $0, as: UTF8.self)) }
+            }
+        } ?? nil
+    }
+
+    /// The same for a value that is not text.
     private mutating func cell(_ value: FieldValue, _ kind: CellKind) -> Int64? {
         switch (value, kind) {
         case (.null, _): return nil
@@ -243,7 +249,7 @@ public final class EngineColumnCollector: @unchecked Sendable {
     init(_ columns: FirstLoadColumns) { self.columns = columns }
 
     /// Rows as written, `width` values each in schema order.
-    public func append(_ values: [FieldValue], width: Int) {
+    public func append(_ values: FlatValues, width: Int) {
         columns?.append(rows: values, width: width)
     }
 

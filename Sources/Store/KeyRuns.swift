@@ -33,17 +33,16 @@ struct KeyRuns: Sendable {
 
     init() { pending.reserveCapacity(SpillFile.chunkRows) }
 
-    /// The next row's key.
-    mutating func append(_ value: FieldValue, spill: SpillFile) {
-        switch value {
-        case .null:
-            width.add(nil)
-            add(Item(words: (0, 0, 0), row: Int32(count), length: Self.null), spill)
-        case .text(let text):
-            text.withUTF8Bytes { add($0, spill) }
-        default:
-            // Stored as SQLite would text it (never, for a text key column).
-            (ColumnMapping.storedText(value) ?? "").withUTF8Bytes { add($0, spill) }
+    /// The next row's key: cell `index` of `values`.
+    mutating func append(_ values: FlatValues, _ index: Int, spill: SpillFile) {
+        // Stored as SQLite would text it (never other than text, for a text key column).
+        values.withStoredText(at: index) { bytes in
+            if let bytes {
+                add(bytes, spill)
+            } else {
+                width.add(nil)
+                add(Item(words: (0, 0, 0), row: Int32(count), length: Self.null), spill)
+            }
         }
     }
 

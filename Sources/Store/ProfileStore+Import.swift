@@ -42,7 +42,7 @@ public final class ImportWriter {
     static let groupRows = 32
     /// The rows bound to `groupInsert` since its last step: the last, partial group is written
     /// by `insert` one by one.
-    private var pending: [(values: ArraySlice<FieldValue>, fingerprint: Int64, rawFingerprint: Int64?)] = []
+    private var pending: [(values: FlatValues, start: Int, fingerprint: Int64, rawFingerprint: Int64?)] = []
     let select: Statement
     let selectByRowID: Statement
     let update: Statement
@@ -172,10 +172,11 @@ public final class ImportWriter {
 
     /// Binds a first load's row, and what the import adds to it, to `statement` from parameter `first`.
     private func bindNew(
-        _ values: ArraySlice<FieldValue>, fingerprint: Int64, rawFingerprint: Int64?, to statement: OpaquePointer, from first: Int32
+        _ values: FlatValues, _ range: Range<Int>, fingerprint: Int64, rawFingerprint: Int64?, to statement: OpaquePointer,
+        from first: Int32
     ) {
-        SQLiteBinding.bindRow(values, to: statement, from: first, arena: &arena)
-        let extra = first + Int32(values.count)
+        SQLiteBinding.bindRow(values, range, to: statement, from: first, arena: &arena)
+        let extra = first + Int32(range.count)
         sqlite3_bind_int64(statement, extra, importID)
         sqlite3_bind_int64(statement, extra + 1, importID)
         sqlite3_bind_int64(statement, extra + 2, fingerprint)
@@ -204,7 +205,10 @@ public final class ImportWriter {
         guard groupInsert != nil else { return }
         let single = insert.sqliteStatement, rows = pending
         for row in rows {
-            bindNew(row.values, fingerprint: row.fingerprint, rawFingerprint: row.rawFingerprint, to: single, from: 1)
+            bindNew(
+                row.values, row.start..<(row.start + schema.fields.count), fingerprint: row.fingerprint,
+                rawFingerprint: row.rawFingerprint, to: single, from: 1
+            )
             try step(single)
         }
     }
@@ -241,25 +245,32 @@ public final class ImportWriter {
 
     /// Inserts a new profile, or updates an existing one and records each changed field.
     public func upsert(_ values: [FieldValue]) throws -> UpsertOutcome {
-        try upsert(values[...], fingerprint: FieldValue.fingerprint(of: values), rawFingerprint: nil)
+        try upsert(FlatValues(values), at: 0, fingerprint: FieldValue.fingerprint(of: values), rawFingerprint: nil)
     }
 
-    /// The same for one row of a flat batch (values in schema order), with its
-    /// `FieldValue.fingerprint(of:)` and the raw fingerprint of the record it came from
-    /// (`RecordSource.rawFingerprint`; nil when the record had warnings or the format keeps
-    /// none). The raw fingerprint is stored with the values it validated to, so that the next
-    /// full extract can skip that record unread (`rawFingerprints`).
-    public func upsert(_ values: ArraySlice<FieldValue>, fingerprint: Int64, rawFingerprint: Int64?) throws -> UpsertOutcome {
-        let base = values.startIndex
+    /// The same for the row at `values[start ..< start + fields]` (a batch's values, flat, in
+    /// schema order), with its `FieldValue.fingerprint(of:)` and the raw fingerprint of the
+    /// record it came from (`RecordSource.rawFingerprint`; nil when the record had warnings or the
+    /// format keeps none). The raw fingerprint is stored with the values it validated to, so that
+    /// the next full extract can skip that record unread (`rawFingerprints`).
+    public func upsert(_ values: FlatValues, at start: Int, fingerprint: Int64, rawFingerprint: Int64?) throws -> UpsertOutcome {
+        let range = start..<(start + schema.fields.count)
         if let groupInsert {
             // Nothing existed before this import and the file's own repeats were resolved by
-            // the reader, so every row is new: bind, and step once a group is bound.
+            // the reader, so every row is new: bind, and step once a group is bound (the row is
+            // kept, a reference to its batch, for a last partial group written one by one).
             let raw = groupInsert.sqliteStatement
-            bindNew(values, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: raw, from: Int32(pending.count * (values.count + 4) + 1))
-            pending.append((values, fingerprint, rawFingerprint))
+            bindNew(values, range, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: raw, from: Int32(pending.count * (range.count + 4) + 1))
+            pending.append((values, start, fingerprint, rawFingerprint))
             if pending.count == Self.groupRows { try step(raw) }
             return .inserted
         }
+        // Into a populated table (a night's new and changed rows, an update file): as values.
+        return try upsert(values.values(range)[...], fingerprint: fingerprint, rawFingerprint: rawFingerprint)
+    }
+
+    private func upsert(_ values: ArraySlice<FieldValue>, fingerprint: Int64, rawFingerprint: Int64?) throws -> UpsertOutcome {
+        let base = values.startIndex
         guard case .text(let keyText) = values[base + schema.keyIndex] else {
             throw StoreError("\(schema.label)缺少\(schema.key.label)，不能写入")
         }
@@ -277,7 +288,8 @@ public final class ImportWriter {
         let key = newValues[schema.keyIndex]
         guard let existing else {
             let statement = insert.sqliteStatement
-            bindNew(values, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: statement, from: 1)
+            let row = FlatValues(values)
+            bindNew(row, 0..<row.count, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: statement, from: 1)
             try step(statement)
             touched.add(keyText, rowid: db.lastInsertedRowID)
             return .inserted
@@ -311,7 +323,8 @@ public final class ImportWriter {
             return .unchanged
         }
         let statement = update.sqliteStatement
-        SQLiteBinding.bindRow(values, to: statement, from: 1, arena: &arena)
+        let row = FlatValues(values)
+        SQLiteBinding.bindRow(row, 0..<row.count, to: statement, from: 1, arena: &arena)
         let extra = 1 + Int32(values.count)
         sqlite3_bind_int64(statement, extra, importID)
         sqlite3_bind_int64(statement, extra + 1, fingerprint)

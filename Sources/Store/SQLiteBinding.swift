@@ -5,21 +5,21 @@ internal import GRDBSQLite
 /// this once per cell, so it avoids GRDB's `StatementArguments` (an array and a key-path
 /// map per row, 17 % of a 200,000-row import in `perf`) and any per-value allocation.
 enum SQLiteBinding {
-    /// Binds one row's values, copying every text into `arena` and binding it there without
-    /// a copy (SQLITE_STATIC). With SQLITE_TRANSIENT SQLite mallocs, copies and frees each
-    /// text: about ten per resident row. The arena must stay untouched until the statement
-    /// has been stepped and reset.
+    /// Binds the row at `values[range]`, copying every text into `arena` and binding it there
+    /// without a copy (SQLITE_STATIC). With SQLITE_TRANSIENT SQLite mallocs, copies and frees
+    /// each text: about ten per resident row. The arena must stay untouched until the statement
+    /// has been stepped and reset. Texts are read as bytes where the batch holds them: no
+    /// `String`, no reference counted.
     static func bindRow(
-        _ values: ArraySlice<FieldValue>, to statement: OpaquePointer, from first: Int32 = 1, arena: inout TextArena
+        _ values: FlatValues, _ range: Range<Int>, to statement: OpaquePointer, from first: Int32 = 1,
+        arena: inout TextArena
     ) {
-        let base = values.startIndex
-        for i in values.indices {
-            let index = first + Int32(i - base)
-            guard case .text(let text) = values[i] else {
+        for i in range {
+            let index = first + Int32(i - range.lowerBound)
+            guard let (start, count) = values.withText(at: i, { arena.copy($0) }) else {
                 bind(values[i], at: index, to: statement)
                 continue
             }
-            let (start, count) = text.withUTF8Bytes { arena.copy($0) }
             _ = sqlite3_bind_text(
                 statement, index, start.assumingMemoryBound(to: CChar.self), Int32(count), nil  // nil is SQLITE_STATIC: SQLite keeps the pointer
             )

@@ -78,11 +78,17 @@ final class ByteChecksTests: XCTestCase {
         // Appended after a batch's earlier values, as the importer validates: the row's own
         // values follow them, and a bad row leaves them as they were.
         let before: [FieldValue] = [.text("前一行"), .integer(7), .null]
-        var values1 = before, values2 = before
+        var flat1 = FlatValues(before), flat2 = FlatValues(before)
         var warnings1: [DataWarning] = [], warnings2: [DataWarning] = []
-        let entry1 = byBytes.validate(cells, from: first, line: line, appendingTo: &values1, warnings: &warnings1)
-        let entry2 = byStrings.validate(cells, from: first, line: line, appendingTo: &values2, warnings: &warnings2)
-        let same = entry1 == entry2 && warnings1 == warnings2 && values1 == values2
+        let entry1 = byBytes.validate(cells, from: first, line: line, appendingTo: &flat1, warnings: &warnings1)
+        let entry2 = byStrings.validate(cells, from: first, line: line, appendingTo: &flat2, warnings: &warnings2)
+        let values1 = flat1.values(0..<flat1.count), values2 = flat2.values(0..<flat2.count)
+        // A bad row's texts are taken back with its cells: no bytes left over.
+        let textBytes = values1.reduce(0) { sum, value in
+            if case .text(let text) = value { return sum + text.utf8.count }
+            return sum
+        }
+        let same = entry1 == entry2 && warnings1 == warnings2 && values1 == values2 && flat1.bytes.count == textBytes
             && values1.starts(with: before) && (entry1 == nil ? values1.count == before.count + byBytes.schema.fields.count : values1 == before)
         return (same, entry1 == nil)
     }
@@ -101,8 +107,8 @@ final class ByteChecksTests: XCTestCase {
         let schema = schemas.residents
         let validator = RowValidator(schema: schema, divisions: schemas.divisions, file: "f.csv")
         func takes(_ field: String, _ text: String) -> Bool {
-            var values: [FieldValue] = []
-            var ids = [ResidentIDNumber?](repeating: nil, count: schema.fields.count)
+            var values = FlatValues()
+            var ids = [ResidentIDNumber.Parts?](repeating: nil, count: schema.fields.count)
             return Array(text.utf8).withUnsafeBufferPointer {
                 validator.fast($0, index: schema.index(of: field)!, into: &values, base: 0, parsedIDs: &ids)
             }

@@ -19,6 +19,21 @@ final class DeferredRepeatsTests: XCTestCase {
         XCTAssertEqual(exact.check("110101199001011234", fingerprint: 1), .first)
         XCTAssertEqual(exact.check("110101199001011234", fingerprint: 1), .identical)
         XCTAssertEqual(exact.check("110101199001011234", fingerprint: 2), .conflicting)
+
+        // The same told from a batch's bytes (no `String` made for a first load's compact key).
+        func check(_ detector: inout RepeatDetector, _ key: String, _ fingerprint: Int64) -> RepeatDetector.Outcome {
+            Array(key.utf8).withUnsafeBufferPointer { detector.check(key: $0, fingerprint: fingerprint) }
+        }
+        var deferredBytes = RepeatDetector(expectedRows: 4, deferred: true)
+        XCTAssertEqual(check(&deferredBytes, "110101199001011234", 1), .first)
+        XCTAssertEqual(check(&deferredBytes, "110101199001011234", 2), .first)
+        let long = String(repeating: "许可证号", count: 4)
+        XCTAssertEqual(check(&deferredBytes, long, 1), .first)
+        XCTAssertEqual(check(&deferredBytes, long, 2), .conflicting, "a long key is told at once, deferred or not")
+        var exactBytes = RepeatDetector(expectedRows: 4)
+        XCTAssertEqual(check(&exactBytes, "110101199001011234", 1), .first)
+        XCTAssertEqual(check(&exactBytes, "110101199001011234", 1), .identical)
+        XCTAssertEqual(check(&exactBytes, "110101199001011234", 2), .conflicting)
     }
 
     func testKeysLongerThanACompactKeyAreToldAtOnceEvenDeferred() {

@@ -14,9 +14,9 @@ final class KeyRunsTests: XCTestCase {
         var runs = KeyRuns()
         var all = ByteList()
         for key in keys {
-            let value: FieldValue = key.map { .text($0) } ?? .null
-            runs.append(value, spill: spill)
-            all.append(value)
+            let value = FlatValues([key.map { .text($0) } ?? .null])
+            runs.append(value, 0, spill: spill)
+            all.append(value, 0)
         }
         let (order, extents) = try XCTUnwrap(runs.merged(spill), file: file, line: line)
         let expected = keys.indices.sorted { a, b in

@@ -46,12 +46,30 @@ public struct ResidentIDNumber: Hashable, Sendable {
         }
     }
 
-    /// The same on UTF-8 bytes for the import's fast path: the number when `bytes` are one as
-    /// written (upper-case X only, as stored), nil otherwise (the caller then takes
-    /// `validate`'s way, for the normalisation or the message).
-    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, provinces: ProvinceCodes) -> ResidentIDNumber? {
+    /// What the cross-field checks read of an ID: no text (a `String` of 18 bytes is a heap
+    /// allocation, one per resident on the import's fast path, which stores the cell's bytes).
+    public struct Parts: Sendable {
+        public let birthDate: Day
+        /// 男 or 女.
+        public let gender: String
+
+        public init(_ id: ResidentIDNumber) {
+            birthDate = id.birthDate
+            gender = id.gender
+        }
+
+        init(birthDate: Day, odd: Bool) {
+            self.birthDate = birthDate
+            gender = odd ? "男" : "女"
+        }
+    }
+
+    /// The same checks on UTF-8 bytes for the import's fast path: the number's parts when
+    /// `bytes` are one as written (upper-case X only, as stored), nil otherwise (the caller then
+    /// takes `validate`'s way, for the normalisation or the message).
+    public static func parts(utf8 bytes: UnsafeBufferPointer<UInt8>, provinces: ProvinceCodes) -> Parts? {
         guard bytes.count == 18, case .success(let parts) = check(bytes, provinces: provinces), !parts.lowercaseX else { return nil }
-        return ResidentIDNumber(text: String(decoding: bytes, as: UTF8.self), birthDate: parts.birth, gender: parts.odd ? "男" : "女")
+        return Parts(birthDate: parts.birth, odd: parts.odd)
     }
 
     /// The checks of 18 bytes, shared by both ways in.

@@ -7,8 +7,7 @@ extension FieldValue {
         case .null:
             hasher.combine(0)
         case .text(let text):
-            hasher.combine(1)
-            text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            text.withUTF8Bytes { Self.fingerprint(text: $0, into: &hasher) }
         case .integer(let i):
             hasher.combine(2)
             hasher.combine(UInt64(bitPattern: i))
@@ -21,6 +20,13 @@ extension FieldValue {
         case .bool(let b):
             hasher.combine(b ? 6 : 5)
         }
+    }
+
+    /// What `fingerprint(into:)` feeds for a text of these UTF-8 bytes (`FlatValues` too).
+    @inline(__always)
+    public static func fingerprint(text bytes: UnsafeBufferPointer<UInt8>, into hasher: inout RowHasher) {
+        hasher.combine(1)
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
     }
 
     /// The fingerprint of a whole row: the same in every process and on every run, so it can

@@ -121,6 +121,13 @@ public struct ByteCells: Sendable {
         return same ? text : nil
     }
 
+    /// Whether the bytes are valid UTF-8, as `string(_:)` tells (a text of up to 15 bytes, a
+    /// name, is made inline: no allocation).
+    @inline(__always)
+    static func isValidUTF8(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        isASCII(cell) || string(cell) != nil
+    }
+
     @inline(__always)
     static func isASCII(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
         var any: UInt8 = 0

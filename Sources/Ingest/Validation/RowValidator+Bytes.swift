@@ -39,26 +39,23 @@ enum ByteCheck: Sendable {
     }
 }
 
-/// Every enumeration's values, flat, for the byte checks: their bytes back to back, where each
-/// ends, and the schema's string for each. Each validator builds its own.
+/// Every enumeration's values, flat, for the byte checks: their bytes back to back and where
+/// each ends. Each validator builds its own.
 struct EnumerationTable: Sendable {
     private var bytes: [UInt8] = []
     private var ends: [Int] = []
-    private(set) var names: [String] = []
 
     /// Adds `values`; returns where they are.
     mutating func add(_ values: [String]) -> Range<Int> {
-        let first = names.count
+        let first = ends.count
         for value in values {
             bytes.append(contentsOf: value.utf8)
             ends.append(bytes.count)
-            // A string of the validator's own (a long one is not shared with the other threads').
-            names.append(String(decoding: Array(value.utf8), as: UTF8.self))
         }
-        return first..<names.count
+        return first..<ends.count
     }
 
-    /// The value among `values` whose bytes are `cell`'s.
+    /// The value among `values` whose bytes are `cell`'s (the cell is then stored as it is).
     @inline(__always)
     func find(_ cell: UnsafeBufferPointer<UInt8>, among values: Range<Int>) -> Int? {
         bytes.withUnsafeBufferPointer { all in
@@ -83,10 +80,22 @@ extension RowValidator {
         return validate(cells, from: first, line: line, appendingTo: &values, warnings: &warnings)
     }
 
-    /// The same, appending the row's values after those `values` holds (a batch's values, flat:
-    /// no per-row array to copy from and clear); a bad row leaves `values` as it was.
+    /// The same, appending the row's values to `values` (a bad row leaves it as it was).
     public mutating func validate(
         _ cells: ByteCells, from first: Int, line: Int, appendingTo values: inout [FieldValue],
+        warnings: inout [DataWarning]
+    ) -> QuarantineEntry? {
+        var flat = FlatValues()
+        let entry = validate(cells, from: first, line: line, appendingTo: &flat, warnings: &warnings)
+        values.append(contentsOf: flat.values(0..<flat.count))
+        return entry
+    }
+
+    /// The same, appending the row's values after those `values` holds (a batch's values, flat:
+    /// no per-row array to copy from and clear, no `String` per text cell); a bad row leaves
+    /// `values` as it was.
+    public mutating func validate(
+        _ cells: ByteCells, from first: Int, line: Int, appendingTo values: inout FlatValues,
         warnings: inout [DataWarning]
     ) -> QuarantineEntry? {
         let base = values.count
@@ -94,7 +103,7 @@ extension RowValidator {
         for i in parsedIDs.indices { parsedIDs[i] = nil }
         // The cell checks are not `mutating` (the parsed IDs are moved out for the row and
         // back after), so they can take the field in place.
-        var ids: [ResidentIDNumber?] = []
+        var ids: [ResidentIDNumber.Parts?] = []
         swap(&ids, &parsedIDs)
         defer { swap(&ids, &parsedIDs) }
         return cells.bytes.withUnsafeBufferPointer { all in
@@ -115,7 +124,7 @@ extension RowValidator {
                     raw, index: index, line: line, into: &values, base: base, parsedIDs: &ids, warnings: &warnings
                 ) {
                     if warnings.count > warningsBefore { warnings.removeSubrange(warningsBefore...) }
-                    values.removeSubrange(base...)
+                    values.removeCells(from: base)
                     return entry
                 }
             }
@@ -127,8 +136,8 @@ extension RowValidator {
     /// appended) for the string way.
     @inline(__always)
     func fast(
-        _ bytes: UnsafeBufferPointer<UInt8>, index: Int, into values: inout [FieldValue], base: Int,
-        parsedIDs: inout [ResidentIDNumber?]
+        _ bytes: UnsafeBufferPointer<UInt8>, index: Int, into values: inout FlatValues, base: Int,
+        parsedIDs: inout [ResidentIDNumber.Parts?]
     ) -> Bool {
         guard let firstByte = bytes.first, let lastByte = bytes.last else { return false }
         // What the trim could remove starts or ends so (ASCII white space, U+3000, U+FEFF).
@@ -142,8 +151,9 @@ extension RowValidator {
         case .none:
             return false
         case .text:
-            guard let text = ByteCells.string(bytes) else { return false }
-            value = .text(text)
+            guard ByteCells.isValidUTF8(bytes) else { return false }
+            values.appendText(bytes)
+            return checked(index, &values, base: base, parsedIDs: &parsedIDs)
         case .integer(let minimum, let maximum):
             guard let number = Self.integer(bytes), Self.within(number, minimum, maximum) else { return false }
             value = .integer(number)
@@ -163,25 +173,38 @@ extension RowValidator {
             } else {
                 return false
             }
-        case .enumeration(let values):
-            guard let k = enumerations.find(bytes, among: values) else { return false }
-            value = .text(enumerations.names[k])
+        case .enumeration(let among):
+            // The cell's bytes are the value's: stored as they are.
+            guard enumerations.find(bytes, among: among) != nil else { return false }
+            values.appendText(bytes)
+            return checked(index, &values, base: base, parsedIDs: &parsedIDs)
         case .idNumber:
-            guard let id = ResidentIDNumber.parse(utf8: bytes, provinces: parsing.provinces) else { return false }
+            guard let id = ResidentIDNumber.parts(utf8: bytes, provinces: parsing.provinces) else { return false }
             parsedIDs[index] = id
-            value = .text(id.text)
+            values.appendText(bytes)
+            return checked(index, &values, base: base, parsedIDs: &parsedIDs)
         case .division:
             guard parsing.divisionVerdict(utf8: bytes) == .valid else { return false }
-            value = .text(String(decoding: bytes, as: UTF8.self))
+            values.appendText(bytes)
+            return checked(index, &values, base: base, parsedIDs: &parsedIDs)
         case .phone:
             // A plain mobile, which `PhoneNumber.normalize` keeps as it is.
             guard bytes.count == 11, bytes[0] == UInt8(ascii: "1"), bytes[1] >= UInt8(ascii: "3"),
                   bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
-            value = .text(String(decoding: bytes, as: UTF8.self))
+            values.appendText(bytes)
+            return checked(index, &values, base: base, parsedIDs: &parsedIDs)
         }
         values.append(value)
+        return checked(index, &values, base: base, parsedIDs: &parsedIDs)
+    }
+
+    /// After the fast way appended field `index`'s value: true when its cross-field checks pass;
+    /// otherwise the value is taken back and false returned (the string way says why).
+    @inline(__always)
+    private func checked(
+        _ index: Int, _ values: inout FlatValues, base: Int, parsedIDs: inout [ResidentIDNumber.Parts?]
+    ) -> Bool {
         if !crossChecks[index].isEmpty, crossCheck(index: index, values: values, base: base, parsedIDs: parsedIDs) != nil {
-            // The string way says why.
             values.removeLast()
             parsedIDs[index] = nil
             return false

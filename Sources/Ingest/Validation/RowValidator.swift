@@ -8,7 +8,7 @@ public struct RowValidator: Sendable {
     public let parsing: FieldTypeParsing
     public let file: String
     /// ID numbers parsed in the current row, by field index, for the cross-field checks.
-    var parsedIDs: [ResidentIDNumber?]
+    var parsedIDs: [ResidentIDNumber.Parts?]
     /// Per field, the sentence of the one warning its type can raise (built once, shared by rows).
     private let warningMessages: [String]
     /// Per field, how its cell is checked from bytes in the common case (`RowValidator+Bytes`).
@@ -76,8 +76,8 @@ public struct RowValidator: Sendable {
 
     /// One cell of the row; appends its value, or returns why the row is quarantined.
     func validate(
-        _ cell: RawCell, index: Int, line: Int, into values: inout [FieldValue], base: Int,
-        parsedIDs: inout [ResidentIDNumber?], warnings: inout [DataWarning]
+        _ cell: RawCell, index: Int, line: Int, into values: inout FlatValues, base: Int,
+        parsedIDs: inout [ResidentIDNumber.Parts?], warnings: inout [DataWarning]
     ) -> QuarantineEntry? {
         let text: String
         switch cell {
@@ -114,12 +114,12 @@ public struct RowValidator: Sendable {
         let parsed: Result<FieldValue, FieldProblem>
         if case .idNumber = fields[index].type {
             parsed = parsing.parseID(text, label: fields[index].label).map { id in
-                parsedIDs[index] = id
+                parsedIDs[index] = ResidentIDNumber.Parts(id)
                 return .text(id.text)
             }
         } else if case .holderID = fields[index].type,
                   case .success(let id) = parsing.parseID(text, label: fields[index].label) {
-            parsedIDs[index] = id
+            parsedIDs[index] = ResidentIDNumber.Parts(id)
             parsed = .success(.text(id.text))
         } else {
             switch parsing.check(
@@ -159,7 +159,7 @@ public struct RowValidator: Sendable {
     }
 
     /// The cross-field checks of field `index` of the row whose values start at `values[base]`.
-    func crossCheck(index: Int, values: [FieldValue], base: Int, parsedIDs: [ResidentIDNumber?]) -> FieldProblem? {
+    func crossCheck(index: Int, values: FlatValues, base: Int, parsedIDs: [ResidentIDNumber.Parts?]) -> FieldProblem? {
         for c in crossChecks[index] {
             let check = crossCheckList[c]
             // Checks look back only: a field refers to fields before it in schema order.
@@ -180,7 +180,7 @@ public struct RowValidator: Sendable {
                     return FieldProblem(.birthMismatch, "\(fields[index].label)与\(schema.fields[other].label)第 7–14 位的出生日期不一致。")
                 }
             case .holderKindOf(let other):
-                guard case .text(let kind) = values[base + index], !values[base + other].isNull else { continue }
+                guard case .text(let kind) = values[base + index], !values.isNull(at: base + other) else { continue }
                 let expected = parsedIDs[other] != nil ? "个人" : "企业"
                 if kind != expected {
                     let code = parsedIDs[other] != nil ? "身份证号" : "统一社会信用代码"

@@ -185,8 +185,7 @@ public struct Importer: Sendable {
                 for (row, start) in stride(from: 0, to: batch.values.count, by: width).enumerated() {
                     // The upsert notes the row's key as seen by a full extract.
                     switch try writer.upsert(
-                        batch.values[start..<(start + width)], fingerprint: batch.fingerprints[row],
-                        rawFingerprint: batch.rawFingerprints[row]
+                        batch.values, at: start, fingerprint: batch.fingerprints[row], rawFingerprint: batch.rawFingerprints[row]
                     ) {
                     case .inserted: counts.inserted += 1
                     case .updated: counts.updated += 1

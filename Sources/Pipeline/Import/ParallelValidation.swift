@@ -31,7 +31,7 @@ struct ValidatedBatch: Sendable {
     }
 
     var rows: [Row] = []
-    var values: [FieldValue] = []
+    var values = FlatValues()
     var warnings: [DataWarning] = []
     var bytesRead = 0
 }
@@ -64,7 +64,7 @@ struct ValidationWorker: Sendable {
                 var out = ValidatedBatch()
                 out.bytesRead = raw.bytesRead
                 out.rows.reserveCapacity(raw.records.count)
-                out.values.reserveCapacity(raw.records.count * width)
+                out.values.reserveCapacity(cells: raw.records.count * width, bytes: raw.cells.bytes.count)
                 var cellStart = 0
                 var rowIndex = 0
                 for record in raw.records {
@@ -88,7 +88,7 @@ struct ValidationWorker: Sendable {
                             continue
                         }
                         out.rows.append(.good(
-                            line: line, fingerprint: FieldValue.fingerprint(of: out.values, in: start..<(start + width)),
+                            line: line, fingerprint: out.values.fingerprint(in: start..<(start + width)),
                             raw: out.warnings.count == warningsBefore ? rawFingerprint : nil,
                             valueStart: start, warnings: warningsBefore..<out.warnings.count
                         ))
@@ -148,11 +148,13 @@ struct RowSequencer {
                         }
                     case .good(let line, let fingerprint, let raw, let start, let warnings):
                         // A key cell that is not text (never, for a required key) is not told.
-                        guard case .text(let key) = validated.values[start + keyIndex] else {
+                        guard let outcome = validated.values.withText(at: start + keyIndex, {
+                            repeats.check(key: $0, fingerprint: fingerprint)
+                        }) else {
                             if !warnings.isEmpty { batch.warnings.append(contentsOf: validated.warnings[warnings]) }
                             continue
                         }
-                        switch repeats.check(key, fingerprint: fingerprint) {
+                        switch outcome {
                         case .first:
                             // A repeat is not written again, so only a first row's warnings count.
                             if !warnings.isEmpty {
@@ -167,15 +169,16 @@ struct RowSequencer {
                         case .identical:
                             batch.repeats += 1
                         case .conflicting:
-                            batch.quarantine.append((duplicate(line: line, key: key), nil))
+                            let key = validated.values.withText(at: start + keyIndex) { String(decoding: $0, as: UTF8.self) }
+                            batch.quarantine.append((duplicate(line: line, key: key ?? ""), nil))
                         }
                     }
                 }
                 if kept.count * width == validated.values.count {
                     batch.values = validated.values
                 } else {
-                    batch.values.reserveCapacity(kept.count * width)
-                    for start in kept { batch.values.append(contentsOf: validated.values[start..<(start + width)]) }
+                    batch.values.reserveCapacity(cells: kept.count * width, bytes: validated.values.bytes.count)
+                    for start in kept { batch.values.append(contentsOf: validated.values, start..<(start + width)) }
                 }
                 guard channel.put(.batch(batch)) else { return }
             }

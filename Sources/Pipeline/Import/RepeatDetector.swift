@@ -53,6 +53,12 @@ struct RepeatDetector {
         return .first
     }
 
+    /// The same for a key's UTF-8 bytes: a first load's keys (deferred) need no `String`.
+    mutating func check(key bytes: UnsafeBufferPointer<UInt8>, fingerprint: Int64) -> Outcome {
+        if deferred, stored == nil, bytes.count <= CompactKey.capacity { return .first }
+        return check(String(decoding: bytes, as: UTF8.self), fingerprint: fingerprint)
+    }
+
     /// The same for the key of a slot of the stored rows.
     mutating func check(slot: Int, fingerprint: Int64) -> Outcome {
         if let earlier = bySlot[slot] { return earlier == fingerprint ? .identical : .conflicting }

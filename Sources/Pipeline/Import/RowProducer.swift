@@ -7,7 +7,7 @@ internal import Store
 struct RowBatch: Sendable {
     /// Valid rows, each key once, flat: row r is `values[r * fieldCount ..< (r + 1) * fieldCount]`
     /// in schema order. One array per batch instead of one per row.
-    var values: [FieldValue] = []
+    var values = FlatValues()
     /// Row r's `FieldValue.fingerprint(of:)`, stored with it (`row_fingerprint`).
     var fingerprints: [Int64] = []
     /// Row r's raw fingerprint (`RecordSource.rawFingerprint`), nil when it had warnings or the

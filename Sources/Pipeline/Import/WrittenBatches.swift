@@ -4,10 +4,11 @@ internal import Store
 
 /// What follows a batch once it is written, on a thread of its own: its rows go into a first
 /// load's engine columns (`ImportWriter.engineColumns`), and its values are freed there. The
-/// writing thread is the import's slowest, and freeing a million rows' strings cost it about
-/// 0.8 s (perf, 1 M residents); the hand-over is bounded, so memory stays flat.
+/// writing thread is the import's slowest (when batches were `[FieldValue]`, freeing a million
+/// rows' strings cost it about 0.8 s; perf, 1 M residents); the hand-over is bounded, so memory
+/// stays flat.
 final class WrittenBatches: @unchecked Sendable {
-    private let channel = RowChannel<[FieldValue]>(capacity: 4)
+    private let channel = RowChannel<FlatValues>(capacity: 4)
     private let done = DispatchGroup()
 
     init(columns: EngineColumnCollector?, width: Int) {
@@ -23,7 +24,7 @@ final class WrittenBatches: @unchecked Sendable {
 
     /// A written batch's values (flat, `width` per row). The caller drops its own reference
     /// right after, so that the last one, which frees the rows, is the thread's.
-    func hand(_ values: [FieldValue]) {
+    func hand(_ values: FlatValues) {
         _ = channel.put(values)
     }
 
