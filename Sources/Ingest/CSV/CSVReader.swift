@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// A streaming RFC 4180 reader over a byte stream (a file, or a file transcoded to UTF-8):
 /// quoted fields with embedded commas, doubled quotes
 /// and newlines; CRLF or LF; an optional UTF-8 BOM; blank lines skipped. Memory stays at one
@@ -177,17 +183,15 @@ public final class CSVReader {
     }
 
     /// Where the line starting at `start` ends (its LF), when it has no quote and ends before
-    /// `end`; nil otherwise (the byte-by-byte way then reads it).
+    /// `end`; nil otherwise (the byte-by-byte way then reads it). libc's `memchr` finds the LF,
+    /// then looks for a quote before it, many bytes at a time (a byte loop comparing each with
+    /// both was most of `next`'s CPU on a night's reading thread).
     @inline(__always)
     private static func plainLineEnd(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
-        var q = start
-        while q < end {
-            let b = buf[q]
-            if b == 0x0A { return q }
-            if b == 0x22 { return nil }
-            q += 1
-        }
-        return nil
+        guard start < end, let base = buf.baseAddress,
+              let lf = memchr(base + start, 0x0A, end - start) else { return nil }
+        let lineEnd = base.distance(to: lf.assumingMemoryBound(to: UInt8.self))
+        return memchr(base + start, 0x22, lineEnd - start) == nil ? lineEnd : nil
     }
 
     /// A plain line (no quote, LF not included) as a record: its bytes copied at once and the

@@ -3,6 +3,8 @@ internal import Foundation
 internal import Ingest
 #if canImport(Glibc)
 internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
 #endif
 
 /// SHA-256 of a file, read in chunks so memory stays flat; identifies content in the ledger.
@@ -15,26 +17,31 @@ enum FileDigest {
 
     /// Hashes the file from byte `offset` to its end, chunk by chunk, while `more()` says so;
     /// after each chunk `progress` learns the state and the offset it reached. Returns whether
-    /// the end was reached.
+    /// the end was reached. Read with `pread` into one buffer: `FileHandle.read(upToCount:)`
+    /// reads a file system block (4 KB) per call, 30,000 calls for a 1 M-resident extract.
     static func hash(
         path: String, from offset: UInt64, chunk: Int = 4 << 20, into hasher: inout SHA256,
         while more: () -> Bool, progress: (SHA256, UInt64) -> Void = { _, _ in }
     ) throws -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw IngestError.cannotOpen(path: path, reason: "文件不存在或无读取权限")
         }
-        defer { try? handle.close() }
+        defer { close(descriptor) }
         var offset = offset
-        do {
-            if offset > 0 { try handle.seek(toOffset: offset) }
-            while more() {
-                guard let bytes = try handle.read(upToCount: chunk), !bytes.isEmpty else { return true }
-                hasher.update(data: bytes)
-                offset += UInt64(bytes.count)
-                progress(hasher, offset)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunk, 1), alignment: 16)
+        defer { buffer.deallocate() }
+        while more() {
+            guard let base = buffer.baseAddress else { return true }
+            let count = pread(descriptor, base, buffer.count, off_t(offset))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw IngestError.readFailed(path: path, reason: String(cString: strerror(errno)))
             }
-        } catch {
-            throw IngestError.readFailed(path: path, reason: error.localizedDescription)
+            guard count > 0 else { return true }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            offset += UInt64(count)
+            progress(hasher, offset)
         }
         return false
     }
