@@ -255,6 +255,9 @@ public final class ImportWriter {
     /// the next full extract can skip that record unread (`rawFingerprints`).
     public func upsert(_ values: FlatValues, at start: Int, fingerprint: Int64, rawFingerprint: Int64?) throws -> UpsertOutcome {
         let range = start..<(start + schema.fields.count)
+        guard start >= 0, range.upperBound <= values.count else {
+            throw StoreError("写入\(schema.label)失败：一行应有 \(schema.fields.count) 个值，只给了 \(max(0, values.count - start)) 个")
+        }
         if let groupInsert {
             // Nothing existed before this import and the file's own repeats were resolved by
             // the reader, so every row is new: bind, and step once a group is bound (the row is

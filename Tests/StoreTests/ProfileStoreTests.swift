@@ -47,6 +47,22 @@ final class ProfileStoreTests: XCTestCase {
         XCTAssertEqual(try store.info().changeRows, 1, "one field changed once")
     }
 
+    func testARowWithTooFewValuesIsAnErrorNotACrash() throws {
+        let store = try makeStore()
+        var message = ""
+        _ = try? store.performImport(start("a"), kind: .licences) { writer in
+            do {
+                _ = try writer.upsert(Array(self.licence("L1").dropLast()))
+            } catch {
+                message = String(describing: error)
+            }
+            // A batch's last row cut short: the same.
+            XCTAssertThrowsError(try writer.upsert(FlatValues(self.licence("L2")), at: 1, fingerprint: 0, rawFingerprint: nil))
+            return ImportDecision(accepted: false, counts: ImportCounts(), quarantine: [], message: nil)
+        }
+        XCTAssertTrue(message.contains("一行应有 6 个值，只给了 5 个"), message)
+    }
+
     func testRejectedDecisionRollsBackRowsButKeepsLedgerAndQuarantine() throws {
         let store = try makeStore()
         let entry = QuarantineEntry(file: "x.csv", line: 2, field: "license_no", reason: .missingRequired, value: "", message: "m")
