@@ -214,28 +214,28 @@ struct FirstLoadColumns: Sendable {
     /// A written value as `PartReader.cell` reads its stored cell back (see `ColumnMapping`:
     /// integers, decimals and 是/否 stored as INTEGER, dates and texts as TEXT).
     private mutating func cell(_ values: FlatValues, _ index: Int, _ kind: CellKind) -> Int64? {
-        guard values.tag(at: index) == .text else { return cell(values[index], kind) }
-        return values.withText(at: index) { bytes -> Int64? in
-            switch kind {
-            case .date: Day.parse(utf8: bytes).map { Int64($0.daysSinceEpoch) }
-            case .integer, .bool: nil
-            case .text: byteCodes.code(bytes) { dictionary.code(String(decoding: $0, as: UTF8.self)) }
-            }
-        } ?? nil
+        values.withText(at: index) { textCell($0, kind) } ?? cell(values[index], kind)
     }
 
-    /// The same for a value that is not text.
+    /// A text's UTF-8 bytes as the cell the column holds for it.
+    private mutating func textCell(_ bytes: UnsafeBufferPointer<UInt8>, _ kind: CellKind) -> Int64? {
+        switch kind {
+        case .date: Day.parse(utf8: bytes).map { Int64($0.daysSinceEpoch) }
+        case .integer, .bool: nil
+        case .text: byteCodes.code(bytes) { dictionary.code(String(decoding: $0, as: UTF8.self)) }
+        }
+    }
+
+    /// The same for any value (a text one by its bytes, as above).
     private mutating func cell(_ value: FieldValue, _ kind: CellKind) -> Int64? {
         switch (value, kind) {
         case (.null, _): return nil
+        case (.text(let text), _): return text.withUTF8Bytes { textCell($0, kind) }
         case (.integer(let i), .integer), (.decimal(let i), .integer): return i
         case (.integer(let i), .bool), (.decimal(let i), .bool): return i != 0 ? 1 : 0
         case (.bool(let b), .integer), (.bool(let b), .bool): return b ? 1 : 0
         case (.date(let day), .date): return Int64(day.daysSinceEpoch)
-        case (.text(let text), .date): return text.withUTF8Bytes { Day.parse(utf8: $0) }.map { Int64($0.daysSinceEpoch) }
         case (_, .integer), (_, .bool), (_, .date): return nil
-        case (.text(let text), .text):
-            return text.withUTF8Bytes { bytes in byteCodes.code(bytes) { dictionary.code(String(decoding: $0, as: UTF8.self)) } }
         case (_, .text): return ColumnMapping.storedText(value).map { dictionary.code($0) }
         }
     }

@@ -268,13 +268,16 @@ public final class ImportWriter {
             if pending.count == Self.groupRows { try step(raw) }
             return .inserted
         }
-        // Into a populated table (a night's new and changed rows, an update file): as values.
-        return try upsert(values.values(range)[...], fingerprint: fingerprint, rawFingerprint: rawFingerprint)
+        return try upsertIntoPopulated(values, range, fingerprint: fingerprint, rawFingerprint: rawFingerprint)
     }
 
-    private func upsert(_ values: ArraySlice<FieldValue>, fingerprint: Int64, rawFingerprint: Int64?) throws -> UpsertOutcome {
-        let base = values.startIndex
-        guard case .text(let keyText) = values[base + schema.keyIndex] else {
+    /// A row into a populated table (a night's new and changed rows, an update file): found by
+    /// key, compared by fingerprint; its values are made `FieldValue`s only when they are
+    /// compared field by field, and bound from the batch's bytes.
+    private func upsertIntoPopulated(
+        _ flat: FlatValues, _ range: Range<Int>, fingerprint: Int64, rawFingerprint: Int64?
+    ) throws -> UpsertOutcome {
+        guard let keyText = flat.withText(at: range.lowerBound + schema.keyIndex, { String(decoding: $0, as: UTF8.self) }) else {
             throw StoreError("\(schema.label)缺少\(schema.key.label)，不能写入")
         }
         let existing = try storedRow(keyText)
@@ -286,17 +289,17 @@ public final class ImportWriter {
             }
             return .unchanged
         }
-        newValues.removeAll(keepingCapacity: true)
-        for value in values { newValues.append(ColumnMapping.databaseValue(value)) }
-        let key = newValues[schema.keyIndex]
         guard let existing else {
             let statement = insert.sqliteStatement
-            let row = FlatValues(values)
-            bindNew(row, 0..<row.count, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: statement, from: 1)
+            bindNew(flat, range, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: statement, from: 1)
             try step(statement)
             touched.add(keyText, rowid: db.lastInsertedRowID)
             return .inserted
         }
+        let values = flat.values(range)
+        newValues.removeAll(keepingCapacity: true)
+        for value in values { newValues.append(ColumnMapping.databaseValue(value)) }
+        let key = newValues[schema.keyIndex]
         try selectByRowID.setArguments([existing.rowid])
         let found = selectByRowID.sqliteStatement
         defer { sqlite3_reset(found) }
@@ -311,7 +314,7 @@ public final class ImportWriter {
             try recordChange.execute(arguments: [
                 schema.kind.rawValue, key, field.name,
                 ColumnMapping.fieldValue(old, type: field.type).describe(for: field),
-                values[base + i].describe(for: field), importID,
+                values[i].describe(for: field), importID,
             ])
         }
         sqlite3_reset(found)
@@ -326,9 +329,8 @@ public final class ImportWriter {
             return .unchanged
         }
         let statement = update.sqliteStatement
-        let row = FlatValues(values)
-        SQLiteBinding.bindRow(row, 0..<row.count, to: statement, from: 1, arena: &arena)
-        let extra = 1 + Int32(values.count)
+        SQLiteBinding.bindRow(flat, range, to: statement, from: 1, arena: &arena)
+        let extra = 1 + Int32(range.count)
         sqlite3_bind_int64(statement, extra, importID)
         sqlite3_bind_int64(statement, extra + 1, fingerprint)
         if let rawFingerprint {
