@@ -143,6 +143,7 @@ let package = Package(
             dependencies: [
                 "Pipeline", "Store", "Datasets", "Ingest", "Diagnostics", "Generator", "RuleLanguage", "Evaluation", "MianshenTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -54,7 +54,12 @@ struct ColumnCachePatch {
             db, sql: "SELECT max(id) FROM imports WHERE kind = ? AND id < ?", arguments: [kind, importID]
         ) else { return }
         if !accepted || (touched.keys.isEmpty && !touched.overflowed) {
-            try db.execute(sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind, previous])
+            // An entry the import wrote itself (its stored rows, `StoredRowsSnapshot`) is kept
+            // rather than the previous generation's of the same name.
+            try db.execute(sql: """
+                DELETE FROM column_cache WHERE kind = ?1 AND (generation NOT IN (?2, ?3)
+                    OR generation = ?2 AND name IN (SELECT name FROM column_cache WHERE kind = ?1 AND generation = ?3))
+                """, arguments: [kind, previous, importID])
             try db.execute(
                 sql: "UPDATE column_cache SET generation = ? WHERE kind = ? AND generation = ?", arguments: [importID, kind, previous]
             )

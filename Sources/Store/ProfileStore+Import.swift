@@ -55,6 +55,8 @@ public final class ImportWriter {
     public let stored: StoredRowTable?
     /// With `stored`: by slot, whether the file contained the key.
     private var seen: [Bool] = []
+    /// With `stored`: what this import changed in its rows, for the snapshot it leaves.
+    private var edits = StoredRowEdits()
     /// Indexes dropped for a first load into an empty table, recreated by `finish()`.
     private var droppedIndexes: [String] = []
     /// Set by an importer that wrote a first load's rows without looking for repeated keys:
@@ -71,6 +73,9 @@ public final class ImportWriter {
     /// A first load's engine columns: the importer adds each row it wrote (off this thread); saved
     /// as the kind's column cache by `finish()`.
     public let engineColumns: EngineColumnCollector?
+    /// A first load's stored-rows snapshot: the importer adds each row it wrote (off this
+    /// thread); saved by `finish()` for the next full extract (`StoredRowsSnapshot`).
+    public let storedRows: StoredRowsCollector?
 
     init(
         db: Database, schema: Schema, importID: Int64, sourcePath: String, full: Bool, engineFields: Set<String>?
@@ -83,9 +88,15 @@ public final class ImportWriter {
         let names = schema.fields.map { ColumnMapping.quote($0.name) }
         let key = names[schema.keyIndex]
         tableWasEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table))") ?? true
-        stored = !tableWasEmpty && full ? try StoredRowTable(table: table, keyColumn: key, db: db) : nil
+        stored = !tableWasEmpty && full
+            ? try StoredRowTable.load(table: table, keyColumn: key, kind: schema.kind, importID: importID, db: db)
+            : nil
         seen = Array(repeating: false, count: stored?.count ?? 0)
-        let directory = sqlite3_db_filename(db.sqliteConnection, "main").map { SpillFile.directory(ofDatabase: String(cString: $0)) }
+        let directory = sqlite3_db_filename(db.sqliteConnection, "main").flatMap { name in
+            let path = String(cString: name)
+            return path.isEmpty ? nil : SpillFile.directory(ofDatabase: path)
+        }
+        storedRows = tableWasEmpty ? directory.flatMap { StoredRowsCollector(keyIndex: schema.keyIndex, spillDirectory: $0) } : nil
         engineColumns = tableWasEmpty
             ? engineFields.flatMap { fields in
                 directory.flatMap { FirstLoadColumns(schema: schema, fields: fields, spillDirectory: $0) }
@@ -154,6 +165,17 @@ public final class ImportWriter {
         if let spilled = try building?.value() ?? nil {
             try? db.inSavepoint {
                 try spilled.save(db) ? .commit : .rollback
+            }
+        }
+        // The stored rows as the next full extract will find them (best effort too: without it,
+        // that import scans the table).
+        let table = ColumnMapping.quote(schema.kind.rawValue)
+        if let storedRows {
+            try? storedRows.save(kind: schema.kind, table: table, generation: importID, db)
+        } else if let stored {
+            try? db.inSavepoint {
+                try stored.saveSnapshot(edits, kind: schema.kind, generation: importID, db)
+                return .commit
             }
         }
     }
@@ -235,7 +257,8 @@ public final class ImportWriter {
         let table = ColumnMapping.quote(schema.kind.rawValue)
         let unseen = stored.unseenActive(seen)
         let retire = try db.makeStatement(sql: "UPDATE \(table) SET active = 0, last_import_id = ? WHERE rowid = ?")
-        for (rowid, key) in unseen {
+        for (slot, rowid, key) in unseen {
+            edits.retire(slot, in: stored)
             touched.add(key, rowid: rowid)
             try recordChange.execute(arguments: [schema.kind.rawValue, key, "active", "是", "否", importID])
             try retire.execute(arguments: [importID, rowid])
@@ -280,12 +303,13 @@ public final class ImportWriter {
         guard let keyText = flat.withText(at: range.lowerBound + schema.keyIndex, { String(decoding: $0, as: UTF8.self) }) else {
             throw StoreError("\(schema.label)缺少\(schema.key.label)，不能写入")
         }
-        let existing = try storedRow(keyText)
+        let (slot, existing) = try storedRow(keyText)
         // Unchanged and still active: one integer compared, no page read; written only to
         // remember new raw bytes for the same values (the first night after v14, a new header…).
         if let existing, existing.active, existing.fingerprint == fingerprint {
             if let rawFingerprint, rawFingerprint != existing.rawFingerprint {
                 try recordRawFingerprint.execute(arguments: [rawFingerprint, existing.rowid])
+                if let slot, let stored { edits.setRaw(slot, rawFingerprint, in: stored) }
             }
             return .unchanged
         }
@@ -293,9 +317,12 @@ public final class ImportWriter {
             let statement = insert.sqliteStatement
             bindNew(flat, range, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: statement, from: 1)
             try step(statement)
-            touched.add(keyText, rowid: db.lastInsertedRowID)
+            let rowid = db.lastInsertedRowID
+            touched.add(keyText, rowid: rowid)
+            if let stored { edits.insert(rowid: rowid, key: keyText, fingerprint: fingerprint, raw: rawFingerprint, in: stored) }
             return .inserted
         }
+        if let slot, let stored { edits.set(slot, fingerprint: fingerprint, raw: rawFingerprint, in: stored) }
         let values = flat.values(range)
         newValues.removeAll(keepingCapacity: true)
         for value in values { newValues.append(ColumnMapping.databaseValue(value)) }
@@ -344,13 +371,13 @@ public final class ImportWriter {
         return .updated
     }
 
-    /// The stored row with this key, if any (from the full extract's map, else the key index),
-    /// noted as seen.
-    private func storedRow(_ key: String) throws -> StoredRow? {
+    /// The stored row with this key, if any (from the full extract's map, with its slot, else
+    /// the key index), noted as seen.
+    private func storedRow(_ key: String) throws -> (slot: Int?, row: StoredRow?) {
         if let stored {
-            guard let slot = stored.slot(of: key) else { return nil }
+            guard let slot = stored.slot(of: key) else { return (nil, nil) }
             seen[slot] = true
-            return stored.row(at: slot)
+            return (slot, stored.row(at: slot))
         }
         try select.setArguments([key])
         let found = select.sqliteStatement
@@ -359,13 +386,13 @@ public final class ImportWriter {
         guard step == SQLITE_ROW || step == SQLITE_DONE else {
             throw StoreError("读取\(schema.label)失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
         }
-        guard step == SQLITE_ROW else { return nil }
-        return StoredRow(
+        guard step == SQLITE_ROW else { return (nil, nil) }
+        return (nil, StoredRow(
             rowid: sqlite3_column_int64(found, 0),
             fingerprint: sqlite3_column_type(found, 1) == SQLITE_NULL ? nil : sqlite3_column_int64(found, 1),
             rawFingerprint: sqlite3_column_type(found, 3) == SQLITE_NULL ? nil : sqlite3_column_int64(found, 3),
             active: sqlite3_column_int64(found, 2) != 0
-        )
+        ))
     }
 }
 
@@ -534,6 +561,13 @@ extension ProfileStore {
     func writeAlone<T>(foreignKeys: Bool = true, _ body: (Database) throws -> T) throws -> T {
         pool.invalidateReadOnlyConnections()
         return try pool.barrierWriteWithoutTransaction { db in
+            // A read first: it checks the WAL for what other processes committed since this
+            // connection's last statement and drops its cached pages if they changed. Leaving WAL
+            // without it, the connection kept pages from before another process's commit (WAL
+            // commits do not change the file's change counter, which rollback mode checks), and the
+            // import wrote from them: a row deleted meanwhile by another process came back
+            // (`StoredRowsSnapshotTests.testATableChangedBehindTheStoresBackIsScanned`).
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
             let rollbackJournal = (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE"))?.lowercased() == "delete"
             defer { if rollbackJournal { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
             if !foreignKeys {

@@ -31,16 +31,16 @@ public final class StoredRowTable: Sendable {
     /// Key → slot for keys of up to 23 bytes, and for longer ones.
     private let slots: KeySlots<CompactKey>
     private let longSlots: [String: Int32]
-    private let rows: [Packed]
-    private let keys: [CompactKey]
+    let rows: [Packed]
+    let keys: [CompactKey]
     /// Keys longer than `CompactKey` holds, by slot (their `keys` entry is empty).
-    private let longKeys: [Int32: String]
-    private let firstRowid: Int64
+    let longKeys: [Int32: String]
+    let firstRowid: Int64
     /// Each slot's rowid, when they are not `firstRowid + slot` (a table with many gaps).
-    private let rowids: [Int64]?
+    let rowids: [Int64]?
 
     /// One row in 24 bytes (optionals and flags packed; the rowid is the slot's).
-    private struct Packed: Sendable {
+    struct Packed: Sendable, Equatable {
         var fingerprint: Int64 = 0
         var rawFingerprint: Int64 = 0
         var flags: UInt8 = 0
@@ -65,16 +65,13 @@ public final class StoredRowTable: Sendable {
     /// this import's transaction is written yet), each half straight into its own slots. At 1 M
     /// residents the scan was 0.5 s before any record could be read; the upper half scanned into
     /// arrays of its own and appended (at 4 M residents 112 MB more, and the night's peak).
-    init(table: String, keyColumn: String, db: Database) throws {
+    convenience init(table: String, keyColumn: String, db: Database) throws {
         let sql = """
             SELECT rowid, \(keyColumn), row_fingerprint, active, raw_fingerprint FROM \(table)
             WHERE rowid >= ? AND rowid <= ? ORDER BY rowid
             """
-        // Three queries: each alone is answered from the B-tree's edges or page counts (7 ms at
-        // 1 M residents); asked together they scanned the table (0.1 s).
-        let low = try Int64.fetchOne(db, sql: "SELECT min(rowid) FROM \(table)") ?? 1
-        let high = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM \(table)") ?? 0
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+        let shape = try TableShape(table: table, db)
+        let low = shape.low, high = shape.high, count = shape.count
         let span = count == 0 ? 0 : Int(high - low) + 1
         // Gaps (rows deleted by hand) would cost a slot each: past an eighth, slots go in order.
         let dense = span <= count + count / 8 + 1024
@@ -124,7 +121,12 @@ public final class StoredRowTable: Sendable {
             }
             rowids = all
         }
-        var slots = KeySlots<CompactKey>(capacity: count)
+        self.init(rows: rows, keys: keys, longKeys: longKeys, firstRowid: low, rowids: rowids)
+    }
+
+    /// The table of rows read (by a scan, or from a snapshot): each present slot's key hashed.
+    init(rows: [Packed], keys: [CompactKey], longKeys: [Int32: String], firstRowid: Int64, rowids: [Int64]?) {
+        var slots = KeySlots<CompactKey>(capacity: rows.count)
         for slot in rows.indices where rows[slot].flags & Packed.present != 0 {
             guard longKeys.isEmpty || longKeys[Int32(slot)] == nil else { continue }
             slots.insert(index: Int32(slot), of: keys)
@@ -136,7 +138,7 @@ public final class StoredRowTable: Sendable {
         self.rows = rows
         self.keys = keys
         self.longKeys = longKeys
-        self.firstRowid = low
+        self.firstRowid = firstRowid
         self.rowids = rowids
     }
 
@@ -250,15 +252,15 @@ public final class StoredRowTable: Sendable {
         )
     }
 
-    private func rowid(at slot: Int) -> Int64 {
+    func rowid(at slot: Int) -> Int64 {
         rowids?[slot] ?? firstRowid + Int64(slot)
     }
 
     /// The active rows whose slot is not marked in `seen`, in table (rowid) order.
-    func unseenActive(_ seen: [Bool]) -> [(rowid: Int64, key: String)] {
-        var out: [(rowid: Int64, key: String)] = []
+    func unseenActive(_ seen: [Bool]) -> [(slot: Int, rowid: Int64, key: String)] {
+        var out: [(slot: Int, rowid: Int64, key: String)] = []
         for (slot, row) in rows.enumerated() where row.flags & Packed.active != 0 && !seen[slot] {
-            out.append((rowid(at: slot), key(at: slot)))
+            out.append((slot, rowid(at: slot), key(at: slot)))
         }
         return out
     }
