@@ -71,13 +71,18 @@ public final class StoredRowsCollector: @unchecked Sendable {
     }
 
     /// Saves the snapshot as the entry of `generation` (the first load's import), after the last
-    /// row: only when the table holds exactly the rows collected, at consecutive rowids.
+    /// row: only when the table holds exactly the rows collected, at consecutive rowids. (The
+    /// night that reads it checks the table's row count too.)
     func save(kind: DatasetKind, table: String, generation: Int64, _ db: Database) throws {
         piece.withUnsafeBytes { spill(UnsafeRawBufferPointer(rebasing: $0[0..<(filled * StoredRowsSnapshot.slotSize)])) }
         filled = 0
-        let shape = try TableShape(table: table, db)
-        guard !spill.failed, count > 0, shape.count == count, Int(shape.high - shape.low) + 1 == count, count < Int(Int32.max),
-              let header = spill.write(StoredRowsSnapshot.header(firstRowid: shape.low, slots: count, longKeys: longKeyCount)),
+        // Before the indexes are built again, `count(*)` would read the whole table: the rows
+        // are the `count` this import inserted into an empty table, so distinct rowids from
+        // first to last with no gap are all of them.
+        let low = try Int64.fetchOne(db, sql: "SELECT min(rowid) FROM \(table)") ?? 1
+        let high = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM \(table)") ?? 0
+        guard !spill.failed, count > 0, Int(high - low) + 1 == count, count < Int(Int32.max),
+              let header = spill.write(StoredRowsSnapshot.header(firstRowid: low, slots: count, longKeys: longKeyCount)),
               let longs = spill.write(longKeys) else { return }
         var entries = SpilledEntries(spill: spill)
         entries.append(kind: kind, generation: generation, name: StoredRowsSnapshot.entry, extents: [header] + extents + [longs])
