@@ -73,9 +73,9 @@ public final class ImportWriter {
     /// A first load's engine columns: the importer adds each row it wrote (off this thread); saved
     /// as the kind's column cache by `finish()`.
     public let engineColumns: EngineColumnCollector?
-    /// A first load's stored-rows snapshot: the importer adds each row it wrote (off this
-    /// thread); saved by `finish()` for the next full extract (`StoredRowsSnapshot`).
-    public let storedRows: StoredRowsCollector?
+    /// A first load's stored rows, for the next full extract (`StoredRowsSnapshot`): each row
+    /// as it is bound, a piece written whenever one is full, the header by `finish()`.
+    private let firstLoadRows: StoredRowsPieces?
 
     init(
         db: Database, schema: Schema, importID: Int64, sourcePath: String, full: Bool, engineFields: Set<String>?
@@ -92,11 +92,8 @@ public final class ImportWriter {
             ? try StoredRowTable.load(table: table, keyColumn: key, kind: schema.kind, importID: importID, db: db)
             : nil
         seen = Array(repeating: false, count: stored?.count ?? 0)
-        let directory = sqlite3_db_filename(db.sqliteConnection, "main").flatMap { name in
-            let path = String(cString: name)
-            return path.isEmpty ? nil : SpillFile.directory(ofDatabase: path)
-        }
-        storedRows = tableWasEmpty ? directory.flatMap { StoredRowsCollector(keyIndex: schema.keyIndex, spillDirectory: $0) } : nil
+        let directory = sqlite3_db_filename(db.sqliteConnection, "main").map { SpillFile.directory(ofDatabase: String(cString: $0)) }
+        firstLoadRows = tableWasEmpty ? try StoredRowsPieces(kind: schema.kind, generation: importID, db) : nil
         engineColumns = tableWasEmpty
             ? engineFields.flatMap { fields in
                 directory.flatMap { FirstLoadColumns(schema: schema, fields: fields, spillDirectory: $0) }
@@ -150,12 +147,22 @@ public final class ImportWriter {
             let handOver = FirstLoadHandOver(columns)
             return BackgroundTask { handOver.entries(generation: importID) }
         }
-        // A first load's stored rows (`StoredRowsSnapshot`) before the indexes: saved after them,
-        // the 1 M-resident load was 0.1–0.9 s slower in 7 of 9 alternations (the same binary).
-        // Best effort, as every cache write: without it, the next full extract scans the table.
+        // A first load's stored rows complete (best effort, as every cache write: without them,
+        // the next full extract scans the table). Before the indexes are built again,
+        // `count(*)` would read the whole table: the rows are the ones this import inserted
+        // into an empty table, so as many distinct rowids from first to last are all of them.
         let table = ColumnMapping.quote(schema.kind.rawValue)
-        if let storedRows {
-            try? storedRows.save(kind: schema.kind, table: table, generation: importID, db)
+        if let firstLoadRows {
+            try? db.inSavepoint {
+                let low = try Int64.fetchOne(db, sql: "SELECT min(rowid) FROM \(table)") ?? 1
+                let high = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM \(table)") ?? 0
+                if firstLoadRows.count > 0, Int(high - low) + 1 == firstLoadRows.count {
+                    try firstLoadRows.finish(firstRowid: low)
+                } else {
+                    try StoredRowsSnapshot.remove(kind: schema.kind, generation: importID, db)
+                }
+                return .commit
+            }
         }
         // Single-threaded on purpose: `PRAGMA threads = 2` took 1.6 s instead of 1.2 s of CPU
         // and longer on the clock for a million residents' two indexes (the sorter spills more).
@@ -291,6 +298,12 @@ public final class ImportWriter {
             let raw = groupInsert.sqliteStatement
             bindNew(values, range, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: raw, from: Int32(pending.count * (range.count + 4) + 1))
             pending.append((values, start, fingerprint, rawFingerprint))
+            if let firstLoadRows {
+                let flags = StoredRowTable.Packed.present | StoredRowTable.Packed.active | StoredRowTable.Packed.hasFingerprint
+                    | (rawFingerprint == nil ? 0 : StoredRowTable.Packed.hasRaw)
+                let row = StoredRowTable.Packed(fingerprint: fingerprint, rawFingerprint: rawFingerprint ?? 0, flags: flags)
+                try values.withStoredText(at: start + schema.keyIndex) { try firstLoadRows.add(row, key: $0.map(UnsafeRawBufferPointer.init)) }
+            }
             if pending.count == Self.groupRows { try step(raw) }
             return .inserted
         }

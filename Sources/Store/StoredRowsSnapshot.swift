@@ -3,30 +3,42 @@ internal import GRDB
 internal import GRDBSQLite
 
 /// The stored rows a night starts from (`StoredRowTable`: each row's key, fingerprints and
-/// active flag), kept as a column-cache entry (`ColumnCache`) of the import that left them, so
+/// active flag), kept as column-cache entries (`ColumnCache`) of the import that left them, so
 /// that the next full extract reads 41 bytes a row instead of scanning the whole table (about
-/// 250 MB of pages at 1 M residents). Written by a first load from its rows as they are written
-/// (`StoredRowsCollector`) and by each night from its table with its own inserts, updates,
-/// fingerprint records and retirements applied (`StoredRowEdits`).
+/// 250 MB of pages at 1 M residents). Written by a first load's writing thread as it inserts the
+/// rows, and by each night from its table with its own inserts, updates, fingerprint records and
+/// retirements applied (`StoredRowEdits`), in pieces of `pieceSlots` rows, each an entry written
+/// as soon as it is full (`StoredRowsPieces`): nothing of it is held whole, and a first load
+/// writes it while it writes its rows (collected off that thread in a temporary file and saved
+/// at the end, the load was about 0.15 s slower at 1 M residents; saved after the index rebuild,
+/// slower still).
 ///
 /// Trusted as the column cache is, by generation: only imports change profile rows, each adds an
-/// `imports` row, and the entry is read only when it belongs to the latest import before this
+/// `imports` row, and the snapshot is read only when it belongs to the latest import before this
 /// one (a rejected import relabels it: its rows rolled back). Besides, the table's first and
 /// last rowid and its row count must be the snapshot's, and a sample of slots spread over the
 /// table must equal their rows (key, both fingerprints, active). Anything amiss and the night
 /// scans the table as before: the snapshot only saves time, and a night that cannot write one
 /// (a table with many rowid gaps) leaves none.
 ///
-/// Layout, little-endian: a 32-byte header (magic, first rowid, slots, long keys); per slot its
-/// flags (1 byte), row and raw fingerprint (8 each) and compact key (24, zeros for a long key or
-/// an empty slot); then each long key as slot (4), length (4) and its bytes.
+/// Entries, little-endian: `:stored-rows` holds magic, first rowid, slots and long keys (8 bytes
+/// each), then each long key as slot (4), length (4) and its bytes; `:stored-rows/p` holds
+/// slots `p × pieceSlots ..<` as flags (1 byte), row and raw fingerprint (8 each) and compact
+/// key (24, zeros for a long key or an empty slot). The header is written last: pieces without
+/// one are never read.
 enum StoredRowsSnapshot {
     static let entry = ":stored-rows"
-    static let magic: UInt64 = 0x0153_5752_4F52_534D  // "MSROWS", version 1
+    static let magic: UInt64 = 0x0253_5752_4F52_534D  // "MSROWS", version 2
     static let headerSize = 32
     static let slotSize = 41
-    /// Slots read or written at a time (about 1 MB).
+    /// Slots an entry holds (about 1 MB).
+    #if DEBUG
+    static let pieceSlots = 64  // tests cross pieces with small files
+    #else
     static let pieceSlots = 25_600
+    #endif
+
+    static func pieceName(_ piece: Int) -> String { "\(entry)/\(piece)" }
 
     static func header(firstRowid: Int64, slots: Int, longKeys: Int) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -37,8 +49,8 @@ enum StoredRowsSnapshot {
         return bytes
     }
 
-    /// Stores one slot's `slotSize` bytes at `slot` of `buffer` (stores, not appends: a million
-    /// slots appended field by field to an array were 0.17 s of a first load's CPU).
+    /// Stores one slot's `slotSize` bytes at `slot` of `buffer`.
+    @inline(__always)
     static func store(_ row: StoredRowTable.Packed, _ key: CompactKey, at slot: Int, of buffer: UnsafeMutableRawBufferPointer) {
         let offset = slot * slotSize
         buffer.storeBytes(of: row.flags, toByteOffset: offset, as: UInt8.self)
@@ -67,6 +79,83 @@ enum StoredRowsSnapshot {
     /// The previous import's generation: the one whose snapshot describes the table now.
     static func previousGeneration(kind: DatasetKind, before importID: Int64, _ db: Database) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT max(id) FROM imports WHERE kind = ? AND id < ?", arguments: [kind.rawValue, importID])
+    }
+
+    /// Removes the snapshot entries of `generation` (pieces written by an import that then could
+    /// not finish its snapshot).
+    static func remove(kind: DatasetKind, generation: Int64, _ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM column_cache WHERE kind = ? AND generation = ? AND (name = ? OR name LIKE ?)
+            """, arguments: [kind.rawValue, generation, entry, entry + "/%"])
+    }
+}
+
+/// Writes a snapshot's slots in slot order, each full piece as an entry at once, and its header
+/// last (`StoredRowsSnapshot`).
+final class StoredRowsPieces {
+    private let kind: DatasetKind
+    private let generation: Int64
+    private let writer: CacheEntryWriter
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var filled = 0
+    private var pieces = 0
+    private var longKeys: [UInt8] = []
+    private var longKeyCount = 0
+    /// Slots added so far.
+    private(set) var count = 0
+
+    init(kind: DatasetKind, generation: Int64, _ db: Database) throws {
+        self.kind = kind
+        self.generation = generation
+        writer = try CacheEntryWriter(db)
+        buffer = .allocate(byteCount: StoredRowsSnapshot.pieceSlots * StoredRowsSnapshot.slotSize, alignment: 8)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// The next slot, its key as bytes (nil: an empty slot).
+    @inline(__always)
+    func add(_ row: StoredRowTable.Packed, key bytes: UnsafeRawBufferPointer?) throws {
+        guard let bytes else { return try add(row, CompactKey()) }
+        if let compact = CompactKey(bytes: bytes) { return try add(row, compact) }
+        StoredRowsSnapshot.append(longKey: bytes, slot: Int32(truncatingIfNeeded: count), to: &longKeys)
+        longKeyCount += 1
+        try add(row, CompactKey())
+    }
+
+    /// The next slot, its key compact (or empty: a long one given to `addLongKey`).
+    @inline(__always)
+    func add(_ row: StoredRowTable.Packed, _ key: CompactKey) throws {
+        StoredRowsSnapshot.store(row, key, at: filled, of: buffer)
+        filled += 1
+        count += 1
+        if filled == StoredRowsSnapshot.pieceSlots { try flush() }
+    }
+
+    /// The key of slot `slot` (one added, or about to be) is `key`, longer than a compact key.
+    func addLongKey(_ key: String, slot: Int) {
+        var key = key
+        key.withUTF8 { StoredRowsSnapshot.append(longKey: UnsafeRawBufferPointer($0), slot: Int32(truncatingIfNeeded: slot), to: &longKeys) }
+        longKeyCount += 1
+    }
+
+    private func flush() throws {
+        guard filled > 0 else { return }
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<(filled * StoredRowsSnapshot.slotSize)])
+        _ = try writer.write(kind: kind.rawValue, name: StoredRowsSnapshot.pieceName(pieces), generation: generation, size: bytes.count) { put in
+            try put(bytes)
+            return true
+        }
+        pieces += 1
+        filled = 0
+    }
+
+    /// The last piece and the header: the snapshot of slots from `firstRowid` on is complete.
+    func finish(firstRowid: Int64) throws {
+        try flush()
+        var header = StoredRowsSnapshot.header(firstRowid: firstRowid, slots: count, longKeys: longKeyCount)
+        header.append(contentsOf: longKeys)
+        try writer.write(kind: kind.rawValue, name: StoredRowsSnapshot.entry, generation: generation, bytes: header)
     }
 }
 
@@ -134,64 +223,57 @@ extension StoredRowTable {
 
     /// The snapshot of `generation`, nil when there is none or it does not match the table.
     static func snapshot(of table: String, keyColumn: String, kind: DatasetKind, generation: Int64, _ db: Database) throws -> StoredRowTable? {
-        guard let found = try Row.fetchOne(db, sql: """
-            SELECT rowid, length(data) AS size FROM column_cache WHERE kind = ? AND generation = ? AND name = ?
-            """, arguments: [kind.rawValue, generation, StoredRowsSnapshot.entry]) else { return nil }
-        let size: Int = found["size"]
-        guard size >= StoredRowsSnapshot.headerSize else { return nil }
-        var handle: OpaquePointer?
-        guard sqlite3_blob_open(db.sqliteConnection, "main", "column_cache", "data", found["rowid"], 0, &handle) == SQLITE_OK,
-              let blob = handle else {
-            sqlite3_blob_close(handle)
-            return nil
+        let read = try db.makeStatement(sql: "SELECT data FROM column_cache WHERE kind = ? AND generation = ? AND name = ?")
+        let handle = read.sqliteStatement
+        /// `body` with the bytes of entry `name` (SQLite's own: valid until the statement moves on).
+        func withEntry<R>(_ name: String, _ body: (UnsafeRawBufferPointer) throws -> R?) throws -> R? {
+            try read.setArguments([kind.rawValue, generation, name])
+            defer { sqlite3_reset(handle) }
+            guard sqlite3_step(handle) & 0xFF == SQLITE_ROW else { return nil }
+            let size = Int(sqlite3_column_bytes(handle, 0))
+            guard let base = sqlite3_column_blob(handle, 0) else { return nil }
+            return try body(UnsafeRawBufferPointer(start: base, count: size))
         }
-        defer { sqlite3_blob_close(blob) }
-        var buffer = [UInt8](repeating: 0, count: StoredRowsSnapshot.headerSize)
-        func read(_ count: Int, at offset: Int) -> Bool {
-            if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
-            guard offset + count <= size else { return false }
-            return buffer.withUnsafeMutableBytes { sqlite3_blob_read(blob, $0.baseAddress, Int32(count), Int32(offset)) } == SQLITE_OK
-        }
-        guard read(StoredRowsSnapshot.headerSize, at: 0) else { return nil }
-        let header = buffer.withUnsafeBytes { raw in
-            (0..<4).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
-        }
+        guard let (firstRowid, slotCount, longKeys) = try withEntry(StoredRowsSnapshot.entry, { bytes -> (Int64, Int, [Int32: String])? in
+            guard bytes.count >= StoredRowsSnapshot.headerSize else { return nil }
+            let words = (0..<4).map { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+            guard words[0] == StoredRowsSnapshot.magic, words[2] < UInt64(Int32.max) else { return nil }
+            let slots = Int(words[2])
+            var longKeys: [Int32: String] = [:]
+            var offset = StoredRowsSnapshot.headerSize
+            for _ in 0..<words[3] {
+                guard offset + 8 <= bytes.count else { return nil }
+                let slot = Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self))
+                let length = Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: Int32.self)))
+                guard slot >= 0, Int(slot) < slots, length > CompactKey.capacity, offset + 8 + length <= bytes.count else { return nil }
+                longKeys[slot] = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(offset + 8)..<(offset + 8 + length)]), as: UTF8.self)
+                offset += 8 + length
+            }
+            guard offset == bytes.count else { return nil }
+            return (Int64(bitPattern: words[1]), slots, longKeys)
+        }) else { return nil }
         let shape = try TableShape(table: table, db)
-        let slotCount = Int(clamping: header[2]), longCount = Int(clamping: header[3])
-        guard header[0] == StoredRowsSnapshot.magic, Int64(bitPattern: header[1]) == shape.low,
-              shape.count > 0, slotCount == Int(shape.high - shape.low) + 1,
-              StoredRowsSnapshot.headerSize + slotCount * StoredRowsSnapshot.slotSize <= size else { return nil }
+        guard firstRowid == shape.low, shape.count > 0, slotCount == Int(shape.high - shape.low) + 1 else { return nil }
         var rows = [Packed](repeating: Packed(), count: slotCount)
         var keys = [CompactKey](repeating: CompactKey(), count: slotCount)
         var present = 0
-        var offset = StoredRowsSnapshot.headerSize
         var first = 0
         while first < slotCount {
             let n = min(StoredRowsSnapshot.pieceSlots, slotCount - first)
-            guard read(n * StoredRowsSnapshot.slotSize, at: offset) else { return nil }
-            buffer.withUnsafeBytes { raw in
+            let complete = try withEntry(StoredRowsSnapshot.pieceName(first / StoredRowsSnapshot.pieceSlots)) { bytes -> Bool? in
+                guard bytes.count == n * StoredRowsSnapshot.slotSize else { return false }
                 for i in 0..<n {
-                    let (row, key) = StoredRowsSnapshot.slot(raw, at: i * StoredRowsSnapshot.slotSize)
+                    let (row, key) = StoredRowsSnapshot.slot(bytes, at: i * StoredRowsSnapshot.slotSize)
                     rows[first + i] = row
                     keys[first + i] = key
                     if row.flags & Packed.present != 0 { present += 1 }
                 }
+                return true
             }
-            offset += n * StoredRowsSnapshot.slotSize
+            guard complete == true else { return nil }
             first += n
         }
         guard present == shape.count else { return nil }
-        var longKeys: [Int32: String] = [:]
-        for _ in 0..<longCount {
-            guard read(8, at: offset) else { return nil }
-            let (slot, length) = buffer.withUnsafeBytes { raw in
-                (Int32(littleEndian: raw.loadUnaligned(as: Int32.self)), Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: Int32.self))))
-            }
-            guard slot >= 0, Int(slot) < slotCount, length > CompactKey.capacity, read(length, at: offset + 8) else { return nil }
-            longKeys[slot] = String(decoding: buffer[0..<length], as: UTF8.self)
-            offset += 8 + length
-        }
-        guard offset == size else { return nil }
         let loaded = StoredRowTable(rows: rows, keys: keys, longKeys: longKeys, firstRowid: shape.low, rowids: nil)
         return try loaded.matchesSample(of: table, keyColumn: keyColumn, db) ? loaded : nil
     }
@@ -232,56 +314,22 @@ extension StoredRowTable {
     func saveSnapshot(_ edits: StoredRowEdits, kind: DatasetKind, generation: Int64, _ db: Database) throws {
         guard rowids == nil, !edits.broken else { return }
         let changes = edits.changed.sorted { $0.key < $1.key }
-        let appended = edits.appended
-        let total = count + appended.count
-        var longs: [UInt8] = []
-        var longCount = 0
-        for (slot, key) in longKeys.sorted(by: { $0.key < $1.key }) {
+        let pieces = try StoredRowsPieces(kind: kind, generation: generation, db)
+        for (slot, key) in longKeys.sorted(by: { $0.key < $1.key }) { pieces.addLongKey(key, slot: Int(slot)) }
+        var next = 0
+        for slot in 0..<count {
+            var row = rows[slot]
+            if next < changes.count, Int(changes[next].key) == slot {
+                row = changes[next].value
+                next += 1
+            }
+            try pieces.add(row, keys[slot])
+        }
+        for (row, key) in edits.appended {
             var key = key
-            key.withUTF8 { StoredRowsSnapshot.append(longKey: UnsafeRawBufferPointer($0), slot: slot, to: &longs) }
-            longCount += 1
+            try key.withUTF8 { try pieces.add(row, key: UnsafeRawBufferPointer($0)) }
         }
-        var appendedKeys: [CompactKey] = []
-        appendedKeys.reserveCapacity(appended.count)
-        for (i, row) in appended.enumerated() {
-            if let compact = CompactKey(row.key) {
-                appendedKeys.append(compact)
-            } else {
-                appendedKeys.append(CompactKey())
-                var key = row.key
-                key.withUTF8 { StoredRowsSnapshot.append(longKey: UnsafeRawBufferPointer($0), slot: Int32(count + i), to: &longs) }
-                longCount += 1
-            }
-        }
-        let size = StoredRowsSnapshot.headerSize + total * StoredRowsSnapshot.slotSize + longs.count
-        let writer = try CacheEntryWriter(db)
-        _ = try writer.write(kind: kind.rawValue, name: StoredRowsSnapshot.entry, generation: generation, size: size) { put in
-            try StoredRowsSnapshot.header(firstRowid: firstRowid, slots: total, longKeys: longCount).withUnsafeBytes { try put($0) }
-            var piece = [UInt8](repeating: 0, count: StoredRowsSnapshot.pieceSlots * StoredRowsSnapshot.slotSize)
-            try piece.withUnsafeMutableBytes { buffer in
-                var next = 0, first = 0
-                while first < total {
-                    let n = min(StoredRowsSnapshot.pieceSlots, total - first)
-                    for i in 0..<n {
-                        let slot = first + i
-                        if slot < count {
-                            var row = rows[slot]
-                            if next < changes.count, Int(changes[next].key) == slot {
-                                row = changes[next].value
-                                next += 1
-                            }
-                            StoredRowsSnapshot.store(row, keys[slot], at: i, of: buffer)
-                        } else {
-                            StoredRowsSnapshot.store(appended[slot - count].row, appendedKeys[slot - count], at: i, of: buffer)
-                        }
-                    }
-                    try put(UnsafeRawBufferPointer(rebasing: buffer[0..<(n * StoredRowsSnapshot.slotSize)]))
-                    first += n
-                }
-            }
-            try longs.withUnsafeBytes { try put($0) }
-            return true
-        }
+        try pieces.finish(firstRowid: firstRowid)
     }
 }
 

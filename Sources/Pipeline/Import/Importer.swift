@@ -144,7 +144,7 @@ public struct Importer: Sendable {
         writer.keyIndexTellsRepeats = deferRepeats
         producer.start(into: channel)
         // Ends before the decision is returned (and the writer finishes): the columns are complete.
-        let written = WrittenBatches(columns: writer.engineColumns, storedRows: writer.storedRows, width: schema.fields.count)
+        let written = WrittenBatches(columns: writer.engineColumns, width: schema.fields.count)
         defer { written.finish() }
         var counts = ImportCounts()
         var quarantine: [QuarantineEntry] = []
@@ -192,7 +192,7 @@ public struct Importer: Sendable {
                     case .unchanged: counts.unchanged += 1
                     }
                 }
-                written.hand(batch.values, fingerprints: batch.fingerprints, rawFingerprints: batch.rawFingerprints)
+                written.hand(batch.values)
                 if let progress, counts.rowsRead >= nextProgress {
                     nextProgress = counts.rowsRead + progressInterval
                     progress(ImportProgress(
