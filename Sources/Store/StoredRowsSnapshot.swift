@@ -142,10 +142,7 @@ final class StoredRowsPieces {
     private func flush() throws {
         guard filled > 0 else { return }
         let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<(filled * StoredRowsSnapshot.slotSize)])
-        _ = try writer.write(kind: kind.rawValue, name: StoredRowsSnapshot.pieceName(pieces), generation: generation, size: bytes.count) { put in
-            try put(bytes)
-            return true
-        }
+        try writer.write(kind: kind.rawValue, name: StoredRowsSnapshot.pieceName(pieces), generation: generation, bound: bytes)
         pieces += 1
         filled = 0
     }
@@ -155,7 +152,9 @@ final class StoredRowsPieces {
         try flush()
         var header = StoredRowsSnapshot.header(firstRowid: firstRowid, slots: count, longKeys: longKeyCount)
         header.append(contentsOf: longKeys)
-        try writer.write(kind: kind.rawValue, name: StoredRowsSnapshot.entry, generation: generation, bytes: header)
+        try header.withUnsafeBytes {
+            try writer.write(kind: kind.rawValue, name: StoredRowsSnapshot.entry, generation: generation, bound: $0)
+        }
     }
 }
 
