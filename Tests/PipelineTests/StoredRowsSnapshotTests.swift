@@ -45,12 +45,16 @@ final class StoredRowsSnapshotTests: XCTestCase {
         XCTAssertEqual(a.longKeys, b.longKeys, message, line: line)
     }
 
-    func testEveryImportLeavesTheRowsAScanReads() throws {
+    func testEveryNightLeavesTheRowsAScanReads() throws {
         let dir = try TemporaryDirectory()
         let store = try ProfileStore(path: dir.file("t.db"), schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
         for (n, lines) in try nights().enumerated() {
             let summary = try importNight(store, lines, n + 1, dir)
             XCTAssertEqual(summary.record.status, .ok)
+            guard n > 0 else {
+                XCTAssertNil(try snapshot(store), "a first load leaves none")
+                continue
+            }
             let saved = try XCTUnwrap(try snapshot(store), "night \(n + 1) left no snapshot")
             let scanned = try store.pool.read { db in try StoredRowTable(table: table, keyColumn: key, db: db) }
             assertSameRows(saved, scanned, "night \(n + 1)")
@@ -68,13 +72,14 @@ final class StoredRowsSnapshotTests: XCTestCase {
         let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
         let nights = try nights()
         _ = try importNight(store, nights[0], 1, dir)
+        _ = try importNight(store, nights[1], 2, dir)
         // As a store before v12 (the column cache trusts its generation alike): rows edited by
         // hand outside the sampled slots go unseen, an edit of a sampled slot (the first) is seen.
         try SQLiteShell.run(path, "UPDATE residents SET row_fingerprint = NULL, raw_fingerprint = NULL WHERE rowid IN (7, 8)")
         XCTAssertNotNil(try snapshot(store))
         try SQLiteShell.run(path, "UPDATE residents SET row_fingerprint = NULL WHERE rowid = 1")
         XCTAssertNil(try snapshot(store))
-        _ = try importNight(store, nights[1], 2, dir)
+        _ = try importNight(store, nights[2], 3, dir)
         let saved = try XCTUnwrap(try snapshot(store))
         let scanned = try store.pool.read { db in try StoredRowTable(table: table, keyColumn: key, db: db) }
         assertSameRows(saved, scanned, "after recording fingerprints")
@@ -94,12 +99,13 @@ final class StoredRowsSnapshotTests: XCTestCase {
         let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
         let nights = try nights()
         _ = try importNight(store, nights[0], 1, dir)
+        _ = try importNight(store, nights[1], 2, dir)
         XCTAssertNotNil(try snapshot(store))
         try SQLiteShell.run(path, "DELETE FROM residents WHERE rowid = 100")
         XCTAssertNil(try snapshot(store), "one row fewer than the snapshot's")
-        let summary = try importNight(store, nights[1], 2, dir)
-        XCTAssertEqual(summary.record.counts.inserted, 11, "291–300 and the deleted resident")
-        XCTAssertEqual(summary.record.counts.deactivated, 10)
+        let summary = try importNight(store, nights[2], 3, dir)
+        XCTAssertEqual(summary.record.counts.inserted, 1, "the deleted resident")
+        XCTAssertEqual(summary.record.counts.deactivated, 10, "291–300")
         let saved = try XCTUnwrap(try snapshot(store))
         let scanned = try store.pool.read { db in try StoredRowTable(table: table, keyColumn: key, db: db) }
         assertSameRows(saved, scanned, "after the deleted resident came back")
@@ -117,7 +123,7 @@ final class StoredRowsSnapshotTests: XCTestCase {
             var summaries: [String] = []
             for (n, lines) in try nights().enumerated() {
                 if removingSnapshots { try SQLiteShell.run(path, "DELETE FROM column_cache WHERE name LIKE ':stored-rows%'") }
-                XCTAssertEqual(try snapshot(store) == nil, removingSnapshots || n == 0)
+                XCTAssertEqual(try snapshot(store) == nil, removingSnapshots || n <= 1, "night \(n + 1)")
                 let summary = try importNight(store, lines, n + 1, dir)
                 let c = summary.record.counts
                 summaries.append("\(c.rowsRead) \(c.inserted) \(c.updated) \(c.unchanged) \(c.deactivated) \(summary.unreadUnchanged)")
