@@ -281,7 +281,6 @@ public final class ImportWriter {
             let raw = groupInsert.sqliteStatement
             bindNew(values, range, fingerprint: fingerprint, rawFingerprint: rawFingerprint, to: raw, from: Int32(pending.count * (range.count + 4) + 1))
             pending.append((values, start, fingerprint, rawFingerprint))
-
             if pending.count == Self.groupRows { try step(raw) }
             return .inserted
         }

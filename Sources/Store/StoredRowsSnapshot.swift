@@ -78,14 +78,6 @@ enum StoredRowsSnapshot {
     static func previousGeneration(kind: DatasetKind, before importID: Int64, _ db: Database) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT max(id) FROM imports WHERE kind = ? AND id < ?", arguments: [kind.rawValue, importID])
     }
-
-    /// Removes the snapshot entries of `generation` (pieces written by an import that then could
-    /// not finish its snapshot).
-    static func remove(kind: DatasetKind, generation: Int64, _ db: Database) throws {
-        try db.execute(sql: """
-            DELETE FROM column_cache WHERE kind = ? AND generation = ? AND (name = ? OR name LIKE ?)
-            """, arguments: [kind.rawValue, generation, entry, entry + "/%"])
-    }
 }
 
 /// Writes a snapshot's slots in slot order, each full piece as an entry at once, and its header
