@@ -33,9 +33,8 @@ extension ProfileStore {
                 for kind in DatasetKind.allCases {
                     guard let row = try Row.fetchOne(db, sql: """
                         SELECT COUNT(*) AS n, COALESCE(SUM(length(data)), 0) AS bytes, MAX(generation) AS generation
-                        FROM column_cache WHERE kind = ? AND name <> ? AND name NOT LIKE ?
-                        """, arguments: [kind.rawValue, StoredRowsSnapshot.entry, StoredRowsSnapshot.entry + "/%"]),
-                        let n: Int = row["n"], n > 0 else { continue }
+                        FROM column_cache WHERE kind = ? AND name NOT LIKE ?
+                        """, arguments: [kind.rawValue, StoredRowsSnapshot.entry + "%"]), let n: Int = row["n"], n > 0 else { continue }
                     let generation: Int64 = row["generation"] ?? 0
                     cache.append((kind, n, row["bytes"] ?? 0, generation == (try ColumnCache.generation(of: kind, db))))
                 }

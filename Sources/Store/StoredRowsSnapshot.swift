@@ -103,16 +103,6 @@ final class StoredRowsPieces {
 
     deinit { buffer.deallocate() }
 
-    /// The next slot, its key as bytes (nil: an empty slot).
-    @inline(__always)
-    func add(_ row: StoredRowTable.Packed, key bytes: UnsafeRawBufferPointer?) throws {
-        guard let bytes else { return try add(row, CompactKey()) }
-        if let compact = CompactKey(bytes: bytes) { return try add(row, compact) }
-        StoredRowsSnapshot.append(longKey: bytes, slot: Int32(truncatingIfNeeded: count), to: &longKeys)
-        longKeyCount += 1
-        try add(row, CompactKey())
-    }
-
     /// The next slot, its key compact (or empty: a long one given to `addLongKey`).
     @inline(__always)
     func add(_ row: StoredRowTable.Packed, _ key: CompactKey) throws {
@@ -314,9 +304,10 @@ extension StoredRowTable {
             }
             try pieces.add(row, keys[slot])
         }
-        for (row, key) in edits.appended {
-            var key = key
-            try key.withUTF8 { try pieces.add(row, key: UnsafeRawBufferPointer($0)) }
+        for (i, (row, key)) in edits.appended.enumerated() {
+            let compact = CompactKey(key)
+            if compact == nil { pieces.addLongKey(key, slot: count + i) }
+            try pieces.add(row, compact ?? CompactKey())
         }
         try pieces.finish(firstRowid: firstRowid)
     }

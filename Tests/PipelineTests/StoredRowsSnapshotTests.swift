@@ -37,6 +37,20 @@ final class StoredRowsSnapshotTests: XCTestCase {
         }
     }
 
+    private func scan(_ store: ProfileStore) throws -> StoredRowTable {
+        try store.pool.read { db in try StoredRowTable(table: table, keyColumn: key, db: db) }
+    }
+
+    /// A new store after the first two nights (the second leaves the first snapshot), and its path.
+    private func storeAfterTwoNights(_ dir: TemporaryDirectory) throws -> (store: ProfileStore, path: String) {
+        let path = dir.file("t.db")
+        let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
+        let nights = try nights()
+        _ = try importNight(store, nights[0], 1, dir)
+        _ = try importNight(store, nights[1], 2, dir)
+        return (store, path)
+    }
+
     private func assertSameRows(_ a: StoredRowTable, _ b: StoredRowTable, _ message: String, line: UInt = #line) {
         XCTAssertEqual(a.firstRowid, b.firstRowid, message, line: line)
         XCTAssertEqual(a.count, b.count, message, line: line)
@@ -56,11 +70,11 @@ final class StoredRowsSnapshotTests: XCTestCase {
                 continue
             }
             let saved = try XCTUnwrap(try snapshot(store), "night \(n + 1) left no snapshot")
-            let scanned = try store.pool.read { db in try StoredRowTable(table: table, keyColumn: key, db: db) }
+            let scanned = try scan(store)
             assertSameRows(saved, scanned, "night \(n + 1)")
         }
         // Night 2 again retired 281–290 (back on night 3), and has resident 30 padded (other raw bytes).
-        let scanned = try store.pool.read { db in try StoredRowTable(table: table, keyColumn: key, db: db) }
+        let scanned = try scan(store)
         XCTAssertEqual(scanned.rows.filter { $0.flags & StoredRowTable.Packed.active == 0 }.count, 10)
     }
 
@@ -68,11 +82,8 @@ final class StoredRowsSnapshotTests: XCTestCase {
     /// snapshot it leaves says so.
     func testARecordedFingerprintIsInTheSnapshot() throws {
         let dir = try TemporaryDirectory()
-        let path = dir.file("t.db")
-        let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
+        let (store, path) = try storeAfterTwoNights(dir)
         let nights = try nights()
-        _ = try importNight(store, nights[0], 1, dir)
-        _ = try importNight(store, nights[1], 2, dir)
         // As a store before v12 (the column cache trusts its generation alike): rows edited by
         // hand outside the sampled slots go unseen, an edit of a sampled slot (the first) is seen.
         try SQLiteShell.run(path, "UPDATE residents SET row_fingerprint = NULL, raw_fingerprint = NULL WHERE rowid IN (7, 8)")
@@ -81,7 +92,7 @@ final class StoredRowsSnapshotTests: XCTestCase {
         XCTAssertNil(try snapshot(store))
         _ = try importNight(store, nights[2], 3, dir)
         let saved = try XCTUnwrap(try snapshot(store))
-        let scanned = try store.pool.read { db in try StoredRowTable(table: table, keyColumn: key, db: db) }
+        let scanned = try scan(store)
         assertSameRows(saved, scanned, "after recording fingerprints")
         XCTAssertEqual(
             try SQLiteShell.run(path, "SELECT count(*) FROM residents WHERE row_fingerprint IS NULL OR raw_fingerprint IS NULL"),
@@ -95,11 +106,8 @@ final class StoredRowsSnapshotTests: XCTestCase {
     /// read the store before leaving WAL: the import wrote from pages cached before it.)
     func testATableChangedBehindTheStoresBackIsScanned() throws {
         let dir = try TemporaryDirectory()
-        let path = dir.file("t.db")
-        let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
+        let (store, path) = try storeAfterTwoNights(dir)
         let nights = try nights()
-        _ = try importNight(store, nights[0], 1, dir)
-        _ = try importNight(store, nights[1], 2, dir)
         XCTAssertNotNil(try snapshot(store))
         try SQLiteShell.run(path, "DELETE FROM residents WHERE rowid = 100")
         XCTAssertNil(try snapshot(store), "one row fewer than the snapshot's")
@@ -107,7 +115,7 @@ final class StoredRowsSnapshotTests: XCTestCase {
         XCTAssertEqual(summary.record.counts.inserted, 1, "the deleted resident")
         XCTAssertEqual(summary.record.counts.deactivated, 10, "291–300")
         let saved = try XCTUnwrap(try snapshot(store))
-        let scanned = try store.pool.read { db in try StoredRowTable(table: table, keyColumn: key, db: db) }
+        let scanned = try scan(store)
         assertSameRows(saved, scanned, "after the deleted resident came back")
         try SQLiteShell.run(path, "UPDATE residents SET active = 0 WHERE rowid = (SELECT max(rowid) FROM residents)")
         XCTAssertNil(try snapshot(store), "the last slot is sampled")
