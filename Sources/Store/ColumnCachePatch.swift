@@ -231,7 +231,8 @@ struct ColumnCachePatch {
                 let source = sources[row]
                 return source >= 0 ? packedIDs[Int(of[Int(source)])] : packedFresh[Int(-source - 1)]
             }
-            entries = groups.cacheEntries(isHead: isHead).map { ($0.name, $0.bytes) }
+            entries = []
+            groups.cacheEntries(isHead: isHead) { entries.append(($0, $1)) }
         } else {
             let texts = (0..<ids.count).map { ids.string($0) }
             let rows = sources.map { $0 >= 0 ? texts[Int(of[Int($0)])] : delta.households[Int(-$0 - 1)] }

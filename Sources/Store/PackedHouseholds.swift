@@ -28,57 +28,79 @@ struct PackedHouseholds {
         }
     }
 
-    private init(householdOf: [Int32], keys: [PackedKey], none: [Bool]) {
-        self.householdOf = householdOf
-        self.keys = keys
-        self.none = none
-    }
-
     /// The same households for the rows in `order` (positions into these rows), renumbered in
-    /// order of first appearance there: what grouping the rows in that order gives.
-    func reordered(_ order: [Int32]) -> PackedHouseholds {
+    /// order of first appearance there: what grouping the rows in that order gives. The keys are
+    /// moved to their new numbers in place (a copy of them was 16 bytes a household more at the
+    /// first load's peak, 21 MB at 4 M residents); households no row of `order` has are dropped.
+    mutating func reorder(_ order: [Int32]) {
         var code = [Int32](repeating: -1, count: keys.count)
-        var householdOf = [Int32](repeating: 0, count: order.count)
-        var keys: [PackedKey] = [], none: [Bool] = []
-        keys.reserveCapacity(self.keys.count)
-        none.reserveCapacity(self.keys.count)
-        for (i, row) in order.enumerated() {
-            let old = Int(self.householdOf[Int(row)])
+        var next: Int32 = 0
+        householdOf = order.map { row in
+            let old = Int(householdOf[Int(row)])
             if code[old] < 0 {
-                code[old] = Int32(keys.count)
-                keys.append(self.keys[old])
-                none.append(self.none[old])
+                code[old] = next
+                next += 1
             }
-            householdOf[i] = code[old]
+            return code[old]
         }
-        return PackedHouseholds(householdOf: householdOf, keys: keys, none: none)
+        guard Int(next) == keys.count else {
+            // Some household has no row in `order` (never, for a first load's): copied.
+            var keys = [PackedKey](repeating: PackedKey(high: 0, low: 0), count: Int(next))
+            var none = [Bool](repeating: false, count: Int(next))
+            for (old, new) in code.enumerated() where new >= 0 {
+                keys[Int(new)] = self.keys[old]
+                none[Int(new)] = self.none[old]
+            }
+            (self.keys, self.none) = (keys, none)
+            return
+        }
+        // Each cycle of the renumbering followed once: the household met carries its key to its
+        // new number and picks up the one there.
+        for start in code.indices where code[start] >= 0 {
+            var key = keys[start], hasNone = none[start]
+            var at = Int(code[start])
+            code[start] = -1
+            while at != start {
+                swap(&key, &keys[at])
+                swap(&hasNone, &none[at])
+                let following = Int(code[at])
+                code[at] = -1
+                at = following
+            }
+            keys[start] = key
+            none[start] = hasNone
+        }
     }
 
     /// The households in ascending 户号 (distinct, so no ties), then those without one in order
-    /// of appearance.
+    /// of appearance. Their numbers are sorted by key, not (key, number) pairs: those were 24
+    /// bytes a household, the first load's largest array at its peak (31 MB at 4 M residents).
     var ascending: [Int32] {
-        struct Pair {
-            var key: PackedKey
-            var household: Int32
-        }
-        var pairs: [Pair] = []
-        pairs.reserveCapacity(keys.count)
+        var withKey: [Int32] = []
+        withKey.reserveCapacity(keys.count)
         var without: [Int32] = []
         for household in keys.indices {
-            if none[household] { without.append(Int32(household)) } else { pairs.append(Pair(key: keys[household], household: Int32(household))) }
+            if none[household] { without.append(Int32(household)) } else { withKey.append(Int32(household)) }
         }
-        pairs.sort { $0.key < $1.key }
-        return pairs.map(\.household) + without
+        keys.withUnsafeBufferPointer { keys in
+            withKey.sort { keys[Int($0)] < keys[Int($1)] }
+        }
+        return withKey + without
     }
 
     /// The household index's cache entries (`HouseholdIndex.idsEntry` and `cacheIntegers`), as
     /// `HouseholdIndex` of these rows would give them, without a `String` per household (at 1 M
     /// residents, 328 k of them, 16 bytes each, every one on the heap). `isHead`: whether each row
-    /// is a 户主.
-    func cacheEntries(isHead: [Bool]) -> [(name: String, bytes: [UInt8])] {
-        let heads = HouseholdIndex.heads(householdOf: householdOf, households: keys.count, isHead: isHead)
-        return [(HouseholdIndex.idsEntry, idsEntry)]
-            + zip(HouseholdIndex.cacheIntegers, [householdOf, heads, ascending]).map { ($0, ColumnCacheCodec.encode(present: $1, kind: 0)) }
+    /// is a 户主. Each entry is handed to `emit` as soon as it is made, and dropped before the next
+    /// is made (held together, they were 47 MB of the first load's peak at 4 M residents).
+    func cacheEntries(isHead: [Bool], emit: (_ name: String, _ bytes: [UInt8]) -> Void) {
+        emit(HouseholdIndex.idsEntry, idsEntry)
+        let names = HouseholdIndex.cacheIntegers
+        emit(names[0], ColumnCacheCodec.encode(present: householdOf, kind: 0))
+        emit(names[1], ColumnCacheCodec.encode(
+            present: HouseholdIndex.heads(householdOf: householdOf, households: keys.count, isHead: isHead), kind: 0
+        ))
+        emit(names[2], ColumnCacheCodec.encode(present: ascending, kind: 0))
     }
 
     /// The households' 户号 as the cache's text list: the bytes of `ColumnCacheCodec.encode(texts:)`
