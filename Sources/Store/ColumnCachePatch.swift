@@ -227,7 +227,8 @@ struct ColumnCachePatch {
         if fits {
             // Grouped where the keys are, with no copy of them in row order and no `String` per
             // household (at 1 M residents those were 24 bytes a row and 328 k heap strings).
-            let groups = PackedHouseholds(count: sources.count) { row in
+            // At most the cached households and one for each new row.
+            let groups = PackedHouseholds(count: sources.count, households: packedIDs.count + packedFresh.count) { row in
                 let source = sources[row]
                 return source >= 0 ? packedIDs[Int(of[Int(source)])] : packedFresh[Int(-source - 1)]
             }

@@ -25,13 +25,13 @@ struct StoredRow {
 /// A hash join rather than a key-order merge: the extract is not sorted, and sorting it
 /// would hold the whole file (or spill it). Slots are rowids: rows are never deleted, so a
 /// table's rowids have no gaps, and slot `s` holds the row with rowid `firstRowid + s` (a rowid
-/// with no row is an empty slot). 48 bytes a row besides the key table (24 of them the compact
+/// with no row is an empty slot). 41 bytes a row besides the key table (24 of them the compact
 /// key); a table with many gaps (not one this program wrote) keeps each slot's rowid as well.
 public final class StoredRowTable: Sendable {
     /// Key → slot for keys of up to 23 bytes, and for longer ones.
     private let slots: KeySlots<CompactKey>
     private let longSlots: [String: Int32]
-    let rows: [Packed]
+    let rows: PackedRows
     let keys: [CompactKey]
     /// Keys longer than `CompactKey` holds, by slot (their `keys` entry is empty).
     let longKeys: [Int32: String]
@@ -39,7 +39,7 @@ public final class StoredRowTable: Sendable {
     /// Each slot's rowid, when they are not `firstRowid + slot` (a table with many gaps).
     let rowids: [Int64]?
 
-    /// One row in 24 bytes (optionals and flags packed; the rowid is the slot's).
+    /// One row (optionals and flags packed; the rowid is the slot's), kept in 17 bytes (`PackedRows`).
     struct Packed: Sendable, Equatable {
         var fingerprint: Int64 = 0
         var rawFingerprint: Int64 = 0
@@ -53,7 +53,7 @@ public final class StoredRowTable: Sendable {
 
     /// Where a scan puts the rows it reads (two scans at once write disjoint slots).
     private struct Sink: @unchecked Sendable {
-        let rows: UnsafeMutableBufferPointer<Packed>
+        let rows: PackedRows.Sink
         let keys: UnsafeMutableBufferPointer<CompactKey>
         let firstRowid: Int64
     }
@@ -75,12 +75,12 @@ public final class StoredRowTable: Sendable {
         let span = count == 0 ? 0 : Int(high - low) + 1
         // Gaps (rows deleted by hand) would cost a slot each: past an eighth, slots go in order.
         let dense = span <= count + count / 8 + 1024
-        var rows = [Packed](repeating: Packed(), count: dense ? span : count)
+        var rows = PackedRows(count: dense ? span : count)
         var keys = [CompactKey](repeating: CompactKey(), count: rows.count)
         var longKeys: [Int32: String] = [:]
         var rowids: [Int64]?
         if dense {
-            try rows.withUnsafeMutableBufferPointer { rows in
+            try rows.withSink { rows in
                 try keys.withUnsafeMutableBufferPointer { keys in
                     let sink = Sink(rows: rows, keys: keys, firstRowid: low)
                     let middle = low + Int64(span / 2)
@@ -125,7 +125,7 @@ public final class StoredRowTable: Sendable {
     }
 
     /// The table of rows read (by a scan, or from a snapshot): each present slot's key hashed.
-    init(rows: [Packed], keys: [CompactKey], longKeys: [Int32: String], firstRowid: Int64, rowids: [Int64]?) {
+    init(rows: PackedRows, keys: [CompactKey], longKeys: [Int32: String], firstRowid: Int64, rowids: [Int64]?) {
         var slots = KeySlots<CompactKey>(capacity: rows.count)
         for slot in rows.indices where rows[slot].flags & Packed.present != 0 {
             guard longKeys.isEmpty || longKeys[Int32(slot)] == nil else { continue }
@@ -171,7 +171,7 @@ public final class StoredRowTable: Sendable {
         try rows(of: handle, table: table, error: error) { rowid, row, key in
             let slot = Int(rowid - sink.firstRowid)
             guard slot >= 0, slot < sink.rows.count else { throw StoreError("读取\(table)失败：行号在读取时变了") }
-            sink.rows[slot] = row
+            sink.rows.set(slot, row)
             if let compact = CompactKey(bytes: key) {
                 sink.keys[slot] = compact
             } else {
@@ -259,7 +259,7 @@ public final class StoredRowTable: Sendable {
     /// The active rows whose slot is not marked in `seen`, in table (rowid) order.
     func unseenActive(_ seen: [Bool]) -> [(slot: Int, rowid: Int64, key: String)] {
         var out: [(slot: Int, rowid: Int64, key: String)] = []
-        for (slot, row) in rows.enumerated() where row.flags & Packed.active != 0 && !seen[slot] {
+        for slot in rows.indices where rows[slot].flags & Packed.active != 0 && !seen[slot] {
             out.append((slot, rowid(at: slot), key(at: slot)))
         }
         return out

@@ -233,7 +233,7 @@ extension StoredRowTable {
         }) else { return nil }
         let shape = try TableShape(table: table, db)
         guard firstRowid == shape.low, shape.count > 0, slotCount == Int(shape.high - shape.low) + 1 else { return nil }
-        var rows = [Packed](repeating: Packed(), count: slotCount)
+        var rows = PackedRows(count: slotCount)
         var keys = [CompactKey](repeating: CompactKey(), count: slotCount)
         var present = 0
         var first = 0

@@ -75,7 +75,7 @@ final class StoredRowsSnapshotTests: XCTestCase {
         }
         // Night 2 again retired 281–290 (back on night 3), and has resident 30 padded (other raw bytes).
         let scanned = try scan(store)
-        XCTAssertEqual(scanned.rows.filter { $0.flags & StoredRowTable.Packed.active == 0 }.count, 10)
+        XCTAssertEqual(scanned.rows.indices.filter { scanned.rows[$0].flags & StoredRowTable.Packed.active == 0 }.count, 10)
     }
 
     /// A row written before v12-row-fingerprint (no fingerprint): the night records one, and the
