@@ -147,9 +147,9 @@ public final class ImportWriter {
         // and longer on the clock for a million residents' two indexes (the sorter spills more).
         // With a small page cache: the sorter sorts runs of the cache's size in memory (1 MB at
         // least), and runs that fit the core's cache sort faster than 8 MB ones, merges included.
-        // At 1 M residents the two rebuilds took 1.49–1.97 s with 8 MiB and 1.14–1.45 s with
-        // 1 MiB (alternating, four rounds each; the `sqlite3` shell on the same table: median
-        // 1.60 against 1.37 s over six rounds).
+        // At 1 M residents the two rebuilds took 1.00–1.46 s with 8 MiB and 0.93–1.04 s with
+        // 1 MiB (six alternations; the `sqlite3` shell on the same table: median 1.60 against
+        // 1.37 s over six rounds).
         let pageCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
         if !droppedIndexes.isEmpty { try db.execute(sql: "PRAGMA cache_size = -1024") }
         for sql in droppedIndexes {
