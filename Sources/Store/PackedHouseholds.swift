@@ -29,6 +29,13 @@ struct PackedHouseholds {
             }
             let household = Int32(keys.count)
             householdOf[row] = household
+            if keys.count == keys.capacity {
+                // Otherwise grown by half, not doubled: at 4 M residents the last doubling held
+                // 48 MB of keys at once, at the first load's peak.
+                let room = keys.count + keys.count / 2 + 1024
+                keys.reserveCapacity(room)
+                none.reserveCapacity(room)
+            }
             keys.append(id ?? PackedKey(high: 0, low: 0))
             none.append(id == nil)
             if id != nil { slots.insert(index: household, of: keys) }
