@@ -1,5 +1,6 @@
-/// The stored rows of a `StoredRowTable`, by slot, in 17 bytes each: row fingerprint, raw
-/// fingerprint and flags back to back, with no padding. An array of `StoredRowTable.Packed` took
+/// The stored rows of a `StoredRowTable`, by slot, in 17 bytes each: flags, row fingerprint and
+/// raw fingerprint (little-endian) back to back, with no padding — the same 17 bytes a slot of
+/// the stored-rows snapshot starts with (`StoredRowsSnapshot`, which writes and reads them here). An array of `StoredRowTable.Packed` took
 /// 24 bytes a row (its stride), 7 MB more at 1 M residents and 28 MB at 4 M, where the night's
 /// peak is; a row still sits in one or two cache lines, read by unaligned loads.
 struct PackedRows: Sendable, Equatable {
@@ -18,11 +19,11 @@ struct PackedRows: Sendable, Equatable {
     subscript(slot: Int) -> StoredRowTable.Packed {
         get {
             precondition(slot >= 0 && slot < count, "slot out of range")
-            return bytes.withUnsafeBytes { Self.load($0, slot) }
+            return bytes.withUnsafeBytes { Self.load($0, at: slot * Self.stride) }
         }
         set {
             precondition(slot >= 0 && slot < count, "slot out of range")
-            bytes.withUnsafeMutableBytes { Self.store(newValue, $0, slot) }
+            bytes.withUnsafeMutableBytes { Self.store(newValue, $0, at: slot * Self.stride) }
         }
     }
 
@@ -39,25 +40,25 @@ struct PackedRows: Sendable, Equatable {
 
         func set(_ slot: Int, _ row: StoredRowTable.Packed) {
             precondition(slot >= 0 && slot < count, "slot out of range")
-            PackedRows.store(row, buffer, slot)
+            PackedRows.store(row, buffer, at: slot * PackedRows.stride)
         }
     }
 
+    /// The row whose 17 bytes start at `offset` of `buffer`.
     @inline(__always)
-    private static func load(_ buffer: UnsafeRawBufferPointer, _ slot: Int) -> StoredRowTable.Packed {
-        let offset = slot * stride
-        return StoredRowTable.Packed(
-            fingerprint: buffer.loadUnaligned(fromByteOffset: offset, as: Int64.self),
-            rawFingerprint: buffer.loadUnaligned(fromByteOffset: offset + 8, as: Int64.self),
-            flags: buffer[offset + 16]
+    static func load(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> StoredRowTable.Packed {
+        StoredRowTable.Packed(
+            fingerprint: Int64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset + 1, as: Int64.self)),
+            rawFingerprint: Int64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset + 9, as: Int64.self)),
+            flags: buffer[offset]
         )
     }
 
+    /// Writes `row`'s 17 bytes at `offset` of `buffer`.
     @inline(__always)
-    fileprivate static func store(_ row: StoredRowTable.Packed, _ buffer: UnsafeMutableRawBufferPointer, _ slot: Int) {
-        let offset = slot * stride
-        buffer.storeBytes(of: row.fingerprint, toByteOffset: offset, as: Int64.self)
-        buffer.storeBytes(of: row.rawFingerprint, toByteOffset: offset + 8, as: Int64.self)
-        buffer[offset + 16] = row.flags
+    static func store(_ row: StoredRowTable.Packed, _ buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+        buffer[offset] = row.flags
+        buffer.storeBytes(of: row.fingerprint.littleEndian, toByteOffset: offset + 1, as: Int64.self)
+        buffer.storeBytes(of: row.rawFingerprint.littleEndian, toByteOffset: offset + 9, as: Int64.self)
     }
 }

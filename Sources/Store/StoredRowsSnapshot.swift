@@ -51,10 +51,8 @@ enum StoredRowsSnapshot {
     @inline(__always)
     static func store(_ row: StoredRowTable.Packed, _ key: CompactKey, at slot: Int, of buffer: UnsafeMutableRawBufferPointer) {
         let offset = slot * slotSize
-        buffer.storeBytes(of: row.flags, toByteOffset: offset, as: UInt8.self)
-        buffer.storeBytes(of: row.fingerprint.littleEndian, toByteOffset: offset + 1, as: Int64.self)
-        buffer.storeBytes(of: row.rawFingerprint.littleEndian, toByteOffset: offset + 9, as: Int64.self)
-        buffer.storeBytes(of: key, toByteOffset: offset + 17, as: CompactKey.self)
+        PackedRows.store(row, buffer, at: offset)
+        buffer.storeBytes(of: key, toByteOffset: offset + PackedRows.stride, as: CompactKey.self)
     }
 
     static func append(longKey key: UnsafeRawBufferPointer, slot: Int32, to bytes: inout [UInt8]) {
@@ -65,12 +63,9 @@ enum StoredRowsSnapshot {
 
     /// The slot at `offset` of `bytes` (`slotSize` bytes from there).
     static func slot(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> (StoredRowTable.Packed, CompactKey) {
-        var row = StoredRowTable.Packed()
-        row.flags = bytes[offset]
-        row.fingerprint = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 1, as: Int64.self))
-        row.rawFingerprint = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 9, as: Int64.self))
+        let row = PackedRows.load(bytes, at: offset)
         var key = CompactKey()
-        withUnsafeMutableBytes(of: &key) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[(offset + 17)..<(offset + 41)])) }
+        withUnsafeMutableBytes(of: &key) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[(offset + PackedRows.stride)..<(offset + slotSize)])) }
         return (row, key)
     }
 
