@@ -26,6 +26,34 @@ enum ColumnCacheCodec {
             top = max(top, Int64(truncatingIfNeeded: values[row]))
         }
         let validity = rows.map { permuted(source, $0) } ?? source
+        return values.withUnsafeBufferPointer { values in
+            write(count: count, kind: kind, validity: validity, base: base, top: top, dictionary: dictionary) { row in
+                Int64(truncatingIfNeeded: values[rows.map { Int($0[row]) } ?? row])
+            }
+        }
+    }
+
+    /// Rows `0..<count` whose values are asked for one at a time (`value`, only for rows valid in
+    /// `validity`, twice each: for the range, then to store): a column patched from its cached
+    /// entry is written from the entry's packed bytes, with no column of 8 bytes a row between.
+    static func encode(
+        count: Int, kind: UInt8, validity: [UInt64], dictionary: [String]? = nil, value: (Int) -> Int64
+    ) -> [UInt8] {
+        var base = Int64.max, top = Int64.min
+        for row in 0..<count where validity[row >> 6] & (1 << UInt64(row & 63)) != 0 {
+            let value = value(row)
+            base = min(base, value)
+            top = max(top, value)
+        }
+        return write(count: count, kind: kind, validity: validity, base: base, top: top, dictionary: dictionary, value: value)
+    }
+
+    /// The entry's bytes: the values' range is `base...top` (`base > top`: no valid row).
+    @inline(__always)
+    private static func write(
+        count: Int, kind: UInt8, validity: [UInt64], base: Int64, top: Int64, dictionary: [String]?, value: (Int) -> Int64
+    ) -> [UInt8] {
+        var (base, top) = (base, top)
         if base > top { base = 0; top = 0 }
         let range = UInt64(bitPattern: top &- base)
         let width: Int = range == 0 ? 0 : range <= 0xFF ? 1 : range <= 0xFFFF ? 2 : range <= 0xFFFF_FFFF ? 4 : 8
@@ -44,21 +72,18 @@ enum ColumnCacheCodec {
             let start = out.bytes.count
             out.bytes.append(contentsOf: repeatElement(0, count: count * width))
             out.bytes.withUnsafeMutableBytes { raw in
-                values.withUnsafeBufferPointer { values in
-                    validity.withUnsafeBufferPointer { valid in
-                        func store<T: FixedWidthInteger>(_: T.Type) {
-                            for row in 0..<count where valid[row >> 6] & (1 << UInt64(row & 63)) != 0 {
-                                let value = values[rows.map { Int($0[row]) } ?? row]
-                                let offset = T(truncatingIfNeeded: UInt64(bitPattern: Int64(truncatingIfNeeded: value) &- base))
-                                raw.storeBytes(of: offset.littleEndian, toByteOffset: start + row * width, as: T.self)
-                            }
+                validity.withUnsafeBufferPointer { valid in
+                    func store<T: FixedWidthInteger>(_: T.Type) {
+                        for row in 0..<count where valid[row >> 6] & (1 << UInt64(row & 63)) != 0 {
+                            let offset = T(truncatingIfNeeded: UInt64(bitPattern: value(row) &- base))
+                            raw.storeBytes(of: offset.littleEndian, toByteOffset: start + row * width, as: T.self)
                         }
-                        switch width {
-                        case 1: store(UInt8.self)
-                        case 2: store(UInt16.self)
-                        case 4: store(UInt32.self)
-                        default: store(UInt64.self)
-                        }
+                    }
+                    switch width {
+                    case 1: store(UInt8.self)
+                    case 2: store(UInt16.self)
+                    case 4: store(UInt32.self)
+                    default: store(UInt64.self)
                     }
                 }
             }
@@ -90,14 +115,9 @@ enum ColumnCacheCodec {
     }
 
     static func decodeIntegers(_ bytes: UnsafeRawBufferPointer) -> IntegerColumn? {
-        var reader = ByteSource(bytes)
-        guard reader.byte() == format, let kind = reader.byte(), let width = reader.byte().map(Int.init),
-              [0, 1, 2, 4, 8].contains(width), let hasDictionary = reader.byte(), let count64 = reader.u64(),
-              count64 < UInt64(Int32.max), let baseBits = reader.u64() else { return nil }
-        let count = Int(count64)
-        let base = Int64(bitPattern: baseBits)
-        let words = (count + 63) >> 6
-        guard let validity = reader.words(words), let packed = reader.slice(count * width) else { return nil }
+        guard let view = IntegerView(bytes) else { return nil }
+        let count = view.count, base = view.base, packed = view.packed
+        let validity = (0..<((count + 63) >> 6)).map(view.word)
         // One pass per width with whole little-endian loads (a loop over each value's bytes was
         // most of a cached run's column load), unknown rows zeroed as they are written.
         let values = [Int64](unsafeUninitializedCapacity: count) { out, initialized in
@@ -107,7 +127,7 @@ enum ColumnCacheCodec {
                         out[row] = valid[row >> 6] & (1 << UInt64(row & 63)) == 0 ? 0 : base &+ Int64(bitPattern: offset(row))
                     }
                 }
-                switch width {
+                switch view.width {
                 case 0: fill { _ in 0 }
                 case 1: fill { UInt64(packed[$0]) }
                 case 2: fill { UInt64(UInt16(littleEndian: packed.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) }
@@ -117,13 +137,60 @@ enum ColumnCacheCodec {
             }
             initialized = count
         }
-        var dictionary: [String]?
-        if hasDictionary == 1 {
-            guard let list = reader.textList() else { return nil }
-            dictionary = list.map { $0 ?? "" }
+        return IntegerColumn(kind: view.kind, values: values, validity: validity, dictionary: view.dictionary)
+    }
+
+    /// An integer entry read where it lies: each row's value loaded from its packed bytes when
+    /// asked for, nothing decoded (`decodeIntegers` makes a column of 8 bytes a row, and the
+    /// night's patch held two of them per field: 64 MB at 4 M residents). Valid while the bytes
+    /// it was made from are; the same checks as `decodeIntegers` (nil on any mismatch).
+    struct IntegerView {
+        let kind: UInt8
+        let count: Int
+        let dictionary: [String]?
+        fileprivate let base: Int64
+        fileprivate let width: Int
+        fileprivate let validity: UnsafeRawBufferPointer
+        fileprivate let packed: UnsafeRawBufferPointer
+
+        init?(_ bytes: UnsafeRawBufferPointer) {
+            var reader = ByteSource(bytes)
+            guard reader.byte() == format, let kind = reader.byte(), let width = reader.byte().map(Int.init),
+                  [0, 1, 2, 4, 8].contains(width), let hasDictionary = reader.byte(), let count64 = reader.u64(),
+                  count64 < UInt64(Int32.max), let baseBits = reader.u64() else { return nil }
+            let count = Int(count64)
+            guard let validity = reader.slice(((count + 63) >> 6) * 8), let packed = reader.slice(count * width) else { return nil }
+            var dictionary: [String]?
+            if hasDictionary == 1 {
+                guard let list = reader.textList() else { return nil }
+                dictionary = list.map { $0 ?? "" }
+            }
+            guard reader.atEnd else { return nil }
+            (self.kind, self.count, self.dictionary) = (kind, count, dictionary)
+            (base, self.width, self.validity, self.packed) = (Int64(bitPattern: baseBits), width, validity, packed)
         }
-        guard reader.atEnd else { return nil }
-        return IntegerColumn(kind: kind, values: values, validity: validity, dictionary: dictionary)
+
+        /// Validity word `index` (rows `64 × index ..<`).
+        @inline(__always)
+        func word(_ index: Int) -> UInt64 {
+            UInt64(littleEndian: validity.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+        }
+
+        @inline(__always)
+        func isValid(_ row: Int) -> Bool { word(row >> 6) & (1 << UInt64(row & 63)) != 0 }
+
+        /// Row `row`'s value (a valid row's; `0..<count`).
+        @inline(__always)
+        func value(_ row: Int) -> Int64 {
+            let offset: UInt64 = switch width {
+            case 0: 0
+            case 1: UInt64(packed[row])
+            case 2: UInt64(UInt16(littleEndian: packed.loadUnaligned(fromByteOffset: row * 2, as: UInt16.self)))
+            case 4: UInt64(UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: row * 4, as: UInt32.self)))
+            default: UInt64(littleEndian: packed.loadUnaligned(fromByteOffset: row * 8, as: UInt64.self))
+            }
+            return base &+ Int64(bitPattern: offset)
+        }
     }
 
     // MARK: Text lists

@@ -213,109 +213,140 @@ struct ColumnCachePatch {
     ) -> [(String, [UInt8])]? {
         // In stages, each one's arrays gone before the next one's are made: this thread runs
         // beside the fields' patch, and holding every stage's at once (about 50 bytes a row) was
-        // the night's peak (4 M residents: 451 MiB).
-        guard let ids = TextListView(idsBlob), let (relations, isHead, cachedRows) = relationsEntry(sources, relationsBlob, delta),
-              let of = ofBlob.withUnsafeBytes({ ColumnCacheCodec.decodeIntegers($0) }).flatMap({ column in
-                  // Household numbers, 4 bytes a row (decoded as 8).
-                  column.values.allSatisfy({ 0 <= $0 && $0 < ids.count }) ? column.values.map { Int32(truncatingIfNeeded: $0) } : nil
-              }), of.count == cachedRows else { return nil }
-        // 户号 packed as the table read packs them (each cached one once), else as text.
-        var fits = true
-        let packedIDs = (0..<ids.count).map { ids.isNull($0) ? nil : PackedKey(bytes: ids.bytes($0), fits: &fits) }
-        let packedFresh = delta.households.map { $0.map { PackedKey(bytes: $0.utf8, fits: &fits) } }
-        var entries: [(String, [UInt8])]
-        if fits {
-            // Grouped where the keys are, with no copy of them in row order and no `String` per
-            // household (at 1 M residents those were 24 bytes a row and 328 k heap strings).
-            // At most the cached households and one for each new row.
-            let groups = PackedHouseholds(count: sources.count, households: packedIDs.count + packedFresh.count) { row in
-                let source = sources[row]
-                return source >= 0 ? packedIDs[Int(of[Int(source)])] : packedFresh[Int(-source - 1)]
-            }
-            entries = []
-            groups.cacheEntries(isHead: isHead) { entries.append(($0, $1)) }
-        } else {
-            let texts = (0..<ids.count).map { ids.string($0) }
-            let rows = sources.map { $0 >= 0 ? texts[Int(of[Int($0)])] : delta.households[Int(-$0 - 1)] }
-            let index = HouseholdIndex(rows, isHead: isHead) { $0 }
-            entries = [(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))]
-            for (name, values) in index.cacheIntegers { entries.append((name, ColumnCacheCodec.encode(present: values, kind: 0))) }
+        // the night's peak (4 M residents: 451 MiB). The cached entries are read where they lie
+        // (`IntegerView`): decoded, the households' numbers and the relations took 8 bytes a row
+        // each, and their copies as numbers and codes 4 and 8 more.
+        guard let ids = TextListView(idsBlob), let (relations, isHead, cachedRows) = relationsEntry(sources, relationsBlob, delta) else {
+            return nil
         }
-        entries.append((HouseholdIndex.relationsEntry, relations))
-        return entries
+        return ofBlob.withUnsafeBytes { raw -> [(String, [UInt8])]? in
+            // Household numbers, checked once, then read where they are.
+            guard let of = ColumnCacheCodec.IntegerView(raw), of.count == cachedRows,
+                  (0..<of.count).allSatisfy({ of.isValid($0) && 0 <= of.value($0) && of.value($0) < ids.count }) else { return nil }
+            // 户号 packed as the table read packs them (each cached one once), else as text.
+            var fits = true
+            let packedIDs = (0..<ids.count).map { ids.isNull($0) ? nil : PackedKey(bytes: ids.bytes($0), fits: &fits) }
+            let packedFresh = delta.households.map { $0.map { PackedKey(bytes: $0.utf8, fits: &fits) } }
+            var entries: [(String, [UInt8])]
+            if fits {
+                // Grouped where the keys are, with no copy of them in row order and no `String` per
+                // household (at 1 M residents those were 24 bytes a row and 328 k heap strings).
+                // At most the cached households and one for each new row.
+                let groups = PackedHouseholds(count: sources.count, households: packedIDs.count + packedFresh.count) { row in
+                    let source = sources[row]
+                    return source >= 0 ? packedIDs[Int(of.value(Int(source)))] : packedFresh[Int(-source - 1)]
+                }
+                entries = []
+                groups.cacheEntries(isHead: isHead) { entries.append(($0, $1)) }
+            } else {
+                let texts = (0..<ids.count).map { ids.string($0) }
+                let rows = sources.map { $0 >= 0 ? texts[Int(of.value(Int($0)))] : delta.households[Int(-$0 - 1)] }
+                let index = HouseholdIndex(rows, isHead: isHead) { $0 }
+                entries = [(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))]
+                for (name, values) in index.cacheIntegers { entries.append((name, ColumnCacheCodec.encode(present: values, kind: 0))) }
+            }
+            entries.append((HouseholdIndex.relationsEntry, relations))
+            return entries
+        }
     }
 
     /// The relations entry of the merged rows, whether each is a 户主, and how many rows the
     /// cached entry had (nil when it is damaged). Relations stay codes into the cached entry's few
-    /// texts (a `String` hashed per row was most of the patch's time at 1 M residents).
+    /// texts (a `String` hashed per row was most of the patch's time at 1 M residents); a new
+    /// row's relation not among them is added once.
     private static func relationsEntry(
         _ sources: [Int32], _ relationsBlob: [UInt8], _ delta: DeltaRows
     ) -> (entry: [UInt8], isHead: [Bool], cachedRows: Int)? {
-        guard let cached = relationsBlob.withUnsafeBytes({ ColumnCacheCodec.decodeIntegers($0) }),
-              var strings = cached.dictionary else { return nil }
-        let count = sources.count
-        var codes = [Int64](repeating: 0, count: count)
-        var validity = [UInt64](repeating: 0, count: (count + 63) >> 6)
-        for (row, source) in sources.enumerated() {
-            let code: Int64
-            if source >= 0 {
-                let old = Int(source)
-                guard old < cached.values.count else { return nil }
-                guard cached.validity[old >> 6] & (1 << UInt64(old & 63)) != 0 else { continue }
-                code = cached.values[old]
-                guard code >= 0, code < strings.count else { return nil }
-            } else {
-                guard let text = delta.relations[Int(-source - 1)] else { continue }
-                if let known = strings.firstIndex(of: text) {
-                    code = Int64(known)
-                } else {
-                    code = Int64(strings.count)
+        relationsBlob.withUnsafeBytes { raw in
+            guard let cached = ColumnCacheCodec.IntegerView(raw), var strings = cached.dictionary,
+                  let validity = validity(sources, cached, present: { delta.relations[$0] != nil }) else { return nil }
+            let known = strings.count
+            let freshCodes = delta.relations.map { text in
+                text.map { text in
+                    if let code = strings.firstIndex(of: text) { return code }
                     strings.append(text)
+                    return strings.count - 1
                 }
             }
-            codes[row] = code
-            validity[row >> 6] |= 1 << UInt64(row & 63)
+            let code = { (row: Int) -> Int in
+                let source = Int(sources[row])
+                return source >= 0 ? cached.code(source, below: known) : freshCodes[-source - 1] ?? -1
+            }
+            guard let entry = recoded(validity, count: sources.count, strings: strings, kind: 4, code: code) else { return nil }
+            let head = strings.firstIndex(of: HouseholdIndex.head) ?? -1
+            let isHead = sources.indices.map { row in validity[row >> 6] & (1 << UInt64(row & 63)) != 0 && code(row) == head }
+            return (entry, isHead, cached.count)
         }
-        let (entry, isHead) = HouseholdIndex.relations(codes: codes, validity: validity, strings: strings)
-        return (entry, isHead, cached.values.count)
     }
 
     /// One cached field in the merged order (nil if its entry is damaged); the delta's text
-    /// codes become the column's own.
+    /// codes become the column's own. Read from the cached entry's packed bytes and written
+    /// straight into the new entry's, with no decoded column between (`IntegerView`; two of
+    /// 8 bytes a row were the night's peak: 4 M residents, 365 MiB).
     private static func field(_ spec: FieldSpec, _ blob: [UInt8], _ sources: [Int32], _ delta: DeltaRows, column: Int) -> [UInt8]? {
         let cell = CellKind(spec.type)
-        guard let cached = blob.withUnsafeBytes({ ColumnCacheCodec.decodeIntegers($0) }), cached.kind == cell.code,
-              (cell == .text) == (cached.dictionary != nil) else { return nil }
-        let count = sources.count
-        var strings = cached.dictionary ?? []
-        var values = [Int64](repeating: 0, count: count)
-        var validity = [UInt64](repeating: 0, count: (count + 63) >> 6)
-        var local = [Int64](repeating: -1, count: cell == .text ? delta.dictionary.count : 0)
-        for (row, source) in sources.enumerated() {
-            var value: Int64
-            if source >= 0 {
-                let old = Int(source)
-                guard old < cached.values.count else { return nil }
-                guard cached.validity[old >> 6] & (1 << UInt64(old & 63)) != 0 else { continue }
-                value = cached.values[old]
-            } else {
-                guard let fresh = delta.values[column][Int(-source - 1)] else { continue }
-                value = fresh
-                if cell == .text {
-                    let code = Int(fresh)
-                    if local[code] < 0 {
-                        local[code] = Int64(strings.count)
-                        strings.append(delta.dictionary.strings[code])
-                    }
-                    value = local[code]
+        let fresh = delta.values[column]
+        return blob.withUnsafeBytes { raw -> [UInt8]? in
+            guard let cached = ColumnCacheCodec.IntegerView(raw), cached.kind == cell.code,
+                  (cell == .text) == (cached.dictionary != nil),
+                  let validity = validity(sources, cached, present: { fresh[$0] != nil }) else { return nil }
+            guard let strings = cached.dictionary else {
+                return ColumnCacheCodec.encode(count: sources.count, kind: cell.code, validity: validity) { row in
+                    let source = Int(sources[row])
+                    return source >= 0 ? cached.value(source) : fresh[-source - 1] ?? 0
                 }
             }
-            values[row] = value
+            // Each delta text is a code of its own after the cached ones, even when the cached
+            // dictionary holds it too: the engine maps every entry's texts to its one dictionary
+            // as it reads them.
+            let known = strings.count
+            return recoded(validity, count: sources.count, strings: strings + delta.dictionary.strings, kind: cell.code) { row in
+                let source = Int(sources[row])
+                return source >= 0 ? cached.code(source, below: known) : fresh[-source - 1].map { known + Int($0) } ?? -1
+            }
+        }
+    }
+
+    /// The merged rows' validity: a kept row's from the cached entry, delta row `j`'s whether
+    /// `present(j)`; nil when a kept row lies outside the entry.
+    private static func validity(_ sources: [Int32], _ cached: ColumnCacheCodec.IntegerView, present: (Int) -> Bool) -> [UInt64]? {
+        var validity = [UInt64](repeating: 0, count: (sources.count + 63) >> 6)
+        for (row, source) in sources.enumerated() {
+            if source >= 0 {
+                guard Int(source) < cached.count else { return nil }
+                guard cached.isValid(Int(source)) else { continue }
+            } else {
+                guard present(Int(-source - 1)) else { continue }
+            }
             validity[row >> 6] |= 1 << UInt64(row & 63)
         }
-        return cell == .text
-            ? ColumnCacheCodec.encode(codes: values, validity: validity, count: count, kind: cell.code, strings: strings)
-            : ColumnCacheCodec.encode(values: values, validity: validity, count: count, kind: cell.code)
+        return validity
+    }
+
+    /// A text entry whose valid rows hold texts `code(row)` of `strings`, with its own dictionary
+    /// of the texts used in order of first appearance, as `ColumnCacheCodec.encode(codes:)` makes
+    /// it; nil when a code lies outside `strings`.
+    private static func recoded(_ validity: [UInt64], count: Int, strings: [String], kind: UInt8, code: (Int) -> Int) -> [UInt8]? {
+        var local = [Int32](repeating: -1, count: strings.count)
+        var used: [String] = []
+        for row in 0..<count where validity[row >> 6] & (1 << UInt64(row & 63)) != 0 {
+            let code = code(row)
+            guard 0 <= code, code < strings.count else { return nil }
+            if local[code] < 0 {
+                local[code] = Int32(used.count)
+                used.append(strings[code])
+            }
+        }
+        return ColumnCacheCodec.encode(count: count, kind: kind, validity: validity, dictionary: used) { Int64(local[code($0)]) }
+    }
+}
+
+extension ColumnCacheCodec.IntegerView {
+    /// A valid row's value as a code below `limit`, or −1.
+    @inline(__always)
+    func code(_ row: Int, below limit: Int) -> Int {
+        let value = value(row)
+        return 0 <= value && value < Int64(limit) ? Int(value) : -1
     }
 }
 

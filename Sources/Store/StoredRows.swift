@@ -239,6 +239,12 @@ public final class StoredRowTable: Sendable {
         return (Int(found), row.fingerprint)
     }
 
+    /// The stored value fingerprint (`row_fingerprint`) of a slot's row, if it has one.
+    public func fingerprint(at slot: Int) -> Int64? {
+        let row = rows[slot]
+        return row.flags & Packed.hasFingerprint != 0 ? row.fingerprint : nil
+    }
+
     /// The key of a slot, as stored.
     public func key(at slot: Int) -> String {
         longKeys[Int32(slot)] ?? keys[slot].string

@@ -25,19 +25,24 @@ struct RepeatDetector {
     }
 
     private let stored: StoredRowTable?
-    /// By slot of `stored`: the fingerprint of the file's first row with that key, valid where
-    /// the slot's bit in `seen` is set (an `Int64?` a slot was 16 bytes: at 4 M residents the
-    /// night's third-largest array, 64 MB).
-    private var bySlot: [Int64]
+    /// By slot of `stored`: whether the file had the key yet.
     private var seen: [UInt64]
+    /// The fingerprint of the file's first row with a slot's key, where it is not the stored
+    /// row's own: a row read as unchanged has that one, and so do most rows of a night. Every
+    /// slot's first fingerprint in an array was 8 bytes a row (at 4 M residents 32 MB of the
+    /// night's reading phase); past `changedLimit` of them (a night that changed most rows) they
+    /// go in such an array after all (`bySlot`), which then holds every first fingerprint.
+    private var changed: [Int32: Int64] = [:]
+    private var bySlot: [Int64]?
+    private let changedLimit: Int
     private var inline: CompactKeyValues
     private var long: [String: Int64] = [:]
     private let deferred: Bool
 
     init(expectedRows: Int, stored: StoredRowTable? = nil, deferred: Bool = false) {
         self.stored = stored
-        bySlot = Array(repeating: 0, count: stored?.count ?? 0)
         seen = Array(repeating: 0, count: ((stored?.count ?? 0) + 63) >> 6)
+        changedLimit = max(1024, (stored?.count ?? 0) / 16)
         inline = CompactKeyValues(capacity: deferred ? 16 : max(16, expectedRows - (stored?.count ?? 0)))
         self.deferred = deferred
     }
@@ -66,9 +71,29 @@ struct RepeatDetector {
     /// The same for the key of a slot of the stored rows.
     mutating func check(slot: Int, fingerprint: Int64) -> Outcome {
         let bit: UInt64 = 1 << UInt64(slot & 63)
-        if seen[slot >> 6] & bit != 0 { return bySlot[slot] == fingerprint ? .identical : .conflicting }
+        if seen[slot >> 6] & bit != 0 { return first(slot) == fingerprint ? .identical : .conflicting }
         seen[slot >> 6] |= bit
-        bySlot[slot] = fingerprint
+        if bySlot != nil {
+            bySlot?[slot] = fingerprint
+        } else if stored?.fingerprint(at: slot) != fingerprint {
+            changed[Int32(slot)] = fingerprint
+            if changed.count > changedLimit { keepAll() }
+        }
         return .first
+    }
+
+    /// The fingerprint of the file's first row with a seen slot's key.
+    private func first(_ slot: Int) -> Int64? {
+        if let bySlot { return bySlot[slot] }
+        return changed[Int32(slot)] ?? stored?.fingerprint(at: slot)
+    }
+
+    /// From now on every first fingerprint by slot: the stored ones where none other came.
+    private mutating func keepAll() {
+        guard let stored else { return }
+        var all = (0..<stored.count).map { stored.fingerprint(at: $0) ?? 0 }
+        for (slot, fingerprint) in changed { all[Int(slot)] = fingerprint }
+        bySlot = all
+        changed = [:]
     }
 }
