@@ -34,6 +34,25 @@ struct CollectedColumn: Sendable {
         return (chunkValues, chunkValidity)
     }
 
+    /// Every row's value and validity, read back as narrow as each chunk was written; nil if the
+    /// spill file failed.
+    func narrow(_ spill: SpillFile) -> NarrowColumn? {
+        guard !spill.failed else { return nil }
+        var column = NarrowColumn()
+        column.bytes.reserveCapacity(chunks.reduce(values.count * 8) { $0 + $1.values.byteCount })
+        column.validity.reserveCapacity((chunks.count * SpillFile.chunkRows + values.count + 63) >> 6)
+        for chunk in chunks {
+            column.chunks.append((chunk.values.base, chunk.values.width, column.bytes.count))
+            guard chunk.values.readBytes(spill, appendingTo: &column.bytes), spill.read(chunk.validity, appendingTo: &column.validity) else {
+                return nil
+            }
+        }
+        column.chunks.append((0, 8, column.bytes.count))
+        values.withUnsafeBytes { column.bytes.append(contentsOf: $0) }
+        column.validity += validity
+        return column
+    }
+
     /// Every row's value (0 for none) and validity, read back; nil if the spill file failed.
     func all(_ spill: SpillFile) -> (values: [Int64], validity: [UInt64])? {
         guard !spill.failed else { return nil }
@@ -52,6 +71,34 @@ struct CollectedColumn: Sendable {
     }
 }
 
+/// A collected column read back (`CollectedColumn.narrow`) and held as its chunks were written,
+/// each value in 1, 2, 4 or 8 bytes, read one at a time: a first load's columns are encoded in
+/// key order from it. Read back as 8 bytes a row, a column was most of the encoding's memory
+/// (at 4 M residents 32 MB, beside the key order's 16).
+struct NarrowColumn {
+    fileprivate var bytes: [UInt8] = []
+    /// Each chunk's smallest value, width and first byte (chunk `c` holds rows from
+    /// `c × SpillFile.chunkRows`).
+    fileprivate var chunks: [(base: Int64, width: Int, start: Int)] = []
+    fileprivate(set) var validity: [UInt64] = []
+
+    /// Row `row`'s value (a valid row's; a row without one reads as whatever its chunk held).
+    @inline(__always)
+    func value(_ row: Int) -> Int64 {
+        let (c, r) = row.quotientAndRemainder(dividingBy: SpillFile.chunkRows)
+        let chunk = chunks[c]
+        return bytes.withUnsafeBytes { raw in
+            let at = chunk.start + r * chunk.width
+            return switch chunk.width {
+            case 1: chunk.base &+ Int64(raw[at])
+            case 2: chunk.base &+ Int64(raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))
+            case 4: chunk.base &+ Int64(raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+            default: raw.loadUnaligned(fromByteOffset: at, as: Int64.self)
+            }
+        }
+    }
+}
+
 /// A chunk of a collected column in the spill file, each value written as its difference from
 /// the chunk's smallest in 1, 2, 4 or 8 bytes, as few as the chunk's range needs. Most engine
 /// fields are codes, flags, dates or small amounts: a first load of 1 M residents wrote 120 MB of
@@ -59,8 +106,10 @@ struct CollectedColumn: Sendable {
 /// collecting thread's CPU (perf), while both cores were busy.
 struct NarrowChunk: Sendable {
     private var extent: SpillFile.Extent
-    private var base: Int64
+    private(set) var base: Int64
     private(set) var width: Int
+
+    var byteCount: Int { extent.count }
 
     /// `values` written to `spill`; nil once the file has failed.
     init?(_ values: [Int64], _ spill: SpillFile) {
@@ -98,6 +147,11 @@ struct NarrowChunk: Sendable {
         case 4: return read(UInt32.self, spill, &values)
         default: return spill.read(extent, appendingTo: &values)
         }
+    }
+
+    /// Appends the chunk's bytes as written (`width` bytes a value, native order) to `bytes`.
+    func readBytes(_ spill: SpillFile, appendingTo bytes: inout [UInt8]) -> Bool {
+        spill.read(extent, appendingTo: &bytes)
     }
 
     private func read<Narrow: FixedWidthInteger>(_: Narrow.Type, _ spill: SpillFile, _ values: inout [Int64]) -> Bool {

@@ -191,6 +191,13 @@ enum ColumnCacheCodec {
             }
             return base &+ Int64(bitPattern: offset)
         }
+
+        /// A valid row's value as a code below `limit`, or −1.
+        @inline(__always)
+        func code(_ row: Int, below limit: Int) -> Int {
+            let value = value(row)
+            return 0 <= value && value < Int64(limit) ? Int(value) : -1
+        }
     }
 
     // MARK: Text lists
@@ -402,19 +409,28 @@ extension ColumnCacheCodec {
     /// A text column whose valid rows hold codes into `strings`, with its own dictionary of only
     /// the strings used, in order of first appearance (no hashing: one array indexed by code).
     static func encode(codes: [Int64], validity source: [UInt64], count: Int, kind: UInt8, strings: [String], rows: [Int32]? = nil) -> [UInt8] {
+        let validity = rows.map { permuted(source, $0) } ?? source
+        // Codes of a dictionary's own, so never outside it (if one were, the empty entry would
+        // read as damaged: the column is then read from its table).
+        return encode(count: count, kind: kind, validity: validity, strings: strings) { row in
+            Int(codes[rows.map { Int($0[row]) } ?? row])
+        } ?? []
+    }
+
+    /// The same for rows `0..<count` whose codes are asked one at a time (`code`, only for rows
+    /// valid in `validity`, twice each); nil when a code lies outside `strings`.
+    static func encode(count: Int, kind: UInt8, validity: [UInt64], strings: [String], code: (Int) -> Int) -> [UInt8]? {
         var local = [Int32](repeating: -1, count: strings.count)
         var used: [String] = []
-        var out = [Int32](repeating: 0, count: count)
-        let validity = rows.map { permuted(source, $0) } ?? source
         for row in 0..<count where validity[row >> 6] & (1 << UInt64(row & 63)) != 0 {
-            let code = Int(codes[rows.map { Int($0[row]) } ?? row])
+            let code = code(row)
+            guard 0 <= code, code < strings.count else { return nil }
             if local[code] < 0 {
                 local[code] = Int32(used.count)
                 used.append(strings[code])
             }
-            out[row] = local[code]
         }
-        return encode(values: out, validity: validity, count: count, kind: kind, dictionary: used)
+        return encode(count: count, kind: kind, validity: validity, dictionary: used) { Int64(local[code($0)]) }
     }
 
     /// Texts (few distinct: relations) as codes into a dictionary.

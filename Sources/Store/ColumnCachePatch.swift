@@ -81,7 +81,7 @@ struct ColumnCachePatch {
             db, sql: "SELECT name FROM column_cache WHERE kind = ? AND generation = ?", arguments: [kind, previous]
         ))
         let fields = schema.fields.filter { names.contains(ColumnCache.fieldEntry($0)) }
-        let householdEntries = [HouseholdIndex.idsEntry, HouseholdIndex.cacheIntegers[0], HouseholdIndex.relationsEntry]
+        let householdEntries = [HouseholdIndex.idsEntry, HouseholdIndex.cacheIntegers[0], HouseholdIndex.cacheIntegers[2], HouseholdIndex.relationsEntry]
         guard schema.kind != .residents || householdEntries.allSatisfy(names.contains) else { return }
         let delta = try DeltaRows(schema: schema, fields: fields, touched: touched, db)
 
@@ -111,9 +111,11 @@ struct ColumnCachePatch {
         // at 1 M residents) while this one patches the fields.
         var households: BackgroundTask<[(String, [UInt8])]?>?
         if schema.kind == .residents {
-            let cached = (try blob(householdEntries[0]), try blob(householdEntries[1]), try blob(householdEntries[2]))
-            guard let ids = cached.0, let of = cached.1, let relations = cached.2 else { return }
-            households = BackgroundTask { [sources, delta] in Self.households(sources, ids: ids, of: of, relations: relations, delta) }
+            let cached = try householdEntries.map(blob)
+            guard let ids = cached[0], let of = cached[1], let order = cached[2], let relations = cached[3] else { return }
+            households = BackgroundTask { [sources, delta] in
+                Self.households(sources, ids: ids, of: of, order: order, relations: relations, delta)
+            }
         }
         for (f, spec) in fields.enumerated() {
             let entry = ColumnCache.fieldEntry(spec)
@@ -209,44 +211,37 @@ struct ColumnCachePatch {
     /// The residents' household index and relations entries, recomputed for the merged rows
     /// from the previous generation's entries (nil when one is damaged).
     private static func households(
-        _ sources: [Int32], ids idsBlob: [UInt8], of ofBlob: [UInt8], relations relationsBlob: [UInt8], _ delta: DeltaRows
+        _ sources: [Int32], ids idsBlob: [UInt8], of ofBlob: [UInt8], order orderBlob: [UInt8], relations relationsBlob: [UInt8],
+        _ delta: DeltaRows
     ) -> [(String, [UInt8])]? {
-        // In stages, each one's arrays gone before the next one's are made: this thread runs
-        // beside the fields' patch, and holding every stage's at once (about 50 bytes a row) was
-        // the night's peak (4 M residents: 451 MiB). The cached entries are read where they lie
-        // (`IntegerView`): decoded, the households' numbers and the relations took 8 bytes a row
-        // each, and their copies as numbers and codes 4 and 8 more.
+        // The cached entries are read where they lie (`IntegerView`): decoded, the households'
+        // numbers and the relations took 8 bytes a row each, and their copies 4 and 8 more.
         guard let ids = TextListView(idsBlob), let (relations, isHead, cachedRows) = relationsEntry(sources, relationsBlob, delta) else {
             return nil
         }
-        return ofBlob.withUnsafeBytes { raw -> [(String, [UInt8])]? in
-            // Household numbers, checked once, then read where they are.
-            guard let of = ColumnCacheCodec.IntegerView(raw), of.count == cachedRows,
-                  (0..<of.count).allSatisfy({ of.isValid($0) && 0 <= of.value($0) && of.value($0) < ids.count }) else { return nil }
-            // 户号 packed as the table read packs them (each cached one once), else as text.
-            var fits = true
-            let packedIDs = (0..<ids.count).map { ids.isNull($0) ? nil : PackedKey(bytes: ids.bytes($0), fits: &fits) }
-            let packedFresh = delta.households.map { $0.map { PackedKey(bytes: $0.utf8, fits: &fits) } }
-            var entries: [(String, [UInt8])]
-            if fits {
-                // Grouped where the keys are, with no copy of them in row order and no `String` per
-                // household (at 1 M residents those were 24 bytes a row and 328 k heap strings).
-                // At most the cached households and one for each new row.
-                let groups = PackedHouseholds(count: sources.count, households: packedIDs.count + packedFresh.count) { row in
-                    let source = sources[row]
-                    return source >= 0 ? packedIDs[Int(of.value(Int(source)))] : packedFresh[Int(-source - 1)]
+        return ofBlob.withUnsafeBytes { ofRaw in
+            orderBlob.withUnsafeBytes { orderRaw -> [(String, [UInt8])]? in
+                guard let of = ColumnCacheCodec.IntegerView(ofRaw), of.count == cachedRows,
+                      (0..<of.count).allSatisfy({ of.isValid($0) && of.code($0, below: ids.count) >= 0 }),
+                      let order = ColumnCacheCodec.IntegerView(orderRaw) else { return nil }
+                var entries: [(String, [UInt8])] = []
+                // 户号 of up to 16 bytes (all, as a rule) are compared as the table read's
+                // `PackedKey`s; longer ones as text (`HouseholdIndex`).
+                let fits = (0..<ids.count).allSatisfy { ids.bytes($0).count <= 16 } && delta.households.allSatisfy { ($0?.utf8.count ?? 0) <= 16 }
+                if fits {
+                    guard HouseholdsPatch.entries(
+                        sources: sources, ids: ids, of: of, order: order, fresh: delta.households, isHead: isHead, emit: { entries.append(($0, $1)) }
+                    ) else { return nil }
+                } else {
+                    let texts = (0..<ids.count).map { ids.string($0) }
+                    let rows = sources.map { $0 >= 0 ? texts[Int(of.value(Int($0)))] : delta.households[Int(-$0 - 1)] }
+                    let index = HouseholdIndex(rows, isHead: isHead) { $0 }
+                    entries = [(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))]
+                    for (name, values) in index.cacheIntegers { entries.append((name, ColumnCacheCodec.encode(present: values, kind: 0))) }
                 }
-                entries = []
-                groups.cacheEntries(isHead: isHead) { entries.append(($0, $1)) }
-            } else {
-                let texts = (0..<ids.count).map { ids.string($0) }
-                let rows = sources.map { $0 >= 0 ? texts[Int(of.value(Int($0)))] : delta.households[Int(-$0 - 1)] }
-                let index = HouseholdIndex(rows, isHead: isHead) { $0 }
-                entries = [(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))]
-                for (name, values) in index.cacheIntegers { entries.append((name, ColumnCacheCodec.encode(present: values, kind: 0))) }
+                entries.append((HouseholdIndex.relationsEntry, relations))
+                return entries
             }
-            entries.append((HouseholdIndex.relationsEntry, relations))
-            return entries
         }
     }
 
@@ -272,7 +267,9 @@ struct ColumnCachePatch {
                 let source = Int(sources[row])
                 return source >= 0 ? cached.code(source, below: known) : freshCodes[-source - 1] ?? -1
             }
-            guard let entry = recoded(validity, count: sources.count, strings: strings, kind: 4, code: code) else { return nil }
+            guard let entry = ColumnCacheCodec.encode(count: sources.count, kind: 4, validity: validity, strings: strings, code: code) else {
+                return nil
+            }
             let head = strings.firstIndex(of: HouseholdIndex.head) ?? -1
             let isHead = sources.indices.map { row in validity[row >> 6] & (1 << UInt64(row & 63)) != 0 && code(row) == head }
             return (entry, isHead, cached.count)
@@ -300,7 +297,7 @@ struct ColumnCachePatch {
             // dictionary holds it too: the engine maps every entry's texts to its one dictionary
             // as it reads them.
             let known = strings.count
-            return recoded(validity, count: sources.count, strings: strings + delta.dictionary.strings, kind: cell.code) { row in
+            return ColumnCacheCodec.encode(count: sources.count, kind: cell.code, validity: validity, strings: strings + delta.dictionary.strings) { row in
                 let source = Int(sources[row])
                 return source >= 0 ? cached.code(source, below: known) : fresh[-source - 1].map { known + Int($0) } ?? -1
             }
@@ -321,32 +318,6 @@ struct ColumnCachePatch {
             validity[row >> 6] |= 1 << UInt64(row & 63)
         }
         return validity
-    }
-
-    /// A text entry whose valid rows hold texts `code(row)` of `strings`, with its own dictionary
-    /// of the texts used in order of first appearance, as `ColumnCacheCodec.encode(codes:)` makes
-    /// it; nil when a code lies outside `strings`.
-    private static func recoded(_ validity: [UInt64], count: Int, strings: [String], kind: UInt8, code: (Int) -> Int) -> [UInt8]? {
-        var local = [Int32](repeating: -1, count: strings.count)
-        var used: [String] = []
-        for row in 0..<count where validity[row >> 6] & (1 << UInt64(row & 63)) != 0 {
-            let code = code(row)
-            guard 0 <= code, code < strings.count else { return nil }
-            if local[code] < 0 {
-                local[code] = Int32(used.count)
-                used.append(strings[code])
-            }
-        }
-        return ColumnCacheCodec.encode(count: count, kind: kind, validity: validity, dictionary: used) { Int64(local[code($0)]) }
-    }
-}
-
-extension ColumnCacheCodec.IntegerView {
-    /// A valid row's value as a code below `limit`, or −1.
-    @inline(__always)
-    func code(_ row: Int, below limit: Int) -> Int {
-        let value = value(row)
-        return 0 <= value && value < Int64(limit) ? Int(value) : -1
     }
 }
 

@@ -156,12 +156,19 @@ struct FirstLoadColumns: Sendable {
             spilled.append(kind: schema.kind, generation: generation, name: ColumnCache.keys, extents: extents)
         }
         for (c, field) in fields.enumerated() {
-            guard let (values, validity) = columns[c].all(spill) else { return false }
+            guard let column = columns[c].narrow(spill) else { return false }
             columns[c] = CollectedColumn()
-            // Encoded in key order from file order: a copy in key order held 8 bytes a row more.
-            let column = LoadedColumn(name: field.spec.name, type: field.spec.type, values: values, validity: validity)
-            let table = ColumnTable(count: count, columns: [field.spec.name: column])
-            cache.entries(table, dictionary: dictionary, texts: [:], integers: [:], rows: order).forEach(emit)
+            // Encoded in key order from file order (a copy in key order held 8 bytes a row more),
+            // each value read where its narrow chunk holds it.
+            let validity = ColumnCacheCodec.permuted(column.validity, order)
+            let kind = field.kind.code
+            let bytes = field.kind == .text
+                ? ColumnCacheCodec.encode(count: order.count, kind: kind, validity: validity, strings: dictionary.strings) {
+                    Int(column.value(Int(order[$0])))
+                }
+                : ColumnCacheCodec.encode(count: order.count, kind: kind, validity: validity) { column.value(Int(order[$0])) }
+            guard let bytes else { return false }
+            cache.entry(ColumnCache.fieldEntry(field.spec), bytes: bytes).forEach(emit)
         }
         guard schema.kind == .residents else { return true }
         guard let isHead = relationsEntry(order, cache, emit) else { return false }
@@ -184,7 +191,7 @@ struct FirstLoadColumns: Sendable {
         packedHouseholds = PackedColumn()
         order.reserveCapacity(count)
         guard spill.read(waiting, appendingTo: &order) else { return false }
-        groups.reorder(order)
+        groups.reorder(&order)
         order = []
         groups.cacheEntries(isHead: isHead) { name, bytes in cache.entry(name, bytes: bytes).forEach { spilled.append($0) } }
         return true

@@ -67,10 +67,15 @@ struct HouseholdIndex {
     /// Each household's head: its first 户主, else its first member (rows in order), found in one
     /// pass (grouping the rows first held two more integers a row).
     static func heads(householdOf: [Int32], households: Int, isHead: [Bool]) -> [Int32] {
+        heads(rows: householdOf.count, households: households, isHead: isHead) { Int(householdOf[$0]) }
+    }
+
+    /// The same for rows `0..<rows` whose households are asked one at a time.
+    static func heads(rows: Int, households: Int, isHead: [Bool], household: (Int) -> Int) -> [Int32] {
         var first = [Int32](repeating: -1, count: households)
         var head = [Int32](repeating: -1, count: households)
-        for (row, household) in householdOf.enumerated() {
-            let h = Int(household)
+        for row in 0..<rows {
+            let h = household(row)
             if first[h] < 0 { first[h] = Int32(row) }
             if head[h] < 0, isHead[row] { head[h] = Int32(row) }
         }

@@ -40,6 +40,7 @@ final class ColumnCachePatchTests: XCTestCase {
             )).run()
             out.append(Night(residents: path + "/residents.csv", enterprises: path + "/enterprises.csv", licences: path + "/licences.csv"))
         }
+        try moveHouseholds(out[1].residents)
         // The generator's night changes residents only; edit the others by hand.
         for (index, kind) in [(1, "enterprises"), (2, "licences")] {
             let path = index == 1 ? out[1].enterprises : out[1].licences
@@ -66,6 +67,23 @@ final class ColumnCachePatchTests: XCTestCase {
             try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         }
         return out
+    }
+
+    /// The residents' night, edited by hand: a household all of whose members are gone, a
+    /// resident who joins another household, and one who founds a new household whose 户号 sorts
+    /// among the cached ones (the patch merges households by their cached numbers and order).
+    private func moveHouseholds(_ path: String) throws {
+        var rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let household = try XCTUnwrap(rows[0].firstIndex(of: "household_id"))
+        let gone = rows[20][household], joined = rows[100][household]
+        XCTAssertFalse([rows[30][household], rows[40][household], joined].contains(gone))
+        rows[30][household] = joined
+        let founded = String(rows[40][household].dropLast()) + "A"  // between …9 and the next …0
+        XCTAssertFalse(rows.contains { $0[household] == founded })
+        rows[40][household] = founded
+        rows.removeAll { $0.count > household && $0[household] == gone }
+        try (rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     private func importNight(_ night: Night, into store: ProfileStore, full: Bool) throws {

@@ -37,12 +37,15 @@ final class PackedHouseholdsTests: XCTestCase {
         for round in 0..<4 {
             let order = round == 0 ? Array(0..<count) : Array(0..<count).shuffled(using: &generator)
             var groups = grouped(Array(0..<count))
-            groups.reorder(order.map { Int32($0) })
+            var used = order.map { Int32($0) }
+            groups.reorder(&used)
             assertSame(groups, grouped(order))
+            XCTAssertEqual(Set(used), [-1], "every row's household moved in place")
         }
         // A reversed order: every household changes number.
         var reversed = grouped(Array(0..<count))
-        reversed.reorder((0..<count).reversed().map { Int32($0) })
+        var backwards = (0..<count).reversed().map { Int32($0) }
+        reversed.reorder(&backwards)
         assertSame(reversed, grouped(Array((0..<count).reversed())))
     }
 
@@ -50,8 +53,10 @@ final class PackedHouseholdsTests: XCTestCase {
         let count = 3_000
         let some = Array(stride(from: count - 1, through: 0, by: -3))
         var groups = grouped(Array(0..<count))
-        groups.reorder(some.map { Int32($0) })
+        var rows = some.map { Int32($0) }
+        groups.reorder(&rows)
         assertSame(groups, grouped(some))
+        XCTAssertEqual(rows, some.map { Int32($0) }, "a partial order stays as it was")
         XCTAssertLessThan(groups.keys.count, grouped(Array(0..<count)).keys.count)
     }
 
