@@ -28,11 +28,10 @@ struct StoredRow {
 /// with no row is an empty slot). 41 bytes a row besides the key table (24 of them the compact
 /// key); a table with many gaps (not one this program wrote) keeps each slot's rowid as well.
 public final class StoredRowTable: Sendable {
-    /// Key → slot for keys of up to 23 bytes, and for longer ones.
-    private let slots: KeySlots<CompactKey>
+    /// Each slot's key of up to 23 bytes and their slots by key (`SlotKeys`); longer ones' slots.
+    let keys: SlotKeys
     private let longSlots: [String: Int32]
     let rows: PackedRows
-    let keys: [CompactKey]
     /// Keys longer than `CompactKey` holds, by slot (their `keys` entry is empty).
     let longKeys: [Int32: String]
     let firstRowid: Int64
@@ -124,16 +123,21 @@ public final class StoredRowTable: Sendable {
         self.init(rows: rows, keys: keys, longKeys: longKeys, firstRowid: low, rowids: rowids)
     }
 
-    /// The table of rows read (by a scan, or from a snapshot): each present slot's key hashed.
-    init(rows: PackedRows, keys: [CompactKey], longKeys: [Int32: String], firstRowid: Int64, rowids: [Int64]?) {
-        var slots = KeySlots<CompactKey>(capacity: rows.count)
-        for slot in rows.indices where rows[slot].flags & Packed.present != 0 {
-            guard longKeys.isEmpty || longKeys[Int32(slot)] == nil else { continue }
-            slots.insert(index: Int32(slot), of: keys)
-        }
+    /// The table of rows read by a scan: each present slot's key hashed.
+    convenience init(rows: PackedRows, keys: [CompactKey], longKeys: [Int32: String], firstRowid: Int64, rowids: [Int64]?) {
+        let keys = SlotKeys(keys) { Self.hasCompactKey(rows, longKeys, $0) }
+        self.init(rows: rows, keys: keys, longKeys: longKeys, firstRowid: firstRowid, rowids: rowids)
+    }
+
+    /// Whether `slot` holds a row whose key is kept in `SlotKeys` (not a long one).
+    static func hasCompactKey(_ rows: PackedRows, _ longKeys: [Int32: String], _ slot: Int) -> Bool {
+        rows[slot].flags & Packed.present != 0 && (longKeys.isEmpty || longKeys[Int32(slot)] == nil)
+    }
+
+    /// The table of rows read (by a scan, or from a snapshot).
+    init(rows: PackedRows, keys: SlotKeys, longKeys: [Int32: String], firstRowid: Int64, rowids: [Int64]?) {
         var longSlots: [String: Int32] = [:]
         for (slot, key) in longKeys { longSlots[key] = slot }
-        self.slots = slots
         self.longSlots = longSlots
         self.rows = rows
         self.keys = keys
@@ -213,8 +217,9 @@ public final class StoredRowTable: Sendable {
 
     /// The slot of the stored row with this key, if any.
     public func slot(of key: String) -> Int? {
-        if let compact = CompactKey(key) { return slots.find(compact, in: keys).map(Int.init) }
-        return longSlots[key].map(Int.init)
+        guard key.utf8.count <= CompactKey.capacity else { return longSlots[key].map(Int.init) }
+        var key = key
+        return key.withUTF8 { keys.slot(of: UnsafeRawBufferPointer($0)) }.map(Int.init)
     }
 
     /// The slot and value fingerprint (`row_fingerprint`) of the active row with exactly this
@@ -225,13 +230,8 @@ public final class StoredRowTable: Sendable {
     public func unchanged(key: UnsafeRawBufferPointer, raw: Int64, after previous: Int = -1) -> (slot: Int, fingerprint: Int64)? {
         // No stored key is empty, and an empty one would equal a long key's placeholder.
         guard !key.isEmpty else { return nil }
-        let found: Int32?
-        if let compact = CompactKey(bytes: key) {
-            let next = previous + 1
-            found = next >= 0 && next < keys.count && keys[next] == compact ? Int32(next) : slots.find(compact, in: keys)
-        } else {
-            found = longSlots[String(decoding: key, as: UTF8.self)]
-        }
+        let found = key.count <= CompactKey.capacity
+            ? keys.slot(of: key, after: previous) : longSlots[String(decoding: key, as: UTF8.self)]
         guard let found else { return nil }
         let row = rows[Int(found)]
         let needed = Packed.active | Packed.hasFingerprint | Packed.hasRaw
@@ -247,7 +247,7 @@ public final class StoredRowTable: Sendable {
 
     /// The key of a slot, as stored.
     public func key(at slot: Int) -> String {
-        longKeys[Int32(slot)] ?? keys[slot].string
+        longKeys[Int32(slot)] ?? keys.compact(at: slot).string
     }
 
     func row(at slot: Int) -> StoredRow {

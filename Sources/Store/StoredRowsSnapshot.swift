@@ -229,7 +229,7 @@ extension StoredRowTable {
         let shape = try TableShape(table: table, db)
         guard firstRowid == shape.low, shape.count > 0, slotCount == Int(shape.high - shape.low) + 1 else { return nil }
         var rows = PackedRows(count: slotCount)
-        var keys = [CompactKey](repeating: CompactKey(), count: slotCount)
+        var keys = SlotKeysBuilder(count: slotCount)
         var present = 0
         var first = 0
         while first < slotCount {
@@ -239,8 +239,9 @@ extension StoredRowTable {
                 for i in 0..<n {
                     let (row, key) = StoredRowsSnapshot.slot(bytes, at: i * StoredRowsSnapshot.slotSize)
                     rows[first + i] = row
-                    keys[first + i] = key
-                    if row.flags & Packed.present != 0 { present += 1 }
+                    let isPresent = row.flags & Packed.present != 0
+                    keys.set(first + i, key, present: isPresent && (longKeys.isEmpty || longKeys[Int32(first + i)] == nil))
+                    if isPresent { present += 1 }
                 }
                 return true
             }
@@ -248,7 +249,9 @@ extension StoredRowTable {
             first += n
         }
         guard present == shape.count else { return nil }
-        let loaded = StoredRowTable(rows: rows, keys: keys, longKeys: longKeys, firstRowid: shape.low, rowids: nil)
+        let loaded = StoredRowTable(
+            rows: rows, keys: keys.finish { Self.hasCompactKey(rows, longKeys, $0) }, longKeys: longKeys, firstRowid: shape.low, rowids: nil
+        )
         return try loaded.matchesSample(of: table, keyColumn: keyColumn, db) ? loaded : nil
     }
 
@@ -297,7 +300,7 @@ extension StoredRowTable {
                 row = changes[next].value
                 next += 1
             }
-            try pieces.add(row, keys[slot])
+            try pieces.add(row, keys.compact(at: slot))
         }
         for (i, (row, key)) in edits.appended.enumerated() {
             let compact = CompactKey(key)
