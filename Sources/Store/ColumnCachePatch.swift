@@ -35,11 +35,13 @@ struct TouchedKeys {
 /// run instead of every row of the table (at 1 M residents: seconds). The previous generation's
 /// entries lose the rows the import touched; those still active are read back by key (through
 /// the key's index: a 1 % night reads 1 % of the rows) and merged in at their place in the
-/// cache's order; the residents' household index is recomputed from every row's 户号 and
-/// relation. The result is what a read from the tables would cache (tested against one).
+/// cache's order; the residents' households are those of the cached entries with the touched
+/// rows moved (`HouseholdsPatch`). The result is what a read from the tables would cache
+/// (tested against one).
 ///
-/// Cached keys are compared and copied as bytes, and fields are patched one at a time, so that
-/// the patch allocates no string per row and holds one decoded column at a time.
+/// Cached keys are compared and copied as bytes, and fields are patched one at a time, each read
+/// from its cached entry's bytes and written straight into the new entry's, so that the patch
+/// allocates no string per row and decodes no column.
 ///
 /// Nothing is patched when there is nothing to patch from (no previous entries, or entries
 /// written before they carried licence numbers and relations), or after a first load or a very
@@ -81,12 +83,14 @@ struct ColumnCachePatch {
             db, sql: "SELECT name FROM column_cache WHERE kind = ? AND generation = ?", arguments: [kind, previous]
         ))
         let fields = schema.fields.filter { names.contains(ColumnCache.fieldEntry($0)) }
-        let householdEntries = [HouseholdIndex.idsEntry, HouseholdIndex.cacheIntegers[0], HouseholdIndex.cacheIntegers[2], HouseholdIndex.relationsEntry]
+        let householdEntries = [
+            HouseholdIndex.idsEntry, HouseholdIndex.cacheIntegers[0], HouseholdIndex.cacheIntegers[2], HouseholdIndex.relationsEntry,
+        ]
         guard schema.kind != .residents || householdEntries.allSatisfy(names.contains) else { return }
         let delta = try DeltaRows(schema: schema, fields: fields, touched: touched, db)
 
         // Each entry is written as soon as it is made (replacing the previous generation's of the
-        // same name), so one decoded column at a time is held. An entry that cannot be patched
+        // same name), so one field's entries at a time are held. An entry that cannot be patched
         // stops the patch: those written are right for this generation, the rest stay stale.
         let generation = try ColumnCache.generation(of: schema.kind, db)
         let writer = try CacheEntryWriter(db)
@@ -108,23 +112,27 @@ struct ColumnCachePatch {
         }() else { return }
         FreedMemory.handBack()
         // The residents' households are recomputed on a thread of their own (a third of the patch
-        // at 1 M residents) while this one patches the fields.
-        var households: BackgroundTask<[(String, [UInt8])]?>?
+        // at 1 M residents) while this one patches the fields, and written by this one between
+        // fields as they come (`EntryHandOff`): held until the last field, they were about 12
+        // bytes a row of the night's peak.
+        var households: BackgroundTask<Bool>?
+        let handOff = EntryHandOff()
         if schema.kind == .residents {
             let cached = try householdEntries.map(blob)
             guard let ids = cached[0], let of = cached[1], let order = cached[2], let relations = cached[3] else { return }
             households = BackgroundTask { [sources, delta] in
-                Self.households(sources, ids: ids, of: of, order: order, relations: relations, delta)
+                Self.households(sources, ids: ids, of: of, order: order, relations: relations, delta, emit: handOff.put)
             }
         }
         for (f, spec) in fields.enumerated() {
             let entry = ColumnCache.fieldEntry(spec)
             guard let cached = try blob(entry), let bytes = Self.field(spec, cached, sources, delta, column: f) else { return }
             try add(entry, bytes)
+            for (name, bytes) in handOff.take() { try add(name, bytes) }
         }
         if let households {
-            guard let entries = try households.value() else { return }
-            for (name, bytes) in entries { try add(name, bytes) }
+            guard try households.value() else { return }
+            for (name, bytes) in handOff.take() { try add(name, bytes) }
         }
         try db.execute(sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind, generation])
     }
@@ -209,38 +217,40 @@ struct ColumnCachePatch {
     }
 
     /// The residents' household index and relations entries, recomputed for the merged rows
-    /// from the previous generation's entries (nil when one is damaged).
+    /// from the previous generation's entries, each handed to `emit` as soon as it is made;
+    /// false, with nothing emitted, when one is damaged.
     private static func households(
         _ sources: [Int32], ids idsBlob: [UInt8], of ofBlob: [UInt8], order orderBlob: [UInt8], relations relationsBlob: [UInt8],
-        _ delta: DeltaRows
-    ) -> [(String, [UInt8])]? {
+        _ delta: DeltaRows, emit: (String, [UInt8]) -> Void
+    ) -> Bool {
         // The cached entries are read where they lie (`IntegerView`): decoded, the households'
         // numbers and the relations took 8 bytes a row each, and their copies 4 and 8 more.
         guard let ids = TextListView(idsBlob), let (relations, isHead, cachedRows) = relationsEntry(sources, relationsBlob, delta) else {
-            return nil
+            return false
         }
         return ofBlob.withUnsafeBytes { ofRaw in
-            orderBlob.withUnsafeBytes { orderRaw -> [(String, [UInt8])]? in
+            orderBlob.withUnsafeBytes { orderRaw -> Bool in
                 guard let of = ColumnCacheCodec.IntegerView(ofRaw), of.count == cachedRows,
                       (0..<of.count).allSatisfy({ of.isValid($0) && of.code($0, below: ids.count) >= 0 }),
-                      let order = ColumnCacheCodec.IntegerView(orderRaw) else { return nil }
-                var entries: [(String, [UInt8])] = []
+                      let order = ColumnCacheCodec.IntegerView(orderRaw) else { return false }
                 // 户号 of up to 16 bytes (all, as a rule) are compared as the table read's
                 // `PackedKey`s; longer ones as text (`HouseholdIndex`).
-                let fits = (0..<ids.count).allSatisfy { ids.bytes($0).count <= 16 } && delta.households.allSatisfy { ($0?.utf8.count ?? 0) <= 16 }
+                let fits = (0..<ids.count).allSatisfy { ids.bytes($0).count <= 16 }
+                    && delta.households.allSatisfy { ($0?.utf8.count ?? 0) <= 16 }
                 if fits {
+                    // Checks everything before it emits anything.
                     guard HouseholdsPatch.entries(
-                        sources: sources, ids: ids, of: of, order: order, fresh: delta.households, isHead: isHead, emit: { entries.append(($0, $1)) }
-                    ) else { return nil }
+                        sources: sources, ids: ids, of: of, order: order, fresh: delta.households, isHead: isHead, emit: emit
+                    ) else { return false }
                 } else {
                     let texts = (0..<ids.count).map { ids.string($0) }
                     let rows = sources.map { $0 >= 0 ? texts[Int(of.value(Int($0)))] : delta.households[Int(-$0 - 1)] }
                     let index = HouseholdIndex(rows, isHead: isHead) { $0 }
-                    entries = [(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))]
-                    for (name, values) in index.cacheIntegers { entries.append((name, ColumnCacheCodec.encode(present: values, kind: 0))) }
+                    emit(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))
+                    for (name, values) in index.cacheIntegers { emit(name, ColumnCacheCodec.encode(present: values, kind: 0)) }
                 }
-                entries.append((HouseholdIndex.relationsEntry, relations))
-                return entries
+                emit(HouseholdIndex.relationsEntry, relations)
+                return true
             }
         }
     }
@@ -297,7 +307,8 @@ struct ColumnCachePatch {
             // dictionary holds it too: the engine maps every entry's texts to its one dictionary
             // as it reads them.
             let known = strings.count
-            return ColumnCacheCodec.encode(count: sources.count, kind: cell.code, validity: validity, strings: strings + delta.dictionary.strings) { row in
+            let all = strings + delta.dictionary.strings
+            return ColumnCacheCodec.encode(count: sources.count, kind: cell.code, validity: validity, strings: all) { row in
                 let source = Int(sources[row])
                 return source >= 0 ? cached.code(source, below: known) : fresh[-source - 1].map { known + Int($0) } ?? -1
             }
@@ -318,6 +329,24 @@ struct ColumnCachePatch {
             validity[row >> 6] |= 1 << UInt64(row & 63)
         }
         return validity
+    }
+}
+
+/// Entries made on the households' thread, waiting for the patching thread to write them.
+private final class EntryHandOff: @unchecked Sendable {
+    private let lock = NSLock()
+    private var waiting: [(String, [UInt8])] = []
+
+    func put(_ name: String, _ bytes: [UInt8]) {
+        lock.withLock { waiting.append((name, bytes)) }
+    }
+
+    /// Those waiting now, handed over (none left behind).
+    func take() -> [(String, [UInt8])] {
+        lock.withLock {
+            defer { waiting = [] }
+            return waiting
+        }
     }
 }
 

@@ -9,18 +9,11 @@ struct PackedHouseholds {
     var none: [Bool]
 
     /// Rows `0..<count`, row `i`'s key from `key(i)`, asked once per row in ascending order.
-    /// `households`, when known, is at least how many there are: the keys are then never
-    /// copied into a larger array as they grow (at the last doubling, old and new were 48 MB at
-    /// once at 4 M residents, the largest allocation of a night's patch).
-    init(count: Int, households: Int? = nil, key: (Int) -> PackedKey?) {
+    init(count: Int, key: (Int) -> PackedKey?) {
         householdOf = [Int32](repeating: 0, count: count)
         keys = []
         none = []
-        if let households {
-            keys.reserveCapacity(households)
-            none.reserveCapacity(households)
-        }
-        var slots = KeySlots<PackedKey>(capacity: households ?? count / 2)
+        var slots = KeySlots<PackedKey>(capacity: count / 2)
         for row in 0..<count {
             let id = key(row)
             if let id, let household = slots.find(id, in: keys) {
