@@ -89,7 +89,8 @@ struct SlotKeys: Sendable, Equatable {
         self.init(digits: digits, present: present)
     }
 
-    fileprivate init(digits: [DigitKey], present: (Int) -> Bool) {
+    /// Keys all of which are 身份证号 (`DigitKey.empty` in the slots `present` leaves out).
+    init(digits: [DigitKey], present: (Int) -> Bool) {
         var slots = KeySlots<DigitKey>(capacity: digits.count)
         for slot in digits.indices where present(slot) { slots.insert(index: Int32(slot), of: digits) }
         storage = .digits(digits, slots)

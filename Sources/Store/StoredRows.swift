@@ -53,9 +53,20 @@ public final class StoredRowTable: Sendable {
     /// Where a scan puts the rows it reads (two scans at once write disjoint slots).
     private struct Sink: @unchecked Sendable {
         let rows: PackedRows.Sink
-        let keys: UnsafeMutableBufferPointer<CompactKey>
+        let keys: Keys
         let firstRowid: Int64
     }
+
+    /// Where a scan puts each slot's key: 8 bytes while every key is a 身份证号 (a scan meeting
+    /// another stops, `NotDigitKeys`, and the table is scanned again into 24), as `SlotKeys`
+    /// keeps them. Scanned into 24 bytes a slot and converted after, a residents' table held
+    /// both for a moment: the first night after a first load peaked there.
+    private enum Keys {
+        case digits(UnsafeMutableBufferPointer<DigitKey>)
+        case compact(UnsafeMutableBufferPointer<CompactKey>)
+    }
+
+    private struct NotDigitKeys: Error {}
 
     /// One scan of `table` (rowid order) reading its key, fingerprints and active flag. A large
     /// table is scanned in two halves at once, the upper one on a read-only connection of its own
@@ -75,12 +86,13 @@ public final class StoredRowTable: Sendable {
         // Gaps (rows deleted by hand) would cost a slot each: past an eighth, slots go in order.
         let dense = span <= count + count / 8 + 1024
         var rows = PackedRows(count: dense ? span : count)
-        var keys = [CompactKey](repeating: CompactKey(), count: rows.count)
         var longKeys: [Int32: String] = [:]
         var rowids: [Int64]?
+        let keys: SlotKeys
         if dense {
-            try rows.withSink { rows in
-                try keys.withUnsafeMutableBufferPointer { keys in
+            /// The table's rows into `rows` and their keys into `sink`'s, in two halves at once.
+            func scan(_ keys: Keys) throws {
+                try rows.withSink { rows in
                     let sink = Sink(rows: rows, keys: keys, firstRowid: low)
                     let middle = low + Int64(span / 2)
                     var upper: BackgroundTask<[Int32: String]>?
@@ -94,7 +106,9 @@ public final class StoredRowTable: Sendable {
                     // these buffers, which must outlive it.
                     var more: [Int32: String] = [:]
                     if let upper, case .success = lower {
-                        do { more = try upper.value() } catch {
+                        do { more = try upper.value() } catch is NotDigitKeys {
+                            throw NotDigitKeys()
+                        } catch {
                             // Best effort: the upper half on this connection after all.
                             more = try Self.scan(db.makeStatement(sql: sql), from: middle, to: high, table: table, db, into: sink)
                         }
@@ -104,7 +118,19 @@ public final class StoredRowTable: Sendable {
                     longKeys = try lower.get().merging(more) { first, _ in first }
                 }
             }
+            var digits = [DigitKey](repeating: .empty, count: rows.count)
+            do {
+                try digits.withUnsafeMutableBufferPointer { try scan(.digits($0)) }
+                keys = SlotKeys(digits: digits) { [rows, longKeys] in Self.hasCompactKey(rows, longKeys, $0) }
+            } catch is NotDigitKeys {
+                digits = []
+                longKeys = [:]
+                var compact = [CompactKey](repeating: CompactKey(), count: rows.count)
+                try compact.withUnsafeMutableBufferPointer { try scan(.compact($0)) }
+                keys = SlotKeys(compact) { [rows, longKeys] in Self.hasCompactKey(rows, longKeys, $0) }
+            }
         } else {
+            var compact = [CompactKey](repeating: CompactKey(), count: rows.count)
             var all: [Int64] = []
             all.reserveCapacity(count)
             let statement = try db.makeStatement(sql: sql)
@@ -115,18 +141,13 @@ public final class StoredRowTable: Sendable {
                 guard slot < rows.count else { throw StoreError("读取\(table)失败：行数在读取时变了") }
                 all.append(rowid)
                 rows[slot] = row
-                if let compact = CompactKey(bytes: key) { keys[slot] = compact } else { longKeys[Int32(slot)] = String(decoding: key, as: UTF8.self) }
+                if let key = CompactKey(bytes: key) { compact[slot] = key } else { longKeys[Int32(slot)] = String(decoding: key, as: UTF8.self) }
                 slot += 1
             }
             rowids = all
+            keys = SlotKeys(compact) { [rows, longKeys] in Self.hasCompactKey(rows, longKeys, $0) }
         }
         self.init(rows: rows, keys: keys, longKeys: longKeys, firstRowid: low, rowids: rowids)
-    }
-
-    /// The table of rows read by a scan: each present slot's key hashed.
-    convenience init(rows: PackedRows, keys: [CompactKey], longKeys: [Int32: String], firstRowid: Int64, rowids: [Int64]?) {
-        let keys = SlotKeys(keys) { Self.hasCompactKey(rows, longKeys, $0) }
-        self.init(rows: rows, keys: keys, longKeys: longKeys, firstRowid: firstRowid, rowids: rowids)
     }
 
     /// Whether `slot` holds a row whose key is kept in `SlotKeys` (not a long one).
@@ -176,10 +197,21 @@ public final class StoredRowTable: Sendable {
             let slot = Int(rowid - sink.firstRowid)
             guard slot >= 0, slot < sink.rows.count else { throw StoreError("读取\(table)失败：行号在读取时变了") }
             sink.rows.set(slot, row)
-            if let compact = CompactKey(bytes: key) {
-                sink.keys[slot] = compact
-            } else {
-                longKeys[Int32(slot)] = String(decoding: key, as: UTF8.self)
+            switch sink.keys {
+            case .digits(let keys):
+                if let digit = DigitKey(bytes: key) {
+                    keys[slot] = digit
+                } else if key.count > CompactKey.capacity {
+                    longKeys[Int32(slot)] = String(decoding: key, as: UTF8.self)
+                } else {
+                    throw NotDigitKeys()
+                }
+            case .compact(let keys):
+                if let compact = CompactKey(bytes: key) {
+                    keys[slot] = compact
+                } else {
+                    longKeys[Int32(slot)] = String(decoding: key, as: UTF8.self)
+                }
             }
         }
         return longKeys

@@ -21,10 +21,12 @@ final class StoredRowTableTests: XCTestCase {
     }
 
     /// 250,000 licences and a long-numbered one (rowid r holds `numbers[r - 1]`) in a new store.
-    private func firstLoad(_ dir: TemporaryDirectory) throws -> (store: ProfileStore, path: String, numbers: [String]) {
+    private func firstLoad(
+        _ dir: TemporaryDirectory, numbers: [String]? = nil
+    ) throws -> (store: ProfileStore, path: String, numbers: [String]) {
         let path = dir.file("s.db")
         let store = try ProfileStore(path: path, schemas: try SchemaLoader.load(directory: RepositoryPaths.schemas))
-        let numbers = (0..<250_000).map { String(format: "L%06d", $0) } + [long]
+        let numbers = numbers ?? (0..<250_000).map { String(format: "L%06d", $0) } + [long]
         _ = try store.performImport(start("a"), kind: .licences) { writer in
             for no in numbers { _ = try writer.upsert(self.licence(no)) }
             return ImportDecision(accepted: true, counts: ImportCounts(), quarantine: [], message: nil)
@@ -62,6 +64,24 @@ final class StoredRowTableTests: XCTestCase {
             try sqlite(path, "SELECT entity_key || ' ' || field || ' ' || ifnull(new_value, '') FROM changes ORDER BY entity_key"),
             "L000010 expiry_date 2030-01-02\nL200000 expiry_date 2030-01-02\nL240000 active 否\n\(long) expiry_date 2030-01-02\n"
         )
+    }
+
+    /// Keys that are all 18 digits are kept in 8 bytes a slot (`SlotKeys`); one of another form
+    /// in the upper half stops both halves' scans and the table is scanned again into 24. Either
+    /// way every key is found.
+    func testDigitKeysAndAnotherKeyInTheUpperHalf() throws {
+        let digits = (0..<250_000).map { String(format: "410103199001%06d", $0) }
+        for other in [nil, 200_000] as [Int?] {
+            var numbers = digits + [long]
+            if let other { numbers[other] = "L\(other)" }
+            let dir = try TemporaryDirectory()
+            let (store, path, _) = try firstLoad(dir, numbers: numbers)
+            let changed: Set<String> = [numbers[10], numbers[200_000], numbers[249_999], long]
+            let (record, counts) = try night(store, numbers, omitting: numbers[240_000], changed: changed)
+            XCTAssertEqual(record.status, .ok)
+            XCTAssertEqual([counts.inserted, counts.updated, counts.unchanged, counts.deactivated], [0, 4, 249_996, 1], "\(String(describing: other))")
+            XCTAssertEqual(try sqlite(path, "SELECT count(*) FROM changes"), "5\n")
+        }
     }
 
     /// Slots are rowids (`firstRowid + slot`): rows deleted by hand leave gaps, empty slots when
