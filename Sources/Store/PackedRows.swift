@@ -1,8 +1,9 @@
 /// The stored rows of a `StoredRowTable`, by slot, in 17 bytes each: flags, row fingerprint and
 /// raw fingerprint (little-endian) back to back, with no padding — the same 17 bytes a slot of
-/// the stored-rows snapshot starts with (`StoredRowsSnapshot`, which writes and reads them here). An array of `StoredRowTable.Packed` took
-/// 24 bytes a row (its stride), 7 MB more at 1 M residents and 28 MB at 4 M, where the night's
-/// peak is; a row still sits in one or two cache lines, read by unaligned loads.
+/// the stored-rows snapshot starts with (`StoredRowsSnapshot`, which writes and reads them
+/// here). An array of `StoredRowTable.Packed` took 24 bytes a row (its stride), 7 MB more at 1 M
+/// residents and 28 MB at 4 M; a row still sits in one or two cache lines, read by unaligned
+/// loads.
 struct PackedRows: Sendable, Equatable {
     static let stride = 17
     private var bytes: [UInt8]

@@ -25,8 +25,9 @@ struct StoredRow {
 /// A hash join rather than a key-order merge: the extract is not sorted, and sorting it
 /// would hold the whole file (or spill it). Slots are rowids: rows are never deleted, so a
 /// table's rowids have no gaps, and slot `s` holds the row with rowid `firstRowid + s` (a rowid
-/// with no row is an empty slot). 41 bytes a row besides the key table (24 of them the compact
-/// key); a table with many gaps (not one this program wrote) keeps each slot's rowid as well.
+/// with no row is an empty slot). 17 bytes a row (`PackedRows`), its key in 8 (a 身份证号) or
+/// 24 (`SlotKeys`), and the key table's slots; a table with many gaps (not one this program
+/// wrote) keeps each slot's rowid as well.
 public final class StoredRowTable: Sendable {
     /// Each slot's key of up to 23 bytes and their slots by key (`SlotKeys`); longer ones' slots.
     let keys: SlotKeys

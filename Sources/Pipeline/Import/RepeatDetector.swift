@@ -68,14 +68,16 @@ struct RepeatDetector {
         return check(String(decoding: bytes, as: UTF8.self), fingerprint: fingerprint)
     }
 
-    /// The same for the key of a slot of the stored rows.
-    mutating func check(slot: Int, fingerprint: Int64) -> Outcome {
+    /// The same for the key of a slot of the stored rows. `isStored`: the row was read as
+    /// unchanged, so its fingerprint is the stored row's (most rows of a night: the stored one is
+    /// then not read to compare).
+    mutating func check(slot: Int, fingerprint: Int64, isStored: Bool = false) -> Outcome {
         let bit: UInt64 = 1 << UInt64(slot & 63)
         if seen[slot >> 6] & bit != 0 { return first(slot) == fingerprint ? .identical : .conflicting }
         seen[slot >> 6] |= bit
         if bySlot != nil {
             bySlot?[slot] = fingerprint
-        } else if stored?.fingerprint(at: slot) != fingerprint {
+        } else if !isStored, stored?.fingerprint(at: slot) != fingerprint {
             changed[Int32(slot)] = fingerprint
             if changed.count > changedLimit { keepAll() }
         }
