@@ -31,7 +31,9 @@ final class ColumnCachePatchTests: XCTestCase {
 
     /// Two nights of a generated district. The residents' second night is the generator's (1 %
     /// changed, 0.2 % new, 0.2 % gone); enterprises and licences lose rows, change one and gain one.
-    private func nights(_ dir: TemporaryDirectory) throws -> [Night] {
+    /// `longHouseholds`: one household keeps a 户号 longer than 16 bytes in both nights and the
+    /// second night's new household gets one too (the patch then groups them as text).
+    private func nights(_ dir: TemporaryDirectory, longHouseholds: Bool = false) throws -> [Night] {
         var out: [Night] = []
         for night in 0...1 {
             let path = dir.file("night-\(night)")
@@ -40,7 +42,12 @@ final class ColumnCachePatchTests: XCTestCase {
             )).run()
             out.append(Night(residents: path + "/residents.csv", enterprises: path + "/enterprises.csv", licences: path + "/licences.csv"))
         }
-        try moveHouseholds(out[1].residents)
+        if longHouseholds {
+            let renamed = try String(contentsOfFile: out[0].residents, encoding: .utf8).split(separator: "\n")[50]
+                .split(separator: ",", omittingEmptySubsequences: false)[6]
+            for night in out { try renameHousehold(String(renamed), to: renamed + "-02（分户）", in: night.residents) }
+        }
+        try moveHouseholds(out[1].residents, longFounded: longHouseholds)
         // The generator's night changes residents only; edit the others by hand.
         for (index, kind) in [(1, "enterprises"), (2, "licences")] {
             let path = index == 1 ? out[1].enterprises : out[1].licences
@@ -72,17 +79,32 @@ final class ColumnCachePatchTests: XCTestCase {
     /// The residents' night, edited by hand: a household all of whose members are gone, a
     /// resident who joins another household, and one who founds a new household whose 户号 sorts
     /// among the cached ones (the patch merges households by their cached numbers and order).
-    private func moveHouseholds(_ path: String) throws {
+    private func moveHouseholds(_ path: String, longFounded: Bool) throws {
         var rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
             .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let household = try XCTUnwrap(rows[0].firstIndex(of: "household_id"))
         let gone = rows[20][household], joined = rows[100][household]
         XCTAssertFalse([rows[30][household], rows[40][household], joined].contains(gone))
         rows[30][household] = joined
-        let founded = String(rows[40][household].dropLast()) + "A"  // between …9 and the next …0
+        // Between …9 and the next …0, or (long) just after the 户号 it extends.
+        let founded = longFounded ? rows[40][household] + "-分户" : String(rows[40][household].dropLast()) + "A"
         XCTAssertFalse(rows.contains { $0[household] == founded })
         rows[40][household] = founded
         rows.removeAll { $0.count > household && $0[household] == gone }
+        try (rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Every resident of household `id` moved to household `new` (the file's 户号 column).
+    private func renameHousehold(_ id: String, to new: String, in path: String) throws {
+        var rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let household = try XCTUnwrap(rows[0].firstIndex(of: "household_id"))
+        var moved = 0
+        for i in rows.indices where rows[i].count > household && rows[i][household] == id {
+            rows[i][household] = new
+            moved += 1
+        }
+        XCTAssertGreaterThan(moved, 0, id)
         try (rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
@@ -99,8 +121,17 @@ final class ColumnCachePatchTests: XCTestCase {
     }
 
     func testTheFirstLoadAfterAnImportReadsThePatchedCacheAndItEqualsTheTables() throws {
+        try assertPatchedCacheEqualsTheTables(longHouseholds: false)
+    }
+
+    /// 户号 longer than 16 bytes (a cached one and a new one) take the patch's other grouping.
+    func testLongHouseholdNumbersArePatchedAsTheTablesGiveThem() throws {
+        try assertPatchedCacheEqualsTheTables(longHouseholds: true)
+    }
+
+    private func assertPatchedCacheEqualsTheTables(longHouseholds: Bool) throws {
         let dir = try TemporaryDirectory()
-        let nights = try nights(dir)
+        let nights = try nights(dir, longHouseholds: longHouseholds)
         let patched = try ProfileStore(path: dir.file("patched.db"), schemas: schemas)
         let fresh = try ProfileStore(path: dir.file("fresh.db"), schemas: schemas)
         try importNight(nights[0], into: patched, full: false)
@@ -127,6 +158,9 @@ final class ColumnCachePatchTests: XCTestCase {
         }
         XCTAssertTrue(expected["企业.employees"]?.contains("777") ?? false, "the enterprise changed by the second night")
         XCTAssertTrue(expected["licences.license_type"]?.contains("食品经营许可证") ?? false, "the new licence")
+        let households = expected["家庭:ids"] ?? []
+        XCTAssertEqual(households.contains { $0.utf8.count > 16 }, longHouseholds, "户号 longer than 16 bytes")
+        XCTAssertEqual(households.contains { $0.hasSuffix("-分户") }, longHouseholds, "the new long 户号")
     }
 
     func testARunAfterTheNightlyImportEqualsOneOnANeverCachedStore() throws {
