@@ -8,6 +8,12 @@ struct DigitKey: Hashable, Sendable, MixedHashing {
 
     private init(bits: UInt64) { self.bits = bits }
 
+    /// The key whose `bits` these are (a snapshot's); nil for bits no 身份证号 has.
+    init?(stored bits: UInt64) {
+        guard bits < 11 * 100_000_000_000_000_000 else { return nil }
+        self.bits = bits
+    }
+
     /// Nil for any other bytes (a lower-case x too: it is a different key).
     init?(bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 18 else { return nil }
@@ -26,6 +32,13 @@ struct DigitKey: Hashable, Sendable, MixedHashing {
             check = UInt64(last &- 0x30)
         }
         bits = number * 11 + check
+    }
+
+    /// Nil for a key of any other form.
+    init?(_ key: String) {
+        var key = key
+        guard let made = key.withUTF8({ DigitKey(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = made
     }
 
     init?(_ key: CompactKey) {
@@ -115,6 +128,12 @@ struct SlotKeys: Sendable, Equatable {
             guard let key = CompactKey(bytes: key) else { return nil }
             return next >= 0 && next < keys.count && keys[next] == key ? Int32(next) : slots.find(key, in: keys)
         }
+    }
+
+    /// A slot's key in 8 bytes (`DigitKey.empty` for an empty slot); nil when the keys are kept
+    /// in 24.
+    func digit(at slot: Int) -> DigitKey? {
+        if case .digits(let keys, _) = storage { keys[slot] } else { nil }
     }
 
     /// A slot's key (the empty key for an empty slot or a long key's).

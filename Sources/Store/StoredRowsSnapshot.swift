@@ -4,7 +4,8 @@ internal import GRDBSQLite
 
 /// The stored rows a night starts from (`StoredRowTable`: each row's key, fingerprints and
 /// active flag), kept as column-cache entries (`ColumnCache`) of the import that left them, so
-/// that the next full extract reads 41 bytes a row instead of scanning the whole table (about
+/// that the next full extract reads 25 bytes a row (41 with keys other than 身份证号) instead of
+/// scanning the whole table (about
 /// 250 MB of pages at 1 M residents, 0.3–0.4 s on two threads before any record could be read).
 /// Written by each night from its table with its own inserts, updates, fingerprint records and
 /// retirements applied (`StoredRowEdits`), in pieces of `pieceSlots` rows, each an entry written
@@ -21,14 +22,32 @@ internal import GRDBSQLite
 ///
 /// Entries, little-endian: `:stored-rows` holds magic, first rowid, slots and long keys (8 bytes
 /// each), then each long key as slot (4), length (4) and its bytes; `:stored-rows/p` holds
-/// slots `p × pieceSlots ..<` as flags (1 byte), row and raw fingerprint (8 each) and compact
-/// key (24, zeros for a long key or an empty slot). The header is written last: pieces without
-/// one are never read.
+/// slots `p × pieceSlots ..<` as flags (1 byte), row and raw fingerprint (8 each) and the key in
+/// the form the magic names (`KeyForm`): a `DigitKey`'s 8 bytes when every key is a 身份证号
+/// (`DigitKey.empty` in an empty slot; no long keys then), otherwise a compact key's 24 (zeros
+/// for a long key or an empty slot). The header is written last: pieces without one are never
+/// read.
 enum StoredRowsSnapshot {
     static let entry = ":stored-rows"
-    static let magic: UInt64 = 0x0253_5752_4F52_534D  // "MSROWS", version 2
     static let headerSize = 32
-    static let slotSize = 41
+
+    /// How a snapshot keeps its keys. A residents' night kept each 身份证号 in a 24-byte compact
+    /// key (version 2): it turned every slot's 8-byte key into one to write it, and back on the
+    /// next night's read, and wrote 16 MB more at 1 M residents.
+    enum KeyForm {
+        /// 24 bytes (`CompactKey`): version 2, "MSROWS".
+        case compact
+        /// 8 bytes (`DigitKey`): version 3.
+        case digits
+
+        var magic: UInt64 { self == .compact ? 0x0253_5752_4F52_534D : 0x0353_5752_4F52_534D }
+        var slotSize: Int { PackedRows.stride + (self == .compact ? MemoryLayout<CompactKey>.size : 8) }
+
+        init?(magic: UInt64) {
+            guard let form = [KeyForm.compact, .digits].first(where: { $0.magic == magic }) else { return nil }
+            self = form
+        }
+    }
     /// Slots an entry holds (about 1 MB).
     #if DEBUG
     static let pieceSlots = 64  // tests cross pieces with small files
@@ -38,21 +57,29 @@ enum StoredRowsSnapshot {
 
     static func pieceName(_ piece: Int) -> String { "\(entry)/\(piece)" }
 
-    static func header(firstRowid: Int64, slots: Int, longKeys: Int) -> [UInt8] {
+    static func header(form: KeyForm, firstRowid: Int64, slots: Int, longKeys: Int) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(headerSize)
-        for word in [magic, UInt64(bitPattern: firstRowid), UInt64(slots), UInt64(longKeys)] {
+        for word in [form.magic, UInt64(bitPattern: firstRowid), UInt64(slots), UInt64(longKeys)] {
             withUnsafeBytes(of: word.littleEndian) { bytes.append(contentsOf: $0) }
         }
         return bytes
     }
 
-    /// Stores one slot's `slotSize` bytes at `slot` of `buffer`.
+    /// Stores one slot of the compact form at `slot` of `buffer`.
     @inline(__always)
     static func store(_ row: StoredRowTable.Packed, _ key: CompactKey, at slot: Int, of buffer: UnsafeMutableRawBufferPointer) {
-        let offset = slot * slotSize
+        let offset = slot * KeyForm.compact.slotSize
         PackedRows.store(row, buffer, at: offset)
         buffer.storeBytes(of: key, toByteOffset: offset + PackedRows.stride, as: CompactKey.self)
+    }
+
+    /// Stores one slot of the digit form at `slot` of `buffer`.
+    @inline(__always)
+    static func store(_ row: StoredRowTable.Packed, _ key: DigitKey, at slot: Int, of buffer: UnsafeMutableRawBufferPointer) {
+        let offset = slot * KeyForm.digits.slotSize
+        PackedRows.store(row, buffer, at: offset)
+        buffer.storeBytes(of: key.bits.littleEndian, toByteOffset: offset + PackedRows.stride, as: UInt64.self)
     }
 
     static func append(longKey key: UnsafeRawBufferPointer, slot: Int32, to bytes: inout [UInt8]) {
@@ -61,12 +88,19 @@ enum StoredRowsSnapshot {
         bytes.append(contentsOf: key)
     }
 
-    /// The slot at `offset` of `bytes` (`slotSize` bytes from there).
-    static func slot(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> (StoredRowTable.Packed, CompactKey) {
-        let row = PackedRows.load(bytes, at: offset)
+    /// The compact key of the slot at `offset` of `bytes`.
+    static func compactKey(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> CompactKey {
         var key = CompactKey()
-        withUnsafeMutableBytes(of: &key) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[(offset + PackedRows.stride)..<(offset + slotSize)])) }
-        return (row, key)
+        let start = offset + PackedRows.stride
+        withUnsafeMutableBytes(of: &key) {
+            $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + MemoryLayout<CompactKey>.size)]))
+        }
+        return key
+    }
+
+    /// The digit key's bits of the slot at `offset` of `bytes`.
+    static func digitBits(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64 {
+        UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + PackedRows.stride, as: UInt64.self))
     }
 
     /// The previous import's generation: the one whose snapshot describes the table now.
@@ -80,6 +114,7 @@ enum StoredRowsSnapshot {
 final class StoredRowsPieces {
     private let kind: DatasetKind
     private let generation: Int64
+    let form: StoredRowsSnapshot.KeyForm
     private let writer: CacheEntryWriter
     private let buffer: UnsafeMutableRawBufferPointer
     private var filled = 0
@@ -89,19 +124,33 @@ final class StoredRowsPieces {
     /// Slots added so far.
     private(set) var count = 0
 
-    init(kind: DatasetKind, generation: Int64, _ db: Database) throws {
+    init(kind: DatasetKind, generation: Int64, form: StoredRowsSnapshot.KeyForm, _ db: Database) throws {
         self.kind = kind
         self.generation = generation
+        self.form = form
         writer = try CacheEntryWriter(db)
-        buffer = .allocate(byteCount: StoredRowsSnapshot.pieceSlots * StoredRowsSnapshot.slotSize, alignment: 8)
+        buffer = .allocate(byteCount: StoredRowsSnapshot.pieceSlots * form.slotSize, alignment: 8)
     }
 
     deinit { buffer.deallocate() }
 
-    /// The next slot, its key compact (or empty: a long one given to `addLongKey`).
+    /// The next slot of the compact form, its key compact (or empty: a long one given to
+    /// `addLongKey`).
     @inline(__always)
     func add(_ row: StoredRowTable.Packed, _ key: CompactKey) throws {
         StoredRowsSnapshot.store(row, key, at: filled, of: buffer)
+        try added()
+    }
+
+    /// The next slot of the digit form.
+    @inline(__always)
+    func add(_ row: StoredRowTable.Packed, _ key: DigitKey) throws {
+        StoredRowsSnapshot.store(row, key, at: filled, of: buffer)
+        try added()
+    }
+
+    @inline(__always)
+    private func added() throws {
         filled += 1
         count += 1
         if filled == StoredRowsSnapshot.pieceSlots { try flush() }
@@ -116,7 +165,7 @@ final class StoredRowsPieces {
 
     private func flush() throws {
         guard filled > 0 else { return }
-        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<(filled * StoredRowsSnapshot.slotSize)])
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<(filled * form.slotSize)])
         try writer.write(kind: kind.rawValue, name: StoredRowsSnapshot.pieceName(pieces), generation: generation, bound: bytes)
         pieces += 1
         filled = 0
@@ -125,7 +174,7 @@ final class StoredRowsPieces {
     /// The last piece and the header: the snapshot of slots from `firstRowid` on is complete.
     func finish(firstRowid: Int64) throws {
         try flush()
-        var header = StoredRowsSnapshot.header(firstRowid: firstRowid, slots: count, longKeys: longKeyCount)
+        var header = StoredRowsSnapshot.header(form: form, firstRowid: firstRowid, slots: count, longKeys: longKeyCount)
         header.append(contentsOf: longKeys)
         try header.withUnsafeBytes {
             try writer.write(kind: kind.rawValue, name: StoredRowsSnapshot.entry, generation: generation, bound: $0)
@@ -208,10 +257,12 @@ extension StoredRowTable {
             guard let base = sqlite3_column_blob(handle, 0) else { return nil }
             return try body(UnsafeRawBufferPointer(start: base, count: size))
         }
-        guard let (firstRowid, slotCount, longKeys) = try withEntry(StoredRowsSnapshot.entry, { bytes -> (Int64, Int, [Int32: String])? in
+        typealias Header = (StoredRowsSnapshot.KeyForm, Int64, Int, [Int32: String])
+        guard let (form, firstRowid, slotCount, longKeys) = try withEntry(StoredRowsSnapshot.entry, { bytes -> Header? in
             guard bytes.count >= StoredRowsSnapshot.headerSize else { return nil }
             let words = (0..<4).map { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
-            guard words[0] == StoredRowsSnapshot.magic, words[2] < UInt64(Int32.max) else { return nil }
+            guard let form = StoredRowsSnapshot.KeyForm(magic: words[0]), words[2] < UInt64(Int32.max),
+                  form == .compact || words[3] == 0 else { return nil }
             let slots = Int(words[2])
             var longKeys: [Int32: String] = [:]
             var offset = StoredRowsSnapshot.headerSize
@@ -224,24 +275,34 @@ extension StoredRowTable {
                 offset += 8 + length
             }
             guard offset == bytes.count else { return nil }
-            return (Int64(bitPattern: words[1]), slots, longKeys)
+            return (form, Int64(bitPattern: words[1]), slots, longKeys)
         }) else { return nil }
         let shape = try TableShape(table: table, db)
         guard firstRowid == shape.low, shape.count > 0, slotCount == Int(shape.high - shape.low) + 1 else { return nil }
         var rows = PackedRows(count: slotCount)
-        var keys = SlotKeysBuilder(count: slotCount)
+        // The digit form's keys go straight into their array; the compact form's through the
+        // builder, which keeps them in 8 bytes too when every one is a 身份证号.
+        var digits = form == .digits ? [DigitKey](repeating: .empty, count: slotCount) : []
+        var builder = form == .compact ? SlotKeysBuilder(count: slotCount) : nil
         var present = 0
         var first = 0
         while first < slotCount {
             let n = min(StoredRowsSnapshot.pieceSlots, slotCount - first)
             let complete = try withEntry(StoredRowsSnapshot.pieceName(first / StoredRowsSnapshot.pieceSlots)) { bytes -> Bool? in
-                guard bytes.count == n * StoredRowsSnapshot.slotSize else { return false }
+                guard bytes.count == n * form.slotSize else { return false }
                 for i in 0..<n {
-                    let (row, key) = StoredRowsSnapshot.slot(bytes, at: i * StoredRowsSnapshot.slotSize)
+                    let offset = i * form.slotSize
+                    let row = PackedRows.load(bytes, at: offset)
                     rows[first + i] = row
                     let isPresent = row.flags & Packed.present != 0
-                    keys.set(first + i, key, present: isPresent && (longKeys.isEmpty || longKeys[Int32(first + i)] == nil))
                     if isPresent { present += 1 }
+                    if builder != nil {
+                        let key = StoredRowsSnapshot.compactKey(bytes, at: offset)
+                        builder?.set(first + i, key, present: isPresent && (longKeys.isEmpty || longKeys[Int32(first + i)] == nil))
+                    } else if isPresent {
+                        guard let key = DigitKey(stored: StoredRowsSnapshot.digitBits(bytes, at: offset)) else { return false }
+                        digits[first + i] = key
+                    }
                 }
                 return true
             }
@@ -249,9 +310,9 @@ extension StoredRowTable {
             first += n
         }
         guard present == shape.count else { return nil }
-        let loaded = StoredRowTable(
-            rows: rows, keys: keys.finish { Self.hasCompactKey(rows, longKeys, $0) }, longKeys: longKeys, firstRowid: shape.low, rowids: nil
-        )
+        let hasKey = { (slot: Int) in Self.hasCompactKey(rows, longKeys, slot) }
+        let keys = builder?.finish(present: hasKey) ?? SlotKeys(digits: digits, present: hasKey)
+        let loaded = StoredRowTable(rows: rows, keys: keys, longKeys: longKeys, firstRowid: shape.low, rowids: nil)
         return try loaded.matchesSample(of: table, keyColumn: keyColumn, db) ? loaded : nil
     }
 
@@ -287,11 +348,23 @@ extension StoredRowTable {
 
     /// Saves this table with a night's `edits` applied as the snapshot of `generation` (the
     /// night's import); nothing when the edits cannot be (a table whose rowids have many gaps,
-    /// an insert off its end).
-    func saveSnapshot(_ edits: StoredRowEdits, kind: DatasetKind, generation: Int64, _ db: Database) throws {
+    /// an insert off its end). Its keys in 8 bytes each when every one is a 身份证号, unless
+    /// `compactKeys` (the form earlier versions wrote, still read).
+    func saveSnapshot(
+        _ edits: StoredRowEdits, kind: DatasetKind, generation: Int64, _ db: Database, compactKeys: Bool = false
+    ) throws {
         guard rowids == nil, !edits.broken else { return }
+        let appendedDigits = edits.appended.map { DigitKey($0.key) }
+        let digits = !compactKeys && keys.areDigits && longKeys.isEmpty && appendedDigits.allSatisfy { $0 != nil }
         let changes = edits.changed.sorted { $0.key < $1.key }
-        let pieces = try StoredRowsPieces(kind: kind, generation: generation, db)
+        // The snapshots of earlier generations are of no more use. The column cache's patch drops
+        // them with the rest of the cache when it runs; a night that patches no cache (none
+        // built yet, or too large a change) left them, 41 MB a night at 1 M residents.
+        try db.execute(
+            sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ? AND (name = ? OR name LIKE ?)",
+            arguments: [kind.rawValue, generation, StoredRowsSnapshot.entry, StoredRowsSnapshot.entry + "/%"]
+        )
+        let pieces = try StoredRowsPieces(kind: kind, generation: generation, form: digits ? .digits : .compact, db)
         for (slot, key) in longKeys.sorted(by: { $0.key < $1.key }) { pieces.addLongKey(key, slot: Int(slot)) }
         var next = 0
         for slot in 0..<count {
@@ -300,9 +373,19 @@ extension StoredRowTable {
                 row = changes[next].value
                 next += 1
             }
-            try pieces.add(row, keys.compact(at: slot))
+            // (A present slot without a key would be read back as a damaged snapshot: never
+            // written in this form, as `digits` says.)
+            if digits {
+                try pieces.add(row, keys.digit(at: slot) ?? .empty)
+            } else {
+                try pieces.add(row, keys.compact(at: slot))
+            }
         }
         for (i, (row, key)) in edits.appended.enumerated() {
+            if digits {
+                try pieces.add(row, appendedDigits[i] ?? .empty)
+                continue
+            }
             let compact = CompactKey(key)
             if compact == nil { pieces.addLongKey(key, slot: count + i) }
             try pieces.add(row, compact ?? CompactKey())

@@ -78,6 +78,35 @@ final class StoredRowsSnapshotTests: XCTestCase {
         XCTAssertEqual(scanned.rows.indices.filter { scanned.rows[$0].flags & StoredRowTable.Packed.active == 0 }.count, 10)
     }
 
+    /// A residents' snapshot keeps each 身份证号 in 8 bytes. One in the 24-byte form (what earlier
+    /// versions wrote, and what keys of other forms still take) reads as the same rows, and the
+    /// night that reads it leaves the 8-byte form.
+    func testResidentKeysAreKeptInEightBytesAndTheEarlierFormIsStillRead() throws {
+        let dir = try TemporaryDirectory()
+        let (store, path) = try storeAfterTwoNights(dir)
+        func bytesASlot() throws -> Double {
+            let sql = "SELECT sum(length(data)) FROM column_cache WHERE name LIKE ':stored-rows/%'"
+            let bytes = try XCTUnwrap(Double(try SQLiteShell.run(path, sql).trimmingCharacters(in: .whitespacesAndNewlines)))
+            return bytes / Double(try scan(store).count)
+        }
+        XCTAssertEqual(try bytesASlot(), 25)
+        XCTAssertTrue(try XCTUnwrap(try snapshot(store)).keys.areDigits)
+
+        try store.pool.write { db in
+            try StoredRowTable(table: table, keyColumn: key, db: db).saveSnapshot(
+                StoredRowEdits(), kind: .residents, generation: try ColumnCache.generation(of: .residents, db), db, compactKeys: true
+            )
+        }
+        XCTAssertEqual(try bytesASlot(), 41)
+        let earlier = try XCTUnwrap(try snapshot(store), "the 24-byte form is read")
+        assertSameRows(earlier, try scan(store), "the 24-byte form")
+        XCTAssertTrue(earlier.keys.areDigits, "read into 8 bytes a key")
+
+        XCTAssertEqual(try importNight(store, try nights()[2], 3, dir).record.status, .ok)
+        XCTAssertEqual(try bytesASlot(), 25, "the earlier snapshot is gone, though no cache was patched")
+        assertSameRows(try XCTUnwrap(try snapshot(store)), try scan(store), "after a night from the 24-byte form")
+    }
+
     /// A row written before v12-row-fingerprint (no fingerprint): the night records one, and the
     /// snapshot it leaves says so.
     func testARecordedFingerprintIsInTheSnapshot() throws {
