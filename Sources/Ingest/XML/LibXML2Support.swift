@@ -66,8 +66,9 @@ final class XMLReaderSession {
     }
 
     /// The source whose parser reports here (set once it is whole; it owns this session and
-    /// frees the parser before it goes, so no callback outlives it).
-    unowned(unsafe) var source: XMLRecordSource?
+    /// frees the parser before it goes, so no callback outlives it). Unmanaged: a callback
+    /// reaches it without a retain and a release (`XMLRecordSource.withSource`).
+    var source: Unmanaged<XMLRecordSource>?
     /// The first fatal error: the one that stopped the parser.
     private(set) var firstFatal: Report?
     /// The first report of any level (warnings and recoverable errors included).
