@@ -43,9 +43,9 @@ final class ColumnCachePatchTests: XCTestCase {
             out.append(Night(residents: path + "/residents.csv", enterprises: path + "/enterprises.csv", licences: path + "/licences.csv"))
         }
         if longHouseholds {
-            let renamed = try String(contentsOfFile: out[0].residents, encoding: .utf8).split(separator: "\n")[50]
-                .split(separator: ",", omittingEmptySubsequences: false)[6]
-            for night in out { try renameHousehold(String(renamed), to: renamed + "-02（分户）", in: night.residents) }
+            let rows = try cells(of: out[0].residents)
+            let renamed = rows[50][try XCTUnwrap(rows[0].firstIndex(of: "household_id"))]
+            for night in out { try renameHousehold(renamed, to: renamed + "-02（分户）", in: night.residents) }
         }
         try moveHouseholds(out[1].residents, longFounded: longHouseholds)
         // The generator's night changes residents only; edit the others by hand.
@@ -80,8 +80,7 @@ final class ColumnCachePatchTests: XCTestCase {
     /// resident who joins another household, and one who founds a new household whose 户号 sorts
     /// among the cached ones (the patch merges households by their cached numbers and order).
     private func moveHouseholds(_ path: String, longFounded: Bool) throws {
-        var rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        var rows = try cells(of: path)
         let household = try XCTUnwrap(rows[0].firstIndex(of: "household_id"))
         let gone = rows[20][household], joined = rows[100][household]
         XCTAssertFalse([rows[30][household], rows[40][household], joined].contains(gone))
@@ -91,13 +90,12 @@ final class ColumnCachePatchTests: XCTestCase {
         XCTAssertFalse(rows.contains { $0[household] == founded })
         rows[40][household] = founded
         rows.removeAll { $0.count > household && $0[household] == gone }
-        try (rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try write(rows, to: path)
     }
 
     /// Every resident of household `id` moved to household `new` (the file's 户号 column).
     private func renameHousehold(_ id: String, to new: String, in path: String) throws {
-        var rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        var rows = try cells(of: path)
         let household = try XCTUnwrap(rows[0].firstIndex(of: "household_id"))
         var moved = 0
         for i in rows.indices where rows[i].count > household && rows[i][household] == id {
@@ -105,6 +103,16 @@ final class ColumnCachePatchTests: XCTestCase {
             moved += 1
         }
         XCTAssertGreaterThan(moved, 0, id)
+        try write(rows, to: path)
+    }
+
+    /// A generated CSV file's rows (header first) as cells: the generator quotes none.
+    private func cells(of path: String) throws -> [[String]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    private func write(_ rows: [[String]], to path: String) throws {
         try (rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
