@@ -5,8 +5,8 @@ internal import GRDBSQLite
 /// The stored rows a night starts from (`StoredRowTable`: each row's key, fingerprints and
 /// active flag), kept as column-cache entries (`ColumnCache`) of the import that left them, so
 /// that the next full extract reads 25 bytes a row (41 with keys other than 身份证号) instead of
-/// scanning the whole table (about
-/// 250 MB of pages at 1 M residents, 0.3–0.4 s on two threads before any record could be read).
+/// scanning the whole table (about 250 MB of pages at 1 M residents, 0.3–0.4 s on two threads
+/// before any record could be read).
 /// Written by each night from its table with its own inserts, updates, fingerprint records and
 /// retirements applied (`StoredRowEdits`), in pieces of `pieceSlots` rows, each an entry written
 /// as soon as it is full (`StoredRowsPieces`: nothing of it is held whole). A first load leaves
@@ -114,7 +114,7 @@ enum StoredRowsSnapshot {
 final class StoredRowsPieces {
     private let kind: DatasetKind
     private let generation: Int64
-    let form: StoredRowsSnapshot.KeyForm
+    private let form: StoredRowsSnapshot.KeyForm
     private let writer: CacheEntryWriter
     private let buffer: UnsafeMutableRawBufferPointer
     private var filled = 0
