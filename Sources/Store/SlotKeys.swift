@@ -109,7 +109,9 @@ struct SlotKeys: Sendable, Equatable {
         storage = .digits(digits, slots)
     }
 
-    private init(compact keys: [CompactKey], present: (Int) -> Bool) {
+    /// Keys in 24 bytes each, for a caller that has met a present one of another form (asked to
+    /// try 8 bytes, `init(_:present:)` would allocate 8 bytes a slot and read up to that key again).
+    init(compact keys: [CompactKey], present: (Int) -> Bool) {
         var slots = KeySlots<CompactKey>(capacity: keys.count)
         for slot in keys.indices where present(slot) { slots.insert(index: Int32(slot), of: keys) }
         storage = .compact(keys, slots)
@@ -187,6 +189,6 @@ struct SlotKeysBuilder {
 
     /// The keys, their present slots found through `present`.
     func finish(present: (Int) -> Bool) -> SlotKeys {
-        compact.isEmpty ? SlotKeys(digits: digits, present: present) : SlotKeys(compact, present: present)
+        compact.isEmpty ? SlotKeys(digits: digits, present: present) : SlotKeys(compact: compact, present: present)
     }
 }

@@ -128,7 +128,7 @@ public final class StoredRowTable: Sendable {
                 longKeys = [:]
                 var compact = [CompactKey](repeating: CompactKey(), count: rows.count)
                 try compact.withUnsafeMutableBufferPointer { try scan(.compact($0)) }
-                keys = SlotKeys(compact) { [rows, longKeys] in Self.hasCompactKey(rows, longKeys, $0) }
+                keys = SlotKeys(compact: compact) { [rows, longKeys] in Self.hasCompactKey(rows, longKeys, $0) }
             }
         } else {
             var compact = [CompactKey](repeating: CompactKey(), count: rows.count)
