@@ -68,16 +68,10 @@ struct ColumnCachePatch {
             return
         }
         guard !touched.overflowed else { return }
-        let read = try db.makeStatement(sql: "SELECT data FROM column_cache WHERE kind = ? AND generation = ? AND name = ?")
-        // Copied once out of SQLite (through `Data` it was twice: 18 MB more for the keys at 1 M).
+        let read = try db.makeStatement(sql: "SELECT rowid FROM column_cache WHERE kind = ? AND generation = ? AND name = ?")
         func blob(_ name: String) throws -> [UInt8]? {
-            try read.setArguments([kind, previous, name])
-            let handle = read.sqliteStatement
-            defer { sqlite3_reset(handle) }
-            guard sqlite3_step(handle) == SQLITE_ROW else { return nil }
-            let count = Int(sqlite3_column_bytes(handle, 0))
-            guard let base = sqlite3_column_blob(handle, 0) else { return count == 0 ? [] : nil }
-            return Array(UnsafeRawBufferPointer(start: base, count: count))
+            guard let rowid = try Int64.fetchOne(read, arguments: [kind, previous, name]) else { return nil }
+            return CacheEntryReader.bytes(rowid: rowid, db)
         }
         let names = Set(try String.fetchAll(
             db, sql: "SELECT name FROM column_cache WHERE kind = ? AND generation = ?", arguments: [kind, previous]
@@ -89,52 +83,60 @@ struct ColumnCachePatch {
         guard schema.kind != .residents || householdEntries.allSatisfy(names.contains) else { return }
         let delta = try DeltaRows(schema: schema, fields: fields, touched: touched, db)
 
-        // Each entry is written as soon as it is made (replacing the previous generation's of the
-        // same name), so one field's entries at a time are held. An entry that cannot be patched
-        // stops the patch: those written are right for this generation, the rest stay stale.
+        // The keys' and each field's entry are written as soon as they are made (replacing the
+        // previous generation's of the same name), so one field's entries at a time are held; the
+        // households' once the fields are done. An entry that cannot be patched stops the patch:
+        // those written are right for this generation, the rest stay stale.
         let generation = try ColumnCache.generation(of: schema.kind, db)
         let writer = try CacheEntryWriter(db)
-        func add(_ name: String, _ bytes: [UInt8]) throws {
-            try writer.write(kind: kind, name: name, generation: generation, bytes: bytes)
-        }
         // The keys first, on their own: the merged order, then the keys entry (licences: and the
-        // holders'). The cached and the new entry (18 MB each at 1 M residents) are gone, and
-        // handed back to the system, before the households' thread starts: its allocations come
-        // from a heap of its own, which could not reuse what this thread freed.
+        // holders'). The cached entry (72 MB at 4 M residents) is gone, and handed back to the
+        // system, before the households' thread starts: its allocations come from a heap of its
+        // own, which could not reuse what this thread freed.
         guard let sources = try { () throws -> [Int32]? in
             guard let keys = try blob(ColumnCache.keys).flatMap(TextListView.init) else { return nil }
             let holders = schema.kind == .licences ? try blob(ColumnCache.holders).flatMap(TextListView.init) : nil
             guard schema.kind != .licences || holders?.count == keys.count else { return nil }
             let sources = Self.mergedOrder(keys: keys, holders: holders, delta: delta)
-            try add(ColumnCache.keys, Self.texts(sources, keys, delta.keyBytes.map { Optional($0) }))
-            if let holders { try add(ColumnCache.holders, Self.texts(sources, holders, delta.holderBytes)) }
+            let entry = { (name: String) in CacheEntryWriter.Target(writer: writer, kind: kind, name: name, generation: generation) }
+            try Self.texts(sources, keys, delta.keyBytes.map { Optional($0) }, into: entry(ColumnCache.keys))
+            if let holders { try Self.texts(sources, holders, delta.holderBytes, into: entry(ColumnCache.holders)) }
             return sources
         }() else { return }
         FreedMemory.handBack()
         // The residents' households are recomputed on a thread of their own (a third of the patch
-        // at 1 M residents) while this one patches the fields, and written by this one between
-        // fields as they come (`EntryHandOff`): held until the last field, they were about 12
-        // bytes a row of the night's peak.
-        var households: BackgroundTask<Bool>?
-        let handOff = EntryHandOff()
+        // at 1 M residents) while this one patches the fields. Its entries wait in a spill file
+        // beside the store (in the page cache, not in this process) until the last field is
+        // written, and the cached entries they are made from go as each is used up: held in memory
+        // together, they were the night's peak (4 M residents: 250 MiB, 63 before the patch).
+        var households: BackgroundTask<SpilledEntries?>?
         if schema.kind == .residents {
-            let cached = try householdEntries.map(blob)
-            guard let ids = cached[0], let of = cached[1], let order = cached[2], let relations = cached[3] else { return }
-            households = BackgroundTask { [sources, delta] in
-                Self.households(sources, ids: ids, of: of, order: order, relations: relations, delta, emit: handOff.put)
+            let cached = CachedHouseholds(try householdEntries.map(blob))
+            guard cached.complete, let spill = Self.spillFile(db) else { return }
+            households = BackgroundTask { [sources, delta, kind = schema.kind] in
+                var made = SpilledEntries(spill: spill)
+                let complete = Self.households(sources, cached, delta) { name, bytes in
+                    made.append(ColumnCache.Entry(kind: kind, generation: generation, name: name, bytes: bytes))
+                }
+                return complete && !spill.failed ? made : nil
             }
         }
         for (f, spec) in fields.enumerated() {
             let entry = ColumnCache.fieldEntry(spec)
             guard let cached = try blob(entry), let bytes = Self.field(spec, cached, sources, delta, column: f) else { return }
-            try add(entry, bytes)
-            for (name, bytes) in handOff.take() { try add(name, bytes) }
+            try writer.write(kind: kind, name: entry, generation: generation, bytes: bytes)
         }
         if let households {
-            guard try households.value() else { return }
-            for (name, bytes) in handOff.take() { try add(name, bytes) }
+            guard let made = try households.value(), try made.write(writer) else { return }
         }
         try db.execute(sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind, generation])
+    }
+
+    /// A spill file beside the store's file; nil for a store in memory, or when none can be made
+    /// (the residents' cache is then left stale, as for any patch that cannot be made).
+    private static func spillFile(_ db: Database) -> SpillFile? {
+        guard let path = sqlite3_db_filename(db.sqliteConnection, "main").map({ String(cString: $0) }), !path.isEmpty else { return nil }
+        return SpillFile(directory: SpillFile.directory(ofDatabase: path))
     }
 
     /// The merged rows in the cache's order (key; licences: holder, NULL first, then key): ≥ 0 a
@@ -197,61 +199,103 @@ struct ColumnCachePatch {
         }
     }
 
+    /// The merged rows' texts (`sources` into `cached`, or `fresh`), written as a text list into
+    /// `target`. While every entry has one width (the keys, as a rule) the list is written
+    /// straight from the cached bytes a piece at a time: built whole first, it was held beside
+    /// the cached one (the keys' 72 MB each at 4 M residents).
+    private static func texts(_ sources: [Int32], _ cached: TextListView, _ fresh: [[UInt8]?], into target: CacheEntryWriter.Target) throws {
+        guard let width = cached.fixedWidth, !sources.isEmpty, fresh.allSatisfy({ $0?.count == width }) else {
+            try target.write(texts(sources, cached, fresh))
+            return
+        }
+        var head = ByteSink()
+        head.byte(ColumnCacheCodec.format)
+        head.textListHeader(count: sources.count, fixed: width)
+        _ = try target.write(size: head.bytes.count + sources.count * width) { put in
+            var pieces = PieceBuffer()
+            try pieces.append(head.bytes[...], to: put)
+            try forEachRun(sources) { run in
+                switch run {
+                case .cached(let rows): try pieces.append(cached.bytes(from: rows.lowerBound, to: rows.upperBound), to: put)
+                case .fresh(let j): try fresh[j].map { try pieces.append($0[...], to: put) }
+                }
+            }
+            try pieces.flush(to: put)
+            return true
+        }
+    }
+
+    /// The same list built in memory.
     private static func texts(_ sources: [Int32], _ cached: TextListView, _ fresh: [[UInt8]?]) -> [UInt8] {
         var out = TextListBuilder(capacity: sources.count, bytes: sources.count * 20)
-        var i = 0
-        while i < sources.count {
-            let source = sources[i]
-            guard source >= 0 else {
-                out.append(fresh[Int(-source - 1)])
-                i += 1
-                continue
+        forEachRun(sources) { run in
+            switch run {
+            case .cached(let rows): out.append(rows: rows, of: cached)
+            case .fresh(let j): out.append(fresh[j])
             }
-            // A run of consecutive cached rows, copied at once.
-            var end = i + 1
-            while end < sources.count, sources[end] == sources[end - 1] + 1 { end += 1 }
-            out.append(rows: Int(source)..<(Int(source) + end - i), of: cached)
-            i = end
         }
         return out.finish()
     }
 
+    private enum Run {
+        /// Consecutive cached rows, copied at once.
+        case cached(Range<Int>)
+        case fresh(Int)
+    }
+
+    /// The merged rows as runs of consecutive cached rows and single delta rows, in order (a
+    /// slice per row was most of rewriting a million keys).
+    private static func forEachRun(_ sources: [Int32], _ body: (Run) throws -> Void) rethrows {
+        var i = 0
+        while i < sources.count {
+            let source = sources[i]
+            guard source >= 0 else {
+                try body(.fresh(Int(-source - 1)))
+                i += 1
+                continue
+            }
+            var end = i + 1
+            while end < sources.count, sources[end] == sources[end - 1] + 1 { end += 1 }
+            try body(.cached(Int(source)..<(Int(source) + end - i)))
+            i = end
+        }
+    }
+
     /// The residents' household index and relations entries, recomputed for the merged rows
-    /// from the previous generation's entries, each handed to `emit` as soon as it is made;
-    /// false, with nothing emitted, when one is damaged.
+    /// from the previous generation's entries (`cached`, each let go once used up), each handed to
+    /// `emit` as soon as it is made; false when one is damaged (what was emitted is then not to be
+    /// used).
     private static func households(
-        _ sources: [Int32], ids idsBlob: [UInt8], of ofBlob: [UInt8], order orderBlob: [UInt8], relations relationsBlob: [UInt8],
-        _ delta: DeltaRows, emit: (String, [UInt8]) -> Void
+        _ sources: [Int32], _ cached: CachedHouseholds, _ delta: DeltaRows, emit: (_ name: String, _ bytes: [UInt8]) -> Void
     ) -> Bool {
         // The cached entries are read where they lie (`IntegerView`): decoded, the households'
         // numbers and the relations took 8 bytes a row each, and their copies 4 and 8 more.
-        guard let ids = TextListView(idsBlob), let (relations, isHead, cachedRows) = relationsEntry(sources, relationsBlob, delta) else {
-            return false
+        var isHead: [Bool] = [], cachedRows = 0
+        let related = cached.take(\.relations).map { blob -> Bool in
+            guard let (entry, heads, rows) = relationsEntry(sources, blob, delta) else { return false }
+            emit(HouseholdIndex.relationsEntry, entry)
+            (isHead, cachedRows) = (heads, rows)
+            return true
+        } ?? false
+        guard related, let ids = cached.take(\.ids).flatMap(TextListView.init) else { return false }
+        // 户号 of up to 16 bytes (all, as a rule) are compared as the table read's `PackedKey`s;
+        // longer ones as text (`HouseholdIndex`).
+        let fits = (0..<ids.count).allSatisfy { ids.bytes($0).count <= 16 } && delta.households.allSatisfy { ($0?.utf8.count ?? 0) <= 16 }
+        if fits {
+            return HouseholdsPatch.entries(
+                sources: sources, ids: ids, cached: cached, cachedRows: cachedRows, fresh: delta.households, isHead: &isHead, emit: emit
+            )
         }
+        guard let ofBlob = cached.take(\.of) else { return false }
         return ofBlob.withUnsafeBytes { ofRaw in
-            orderBlob.withUnsafeBytes { orderRaw -> Bool in
-                guard let of = ColumnCacheCodec.IntegerView(ofRaw), of.count == cachedRows,
-                      (0..<of.count).allSatisfy({ of.isValid($0) && of.code($0, below: ids.count) >= 0 }),
-                      let order = ColumnCacheCodec.IntegerView(orderRaw) else { return false }
-                // 户号 of up to 16 bytes (all, as a rule) are compared as the table read's
-                // `PackedKey`s; longer ones as text (`HouseholdIndex`).
-                let fits = (0..<ids.count).allSatisfy { ids.bytes($0).count <= 16 }
-                    && delta.households.allSatisfy { ($0?.utf8.count ?? 0) <= 16 }
-                if fits {
-                    // Checks everything before it emits anything.
-                    guard HouseholdsPatch.entries(
-                        sources: sources, ids: ids, of: of, order: order, fresh: delta.households, isHead: isHead, emit: emit
-                    ) else { return false }
-                } else {
-                    let texts = (0..<ids.count).map { ids.string($0) }
-                    let rows = sources.map { $0 >= 0 ? texts[Int(of.value(Int($0)))] : delta.households[Int(-$0 - 1)] }
-                    let index = HouseholdIndex(rows, isHead: isHead) { $0 }
-                    emit(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))
-                    for (name, values) in index.cacheIntegers { emit(name, ColumnCacheCodec.encode(present: values, kind: 0)) }
-                }
-                emit(HouseholdIndex.relationsEntry, relations)
-                return true
-            }
+            guard let of = ColumnCacheCodec.IntegerView(ofRaw), of.count == cachedRows,
+                  (0..<of.count).allSatisfy({ of.isValid($0) && of.code($0, below: ids.count) >= 0 }) else { return false }
+            let texts = (0..<ids.count).map { ids.string($0) }
+            let rows = sources.map { $0 >= 0 ? texts[Int(of.value(Int($0)))] : delta.households[Int(-$0 - 1)] }
+            let index = HouseholdIndex(rows, isHead: isHead) { $0 }
+            emit(HouseholdIndex.idsEntry, ColumnCacheCodec.encode(texts: index.ids))
+            for (name, values) in index.cacheIntegers { emit(name, ColumnCacheCodec.encode(present: values, kind: 0)) }
+            return true
         }
     }
 
@@ -329,24 +373,6 @@ struct ColumnCachePatch {
             validity[row >> 6] |= 1 << UInt64(row & 63)
         }
         return validity
-    }
-}
-
-/// Entries made on the households' thread, waiting for the patching thread to write them.
-private final class EntryHandOff: @unchecked Sendable {
-    private let lock = NSLock()
-    private var waiting: [(String, [UInt8])] = []
-
-    func put(_ name: String, _ bytes: [UInt8]) {
-        lock.withLock { waiting.append((name, bytes)) }
-    }
-
-    /// Those waiting now, handed over (none left behind).
-    func take() -> [(String, [UInt8])] {
-        lock.withLock {
-            defer { waiting = [] }
-            return waiting
-        }
     }
 }
 

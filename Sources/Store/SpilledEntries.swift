@@ -32,7 +32,16 @@ struct SpilledEntries: Sendable {
     /// the spill file could not be read back: the caller then drops what was written.
     func save(_ db: Database) throws -> Bool {
         guard let first = entries.first, try ColumnCache.generation(of: first.kind, db) == first.generation else { return true }
-        let writer = try CacheEntryWriter(db)
+        guard try write(CacheEntryWriter(db)) else { return false }
+        try db.execute(
+            sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [first.kind.rawValue, first.generation]
+        )
+        return true
+    }
+
+    /// Writes the entries through `writer`, a piece at a time; false when the spill file could
+    /// not be read back (the entries written so far are then incomplete).
+    func write(_ writer: CacheEntryWriter) throws -> Bool {
         var piece: [UInt8] = []
         piece.reserveCapacity(Self.piece)
         for entry in entries {
@@ -54,9 +63,6 @@ struct SpilledEntries: Sendable {
             }
             guard complete else { return false }
         }
-        try db.execute(
-            sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [first.kind.rawValue, first.generation]
-        )
         return true
     }
 }

@@ -35,6 +35,9 @@ struct TextListView {
         count = layout.count
     }
 
+    /// Every entry's width, for the fixed layout (nil: the variable one).
+    var fixedWidth: Int? { width }
+
     func isNull(_ i: Int) -> Bool { nulls[i >> 6] & (1 << UInt64(i & 63)) != 0 }
 
     /// The bytes of entry `i` (empty for a null one).
