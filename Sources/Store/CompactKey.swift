@@ -122,3 +122,24 @@ public struct CompactKeyValues: Sendable {
         return nil
     }
 }
+
+/// A set of compact keys (`KeySlots`): the keys a first load's file repeats, which its second
+/// reading tells as they come (`RepeatDetector`).
+public struct CompactKeySet: Sendable {
+    private var keys: [CompactKey] = []
+    private var slots: KeySlots<CompactKey>
+
+    /// The compact ones of `texts` (a longer key has no `CompactKey`, and is told anyway).
+    public init<Texts: Sequence<String>>(_ texts: Texts) {
+        slots = KeySlots(capacity: 16)
+        for text in texts {
+            guard let key = CompactKey(text), slots.find(key, in: keys) == nil else { continue }
+            keys.append(key)
+            slots.insert(index: Int32(keys.count - 1), of: keys)
+        }
+    }
+
+    public var isEmpty: Bool { keys.isEmpty }
+
+    public func contains(_ key: CompactKey) -> Bool { slots.find(key, in: keys) != nil }
+}

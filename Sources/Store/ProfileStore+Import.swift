@@ -15,9 +15,13 @@ public enum UpsertOutcome: Sendable, Equatable {
 public protocol RestartImport: Error {}
 
 /// A first load's file repeated a key (`ImportWriter.keyIndexTellsRepeats`): the import is
-/// abandoned, and the importer reads the file again telling each repeat as it comes.
+/// abandoned, and the importer reads the file again telling the repeats of these keys as they
+/// come.
 public struct RepeatedKeys: RestartImport {
-    public init() {}
+    /// The keys the table held more than once (the file's rows, without those quarantined).
+    public var keys: [String]
+
+    public init(keys: [String]) { self.keys = keys }
 }
 
 /// Writes the rows of one import inside its transaction. Handed to the pipeline's closure by
@@ -61,8 +65,8 @@ public final class ImportWriter {
     private var droppedIndexes: [String] = []
     /// Set by an importer that wrote a first load's rows without looking for repeated keys:
     /// rebuilding the key's unique index then tells whether the file repeated one, and if it did,
-    /// `finish()` throws `RepeatedKeys` (so does `fileRepeatsAKey()` for an import about to be
-    /// rejected). The index compares keys byte for byte, exactly, and the import holds no key of
+    /// `finish()` throws `RepeatedKeys` with the keys repeated (`repeatedKeys()`, which an
+    /// import about to be rejected asks too). The index compares keys byte for byte, exactly, and the import holds no key of
     /// its own for it (a 64-bit hash per row, sorted at the end, was 16 MB at 1 M residents).
     public var keyIndexTellsRepeats = false
     private var newValues: [DatabaseValue] = []
@@ -157,7 +161,7 @@ public final class ImportWriter {
                 do {
                     try db.execute(sql: sql)
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && keyIndexTellsRepeats {
-                    throw RepeatedKeys()
+                    throw RepeatedKeys(keys: try repeatedKeys())
                 }
             }
             try db.execute(sql: "PRAGMA cache_size = \(pageCache)")
@@ -183,16 +187,18 @@ public final class ImportWriter {
         }
     }
 
-    /// With `keyIndexTellsRepeats`, for an import that will not be finished (rejected for its
-    /// bad rows): whether two of the rows written have the same key, as `finish()` would have
-    /// found. The rows are all in the table (a first load writes every good row as it comes).
-    public func fileRepeatsAKey() throws -> Bool {
-        guard keyIndexTellsRepeats, tableWasEmpty else { return false }
+    /// With `keyIndexTellsRepeats`: the keys two or more of the rows written have, as `finish()`
+    /// finds there are (when its key index cannot be made) and asks, and as an import that will
+    /// not be finished (rejected for its bad rows) asks itself. The rows are all in the table (a
+    /// first load writes every good row as it comes); SQLite groups them with its sorter, which
+    /// spills to a temporary file rather than growing. Empty for any other import.
+    public func repeatedKeys() throws -> [String] {
+        guard keyIndexTellsRepeats, tableWasEmpty else { return [] }
         try flushPendingRows()
         let key = ColumnMapping.quote(schema.key.name)
-        return try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM \(ColumnMapping.quote(schema.kind.rawValue)) GROUP BY \(key) HAVING COUNT(*) > 1)
-            """) ?? false
+        return try String?.fetchAll(db, sql: """
+            SELECT \(key) FROM \(ColumnMapping.quote(schema.kind.rawValue)) GROUP BY \(key) HAVING COUNT(*) > 1
+            """).compactMap { $0 }
     }
 
     /// Binds a first load's row, and what the import adds to it, to `statement` from parameter `first`.

@@ -11,7 +11,7 @@ import XCTest
 /// as if every repeat had been told at once, with one ledger entry.
 final class DeferredRepeatsTests: XCTestCase {
     func testADeferredDetectorCallsEveryCompactKeyFirst() {
-        var deferred = RepeatDetector(expectedRows: 4, deferred: true)
+        var deferred = RepeatDetector(expectedRows: 4, telling: .deferred(watching: CompactKeySet([])))
         XCTAssertEqual(deferred.check("110101199001011234", fingerprint: 1), .first)
         XCTAssertEqual(deferred.check("110101199001011234", fingerprint: 2), .first, "told by the store's key index")
 
@@ -24,7 +24,7 @@ final class DeferredRepeatsTests: XCTestCase {
         func check(_ detector: inout RepeatDetector, _ key: String, _ fingerprint: Int64) -> RepeatDetector.Outcome {
             Array(key.utf8).withUnsafeBufferPointer { detector.check(key: $0, fingerprint: fingerprint) }
         }
-        var deferredBytes = RepeatDetector(expectedRows: 4, deferred: true)
+        var deferredBytes = RepeatDetector(expectedRows: 4, telling: .deferred(watching: CompactKeySet([])))
         XCTAssertEqual(check(&deferredBytes, "110101199001011234", 1), .first)
         XCTAssertEqual(check(&deferredBytes, "110101199001011234", 2), .first)
         let long = String(repeating: "许可证号", count: 4)
@@ -36,9 +36,30 @@ final class DeferredRepeatsTests: XCTestCase {
         XCTAssertEqual(check(&exactBytes, "110101199001011234", 2), .conflicting)
     }
 
+    /// Read again, a first load tells the repeats of the keys its first reading found repeated,
+    /// and only those (no table of every key).
+    func testADeferredDetectorTellsTheKeysItWatches() {
+        let watched = "110101199001011234", other = "110101199001015678"
+        func check(_ detector: inout RepeatDetector, _ key: String, _ fingerprint: Int64) -> RepeatDetector.Outcome {
+            Array(key.utf8).withUnsafeBufferPointer { detector.check(key: $0, fingerprint: fingerprint) }
+        }
+        var bytes = RepeatDetector(expectedRows: 4, telling: .deferred(watching: CompactKeySet([watched, watched])))
+        XCTAssertEqual(check(&bytes, other, 1), .first)
+        XCTAssertEqual(check(&bytes, watched, 1), .first)
+        XCTAssertEqual(check(&bytes, other, 2), .first, "not watched: left to the key index")
+        XCTAssertEqual(check(&bytes, watched, 1), .identical)
+        XCTAssertEqual(check(&bytes, watched, 2), .conflicting)
+
+        var strings = RepeatDetector(expectedRows: 4, telling: .deferred(watching: CompactKeySet([watched])))
+        XCTAssertEqual(strings.check(watched, fingerprint: 1), .first)
+        XCTAssertEqual(strings.check(other, fingerprint: 1), .first)
+        XCTAssertEqual(strings.check(other, fingerprint: 2), .first)
+        XCTAssertEqual(strings.check(watched, fingerprint: 2), .conflicting)
+    }
+
     func testKeysLongerThanACompactKeyAreToldAtOnceEvenDeferred() {
         let long = String(repeating: "许可证号", count: 4)
-        var deferred = RepeatDetector(expectedRows: 4, deferred: true)
+        var deferred = RepeatDetector(expectedRows: 4, telling: .deferred(watching: CompactKeySet([])))
         XCTAssertEqual(deferred.check(long, fingerprint: 1), .first)
         XCTAssertEqual(deferred.check(long, fingerprint: 1), .identical)
         XCTAssertEqual(deferred.check(long, fingerprint: 2), .conflicting)
@@ -55,7 +76,10 @@ final class DeferredRepeatsTests: XCTestCase {
         let log = LogLines()
         let store = try ProfileStore(path: dir.file("t.db"), schemas: schemas)
         let summary = try Importer(store: store, logger: log.logger).run(ImportRequest(kind: .residents, path: path))
-        XCTAssertEqual(log.lines.filter { $0.contains("重复的主键") }.count, 1, "read again once")
+        XCTAssertEqual(
+            log.lines.filter { $0.contains("重复的主键") }, ["首次导入的文件中有重复的主键，重新读取并逐行核对重复 keys=2"],
+            "read again once, telling the repeats of line 2's and line 3's keys"
+        )
         XCTAssertEqual(summary.record.id, 1)
         XCTAssertEqual(try store.info().recentImports.count, 1, "the abandoned reading left no ledger entry")
         XCTAssertEqual(summary.record.counts.inserted, 300)
@@ -85,7 +109,10 @@ final class DeferredRepeatsTests: XCTestCase {
         let summary = try Importer(store: store, logger: log.logger)
             .run(ImportRequest(kind: .residents, path: path, maxBadRate: 0))
         XCTAssertEqual(summary.record.status, .rejected)
-        XCTAssertEqual(log.lines.filter { $0.contains("重复的主键") }.count, 1, "read again once")
+        XCTAssertEqual(
+            log.lines.filter { $0.contains("重复的主键") }, ["首次导入的文件中有重复的主键，重新读取并逐行核对重复 keys=1"],
+            "read again once, telling the repeats of line 3's key"
+        )
         XCTAssertEqual(try store.info().recentImports.count, 1)
         let quarantine = try store.quarantine(.importID(summary.record.id))
         XCTAssertEqual(quarantine.map(\.entry.line), [302])
@@ -129,7 +156,7 @@ private final class LogLines: @unchecked Sendable {
         }
 
         func log(event: LogEvent) {
-            sink.add(event.message.description)
+            sink.add(event.message.description + (event.metadata?["keys"].map { " keys=\($0)" } ?? ""))
         }
     }
 }

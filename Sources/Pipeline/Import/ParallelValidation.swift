@@ -111,10 +111,10 @@ struct RowSequencer {
     /// A full extract's stored rows (`RowProducer.stored`): their keys' repeats go by slot.
     var stored: StoredRowTable?
     /// A first load: the store's key index tells repeats after the last row (`RepeatDetector`, deferred).
-    var deferRepeats = false
+    var repeats = RepeatTelling.asTheyCome
 
     func run(from inputs: [RowChannel<StageMessage<ValidatedBatch>>], to channel: RowChannel<ProducerMessage>) {
-        var repeats = RepeatDetector(expectedRows: expectedRows, stored: stored, deferred: deferRepeats)
+        var repeats = RepeatDetector(expectedRows: expectedRows, stored: stored, telling: repeats)
         let width = schema.fields.count
         let keyIndex = schema.keyIndex
         var turn = 0

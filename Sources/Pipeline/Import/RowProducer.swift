@@ -56,16 +56,15 @@ struct RowProducer: Sendable {
     /// With a full extract into a populated table: the stored rows (`ImportWriter.stored`), so
     /// that records stored before byte for byte skip validation. Nil: every record is validated.
     var stored: StoredRowTable?
-    /// A first load (into an empty table): compact keys are not told as they come; the store's key
-    /// index tells after the last row (`ImportWriter.keyIndexTellsRepeats`).
-    var deferRepeats = false
+    /// How the file's repeated keys are told (`RepeatDetector`).
+    var repeats = RepeatTelling.asTheyCome
 
     func start(into channel: RowChannel<ProducerMessage>) {
         let raw = (0..<validators).map { _ in RowChannel<StageMessage<RawBatch>>(capacity: 2) }
         let validated = (0..<validators).map { _ in RowChannel<StageMessage<ValidatedBatch>>(capacity: 2) }
         let worker = ValidationWorker(schema: schema, divisions: divisions, path: path)
         let sequencer = RowSequencer(
-            schema: schema, path: path, expectedRows: expectedRows, stored: stored, deferRepeats: deferRepeats
+            schema: schema, path: path, expectedRows: expectedRows, stored: stored, repeats: repeats
         )
         Self.spawn("mianshen-import-reader") { self.read(into: raw) }
         for (input, output) in zip(raw, validated) {
