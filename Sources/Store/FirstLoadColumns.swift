@@ -187,6 +187,9 @@ struct FirstLoadColumns: Sendable {
         // less at the first load's peak).
         guard let waiting = spill.write(order) else { return false }
         order = []
+        // What the fields freed, handed back before the households are grouped (the last step,
+        // and the load's peak: 4 M residents 145 → 139 MiB; 1 M about the same, 82–84 MiB).
+        FreedMemory.handBack()
         guard var groups = packedHouseholds.grouped(spill, count: count) else { return false }
         packedHouseholds = PackedColumn()
         order.reserveCapacity(count)
