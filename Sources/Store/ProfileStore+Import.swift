@@ -65,9 +65,10 @@ public final class ImportWriter {
     private var droppedIndexes: [String] = []
     /// Set by an importer that wrote a first load's rows without looking for repeated keys:
     /// rebuilding the key's unique index then tells whether the file repeated one, and if it did,
-    /// `finish()` throws `RepeatedKeys` with the keys repeated (`repeatedKeys()`, which an
-    /// import about to be rejected asks too). The index compares keys byte for byte, exactly, and the import holds no key of
-    /// its own for it (a 64-bit hash per row, sorted at the end, was 16 MB at 1 M residents).
+    /// `finish()` throws `RepeatedKeys` with the keys repeated (`repeatedKeys()`, which an import
+    /// about to be rejected asks too). The index compares keys byte for byte, exactly, and the
+    /// import holds no key of its own for it (a 64-bit hash per row, sorted at the end, was 16 MB
+    /// at 1 M residents).
     public var keyIndexTellsRepeats = false
     private var newValues: [DatabaseValue] = []
     /// The texts bound to `groupInsert`, `insert` or `update` and not yet stepped.
