@@ -5,7 +5,7 @@ internal import GRDBSQLite
 /// straight into the array it returns. `sqlite3_column_blob` first gathers a blob that spans
 /// overflow pages into a buffer of SQLite's own, which the caller then copied: each cached entry
 /// a night's patch read was held twice for a moment (the keys' 72 MB at 4 M residents, the
-/// night's peak at the time).
+/// night's peak at the time), and so was each entry a run loads (`ColumnCache.read`).
 enum CacheEntryReader {
     /// The entry in row `rowid` of `column_cache`; nil when it cannot be read (a patch then stops,
     /// and the cache stays stale).

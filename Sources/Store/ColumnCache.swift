@@ -68,18 +68,17 @@ struct ColumnCache: Sendable {
         let integerNames = Set(HouseholdIndex.cacheIntegers)
         let fields = Dictionary(specs.map { (Self.fieldEntry($0), $0) }, uniquingKeysWith: { a, _ in a })
         let wanted = Set(structure).union(fields.keys)
-        // The blobs are copied out of SQLite (its pointer lasts until the next step) and decoded
-        // side by side: decoding one after the other, the residents' reader was the load's last
-        // 0.2 s on one core at 1 M residents while the other core waited.
+        // The blobs are read out of SQLite (`CacheEntryReader`: not gathered into SQLite's own
+        // buffer first) and decoded side by side: decoding one after the other, the residents'
+        // reader was the load's last 0.2 s on one core at 1 M residents while the other core waited.
         var found: [(name: String, bytes: [UInt8])] = []
-        let statement = try db.makeStatement(sql: "SELECT name, data FROM column_cache WHERE kind = ? AND generation = ?")
+        let statement = try db.makeStatement(sql: "SELECT name, rowid FROM column_cache WHERE kind = ? AND generation = ?")
         try statement.setArguments([kind.rawValue, generation])
         let handle = statement.sqliteStatement
         while sqlite3_step(handle) == SQLITE_ROW {
-            guard let name = PartReader.text(handle, 0), wanted.contains(name) else { continue }
-            let count = Int(sqlite3_column_bytes(handle, 1))
-            guard let base = sqlite3_column_blob(handle, 1) else { continue }
-            found.append((name, Array(UnsafeRawBufferPointer(start: base, count: count))))
+            guard let name = PartReader.text(handle, 0), wanted.contains(name),
+                  let bytes = CacheEntryReader.bytes(rowid: sqlite3_column_int64(handle, 1), db), !bytes.isEmpty else { continue }
+            found.append((name, bytes))
         }
         guard Set(found.map(\.name)) == wanted, found.count == wanted.count else { return nil }
         let entries = found

@@ -111,8 +111,12 @@ struct ColumnCachePatch {
         // together, they were the night's peak (4 M residents: 250 MiB, 63 before the patch).
         var households: BackgroundTask<SpilledEntries?>?
         if schema.kind == .residents {
-            let cached = CachedHouseholds(try householdEntries.map(blob))
-            guard cached.complete, let spill = Self.spillFile(db) else { return }
+            // Without a spill file (none can be made beside the store) the residents' cache is
+            // left stale, as for any patch that cannot be made.
+            guard let ids = try blob(HouseholdIndex.idsEntry), let of = try blob(HouseholdIndex.cacheIntegers[0]),
+                  let order = try blob(HouseholdIndex.cacheIntegers[2]), let relations = try blob(HouseholdIndex.relationsEntry),
+                  let spill = SpillFile.directory(of: db).flatMap(SpillFile.init) else { return }
+            let cached = CachedHouseholds(ids: ids, of: of, order: order, relations: relations)
             households = BackgroundTask { [sources, delta, kind = schema.kind] in
                 var made = SpilledEntries(spill: spill)
                 let complete = Self.households(sources, cached, delta) { name, bytes in
@@ -130,13 +134,6 @@ struct ColumnCachePatch {
             guard let made = try households.value(), try made.write(writer) else { return }
         }
         try db.execute(sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind, generation])
-    }
-
-    /// A spill file beside the store's file; nil for a store in memory, or when none can be made
-    /// (the residents' cache is then left stale, as for any patch that cannot be made).
-    private static func spillFile(_ db: Database) -> SpillFile? {
-        guard let path = sqlite3_db_filename(db.sqliteConnection, "main").map({ String(cString: $0) }), !path.isEmpty else { return nil }
-        return SpillFile(directory: SpillFile.directory(ofDatabase: path))
     }
 
     /// The merged rows in the cache's order (key; licences: holder, NULL first, then key): ≥ 0 a

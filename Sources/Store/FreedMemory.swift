@@ -7,8 +7,8 @@ internal import Glibc
 /// its heaps and stay resident after they are freed: the import's peak then stacks one stage's
 /// arrays on the previous stage's. `malloc_trim` returns every free page of every heap (looked up
 /// at run time: Swift's Glibc module does not declare it). Elsewhere, nothing.
-public enum FreedMemory {
-    public static func handBack() {
+enum FreedMemory {
+    static func handBack() {
         #if canImport(Glibc)
         _ = trim?(0)
         #endif

@@ -166,13 +166,11 @@ final class CachedHouseholds: @unchecked Sendable {
     var order: [UInt8]?
     var relations: [UInt8]?
 
-    /// The blobs of `HouseholdIndex.idsEntry`, `cacheIntegers[0]`, `cacheIntegers[2]` and
-    /// `relationsEntry`, in that order.
-    init(_ blobs: [[UInt8]?]) {
-        (ids, of, order, relations) = blobs.count == 4 ? (blobs[0], blobs[1], blobs[2], blobs[3]) : (nil, nil, nil, nil)
+    /// The entries `HouseholdIndex.idsEntry`, `cacheIntegers[0]`, `cacheIntegers[2]` and
+    /// `relationsEntry`.
+    init(ids: [UInt8], of: [UInt8], order: [UInt8], relations: [UInt8]) {
+        (self.ids, self.of, self.order, self.relations) = (ids, of, order, relations)
     }
-
-    var complete: Bool { ids != nil && of != nil && order != nil && relations != nil }
 
     func take(_ entry: ReferenceWritableKeyPath<CachedHouseholds, [UInt8]?>) -> [UInt8]? {
         defer { self[keyPath: entry] = nil }

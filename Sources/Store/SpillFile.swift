@@ -1,4 +1,6 @@
 internal import Foundation
+internal import GRDB
+internal import GRDBSQLite
 #if canImport(Glibc)
 internal import Glibc
 #endif
@@ -44,10 +46,13 @@ final class SpillFile: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// The directory of the database file `path`.
-    static func directory(ofDatabase path: String) -> String {
-        let parent = (path as NSString).deletingLastPathComponent
-        return parent.isEmpty ? "." : parent
+    /// The directory of the store's database file, where a spill file goes ("." for a store
+    /// without a file); nil when SQLite names no file at all.
+    static func directory(of db: Database) -> String? {
+        sqlite3_db_filename(db.sqliteConnection, "main").map { name in
+            let parent = (String(cString: name) as NSString).deletingLastPathComponent
+            return parent.isEmpty ? "." : parent
+        }
     }
 
     /// Appends the elements' bytes; nil once the file has failed.

@@ -2,8 +2,8 @@ internal import Datasets
 internal import GRDB
 internal import GRDBSQLite
 
-/// A first load's column-cache entries, waiting in its spill file (`SpillFile`) to be saved in
-/// the import's transaction.
+/// Column-cache entries waiting in a spill file (`SpillFile`) to be saved in the import's
+/// transaction: a first load's, and the households' a night's patch makes beside its fields.
 struct SpilledEntries: Sendable {
     let spill: SpillFile
     /// Each entry's bytes: its extents' bytes one after another.

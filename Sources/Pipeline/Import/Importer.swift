@@ -63,7 +63,9 @@ public struct Importer: Sendable {
         )
         var outcome = RowsOutcome()
         let fields = engineFields.map { $0[request.kind] ?? [] }
-        func attempt(deferRepeats: Bool, watching: CompactKeySet = CompactKeySet([])) throws -> ImportRecord {
+        /// One reading of the file in its own transaction; `repeats` for a first load (a full or
+        /// partial import into a populated table tells every repeat as it comes).
+        func attempt(_ repeats: RepeatTelling) throws -> ImportRecord {
             outcome = RowsOutcome()
             return try store.performImport(
                 start, kind: request.kind, engineFields: fields,
@@ -71,14 +73,14 @@ public struct Importer: Sendable {
             ) { writer in
                 try writeRows(
                     request, format: format, encoding: encoding, userMap: userMap, size: size, writer: writer,
-                    repeats: deferRepeats && writer.tableWasEmpty ? .deferred(watching: watching) : .asTheyCome,
+                    repeats: writer.tableWasEmpty ? repeats : .asTheyCome,
                     progress: progress, outcome: &outcome
                 )
             }
         }
         let record: ImportRecord
         do {
-            record = try attempt(deferRepeats: true)
+            record = try attempt(.deferred(watching: CompactKeySet([])))
         } catch let repeated as RepeatedKeys {
             // A first load whose file repeats a key: nothing of it was kept; read it again, telling
             // the repeats of those keys as they come (see `RepeatDetector`). Telling every key's
@@ -86,15 +88,12 @@ public struct Importer: Sendable {
             logger.info("首次导入的文件中有重复的主键，重新读取并逐行核对重复", metadata: [
                 "file": "\(request.path)", "keys": "\(repeated.keys.count)",
             ])
-            // The first reading's arrays, freed, would stay in this process under the second's
-            // (its peak at 1 M residents 99 MiB, not 84).
-            FreedMemory.handBack()
             do {
-                record = try attempt(deferRepeats: true, watching: CompactKeySet(repeated.keys))
+                record = try attempt(.deferred(watching: CompactKeySet(repeated.keys)))
             } catch is RepeatedKeys {
                 // Never, as the keys are those the table held twice; should it happen, every key
                 // is told as it comes.
-                record = try attempt(deferRepeats: false)
+                record = try attempt(.asTheyCome)
             }
         }
         let ignored = outcome.ignoredColumns
