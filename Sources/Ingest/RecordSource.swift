@@ -17,10 +17,9 @@ public enum SourceRecord: Sendable {
 /// bytes: `key` is the record's key cell as written, `raw` the record's raw fingerprint.
 /// Returns the stored row's slot and value fingerprint when the row is active and was stored
 /// from a record with this raw fingerprint and no warnings; nil sends the record down the
-/// usual path. `previous` is the slot the source's last recognised record had (-1 before the
-/// first): tonight's file is usually in yesterday's order, so the next slot is tried first.
-public typealias RawRowLookup = @Sendable (_ key: UnsafeRawBufferPointer, _ raw: Int64, _ previous: Int)
-    -> (slot: Int, fingerprint: Int64)?
+/// usual path. Asked in file order, by one thread: the asker may keep its place (tonight's file
+/// is usually in yesterday's order, `StoredRowCursor`).
+public typealias RawRowLookup = @Sendable (_ key: UnsafeRawBufferPointer, _ raw: Int64) -> (slot: Int, fingerprint: Int64)?
 
 /// A reader of one data file in some format, yielding records as cells in schema order.
 /// CSV today; JSON Lines and XML readers conform too.

@@ -53,12 +53,14 @@ public final class ImportWriter {
     let recordFingerprint: Statement
     let recordRawFingerprint: Statement
     let recordChange: Statement
-    /// A full extract into a populated table: the table's rows by key, loaded once (see
-    /// `StoredRowTable`), also read by the reading side. Otherwise each row is looked up in
-    /// the key index.
+    /// A full extract into a populated table: the table's rows, read once into a file of their
+    /// own with an index of their keys (see `StoredRowTable`), also read by the reading side.
+    /// Otherwise each row is looked up in the key index.
     public let stored: StoredRowTable?
-    /// With `stored`: by slot, whether the file contained the key.
-    private var seen: [Bool] = []
+    /// With `stored`: by slot, whether the file contained the key (a bit a slot).
+    private var seen: [UInt64] = []
+    /// With `stored`: this thread's way through the stored rows, in file order.
+    private let cursor: StoredRowCursor?
     /// With `stored`: what this import changed in its rows, for the snapshot it leaves.
     private var edits = StoredRowEdits()
     /// Indexes dropped for a first load into an empty table, recreated by `finish()`.
@@ -93,7 +95,8 @@ public final class ImportWriter {
         stored = !tableWasEmpty && full
             ? try StoredRowTable.load(table: table, keyColumn: key, kind: schema.kind, importID: importID, db: db)
             : nil
-        seen = Array(repeating: false, count: stored?.count ?? 0)
+        seen = Array(repeating: 0, count: ((stored?.count ?? 0) + 63) >> 6)
+        cursor = stored?.makeCursor()
         let directory = SpillFile.directory(of: db)
         engineColumns = tableWasEmpty
             ? engineFields.flatMap { fields in
@@ -140,6 +143,8 @@ public final class ImportWriter {
     /// Recreates the indexes a first load dropped and saves its engine columns as the kind's
     /// column cache. Called once, after the last row.
     func finish() throws {
+        // A read of the stored rows' file failed: what was found in it cannot be trusted.
+        try stored?.checkReadable()
         try flushPendingRows()
         // The columns are ordered and encoded on a thread of their own while this one builds the
         // indexes (the other core is idle then).
@@ -248,13 +253,13 @@ public final class ImportWriter {
     /// Notes that a full extract contains this key (its row was bad: a good row's `upsert`
     /// notes its key itself).
     public func markSeen(_ key: String) throws {
-        if let slot = stored?.slot(of: key) { seen[slot] = true }
+        if let (slot, _) = cursor?.find(key) { markSeen(slot: slot) }
     }
 
     /// Notes that a full extract contains the stored row in this slot of `stored`: a record
-    /// skipped as unchanged (`StoredRowTable.unchanged`).
+    /// skipped as unchanged (`StoredRowCursor.unchanged`).
     public func markSeen(slot: Int) {
-        seen[slot] = true
+        seen[slot >> 6] |= 1 << UInt64(slot & 63)
     }
 
     /// After a full extract: every active entity whose key was not seen is marked inactive
@@ -265,15 +270,17 @@ public final class ImportWriter {
         // Into an empty table every row was inserted by this import, so every key was seen.
         guard let stored else { return 0 }
         let table = ColumnMapping.quote(schema.kind.rawValue)
-        let unseen = stored.unseenActive(seen)
+        try stored.checkReadable()
         let retire = try db.makeStatement(sql: "UPDATE \(table) SET active = 0, last_import_id = ? WHERE rowid = ?")
-        for (slot, rowid, key) in unseen {
+        var retired = 0
+        try stored.forEachUnseenActive(seen) { slot, rowid, key in
             edits.retire(slot, in: stored)
             touched.add(key, rowid: rowid)
             try recordChange.execute(arguments: [schema.kind.rawValue, key, "active", "是", "否", importID])
             try retire.execute(arguments: [importID, rowid])
+            retired += 1
         }
-        return unseen.count
+        return retired
     }
 
     /// Inserts a new profile, or updates an existing one and records each changed field.
@@ -384,10 +391,10 @@ public final class ImportWriter {
     /// The stored row with this key, if any (from the full extract's map, with its slot, else
     /// the key index), noted as seen.
     private func storedRow(_ key: String) throws -> (slot: Int?, row: StoredRow?) {
-        if let stored {
-            guard let slot = stored.slot(of: key) else { return (nil, nil) }
-            seen[slot] = true
-            return (slot, stored.row(at: slot))
+        if let stored, let cursor {
+            guard let (slot, row) = cursor.find(key) else { return (nil, nil) }
+            markSeen(slot: slot)
+            return (slot, StoredRow(rowid: stored.rowid(at: slot), row))
         }
         try select.setArguments([key])
         let found = select.sqliteStatement
@@ -457,7 +464,7 @@ extension ProfileStore {
                 let importID = db.lastInsertedRowID
                 // Upserts into a populated table look up random keys: keep index pages in
                 // memory. A first load appends and sorts once, and needs little; so does a full
-                // extract, which finds its rows in memory (`StoredRowTable`) and updates about 1 %
+                // extract, which finds its rows in a file of its own (`StoredRowTable`) and updates about 1 %
                 // of them in table order: at 1 M residents a night with 64 MiB of page cache took
                 // 2.46–2.55 s and peaked at 281–293 MiB, with 8 MiB 2.09–2.59 s and 224–233 MiB
                 // (alternating, the same rows and cache, md5).
@@ -501,11 +508,10 @@ extension ProfileStore {
                     FreedMemory.handBack()
                     throw restart
                 }
-                // The writer is gone, and with it a full extract's `StoredRowTable` (about 56 bytes
-                // a stored row with its hash slots). glibc keeps what is freed for reuse (its mmap threshold rises
-                // after the first large free, so later large arrays come from the heap and stay
-                // there): handed back now, the cache patch below does not stack on it. A night of
-                // 1 M residents peaked at 198–211 MiB.
+                // The writer is gone, and with it what the reading side held. glibc keeps what is
+                // freed for reuse (its mmap threshold rises after the first large free, so later
+                // large arrays come from the heap and stay there): handed back now, the cache patch
+                // below does not stack on it. A night of 1 M residents peaked at 198–211 MiB.
                 FreedMemory.handBack()
                 // The import's rows are final: bring the kind's column cache to this import
                 // (best effort: a patch that fails leaves it stale, and the import stands).

@@ -76,6 +76,26 @@ final class SpillFile: @unchecked Sendable {
         return put(bytes, at: extent.offset)
     }
 
+    /// Reserves `count` bytes at the end, to be written at any offset within it, by any thread
+    /// (`write(bytes:at:)`): a stored-rows table's slots, scanned in two halves at once.
+    func reserve(_ count: Int) -> Extent {
+        let extent = Extent(offset: end, count: count)
+        end += Int64(count)
+        return extent
+    }
+
+    /// Writes `bytes` at `offset` of a reserved extent; false if it could not (the file is not
+    /// marked failed: threads may write at once, and each caller fails on its own).
+    func write(bytes: UnsafeRawBufferPointer, at offset: Int64) -> Bool {
+        transfer(bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }, bytes.count, at: offset) { pwrite($0, $1, $2, $3) }
+    }
+
+    /// Reads `buffer.count` bytes at `offset`; false if they cannot be read. Threads may read at
+    /// once (nothing is marked: each caller fails on its own).
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        transfer(buffer.baseAddress, buffer.count, at: offset) { pread($0, $1, $2, $3) }
+    }
+
     /// `bytes` written at `offset`; a failure marks the file failed.
     private func put(_ bytes: UnsafeRawBufferPointer, at offset: Int64) -> Bool {
         let ok = transfer(bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }, bytes.count, at: offset) { pwrite($0, $1, $2, $3) }

@@ -1,4 +1,5 @@
 internal import Datasets
+internal import Foundation
 internal import GRDB
 internal import GRDBSQLite
 
@@ -11,36 +12,62 @@ struct StoredRow {
     /// warnings; nil for rows with warnings, from JSON Lines or XML, or before v14-raw-fingerprint.
     var rawFingerprint: Int64?
     var active: Bool
+
+    init(rowid: Int64, fingerprint: Int64?, rawFingerprint: Int64?, active: Bool) {
+        self.rowid = rowid
+        self.fingerprint = fingerprint
+        self.rawFingerprint = rawFingerprint
+        self.active = active
+    }
+
+    init(rowid: Int64, _ row: StoredRowTable.Packed) {
+        self.init(
+            rowid: rowid, fingerprint: row.flags & StoredRowTable.Packed.hasFingerprint != 0 ? row.fingerprint : nil,
+            rawFingerprint: row.flags & StoredRowTable.Packed.hasRaw != 0 ? row.rawFingerprint : nil,
+            active: row.flags & StoredRowTable.Packed.active != 0
+        )
+    }
 }
 
-/// Every row of a profile table at the start of a full extract, loaded with one scan and read
-/// by every stage of the import (it does not change while the import runs):
+/// Every row of a profile table at the start of a full extract (key, fingerprints, active flag),
+/// read once, as the import starts, into a file of its own beside the store (`StoredSlots`, an
+/// unlinked `SpillFile`) with an index of its keys (`StoredKeyIndex`), and read from there by
+/// every stage of the import (it does not change while the import runs):
 ///
-/// - the reading thread asks it whether a record's key and raw fingerprint match an active
-///   row (`unchanged`): such a record is skipped unvalidated and travels on as its slot;
+/// - the reading thread asks whether a record's key and raw fingerprint match an active row
+///   (`StoredRowCursor.unchanged`): such a record is skipped unvalidated and travels on as its slot;
 /// - the thread resolving the file's repeats tells repeats of stored keys by slot;
-/// - the writer finds each other row by key (one hash probe in memory, no index page read),
-///   notes by slot which keys the file contained, and finds the rest without a second scan.
+/// - the writer finds each other row by key, notes by slot which keys the file contained, and
+///   reads the rest in order (`forEachUnseenActive`) without a second scan.
 ///
-/// A hash join rather than a key-order merge: the extract is not sorted, and sorting it
-/// would hold the whole file (or spill it). Slots are rowids: rows are never deleted, so a
-/// table's rowids have no gaps, and slot `s` holds the row with rowid `firstRowid + s` (a rowid
-/// with no row is an empty slot). 17 bytes a row (`PackedRows`), its key in 8 (a 身份证号) or
-/// 24 (`SlotKeys`), and the key table's slots; a table with many gaps (not one this program
-/// wrote) keeps each slot's rowid as well.
-public final class StoredRowTable: Sendable {
-    /// Each slot's key of up to 23 bytes and their slots by key (`SlotKeys`); longer ones' slots.
-    let keys: SlotKeys
-    private let longSlots: [String: Int32]
-    let rows: PackedRows
-    /// Keys longer than `CompactKey` holds, by slot (their `keys` entry is empty).
+/// Each stage walks the file in order with a cursor of its own (`StoredRowCursor`): a night's
+/// records are mostly where the table has them, so they are found by reading the slots in order,
+/// and the others through the index. Held in memory (17 bytes a row, its key in 8 or 24 and a
+/// hash table's slots), the rows made a night's memory grow with the table: 204 MiB at 4 M
+/// residents, 95 at 1 M, 64 at 250,000. In the file, the kernel's page cache holds them, not
+/// the process.
+///
+/// Slots are rowids: rows are never deleted, so a table's rowids have no gaps, and slot `s` holds
+/// the row with rowid `firstRowid + s` (a rowid with no row is an empty slot); a table with many
+/// gaps (not one this program wrote) keeps each slot's rowid as well, in memory.
+public final class StoredRowTable: @unchecked Sendable {
+    let slots: StoredSlots
+    private let index: StoredKeyIndex
+    /// Keys longer than `CompactKey` holds, by slot (their slots' keys are empty), and back.
     let longKeys: [Int32: String]
+    private let longSlots: [String: Int32]
     let firstRowid: Int64
     /// Each slot's rowid, when they are not `firstRowid + slot` (a table with many gaps).
     let rowids: [Int64]?
+    /// Every present key up to a compact key's length is a 身份证号 (the snapshot a night leaves
+    /// then keeps 8 bytes a key, whatever form it was read from).
+    let keysAreDigits: Bool
+    /// Set by a read of the file that failed (`noteUnreadable`): the import fails at the end.
+    private let failure = NSLock()
+    private var unreadable = false
 
     /// One row (optionals and flags packed; the rowid is the slot's), kept in 17 bytes (`PackedRows`).
-    struct Packed: Sendable, Equatable {
+    public struct Packed: Sendable, Equatable {
         var fingerprint: Int64 = 0
         var rawFingerprint: Int64 = 0
         var flags: UInt8 = 0
@@ -49,33 +76,46 @@ public final class StoredRowTable: Sendable {
         static let hasRaw: UInt8 = 4
         /// A row is in the slot (an empty slot: no row has its rowid).
         static let present: UInt8 = 8
+
+        /// The stored value fingerprint (`row_fingerprint`), if the row has one.
+        public var valueFingerprint: Int64? { flags & Self.hasFingerprint != 0 ? fingerprint : nil }
     }
 
-    /// Where a scan puts the rows it reads (two scans at once write disjoint slots).
-    private struct Sink: @unchecked Sendable {
-        let rows: PackedRows.Sink
-        let keys: Keys
-        let firstRowid: Int64
+    /// A read of the table's file failed.
+    struct UnreadableFile: Error {}
+
+    /// The table of rows written to `slots`, indexed.
+    init(slots: StoredSlots, index: StoredKeyIndex, summary: SlotRegionWriter.Summary, firstRowid: Int64, rowids: [Int64]?) {
+        var longSlots: [String: Int32] = [:]
+        for (slot, key) in summary.longKeys { longSlots[key] = slot }
+        self.slots = slots
+        self.index = index
+        self.longKeys = summary.longKeys
+        self.longSlots = longSlots
+        self.firstRowid = firstRowid
+        self.rowids = rowids
+        keysAreDigits = summary.allDigits
     }
 
-    /// Where a scan puts each slot's key: 8 bytes while every key is a 身份证号 (a scan meeting
-    /// another stops, `NotDigitKeys`, and the table is scanned again into 24), as `SlotKeys`
-    /// keeps them. Scanned into 24 bytes a slot and converted after, a residents' table held
-    /// both for a moment: the first night after a first load peaked there.
-    private enum Keys {
-        case digits(UnsafeMutableBufferPointer<DigitKey>)
-        case compact(UnsafeMutableBufferPointer<CompactKey>)
+    /// Indexes `slots` (as `summary` describes them) into a table; nil if its file failed.
+    static func make(_ slots: StoredSlots, _ summary: SlotRegionWriter.Summary, firstRowid: Int64, rowids: [Int64]?) -> StoredRowTable? {
+        guard let index = StoredKeyIndex(of: slots, keys: summary.present - summary.longKeys.count) else { return nil }
+        return StoredRowTable(slots: slots, index: index, summary: summary, firstRowid: firstRowid, rowids: rowids)
     }
 
-    private struct NotDigitKeys: Error {}
+    /// A new spill file beside the store for a table's slots.
+    static func spillFile(_ db: Database, table: String) throws -> SpillFile {
+        guard let directory = SpillFile.directory(of: db), let file = SpillFile(directory: directory) else {
+            throw StoreError("读取\(table)失败：不能在数据库旁建临时文件")
+        }
+        return file
+    }
 
-    /// One scan of `table` (rowid order) reading its key, fingerprints and active flag. A large
-    /// table is scanned in two halves at once, the upper one on a read-only connection of its own
-    /// (it sees the table as it was committed, which is what this import starts from: the WAL
-    /// snapshot, or under the rollback journal an import alone uses, the file, where nothing of
-    /// this import's transaction is written yet), each half straight into its own slots. At 1 M
-    /// residents the scan was 0.5 s before any record could be read; the upper half scanned into
-    /// arrays of its own and appended (at 4 M residents 112 MB more, and the night's peak).
+    /// One scan of `table` (rowid order) reading its key, fingerprints and active flag into the
+    /// table's file. A large table is scanned in two halves at once, the upper one on a read-only
+    /// connection of its own (it sees the table as it was committed, which is what this import
+    /// starts from: nothing of this import's transaction is in the file yet), each half straight
+    /// into its own slots. At 1 M residents the scan was 0.5 s before any record could be read.
     convenience init(table: String, keyColumn: String, db: Database) throws {
         let sql = """
             SELECT rowid, \(keyColumn), row_fingerprint, active, raw_fingerprint FROM \(table)
@@ -86,98 +126,94 @@ public final class StoredRowTable: Sendable {
         let span = count == 0 ? 0 : Int(high - low) + 1
         // Gaps (rows deleted by hand) would cost a slot each: past an eighth, slots go in order.
         let dense = span <= count + count / 8 + 1024
-        var rows = PackedRows(count: dense ? span : count)
-        var longKeys: [Int32: String] = [:]
-        var rowids: [Int64]?
-        let keys: SlotKeys
         if dense {
-            /// The table's rows into `rows` and their keys into `sink`'s, in two halves at once.
-            func scan(_ keys: Keys) throws {
-                try rows.withSink { rows in
-                    let sink = Sink(rows: rows, keys: keys, firstRowid: low)
-                    let middle = low + Int64(span / 2)
-                    var upper: BackgroundTask<[Int32: String]>?
-                    if span >= 200_000, let path = Self.path(db) {
-                        upper = BackgroundTask { try Self.scan(path: path, sql: sql, from: middle, to: high, table: table, into: sink) }
+            /// The table's rows into the slots of `form`, in two halves at once.
+            func scan(_ form: StoredRowsSnapshot.KeyForm) throws -> StoredRowTable {
+                let slots = StoredSlots(file: try Self.spillFile(db, table: table), form: form, count: span)
+                let middle = span >= 200_000 ? span / 2 : span
+                var upper: BackgroundTask<SlotRegionWriter.Summary>?
+                if middle < span, let path = Self.path(db) {
+                    upper = BackgroundTask {
+                        try Self.scan(path: path, sql: sql, slots: slots, range: middle..<span, firstRowid: low, table: table)
                     }
-                    let lower = Result {
-                        try Self.scan(db.makeStatement(sql: sql), from: low, to: upper == nil ? high : middle - 1, table: table, db, into: sink)
-                    }
-                    // The upper half is waited for whatever became of the lower: it writes into
-                    // these buffers, which must outlive it.
-                    var more: [Int32: String] = [:]
-                    if let upper, case .success = lower {
-                        do { more = try upper.value() } catch is NotDigitKeys {
-                            throw NotDigitKeys()
-                        } catch {
-                            // Best effort: the upper half on this connection after all.
-                            more = try Self.scan(db.makeStatement(sql: sql), from: middle, to: high, table: table, db, into: sink)
-                        }
-                    } else if let upper {
-                        _ = try? upper.value()
-                    }
-                    longKeys = try lower.get().merging(more) { first, _ in first }
                 }
+                let lower = Result {
+                    try Self.scan(db.makeStatement(sql: sql), slots: slots, range: 0..<(upper == nil ? span : middle), firstRowid: low, table: table, db)
+                }
+                // The upper half is waited for whatever became of the lower (a scan of 24 bytes a
+                // key may follow, and this one should not go on beside it).
+                var summary: SlotRegionWriter.Summary
+                switch lower {
+                case .success(let value): summary = value
+                case .failure(let error):
+                    _ = try? upper?.value()
+                    throw error
+                }
+                if let upper {
+                    let more: SlotRegionWriter.Summary
+                    do { more = try upper.value() } catch let error as SlotRegionWriter.NotDigitKeys {
+                        throw error
+                    } catch {
+                        // Best effort: the upper half on this connection after all.
+                        more = try Self.scan(db.makeStatement(sql: sql), slots: slots, range: middle..<span, firstRowid: low, table: table, db)
+                    }
+                    summary.longKeys.merge(more.longKeys) { first, _ in first }
+                    summary.present += more.present
+                    summary.allDigits = summary.allDigits && more.allDigits
+                }
+                guard let made = Self.make(slots, summary, firstRowid: low, rowids: nil) else {
+                    throw StoreError("读取\(table)失败：不能写临时文件（磁盘满了？）")
+                }
+                return made
             }
-            var digits = [DigitKey](repeating: .empty, count: rows.count)
             do {
-                try digits.withUnsafeMutableBufferPointer { try scan(.digits($0)) }
-                keys = SlotKeys(digits: digits) { [rows, longKeys] in Self.hasCompactKey(rows, longKeys, $0) }
-            } catch is NotDigitKeys {
-                digits = []
-                longKeys = [:]
-                var compact = [CompactKey](repeating: CompactKey(), count: rows.count)
-                try compact.withUnsafeMutableBufferPointer { try scan(.compact($0)) }
-                keys = SlotKeys(compact: compact) { [rows, longKeys] in Self.hasCompactKey(rows, longKeys, $0) }
+                try self.init(copying: scan(.digits))
+            } catch is SlotRegionWriter.NotDigitKeys {
+                try self.init(copying: scan(.compact))
             }
-        } else {
-            var compact = [CompactKey](repeating: CompactKey(), count: rows.count)
-            var all: [Int64] = []
-            all.reserveCapacity(count)
-            let statement = try db.makeStatement(sql: sql)
-            try statement.setArguments([low, high])
-            var slot = 0
-            try Self.rows(of: statement.sqliteStatement, table: table, error: { String(cString: sqlite3_errmsg(db.sqliteConnection)) }) {
-                rowid, row, key in
-                guard slot < rows.count else { throw StoreError("读取\(table)失败：行数在读取时变了") }
-                all.append(rowid)
-                rows[slot] = row
-                if let key = CompactKey(bytes: key) { compact[slot] = key } else { longKeys[Int32(slot)] = String(decoding: key, as: UTF8.self) }
-                slot += 1
-            }
-            rowids = all
-            keys = SlotKeys(compact) { [rows, longKeys] in Self.hasCompactKey(rows, longKeys, $0) }
+            return
         }
-        self.init(rows: rows, keys: keys, longKeys: longKeys, firstRowid: low, rowids: rowids)
-    }
-
-    /// Whether `slot` holds a row whose key is kept in `SlotKeys` (not a long one).
-    static func hasCompactKey(_ rows: PackedRows, _ longKeys: [Int32: String], _ slot: Int) -> Bool {
-        rows[slot].flags & Packed.present != 0 && (longKeys.isEmpty || longKeys[Int32(slot)] == nil)
-    }
-
-    /// The table of rows read (by a scan, or from a snapshot).
-    init(rows: PackedRows, keys: SlotKeys, longKeys: [Int32: String], firstRowid: Int64, rowids: [Int64]?) {
-        var longSlots: [String: Int32] = [:]
-        for (slot, key) in longKeys { longSlots[key] = slot }
-        self.longSlots = longSlots
-        self.rows = rows
-        self.keys = keys
-        self.longKeys = longKeys
-        self.firstRowid = firstRowid
-        self.rowids = rowids
-    }
-
-    /// The rows with rowids `low...high` into their slots; their long keys, by slot.
-    private static func scan(
-        _ statement: Statement, from low: Int64, to high: Int64, table: String, _ db: Database, into sink: Sink
-    ) throws -> [Int32: String] {
+        let slots = StoredSlots(file: try Self.spillFile(db, table: table), form: .compact, count: count)
+        let writer = SlotRegionWriter(slots, range: 0..<count)
+        var all: [Int64] = []
+        all.reserveCapacity(count)
+        let statement = try db.makeStatement(sql: sql)
         try statement.setArguments([low, high])
-        return try scan(statement.sqliteStatement, table: table, into: sink) { String(cString: sqlite3_errmsg(db.sqliteConnection)) }
+        try Self.rows(of: statement.sqliteStatement, table: table, error: { String(cString: sqlite3_errmsg(db.sqliteConnection)) }) {
+            rowid, row, key in
+            guard all.count < count else { throw StoreError("读取\(table)失败：行数在读取时变了") }
+            try writer.set(all.count, row, key: key, table: table)
+            all.append(rowid)
+        }
+        guard let made = Self.make(slots, try writer.finish(table), firstRowid: low, rowids: all) else {
+            throw StoreError("读取\(table)失败：不能写临时文件（磁盘满了？）")
+        }
+        self.init(copying: made)
+    }
+
+    /// The same table (a convenience initializer cannot hand back another instance).
+    private convenience init(copying other: StoredRowTable) {
+        self.init(
+            slots: other.slots, index: other.index,
+            summary: SlotRegionWriter.Summary(longKeys: other.longKeys, present: 0, allDigits: other.keysAreDigits),
+            firstRowid: other.firstRowid, rowids: other.rowids
+        )
+    }
+
+    /// The rows with rowids in `range` (as slots from `firstRowid`) into their slots.
+    private static func scan(
+        _ statement: Statement, slots: StoredSlots, range: Range<Int>, firstRowid: Int64, table: String, _ db: Database
+    ) throws -> SlotRegionWriter.Summary {
+        try statement.setArguments([firstRowid + Int64(range.lowerBound), firstRowid + Int64(range.upperBound) - 1])
+        return try scan(statement.sqliteStatement, slots: slots, range: range, firstRowid: firstRowid, table: table) {
+            String(cString: sqlite3_errmsg(db.sqliteConnection))
+        }
     }
 
     /// The same on a read-only connection of its own.
-    private static func scan(path: String, sql: String, from low: Int64, to high: Int64, table: String, into sink: Sink) throws -> [Int32: String] {
+    private static func scan(
+        path: String, sql: String, slots: StoredSlots, range: Range<Int>, firstRowid: Int64, table: String
+    ) throws -> SlotRegionWriter.Summary {
         var connection: OpaquePointer?
         defer { sqlite3_close_v2(connection) }
         guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
@@ -187,35 +223,19 @@ public final class StoredRowTable: Sendable {
         guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw StoreError("读取\(table)失败：\(String(cString: sqlite3_errmsg(connection)))")
         }
-        sqlite3_bind_int64(statement, 1, low)
-        sqlite3_bind_int64(statement, 2, high)
-        return try scan(statement, table: table, into: sink) { String(cString: sqlite3_errmsg(connection)) }
+        sqlite3_bind_int64(statement, 1, firstRowid + Int64(range.lowerBound))
+        sqlite3_bind_int64(statement, 2, firstRowid + Int64(range.upperBound) - 1)
+        return try scan(statement, slots: slots, range: range, firstRowid: firstRowid, table: table) { String(cString: sqlite3_errmsg(connection)) }
     }
 
-    private static func scan(_ handle: OpaquePointer, table: String, into sink: Sink, error: () -> String) throws -> [Int32: String] {
-        var longKeys: [Int32: String] = [:]
+    private static func scan(
+        _ handle: OpaquePointer, slots: StoredSlots, range: Range<Int>, firstRowid: Int64, table: String, error: () -> String
+    ) throws -> SlotRegionWriter.Summary {
+        let writer = SlotRegionWriter(slots, range: range)
         try rows(of: handle, table: table, error: error) { rowid, row, key in
-            let slot = Int(rowid - sink.firstRowid)
-            guard slot >= 0, slot < sink.rows.count else { throw StoreError("读取\(table)失败：行号在读取时变了") }
-            sink.rows.set(slot, row)
-            switch sink.keys {
-            case .digits(let keys):
-                if let digit = DigitKey(bytes: key) {
-                    keys[slot] = digit
-                } else if key.count > CompactKey.capacity {
-                    longKeys[Int32(slot)] = String(decoding: key, as: UTF8.self)
-                } else {
-                    throw NotDigitKeys()
-                }
-            case .compact(let keys):
-                if let compact = CompactKey(bytes: key) {
-                    keys[slot] = compact
-                } else {
-                    longKeys[Int32(slot)] = String(decoding: key, as: UTF8.self)
-                }
-            }
+            try writer.set(Int(rowid - firstRowid), row, key: key, table: table)
         }
-        return longKeys
+        return try writer.finish(table)
     }
 
     /// Steps `handle` to its end, handing each row with a key to `body` (rowid, packed row, key bytes).
@@ -246,61 +266,115 @@ public final class StoredRowTable: Sendable {
         return path.isEmpty ? nil : path
     }
 
-    public var count: Int { rows.count }
+    /// Slots, empty ones included.
+    public var count: Int { slots.count }
 
-    /// The slot of the stored row with this key, if any.
-    public func slot(of key: String) -> Int? {
-        guard key.utf8.count <= CompactKey.capacity else { return longSlots[key].map(Int.init) }
-        var key = key
-        return key.withUTF8 { keys.slot(of: UnsafeRawBufferPointer($0)) }.map(Int.init)
+    /// A cursor for one thread's records in file order.
+    public func makeCursor() -> StoredRowCursor { StoredRowCursor(self) }
+
+    /// The slot of the long key `text`, if a row has it.
+    func longSlot(_ text: String) -> Int? { longSlots[text].map(Int.init) }
+
+    /// The slot of a present key through the index (nil also when the file cannot be read, which
+    /// is noted: the import fails).
+    func indexedSlot(_ probe: StoredKeyProbe) -> Int? {
+        do { return try index.slot(of: probe) } catch {
+            noteUnreadable()
+            return nil
+        }
     }
 
-    /// The slot and value fingerprint (`row_fingerprint`) of the active row with exactly this
-    /// key (UTF-8 bytes as the file wrote them), when it was stored from a record with raw
-    /// fingerprint `raw`: validating the record again would give the stored values. The slot
-    /// after `previous` is tried before the hash table: a file in the table's order (the usual
-    /// night) then reads the table in sequence instead of probing it at random.
-    public func unchanged(key: UnsafeRawBufferPointer, raw: Int64, after previous: Int = -1) -> (slot: Int, fingerprint: Int64)? {
-        // No stored key is empty, and an empty one would equal a long key's placeholder.
-        guard !key.isEmpty else { return nil }
-        let found = key.count <= CompactKey.capacity
-            ? keys.slot(of: key, after: previous) : longSlots[String(decoding: key, as: UTF8.self)]
-        guard let found else { return nil }
-        let row = rows[Int(found)]
-        let needed = Packed.active | Packed.hasFingerprint | Packed.hasRaw
-        guard row.flags & needed == needed, row.rawFingerprint == raw else { return nil }
-        return (Int(found), row.fingerprint)
+    /// The slot of the stored row with this key, if any (through the index: a stage walking the
+    /// file asks its cursor).
+    public func slot(of key: String) -> Int? {
+        var key = key
+        let probe = key.withUTF8 { StoredKeyProbe(UnsafeRawBufferPointer($0), form: slots.form) }
+        if case .long(let text) = probe { return longSlot(text) }
+        return indexedSlot(probe)
+    }
+
+    /// One slot's row, read from the file (nil if it cannot be: noted, the import fails).
+    func packed(at slot: Int) -> Packed? {
+        withUnsafeTemporaryAllocation(byteCount: slots.slotSize, alignment: 8) { buffer in
+            guard slots.read(from: slot, into: buffer) else {
+                noteUnreadable()
+                return nil
+            }
+            return PackedRows.load(UnsafeRawBufferPointer(buffer), at: 0)
+        }
     }
 
     /// The stored value fingerprint (`row_fingerprint`) of a slot's row, if it has one.
     public func fingerprint(at slot: Int) -> Int64? {
-        let row = rows[slot]
-        return row.flags & Packed.hasFingerprint != 0 ? row.fingerprint : nil
+        packed(at: slot)?.valueFingerprint
     }
 
     /// The key of a slot, as stored.
     public func key(at slot: Int) -> String {
-        longKeys[Int32(slot)] ?? keys.compact(at: slot).string
+        if let long = longKeys[Int32(slot)] { return long }
+        return withUnsafeTemporaryAllocation(byteCount: slots.slotSize, alignment: 8) { buffer in
+            guard slots.read(from: slot, into: buffer) else {
+                noteUnreadable()
+                return ""
+            }
+            return Self.key(slots.probe(UnsafeRawBufferPointer(buffer), at: 0))
+        }
     }
 
-    func row(at slot: Int) -> StoredRow {
-        let row = rows[slot]
-        return StoredRow(
-            rowid: rowid(at: slot), fingerprint: row.flags & Packed.hasFingerprint != 0 ? row.fingerprint : nil,
-            rawFingerprint: row.flags & Packed.hasRaw != 0 ? row.rawFingerprint : nil, active: row.flags & Packed.active != 0
-        )
+    /// A probe's key as text ("" for none).
+    static func key(_ probe: StoredKeyProbe) -> String {
+        switch probe {
+        case .digits(let key): key.withBytes { String(decoding: $0, as: UTF8.self) }
+        case .compact(let key): key.string
+        case .long(let text): text
+        case .absent: ""
+        }
     }
 
     func rowid(at slot: Int) -> Int64 {
         rowids?[slot] ?? firstRowid + Int64(slot)
     }
 
-    /// The active rows whose slot is not marked in `seen`, in table (rowid) order.
-    func unseenActive(_ seen: [Bool]) -> [(slot: Int, rowid: Int64, key: String)] {
-        var out: [(slot: Int, rowid: Int64, key: String)] = []
-        for slot in rows.indices where rows[slot].flags & Packed.active != 0 && !seen[slot] {
-            out.append((slot, rowid(at: slot), key(at: slot)))
+    /// Every active row whose slot is not in `seen` (a bit a slot), in table (rowid) order.
+    func forEachUnseenActive(_ seen: [UInt64], _ body: (_ slot: Int, _ rowid: Int64, _ key: String) throws -> Void) throws {
+        let read = try slots.forEach { slot, row, bytes, offset in
+            guard row.flags & Packed.active != 0, seen[slot >> 6] & (1 << UInt64(slot & 63)) == 0 else { return }
+            let key = longKeys[Int32(slot)] ?? Self.key(slots.probe(bytes, at: offset))
+            try body(slot, rowid(at: slot), key)
         }
-        return out
+        guard read else { throw StoreError("读取临时文件失败：本次导入未完成，数据库保持原样") }
+    }
+
+    /// A read of the file failed somewhere (a record then went on as if its key were new).
+    func noteUnreadable() {
+        failure.lock()
+        unreadable = true
+        failure.unlock()
+    }
+
+    /// Throws if any read of the file failed: what was found from it cannot be trusted.
+    func checkReadable() throws {
+        failure.lock()
+        let failed = unreadable
+        failure.unlock()
+        if failed { throw StoreError("读取临时文件失败：本次导入未完成，数据库保持原样") }
+    }
+
+    /// Every slot's value fingerprint (`row_fingerprint`, 0 where there is none), in slot order:
+    /// 8 bytes a row, for a night that changed most of them (`RepeatDetector`).
+    public func valueFingerprints() -> [Int64] {
+        var all = [Int64](repeating: 0, count: count)
+        if !slots.forEach({ slot, row, _, _ in all[slot] = row.valueFingerprint ?? 0 }) { noteUnreadable() }
+        return all
+    }
+
+    /// Every slot's row and key, in order (tests compare tables so).
+    func allSlots() throws -> [(row: Packed, key: String)] {
+        var all: [(row: Packed, key: String)] = []
+        let read = slots.forEach { slot, row, bytes, offset in
+            all.append((row, longKeys[Int32(slot)] ?? Self.key(slots.probe(bytes, at: offset))))
+        }
+        guard read else { throw StoreError("读取临时文件失败") }
+        return all
     }
 }

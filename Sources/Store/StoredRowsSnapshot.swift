@@ -193,7 +193,7 @@ struct StoredRowEdits {
     private(set) var broken = false
 
     private func current(_ slot: Int, _ stored: StoredRowTable) -> StoredRowTable.Packed {
-        changed[Int32(slot)] ?? stored.rows[slot]
+        changed[Int32(slot)] ?? stored.packed(at: slot) ?? StoredRowTable.Packed()
     }
 
     /// The row in `slot` now holds values of `fingerprint`, from raw bytes `raw`, and is active.
@@ -279,12 +279,9 @@ extension StoredRowTable {
         }) else { return nil }
         let shape = try TableShape(table: table, db)
         guard firstRowid == shape.low, shape.count > 0, slotCount == Int(shape.high - shape.low) + 1 else { return nil }
-        var rows = PackedRows(count: slotCount)
-        // The digit form's keys go straight into their array; the compact form's through the
-        // builder, which keeps them in 8 bytes too when every one is a 身份证号.
-        var digits = form == .digits ? [DigitKey](repeating: .empty, count: slotCount) : []
-        var builder = form == .compact ? SlotKeysBuilder(count: slotCount) : nil
-        var present = 0
+        // Each piece is the slots' own bytes: written to the table's file as it is read, once checked.
+        let slots = StoredSlots(file: try spillFile(db, table: table), form: form, count: slotCount)
+        var summary = SlotRegionWriter.Summary(longKeys: longKeys)
         var first = 0
         while first < slotCount {
             let n = min(StoredRowsSnapshot.pieceSlots, slotCount - first)
@@ -292,27 +289,23 @@ extension StoredRowTable {
                 guard bytes.count == n * form.slotSize else { return false }
                 for i in 0..<n {
                     let offset = i * form.slotSize
-                    let row = PackedRows.load(bytes, at: offset)
-                    rows[first + i] = row
-                    let isPresent = row.flags & Packed.present != 0
-                    if isPresent { present += 1 }
-                    if builder != nil {
-                        let key = StoredRowsSnapshot.compactKey(bytes, at: offset)
-                        builder?.set(first + i, key, present: isPresent && (longKeys.isEmpty || longKeys[Int32(first + i)] == nil))
-                    } else if isPresent {
-                        guard let key = DigitKey(stored: StoredRowsSnapshot.digitBits(bytes, at: offset)) else { return false }
-                        digits[first + i] = key
+                    guard bytes[offset] & Packed.present != 0 else { continue }
+                    summary.present += 1
+                    switch form {
+                    case .digits:
+                        guard DigitKey(stored: StoredRowsSnapshot.digitBits(bytes, at: offset)) != nil else { return false }
+                    case .compact:
+                        guard summary.allDigits, longKeys.isEmpty || longKeys[Int32(first + i)] == nil else { continue }
+                        if StoredRowsSnapshot.compactKey(bytes, at: offset).withBytes({ DigitKey(bytes: $0) }) == nil { summary.allDigits = false }
                     }
                 }
-                return true
+                return slots.file.write(bytes: bytes, at: slots.offset(of: first))
             }
             guard complete == true else { return nil }
             first += n
         }
-        guard present == shape.count else { return nil }
-        let hasKey = { (slot: Int) in Self.hasCompactKey(rows, longKeys, slot) }
-        let keys = builder?.finish(present: hasKey) ?? SlotKeys(digits: digits, present: hasKey)
-        let loaded = StoredRowTable(rows: rows, keys: keys, longKeys: longKeys, firstRowid: shape.low, rowids: nil)
+        guard summary.present == shape.count,
+              let loaded = StoredRowTable.make(slots, summary, firstRowid: shape.low, rowids: nil) else { return nil }
         return try loaded.matchesSample(of: table, keyColumn: keyColumn, db) ? loaded : nil
     }
 
@@ -327,7 +320,7 @@ extension StoredRowTable {
             try statement.setArguments([rowid(at: slot)])
             defer { sqlite3_reset(handle) }
             let step = sqlite3_step(handle) & 0xFF
-            let row = rows[slot]
+            guard let row = packed(at: slot) else { return false }
             guard row.flags & Packed.present != 0 else {
                 guard step == SQLITE_DONE else { return false }
                 continue
@@ -355,7 +348,7 @@ extension StoredRowTable {
     ) throws {
         guard rowids == nil, !edits.broken else { return }
         let appendedDigits = edits.appended.map { DigitKey($0.key) }
-        let digits = !compactKeys && keys.areDigits && longKeys.isEmpty && appendedDigits.allSatisfy { $0 != nil }
+        let digits = !compactKeys && keysAreDigits && longKeys.isEmpty && appendedDigits.allSatisfy { $0 != nil }
         let changes = edits.changed.sorted { $0.key < $1.key }
         // The snapshots of earlier generations are of no more use. The column cache's patch drops
         // them with the rest of the cache when it runs; a night that patches no cache (none
@@ -367,20 +360,25 @@ extension StoredRowTable {
         let pieces = try StoredRowsPieces(kind: kind, generation: generation, form: digits ? .digits : .compact, db)
         for (slot, key) in longKeys.sorted(by: { $0.key < $1.key }) { pieces.addLongKey(key, slot: Int(slot)) }
         var next = 0
-        for slot in 0..<count {
-            var row = rows[slot]
+        let read = try slots.forEach { slot, stored, bytes, offset in
+            var row = stored
             if next < changes.count, Int(changes[next].key) == slot {
                 row = changes[next].value
                 next += 1
             }
             // (A present slot without a key would be read back as a damaged snapshot: never
             // written in this form, as `digits` says.)
-            if digits {
-                try pieces.add(row, keys.digit(at: slot) ?? .empty)
-            } else {
-                try pieces.add(row, keys.compact(at: slot))
+            let probe = slots.probe(bytes, at: offset)
+            switch (probe, digits) {
+            case (.digits(let key), true): try pieces.add(row, key)
+            case (.compact(let key), true): try pieces.add(row, DigitKey(key) ?? .empty)
+            case (_, true): try pieces.add(row, DigitKey.empty)
+            case (.digits(let key), false): try pieces.add(row, key.withBytes { CompactKey(bytes: $0) } ?? CompactKey())
+            case (.compact(let key), false): try pieces.add(row, key)
+            case (_, false): try pieces.add(row, CompactKey())
             }
         }
+        guard read else { throw StoreError("读取临时文件失败") }
         for (i, (row, key)) in edits.appended.enumerated() {
             if digits {
                 try pieces.add(row, appendedDigits[i] ?? .empty)

@@ -14,8 +14,6 @@ public final class CSVRecordSource: RecordSource {
     /// Set by `enableRawFingerprints`: the seeded hasher every record's hash starts from.
     private var rawSeed: RowHasher?
     private var lookup: RawRowLookup?
-    /// The slot of the last record `lookup` recognised.
-    private var previousSlot = -1
     public private(set) var rawFingerprint: Int64?
 
     /// Opens `path` and resolves its header against `schema`; throws when the file cannot
@@ -88,10 +86,9 @@ public final class CSVRecordSource: RecordSource {
             if let lookup, let keyColumn {
                 let range = record.range(keyColumn)
                 let stored = record.bytes.withUnsafeBytes {
-                    lookup(UnsafeRawBufferPointer(rebasing: $0[range]), raw, previousSlot)
+                    lookup(UnsafeRawBufferPointer(rebasing: $0[range]), raw)
                 }
                 if let stored {
-                    previousSlot = stored.slot
                     return .unchanged(line: record.startLine, slot: stored.slot, fingerprint: stored.fingerprint)
                 }
             }

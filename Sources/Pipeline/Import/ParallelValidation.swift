@@ -140,7 +140,7 @@ struct RowSequencer {
                     case .bad(let entry, let key):
                         batch.quarantine.append((entry, key))
                     case .unchanged(let line, let slot, let fingerprint):
-                        switch repeats.check(slot: slot, fingerprint: fingerprint, isStored: true) {
+                        switch repeats.check(slot: slot, fingerprint: fingerprint, stored: fingerprint) {
                         case .first: batch.unchangedSlots.append(slot)
                         case .identical: batch.repeats += 1
                         case .conflicting:

@@ -5,8 +5,8 @@ internal import Store
 /// same file: an identical repeat (harmless) or a conflicting one (duplicate_key).
 ///
 /// A full extract's keys that the store holds are tracked by their slot in its
-/// `StoredRowTable` (an array index: the records skipped as unchanged arrive as slots, and no
-/// second key table is built for them); other keys up to 23 bytes are kept inline
+/// `StoredRowTable`, a bit a slot (the records skipped as unchanged arrive as slots, the others'
+/// are found by this thread's cursor, `StoredRowCursor`, and no key table is built for them); other keys up to 23 bytes are kept inline
 /// (`CompactKey` in `CompactKeyValues`: a memcmp was 4 % of an import in perf, SipHash of a
 /// `Dictionary` another 4 %), longer ones in a String dictionary.
 ///
@@ -27,6 +27,8 @@ struct RepeatDetector {
     }
 
     private let stored: StoredRowTable?
+    /// This thread's way through the stored rows, in file order.
+    private let cursor: StoredRowCursor?
     /// By slot of `stored`: whether the file had the key yet.
     private var seen: [UInt64]
     /// The fingerprint of the file's first row with a slot's key, where it is not the stored
@@ -45,6 +47,7 @@ struct RepeatDetector {
 
     init(expectedRows: Int, stored: StoredRowTable? = nil, telling: RepeatTelling = .asTheyCome) {
         self.stored = stored
+        cursor = stored?.makeCursor()
         seen = Array(repeating: 0, count: ((stored?.count ?? 0) + 63) >> 6)
         changedLimit = max(1024, (stored?.count ?? 0) / 16)
         switch telling {
@@ -60,7 +63,7 @@ struct RepeatDetector {
 
     /// Records `key` with the row's fingerprint, or says how it repeats an earlier row.
     mutating func check(_ key: String, fingerprint: Int64) -> Outcome {
-        if let slot = stored?.slot(of: key) { return check(slot: slot, fingerprint: fingerprint) }
+        if let (slot, row) = cursor?.find(key) { return check(slot: slot, fingerprint: fingerprint, stored: row.valueFingerprint) }
         if deferred, watched.isEmpty, key.utf8.count <= CompactKey.capacity { return .first }
         if let compact = CompactKey(key) { return check(compact, fingerprint: fingerprint) }
         // Longer keys (rare) are told as they come, deferred or not: as `String`s, which compare
@@ -86,32 +89,32 @@ struct RepeatDetector {
         return earlier == fingerprint ? .identical : .conflicting
     }
 
-    /// The same for the key of a slot of the stored rows. `isStored`: the row was read as
-    /// unchanged, so its fingerprint is the stored row's (most rows of a night: the stored one is
-    /// then not read to compare).
-    mutating func check(slot: Int, fingerprint: Int64, isStored: Bool = false) -> Outcome {
+    /// The same for the key of a slot of the stored rows, whose row has value fingerprint
+    /// `stored`. A row read as unchanged has the stored row's (most rows of a night).
+    mutating func check(slot: Int, fingerprint: Int64, stored: Int64?) -> Outcome {
         let bit: UInt64 = 1 << UInt64(slot & 63)
-        if seen[slot >> 6] & bit != 0 { return first(slot) == fingerprint ? .identical : .conflicting }
+        if seen[slot >> 6] & bit != 0 { return first(slot, stored: stored) == fingerprint ? .identical : .conflicting }
         seen[slot >> 6] |= bit
         if bySlot != nil {
             bySlot?[slot] = fingerprint
-        } else if !isStored, stored?.fingerprint(at: slot) != fingerprint {
+        } else if stored != fingerprint {
             changed[Int32(slot)] = fingerprint
             if changed.count > changedLimit { keepAll() }
         }
         return .first
     }
 
-    /// The fingerprint of the file's first row with a seen slot's key.
-    private func first(_ slot: Int) -> Int64? {
+    /// The fingerprint of the file's first row with a seen slot's key, whose stored row has
+    /// value fingerprint `stored`.
+    private func first(_ slot: Int, stored: Int64?) -> Int64? {
         if let bySlot { return bySlot[slot] }
-        return changed[Int32(slot)] ?? stored?.fingerprint(at: slot)
+        return changed[Int32(slot)] ?? stored
     }
 
     /// From now on every first fingerprint by slot: the stored ones where none other came.
     private mutating func keepAll() {
         guard let stored else { return }
-        var all = (0..<stored.count).map { stored.fingerprint(at: $0) ?? 0 }
+        var all = stored.valueFingerprints()
         for (slot, fingerprint) in changed { all[Int(slot)] = fingerprint }
         bySlot = all
         changed = [:]

@@ -99,8 +99,9 @@ struct RowProducer: Sendable {
         do {
             let source = try format.open(path: path, schema: schema, userMap: userMap, encoding: encoding)
             var lookup: RawRowLookup?
-            if let stored {
-                lookup = { key, raw, previous in stored.unchanged(key: key, raw: raw, after: previous) }
+            if let cursor = stored?.makeCursor() {
+                // The reading thread's own way through the stored rows (it keeps its place).
+                lookup = { key, raw in cursor.unchanged(key: key, raw: raw) }
             }
             _ = source.enableRawFingerprints(seed: Self.rawSeed(schema: schema, divisions: divisions, userMap: userMap), lookup: lookup)
             var batch = RawBatch()

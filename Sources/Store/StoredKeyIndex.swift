@@ -1,0 +1,181 @@
+internal import Datasets
+
+/// The stored rows' keys → their slots, kept in the table's spill file beside the slots
+/// (`StoredSlots`): entries (the key as the slots keep it, then the slot in 4 bytes) grouped by
+/// bucket, a hash of the key; in memory only where each bucket starts, 4 bytes for 16 keys. A key
+/// is found by reading its bucket (one `pread` of about 16 entries) and comparing.
+///
+/// It replaced a hash table in memory (`KeySlots`, with each slot's key: 8 + 8 bytes a stored row
+/// at least, 16 + 32 MB with the 17 of `PackedRows` at 4 M residents... the night's reading phase
+/// grew with the table). Most of a night's records never ask it: the cursors find them where the
+/// file's order puts them (`StoredRowCursor`); it answers the rest, new keys and keys out of order.
+///
+/// Built once, as the import starts, from the slots: each entry goes to one of a few bands (ranges
+/// of buckets), appended to the file a block at a time; then each band, read back whole, is put in
+/// bucket order (a counting sort) and written once more, after the last. In memory meanwhile: a
+/// block a band and one band (about 4 MB), whatever the table's size.
+struct StoredKeyIndex: Sendable {
+    private let file: SpillFile
+    private let form: StoredRowsSnapshot.KeyForm
+    private let bucketBits: Int
+    /// Bucket b's entries are entries `starts[b] ..< starts[b + 1]` from `base`.
+    private let starts: [UInt32]
+    private let base: Int64
+
+    var entrySize: Int { Self.keySize(form) + 4 }
+
+    static func keySize(_ form: StoredRowsSnapshot.KeyForm) -> Int { form == .digits ? 8 : MemoryLayout<CompactKey>.size }
+
+    #if DEBUG
+    // Tests cross bands and blocks with small tables.
+    static let bandBytes = 2 << 10
+    static let blockBytes = 256
+    #else
+    /// Bytes of entries a band holds (about: a band is a range of buckets).
+    static let bandBytes = 4 << 20
+    /// Bytes a band's block holds before it is appended to the file.
+    static let blockBytes = 64 << 10
+    #endif
+
+    private static func bucket(_ mixed: UInt64, bits: Int) -> Int { Int(truncatingIfNeeded: mixed >> UInt64(64 - bits)) }
+
+    /// The index of `slots`' present keys (long keys are kept apart by the table); nil if the
+    /// file could not be written or read.
+    init?(of slots: StoredSlots, keys: Int) {
+        file = slots.file
+        form = slots.form
+        var bits = 4
+        while (1 << bits) * 16 < keys { bits += 1 }
+        bucketBits = bits
+        let buckets = 1 << bits
+        let entrySize = Self.keySize(form) + 4
+        let wanted = max(1, min(buckets, (keys * entrySize + Self.bandBytes - 1) / Self.bandBytes))
+        let bucketsPerBand = (buckets + wanted - 1) / wanted
+        let bands = (buckets + bucketsPerBand - 1) / bucketsPerBand
+        let form = form
+        func bucket(_ mixed: UInt64) -> Int { Self.bucket(mixed, bits: bits) }
+
+        // Each entry into its band's block; full blocks appended to the file.
+        let blockEntries = max(1, Self.blockBytes / entrySize)
+        var blocks = [[SpillFile.Extent]](repeating: [], count: bands)
+        var filled = [Int](repeating: 0, count: bands)
+        let blockBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bands * blockEntries * entrySize, alignment: 8)
+        defer { blockBuffer.deallocate() }
+        func append(_ band: Int) -> Bool {
+            let start = band * blockEntries * entrySize
+            let bytes = UnsafeRawBufferPointer(rebasing: blockBuffer[start..<(start + filled[band] * entrySize)])
+            guard let extent = slots.file.write(bytes: bytes) else { return false }
+            blocks[band].append(extent)
+            filled[band] = 0
+            return true
+        }
+        var ok = true
+        let read = slots.forEach { slot, _, bytes, offset in
+            guard ok else { return }
+            let probe = slots.probe(bytes, at: offset)
+            guard let mixed = probe.mixed else { return }
+            let band = bucket(mixed) / bucketsPerBand
+            let at = (band * blockEntries + filled[band]) * entrySize
+            Self.store(probe, slot: slot, at: at, of: blockBuffer)
+            filled[band] += 1
+            if filled[band] == blockEntries { ok = append(band) }
+        }
+        guard read, ok else { return nil }
+        for band in 0..<bands where filled[band] > 0 {
+            guard append(band) else { return nil }
+        }
+
+        // Each band read back, put in bucket order and written after the rest.
+        var starts = [UInt32](repeating: 0, count: buckets + 1)
+        var written = 0
+        var base: Int64?
+        for band in 0..<bands {
+            let total = blocks[band].reduce(0) { $0 + $1.count }
+            let firstBucket = band * bucketsPerBand
+            let lastBucket = min(buckets, firstBucket + bucketsPerBand)
+            let input = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 8)
+            let output = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 8)
+            defer {
+                input.deallocate()
+                output.deallocate()
+            }
+            var at = 0
+            for extent in blocks[band] {
+                guard slots.file.read(extent, into: UnsafeMutableRawBufferPointer(rebasing: input[at..<(at + extent.count)])) else { return nil }
+                at += extent.count
+            }
+            let n = total / entrySize
+            var next = [Int](repeating: 0, count: lastBucket - firstBucket + 1)
+            let view = UnsafeRawBufferPointer(input)
+            for i in 0..<n { next[bucket(Self.mixed(view, at: i * entrySize, form: form)) - firstBucket + 1] += 1 }
+            for b in 0..<(lastBucket - firstBucket) {
+                next[b + 1] += next[b]
+                starts[firstBucket + b] = UInt32(written + next[b])
+            }
+            for i in 0..<n {
+                let b = bucket(Self.mixed(view, at: i * entrySize, form: form)) - firstBucket
+                let to = next[b] * entrySize, from = i * entrySize
+                UnsafeMutableRawBufferPointer(rebasing: output[to..<(to + entrySize)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: view[from..<(from + entrySize)]))
+                next[b] += 1
+            }
+            guard let extent = slots.file.write(bytes: UnsafeRawBufferPointer(rebasing: output[0..<total])) else { return nil }
+            if base == nil { base = extent.offset }
+            written += n
+        }
+        starts[buckets] = UInt32(written)
+        self.starts = starts
+        self.base = base ?? 0
+    }
+
+    /// The slot of the present key `probe`, if any. Throws if the file cannot be read.
+    func slot(of probe: StoredKeyProbe) throws -> Int? {
+        guard let mixed = probe.mixed else { return nil }
+        let b = Self.bucket(mixed, bits: bucketBits)
+        let first = Int(starts[b]), n = Int(starts[b + 1]) - first
+        guard n > 0 else { return nil }
+        let entrySize = entrySize
+        return try withUnsafeTemporaryAllocation(byteCount: n * entrySize, alignment: 8) { buffer in
+            guard file.read(at: base + Int64(first * entrySize), into: buffer) else { throw StoredRowTable.UnreadableFile() }
+            let bytes = UnsafeRawBufferPointer(buffer)
+            for i in 0..<n {
+                let offset = i * entrySize
+                let equal: Bool
+                switch probe {
+                case .digits(let key):
+                    equal = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) == key.bits
+                case .compact(let key):
+                    equal = bytes.loadUnaligned(fromByteOffset: offset, as: CompactKey.self) == key
+                case .long, .absent:
+                    equal = false
+                }
+                if equal { return Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + entrySize - 4, as: UInt32.self))) }
+            }
+            return nil
+        }
+    }
+
+    /// An entry: the probe's key, then the slot.
+    private static func store(_ probe: StoredKeyProbe, slot: Int, at offset: Int, of buffer: UnsafeMutableRawBufferPointer) {
+        switch probe {
+        case .digits(let key):
+            buffer.storeBytes(of: key.bits.littleEndian, toByteOffset: offset, as: UInt64.self)
+            buffer.storeBytes(of: UInt32(slot).littleEndian, toByteOffset: offset + 8, as: UInt32.self)
+        case .compact(let key):
+            buffer.storeBytes(of: key, toByteOffset: offset, as: CompactKey.self)
+            buffer.storeBytes(of: UInt32(slot).littleEndian, toByteOffset: offset + MemoryLayout<CompactKey>.size, as: UInt32.self)
+        case .long, .absent:
+            break
+        }
+    }
+
+    /// The hash of the entry at `offset` of `bytes`.
+    private static func mixed(_ bytes: UnsafeRawBufferPointer, at offset: Int, form: StoredRowsSnapshot.KeyForm) -> UInt64 {
+        switch form {
+        case .digits:
+            DigitKey(stored: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))?.mixed ?? 0
+        case .compact:
+            bytes.loadUnaligned(fromByteOffset: offset, as: CompactKey.self).mixed
+        }
+    }
+}
