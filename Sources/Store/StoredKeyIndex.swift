@@ -1,19 +1,19 @@
 internal import Datasets
 
 /// The stored rows' keys → their slots, kept in the table's spill file beside the slots
-/// (`StoredSlots`): entries (the key as the slots keep it, then the slot in 4 bytes) grouped by
+/// (`StoredSlots`): entries (the key as the slots keep it, the slot in 4 bytes, its row) grouped by
 /// bucket, a hash of the key; in memory only where each bucket starts, 4 bytes for 16 keys. A key
 /// is found by reading its bucket (one `pread` of about 16 entries) and comparing.
 ///
-/// It replaced a hash table in memory (`KeySlots`, with each slot's key: 8 + 8 bytes a stored row
-/// at least, 16 + 32 MB with the 17 of `PackedRows` at 4 M residents... the night's reading phase
-/// grew with the table). Most of a night's records never ask it: the cursors find them where the
-/// file's order puts them (`StoredRowCursor`); it answers the rest, new keys and keys out of order.
+/// It replaced a hash table in memory over each slot's key beside each slot's row (about 33 bytes
+/// a stored row: the night's reading phase grew with the table, 200 MiB at 4 M residents). Most of
+/// a night's records never ask it: the cursors find them where the file's order puts them
+/// (`StoredRowCursor`); it answers the rest, new keys and keys out of order.
 ///
 /// Built once, as the import starts, from the slots: each entry goes to one of a few bands (ranges
 /// of buckets), appended to the file a block at a time; then each band, read back whole, is put in
 /// bucket order (a counting sort) and written once more, after the last. In memory meanwhile: a
-/// block a band and one band (about 4 MB), whatever the table's size.
+/// block (64 KB) a band and one band twice (4 MB each), whatever the table's size.
 struct StoredKeyIndex: Sendable {
     private let file: SpillFile
     private let form: StoredRowsSnapshot.KeyForm
@@ -22,7 +22,13 @@ struct StoredKeyIndex: Sendable {
     private let starts: [UInt32]
     private let base: Int64
 
-    var entrySize: Int { Self.keySize(form) + 4 }
+    var entrySize: Int { Self.entrySize(form) }
+
+    /// An entry: the key, its slot (4 bytes), the slot's row (`PackedRows`), so that a key out of
+    /// the file's order costs one read: a shuffled night of 1 M residents took 2.4–2.8 s, 2.9–3.0
+    /// with a second read for the row (the hash table in memory: 2.1), and one in order the same
+    /// either way (4 M residents: 5.8–6.2 s, as in memory).
+    static func entrySize(_ form: StoredRowsSnapshot.KeyForm) -> Int { keySize(form) + 4 + PackedRows.stride }
 
     static func keySize(_ form: StoredRowsSnapshot.KeyForm) -> Int { form == .digits ? 8 : MemoryLayout<CompactKey>.size }
 
@@ -48,7 +54,7 @@ struct StoredKeyIndex: Sendable {
         while (1 << bits) * 16 < keys { bits += 1 }
         bucketBits = bits
         let buckets = 1 << bits
-        let entrySize = Self.keySize(form) + 4
+        let entrySize = Self.entrySize(form)
         let wanted = max(1, min(buckets, (keys * entrySize + Self.bandBytes - 1) / Self.bandBytes))
         let bucketsPerBand = (buckets + wanted - 1) / wanted
         let bands = (buckets + bucketsPerBand - 1) / bucketsPerBand
@@ -70,13 +76,13 @@ struct StoredKeyIndex: Sendable {
             return true
         }
         var ok = true
-        let read = slots.forEach { slot, _, bytes, offset in
+        let read = slots.forEach { slot, row, bytes, offset in
             guard ok else { return }
             let probe = slots.probe(bytes, at: offset)
             guard let mixed = probe.mixed else { return }
             let band = bucket(mixed) / bucketsPerBand
             let at = (band * blockEntries + filled[band]) * entrySize
-            Self.store(probe, slot: slot, at: at, of: blockBuffer)
+            Self.store(probe, slot: slot, row: row, at: at, of: blockBuffer)
             filled[band] += 1
             if filled[band] == blockEntries { ok = append(band) }
         }
@@ -128,13 +134,13 @@ struct StoredKeyIndex: Sendable {
         self.base = base ?? 0
     }
 
-    /// The slot of the present key `probe`, if any. Throws if the file cannot be read.
-    func slot(of probe: StoredKeyProbe) throws -> Int? {
+    /// The slot and row of the present key `probe`, if any. Throws if the file cannot be read.
+    func slot(of probe: StoredKeyProbe) throws -> (slot: Int, row: StoredRowTable.Packed)? {
         guard let mixed = probe.mixed else { return nil }
         let b = Self.bucket(mixed, bits: bucketBits)
         let first = Int(starts[b]), n = Int(starts[b + 1]) - first
         guard n > 0 else { return nil }
-        let entrySize = entrySize
+        let entrySize = entrySize, keySize = Self.keySize(form)
         return try withUnsafeTemporaryAllocation(byteCount: n * entrySize, alignment: 8) { buffer in
             guard file.read(at: base + Int64(first * entrySize), into: buffer) else { throw StoredRowTable.UnreadableFile() }
             let bytes = UnsafeRawBufferPointer(buffer)
@@ -149,24 +155,32 @@ struct StoredKeyIndex: Sendable {
                 case .long, .absent:
                     equal = false
                 }
-                if equal { return Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + entrySize - 4, as: UInt32.self))) }
+                if equal {
+                    let slot = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + keySize, as: UInt32.self)))
+                    return (slot, PackedRows.load(bytes, at: offset + keySize + 4))
+                }
             }
             return nil
         }
     }
 
-    /// An entry: the probe's key, then the slot.
-    private static func store(_ probe: StoredKeyProbe, slot: Int, at offset: Int, of buffer: UnsafeMutableRawBufferPointer) {
+    /// An entry: the probe's key, the slot, its row.
+    private static func store(
+        _ probe: StoredKeyProbe, slot: Int, row: StoredRowTable.Packed, at offset: Int, of buffer: UnsafeMutableRawBufferPointer
+    ) {
+        let keySize: Int
         switch probe {
         case .digits(let key):
             buffer.storeBytes(of: key.bits.littleEndian, toByteOffset: offset, as: UInt64.self)
-            buffer.storeBytes(of: UInt32(slot).littleEndian, toByteOffset: offset + 8, as: UInt32.self)
+            keySize = 8
         case .compact(let key):
             buffer.storeBytes(of: key, toByteOffset: offset, as: CompactKey.self)
-            buffer.storeBytes(of: UInt32(slot).littleEndian, toByteOffset: offset + MemoryLayout<CompactKey>.size, as: UInt32.self)
+            keySize = MemoryLayout<CompactKey>.size
         case .long, .absent:
-            break
+            return
         }
+        buffer.storeBytes(of: UInt32(slot).littleEndian, toByteOffset: offset + keySize, as: UInt32.self)
+        PackedRows.store(row, buffer, at: offset + keySize + 4)
     }
 
     /// The hash of the entry at `offset` of `bytes`.

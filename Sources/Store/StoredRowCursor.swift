@@ -17,6 +17,10 @@ public final class StoredRowCursor: @unchecked Sendable {
     private var bufferCount = 0
     /// The slot expected next.
     private var next = 0
+    /// Finds in a row that the index answered (the records are out of the table's order), and
+    /// the slot the last of them found.
+    private var indexed = 0
+    private var lastIndexed = -2
 
     /// Slots past the expected one that are compared before the key index is asked (rows gone
     /// from the file since the table was written).
@@ -49,17 +53,24 @@ public final class StoredRowCursor: @unchecked Sendable {
         }
         var slot = next
         while slot < min(table.count, next + Self.lookahead) {
+            // Out of order, the slots are compared only where the chunk already holds them: a
+            // chunk read for each record of a shuffled file cost more than the index.
+            if indexed > 1, !(slot >= bufferStart && slot < bufferStart + bufferCount) { break }
             guard load(slot) else { return nil }
             let offset = (slot - bufferStart) * table.slots.slotSize
             if StoredSlots.matches(UnsafeRawBufferPointer(buffer), at: offset, probe) {
                 next = slot + 1
+                indexed = 0
                 return (slot, PackedRows.load(UnsafeRawBufferPointer(buffer), at: offset))
             }
             slot += 1
         }
-        guard let found = table.indexedSlot(probe), load(found) else { return nil }
+        guard let (found, row) = table.indexed(probe) else { return nil }
+        // Two index finds one slot apart: the records are in order again.
+        indexed = found == lastIndexed + 1 ? 0 : indexed + 1
+        lastIndexed = found
         next = found + 1
-        return (found, PackedRows.load(UnsafeRawBufferPointer(buffer), at: (found - bufferStart) * table.slots.slotSize))
+        return (found, row)
     }
 
     /// The same for a key as text.

@@ -275,9 +275,9 @@ public final class StoredRowTable: @unchecked Sendable {
     /// The slot of the long key `text`, if a row has it.
     func longSlot(_ text: String) -> Int? { longSlots[text].map(Int.init) }
 
-    /// The slot of a present key through the index (nil also when the file cannot be read, which
-    /// is noted: the import fails).
-    func indexedSlot(_ probe: StoredKeyProbe) -> Int? {
+    /// The slot and row of a present key through the index (nil also when the file cannot be
+    /// read, which is noted: the import fails).
+    func indexed(_ probe: StoredKeyProbe) -> (slot: Int, row: Packed)? {
         do { return try index.slot(of: probe) } catch {
             noteUnreadable()
             return nil
@@ -290,7 +290,7 @@ public final class StoredRowTable: @unchecked Sendable {
         var key = key
         let probe = key.withUTF8 { StoredKeyProbe(UnsafeRawBufferPointer($0), form: slots.form) }
         if case .long(let text) = probe { return longSlot(text) }
-        return indexedSlot(probe)
+        return indexed(probe)?.slot
     }
 
     /// One slot's row, read from the file (nil if it cannot be: noted, the import fails).
