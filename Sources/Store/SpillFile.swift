@@ -32,6 +32,8 @@ final class SpillFile: @unchecked Sendable {
     }
 
     private let descriptor: Int32
+    /// Where it was made (another can be made beside it).
+    let directory: String
     private var end: Int64 = 0
     private(set) var failed = false
 
@@ -42,6 +44,7 @@ final class SpillFile: @unchecked Sendable {
         guard descriptor >= 0 else { return nil }
         _ = template.withUnsafeBufferPointer { $0.baseAddress.map { unlink($0) } }
         self.descriptor = descriptor
+        self.directory = directory
     }
 
     deinit { close(descriptor) }

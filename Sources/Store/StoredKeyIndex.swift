@@ -11,8 +11,8 @@ internal import Datasets
 /// (`StoredRowCursor`); it answers the rest, new keys and keys out of order.
 ///
 /// Built once, as the import starts, from the slots: each entry goes to one of a few bands (ranges
-/// of buckets), appended to the file a block at a time; then each band, read back whole, is put in
-/// bucket order (a counting sort) and written once more, after the last. In memory meanwhile: a
+/// of buckets), appended to a staging file a block at a time; then each band, read back whole, is
+/// put in bucket order (a counting sort) and written after the slots. In memory meanwhile: a
 /// block (64 KB) a band and one band twice (4 MB each), whatever the table's size.
 struct StoredKeyIndex: Sendable {
     private let file: SpillFile
@@ -61,7 +61,9 @@ struct StoredKeyIndex: Sendable {
         let form = form
         func bucket(_ mixed: UInt64) -> Int { Self.bucket(mixed, bits: bits) }
 
-        // Each entry into its band's block; full blocks appended to the file.
+        // Each entry into its band's block; full blocks appended to a file of their own, let go
+        // (its disk space and pages with it) once the bands are sorted into the table's file.
+        let staging = SpillFile(directory: slots.file.directory) ?? slots.file
         let blockEntries = max(1, Self.blockBytes / entrySize)
         var blocks = [[SpillFile.Extent]](repeating: [], count: bands)
         var filled = [Int](repeating: 0, count: bands)
@@ -70,7 +72,7 @@ struct StoredKeyIndex: Sendable {
         func append(_ band: Int) -> Bool {
             let start = band * blockEntries * entrySize
             let bytes = UnsafeRawBufferPointer(rebasing: blockBuffer[start..<(start + filled[band] * entrySize)])
-            guard let extent = slots.file.write(bytes: bytes) else { return false }
+            guard let extent = staging.write(bytes: bytes) else { return false }
             blocks[band].append(extent)
             filled[band] = 0
             return true
@@ -107,7 +109,7 @@ struct StoredKeyIndex: Sendable {
             }
             var at = 0
             for extent in blocks[band] {
-                guard slots.file.read(extent, into: UnsafeMutableRawBufferPointer(rebasing: input[at..<(at + extent.count)])) else { return nil }
+                guard staging.read(extent, into: UnsafeMutableRawBufferPointer(rebasing: input[at..<(at + extent.count)])) else { return nil }
                 at += extent.count
             }
             let n = total / entrySize
