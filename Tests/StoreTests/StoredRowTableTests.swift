@@ -66,7 +66,7 @@ final class StoredRowTableTests: XCTestCase {
         )
     }
 
-    /// Keys that are all 18 digits are kept in 8 bytes a slot (`SlotKeys`); one of another form
+    /// Keys that are all 18 digits are kept in 8 bytes a slot (`StoredSlots`); one of another form
     /// in the upper half stops both halves' scans and the table is scanned again into 24. Either
     /// way every key is found.
     func testDigitKeysAndAnotherKeyInTheUpperHalf() throws {
