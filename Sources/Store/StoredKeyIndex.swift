@@ -54,37 +54,54 @@ struct StoredKeyIndex: Sendable {
         while (1 << bits) * 16 < keys { bits += 1 }
         bucketBits = bits
         let buckets = 1 << bits
-        let entrySize = Self.entrySize(form)
-        let wanted = max(1, min(buckets, (keys * entrySize + Self.bandBytes - 1) / Self.bandBytes))
-        let bucketsPerBand = (buckets + wanted - 1) / wanted
-        let bands = (buckets + bucketsPerBand - 1) / bucketsPerBand
-        let form = form
-        func bucket(_ mixed: UInt64) -> Int { Self.bucket(mixed, bits: bits) }
-
-        // Each entry into its band's block; full blocks appended to a file of their own, let go
-        // (its disk space and pages with it) once the bands are sorted into the table's file.
+        let wanted = max(1, min(buckets, (keys * Self.entrySize(form) + Self.bandBytes - 1) / Self.bandBytes))
+        let perBand = (buckets + wanted - 1) / wanted
+        // The blocks in a file of their own, let go (its disk space and pages with it) once the
+        // bands are sorted into the table's file.
         let staging = SpillFile(directory: slots.file.directory) ?? slots.file
-        let blockEntries = max(1, Self.blockBytes / entrySize)
+        guard let blocks = Self.stage(slots, into: staging, bands: (buckets + perBand - 1) / perBand, perBand: perBand, bits: bits) else {
+            return nil
+        }
+        var starts = [UInt32](repeating: 0, count: buckets + 1)
+        var written = 0
+        var base: Int64?
+        for (band, extents) in blocks.enumerated() {
+            let range = (band * perBand)..<min(buckets, (band + 1) * perBand)
+            guard let extent = Self.sort(extents, of: staging, buckets: range, bits: bits, form: slots.form, into: slots.file, starts: &starts, after: written) else {
+                return nil
+            }
+            if base == nil { base = extent.offset }
+            written += extent.count / Self.entrySize(slots.form)
+        }
+        starts[buckets] = UInt32(written)
+        self.starts = starts
+        self.base = base ?? 0
+    }
+
+    /// Each present key's entry into its band's block (`perBand` buckets a band), full blocks
+    /// appended to `staging`: each band's blocks, in order; nil if a file failed.
+    private static func stage(_ slots: StoredSlots, into staging: SpillFile, bands: Int, perBand: Int, bits: Int) -> [[SpillFile.Extent]]? {
+        let entrySize = entrySize(slots.form)
+        let blockEntries = max(1, blockBytes / entrySize)
         var blocks = [[SpillFile.Extent]](repeating: [], count: bands)
         var filled = [Int](repeating: 0, count: bands)
-        let blockBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bands * blockEntries * entrySize, alignment: 8)
-        defer { blockBuffer.deallocate() }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bands * blockEntries * entrySize, alignment: 8)
+        defer { buffer.deallocate() }
         func append(_ band: Int) -> Bool {
             let start = band * blockEntries * entrySize
-            let bytes = UnsafeRawBufferPointer(rebasing: blockBuffer[start..<(start + filled[band] * entrySize)])
-            guard let extent = staging.write(bytes: bytes) else { return false }
+            guard let extent = staging.write(bytes: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + filled[band] * entrySize)])) else {
+                return false
+            }
             blocks[band].append(extent)
             filled[band] = 0
             return true
         }
         var ok = true
         let read = slots.forEach { slot, row, bytes, offset in
-            guard ok else { return }
             let probe = slots.probe(bytes, at: offset)
-            guard let mixed = probe.mixed else { return }
-            let band = bucket(mixed) / bucketsPerBand
-            let at = (band * blockEntries + filled[band]) * entrySize
-            Self.store(probe, slot: slot, row: row, at: at, of: blockBuffer)
+            guard ok, let mixed = probe.mixed else { return }
+            let band = bucket(mixed, bits: bits) / perBand
+            store(probe, slot: slot, row: row, at: (band * blockEntries + filled[band]) * entrySize, of: buffer)
             filled[band] += 1
             if filled[band] == blockEntries { ok = append(band) }
         }
@@ -92,48 +109,45 @@ struct StoredKeyIndex: Sendable {
         for band in 0..<bands where filled[band] > 0 {
             guard append(band) else { return nil }
         }
+        return blocks
+    }
 
-        // Each band read back, put in bucket order and written after the rest.
-        var starts = [UInt32](repeating: 0, count: buckets + 1)
-        var written = 0
-        var base: Int64?
-        for band in 0..<bands {
-            let total = blocks[band].reduce(0) { $0 + $1.count }
-            let firstBucket = band * bucketsPerBand
-            let lastBucket = min(buckets, firstBucket + bucketsPerBand)
-            let input = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 8)
-            let output = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 8)
-            defer {
-                input.deallocate()
-                output.deallocate()
-            }
-            var at = 0
-            for extent in blocks[band] {
-                guard staging.read(extent, into: UnsafeMutableRawBufferPointer(rebasing: input[at..<(at + extent.count)])) else { return nil }
-                at += extent.count
-            }
-            let n = total / entrySize
-            var next = [Int](repeating: 0, count: lastBucket - firstBucket + 1)
-            let view = UnsafeRawBufferPointer(input)
-            for i in 0..<n { next[bucket(Self.mixed(view, at: i * entrySize, form: form)) - firstBucket + 1] += 1 }
-            for b in 0..<(lastBucket - firstBucket) {
-                next[b + 1] += next[b]
-                starts[firstBucket + b] = UInt32(written + next[b])
-            }
-            for i in 0..<n {
-                let b = bucket(Self.mixed(view, at: i * entrySize, form: form)) - firstBucket
-                let to = next[b] * entrySize, from = i * entrySize
-                UnsafeMutableRawBufferPointer(rebasing: output[to..<(to + entrySize)])
-                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: view[from..<(from + entrySize)]))
-                next[b] += 1
-            }
-            guard let extent = slots.file.write(bytes: UnsafeRawBufferPointer(rebasing: output[0..<total])) else { return nil }
-            if base == nil { base = extent.offset }
-            written += n
+    /// One band's entries (`extents` of `staging`) put in bucket order (a counting sort) and
+    /// appended to `file`, each of its `buckets`' first entry noted in `starts` (entries before
+    /// the band: `after`); the extent written, nil if a file failed.
+    private static func sort(
+        _ extents: [SpillFile.Extent], of staging: SpillFile, buckets: Range<Int>, bits: Int, form: StoredRowsSnapshot.KeyForm,
+        into file: SpillFile, starts: inout [UInt32], after: Int
+    ) -> SpillFile.Extent? {
+        let entrySize = entrySize(form)
+        let total = extents.reduce(0) { $0 + $1.count }
+        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 8)
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 8)
+        defer {
+            input.deallocate()
+            output.deallocate()
         }
-        starts[buckets] = UInt32(written)
-        self.starts = starts
-        self.base = base ?? 0
+        var at = 0
+        for extent in extents {
+            guard staging.read(extent, into: UnsafeMutableRawBufferPointer(rebasing: input[at..<(at + extent.count)])) else { return nil }
+            at += extent.count
+        }
+        let view = UnsafeRawBufferPointer(input)
+        let local = { (i: Int) in bucket(mixed(view, at: i * entrySize, form: form), bits: bits) - buckets.lowerBound }
+        var next = [Int](repeating: 0, count: buckets.count + 1)
+        for i in 0..<(total / entrySize) { next[local(i) + 1] += 1 }
+        for b in 0..<buckets.count {
+            next[b + 1] += next[b]
+            starts[buckets.lowerBound + b] = UInt32(after + next[b])
+        }
+        for i in 0..<(total / entrySize) {
+            let b = local(i)
+            let to = next[b] * entrySize, from = i * entrySize
+            UnsafeMutableRawBufferPointer(rebasing: output[to..<(to + entrySize)])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: view[from..<(from + entrySize)]))
+            next[b] += 1
+        }
+        return file.write(bytes: UnsafeRawBufferPointer(rebasing: output[0..<total]))
     }
 
     /// The slot and row of the present key `probe`, if any. Throws if the file cannot be read.

@@ -116,7 +116,7 @@ public final class StoredRowTable: @unchecked Sendable {
     /// connection of its own (it sees the table as it was committed, which is what this import
     /// starts from: nothing of this import's transaction is in the file yet), each half straight
     /// into its own slots. At 1 M residents the scan was 0.5 s before any record could be read.
-    convenience init(table: String, keyColumn: String, db: Database) throws {
+    static func scan(table: String, keyColumn: String, db: Database) throws -> StoredRowTable {
         let sql = """
             SELECT rowid, \(keyColumn), row_fingerprint, active, raw_fingerprint FROM \(table)
             WHERE rowid >= ? AND rowid <= ? ORDER BY rowid
@@ -167,11 +167,10 @@ public final class StoredRowTable: @unchecked Sendable {
                 return made
             }
             do {
-                try self.init(copying: scan(.digits))
+                return try scan(.digits)
             } catch is SlotRegionWriter.NotDigitKeys {
-                try self.init(copying: scan(.compact))
+                return try scan(.compact)
             }
-            return
         }
         let slots = StoredSlots(file: try Self.spillFile(db, table: table), form: .compact, count: count)
         let writer = SlotRegionWriter(slots, range: 0..<count)
@@ -188,16 +187,7 @@ public final class StoredRowTable: @unchecked Sendable {
         guard let made = Self.make(slots, try writer.finish(table), firstRowid: low, rowids: all) else {
             throw StoreError("读取\(table)失败：不能写临时文件（磁盘满了？）")
         }
-        self.init(copying: made)
-    }
-
-    /// The same table (a convenience initializer cannot hand back another instance).
-    private convenience init(copying other: StoredRowTable) {
-        self.init(
-            slots: other.slots, index: other.index,
-            summary: SlotRegionWriter.Summary(longKeys: other.longKeys, present: 0, allDigits: other.keysAreDigits),
-            firstRowid: other.firstRowid, rowids: other.rowids
-        )
+        return made
     }
 
     /// The rows with rowids in `range` (as slots from `firstRowid`) into their slots.

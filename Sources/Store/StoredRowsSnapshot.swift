@@ -241,7 +241,7 @@ extension StoredRowTable {
            let loaded = try? snapshot(of: table, keyColumn: keyColumn, kind: kind, generation: generation, db) {
             return loaded
         }
-        return try StoredRowTable(table: table, keyColumn: keyColumn, db: db)
+        return try StoredRowTable.scan(table: table, keyColumn: keyColumn, db: db)
     }
 
     /// The snapshot of `generation`, nil when there is none or it does not match the table.

@@ -38,7 +38,7 @@ final class StoredRowsSnapshotTests: XCTestCase {
     }
 
     private func scan(_ store: ProfileStore) throws -> StoredRowTable {
-        try store.pool.read { db in try StoredRowTable(table: table, keyColumn: key, db: db) }
+        try store.pool.read { db in try StoredRowTable.scan(table: table, keyColumn: key, db: db) }
     }
 
     /// A new store after the first two nights (the second leaves the first snapshot), and its path.
@@ -95,7 +95,7 @@ final class StoredRowsSnapshotTests: XCTestCase {
         XCTAssertTrue(try XCTUnwrap(try snapshot(store)).keysAreDigits)
 
         try store.pool.write { db in
-            try StoredRowTable(table: table, keyColumn: key, db: db).saveSnapshot(
+            try StoredRowTable.scan(table: table, keyColumn: key, db: db).saveSnapshot(
                 StoredRowEdits(), kind: .residents, generation: try ColumnCache.generation(of: .residents, db), db, compactKeys: true
             )
         }
@@ -239,7 +239,7 @@ final class StoredRowsSnapshotTests: XCTestCase {
                     of: licences, keyColumn: number, kind: .licences, generation: try ColumnCache.generation(of: .licences, db), db
                 )
             }, message)
-            let scanned = try store.pool.read { db in try StoredRowTable(table: licences, keyColumn: number, db: db) }
+            let scanned = try store.pool.read { db in try StoredRowTable.scan(table: licences, keyColumn: number, db: db) }
             try assertSameRows(saved, scanned, message)
             XCTAssertEqual(Set(saved.longKeys.values), [long, newer], message)
         }
