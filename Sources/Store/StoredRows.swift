@@ -274,15 +274,6 @@ public final class StoredRowTable: @unchecked Sendable {
         }
     }
 
-    /// The slot of the stored row with this key, if any (through the index: a stage walking the
-    /// file asks its cursor).
-    public func slot(of key: String) -> Int? {
-        var key = key
-        let probe = key.withUTF8 { StoredKeyProbe(UnsafeRawBufferPointer($0), form: slots.form) }
-        if case .long(let text) = probe { return longSlot(text) }
-        return indexed(probe)?.slot
-    }
-
     /// One slot's row, read from the file (nil if it cannot be: noted, the import fails).
     func packed(at slot: Int) -> Packed? {
         withUnsafeTemporaryAllocation(byteCount: slots.slotSize, alignment: 8) { buffer in
@@ -292,11 +283,6 @@ public final class StoredRowTable: @unchecked Sendable {
             }
             return PackedRows.load(UnsafeRawBufferPointer(buffer), at: 0)
         }
-    }
-
-    /// The stored value fingerprint (`row_fingerprint`) of a slot's row, if it has one.
-    public func fingerprint(at slot: Int) -> Int64? {
-        packed(at: slot)?.valueFingerprint
     }
 
     /// The key of a slot, as stored.
