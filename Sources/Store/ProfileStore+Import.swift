@@ -273,8 +273,8 @@ public final class ImportWriter {
         try stored.checkReadable()
         let retire = try db.makeStatement(sql: "UPDATE \(table) SET active = 0, last_import_id = ? WHERE rowid = ?")
         var retired = 0
-        try stored.forEachUnseenActive(seen) { slot, rowid, key in
-            edits.retire(slot, in: stored)
+        try stored.forEachUnseenActive(seen) { slot, rowid, key, row in
+            edits.retire(slot, row)
             touched.add(key, rowid: rowid)
             try recordChange.execute(arguments: [schema.kind.rawValue, key, "active", "是", "否", importID])
             try retire.execute(arguments: [importID, rowid])
@@ -320,13 +320,14 @@ public final class ImportWriter {
         guard let keyText = flat.withText(at: range.lowerBound + schema.keyIndex, { String(decoding: $0, as: UTF8.self) }) else {
             throw StoreError("\(schema.label)缺少\(schema.key.label)，不能写入")
         }
-        let (slot, existing) = try storedRow(keyText)
+        let (inStored, existing) = try storedRow(keyText)
+        let slot = inStored?.slot, packed = inStored?.row
         // Unchanged and still active: one integer compared, no page read; written only to
         // remember new raw bytes for the same values (the first night after v14, a new header…).
         if let existing, existing.active, existing.fingerprint == fingerprint {
             if let rawFingerprint, rawFingerprint != existing.rawFingerprint {
                 try recordRawFingerprint.execute(arguments: [rawFingerprint, existing.rowid])
-                if let slot, let stored { edits.setRaw(slot, rawFingerprint, in: stored) }
+                if let slot, let packed { edits.setRaw(slot, rawFingerprint, on: packed) }
             }
             return .unchanged
         }
@@ -339,7 +340,7 @@ public final class ImportWriter {
             if let stored { edits.insert(rowid: rowid, key: keyText, fingerprint: fingerprint, raw: rawFingerprint, in: stored) }
             return .inserted
         }
-        if let slot, let stored { edits.set(slot, fingerprint: fingerprint, raw: rawFingerprint, in: stored) }
+        if let slot { edits.set(slot, fingerprint: fingerprint, raw: rawFingerprint) }
         let values = flat.values(range)
         newValues.removeAll(keepingCapacity: true)
         for value in values { newValues.append(ColumnMapping.databaseValue(value)) }
@@ -388,13 +389,13 @@ public final class ImportWriter {
         return .updated
     }
 
-    /// The stored row with this key, if any (from the full extract's map, with its slot, else
-    /// the key index), noted as seen.
-    private func storedRow(_ key: String) throws -> (slot: Int?, row: StoredRow?) {
+    /// The stored row with this key, if any (from the full extract's stored rows, with its slot and
+    /// packed row, else the key index), noted as seen.
+    private func storedRow(_ key: String) throws -> (slot: (slot: Int, row: StoredRowTable.Packed)?, row: StoredRow?) {
         if let stored, let cursor {
             guard let (slot, row) = cursor.find(key) else { return (nil, nil) }
             markSeen(slot: slot)
-            return (slot, StoredRow(rowid: stored.rowid(at: slot), row))
+            return ((slot, row), StoredRow(rowid: stored.rowid(at: slot), row))
         }
         try select.setArguments([key])
         let found = select.sqliteStatement

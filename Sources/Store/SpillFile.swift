@@ -101,7 +101,7 @@ final class SpillFile: @unchecked Sendable {
 
     /// `bytes` written at `offset`; a failure marks the file failed.
     private func put(_ bytes: UnsafeRawBufferPointer, at offset: Int64) -> Bool {
-        let ok = transfer(bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }, bytes.count, at: offset) { pwrite($0, $1, $2, $3) }
+        let ok = write(bytes: bytes, at: offset)
         if !ok { failed = true }
         return ok
     }
@@ -110,7 +110,7 @@ final class SpillFile: @unchecked Sendable {
     /// it cannot be read back.
     func read(_ extent: Extent, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
         guard !failed, buffer.count == extent.count else { return false }
-        let ok = transfer(buffer.baseAddress, extent.count, at: extent.offset) { pread($0, $1, $2, $3) }
+        let ok = read(at: extent.offset, into: buffer)
         if !ok { failed = true }
         return ok
     }

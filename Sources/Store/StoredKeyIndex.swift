@@ -1,7 +1,8 @@
 internal import Datasets
 
 /// The stored rows' keys → their slots, kept in the table's spill file beside the slots
-/// (`StoredSlots`): entries (the key as the slots keep it, the slot in 4 bytes, its row) grouped by
+/// (`StoredSlots`): entries (a slot's bytes as the slots keep them, its row and key, then its
+/// number in 4 bytes) grouped by
 /// bucket, a hash of the key; in memory only where each bucket starts, 4 bytes for 16 keys. A key
 /// is found by reading its bucket (one `pread` of about 16 entries) and comparing.
 ///
@@ -15,22 +16,17 @@ internal import Datasets
 /// put in bucket order (a counting sort) and written after the slots. In memory meanwhile: a
 /// block (64 KB) a band and one band twice (4 MB each), whatever the table's size.
 struct StoredKeyIndex: Sendable {
-    private let file: SpillFile
-    private let form: StoredRowsSnapshot.KeyForm
+    private let slots: StoredSlots
     private let bucketBits: Int
     /// Bucket b's entries are entries `starts[b] ..< starts[b + 1]` from `base`.
     private let starts: [UInt32]
     private let base: Int64
 
-    var entrySize: Int { Self.entrySize(form) }
-
-    /// An entry: the key, its slot (4 bytes), the slot's row (`PackedRows`), so that a key out of
-    /// the file's order costs one read: a shuffled night of 1 M residents took 2.4–2.8 s, 2.9–3.0
-    /// with a second read for the row (the hash table in memory: 2.1), and one in order the same
-    /// either way (4 M residents: 5.8–6.2 s, as in memory).
-    static func entrySize(_ form: StoredRowsSnapshot.KeyForm) -> Int { keySize(form) + 4 + PackedRows.stride }
-
-    static func keySize(_ form: StoredRowsSnapshot.KeyForm) -> Int { form == .digits ? 8 : MemoryLayout<CompactKey>.size }
+    /// An entry: the slot's bytes (its row and key, compared as the slots are, `StoredSlots.matches`),
+    /// then its number, so that a key out of the file's order costs one read: a shuffled night of
+    /// 1 M residents took 2.4–2.8 s, 2.9–3.0 with a second read for the row (the hash table in
+    /// memory: 2.1), and one in order the same either way (4 M residents: 5.8–6.2 s, as in memory).
+    static func entrySize(_ slots: StoredSlots) -> Int { slots.slotSize + 4 }
 
     #if DEBUG
     // Tests cross bands and blocks with small tables.
@@ -48,13 +44,12 @@ struct StoredKeyIndex: Sendable {
     /// The index of `slots`' present keys (long keys are kept apart by the table); nil if the
     /// file could not be written or read.
     init?(of slots: StoredSlots, keys: Int) {
-        file = slots.file
-        form = slots.form
+        self.slots = slots
         var bits = 4
         while (1 << bits) * 16 < keys { bits += 1 }
         bucketBits = bits
         let buckets = 1 << bits
-        let wanted = max(1, min(buckets, (keys * Self.entrySize(form) + Self.bandBytes - 1) / Self.bandBytes))
+        let wanted = max(1, min(buckets, (keys * Self.entrySize(slots) + Self.bandBytes - 1) / Self.bandBytes))
         let perBand = (buckets + wanted - 1) / wanted
         // The blocks in a file of their own, let go (its disk space and pages with it) once the
         // bands are sorted into the table's file.
@@ -67,11 +62,11 @@ struct StoredKeyIndex: Sendable {
         var base: Int64?
         for (band, extents) in blocks.enumerated() {
             let range = (band * perBand)..<min(buckets, (band + 1) * perBand)
-            guard let extent = Self.sort(extents, of: staging, buckets: range, bits: bits, form: slots.form, into: slots.file, starts: &starts, after: written) else {
+            guard let extent = Self.sort(extents, of: staging, buckets: range, bits: bits, slots: slots, starts: &starts, after: written) else {
                 return nil
             }
             if base == nil { base = extent.offset }
-            written += extent.count / Self.entrySize(slots.form)
+            written += extent.count / Self.entrySize(slots)
         }
         starts[buckets] = UInt32(written)
         self.starts = starts
@@ -81,7 +76,7 @@ struct StoredKeyIndex: Sendable {
     /// Each present key's entry into its band's block (`perBand` buckets a band), full blocks
     /// appended to `staging`: each band's blocks, in order; nil if a file failed.
     private static func stage(_ slots: StoredSlots, into staging: SpillFile, bands: Int, perBand: Int, bits: Int) -> [[SpillFile.Extent]]? {
-        let entrySize = entrySize(slots.form)
+        let entrySize = entrySize(slots)
         let blockEntries = max(1, blockBytes / entrySize)
         var blocks = [[SpillFile.Extent]](repeating: [], count: bands)
         var filled = [Int](repeating: 0, count: bands)
@@ -97,11 +92,13 @@ struct StoredKeyIndex: Sendable {
             return true
         }
         var ok = true
-        let read = slots.forEach { slot, row, bytes, offset in
-            let probe = slots.probe(bytes, at: offset)
-            guard ok, let mixed = probe.mixed else { return }
+        let read = slots.forEach { slot, _, bytes, offset in
+            guard ok, let mixed = slots.probe(bytes, at: offset).mixed else { return }
             let band = bucket(mixed, bits: bits) / perBand
-            store(probe, slot: slot, row: row, at: (band * blockEntries + filled[band]) * entrySize, of: buffer)
+            let at = (band * blockEntries + filled[band]) * entrySize
+            UnsafeMutableRawBufferPointer(rebasing: buffer[at..<(at + slots.slotSize)])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + slots.slotSize)]))
+            buffer.storeBytes(of: UInt32(slot).littleEndian, toByteOffset: at + slots.slotSize, as: UInt32.self)
             filled[band] += 1
             if filled[band] == blockEntries { ok = append(band) }
         }
@@ -113,13 +110,13 @@ struct StoredKeyIndex: Sendable {
     }
 
     /// One band's entries (`extents` of `staging`) put in bucket order (a counting sort) and
-    /// appended to `file`, each of its `buckets`' first entry noted in `starts` (entries before
-    /// the band: `after`); the extent written, nil if a file failed.
+    /// appended to the slots' file, each of its `buckets`' first entry noted in `starts` (entries
+    /// before the band: `after`); the extent written, nil if a file failed.
     private static func sort(
-        _ extents: [SpillFile.Extent], of staging: SpillFile, buckets: Range<Int>, bits: Int, form: StoredRowsSnapshot.KeyForm,
-        into file: SpillFile, starts: inout [UInt32], after: Int
+        _ extents: [SpillFile.Extent], of staging: SpillFile, buckets: Range<Int>, bits: Int, slots: StoredSlots,
+        starts: inout [UInt32], after: Int
     ) -> SpillFile.Extent? {
-        let entrySize = entrySize(form)
+        let entrySize = entrySize(slots)
         let total = extents.reduce(0) { $0 + $1.count }
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 8)
         let output = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 8)
@@ -133,7 +130,8 @@ struct StoredKeyIndex: Sendable {
             at += extent.count
         }
         let view = UnsafeRawBufferPointer(input)
-        let local = { (i: Int) in bucket(mixed(view, at: i * entrySize, form: form), bits: bits) - buckets.lowerBound }
+        // (Every entry is of a present key: `stage` wrote no other.)
+        let local = { (i: Int) in bucket(slots.probe(view, at: i * entrySize).mixed ?? 0, bits: bits) - buckets.lowerBound }
         var next = [Int](repeating: 0, count: buckets.count + 1)
         for i in 0..<(total / entrySize) { next[local(i) + 1] += 1 }
         for b in 0..<buckets.count {
@@ -147,7 +145,7 @@ struct StoredKeyIndex: Sendable {
                 .copyMemory(from: UnsafeRawBufferPointer(rebasing: view[from..<(from + entrySize)]))
             next[b] += 1
         }
-        return file.write(bytes: UnsafeRawBufferPointer(rebasing: output[0..<total]))
+        return slots.file.write(bytes: UnsafeRawBufferPointer(rebasing: output[0..<total]))
     }
 
     /// The slot and row of the present key `probe`, if any. Throws if the file cannot be read.
@@ -156,56 +154,15 @@ struct StoredKeyIndex: Sendable {
         let b = Self.bucket(mixed, bits: bucketBits)
         let first = Int(starts[b]), n = Int(starts[b + 1]) - first
         guard n > 0 else { return nil }
-        let entrySize = entrySize, keySize = Self.keySize(form)
+        let entrySize = Self.entrySize(slots)
         return try withUnsafeTemporaryAllocation(byteCount: n * entrySize, alignment: 8) { buffer in
-            guard file.read(at: base + Int64(first * entrySize), into: buffer) else { throw StoredRowTable.UnreadableFile() }
+            guard slots.file.read(at: base + Int64(first * entrySize), into: buffer) else { throw StoredRowTable.UnreadableFile() }
             let bytes = UnsafeRawBufferPointer(buffer)
-            for i in 0..<n {
-                let offset = i * entrySize
-                let equal: Bool
-                switch probe {
-                case .digits(let key):
-                    equal = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) == key.bits
-                case .compact(let key):
-                    equal = bytes.loadUnaligned(fromByteOffset: offset, as: CompactKey.self) == key
-                case .long, .absent:
-                    equal = false
-                }
-                if equal {
-                    let slot = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + keySize, as: UInt32.self)))
-                    return (slot, PackedRows.load(bytes, at: offset + keySize + 4))
-                }
+            for offset in stride(from: 0, to: n * entrySize, by: entrySize) where StoredSlots.matches(bytes, at: offset, probe) {
+                let slot = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + slots.slotSize, as: UInt32.self)))
+                return (slot, PackedRows.load(bytes, at: offset))
             }
             return nil
-        }
-    }
-
-    /// An entry: the probe's key, the slot, its row.
-    private static func store(
-        _ probe: StoredKeyProbe, slot: Int, row: StoredRowTable.Packed, at offset: Int, of buffer: UnsafeMutableRawBufferPointer
-    ) {
-        let keySize: Int
-        switch probe {
-        case .digits(let key):
-            buffer.storeBytes(of: key.bits.littleEndian, toByteOffset: offset, as: UInt64.self)
-            keySize = 8
-        case .compact(let key):
-            buffer.storeBytes(of: key, toByteOffset: offset, as: CompactKey.self)
-            keySize = MemoryLayout<CompactKey>.size
-        case .long, .absent:
-            return
-        }
-        buffer.storeBytes(of: UInt32(slot).littleEndian, toByteOffset: offset + keySize, as: UInt32.self)
-        PackedRows.store(row, buffer, at: offset + keySize + 4)
-    }
-
-    /// The hash of the entry at `offset` of `bytes`.
-    private static func mixed(_ bytes: UnsafeRawBufferPointer, at offset: Int, form: StoredRowsSnapshot.KeyForm) -> UInt64 {
-        switch form {
-        case .digits:
-            DigitKey(stored: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))?.mixed ?? 0
-        case .compact:
-            bytes.loadUnaligned(fromByteOffset: offset, as: CompactKey.self).mixed
         }
     }
 }

@@ -192,31 +192,26 @@ struct StoredRowEdits {
     /// An insert was not where a snapshot would put it: none is written.
     private(set) var broken = false
 
-    private func current(_ slot: Int, _ stored: StoredRowTable) -> StoredRowTable.Packed {
-        changed[Int32(slot)] ?? stored.packed(at: slot) ?? StoredRowTable.Packed()
-    }
-
-    /// The row in `slot` now holds values of `fingerprint`, from raw bytes `raw`, and is active.
-    mutating func set(_ slot: Int, fingerprint: Int64, raw: Int64?, in stored: StoredRowTable) {
-        var row = current(slot, stored)
-        row.fingerprint = fingerprint
-        row.rawFingerprint = raw ?? 0
-        row.flags = StoredRowTable.Packed.present | StoredRowTable.Packed.active | StoredRowTable.Packed.hasFingerprint
+    /// The row in `slot` now holds values of `fingerprint`, from raw bytes `raw`, and is active
+    /// (nothing of the row before is kept).
+    mutating func set(_ slot: Int, fingerprint: Int64, raw: Int64?) {
+        let flags = StoredRowTable.Packed.present | StoredRowTable.Packed.active | StoredRowTable.Packed.hasFingerprint
             | (raw == nil ? 0 : StoredRowTable.Packed.hasRaw)
-        changed[Int32(slot)] = row
+        changed[Int32(slot)] = StoredRowTable.Packed(fingerprint: fingerprint, rawFingerprint: raw ?? 0, flags: flags)
     }
 
-    /// The row in `slot` was confirmed from raw bytes `raw` (its values unchanged).
-    mutating func setRaw(_ slot: Int, _ raw: Int64, in stored: StoredRowTable) {
-        var row = current(slot, stored)
+    /// The row in `slot`, `stored` when the import began, was confirmed from raw bytes `raw`
+    /// (its values unchanged).
+    mutating func setRaw(_ slot: Int, _ raw: Int64, on stored: StoredRowTable.Packed) {
+        var row = changed[Int32(slot)] ?? stored
         row.rawFingerprint = raw
         row.flags |= StoredRowTable.Packed.hasRaw
         changed[Int32(slot)] = row
     }
 
-    /// The row in `slot` is retired.
-    mutating func retire(_ slot: Int, in stored: StoredRowTable) {
-        var row = current(slot, stored)
+    /// The row in `slot`, `stored` when the import began, is retired.
+    mutating func retire(_ slot: Int, _ stored: StoredRowTable.Packed) {
+        var row = changed[Int32(slot)] ?? stored
         row.flags &= ~StoredRowTable.Packed.active
         changed[Int32(slot)] = row
     }
@@ -304,8 +299,8 @@ extension StoredRowTable {
             guard complete == true else { return nil }
             first += n
         }
-        guard summary.present == shape.count,
-              let loaded = StoredRowTable.make(slots, summary, firstRowid: shape.low, rowids: nil) else { return nil }
+        guard summary.present == shape.count else { return nil }
+        let loaded = try StoredRowTable.make(slots, summary, firstRowid: shape.low, rowids: nil, table: table)
         return try loaded.matchesSample(of: table, keyColumn: keyColumn, db) ? loaded : nil
     }
 
@@ -378,7 +373,7 @@ extension StoredRowTable {
             case (_, false): try pieces.add(row, CompactKey())
             }
         }
-        guard read else { throw StoreError("读取临时文件失败") }
+        guard read else { throw Self.fileFailure(table, directory: slots.file.directory, "读不出") }
         for (i, (row, key)) in edits.appended.enumerated() {
             if digits {
                 try pieces.add(row, appendedDigits[i] ?? .empty)

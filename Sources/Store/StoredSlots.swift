@@ -89,13 +89,14 @@ enum StoredKeyProbe {
             self = .absent
             return
         }
-        guard let compact = CompactKey(bytes: key) else {
+        guard key.count <= CompactKey.capacity else {
             self = .long(String(decoding: key, as: UTF8.self))
             return
         }
+        // (Asked once a record on the reading thread: the key is read in the one form that can match.)
         switch form {
         case .digits: self = DigitKey(bytes: key).map { .digits($0) } ?? .absent
-        case .compact: self = .compact(compact)
+        case .compact: self = CompactKey(bytes: key).map { .compact($0) } ?? .absent
         }
     }
 
@@ -174,7 +175,7 @@ final class SlotRegionWriter {
         if n > 0 {
             let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<(n * slots.slotSize)])
             guard slots.file.write(bytes: bytes, at: slots.offset(of: chunkStart)) else {
-                throw StoreError("读取\(table)失败：不能写临时文件（磁盘满了？）")
+                throw StoredRowTable.fileFailure(table, directory: slots.file.directory, "写不进")
             }
         }
         chunkStart += Self.chunkSlots

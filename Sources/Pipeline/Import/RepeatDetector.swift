@@ -63,23 +63,25 @@ struct RepeatDetector {
 
     /// Records `key` with the row's fingerprint, or says how it repeats an earlier row.
     mutating func check(_ key: String, fingerprint: Int64) -> Outcome {
-        if let (slot, row) = cursor?.find(key) { return check(slot: slot, fingerprint: fingerprint, stored: row.valueFingerprint) }
-        if deferred, watched.isEmpty, key.utf8.count <= CompactKey.capacity { return .first }
-        if let compact = CompactKey(key) { return check(compact, fingerprint: fingerprint) }
+        var key = key
+        return key.withUTF8 { check(key: $0, fingerprint: fingerprint) }
+    }
+
+    /// The same for a key's UTF-8 bytes (a validated batch's): no `String` is made for a key the
+    /// store holds (found by this thread's cursor) nor for a compact one.
+    mutating func check(key bytes: UnsafeBufferPointer<UInt8>, fingerprint: Int64) -> Outcome {
+        let raw = UnsafeRawBufferPointer(bytes)
+        if let (slot, row) = cursor?.find(raw) { return check(slot: slot, fingerprint: fingerprint, stored: row.valueFingerprint) }
+        if bytes.count <= CompactKey.capacity {
+            if deferred, watched.isEmpty { return .first }
+            if let compact = CompactKey(bytes: raw) { return check(compact, fingerprint: fingerprint) }
+        }
         // Longer keys (rare) are told as they come, deferred or not: as `String`s, which compare
         // by canonical equivalence, where compact keys compare by bytes (and, deferred, by the store's index).
+        let key = String(decoding: bytes, as: UTF8.self)
         if let earlier = long[key] { return earlier == fingerprint ? .identical : .conflicting }
         long[key] = fingerprint
         return .first
-    }
-
-    /// The same for a key's UTF-8 bytes: a first load's keys (deferred) need no `String`.
-    mutating func check(key bytes: UnsafeBufferPointer<UInt8>, fingerprint: Int64) -> Outcome {
-        if deferred, stored == nil, bytes.count <= CompactKey.capacity {
-            guard !watched.isEmpty, let compact = CompactKey(bytes: UnsafeRawBufferPointer(bytes)) else { return .first }
-            return check(compact, fingerprint: fingerprint)
-        }
-        return check(String(decoding: bytes, as: UTF8.self), fingerprint: fingerprint)
     }
 
     /// A compact key not among the stored rows' (deferred: told only when watched).
