@@ -5,7 +5,7 @@ internal import GRDBSQLite
 /// zeros of the entry's size, and the bytes are written into it through SQLite's incremental blob
 /// I/O. Bound whole, an entry was copied twice more (GRDB's `Data`, which SQLite copies again,
 /// and the record SQLite builds from it): at 1 M residents the keys' 18 MB entry held 54 MB at
-/// once. Used by a first load (pieces read back from its spill file) and by a night's patch.
+/// once. Used by a first load (pieces read back from its spill file) and by a night's stored rows.
 struct CacheEntryWriter {
     private let insert: Statement
     private let insertBound: Statement
@@ -76,49 +76,5 @@ struct CacheEntryWriter {
 
     private func failure() -> StoreError {
         StoreError("保存数据列缓存失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-    }
-}
-
-extension CacheEntryWriter {
-    /// One entry to write: its name, kind and generation, and the writer.
-    struct Target {
-        let writer: CacheEntryWriter
-        let kind: String
-        let name: String
-        let generation: Int64
-
-        func write(_ bytes: [UInt8]) throws {
-            try writer.write(kind: kind, name: name, generation: generation, bytes: bytes)
-        }
-
-        func write(size: Int, fill: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool) throws -> Bool {
-            try writer.write(kind: kind, name: name, generation: generation, size: size, fill: fill)
-        }
-    }
-}
-
-/// Bytes gathered into pieces of about a megabyte before each is written (`CacheEntryWriter`'s
-/// `fill`): an entry written from many short runs, with no copy of it whole. A run as long as a
-/// piece is written as it is.
-struct PieceBuffer {
-    static let size = SpilledEntries.piece
-    private var bytes: [UInt8] = []
-
-    init() { bytes.reserveCapacity(Self.size) }
-
-    mutating func append(_ more: ArraySlice<UInt8>, to put: (UnsafeRawBufferPointer) throws -> Void) throws {
-        if bytes.count + more.count > Self.size { try flush(to: put) }
-        if more.count >= Self.size {
-            try more.withUnsafeBytes { try put($0) }
-        } else {
-            bytes.append(contentsOf: more)
-        }
-    }
-
-    /// Writes what is gathered.
-    mutating func flush(to put: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard !bytes.isEmpty else { return }
-        try bytes.withUnsafeBytes { try put($0) }
-        bytes.removeAll(keepingCapacity: true)
     }
 }

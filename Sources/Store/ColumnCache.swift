@@ -32,6 +32,8 @@ struct ColumnCache: Sendable {
         var idBytes: [String: IDBytes] = [:]
         var texts: [String: [String?]]
         var integers: [String: [Int64]]
+        /// The entries a `CacheDelta` was applied to make, to save as this generation's cache.
+        var patched: [Entry] = []
     }
 
     let kind: DatasetKind
@@ -39,16 +41,16 @@ struct ColumnCache: Sendable {
     /// The requested fields the schema has, in schema order.
     let specs: [FieldSpec]
 
+    let schema: Schema
+
     init(kind: DatasetKind, schema: Schema, request: ColumnRequest, _ db: Database) throws {
-        self.kind = kind
-        let wanted = request.fields[kind] ?? []
-        specs = schema.fields.filter { wanted.contains($0.name) }
-        generation = try Self.generation(of: kind, db)
+        self.init(kind: kind, schema: schema, request: request, generation: try Self.generation(of: kind, db))
     }
 
     /// The same for a known generation (an import's own, before it commits).
     init(kind: DatasetKind, schema: Schema, request: ColumnRequest, generation: Int64) {
         self.kind = kind
+        self.schema = schema
         let wanted = request.fields[kind] ?? []
         specs = schema.fields.filter { wanted.contains($0.name) }
         self.generation = generation
@@ -71,14 +73,26 @@ struct ColumnCache: Sendable {
         // The blobs are read out of SQLite (`CacheEntryReader`: not gathered into SQLite's own
         // buffer first) and decoded side by side: decoding one after the other, the residents'
         // reader was the load's last 0.2 s on one core at 1 M residents while the other core waited.
+        // After a night, the entries are an earlier generation's and the night's `CacheDelta`:
+        // the delta is applied here, in memory, and the result saved after the read.
+        let delta = try CacheDelta.recorded(kind: kind, generation: generation, db)
+        let needed = delta == nil ? wanted : wanted.union(CacheDelta.structure(of: kind))
         var found: [(name: String, bytes: [UInt8])] = []
         let statement = try db.makeStatement(sql: "SELECT name, rowid FROM column_cache WHERE kind = ? AND generation = ?")
-        try statement.setArguments([kind.rawValue, generation])
+        try statement.setArguments([kind.rawValue, delta?.base ?? generation])
         let handle = statement.sqliteStatement
         while sqlite3_step(handle) == SQLITE_ROW {
-            guard let name = PartReader.text(handle, 0), wanted.contains(name),
+            guard let name = PartReader.text(handle, 0), needed.contains(name),
                   let bytes = CacheEntryReader.bytes(rowid: sqlite3_column_int64(handle, 1), db), !bytes.isEmpty else { continue }
             found.append((name, bytes))
+        }
+        var patched: [Entry] = []
+        if let delta {
+            let base = Dictionary(found, uniquingKeysWith: { a, _ in a })
+            found = []
+            guard let made = try ColumnCachePatch(schema: schema, fields: specs).apply(delta, to: base, db) else { return nil }
+            patched = made.map { Entry(kind: kind, generation: generation, name: $0.key, bytes: $0.value) }
+            found = patched.filter { wanted.contains($0.name) }.map { ($0.name, $0.bytes) }
         }
         guard Set(found.map(\.name)) == wanted, found.count == wanted.count else { return nil }
         let entries = found
@@ -145,7 +159,10 @@ struct ColumnCache: Sendable {
             guard let column else { return nil }
             table[column.name] = column
         }
-        return Hit(table: ColumnTable(count: rows, columns: table), strings: strings, idBytes: idBytes, texts: texts, integers: integers)
+        return Hit(
+            table: ColumnTable(count: rows, columns: table), strings: strings, idBytes: idBytes, texts: texts, integers: integers,
+            patched: patched
+        )
     }
 
     /// One cache entry decoded.
@@ -196,14 +213,21 @@ struct ColumnCache: Sendable {
             for entry in group {
                 try writer.write(kind: kind.rawValue, name: entry.name, generation: generation, bytes: entry.bytes)
             }
-            try db.execute(
-                sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind.rawValue, generation]
-            )
+            try Self.dropOthers(kind: kind, generation: generation, db)
         }
     }
 
+    /// Drops every entry of `kind` but `generation`'s, and its `CacheDelta` (the generation's
+    /// cache has just been written whole).
+    static func dropOthers(kind: DatasetKind, generation: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: "DELETE FROM column_cache WHERE kind = ? AND (generation <> ? OR name = ?)",
+            arguments: [kind.rawValue, generation, CacheDelta.entry]
+        )
+    }
+
     /// The generation is part of the key so that a new generation's entries are written beside
-    /// the old ones and those deleted after (`save`, `ColumnCachePatch`). Replacing an entry of
+    /// the old ones and those deleted after (`save`). Replacing an entry of
     /// the same name freed its pages first and the new blob reused them, so every page of the old
     /// cache was copied into the rollback journal before being overwritten: a night at 1 M
     /// residents journaled 136.7 MB (33,300 pages, strace). Written beside, the new blobs take

@@ -3,38 +3,9 @@ internal import Foundation
 internal import GRDB
 internal import GRDBSQLite
 
-/// The keys whose rows an import wrote (inserted, updated, re-activated, retired), for patching
-/// its kind's column cache. A first load, or more than `limit` keys, and it keeps none: the
-/// cache is then left to the next read to rebuild from the tables.
-struct TouchedKeys {
-    static let limit = 200_000
-    private(set) var keys: [String] = []
-    /// Each key's row (inserted, updated or retired), for reading the rows back in table order.
-    private(set) var rowids: [Int64] = []
-    private(set) var overflowed = false
-
-    mutating func add(_ key: String, rowid: Int64) {
-        guard !overflowed else { return }
-        if keys.count >= Self.limit {
-            overflow()
-        } else {
-            keys.append(key)
-            rowids.append(rowid)
-        }
-    }
-
-    mutating func overflow() {
-        overflowed = true
-        keys = []
-        rowids = []
-    }
-}
-
-/// An import brings its kind's column cache (`ColumnCache`) to its own generation, in its own
-/// transaction, so that the first run after a nightly import reads the cache like every later
-/// run instead of every row of the table (at 1 M residents: seconds). The previous generation's
-/// entries lose the rows the import touched; those still active are read back by key (through
-/// the key's index: a 1 % night reads 1 % of the rows) and merged in at their place in the
+/// A kind's column cache with a `CacheDelta` applied: the base generation's entries lose the
+/// rows the delta's imports touched; those still active are read back from the table (by rowid,
+/// a walk along it: a 1 % night reads 1 % of the rows) and merged in at their place in the
 /// cache's order; the residents' households are those of the cached entries with the touched
 /// rows moved (`HouseholdsPatch`). The result is what a read from the tables would cache
 /// (tested against one).
@@ -42,98 +13,46 @@ struct TouchedKeys {
 /// Cached keys are compared and copied as bytes, and fields are patched one at a time, each read
 /// from its cached entry's bytes and written straight into the new entry's, so that the patch
 /// allocates no string per row and decodes no column.
-///
-/// Nothing is patched when there is nothing to patch from (no previous entries, or entries
-/// written before they carried licence numbers and relations), or after a first load or a very
-/// large change: the cache is then stale, as before, and the next read rebuilds it. A rejected
-/// import changed no row: its entries are only relabelled.
 struct ColumnCachePatch {
     let schema: Schema
+    /// The fields to patch (each must have a base entry).
+    let fields: [FieldSpec]
 
-    func apply(importID: Int64, accepted: Bool, touched: TouchedKeys, _ db: Database) throws {
-        let kind = schema.kind.rawValue
-        guard let previous = try Int64.fetchOne(
-            db, sql: "SELECT max(id) FROM imports WHERE kind = ? AND id < ?", arguments: [kind, importID]
-        ) else { return }
-        if !accepted || (touched.keys.isEmpty && !touched.overflowed) {
-            // An entry the import wrote itself (its stored rows, `StoredRowsSnapshot`) is kept
-            // rather than the previous generation's of the same name.
-            try db.execute(sql: """
-                DELETE FROM column_cache WHERE kind = ?1 AND (generation NOT IN (?2, ?3)
-                    OR generation = ?2 AND name IN (SELECT name FROM column_cache WHERE kind = ?1 AND generation = ?3))
-                """, arguments: [kind, previous, importID])
-            try db.execute(
-                sql: "UPDATE column_cache SET generation = ? WHERE kind = ? AND generation = ?", arguments: [importID, kind, previous]
-            )
-            return
-        }
-        guard !touched.overflowed else { return }
-        let read = try db.makeStatement(sql: "SELECT rowid FROM column_cache WHERE kind = ? AND generation = ? AND name = ?")
-        func blob(_ name: String) throws -> [UInt8]? {
-            guard let rowid = try Int64.fetchOne(read, arguments: [kind, previous, name]) else { return nil }
-            return CacheEntryReader.bytes(rowid: rowid, db)
-        }
-        let names = Set(try String.fetchAll(
-            db, sql: "SELECT name FROM column_cache WHERE kind = ? AND generation = ?", arguments: [kind, previous]
-        ))
-        let fields = schema.fields.filter { names.contains(ColumnCache.fieldEntry($0)) }
-        let householdEntries = [
-            HouseholdIndex.idsEntry, HouseholdIndex.cacheIntegers[0], HouseholdIndex.cacheIntegers[2], HouseholdIndex.relationsEntry,
-        ]
-        guard schema.kind != .residents || householdEntries.allSatisfy(names.contains) else { return }
-        let delta = try DeltaRows(schema: schema, fields: fields, touched: touched, db)
-
-        // The keys' and each field's entry are written as soon as they are made (replacing the
-        // previous generation's of the same name), so one field's entries at a time are held; the
-        // households' once the fields are done. An entry that cannot be patched stops the patch:
-        // those written are right for this generation, the rest stay stale.
-        let generation = try ColumnCache.generation(of: schema.kind, db)
-        let writer = try CacheEntryWriter(db)
-        // The keys first, on their own: the merged order, then the keys entry (licences: and the
-        // holders'). The cached entry (72 MB at 4 M residents) is gone, and handed back to the
-        // system, before the households' thread starts: its allocations come from a heap of its
-        // own, which could not reuse what this thread freed.
-        guard let sources = try { () throws -> [Int32]? in
-            guard let keys = try blob(ColumnCache.keys).flatMap(TextListView.init) else { return nil }
-            let holders = schema.kind == .licences ? try blob(ColumnCache.holders).flatMap(TextListView.init) : nil
-            guard schema.kind != .licences || holders?.count == keys.count else { return nil }
-            let sources = Self.mergedOrder(keys: keys, holders: holders, delta: delta)
-            let entry = { (name: String) in CacheEntryWriter.Target(writer: writer, kind: kind, name: name, generation: generation) }
-            try Self.texts(sources, keys, delta.keyBytes.map { Optional($0) }, into: entry(ColumnCache.keys))
-            if let holders { try Self.texts(sources, holders, delta.holderBytes, into: entry(ColumnCache.holders)) }
-            return sources
-        }() else { return }
-        FreedMemory.handBack()
+    /// The patched entries by name: the fields', the structure's (`CacheDelta.structure`) and,
+    /// for residents, the households' heads; nil when a base entry is missing or damaged (the
+    /// columns are then read from the tables). `base`: the base generation's entries by name.
+    func apply(_ delta: CacheDelta, to base: [String: [UInt8]], _ db: Database) throws -> [String: [UInt8]]? {
+        guard CacheDelta.structure(of: schema.kind).allSatisfy({ base[$0] != nil }),
+              fields.allSatisfy({ base[ColumnCache.fieldEntry($0)] != nil }) else { return nil }
+        let rows = try DeltaRows(schema: schema, fields: fields, delta: delta, db)
+        guard let keys = base[ColumnCache.keys].flatMap(TextListView.init) else { return nil }
+        let holders = schema.kind == .licences ? base[ColumnCache.holders].flatMap(TextListView.init) : nil
+        guard schema.kind != .licences || holders?.count == keys.count else { return nil }
+        let sources = Self.mergedOrder(keys: keys, holders: holders, delta: rows)
+        var out: [String: [UInt8]] = [ColumnCache.keys: Self.texts(sources, keys, rows.keyBytes.map { Optional($0) })]
+        if let holders { out[ColumnCache.holders] = Self.texts(sources, holders, rows.holderBytes) }
         // The residents' households are recomputed on a thread of their own (a third of the patch
-        // at 1 M residents) while this one patches the fields. Its entries wait in a spill file
-        // beside the store (in the page cache, not in this process) until the last field is
-        // written, and the cached entries they are made from go as each is used up: held in memory
-        // together, they were the night's peak (4 M residents: 250 MiB, 63 before the patch).
-        var households: BackgroundTask<SpilledEntries?>?
-        if schema.kind == .residents {
-            // Without a spill file (none can be made beside the store) the residents' cache is
-            // left stale, as for any patch that cannot be made.
-            guard let ids = try blob(HouseholdIndex.idsEntry), let of = try blob(HouseholdIndex.cacheIntegers[0]),
-                  let order = try blob(HouseholdIndex.cacheIntegers[2]), let relations = try blob(HouseholdIndex.relationsEntry),
-                  let spill = SpillFile.directory(of: db).flatMap(SpillFile.init) else { return }
+        // at 1 M residents) while this one patches the fields.
+        var households: BackgroundTask<[(String, [UInt8])]?>?
+        if schema.kind == .residents, let ids = base[HouseholdIndex.idsEntry], let of = base[HouseholdIndex.cacheIntegers[0]],
+           let order = base[HouseholdIndex.cacheIntegers[2]], let relations = base[HouseholdIndex.relationsEntry] {
             let cached = CachedHouseholds(ids: ids, of: of, order: order, relations: relations)
-            households = BackgroundTask { [sources, delta, kind = schema.kind] in
-                var made = SpilledEntries(spill: spill)
-                let complete = Self.households(sources, cached, delta) { name, bytes in
-                    made.append(ColumnCache.Entry(kind: kind, generation: generation, name: name, bytes: bytes))
-                }
-                return complete && !spill.failed ? made : nil
+            households = BackgroundTask { [sources, rows] in
+                var made: [(String, [UInt8])] = []
+                let complete = Self.households(sources, cached, rows) { name, bytes in made.append((name, bytes)) }
+                return complete ? made : nil
             }
         }
         for (f, spec) in fields.enumerated() {
             let entry = ColumnCache.fieldEntry(spec)
-            guard let cached = try blob(entry), let bytes = Self.field(spec, cached, sources, delta, column: f) else { return }
-            try writer.write(kind: kind, name: entry, generation: generation, bytes: bytes)
+            guard let cached = base[entry], let bytes = Self.field(spec, cached, sources, rows, column: f) else { return nil }
+            out[entry] = bytes
         }
         if let households {
-            guard let made = try households.value(), try made.write(writer) else { return }
+            guard let made = try households.value() else { return nil }
+            for (name, bytes) in made { out[name] = bytes }
         }
-        try db.execute(sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [kind, generation])
+        return out
     }
 
     /// The merged rows in the cache's order (key; licences: holder, NULL first, then key): ≥ 0 a
@@ -196,33 +115,7 @@ struct ColumnCachePatch {
         }
     }
 
-    /// The merged rows' texts (`sources` into `cached`, or `fresh`), written as a text list into
-    /// `target`. While every entry has one width (the keys, as a rule) the list is written
-    /// straight from the cached bytes a piece at a time: built whole first, it was held beside
-    /// the cached one (the keys' 72 MB each at 4 M residents).
-    private static func texts(_ sources: [Int32], _ cached: TextListView, _ fresh: [[UInt8]?], into target: CacheEntryWriter.Target) throws {
-        guard let width = cached.fixedWidth, !sources.isEmpty, fresh.allSatisfy({ $0?.count == width }) else {
-            try target.write(texts(sources, cached, fresh))
-            return
-        }
-        var head = ByteSink()
-        head.byte(ColumnCacheCodec.format)
-        head.textListHeader(count: sources.count, fixed: width)
-        _ = try target.write(size: head.bytes.count + sources.count * width) { put in
-            var pieces = PieceBuffer()
-            try pieces.append(head.bytes[...], to: put)
-            try forEachRun(sources) { run in
-                switch run {
-                case .cached(let rows): try pieces.append(cached.bytes(from: rows.lowerBound, to: rows.upperBound), to: put)
-                case .fresh(let j): try fresh[j].map { try pieces.append($0[...], to: put) }
-                }
-            }
-            try pieces.flush(to: put)
-            return true
-        }
-    }
-
-    /// The same list built in memory.
+    /// The merged rows' texts (`sources` into `cached`, or `fresh`), as a text list.
     private static func texts(_ sources: [Int32], _ cached: TextListView, _ fresh: [[UInt8]?]) -> [UInt8] {
         var out = TextListBuilder(capacity: sources.count, bytes: sources.count * 20)
         forEachRun(sources) { run in
@@ -373,7 +266,7 @@ struct ColumnCachePatch {
     }
 }
 
-/// The rows an import touched, as they are now if still active: read by rowid, ascending (a
+/// The rows a delta's imports touched, as they are now if still active: read by rowid, ascending (a
 /// walk along the table; by key through its index, 12 k rows of a 1 % night took 0.11 s).
 private struct DeltaRows {
     var touchedBytes: [[UInt8]]
@@ -385,8 +278,8 @@ private struct DeltaRows {
     var values: [[Int64?]]
     var dictionary = TextDictionary()
 
-    init(schema: Schema, fields: [FieldSpec], touched: TouchedKeys, _ db: Database) throws {
-        touchedBytes = Set(touched.keys).map { Array($0.utf8) }
+    init(schema: Schema, fields: [FieldSpec], delta: CacheDelta, _ db: Database) throws {
+        touchedBytes = delta.keys.map { Array($0.utf8) }
         values = Array(repeating: [], count: fields.count)
         let structure: [String] = switch schema.kind {
         case .licences: ["holder_id"]
@@ -400,13 +293,13 @@ private struct DeltaRows {
             """)
         let handle = statement.sqliteStatement
         let cells = fields.map { CellKind($0.type) }
-        for rowid in Set(touched.rowids).sorted() {
+        for rowid in delta.rowids {
             sqlite3_bind_int64(handle, 1, rowid)
             defer { sqlite3_reset(handle) }
             let code = sqlite3_step(handle) & 0xFF
             guard code == SQLITE_ROW else {
                 guard code == SQLITE_DONE else {
-                    throw StoreError("更新数据列缓存失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                    throw StoreError("读取数据列缓存的更新失败：\(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
                 }
                 continue  // retired
             }

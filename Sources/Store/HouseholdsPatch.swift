@@ -1,4 +1,4 @@
-/// The residents' household index of a night's merged rows (`ColumnCachePatch`), made from the
+/// The residents' household index of the merged rows of a `CacheDelta` (`ColumnCachePatch`), made from the
 /// cached one: a kept row stays in its cached household, a new or changed row joins the cached
 /// household of its 户号 or a new one, and households are numbered again in order of first
 /// appearance. The entries are byte for byte those of grouping every row's 户号 anew
@@ -158,7 +158,7 @@ enum HouseholdsPatch {
     }
 }
 
-/// The cached household entries a night's patch starts from, each taken once, by the thread
+/// The cached household entries a patch starts from, each taken once, by the thread
 /// that uses it up, so that it is freed as soon as that thread is done with it.
 final class CachedHouseholds: @unchecked Sendable {
     var ids: [UInt8]?

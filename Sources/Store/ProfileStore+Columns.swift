@@ -197,11 +197,19 @@ struct PartReader: Sendable {
         self.request = request
     }
 
+    /// A hit made with a `CacheDelta` applied is saved as the generation's cache.
+    private mutating func saving(_ hit: ColumnCache.Hit) {
+        guard !hit.patched.isEmpty else { return }
+        let entries = hit.patched
+        pending.append { entries }
+    }
+
     mutating func enterprises(_ db: Database) throws -> EnterpriseRows {
         let schema = schemas.enterprises
         let cache = try ColumnCache(kind: .enterprises, schema: schema, request: request, db)
         generations[.enterprises] = cache.generation
         if let hit = try cache.read([ColumnCache.keys], into: &dictionary, db), let keys = hit.strings[ColumnCache.keys] {
+            saving(hit)
             return EnterpriseRows(keys: keys, table: hit.table, keyBytes: hit.idBytes[ColumnCache.keys])
         }
         let read = try read(schema, extra: [], db)
@@ -215,6 +223,7 @@ struct PartReader: Sendable {
         let cache = try ColumnCache(kind: .licences, schema: schemas.licences, request: request, db)
         generations[.licences] = cache.generation
         if let hit = try cache.read([ColumnCache.holders], into: &dictionary, db), let holders = hit.strings[ColumnCache.holders] {
+            saving(hit)
             return LicenceRows(table: hit.table, holders: holders)
         }
         let (keys, table, extra, _) = try read(schemas.licences, extra: ["holder_id"], db, order: "holder_id")
@@ -232,6 +241,7 @@ struct PartReader: Sendable {
         let structure = [ColumnCache.keys] + HouseholdIndex.cacheTexts + HouseholdIndex.cacheIntegers
         if let hit = try cache.read(structure, into: &dictionary, db), let keys = hit.strings[ColumnCache.keys],
            let households = HouseholdIndex(cached: hit) {
+            saving(hit)
             return ResidentRows(keys: keys, table: hit.table, households: households, keyBytes: hit.idBytes[ColumnCache.keys])
         }
         // 户号 packed into integers when they fit (they do: H + 15 digits), else as text.

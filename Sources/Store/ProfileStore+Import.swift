@@ -509,16 +509,12 @@ extension ProfileStore {
                     FreedMemory.handBack()
                     throw restart
                 }
-                // The writer is gone, and with it what the reading side held. glibc keeps what is
-                // freed for reuse (its mmap threshold rises after the first large free, so later
-                // large arrays come from the heap and stay there): handed back now, the cache patch
-                // below does not stack on it. A night of 1 M residents peaked at 198–211 MiB.
-                FreedMemory.handBack()
-                // The import's rows are final: bring the kind's column cache to this import
-                // (best effort: a patch that fails leaves it stale, and the import stands).
+                // The import's rows are final: record what it changed for the kind's column
+                // cache (`CacheDelta`; best effort: a record that fails leaves the cache stale, and
+                // the import stands).
                 let accepted = decision.accepted && failure == nil
                 try? db.inSavepoint {
-                    try ColumnCachePatch(schema: schema).apply(importID: importID, accepted: accepted, touched: touched, db)
+                    try CacheDelta.record(kind: schema.kind, importID: importID, accepted: accepted, touched: touched, db)
                     return .commit
                 }
                 let insertEntry = try db.makeStatement(sql: """

@@ -3,7 +3,7 @@ internal import GRDB
 internal import GRDBSQLite
 
 /// Column-cache entries waiting in a spill file (`SpillFile`) to be saved in the import's
-/// transaction: a first load's, and the households' a night's patch makes beside its fields.
+/// transaction: a first load's.
 struct SpilledEntries: Sendable {
     let spill: SpillFile
     /// Each entry's bytes: its extents' bytes one after another.
@@ -33,9 +33,7 @@ struct SpilledEntries: Sendable {
     func save(_ db: Database) throws -> Bool {
         guard let first = entries.first, try ColumnCache.generation(of: first.kind, db) == first.generation else { return true }
         guard try write(CacheEntryWriter(db)) else { return false }
-        try db.execute(
-            sql: "DELETE FROM column_cache WHERE kind = ? AND generation <> ?", arguments: [first.kind.rawValue, first.generation]
-        )
+        try ColumnCache.dropOthers(kind: first.kind, generation: first.generation, db)
         return true
     }
 

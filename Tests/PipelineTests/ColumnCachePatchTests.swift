@@ -146,29 +146,89 @@ final class ColumnCachePatchTests: XCTestCase {
         _ = try patched.loadColumns(try allFields())  // the cache of every field, from the tables
         try importNight(nights[1], into: patched, full: true)
         for cache in try patched.info().columnCache {
-            XCTAssertTrue(cache.current, "\(cache.kind): the import patched its cache")
+            XCTAssertTrue(cache.current, "\(cache.kind): the import recorded what it changed")
         }
-        // Behind the store's back: a load from the patched cache cannot see this.
-        try sql(patched, "UPDATE residents SET birth_date = NULL; UPDATE licences SET expiry_date = NULL; UPDATE enterprises SET employees = NULL")
+        // Behind the store's back, in the rows the night did not touch: a load from the cache
+        // cannot see this (the rows it touched are read from the table).
+        func untouched(_ kind: String, _ key: String) -> String {
+            let last = "(SELECT max(id) FROM imports WHERE kind = '\(kind)')"
+            return "first_import_id <> \(last) AND \(key) NOT IN (SELECT entity_key FROM changes WHERE import_id = \(last))"
+        }
+        try sql(patched, """
+            UPDATE residents SET birth_date = NULL WHERE \(untouched("residents", "id_number"));
+            UPDATE licences SET expiry_date = NULL WHERE \(untouched("licences", "license_no"));
+            UPDATE enterprises SET employees = NULL WHERE \(untouched("enterprises", "uscc"));
+            """)
+        XCTAssertEqual(try SQLiteShell.run(patched.path, "SELECT count(*) > 3900 FROM residents WHERE birth_date IS NULL"), "1\n")
 
         try importNight(nights[0], into: fresh, full: false)
         try importNight(nights[1], into: fresh, full: true)
         let expected = rendered(try fresh.loadColumns(try allFields()))
-        let actual = rendered(try patched.loadColumns(try allFields()))
-        XCTAssertEqual(Set(actual.keys), Set(expected.keys))
-        XCTAssertGreaterThan(expected.count, 20)
-        for (name, values) in expected.sorted(by: { $0.key < $1.key }) {
-            let got = actual[name] ?? []
-            XCTAssertEqual(got.count, values.count, name)
-            if let row = zip(got, values).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
-                XCTFail("\(name) row \(row.offset): patched \(row.element.0), tables \(row.element.1)")
-            }
-        }
+        assertSame(rendered(try patched.loadColumns(try allFields())), expected)
         XCTAssertTrue(expected["企业.employees"]?.contains("777") ?? false, "the enterprise changed by the second night")
         XCTAssertTrue(expected["licences.license_type"]?.contains("食品经营许可证") ?? false, "the new licence")
         let households = expected["家庭:ids"] ?? []
         XCTAssertEqual(households.contains { $0.utf8.count > 16 }, longHouseholds, "户号 longer than 16 bytes")
         XCTAssertEqual(households.contains { $0.hasSuffix("-分户") }, longHouseholds, "the new long 户号")
+    }
+
+    private func assertSame(_ actual: [String: [String]], _ expected: [String: [String]], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(Set(actual.keys), Set(expected.keys), file: file, line: line)
+        XCTAssertGreaterThan(expected.count, 20, file: file, line: line)
+        for (name, values) in expected.sorted(by: { $0.key < $1.key }) {
+            let got = actual[name] ?? []
+            XCTAssertEqual(got.count, values.count, name, file: file, line: line)
+            if let row = zip(got, values).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
+                XCTFail("\(name) row \(row.offset): patched \(row.element.0), tables \(row.element.1)", file: file, line: line)
+            }
+        }
+    }
+
+    /// Two nights with no run between: the second adds its keys to the first's delta against the
+    /// same cache (the enterprises and licences, unchanged, only relabel theirs); the load
+    /// applies both and saves the result as the cache, after which no delta is left and a load
+    /// reads the saved entries as they are.
+    func testNightsWithoutARunBetweenAddUpAndTheLoadSavesTheCache() throws {
+        let dir = try TemporaryDirectory()
+        var nights = try nights(dir)
+        let path = dir.file("night-2")
+        _ = try FixtureGenerator(schemas: schemas, options: FixtureOptions(
+            residents: 4_000, enterprises: 400, outputDirectory: path, seed: 11, night: 2
+        )).run()
+        // The enterprises again in another order (a file not seen before, no row changed); the
+        // licences' same file again (skipped as already imported).
+        let firms = try cells(of: nights[1].enterprises)
+        try write([firms[0]] + firms.dropFirst().reversed(), to: path + "/enterprises.csv")
+        nights.append(Night(residents: path + "/residents.csv", enterprises: path + "/enterprises.csv", licences: nights[1].licences))
+        let store = try ProfileStore(path: dir.file("s.db"), schemas: schemas)
+        let fresh = try ProfileStore(path: dir.file("fresh.db"), schemas: schemas)
+        try importNight(nights[0], into: store, full: false)
+        _ = try store.loadColumns(try allFields())
+        store.finishBackgroundWrites()
+        let cached = try SQLiteShell.run(store.path, "SELECT DISTINCT generation FROM column_cache WHERE kind = 'residents'")
+        for night in nights {
+            try importNight(night, into: fresh, full: night.residents != nights[0].residents)
+        }
+        try importNight(nights[1], into: store, full: true)
+        try importNight(nights[2], into: store, full: true)
+        let deltas = "SELECT kind || ' ' || generation FROM column_cache WHERE name = ':delta' ORDER BY kind"
+        XCTAssertEqual(try SQLiteShell.run(store.path, deltas), "enterprises 8\nlicences 6\nresidents 7\n")
+        XCTAssertEqual(
+            try SQLiteShell.run(store.path, "SELECT DISTINCT generation FROM column_cache WHERE kind = 'residents' AND name = ':key'"), cached,
+            "the nights left the cached keys as they were"
+        )
+        XCTAssertTrue(try store.info().columnCache.allSatisfy(\.current))
+        try sql(store, "UPDATE residents SET birth_date = NULL WHERE first_import_id = 1 AND id_number NOT IN (SELECT entity_key FROM changes WHERE import_id > 3)")
+
+        let expected = rendered(try fresh.loadColumns(try allFields()))
+        assertSame(rendered(try store.loadColumns(try allFields())), expected)
+        store.finishBackgroundWrites()
+        XCTAssertEqual(try SQLiteShell.run(store.path, deltas), "", "the load saved the cache whole")
+        XCTAssertEqual(
+            try SQLiteShell.run(store.path, "SELECT DISTINCT generation FROM column_cache WHERE kind = 'residents' AND name NOT LIKE ':stored-rows%'"),
+            "7\n"
+        )
+        assertSame(rendered(try store.loadColumns(try allFields())), expected)
     }
 
     func testARunAfterTheNightlyImportEqualsOneOnANeverCachedStore() throws {
