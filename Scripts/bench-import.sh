@@ -134,6 +134,6 @@ awk -v n="$N" -v q="$quarter" -v ours="$ours" -v sqlite="$sqlite" -v duck="$duck
   printf "每晚全量 / 首次导入 = %.2f（目标 ≤ 0.5；首次导入后第一晚 %.2f）；第 3 晚：%s\n", rn, rn1, counts
   printf "GB18030 / UTF-8 = %.2f（目标 ≤ 1.2）；XML / CSV = %.2f（目标 ≤ 2）\n", rg, rx
   printf "峰值内存：%d 行 %.0f MiB，%d 行 %.0f MiB（目标 < 500 MiB，且不随文件大小增长）\n", q, qrss / 1024, n, rss / 1024
-  printf "每晚全量峰值内存：%d 行 %.0f MiB，%d 行 %.0f MiB（修补列缓存时随表增长）\n", q, qnrss / 1024, n, nrss / 1024
+  printf "每晚全量峰值内存：%d 行 %.0f MiB，%d 行 %.0f MiB（目标 < 500 MiB，且不随文件大小增长）\n", q, qnrss / 1024, n, nrss / 1024
   printf "文件末尾重复一行的首次导入（读两遍）：%d 行 %.0f MiB，%d 行 %.0f MiB，%.2f 秒\n", q, qreprss / 1024, n, reprss / 1024, trep
 }'

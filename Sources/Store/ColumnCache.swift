@@ -32,7 +32,8 @@ struct ColumnCache: Sendable {
         var idBytes: [String: IDBytes] = [:]
         var texts: [String: [String?]]
         var integers: [String: [Int64]]
-        /// The entries a `CacheDelta` was applied to make, to save as this generation's cache.
+        /// The entries a `CacheDelta` was applied to make, to save as this generation's cache
+        /// (none when the read left some of the cache's fields out).
         var patched: [Entry] = []
     }
 
@@ -60,7 +61,9 @@ struct ColumnCache: Sendable {
         try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM imports WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
     }
 
-    static func fieldEntry(_ spec: FieldSpec) -> String { "f:\(spec.name):\(CellKind(spec.type).code)" }
+    static let fieldPrefix = "f:"
+
+    static func fieldEntry(_ spec: FieldSpec) -> String { "\(fieldPrefix)\(spec.name):\(CellKind(spec.type).code)" }
 
     /// The requested fields and the structure entries `structure` (text lists, or integers for
     /// the names `HouseholdIndex.cacheIntegers` lists), when all are cached for this generation
@@ -81,9 +84,14 @@ struct ColumnCache: Sendable {
         let statement = try db.makeStatement(sql: "SELECT name, rowid FROM column_cache WHERE kind = ? AND generation = ?")
         try statement.setArguments([kind.rawValue, delta?.base ?? generation])
         let handle = statement.sqliteStatement
+        var unread = false
         while sqlite3_step(handle) == SQLITE_ROW {
-            guard let name = PartReader.text(handle, 0), needed.contains(name),
-                  let bytes = CacheEntryReader.bytes(rowid: sqlite3_column_int64(handle, 1), db), !bytes.isEmpty else { continue }
+            guard let name = PartReader.text(handle, 0) else { continue }
+            guard needed.contains(name) else {
+                unread = unread || name.hasPrefix(Self.fieldPrefix)
+                continue
+            }
+            guard let bytes = CacheEntryReader.bytes(rowid: sqlite3_column_int64(handle, 1), db), !bytes.isEmpty else { continue }
             found.append((name, bytes))
         }
         var patched: [Entry] = []
@@ -91,8 +99,11 @@ struct ColumnCache: Sendable {
             let base = Dictionary(found, uniquingKeysWith: { a, _ in a })
             found = []
             guard let made = try ColumnCachePatch(schema: schema, fields: specs).apply(delta, to: base, db) else { return nil }
-            patched = made.map { Entry(kind: kind, generation: generation, name: $0.key, bytes: $0.value) }
-            found = patched.filter { wanted.contains($0.name) }.map { ($0.name, $0.bytes) }
+            found = made.filter { wanted.contains($0.key) }.map { ($0.key, $0.value) }
+            // Saved only when they are the whole cache: a read of fewer fields than the cache
+            // holds (a trial of one policy) leaves the delta for the next read, rather than
+            // saving a cache without the other fields.
+            if !unread { patched = made.map { Entry(kind: kind, generation: generation, name: $0.key, bytes: $0.value) } }
         }
         guard Set(found.map(\.name)) == wanted, found.count == wanted.count else { return nil }
         let entries = found

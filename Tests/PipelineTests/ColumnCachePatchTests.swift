@@ -221,6 +221,11 @@ final class ColumnCachePatchTests: XCTestCase {
         try sql(store, "UPDATE residents SET birth_date = NULL WHERE first_import_id = 1 AND id_number NOT IN (SELECT entity_key FROM changes WHERE import_id > 3)")
 
         let expected = rendered(try fresh.loadColumns(try allFields()))
+        // A load of one field applies the deltas but saves nothing (the cache holds more fields).
+        let one = ColumnRequest(subjects: ["居民"], fields: [.residents: ["birth_date"]])
+        XCTAssertEqual(rendered(try store.loadColumns(one))["居民.birth_date"], expected["居民.birth_date"])
+        store.finishBackgroundWrites()
+        XCTAssertEqual(try SQLiteShell.run(store.path, deltas), "enterprises 8\nlicences 6\nresidents 7\n")
         assertSame(rendered(try store.loadColumns(try allFields())), expected)
         store.finishBackgroundWrites()
         XCTAssertEqual(try SQLiteShell.run(store.path, deltas), "", "the load saved the cache whole")
