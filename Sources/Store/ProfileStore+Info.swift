@@ -13,8 +13,9 @@ public struct StoreInfo: Sendable {
     public var warningRows: Int
     public var changeRows: Int
     public var recentImports: [ImportRecord]
-    /// Per kind: the cached columns, their bytes, and whether they are of the latest import.
-    public var columnCache: [(kind: DatasetKind, columns: Int, bytes: Int, current: Bool)] = []
+    /// Per kind: the cached columns, their bytes, whether they are of the latest import, and the
+    /// objects the imports since changed that the next read merges in (`CacheDelta`).
+    public var columnCache: [(kind: DatasetKind, columns: Int, bytes: Int, current: Bool, pending: Int)] = []
 }
 
 extension ProfileStore {
@@ -29,14 +30,18 @@ extension ProfileStore {
                         """)
                     counts.append((kind, row?["active"] ?? 0, row?["inactive"] ?? 0))
                 }
-                var cache: [(DatasetKind, Int, Int, Bool)] = []
+                var cache: [(DatasetKind, Int, Int, Bool, Int)] = []
                 for kind in DatasetKind.allCases {
                     guard let row = try Row.fetchOne(db, sql: """
-                        SELECT COUNT(*) AS n, COALESCE(SUM(length(data)), 0) AS bytes, MAX(generation) AS generation
+                        SELECT COALESCE(SUM(name <> ?), 0) AS n, COALESCE(SUM(length(data)), 0) AS bytes,
+                            MAX(generation) AS generation
                         FROM column_cache WHERE kind = ? AND name NOT LIKE ?
-                        """, arguments: [kind.rawValue, StoredRowsSnapshot.entry + "%"]), let n: Int = row["n"], n > 0 else { continue }
+                        """, arguments: [CacheDelta.entry, kind.rawValue, StoredRowsSnapshot.entry + "%"]),
+                          let n: Int = row["n"], n > 0 else { continue }
                     let generation: Int64 = row["generation"] ?? 0
-                    cache.append((kind, n, row["bytes"] ?? 0, generation == (try ColumnCache.generation(of: kind, db))))
+                    let current = try ColumnCache.generation(of: kind, db)
+                    let pending = try CacheDelta.recorded(kind: kind, generation: current, db)?.keys.count ?? 0
+                    cache.append((kind, n, row["bytes"] ?? 0, generation == current, pending))
                 }
                 return StoreInfo(
                     path: path,

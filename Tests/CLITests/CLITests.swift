@@ -128,9 +128,20 @@ final class CLITests: XCTestCase {
         let again = try run("import", "residents", "Fixtures/residents_zh.csv")
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertFalse(try run("db", "info").stdout.contains("已过期"), "an import that changed nothing")
+        // An import that changes rows records them for the next evaluation to merge in (the
+        // run first merges what the import above added).
+        XCTAssertEqual(try run("run", "--as-of", "2025-12-01").status, 0)
+        let lines = try String(contentsOfFile: RepositoryPaths.fixture("residents.csv"), encoding: .utf8)
+        let first = try XCTUnwrap(lines.split(separator: "\n").dropFirst().first { $0.contains(",是,否,否,,无,") })
+        let one = try dir.write("one.csv", lines.replacingOccurrences(of: first, with: first.replacingOccurrences(of: ",是,否,否,,无,", with: ",是,是,否,,无,")))
+        XCTAssertEqual(try run("import", "residents", one).status, 0)
+        let pending = try run("db", "info")
+        XCTAssertTrue(pending.stdout.contains("居民 ") && pending.stdout.contains("（导入后改过的 1 个对象下次评估时并入）"), pending.stdout)
+        XCTAssertTrue(try run("db", "info", "--format", "json").stdout.contains("\"pending_changes\":1"))
+        XCTAssertEqual(try run("run", "--as-of", "2025-12-01").status, 0)
+        XCTAssertFalse(try run("db", "info").stdout.contains("下次评估时并入"), "the run merged and saved them")
         // A cache the import cannot patch (an entry missing) is left stale, and shown so.
         try SQLiteShell.run(db, "DELETE FROM column_cache WHERE name = ':relations'")
-        let lines = try String(contentsOfFile: RepositoryPaths.fixture("residents.csv"), encoding: .utf8)
         let changed = try dir.write("changed.csv", lines.replacingOccurrences(of: ",是,否,否,,无,", with: ",是,是,否,,无,"))
         let third = try run("import", "residents", changed)
         XCTAssertEqual(third.status, 0, third.stderr)

@@ -236,6 +236,24 @@ final class ColumnCachePatchTests: XCTestCase {
         assertSame(rendered(try store.loadColumns(try allFields())), expected)
     }
 
+    /// A damaged delta is read around: the columns come from the tables, and are saved whole.
+    func testADamagedDeltaIsReadAround() throws {
+        let dir = try TemporaryDirectory()
+        let nights = try nights(dir)
+        let store = try ProfileStore(path: dir.file("s.db"), schemas: schemas)
+        let fresh = try ProfileStore(path: dir.file("fresh.db"), schemas: schemas)
+        try importNight(nights[0], into: store, full: false)
+        _ = try store.loadColumns(try allFields())
+        store.finishBackgroundWrites()
+        try importNight(nights[1], into: store, full: true)
+        try sql(store, "UPDATE column_cache SET data = substr(data, 1, 9) WHERE name = ':delta' AND kind = 'residents'")
+        try importNight(nights[0], into: fresh, full: false)
+        try importNight(nights[1], into: fresh, full: true)
+        assertSame(rendered(try store.loadColumns(try allFields())), rendered(try fresh.loadColumns(try allFields())))
+        store.finishBackgroundWrites()
+        XCTAssertEqual(try SQLiteShell.run(store.path, "SELECT count(*) FROM column_cache WHERE name = ':delta'"), "0\n")
+    }
+
     func testARunAfterTheNightlyImportEqualsOneOnANeverCachedStore() throws {
         let dir = try TemporaryDirectory()
         let nights = try nights(dir)

@@ -42,7 +42,8 @@ struct DBCommand: ParsableCommand {
                          "warnings": $0.counts.warnings] as [String: Any]
                     }
                     object["column_cache"] = info.columnCache.map {
-                        ["kind": $0.kind.rawValue, "columns": $0.columns, "bytes": $0.bytes, "current": $0.current] as [String: Any]
+                        ["kind": $0.kind.rawValue, "columns": $0.columns, "bytes": $0.bytes, "current": $0.current,
+                         "pending_changes": $0.pending] as [String: Any]
                     }
                     print(JSONOutput.line(object))
                     return
@@ -59,7 +60,9 @@ struct DBCommand: ParsableCommand {
                 if !info.columnCache.isEmpty {
                     let parts = info.columnCache.map { entry in
                         let size = String(format: "%.1f MB", Double(entry.bytes) / 1_048_576)
-                        return "\(entry.kind.label) \(entry.columns) 项 \(size)\(entry.current ? "" : "（已过期，下次评估时重建）")"
+                        let state = !entry.current ? "（已过期，下次评估时重建）"
+                            : entry.pending > 0 ? "（导入后改过的 \(entry.pending) 个对象下次评估时并入）" : ""
+                        return "\(entry.kind.label) \(entry.columns) 项 \(size)\(state)"
                     }
                     out += "列缓存（run、rules try 读取的数据列，首次评估后生成）：" + parts.joined(separator: "，") + "\n"
                 }
