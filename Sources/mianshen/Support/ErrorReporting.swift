@@ -3,6 +3,7 @@ import Datasets
 import Diagnostics
 import Foundation
 import Logging
+import Store
 
 /// Runs a command body; any error is printed to stderr as a Chinese sentence and turned into
 /// the exit code of its category (README's table). Unknown errors count as I/O errors, never 1.
@@ -10,6 +11,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
     bootstrapLogging()
     restrictFileModes()
     ignoreBrokenPipes()
+    FreedMemory.returnLargeBlocksWhenFreed()
     do {
         try body()
         try checkStandardOutput()
@@ -23,6 +25,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     bootstrapLogging()
     restrictFileModes()
     ignoreBrokenPipes()
+    FreedMemory.returnLargeBlocksWhenFreed()
     do {
         try await body()
         try checkStandardOutput()
