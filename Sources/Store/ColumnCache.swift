@@ -96,9 +96,9 @@ struct ColumnCache: Sendable {
         }
         var patched: [Entry] = []
         if let delta {
-            let base = Dictionary(found, uniquingKeysWith: { a, _ in a })
+            var base = Dictionary(found, uniquingKeysWith: { a, _ in a })
             found = []
-            guard let made = try ColumnCachePatch(schema: schema, fields: specs).apply(delta, to: base, db) else { return nil }
+            guard let made = try ColumnCachePatch(schema: schema, fields: specs).apply(delta, to: &base, db) else { return nil }
             found = made.filter { wanted.contains($0.key) }.map { ($0.key, $0.value) }
             // Saved only when they are the whole cache: a read of fewer fields than the cache
             // holds (a trial of one policy) leaves the delta for the next read, rather than

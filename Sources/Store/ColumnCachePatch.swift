@@ -20,8 +20,9 @@ struct ColumnCachePatch {
 
     /// The patched entries by name: the fields', the structure's (`CacheDelta.structure`) and,
     /// for residents, the households' heads; nil when a base entry is missing or damaged (the
-    /// columns are then read from the tables). `base`: the base generation's entries by name.
-    func apply(_ delta: CacheDelta, to base: [String: [UInt8]], _ db: Database) throws -> [String: [UInt8]]? {
+    /// columns are then read from the tables). `base`: the base generation's entries by name; the
+    /// households' are taken out of it, so that each is freed once its thread has used it up.
+    func apply(_ delta: CacheDelta, to base: inout [String: [UInt8]], _ db: Database) throws -> [String: [UInt8]]? {
         guard CacheDelta.structure(of: schema.kind).allSatisfy({ base[$0] != nil }),
               fields.allSatisfy({ base[ColumnCache.fieldEntry($0)] != nil }) else { return nil }
         let rows = try DeltaRows(schema: schema, fields: fields, delta: delta, db)
@@ -32,8 +33,10 @@ struct ColumnCachePatch {
         // The residents' households are recomputed on a thread of their own (the longest part:
         // 1.3 s at 4 M residents) while this one makes the keys' entry and patches the fields.
         var households: BackgroundTask<[(String, [UInt8])]?>?
-        if schema.kind == .residents, let ids = base[HouseholdIndex.idsEntry], let of = base[HouseholdIndex.cacheIntegers[0]],
-           let order = base[HouseholdIndex.cacheIntegers[2]], let relations = base[HouseholdIndex.relationsEntry] {
+        if schema.kind == .residents, let ids = base.removeValue(forKey: HouseholdIndex.idsEntry),
+           let of = base.removeValue(forKey: HouseholdIndex.cacheIntegers[0]),
+           let order = base.removeValue(forKey: HouseholdIndex.cacheIntegers[2]),
+           let relations = base.removeValue(forKey: HouseholdIndex.relationsEntry) {
             let cached = CachedHouseholds(ids: ids, of: of, order: order, relations: relations)
             households = BackgroundTask { [sources, rows] in
                 var made: [(String, [UInt8])] = []
