@@ -92,9 +92,7 @@ extension CacheDelta {
     /// keys touched since the cache was written pass `TouchedKeys.limit`.
     static func record(kind: DatasetKind, importID: Int64, accepted: Bool, touched: TouchedKeys, _ db: Database) throws {
         let name = kind.rawValue
-        guard let previous = try Int64.fetchOne(
-            db, sql: "SELECT max(id) FROM imports WHERE kind = ? AND id < ?", arguments: [name, importID]
-        ) else { return }
+        guard let previous = try ColumnCache.generation(of: kind, before: importID, db) else { return }
         let prior = try recorded(kind: kind, generation: previous, db)
         let base = prior?.base ?? previous
         let present = try Set(String.fetchAll(

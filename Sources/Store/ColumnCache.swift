@@ -61,6 +61,13 @@ struct ColumnCache: Sendable {
         try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM imports WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
     }
 
+    /// The generation before import `importID`'s (the previous import of `kind`): the one whose
+    /// stored-rows snapshot describes the table as the import finds it, and whose column cache
+    /// (or `CacheDelta`) its own starts from.
+    static func generation(of kind: DatasetKind, before importID: Int64, _ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT max(id) FROM imports WHERE kind = ? AND id < ?", arguments: [kind.rawValue, importID])
+    }
+
     static let fieldPrefix = "f:"
 
     static func fieldEntry(_ spec: FieldSpec) -> String { "\(fieldPrefix)\(spec.name):\(CellKind(spec.type).code)" }

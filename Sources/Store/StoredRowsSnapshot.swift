@@ -102,11 +102,6 @@ enum StoredRowsSnapshot {
     static func digitBits(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64 {
         UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + PackedRows.stride, as: UInt64.self))
     }
-
-    /// The previous import's generation: the one whose snapshot describes the table now.
-    static func previousGeneration(kind: DatasetKind, before importID: Int64, _ db: Database) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT max(id) FROM imports WHERE kind = ? AND id < ?", arguments: [kind.rawValue, importID])
-    }
 }
 
 /// Writes a snapshot's slots in slot order, each full piece as an entry at once, and its header
@@ -232,7 +227,7 @@ extension StoredRowTable {
     /// The stored rows of `table` (key column `keyColumn`) from the snapshot the previous import
     /// left, when it matches the table (see `StoredRowsSnapshot`); otherwise one scan.
     static func load(table: String, keyColumn: String, kind: DatasetKind, importID: Int64, db: Database) throws -> StoredRowTable {
-        if let generation = try StoredRowsSnapshot.previousGeneration(kind: kind, before: importID, db),
+        if let generation = try ColumnCache.generation(of: kind, before: importID, db),
            let loaded = try? snapshot(of: table, keyColumn: keyColumn, kind: kind, generation: generation, db) {
             return loaded
         }
