@@ -16,7 +16,7 @@ struct CollectedColumn: Sendable {
             values.append(0)
         }
         guard values.count == SpillFile.chunkRows else { return }
-        // After a failed write the chunk is dropped: `all` then fails too.
+        // After a failed write the chunk is dropped: `chunk` then fails too (and the file is failed).
         if let written = NarrowChunk(values, spill), let words = spill.write(validity) {
             chunks.append((written, words))
         }
@@ -24,15 +24,8 @@ struct CollectedColumn: Sendable {
         validity.removeAll(keepingCapacity: true)
     }
 
-    /// Chunk `index`'s values and validity (the chunk being filled after the full ones); nil if
-    /// the spill file failed.
-    func chunk(_ index: Int, _ spill: SpillFile) -> (values: [Int64], validity: [UInt64])? {
-        guard index < chunks.count else { return index == chunks.count ? (values, validity) : nil }
-        var chunkValues: [Int64] = [], chunkValidity: [UInt64] = []
-        guard chunks[index].values.read(spill, appendingTo: &chunkValues),
-              spill.read(chunks[index].validity, appendingTo: &chunkValidity) else { return nil }
-        return (chunkValues, chunkValidity)
-    }
+    /// The bytes `narrow` reads back.
+    var narrowBytes: Int { chunks.reduce(values.count * 8) { $0 + $1.values.byteCount } }
 
     /// Every row's value and validity, read back as narrow as each chunk was written; nil if the
     /// spill file failed.
@@ -53,21 +46,14 @@ struct CollectedColumn: Sendable {
         return column
     }
 
-    /// Every row's value (0 for none) and validity, read back; nil if the spill file failed.
-    func all(_ spill: SpillFile) -> (values: [Int64], validity: [UInt64])? {
-        guard !spill.failed else { return nil }
-        let rows = chunks.count * SpillFile.chunkRows + values.count
-        var allValues: [Int64] = [], allValidity: [UInt64] = []
-        allValues.reserveCapacity(rows)
-        allValidity.reserveCapacity((rows + 63) >> 6)
-        for chunk in chunks {
-            guard chunk.values.read(spill, appendingTo: &allValues), spill.read(chunk.validity, appendingTo: &allValidity) else {
-                return nil
-            }
-        }
-        allValues += values
-        allValidity += validity
-        return (allValues, allValidity)
+    /// Chunk `index`'s values and validity (the chunk being filled after the full ones); nil if
+    /// the spill file failed.
+    func chunk(_ index: Int, _ spill: SpillFile) -> (values: [Int64], validity: [UInt64])? {
+        guard index < chunks.count else { return index == chunks.count ? (values, validity) : nil }
+        var chunkValues: [Int64] = [], chunkValidity: [UInt64] = []
+        guard chunks[index].values.read(spill, appendingTo: &chunkValues),
+              spill.read(chunks[index].validity, appendingTo: &chunkValidity) else { return nil }
+        return (chunkValues, chunkValidity)
     }
 }
 
@@ -160,48 +146,5 @@ struct NarrowChunk: Sendable {
         let base = base
         values.append(contentsOf: narrow.lazy.map { base &+ Int64(truncatingIfNeeded: $0) })
         return true
-    }
-}
-
-/// The residents' 户号 packed (`PackedKey`), row by row in file order: two collected columns
-/// of its halves' bits.
-struct PackedColumn: Sendable {
-    private var high = CollectedColumn()
-    private var low = CollectedColumn()
-
-    mutating func append(_ key: PackedKey?, spill: SpillFile) {
-        high.append(key.map { Int64(bitPattern: $0.high) }, spill: spill)
-        low.append(key.map { Int64(bitPattern: $0.low) }, spill: spill)
-    }
-
-    /// Every row's key, read back in file order; nil if the spill file failed.
-    func all(_ spill: SpillFile) -> [PackedKey?]? {
-        guard let (highs, valid) = high.all(spill), let (lows, _) = low.all(spill) else { return nil }
-        return highs.indices.map { row in
-            valid[row >> 6] & (1 << UInt64(row & 63)) != 0
-                ? PackedKey(high: UInt64(bitPattern: highs[row]), low: UInt64(bitPattern: lows[row])) : nil
-        }
-    }
-
-    /// The `count` rows grouped into households in file order, their keys read back a chunk at
-    /// a time; nil if the spill file failed.
-    func grouped(_ spill: SpillFile, count: Int) -> PackedHouseholds? {
-        var chunk = -1, failed = false
-        var highs: [Int64] = [], lows: [Int64] = [], valid: [UInt64] = []
-        let groups = PackedHouseholds(count: count) { row in
-            let (index, r) = row.quotientAndRemainder(dividingBy: SpillFile.chunkRows)
-            if index != chunk {
-                chunk = index
-                guard let (h, v) = high.chunk(index, spill), let (l, _) = low.chunk(index, spill) else {
-                    failed = true
-                    highs = []
-                    return nil
-                }
-                (highs, lows, valid) = (h, l, v)
-            }
-            guard r < highs.count, valid[r >> 6] & (1 << UInt64(r & 63)) != 0 else { return nil }
-            return PackedKey(high: UInt64(bitPattern: highs[r]), low: UInt64(bitPattern: lows[r]))
-        }
-        return failed ? nil : groups
     }
 }

@@ -14,11 +14,12 @@ public import Datasets
 /// Rows are collected off the writing thread (the importer hands each written batch to a thread
 /// of its own, `EngineColumnCollector`) and keep no `String`; ordering and encoding run beside
 /// the index rebuild at the end (`entries`), when the other core is idle. The keys wait in the
-/// temporary file (`SpillFile`) as unsorted runs (`KeyRuns`), and so do the fields' cells, the
-/// relations and the 户号, written a chunk at a time; at the end the runs are sorted and merged
-/// into the rows' key order, and every column is read back on its own and encoded in that order
-/// straight from file order; the households are grouped as their 户号 are read back a chunk at
-/// a time. The encoded entries wait in the file too until the import saves them. The import's
+/// temporary file (`SpillFile`) as unsorted runs (`KeyRuns`), with the residents' 户号 beside
+/// them, and so do the fields' cells and the relations, written a chunk at a time; at the end the
+/// runs are sorted and merged into the rows' key order, every column is encoded in that order on
+/// its own, and the households are grouped by sorting (`SortedHouseholds`). The encoded entries
+/// wait in the file too until the import saves them. Memory held at the end does not grow with
+/// the table (4 M residents: 116 → 69 MiB, the reading's own peak; see `entries`). The import's
 /// peak memory at 1 M residents 208–216 → 148–150 MiB (250 k: 101 → 90) with the file, then
 /// → 101–114 MiB (250 k: 75–83) with the runs and the encoding in place; the cache saved byte for
 /// byte the same (md5), the time within noise. Then the households renumbered in place, sorted
@@ -41,8 +42,8 @@ struct FirstLoadColumns: Sendable {
     private let spill: SpillFile
     private var dictionary = TextDictionary()
     private var byteCodes = ByteCodes()
-    /// Residents: each row's 户号 packed while every one fits (see `PackedKey`), then as text.
-    private var packedHouseholds = PackedColumn()
+    /// Residents: each row's 户号 as text once one does not fit a `PackedKey` (rare: until then
+    /// each row's is packed and carried with its key, `KeyRuns`).
     private var householdTexts: [String?]?
     /// Residents: each row's relation, coded.
     private var relations = CollectedColumn()
@@ -86,12 +87,12 @@ struct FirstLoadColumns: Sendable {
         guard width > 0 else { return }
         let rows = values.count / width
         for start in stride(from: 0, to: rows * width, by: width) {
+            let packed = household.map { householdKey(values, start + $0) }
             if holder == nil {
-                keys.append(values, start + schema.keyIndex, spill: spill)
+                keys.append(values, start + schema.keyIndex, household: packed, spill: spill)
             } else {
                 licenceKeys.append(values, start + schema.keyIndex)
             }
-            if let household { appendHousehold(values, start + household) }
             if let relation { appendRelation(values, start + relation) }
             if let holder { holders.append(values, start + holder) }
         }
@@ -119,97 +120,235 @@ struct FirstLoadColumns: Sendable {
         relations.append(code, spill: spill)
     }
 
-    private mutating func appendHousehold(_ values: FlatValues, _ index: Int) {
+    /// The row's 户号 packed (see `PackedKey`), carried with its key; nil for none, and for every
+    /// row once one longer than 16 bytes has come (from then on they are kept as text, those
+    /// before read back from the keys' runs).
+    private mutating func householdKey(_ values: FlatValues, _ index: Int) -> PackedKey? {
         if householdTexts != nil {
             householdTexts?.append(ColumnMapping.storedText(values[index]))
-            return
+            return nil
         }
         var fits = true
         let packed = values.withStoredText(at: index) { bytes in bytes.map { PackedKey(bytes: $0, fits: &fits) } }
-        if fits {
-            packedHouseholds.append(packed, spill: spill)
-        } else {
-            // Rare (a 户号 longer than 16 bytes): the rows so far read back, as text from now on.
-            householdTexts = (packedHouseholds.all(spill) ?? []).map { $0?.text } + [ColumnMapping.storedText(values[index])]
-            packedHouseholds = PackedColumn()
-        }
+        if fits { return packed }
+        householdTexts = (keys.households(spill) ?? []).map { $0?.text } + [ColumnMapping.storedText(values[index])]
+        return nil
     }
 
     /// The cache entries for `generation` (the import's id), rows in the order a read from the
     /// table gives, each added to `spilled` as soon as it is made. Consumes the columns: each is
     /// read back, encoded and dropped on its own. False (and nothing more added) when the spill
     /// file failed.
+    ///
+    /// Nothing is held a row at a time but bits and, up to `inMemoryColumn` bytes, the column being
+    /// encoded: the key order waits in the spill file and is read a block at a time, once per
+    /// pass over a column; larger columns are put in key order through buckets; each entry is
+    /// written to the file as it is made; and the households are grouped by sorting, there too
+    /// (`SortedHouseholds`). Held whole, the order, each column and entry and the households' hash
+    /// grouping made the 4 M-resident first load's peak: 116 MiB against 69 while the rows were
+    /// read; now 69 (heaptrack: 82 → 26 MB of heap at the peak), in about the same time (1 M
+    /// residents, six alternations: 2.70 → 2.77 s median wall).
     mutating func entries(generation: Int64, into spilled: inout SpilledEntries) -> Bool {
         let cache = ColumnCache(kind: schema.kind, schema: schema, request: request, generation: generation)
-        let emit = { (entry: ColumnCache.Entry) in spilled.append(entry) }
-        var order: [Int32]
-        if schema.kind == .licences {
-            order = licenceOrder()
-            cache.entry(ColumnCache.keys, bytes: licenceKeys.encoded(order)).forEach(emit)
-            cache.entry(ColumnCache.holders, bytes: holders.encoded(order)).forEach(emit)
+        let kind = schema.kind
+        var order = SpilledIntegers()
+        var households = SortedHouseholds()
+        if kind == .licences {
+            let inKeyOrder = licenceOrder()
+            cache.entry(ColumnCache.keys, bytes: licenceKeys.encoded(inKeyOrder)).forEach { spilled.append($0) }
+            cache.entry(ColumnCache.holders, bytes: holders.encoded(inKeyOrder)).forEach { spilled.append($0) }
             licenceKeys = ByteList()
             holders = ByteList()
+            for row in inKeyOrder { order.append(row, spill) }
+            order.flush(spill)
         } else {
-            guard let (merged, extents) = keys.merged(spill) else { return false }
+            let grouping = kind == .residents && householdTexts == nil
+            guard let (merged, extents) = keys.merged(spill, each: { _, household in
+                if grouping { households.add(household, spill) }
+            }) else { return false }
             keys = KeyRuns()
             order = merged
-            spilled.append(kind: schema.kind, generation: generation, name: ColumnCache.keys, extents: extents)
+            spilled.append(kind: kind, generation: generation, name: ColumnCache.keys, extents: extents)
+        }
+        // Each row's position, once, if some column is permuted through buckets.
+        var rowPositions: SpilledIntegers??
+        let positions = { () -> SpilledIntegers? in
+            if rowPositions == nil { rowPositions = .some(RowPositions.of(order, spill)) }
+            return rowPositions ?? nil
         }
         for (c, field) in fields.enumerated() {
-            guard let column = columns[c].narrow(spill) else { return false }
+            let strings = field.kind == .text ? dictionary.strings : nil
+            let entry = Self.encode(columns[c], kind: field.kind.code, strings: strings, order: order, positions: positions, spill)
             columns[c] = CollectedColumn()
-            // Encoded in key order from file order (a copy in key order held 8 bytes a row more),
-            // each value read where its narrow chunk holds it.
-            let validity = ColumnCacheCodec.permuted(column.validity, order)
-            let kind = field.kind.code
-            let bytes = field.kind == .text
-                ? ColumnCacheCodec.encode(count: order.count, kind: kind, validity: validity, strings: dictionary.strings) {
-                    Int(column.value(Int(order[$0])))
-                }
-                : ColumnCacheCodec.encode(count: order.count, kind: kind, validity: validity) { column.value(Int(order[$0])) }
-            guard let bytes else { return false }
-            cache.entry(ColumnCache.fieldEntry(field.spec), bytes: bytes).forEach(emit)
+            guard let entry else { return false }
+            spilled.append(kind: kind, generation: generation, name: ColumnCache.fieldEntry(field.spec), extents: entry)
         }
-        guard schema.kind == .residents else { return true }
-        guard let isHead = relationsEntry(order, cache, emit) else { return false }
-        if let texts = householdTexts {
-            let index = HouseholdIndex(order.map { texts[Int($0)] }, isHead: isHead) { (id: String) in id }
-            let none = ColumnTable(count: count, columns: [:])
-            cache.entries(none, dictionary: dictionary, texts: [HouseholdIndex.idsEntry: index.ids], integers: index.cacheIntegers)
-                .forEach(emit)
-            return true
+        guard kind == .residents else { return true }
+        // The relations, and which positions hold a 户主.
+        let headCode = relationTexts.firstIndex(of: HouseholdIndex.head).map(Int64.init) ?? -1
+        var isHead = [UInt64](repeating: 0, count: (order.count + 63) >> 6)
+        let entry = Self.encode(relations, kind: 4, strings: relationTexts, order: order, positions: positions, spill) { position, code in
+            if code == headCode { isHead[position >> 6] |= 1 << UInt64(position & 63) }
         }
-        // Grouped in file order as the 户号 are read back a chunk at a time, then renumbered in
-        // key order; the 户号 list encoded from the packed keys. Building `HouseholdIndex` from
-        // the 户号 in key order held 16 bytes a row more, and a `String` per household: the
-        // import's peak at 1 M residents was there.
-        // The key order waits in the spill file while the households are grouped (4 bytes a row
-        // less at the first load's peak).
-        guard let waiting = spill.write(order) else { return false }
-        order = []
-        // What the fields freed, handed back before the households are grouped (the last step,
-        // and the load's peak: 4 M residents 145 → 139 MiB; 1 M about the same, 82–84 MiB).
-        FreedMemory.handBack()
-        guard var groups = packedHouseholds.grouped(spill, count: count) else { return false }
-        packedHouseholds = PackedColumn()
-        order.reserveCapacity(count)
-        guard spill.read(waiting, appendingTo: &order) else { return false }
-        groups.reorder(&order)
-        order = []
-        groups.cacheEntries(isHead: isHead) { name, bytes in cache.entry(name, bytes: bytes).forEach { spilled.append($0) } }
+        relations = CollectedColumn()
+        guard let entry else { return false }
+        spilled.append(kind: kind, generation: generation, name: HouseholdIndex.relationsEntry, extents: entry)
+        guard let texts = householdTexts else {
+            return households.entries(isHead: isHead, spill) { name, extents in
+                spilled.append(kind: kind, generation: generation, name: name, extents: extents)
+            }
+        }
+        // A 户号 longer than 16 bytes (rare): grouped in memory, by text.
+        var rows: [Int32] = []
+        guard texts.count == count, order.forEachBlock(spill, { rows += $1 }) else { return false }
+        let heads = rows.indices.map { isHead[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }
+        let index = HouseholdIndex(rows.map { texts[Int($0)] }, isHead: heads) { (id: String) in id }
+        let none = ColumnTable(count: count, columns: [:])
+        cache.entries(none, dictionary: dictionary, texts: [HouseholdIndex.idsEntry: index.ids], integers: index.cacheIntegers)
+            .forEach { spilled.append($0) }
         return true
     }
 
-    /// Emits the residents' relations entry (rows in `order`) and tells whether each row is a
-    /// 户主; nil when the spill file failed. Its arrays are gone before the households are built.
-    private mutating func relationsEntry(
-        _ order: [Int32], _ cache: ColumnCache, _ emit: (ColumnCache.Entry) -> Void
-    ) -> [Bool]? {
-        guard let (codes, validity) = relations.all(spill) else { return nil }
-        relations = CollectedColumn()
-        let (entry, isHead) = HouseholdIndex.relations(codes: codes, validity: validity, strings: relationTexts, rows: order)
-        cache.entry(HouseholdIndex.relationsEntry, bytes: entry).forEach(emit)
-        return isHead
+    /// A column is permuted into key order in memory when it is read back (`NarrowColumn`) in at
+    /// most this many bytes, through buckets beyond (`PositionBuckets`). In memory is the faster
+    /// (a first load of 1 M residents: the encoding thread 1.04 → 0.9 s, the load's wall time back
+    /// to what it was); beyond it, the column's bytes grow with the table (16 MB for an amount at
+    /// 4 M residents).
+    #if DEBUG
+    static let inMemoryColumn = 4 << 10  // the tests' 3,000 rows: one-byte columns in memory, wider ones not
+    #else
+    static let inMemoryColumn = 8 << 20
+    #endif
+
+    /// A collected column's entry, rows in key order (`order`: each position's row), as extents of
+    /// the spill file; nil if it failed. Small enough (`inMemoryColumn`), the column is read back
+    /// whole and read at random in two passes over the order: its validity and range (or
+    /// dictionary), then its values. Else its chunks are read in row order beside each row's
+    /// position (`positions`, made once for every such column) and each valid cell is sent to its
+    /// position's bucket, which gives the validity and range; then the buckets are placed and
+    /// written in position order. `each` is handed every valid position and its value, in order.
+    /// Text columns (`strings`: the texts their codes stand for) get a dictionary of their own,
+    /// of the texts used, in order of first appearance (as
+    /// `ColumnCacheCodec.encode(count:kind:validity:strings:code:)`: nil when a code lies outside
+    /// `strings`).
+    private static func encode(
+        _ column: CollectedColumn, kind: UInt8, strings: [String]?, order: SpilledIntegers,
+        positions: () -> SpilledIntegers?, _ spill: SpillFile, each: (Int, Int64) -> Void = { _, _ in }
+    ) -> [SpillFile.Extent]? {
+        var range = EntryRange(count: order.count, strings: strings)
+        if column.narrowBytes <= inMemoryColumn {
+            guard let column = column.narrow(spill) else { return nil }
+            let source = column.validity
+            let first = order.forEachBlock(spill) { start, rows in
+                for (i, row) in rows.enumerated() where source[Int(row) >> 6] & (1 << UInt64(row & 63)) != 0 {
+                    range.add(column.value(Int(row)), at: start + i)
+                }
+            }
+            guard first, var writer = range.writer(kind: kind, spill) else { return nil }
+            let second = order.forEachBlock(spill) { start, rows in
+                writer.append(rows.count) { i in
+                    guard range.isValid(start + i) else { return nil }
+                    let value = column.value(Int(rows[i]))
+                    each(start + i, value)
+                    return range.stored(value)
+                }
+            }
+            return second ? writer.finish(dictionary: range.dictionary) : nil
+        }
+        struct Cell {
+            var position: Int32
+            var low: UInt32
+            var high: UInt32
+            var value: Int64 { Int64(bitPattern: UInt64(high) << 32 | UInt64(low)) }
+        }
+        guard let positions = positions() else { return nil }
+        var buckets = PositionBuckets<Cell>(count: order.count)
+        var chunk = 0, aligned = true
+        let spread = positions.forEachBlock(spill) { _, rows in
+            guard let (values, valid) = column.chunk(chunk, spill), values.count == rows.count else {
+                aligned = false
+                return
+            }
+            chunk += 1
+            for (r, position) in rows.enumerated() where valid[r >> 6] & (1 << UInt64(r & 63)) != 0 {
+                let value = values[r], bits = UInt64(bitPattern: value)
+                range.add(value, at: Int(position))
+                buckets.append(Cell(position: position, low: UInt32(truncatingIfNeeded: bits), high: UInt32(bits >> 32)), at: Int(position), spill)
+            }
+        }
+        guard spread, aligned, var writer = range.writer(kind: kind, spill) else { return nil }
+        var block = [Int64](repeating: 0, count: PositionBuckets<Cell>.span)
+        let placed = buckets.forEachBucket(spill) { first, span, cells in
+            for cell in cells { block[Int(cell.position) - first] = cell.value }
+            writer.append(span) { i in
+                guard range.isValid(first + i) else { return nil }
+                each(first + i, block[i])
+                return range.stored(block[i])
+            }
+        }
+        return placed ? writer.finish(dictionary: range.dictionary) : nil
+    }
+
+    /// What an entry's values must be known by before they are written: every position's
+    /// validity and the values' range, or for a text column its dictionary (the codes used, by
+    /// first position: the order `ColumnCacheCodec` numbers them in).
+    private struct EntryRange {
+        let count: Int
+        let strings: [String]?
+        private(set) var validity: [UInt64]
+        private var low = Int64.max, high = Int64.min
+        private var firstAt: [Int32]
+        private var local: [Int64] = []
+        private(set) var dictionary: [String]?
+        private var outside = false
+
+        init(count: Int, strings: [String]?) {
+            self.count = count
+            self.strings = strings
+            validity = [UInt64](repeating: 0, count: (count + 63) >> 6)
+            firstAt = [Int32](repeating: .max, count: strings?.count ?? 0)
+        }
+
+        @inline(__always)
+        mutating func add(_ value: Int64, at position: Int) {
+            validity[position >> 6] |= 1 << UInt64(position & 63)
+            guard strings != nil else {
+                low = min(low, value)
+                high = max(high, value)
+                return
+            }
+            guard 0 <= value, value < Int64(firstAt.count) else {
+                outside = true
+                return
+            }
+            firstAt[Int(value)] = min(firstAt[Int(value)], Int32(position))
+        }
+
+        @inline(__always)
+        func isValid(_ position: Int) -> Bool { validity[position >> 6] & (1 << UInt64(position & 63)) != 0 }
+
+        /// A valid value as the entry stores it (a text column's: its code in the entry's own
+        /// dictionary).
+        @inline(__always)
+        func stored(_ value: Int64) -> Int64 { strings == nil ? value : local[Int(value)] }
+
+        /// The entry's writer, its head written; nil when a code lies outside `strings`.
+        mutating func writer(kind: UInt8, _ spill: SpillFile) -> IntegerEntryWriter? {
+            guard !outside else { return nil }
+            if let strings {
+                local = [Int64](repeating: -1, count: firstAt.count)
+                var used: [String] = []
+                for code in firstAt.indices.filter({ firstAt[$0] != .max }).sorted(by: { firstAt[$0] < firstAt[$1] }) {
+                    local[code] = Int64(used.count)
+                    used.append(strings[code])
+                }
+                dictionary = used
+                (low, high) = used.isEmpty ? (.max, .min) : (0, Int64(used.count - 1))
+            }
+            return IntegerEntryWriter(
+                spill: spill, count: count, kind: kind, validity: validity, base: low, top: high, hasDictionary: strings != nil
+            )
+        }
     }
 
     /// Licences in the order a read from the table gives: by holder, NULL first, then key, as

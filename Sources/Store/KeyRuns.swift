@@ -2,99 +2,76 @@ internal import Datasets
 
 /// A first load's keys, written to the spill file a run at a time as they come, then sorted run
 /// by run and merged after the last row (`merged`): the rows' key order, and the keys cache
-/// entry, written to the spill file as it is made. Nothing is held per row while the rows come,
-/// and after them only the order, four bytes a row: at 1 M residents the keys had taken 27 MB while the file was read (a byte arena) and
-/// 59 MB more while they were sorted at the end (32-byte items and the arena).
+/// entry, written to the spill file as they are made (`SpilledRuns`, `SpilledIntegers`). Nothing
+/// is held per row, before or after the last: at 1 M residents the keys had taken 27 MB while
+/// the file was read (a byte arena) and 59 MB more while they were sorted at the end (32-byte
+/// items and the arena), then the order four bytes a row.
 ///
 /// Each key is an item of its first 24 bytes packed big-endian (ids hold no NUL byte, so packed
 /// prefixes order as the bytes do), its length and its row. A key of up to 24 bytes (every
 /// 身份证号 and 统一社会信用代码) is its item; the rare longer one is also kept whole, to
 /// order it against another of the same prefix and to write it to the entry.
 struct KeyRuns: Sendable {
-    private struct Item {
+    /// A row's key and its row.
+    struct Item: SpilledItem {
         var words: (UInt64, UInt64, UInt64)
         var row: Int32
         /// `KeyRuns.null` for a NULL key (never, for a stored row's key; sorts first).
         var length: UInt16
 
         var isNull: Bool { length == KeyRuns.null }
+
+        /// The keys' order, ties (a repeated key) by row.
+        static func less(_ a: Item, _ b: Item, _ long: [Int32: [UInt8]]) -> Bool {
+            let order = KeyRuns.compare(a, b, long)
+            return order != 0 ? order < 0 : a.row < b.row
+        }
     }
 
-    private static let null = UInt16.max
-    /// Items of a run read back at a time, per run, while the runs are merged.
-    private static let mergeBlock = 512
+    fileprivate static let null = UInt16.max
 
-    private var pending: [Item] = []
-    private var runs: [(extent: SpillFile.Extent, count: Int)] = []
+    /// Sorted after the last row (`merged`), when the other core is idle, not while the rows come
+    /// and both cores are busy (sorting each run as it filled cost the first load 0.1–0.6 s at
+    /// 1 M residents).
+    private var runs = SpilledRuns<Item>(sortedAsWritten: false)
+    /// The residents' packed 户号 (`PackedKey`; `noHousehold` for none), a run beside each run of
+    /// keys and put in its order when it is sorted, so that the merge hands each row's 户号 with
+    /// its key: the households are grouped in key order as the rows come (`SortedHouseholds`),
+    /// with no row's 户号 held or looked up by row. Beside the items, not in them: items of 48
+    /// bytes instead of 32 made the sort and the merge a third slower.
+    private var households = HouseholdRuns()
     private var long: [Int32: [UInt8]] = [:]
-    private(set) var count = 0
+    var count: Int { runs.count }
     private var width = TextListLayout.Width()
     private var textBytes = 0
 
-    init() { pending.reserveCapacity(SpillFile.chunkRows) }
-
-    /// The next row's key: cell `index` of `values`.
-    mutating func append(_ values: FlatValues, _ index: Int, spill: SpillFile) {
+    /// The next row's key: cell `index` of `values`; for residents, its packed 户号 (nil: none).
+    mutating func append(_ values: FlatValues, _ index: Int, household: PackedKey??, spill: SpillFile) {
         // Stored as SQLite would text it (never other than text, for a text key column).
         values.withStoredText(at: index) { bytes in
+            let row = Int32(count)
+            var item = Item(words: (0, 0, 0), row: row, length: Self.null)
             if let bytes {
-                add(bytes, spill)
-            } else {
-                width.add(nil)
-                add(Item(words: (0, 0, 0), row: Int32(count), length: Self.null), spill)
+                item.words = ByteList.words(bytes)
+                item.length = UInt16(min(bytes.count, Int(Self.null) - 1))
+                if bytes.count > 24 { long[row] = Array(bytes) }
+                textBytes += bytes.count
             }
+            width.add(bytes?.count)
+            runs.append(item, spill, long)
         }
+        if let household { households.append(household ?? HouseholdRuns.none, full: count % SpillFile.chunkRows == 0, spill) }
     }
 
-    private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ spill: SpillFile) {
-        let words = ByteList.words(bytes)
-        if bytes.count > 24 { long[Int32(count)] = Array(bytes) }
-        width.add(bytes.count)
-        textBytes += bytes.count
-        add(Item(words: words, row: Int32(count), length: UInt16(min(bytes.count, Int(Self.null) - 1))), spill)
-    }
-
-    private mutating func add(_ item: Item, _ spill: SpillFile) {
-        pending.append(item)
-        count += 1
-        if pending.count == SpillFile.chunkRows { flush(spill) }
-    }
-
-    /// Writes the pending items as a run, still in file order: it is sorted after the last row
-    /// (`merged`), when the other core is idle, not while the rows come and both cores are busy
-    /// (sorting each run as it filled cost the first load 0.1–0.6 s at 1 M residents). Dropped if
-    /// the write fails: `merged` then fails too.
-    private mutating func flush(_ spill: SpillFile) {
-        guard !pending.isEmpty else { return }
-        let extent = pending.withUnsafeBytes { spill.write(bytes: $0) }
-        if let extent { runs.append((extent, pending.count)) }
-        pending.removeAll(keepingCapacity: true)
-    }
-
-    /// Each run read back, sorted and written again in its place (written after the unsorted
-    /// ones, the runs had dirtied another 32 MB of the page cache at 1 M residents).
-    private mutating func sortRuns(_ spill: SpillFile) {
-        let long = long
-        for run in runs {
-            var ok = false
-            pending = [Item](unsafeUninitializedCapacity: run.count) { buffer, initialized in
-                ok = spill.read(run.extent, into: UnsafeMutableRawBufferPointer(buffer))
-                initialized = ok ? run.count : 0
-            }
-            guard ok else { return }
-            pending.sort { Self.less($0, $1, long) }
-            guard pending.withUnsafeBytes({ spill.overwrite(run.extent, with: $0) }) else { return }
-        }
-        pending = []
-    }
-
-    private static func less(_ a: Item, _ b: Item, _ long: [Int32: [UInt8]]) -> Bool {
-        compare(a, b, long) < 0
+    /// The packed 户号 of the rows so far, in file order (each row's, nil for none); nil if the
+    /// spill file failed. Before `merged` only.
+    func households(_ spill: SpillFile) -> [PackedKey?]? {
+        households.all(spill)
     }
 
     /// BINARY order, NULL first (< 0, 0 or > 0); equal prefixes compare every byte only when one
     /// is longer.
-    private static func compare(_ a: Item, _ b: Item, _ long: [Int32: [UInt8]]) -> Int {
+    fileprivate static func compare(_ a: Item, _ b: Item, _ long: [Int32: [UInt8]]) -> Int {
         if a.words.0 != b.words.0 { return a.words.0 < b.words.0 ? -1 : 1 }
         if a.words.1 != b.words.1 { return a.words.1 < b.words.1 ? -1 : 1 }
         if a.words.2 != b.words.2 { return a.words.2 < b.words.2 ? -1 : 1 }
@@ -113,19 +90,25 @@ struct KeyRuns: Sendable {
         }
     }
 
-    /// After the last row: the rows in key order, and the keys cache entry in that order
-    /// (`TextListBuilder`'s layout, byte for byte) as extents of `spill`, read in turn. Nil when
-    /// the spill file failed.
-    mutating func merged(_ spill: SpillFile) -> (order: [Int32], entry: [SpillFile.Extent])? {
-        flush(spill)
-        sortRuns(spill)
+    /// After the last row: the rows in key order, written to the spill file as they come
+    /// (`order`: each position's row), each handed to `each` too (its position and its packed
+    /// 户号, if it has one), and the keys cache entry in that order (`TextListBuilder`'s layout,
+    /// byte for byte) as extents of `spill`, read in turn. Nil when the spill file failed.
+    mutating func merged(
+        _ spill: SpillFile, each: (Int32, PackedKey?) -> Void
+    ) -> (order: SpilledIntegers, entry: [SpillFile.Extent])? {
+        let withHouseholds = households.count == count
+        var merge = runs.merge(spill, long) { run, items in
+            if withHouseholds { households.sort(run, as: items, spill) }
+        }
         guard !spill.failed else { return nil }
-        var output = EntryWriter(spill: spill, fixed: width.fixed, count: count, textBytes: textBytes)
-        var order: [Int32] = []
-        order.reserveCapacity(count)
-        var merge = RunMerge(runs: runs, spill: spill, long: long)
+        var reader = households.reader()
+        var output = TextEntryWriter(spill: spill, fixed: width.fixed, count: count, textBytes: textBytes)
+        var order = SpilledIntegers()
         while let item = merge.next() {
-            order.append(item.row)
+            let household = withHouseholds ? reader.household(merge.lastRun, merge.lastIndex, spill) : nil
+            each(Int32(order.count), household)
+            order.append(item.row, spill)
             // Only a key longer than its item is looked up (not a dictionary probe per row).
             if item.length > 24, !item.isNull, let whole = long[item.row] {
                 output.append(whole[...], isNull: false)
@@ -137,176 +120,100 @@ struct KeyRuns: Sendable {
                 }
             }
         }
-        guard !merge.failed, order.count == count, let entry = output.finish() else { return nil }
+        order.flush(spill)
+        guard !merge.failed, !reader.failed, order.count == count, let entry = output.finish() else { return nil }
         return (order, entry)
     }
+}
 
-    /// The runs' items in order: each run read back `mergeBlock` items at a time, the smallest
-    /// head taken from a binary heap of (head, run). Every call is on the heap's own arrays, with
-    /// no copy of the merge (a merge whose methods read heads through it was copied, with all
-    /// its arrays retained, at every comparison: 1.2 s for a million keys).
-    private struct RunMerge {
-        private struct Head {
-            var item: Item
-            var run: Int
+/// The residents' packed 户号 beside `KeyRuns`' runs: one run per run of keys (`SpillFile.chunkRows`
+/// rows), in file order until that run is sorted, then in its order; read back during the merge a
+/// block per run.
+private struct HouseholdRuns: Sendable {
+    /// A row without 户号 (no UTF-8 text packs to it: 0xFF is no UTF-8 byte).
+    static let none = PackedKey(high: ~0, low: ~0)
+    private static var block: Int { 512 }
+
+    private var pending: [PackedKey] = []
+    private var runs: [SpillFile.Extent] = []
+    private(set) var count = 0
+
+    mutating func append(_ household: PackedKey, full: Bool, _ spill: SpillFile) {
+        pending.append(household)
+        count += 1
+        if full { flush(spill) }
+    }
+
+    private mutating func flush(_ spill: SpillFile) {
+        guard !pending.isEmpty else { return }
+        if let extent = pending.withUnsafeBytes({ spill.write(bytes: $0) }) { runs.append(extent) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    func all(_ spill: SpillFile) -> [PackedKey?]? {
+        var all: [PackedKey?] = []
+        all.reserveCapacity(count)
+        for run in runs {
+            guard let keys = Self.read(run, spill) else { return nil }
+            all += keys.map { $0 == Self.none ? nil : $0 }
         }
+        return all + pending.map { $0 == Self.none ? nil : $0 }
+    }
 
-        private let runs: [(extent: SpillFile.Extent, count: Int)]
-        private let spill: SpillFile
-        private let long: [Int32: [UInt8]]
-        private var blocks: [[Item]]
-        private var position: [Int]
-        private var read: [Int]
-        private var heap: [Head] = []
+    private static func read(_ extent: SpillFile.Extent, _ spill: SpillFile) -> [PackedKey]? {
+        let count = extent.count / MemoryLayout<PackedKey>.stride
+        var ok = false
+        let keys = [PackedKey](unsafeUninitializedCapacity: count) { buffer, initialized in
+            ok = spill.read(extent, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = ok ? count : 0
+        }
+        return ok ? keys : nil
+    }
+
+    /// Run `run` put in the order of its sorted `items` (run `run` holds rows from
+    /// `run × SpillFile.chunkRows`). The last run is still pending: written now.
+    mutating func sort(_ run: Int, as items: [KeyRuns.Item], _ spill: SpillFile) {
+        if run == runs.count { flush(spill) }
+        guard run < runs.count, let keys = Self.read(runs[run], spill), keys.count == items.count else { return }
+        let first = run * SpillFile.chunkRows
+        let sorted = items.map { keys[Int($0.row) - first] }
+        _ = sorted.withUnsafeBytes { spill.overwrite(runs[run], with: $0) }
+    }
+
+    func reader() -> Reader { Reader(runs: runs) }
+
+    /// Each run's 户号 read back a block at a time, as the merge takes its items in order.
+    struct Reader {
+        let runs: [SpillFile.Extent]
+        private var blocks: [[PackedKey]]
+        private var starts: [Int]
         private(set) var failed = false
 
-        init(runs: [(extent: SpillFile.Extent, count: Int)], spill: SpillFile, long: [Int32: [UInt8]]) {
+        init(runs: [SpillFile.Extent]) {
             self.runs = runs
-            self.spill = spill
-            self.long = long
             blocks = Array(repeating: [], count: runs.count)
-            position = Array(repeating: 0, count: runs.count)
-            read = Array(repeating: 0, count: runs.count)
-            heap.reserveCapacity(runs.count)
-            for run in runs.indices {
-                guard let item = take(run) else { continue }
-                heap.append(Head(item: item, run: run))
-                var child = heap.count - 1
-                while child > 0, Self.less(heap[child], heap[(child - 1) / 2], long) {
-                    heap.swapAt(child, (child - 1) / 2)
-                    child = (child - 1) / 2
-                }
-            }
+            starts = Array(repeating: 0, count: runs.count)
         }
 
-        private static func less(_ a: Head, _ b: Head, _ long: [Int32: [UInt8]]) -> Bool {
-            let order = KeyRuns.compare(a.item, b.item, long)
-            return order != 0 ? order < 0 : a.item.row < b.item.row
-        }
-
-        /// Run `run`'s next item, its next block read back when the last is used up; nil when
-        /// it has no more (or the read failed).
-        private mutating func take(_ run: Int) -> Item? {
-            if position[run] == blocks[run].count {
-                let count = min(KeyRuns.mergeBlock, runs[run].count - read[run])
-                guard count > 0 else { return nil }
-                let stride = MemoryLayout<Item>.stride
-                let extent = SpillFile.Extent(offset: runs[run].extent.offset + Int64(read[run] * stride), count: count * stride)
-                let spill = spill
+        /// The 户号 of item `index` of run `run` (nil: none, or the read failed).
+        mutating func household(_ run: Int, _ index: Int, _ spill: SpillFile) -> PackedKey? {
+            if index - starts[run] >= blocks[run].count {
+                let stride = MemoryLayout<PackedKey>.stride
+                let count = min(HouseholdRuns.block, runs[run].count / stride - index)
+                let extent = SpillFile.Extent(offset: runs[run].offset + Int64(index * stride), count: count * stride)
                 var ok = false
-                blocks[run] = [Item](unsafeUninitializedCapacity: count) { buffer, initialized in
+                blocks[run] = [PackedKey](unsafeUninitializedCapacity: count) { buffer, initialized in
                     ok = spill.read(extent, into: UnsafeMutableRawBufferPointer(buffer))
                     initialized = ok ? count : 0
                 }
-                guard ok else {
+                starts[run] = index
+                guard ok, count > 0 else {
                     failed = true
                     return nil
                 }
-                position[run] = 0
-                read[run] += count
             }
-            defer { position[run] += 1 }
-            return blocks[run][position[run]]
-        }
-
-        mutating func next() -> Item? {
-            guard let top = heap.first else { return nil }
-            if let item = take(top.run) {
-                heap[0].item = item
-            } else {
-                let last = heap.removeLast()
-                guard !heap.isEmpty else { return top.item }
-                heap[0] = last
-            }
-            var parent = 0
-            let count = heap.count
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < count, Self.less(heap[left], heap[smallest], long) { smallest = left }
-                if right < count, Self.less(heap[right], heap[smallest], long) { smallest = right }
-                guard smallest != parent else { break }
-                heap.swapAt(parent, smallest)
-                parent = smallest
-            }
-            return top.item
-        }
-    }
-
-    /// A text list written to the spill file a piece at a time, in `TextListBuilder`'s layout:
-    /// fixed width (one header, then the bytes), or offsets, null words and bytes, each part's
-    /// pieces written as they fill (the offsets and bytes interleave in the file; the entry lists
-    /// its extents in layout order).
-    private struct EntryWriter {
-        let spill: SpillFile
-        let fixed: Int?
-        let count: Int
-        private var header: [SpillFile.Extent] = []
-        private var offsetExtents: [SpillFile.Extent] = []
-        private var textExtents: [SpillFile.Extent] = []
-        private var offsets: [UInt64] = []
-        private var nulls: [UInt64] = []
-        private var text: [UInt8] = []
-        private var written = 0
-        private var total: UInt64 = 0
-        private var failed = false
-
-        static let piece = 1 << 20
-
-        init(spill: SpillFile, fixed: Int?, count: Int, textBytes: Int) {
-            self.spill = spill
-            self.fixed = fixed
-            self.count = count
-            var sink = ByteSink()
-            sink.byte(ColumnCacheCodec.format)
-            sink.textListHeader(count: count, fixed: fixed)
-            if fixed == nil {
-                offsets.append(0)
-                nulls = Array(repeating: 0, count: (count + 63) >> 6)
-            }
-            text.reserveCapacity(min(Self.piece, textBytes))
-            keep(spill.write(sink.bytes), in: \.header)
-        }
-
-        mutating func append<Bytes: Collection<UInt8>>(_ bytes: Bytes, isNull: Bool) {
-            text.append(contentsOf: bytes)
-            if fixed == nil {
-                if isNull { nulls[written >> 6] |= 1 << UInt64(written & 63) }
-                total += UInt64(bytes.count)
-                offsets.append(total)
-                if offsets.count >= Self.piece / 8 { flushOffsets() }
-            }
-            written += 1
-            if text.count >= Self.piece { flushText() }
-        }
-
-        private mutating func flushText() {
-            keep(spill.write(text), in: \.textExtents)
-            text.removeAll(keepingCapacity: true)
-        }
-
-        private mutating func flushOffsets() {
-            keep(spill.write(offsets), in: \.offsetExtents)
-            offsets.removeAll(keepingCapacity: true)
-        }
-
-        private mutating func keep(_ extent: SpillFile.Extent?, in part: WritableKeyPath<Self, [SpillFile.Extent]>) {
-            guard let extent else {
-                failed = true
-                return
-            }
-            if extent.count > 0 { self[keyPath: part].append(extent) }
-        }
-
-        /// The entry's extents in layout order; nil if a write failed.
-        mutating func finish() -> [SpillFile.Extent]? {
-            flushText()
-            if fixed == nil {
-                flushOffsets()
-                keep(spill.write(nulls), in: \.offsetExtents)
-            }
-            guard !failed, written == count else { return nil }
-            return header + offsetExtents + textExtents
+            let key = blocks[run][index - starts[run]]
+            return key == HouseholdRuns.none ? nil : key
         }
     }
 }

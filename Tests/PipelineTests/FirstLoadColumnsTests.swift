@@ -23,7 +23,7 @@ final class FirstLoadColumnsTests: XCTestCase {
     /// long to pack (the households fall back to text), two licence numbers of one holder alike
     /// in their first 24 bytes and out of order in the file, a key repeated with other values, a
     /// bad row.
-    private func district(_ dir: TemporaryDirectory) throws -> [(DatasetKind, String)] {
+    private func district(_ dir: TemporaryDirectory, longHousehold: Bool = true) throws -> [(DatasetKind, String)] {
         let path = dir.file("district")
         _ = try FixtureGenerator(schemas: schemas, options: FixtureOptions(
             residents: 3_000, enterprises: 300, outputDirectory: path, seed: 5
@@ -40,7 +40,7 @@ final class FirstLoadColumnsTests: XCTestCase {
             let income = rows[0].firstIndex(of: "annual_income_yuan") ?? 15
             // Past the first chunks the collection spills (1,024 rows in a debug build): those
             // are read back from the spill file as text.
-            rows[2_500][household] = "H4101030000000000000000042"
+            if longHousehold { rows[2_500][household] = "H4101030000000000000000042" }
             var repeated = rows[20]
             repeated[income] = "98765.43"
             rows.append(repeated)
@@ -104,8 +104,17 @@ final class FirstLoadColumnsTests: XCTestCase {
     }
 
     func testAFirstLoadSavesTheColumnsATableReadWouldSave() throws {
+        try assertFirstLoadSavesWhatATableReadSaves(longHousehold: true)
+    }
+
+    /// Every 户号 packed: the households grouped by sorting (`SortedHouseholds`).
+    func testAFirstLoadOfPackedHouseholdsSavesTheColumnsATableReadWouldSave() throws {
+        try assertFirstLoadSavesWhatATableReadSaves(longHousehold: false)
+    }
+
+    private func assertFirstLoadSavesWhatATableReadSaves(longHousehold: Bool) throws {
         let dir = try TemporaryDirectory()
-        let files = try district(dir)
+        let files = try district(dir, longHousehold: longHousehold)
         let fields = try allFields()
         let first = try ProfileStore(path: dir.file("first.db"), schemas: schemas)
         try load(files, into: first, engineFields: fields)
@@ -137,7 +146,8 @@ final class FirstLoadColumnsTests: XCTestCase {
         XCTAssertGreaterThan((0..<people.ids.count).filter(births.isValid).count, people.ids.count / 2, "read from the cache, not the table")
         XCTAssertTrue(people.ids.contains { $0.count == 18 })
         let families = try XCTUnwrap(columns.subjects["家庭"])
-        XCTAssertTrue(families.ids.contains("H4101030000000000000000042"))
+        XCTAssertEqual(families.ids.contains("H4101030000000000000000042"), longHousehold)
+        XCTAssertGreaterThan(families.ids.count, 500)
     }
 
     func testTheFirstRunAfterAFirstLoadEqualsOneOnTheTables() throws {

@@ -15,10 +15,23 @@ final class KeyRunsTests: XCTestCase {
         var all = ByteList()
         for key in keys {
             let value = FlatValues([key.map { .text($0) } ?? .null])
-            runs.append(value, 0, spill: spill)
+            // Each row's 户号 (here: its row, packed; none for every ninth) comes back with it at
+            // its position.
+            let row = runs.count
+            runs.append(value, 0, household: .some(row % 9 == 4 ? nil : PackedKey(high: 0, low: UInt64(row))), spill: spill)
             all.append(value, 0)
         }
-        let (order, extents) = try XCTUnwrap(runs.merged(spill), file: file, line: line)
+        var carried: [Int32] = []
+        let (spilledOrder, extents) = try XCTUnwrap(runs.merged(spill) { position, household in
+            XCTAssertEqual(Int(position), carried.count)
+            carried.append(household.map { Int32($0.low) } ?? -1)
+        }, file: file, line: line)
+        var order: [Int32] = []
+        XCTAssertTrue(spilledOrder.forEachBlock(spill) { start, rows in
+            XCTAssertEqual(start, order.count)
+            order += rows
+        }, file: file, line: line)
+        XCTAssertEqual(carried, order.map { $0 % 9 == 4 ? -1 : $0 }, file: file, line: line)
         let expected = keys.indices.sorted { a, b in
             switch (keys[a], keys[b]) {
             case (nil, _): return keys[b] != nil
