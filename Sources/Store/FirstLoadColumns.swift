@@ -211,13 +211,14 @@ struct FirstLoadColumns: Sendable {
 
     /// A column is permuted into key order in memory when it is read back (`NarrowColumn`) in at
     /// most this many bytes, through buckets beyond (`PositionBuckets`). In memory is the faster
-    /// (a first load of 1 M residents: the encoding thread 1.04 → 0.9 s, the load's wall time back
-    /// to what it was); beyond it, the column's bytes grow with the table (16 MB for an amount at
-    /// 4 M residents).
+    /// (a first load of 1 M residents, every column in memory: its encoding thread 1.04 → 0.85 s,
+    /// perf); beyond it, the column's bytes grow with the table (16 MB for an amount at 4 M
+    /// residents). At 8 MB a 4 M-resident first load peaked at 74 MiB, 69 with every column
+    /// through buckets; 6 MB still holds a million residents' amounts (4 bytes each).
     #if DEBUG
     static let inMemoryColumn = 4 << 10  // the tests' 3,000 rows: one-byte columns in memory, wider ones not
     #else
-    static let inMemoryColumn = 8 << 20
+    static let inMemoryColumn = 6 << 20
     #endif
 
     /// A collected column's entry, rows in key order (`order`: each position's row), as extents of
