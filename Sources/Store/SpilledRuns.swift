@@ -11,7 +11,7 @@ protocol SpilledItem: BitwiseCopyable, Sendable {
 /// households (`SortedHouseholds`) are ordered in memory that does not grow with the table.
 struct SpilledRuns<Item: SpilledItem>: Sendable {
     private var pending: [Item] = []
-    private(set) var runs: [(extent: SpillFile.Extent, count: Int)] = []
+    private var runs: [(extent: SpillFile.Extent, count: Int)] = []
     /// Whether runs are sorted as they are written (else once, by `sortRuns`).
     private let sortedAsWritten: Bool
     private let runLength: Int
@@ -39,16 +39,6 @@ struct SpilledRuns<Item: SpilledItem>: Sendable {
         let extent = pending.withUnsafeBytes { spill.write(bytes: $0) }
         if let extent { runs.append((extent, pending.count)) }
         pending.removeAll(keepingCapacity: true)
-    }
-
-    /// The items written so far in the order they came, run by run (`body` is handed each run;
-    /// false from it stops). False if the spill file failed. Only before `merge`, and only for
-    /// runs not sorted as written.
-    func forEachRun(_ spill: SpillFile, _ body: ([Item]) -> Bool) -> Bool {
-        for run in runs {
-            guard let items = Self.read(run.extent, run.count, spill), body(items) else { return false }
-        }
-        return body(pending)
     }
 
     private static func read(_ extent: SpillFile.Extent, _ count: Int, _ spill: SpillFile) -> [Item]? {
