@@ -132,7 +132,6 @@ struct KeyRuns: Sendable {
 private struct HouseholdRuns: Sendable {
     /// A row without 户号 (no UTF-8 text packs to it: 0xFF is no UTF-8 byte).
     static let none = PackedKey(high: ~0, low: ~0)
-    private static var block: Int { 512 }
 
     private var pending: [PackedKey] = []
     private var runs: [SpillFile.Extent] = []
@@ -185,12 +184,15 @@ private struct HouseholdRuns: Sendable {
     /// Each run's 户号 read back a block at a time, as the merge takes its items in order.
     struct Reader {
         let runs: [SpillFile.Extent]
+        /// As many as the merge reads of the keys at a time (`SpilledMerge.block`).
+        private let block: Int
         private var blocks: [[PackedKey]]
         private var starts: [Int]
         private(set) var failed = false
 
         init(runs: [SpillFile.Extent]) {
             self.runs = runs
+            block = SpilledMerge<KeyRuns.Item>.block(runs: runs.count, stride: MemoryLayout<KeyRuns.Item>.stride)
             blocks = Array(repeating: [], count: runs.count)
             starts = Array(repeating: 0, count: runs.count)
         }
@@ -199,7 +201,7 @@ private struct HouseholdRuns: Sendable {
         mutating func household(_ run: Int, _ index: Int, _ spill: SpillFile) -> PackedKey? {
             if index - starts[run] >= blocks[run].count {
                 let stride = MemoryLayout<PackedKey>.stride
-                let count = min(HouseholdRuns.block, runs[run].count / stride - index)
+                let count = min(block, runs[run].count / stride - index)
                 let extent = SpillFile.Extent(offset: runs[run].offset + Int64(index * stride), count: count * stride)
                 var ok = false
                 blocks[run] = [PackedKey](unsafeUninitializedCapacity: count) { buffer, initialized in
