@@ -23,8 +23,8 @@ public import Datasets
 /// peak memory at 1 M residents 208–216 → 148–150 MiB (250 k: 101 → 90) with the file, then
 /// → 101–114 MiB (250 k: 75–83) with the runs and the encoding in place; the cache saved byte for
 /// byte the same (md5), the time within noise. Then the households renumbered in place, sorted
-/// as numbers and their entries made one at a time (`PackedHouseholds`): 97 → 86 MiB at 1 M,
-/// 210 → 175 MiB at 4 M (250 k: 72 → 70), the same cache (md5).
+/// as numbers and their entries made one at a time (`PackedHouseholds`, since replaced by the
+/// sorting): 97 → 86 MiB at 1 M, 210 → 175 MiB at 4 M (250 k: 72 → 70), the same cache (md5).
 struct FirstLoadColumns: Sendable {
     let schema: Schema
     let request: ColumnRequest

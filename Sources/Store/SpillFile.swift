@@ -7,11 +7,14 @@ internal import Glibc
 
 /// An unnamed temporary file beside the store that a first load's engine columns are written to
 /// as they are collected and read back once, one column at a time, when they are ordered and
-/// encoded (`FirstLoadColumns`); its keys wait there as runs (`KeyRuns`), and the encoded cache
-/// entries until the import saves them. What waits in it is in the page cache, which the kernel
-/// may write out and reclaim, not in the importing process's memory: at 1 M residents, about
-/// 20 MB of collected cells (each chunk as narrow as its values' range, `NarrowChunk`: 120 MB at
-/// 64 bits each), 32 MB of key runs (sorted in place) and 46 MB of entries. It is unlinked as
+/// encoded (`FirstLoadColumns`); its keys wait there as runs (`KeyRuns`, the 户号 beside them),
+/// the households' runs and buckets while they are grouped (`SortedHouseholds`), the key order,
+/// large columns' buckets (`PositionBuckets`), and the encoded cache entries until the import
+/// saves them. What waits in it is in the page cache, which the kernel may write out and
+/// reclaim, not in the importing process's memory: at 1 M residents, about 20 MB of collected
+/// cells (each chunk as narrow as its values' range, `NarrowChunk`: 120 MB at 64 bits each),
+/// 32 MB of key runs (sorted in place) and 46 MB of entries; 147 MB in all at its largest, 783 MB
+/// at 4 M residents (whose wider columns go through buckets, 12 bytes a cell). It is unlinked as
 /// soon as it is made, so it disappears with the process, even one killed.
 ///
 /// Written by one thread, then handed over (with the columns) to the one that reads it. A write
