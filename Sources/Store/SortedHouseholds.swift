@@ -108,7 +108,7 @@ struct SortedHouseholds {
         // The households in number order (by first position): their 户号 and heads.
         var ids = TextEntryWriter(spill: spill, fixed: width.fixed, count: total, textBytes: textBytes)
         var heads = IntegerEntryWriter(
-            spill: spill, count: total, kind: 0, validity: nil, base: Int64(lowestHead), top: Int64(highestHead), hasDictionary: false
+            spill: spill, count: total, kind: 0, validity: .present, base: Int64(lowestHead), top: Int64(highestHead), hasDictionary: false
         )
         var keys = [PackedKey](repeating: PackedKey(high: 0, low: 0), count: PositionBuckets<Household>.span)
         var headAt = [Int32](repeating: 0, count: PositionBuckets<Household>.span)
@@ -136,7 +136,7 @@ struct SortedHouseholds {
         guard grouped, let idsEntry = ids.finish(), let headsEntry = heads.finish() else { return false }
 
         // Each position's household: its first position's rank.
-        var of = IntegerEntryWriter(spill: spill, count: count, kind: 0, validity: nil, base: 0, top: Int64(total - 1), hasDictionary: false)
+        var of = IntegerEntryWriter(spill: spill, count: count, kind: 0, validity: .present, base: 0, top: Int64(total - 1), hasDictionary: false)
         var firstOf = [Int32](repeating: -1, count: PositionBuckets<Placed>.span)
         var complete = true
         let numbered = placed.forEachBucket(spill) { first, span, items in
@@ -153,7 +153,7 @@ struct SortedHouseholds {
 
         // The households in ascending 户号, then those without one in order of appearance.
         var ascending = IntegerEntryWriter(
-            spill: spill, count: total, kind: 0, validity: nil, base: 0, top: Int64(total - 1), hasDictionary: false
+            spill: spill, count: total, kind: 0, validity: .present, base: 0, top: Int64(total - 1), hasDictionary: false
         )
         let read = byKey.forEachBlock(spill) { _, firsts in
             ascending.append(firsts.count) { Int64(ranks.rank(firsts[$0])) }

@@ -2,45 +2,72 @@
 /// entry is held whole (`FirstLoadColumns`, `SortedHouseholds`, `KeyRuns`): each writer's
 /// `finish` gives the entry's extents in layout order, for `SpilledEntries`.
 
-/// An integer entry (`ColumnCacheCodec`'s layout, byte for byte): its head and validity words
-/// written first (the values' range and every row's validity are known before the values), then
-/// the values a block at a time, then the dictionary of a text column.
+/// An integer entry (`ColumnCacheCodec`'s layout, byte for byte): its head and validity words,
+/// the values a block at a time, then the dictionary of a text column. The values' range must be
+/// known before the values; the validity may come with the last of them (`finish`), its extent
+/// still listed first.
 struct IntegerEntryWriter {
     private let spill: SpillFile
     private let count: Int
+    private let kind: UInt8
     private let width: Int
     private let base: Int64
+    private let hasDictionary: Bool
+    private var head: SpillFile.Extent?
     private var extents: [SpillFile.Extent] = []
     private var written = 0
     private var failed = false
 
-    /// `count` rows of `kind` whose valid values lie in `base...top` (`base > top`: none is);
-    /// `validity` nil when every row is present (indexes, codes), written as `encode(present:)`
-    /// writes it.
-    init(spill: SpillFile, count: Int, kind: UInt8, validity: [UInt64]?, base: Int64, top: Int64, hasDictionary: Bool) {
+    /// What the entry says of each row's validity: every row present (indexes, codes: written as
+    /// `encode(present:)` writes it), these bits, or bits handed to `finish`.
+    enum Validity {
+        case present
+        case bits([UInt64])
+        case atFinish
+    }
+
+    /// `count` rows of `kind` whose valid values lie in `base...top` (`base > top`: none is).
+    init(spill: SpillFile, count: Int, kind: UInt8, validity: Validity, base: Int64, top: Int64, hasDictionary: Bool) {
         let (base, top) = base > top ? (0, 0) : (base, top)
         let range = UInt64(bitPattern: top &- base)
         width = range == 0 ? 0 : range <= 0xFF ? 1 : range <= 0xFFFF ? 2 : range <= 0xFFFF_FFFF ? 4 : 8
         self.spill = spill
         self.count = count
+        self.kind = kind
         self.base = base
-        var head = ByteSink()
-        head.bytes.reserveCapacity(20 + ((count + 63) >> 6) * 8)
-        head.byte(ColumnCacheCodec.format)
-        head.byte(kind)
-        head.byte(UInt8(width))
-        head.byte(hasDictionary ? 1 : 0)
-        head.u64(UInt64(count))
-        head.u64(UInt64(bitPattern: base))
-        for w in 0..<((count + 63) >> 6) { head.u64(validity?[w] ?? ~0) }
-        keep(spill.write(head.bytes))
+        self.hasDictionary = hasDictionary
+        switch validity {
+        case .present: writeHead(nil)
+        case .bits(let bits): writeHead(bits)
+        case .atFinish: break
+        }
+    }
+
+    /// The head and validity words (nil: every row present).
+    private mutating func writeHead(_ validity: [UInt64]?) {
+        var bytes = ByteSink()
+        bytes.bytes.reserveCapacity(20 + ((count + 63) >> 6) * 8)
+        bytes.byte(ColumnCacheCodec.format)
+        bytes.byte(kind)
+        bytes.byte(UInt8(width))
+        bytes.byte(hasDictionary ? 1 : 0)
+        bytes.u64(UInt64(count))
+        bytes.u64(UInt64(bitPattern: base))
+        for w in 0..<((count + 63) >> 6) { bytes.u64(validity?[w] ?? ~0) }
+        head = spill.write(bytes.bytes)
+        if head == nil { failed = true }
     }
 
     /// The next `rows` rows' values (`value(i)` for the `i`th; nil for a row without one, stored
-    /// as the codec stores it: zero).
+    /// as the codec stores it: zero). `value` is asked for every row, in order, even when the
+    /// entry stores no value bytes (every value equal): callers note each row as it is asked.
     mutating func append(_ rows: Int, _ value: (Int) -> Int64?) {
         written += rows
-        guard width > 0, rows > 0 else { return }
+        guard width > 0 else {
+            for i in 0..<rows { _ = value(i) }
+            return
+        }
+        guard rows > 0 else { return }
         let base = base, width = width
         var bytes = [UInt8](repeating: 0, count: rows * width)
         bytes.withUnsafeMutableBytes { raw in
@@ -69,16 +96,20 @@ struct IntegerEntryWriter {
         if extent.count > 0 { extents.append(extent) }
     }
 
-    /// The entry's extents (a text column's `dictionary` after the values); nil if a write failed
-    /// or not every row was given.
-    mutating func finish(dictionary: [String]? = nil) -> [SpillFile.Extent]? {
+    /// The entry's extents (a text column's `dictionary` after the values; `validity` for an
+    /// entry whose validity comes at the end); nil if a write failed or not every row was given.
+    mutating func finish(validity: [UInt64]? = nil, dictionary: [String]? = nil) -> [SpillFile.Extent]? {
+        if head == nil, !failed {
+            guard let validity else { return nil }
+            writeHead(validity)
+        }
         if let dictionary {
             var list = ByteSink()
             list.textList(dictionary.map { Optional($0) })
             keep(spill.write(list.bytes))
         }
-        guard !failed, written == count else { return nil }
-        return extents
+        guard !failed, written == count, let head else { return nil }
+        return [head] + extents
     }
 }
 
