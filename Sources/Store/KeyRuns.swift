@@ -145,7 +145,7 @@ private struct HouseholdRuns: Sendable {
 
     private mutating func flush(_ spill: SpillFile) {
         guard !pending.isEmpty else { return }
-        if let extent = pending.withUnsafeBytes({ spill.write(bytes: $0) }) { runs.append(extent) }
+        if let extent = spill.write(pending) { runs.append(extent) }
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -153,27 +153,17 @@ private struct HouseholdRuns: Sendable {
         var all: [PackedKey?] = []
         all.reserveCapacity(count)
         for run in runs {
-            guard let keys = Self.read(run, spill) else { return nil }
+            guard let keys = spill.items(run, as: PackedKey.self) else { return nil }
             all += keys.map { $0 == Self.none ? nil : $0 }
         }
         return all + pending.map { $0 == Self.none ? nil : $0 }
-    }
-
-    private static func read(_ extent: SpillFile.Extent, _ spill: SpillFile) -> [PackedKey]? {
-        let count = extent.count / MemoryLayout<PackedKey>.stride
-        var ok = false
-        let keys = [PackedKey](unsafeUninitializedCapacity: count) { buffer, initialized in
-            ok = spill.read(extent, into: UnsafeMutableRawBufferPointer(buffer))
-            initialized = ok ? count : 0
-        }
-        return ok ? keys : nil
     }
 
     /// Run `run` put in the order of its sorted `items` (run `run` holds rows from
     /// `run × SpillFile.chunkRows`). The last run is still pending: written now.
     mutating func sort(_ run: Int, as items: [KeyRuns.Item], _ spill: SpillFile) {
         if run == runs.count { flush(spill) }
-        guard run < runs.count, let keys = Self.read(runs[run], spill), keys.count == items.count else { return }
+        guard run < runs.count, let keys = spill.items(runs[run], as: PackedKey.self), keys.count == items.count else { return }
         let first = run * SpillFile.chunkRows
         let sorted = items.map { keys[Int($0.row) - first] }
         _ = sorted.withUnsafeBytes { spill.overwrite(runs[run], with: $0) }
@@ -203,16 +193,12 @@ private struct HouseholdRuns: Sendable {
                 let stride = MemoryLayout<PackedKey>.stride
                 let count = min(block, runs[run].count / stride - index)
                 let extent = SpillFile.Extent(offset: runs[run].offset + Int64(index * stride), count: count * stride)
-                var ok = false
-                blocks[run] = [PackedKey](unsafeUninitializedCapacity: count) { buffer, initialized in
-                    ok = spill.read(extent, into: UnsafeMutableRawBufferPointer(buffer))
-                    initialized = ok ? count : 0
-                }
                 starts[run] = index
-                guard ok, count > 0 else {
+                guard count > 0, let keys = spill.items(extent, as: PackedKey.self) else {
                     failed = true
                     return nil
                 }
+                blocks[run] = keys
             }
             let key = blocks[run][index - starts[run]]
             return key == HouseholdRuns.none ? nil : key

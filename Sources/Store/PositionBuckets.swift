@@ -37,7 +37,7 @@ struct PositionBuckets<Item: BitwiseCopyable> {
     /// Dropped if the write fails: the spill file is then failed, and so is `forEachBucket`.
     private mutating func flush(_ bucket: Int, _ spill: SpillFile) {
         guard !pending[bucket].isEmpty else { return }
-        if let extent = pending[bucket].withUnsafeBytes({ spill.write(bytes: $0) }) { extents[bucket].append(extent) }
+        if let extent = spill.write(pending[bucket]) { extents[bucket].append(extent) }
         pending[bucket].removeAll(keepingCapacity: true)
     }
 
@@ -48,15 +48,8 @@ struct PositionBuckets<Item: BitwiseCopyable> {
         for bucket in pending.indices {
             items.removeAll(keepingCapacity: true)
             for extent in extents[bucket] {
-                let stride = MemoryLayout<Item>.stride
-                let read = extent.count / stride
-                let start = items.count
-                var ok = false
-                items.append(contentsOf: [Item](unsafeUninitializedCapacity: read) { buffer, initialized in
-                    ok = spill.read(extent, into: UnsafeMutableRawBufferPointer(buffer))
-                    initialized = ok ? read : 0
-                })
-                guard ok, items.count == start + read else { return false }
+                guard let read = spill.items(extent, as: Item.self) else { return false }
+                items += read
             }
             items.append(contentsOf: pending[bucket])
             pending[bucket] = []

@@ -61,8 +61,9 @@ final class SpillFile: @unchecked Sendable {
         }
     }
 
-    /// Appends the elements' bytes; nil once the file has failed.
-    func write<Element: FixedWidthInteger>(_ elements: [Element]) -> Extent? {
+    /// Appends the elements' bytes (integers, or runs of plain structs: `SpilledRuns`,
+    /// `PositionBuckets`); nil once the file has failed.
+    func write<Element: BitwiseCopyable>(_ elements: [Element]) -> Extent? {
         elements.withUnsafeBytes { write(bytes: $0) }
     }
 
@@ -116,6 +117,20 @@ final class SpillFile: @unchecked Sendable {
         let ok = read(at: extent.offset, into: buffer)
         if !ok { failed = true }
         return ok
+    }
+
+    /// What was written at `extent` read back as `Item`s (plain structs written by `write`); nil if
+    /// it cannot be read back.
+    func items<Item: BitwiseCopyable>(_ extent: Extent, as _: Item.Type = Item.self) -> [Item]? {
+        let stride = MemoryLayout<Item>.stride
+        guard extent.count % stride == 0 else { return nil }
+        let count = extent.count / stride
+        var ok = false
+        let items = [Item](unsafeUninitializedCapacity: count) { buffer, initialized in
+            ok = read(extent, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = ok ? count : 0
+        }
+        return ok ? items : nil
     }
 
     /// Appends what was written at `extent` to `elements`; false if it cannot be read back.

@@ -36,18 +36,8 @@ struct SpilledRuns<Item: SpilledItem>: Sendable {
     private mutating func flush(_ spill: SpillFile, _ context: Context) {
         guard !pending.isEmpty else { return }
         if sortedAsWritten { pending.sort { Item.less($0, $1, context) } }
-        let extent = pending.withUnsafeBytes { spill.write(bytes: $0) }
-        if let extent { runs.append((extent, pending.count)) }
+        if let extent = spill.write(pending) { runs.append((extent, pending.count)) }
         pending.removeAll(keepingCapacity: true)
-    }
-
-    private static func read(_ extent: SpillFile.Extent, _ count: Int, _ spill: SpillFile) -> [Item]? {
-        var ok = false
-        let items = [Item](unsafeUninitializedCapacity: count) { buffer, initialized in
-            ok = spill.read(extent, into: UnsafeMutableRawBufferPointer(buffer))
-            initialized = ok ? count : 0
-        }
-        return ok ? items : nil
     }
 
     /// Each run not sorted as written read back, sorted and written again in its place (written
@@ -55,7 +45,7 @@ struct SpilledRuns<Item: SpilledItem>: Sendable {
     /// cache at 1 M residents).
     private mutating func sortRuns(_ spill: SpillFile, _ context: Context, _ sorted: (Int, [Item]) -> Void) {
         for (index, run) in runs.enumerated() {
-            guard var items = Self.read(run.extent, run.count, spill) else { return }
+            guard var items = spill.items(run.extent, as: Item.self) else { return }
             items.sort { Item.less($0, $1, context) }
             guard items.withUnsafeBytes({ spill.overwrite(run.extent, with: $0) }) else { return }
             sorted(index, items)
@@ -134,16 +124,11 @@ struct SpilledMerge<Item: SpilledItem> {
             guard count > 0 else { return nil }
             let stride = MemoryLayout<Item>.stride
             let extent = SpillFile.Extent(offset: runs[run].extent.offset + Int64(read[run] * stride), count: count * stride)
-            let spill = spill
-            var ok = false
-            blocks[run] = [Item](unsafeUninitializedCapacity: count) { buffer, initialized in
-                ok = spill.read(extent, into: UnsafeMutableRawBufferPointer(buffer))
-                initialized = ok ? count : 0
-            }
-            guard ok else {
+            guard let items = spill.items(extent, as: Item.self) else {
                 failed = true
                 return nil
             }
+            blocks[run] = items
             position[run] = 0
             read[run] += count
         }
